@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One-command setup on Debian 12: installs every dependency from Debian's
+# packages (only what is missing; quiet when all is there), then configures and
+# builds tilesim with CMake + Ninja in Release mode.
+#
+#   scripts/setup.sh [--deps-only] [--build-dir DIR] [--build-type TYPE] [-- CMAKE_ARGS...]
+#
+# Works as root and through sudo. Safe to run again: it only does what is left.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+build_dir=build
+build_type=Release
+deps_only=0
+cmake_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --deps-only) deps_only=1 ;;
+    --build-dir) build_dir=${2:?--build-dir needs a value}; shift ;;
+    --build-type) build_type=${2:?--build-type needs a value}; shift ;;
+    --) shift; cmake_args=("$@"); break ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup.sh: error: unknown argument '$1' (see scripts/setup.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# Build and test dependencies (see docs/ and DESIGN: all from Debian's archive).
+packages=(
+  g++ cmake ninja-build pkg-config git
+  libsystemc-dev libyaml-cpp-dev libboost-program-options-dev libboost-graph-dev
+  nlohmann-json3-dev catch2 libbenchmark-dev
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    sudo=()
+  elif command -v sudo >/dev/null; then
+    sudo=(sudo)
+  else
+    echo "setup.sh: error: missing packages (${missing[*]}) and not root, no sudo" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[[ $deps_only -eq 1 ]] && exit 0
+
+if [[ ! -f "$build_dir/build.ninja" ]]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "${cmake_args[@]}" >/dev/null
+elif [[ ${#cmake_args[@]} -gt 0 ]]; then
+  cmake "$build_dir" "${cmake_args[@]}" >/dev/null
+fi
+cmake --build "$build_dir" -- --quiet

@@ -1,0 +1,35 @@
+#include "sim/cli/options.h"
+
+#include <sstream>
+
+#include "compiler/support/input_error.h"
+
+namespace tilesim::cli {
+
+po::variables_map parse_options(const std::string& command, const std::vector<std::string>& args,
+                                const po::options_description& options,
+                                const po::positional_options_description& positional) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args)
+                  .options(options)
+                  .positional(positional)
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(command + ": " + e.what() + " (see 'tilesim " + command + " --help')");
+  }
+  return vm;
+}
+
+std::string usage(const std::string& command, const std::string& synopsis,
+                  const std::string& summary, const po::options_description& options) {
+  std::ostringstream out;
+  out << "Usage: tilesim " << command << " " << synopsis << "\n\n" << summary << "\n\n" << options;
+  return out.str();
+}
+
+}  // namespace tilesim::cli

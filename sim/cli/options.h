@@ -1,0 +1,24 @@
+// Shared command-line parsing for subcommands, so every command reports a bad
+// flag the same way: "COMMAND: problem (see 'tilesim COMMAND --help')".
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tilesim::cli {
+
+namespace po = boost::program_options;
+
+// Parses `args` against `options` (and `positional`), throwing InputError for
+// an unknown flag, a missing value, a repeated single-valued flag, and so on.
+po::variables_map parse_options(const std::string& command, const std::vector<std::string>& args,
+                                const po::options_description& options,
+                                const po::positional_options_description& positional);
+
+// The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
+std::string usage(const std::string& command, const std::string& synopsis,
+                  const std::string& summary, const po::options_description& options);
+
+}  // namespace tilesim::cli

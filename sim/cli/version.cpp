@@ -1,0 +1,22 @@
+#include <systemc>
+
+#include <sstream>
+
+#include "kernels/kernel_set.h"
+#include "sim/cli/commands.h"
+
+namespace tilesim::cli {
+
+std::string version_number() { return TILESIM_VERSION; }
+
+std::string version_text() {
+  std::ostringstream out;
+  out << "tilesim " << TILESIM_VERSION << " (commit " << TILESIM_GIT_COMMIT << ")\n"
+      << "SystemC " << sc_core::sc_release() << "\n"
+      << "kernels on this CPU:";
+  for (const auto& name : kernels::available_kernels()) out << " " << name;
+  out << " (auto: " << kernels::auto_kernel_name() << ")\n";
+  return out.str();
+}
+
+}  // namespace tilesim::cli

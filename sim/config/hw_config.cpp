@@ -1,0 +1,111 @@
+#include "sim/config/hw_config.h"
+
+#include <limits>
+#include <sstream>
+
+#include "compiler/support/number_format.h"
+#include "compiler/support/yaml_reader.h"
+
+namespace tilesim {
+
+namespace {
+
+using yaml::IntRule;
+using yaml::MapReader;
+using yaml::NumberRule;
+
+// Upper bounds keep every derived product (bytes, cycles) far from int64 overflow.
+// 4 GiB: schedules address SRAM with 32-bit byte addresses.
+constexpr std::int64_t kMaxSramKib = std::int64_t{4} << 20;
+constexpr std::int64_t kMaxCycles = std::int64_t{1} << 32;
+constexpr std::int64_t kMaxBytesPerCycle = std::int64_t{1} << 20;
+constexpr std::int64_t kMaxQueueDepth = 4096;
+
+constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute";
+
+HwConfig read(const yaml::Document& doc) {
+  MapReader root = doc.root(kTopKeys);
+  HwConfig config;
+  config.name = root.string("name", std::nullopt);
+  config.clock_mhz = root.number("clock_mhz", NumberRule{0.0, 1e6, "MHz"}, 1000.0);
+
+  MapReader sram = root.section("sram", true, "a mapping with key size_kib");
+  config.sram.size_kib = sram.integer(
+      "size_kib", IntRule{kMinSramKib, kMaxSramKib, "KiB; 12 holds one tile operation"},
+      std::nullopt);
+  sram.finish();
+
+  const DmaConfig dma_defaults;
+  MapReader dma = root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth");
+  config.dma.bytes_per_cycle = dma.integer(
+      "bytes_per_cycle", IntRule{1, kMaxBytesPerCycle, "bytes per cycle"}, dma_defaults.bytes_per_cycle);
+  config.dma.setup_cycles =
+      dma.integer("setup_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.setup_cycles);
+  config.dma.queue_depth =
+      dma.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, dma_defaults.queue_depth);
+  dma.finish();
+
+  const ComputeConfig compute_defaults;
+  MapReader compute = root.section(
+      "compute", false, "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth");
+  config.compute.matmul_tile_cycles = compute.integer(
+      "matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
+  config.compute.vector_tile_cycles = compute.integer(
+      "vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.vector_tile_cycles);
+  config.compute.queue_depth =
+      compute.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, compute_defaults.queue_depth);
+  compute.finish();
+
+  root.finish();
+  return config;
+}
+
+HwConfig with_overrides(yaml::Document doc, const std::vector<std::string>& overrides) {
+  for (const auto& assignment : overrides) doc.apply_override(assignment);
+  return read(doc);
+}
+
+}  // namespace
+
+bool HwConfig::operator==(const HwConfig& o) const {
+  return name == o.name && clock_mhz == o.clock_mhz && sram.size_kib == o.sram.size_kib &&
+         dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
+         dma.queue_depth == o.dma.queue_depth &&
+         compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
+         compute.vector_tile_cycles == o.compute.vector_tile_cycles &&
+         compute.queue_depth == o.compute.queue_depth;
+}
+
+HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return with_overrides(yaml::Document::load_file(path), overrides);
+}
+
+HwConfig parse_hw_config(const std::string& text, const std::string& name,
+                         const std::vector<std::string>& overrides) {
+  return with_overrides(yaml::Document::parse(text, name), overrides);
+}
+
+std::string to_yaml(const HwConfig& c) {
+  constexpr std::int64_t kTileBytes = 4096;
+  YAML::Emitter name;
+  name << c.name;
+  std::ostringstream out;
+  out << "name: " << name.c_str() << "\n"
+      << "clock_mhz: " << format_number(c.clock_mhz) << "  # one cycle = " << format_number(c.cycle_ns())
+      << " ns\n"
+      << "sram:\n"
+      << "  size_kib: " << c.sram.size_kib << "  # " << c.sram.size_bytes() << " bytes, "
+      << c.sram.size_bytes() / kTileBytes << " tiles of 4 KiB\n"
+      << "dma:\n"
+      << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
+      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: "
+      << c.dma.transfer_cycles(kTileBytes) << " cycles\n"
+      << "  queue_depth: " << c.dma.queue_depth << "\n"
+      << "compute:\n"
+      << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
+      << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
+      << "  queue_depth: " << c.compute.queue_depth << "\n";
+  return out.str();
+}
+
+}  // namespace tilesim

@@ -1,0 +1,58 @@
+// The hardware description: what a YAML file under configs/hw/ says, with
+// every default filled in. Units live in the field names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tilesim {
+
+struct SramConfig {
+  std::int64_t size_kib = 0;  // required
+  std::int64_t size_bytes() const { return size_kib * 1024; }
+};
+
+struct DmaConfig {
+  std::int64_t bytes_per_cycle = 32;
+  std::int64_t setup_cycles = 64;
+  std::int64_t queue_depth = 4;
+  // setup_cycles + ceil(bytes / bytes_per_cycle), the cost of one transfer.
+  std::int64_t transfer_cycles(std::int64_t bytes) const {
+    return setup_cycles + (bytes + bytes_per_cycle - 1) / bytes_per_cycle;
+  }
+};
+
+struct ComputeConfig {
+  std::int64_t matmul_tile_cycles = 64;
+  std::int64_t vector_tile_cycles = 8;
+  std::int64_t queue_depth = 4;
+};
+
+struct HwConfig {
+  std::string name;  // required
+  double clock_mhz = 1000.0;
+  SramConfig sram;
+  DmaConfig dma;
+  ComputeConfig compute;
+
+  double cycle_ns() const { return 1000.0 / clock_mhz; }
+  bool operator==(const HwConfig& other) const;
+};
+
+// The smallest SRAM that holds one tile operation's operands and result:
+// three 4 KiB tiles (A, B and the accumulator C).
+inline constexpr std::int64_t kMinSramKib = 12;
+
+// Loads FILE, applies each "KEY.PATH=VALUE" override in order, validates.
+// Throws InputError ("FILE:LINE: KEY: problem (expected)") on any bad input.
+HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from text, for tests and generated configs; `name` stands for the file.
+HwConfig parse_hw_config(const std::string& text, const std::string& name,
+                         const std::vector<std::string>& overrides = {});
+
+// The fully-defaulted configuration as YAML that load_hw_config reads back to
+// an equal HwConfig, with derived figures as comments.
+std::string to_yaml(const HwConfig& config);
+
+}  // namespace tilesim

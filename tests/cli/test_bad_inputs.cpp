@@ -1,0 +1,84 @@
+// The bad-input corpus: every file in tests/bad-inputs/ must end the program
+// with exit code 2, nothing on stdout, and exactly the one stderr line the
+// case names. A hardware file carries its expectation in its first line:
+//   # expect: {file}:3: sram.size_kib: ...
+// A command line case (*.cmdline) is two lines:
+//   args: check-config {src}/configs/hw/default.yaml --set sram.size_kib=x
+//   expect: --set sram.size_kib=x: ...
+// {file} stands for the case's own path, {src} for the source tree.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/run_process.h"
+
+namespace fs = std::filesystem;
+using tilesim::test::run_tilesim;
+
+namespace {
+
+const std::string kSource = TILESIM_SOURCE_DIR;
+
+std::string substitute(std::string text, const std::string& file) {
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{file}", file},
+                                   std::pair<std::string, std::string>{"{src}", kSource}}) {
+    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
+      text.replace(at, key.size(), value);
+    }
+  }
+  return text;
+}
+
+std::vector<fs::path> cases_in(const std::string& folder, const std::string& extension) {
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(kSource + "/tests/bad-inputs/" + folder)) {
+    if (entry.path().extension() == extension) cases.push_back(entry.path());
+  }
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+std::string line_after(std::istream& in, const std::string& prefix, const fs::path& file) {
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind(prefix, 0) != 0) FAIL(file.string() + ": expected a line starting " + prefix);
+  return line.substr(prefix.size());
+}
+
+void check_rejected(const std::vector<std::string>& args, const std::string& expected) {
+  const auto r = run_tilesim(args);
+  CHECK(r.signal == 0);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "tilesim: error: " + expected + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("bad hardware files are rejected with their exact message", "[cli][bad-input]") {
+  const auto cases = cases_in("hw", ".yaml");
+  REQUIRE(cases.size() >= 10);
+  for (const auto& path : cases) {
+    INFO(path.filename().string());
+    std::ifstream in(path, std::ios::binary);
+    const std::string expected = substitute(line_after(in, "# expect: ", path), path.string());
+    check_rejected({"check-config", path.string()}, expected);
+  }
+}
+
+TEST_CASE("bad command lines are rejected with their exact message", "[cli][bad-input]") {
+  const auto cases = cases_in("cli", ".cmdline");
+  REQUIRE(cases.size() >= 5);
+  for (const auto& path : cases) {
+    INFO(path.filename().string());
+    std::ifstream in(path);
+    std::istringstream words(substitute(line_after(in, "args: ", path), path.string()));
+    std::vector<std::string> args;
+    for (std::string word; words >> word;) args.push_back(word);
+    const std::string expected = substitute(line_after(in, "expect: ", path), path.string());
+    check_rejected(args, expected);
+  }
+}

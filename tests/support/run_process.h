@@ -1,0 +1,26 @@
+// Runs a program to completion and captures what it printed, for tests that
+// check the tilesim command line from the outside (exit code, exact stderr).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tilesim::test {
+
+struct ProcessResult {
+  int exit_code = -1;    // -1 when killed by a signal
+  int signal = 0;        // the signal that ended it, or 0
+  std::string out;       // stdout
+  std::string err;       // stderr
+};
+
+// argv[0] is the program path; no shell is involved. `cwd` empty: inherit.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "");
+
+// Runs the tilesim binary built alongside the tests with these arguments.
+ProcessResult run_tilesim(const std::vector<std::string>& args, const std::string& cwd = "");
+
+// Lines of a text (without the newlines); a trailing newline ends the last line.
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace tilesim::test
