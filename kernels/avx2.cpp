@@ -1,0 +1,133 @@
+// The AVX2 + FMA kernel set. This file alone is compiled with -mavx2 -mfma
+// (kernels/CMakeLists.txt); dispatch.cpp only hands it out after checking the
+// CPU. Design notes and measurements: docs/kernels.md.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/backends.h"
+#include "kernels/tile.h"
+
+namespace tilesim::kernels::detail {
+namespace {
+
+constexpr int N = kTileDim;
+constexpr int kLanes = 8;  // floats per ymm register
+
+// relu(x) = x > 0 ? x : +0, NaN kept: the compare is "not less-or-equal,
+// unordered" (true for x > 0 and for NaN), and AND-ing with its all-ones /
+// all-zeros mask keeps x bit for bit or gives +0 (so -0 -> +0).
+inline __m256 relu8(__m256 x) {
+  return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ));
+}
+
+// One register block of C: MR rows x NV*8 columns held in MR*NV ymm
+// accumulators for the whole K = 32 loop. Per k: NV loads of a B row
+// segment, MR broadcasts of A[r][k], MR*NV FMAs. The epilogue (bias, relu)
+// runs on the registers before the single store. `a` points at A[row0][0],
+// `b` at B[0][col0], `c` at C[row0][col0]; all rows are 32 floats apart.
+template <int MR, int NV>
+inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c,
+                                                 const MatmulEpilogue& ep, const float* bias) {
+  __m256 acc[MR][NV];
+  if (ep.zero_init) {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
+  } else {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_loadu_ps(c + r * N + v * kLanes);
+  }
+#pragma GCC unroll 8
+  for (int k = 0; k < N; ++k) {
+    __m256 bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + k * N + v * kLanes);
+    for (int r = 0; r < MR; ++r) {
+      const __m256 av = _mm256_broadcast_ss(a + r * N + k);
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+    }
+  }
+  if (bias) {
+    for (int v = 0; v < NV; ++v) {
+      const __m256 bb = _mm256_loadu_ps(bias + v * kLanes);
+      for (int r = 0; r < MR; ++r) acc[r][v] = _mm256_add_ps(acc[r][v], bb);
+    }
+  }
+  if (ep.relu) {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = relu8(acc[r][v]);
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * N + v * kLanes, acc[r][v]);
+}
+
+// 32x32 = two 16-column halves, each cut into row blocks 6,6,5,5,5,5.
+// 6x16 uses 12 accumulators + 2 B registers + 1 broadcast = 15 of 16 ymm;
+// 5x16 keeps 10 chains in flight, above the 8 (= 4-cycle FMA latency x 2
+// ports) needed to saturate the FMA units. See docs/kernels.md for the
+// alternatives that were measured.
+void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
+  for (int col0 = 0; col0 < N; col0 += 16) {
+    const float* bias = ep.bias ? ep.bias + col0 : nullptr;
+    for (int row0 = 0; row0 < 12; row0 += 6)
+      block<6, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
+    for (int row0 = 12; row0 < N; row0 += 5)
+      block<5, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
+  }
+}
+
+// C == A or C == B (exact aliasing, allowed by the contract): the product
+// must see the old tile, so work from copies. Out of line: the common case
+// pays one compare.
+__attribute__((noinline)) void matmul_aliased(const float* a, const float* b, float* c,
+                                              const MatmulEpilogue& ep) {
+  alignas(32) float a_copy[kTileElems];
+  alignas(32) float b_copy[kTileElems];
+  std::memcpy(a_copy, a, kTileBytes);
+  std::memcpy(b_copy, b, kTileBytes);
+  matmul_tiles(a_copy, b_copy, c, ep);
+}
+
+void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
+  if (a == c || b == c) return matmul_aliased(a, b, c, ep);
+  matmul_tiles(a, b, c, ep);
+}
+
+// Element-wise kernels: 128 ymm per tile, plain loads/stores (no alignment
+// needed). Each element is read before it is written, so out == x works.
+void add(const float* x, const float* y, float* out) {
+#pragma GCC unroll 4
+  for (int i = 0; i < kTileElems; i += kLanes)
+    _mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+}
+
+void bias_add(const float* x, const float* bias, float* out) {
+  const __m256 b0 = _mm256_loadu_ps(bias);
+  const __m256 b1 = _mm256_loadu_ps(bias + 8);
+  const __m256 b2 = _mm256_loadu_ps(bias + 16);
+  const __m256 b3 = _mm256_loadu_ps(bias + 24);
+  for (int r = 0; r < N; ++r) {
+    const float* xr = x + r * N;
+    float* outr = out + r * N;
+    const __m256 x0 = _mm256_loadu_ps(xr);
+    const __m256 x1 = _mm256_loadu_ps(xr + 8);
+    const __m256 x2 = _mm256_loadu_ps(xr + 16);
+    const __m256 x3 = _mm256_loadu_ps(xr + 24);
+    _mm256_storeu_ps(outr, _mm256_add_ps(x0, b0));
+    _mm256_storeu_ps(outr + 8, _mm256_add_ps(x1, b1));
+    _mm256_storeu_ps(outr + 16, _mm256_add_ps(x2, b2));
+    _mm256_storeu_ps(outr + 24, _mm256_add_ps(x3, b3));
+  }
+}
+
+void relu(const float* x, float* out) {
+#pragma GCC unroll 4
+  for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, relu8(_mm256_loadu_ps(x + i)));
+}
+
+constexpr KernelSet kAvx2{"avx2", matmul, add, bias_add, relu};
+
+}  // namespace
+
+const KernelSet& avx2_kernels() { return kAvx2; }
+
+}  // namespace tilesim::kernels::detail
