@@ -49,8 +49,8 @@ int first_invalid_utf8_line(const std::string& text, unsigned char* bad_byte) {
     }
     for (int k = 1; k <= extra; ++k) {
       const auto cont = static_cast<unsigned char>(text[i + k]);
-      if ((cont & 0xC0) != 0x80) {
-        *bad_byte = cont;
+      if ((cont & 0xC0) != 0x80) {  // the sequence that c starts is broken
+        *bad_byte = c;
         return line;
       }
     }
@@ -62,22 +62,6 @@ int first_invalid_utf8_line(const std::string& text, unsigned char* bad_byte) {
 bool is_quoted_string(const YAML::Node& node) {
   const std::string& tag = node.Tag();
   return tag == "!" || tag == "tag:yaml.org,2002:str";
-}
-
-std::string type_name(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Sequence:
-      return "a sequence";
-    case YAML::NodeType::Null:
-      return "empty";
-    case YAML::NodeType::Scalar:
-      return "a scalar";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "undefined";
 }
 
 std::string int_expected(const IntRule& rule) {
@@ -132,6 +116,40 @@ bool valid_key_segment(const std::string& segment) {
 }
 
 }  // namespace
+
+std::string type_name(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Null:
+      return "empty";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "undefined";
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::size_t best = std::numeric_limits<std::size_t>::max();
+  std::string suggestion;
+  for (const auto& name : candidates) {
+    const std::size_t distance = edit_distance(word, name);
+    if (distance < best) {
+      best = distance;
+      suggestion = name;
+    }
+  }
+  // A candidate as different as a complete rewrite is no typo ('z' for 'x').
+  if (suggestion.empty() || best == 0 || best >= word.size() ||
+      best > std::max<std::size_t>(2, word.size() / 3)) {
+    return "";
+  }
+  return ", did you mean '" + suggestion + "'?";
+}
 
 std::optional<std::int64_t> parse_integer(const std::string& text, bool* out_of_range) {
   *out_of_range = false;
@@ -405,21 +423,60 @@ void MapReader::reject_unknown_keys() const {
     std::vector<std::string> names = known_;
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
-    std::string problem = "unknown key";
-    std::size_t best = std::numeric_limits<std::size_t>::max();
-    std::string suggestion;
-    for (const auto& name : names) {
-      const std::size_t distance = edit_distance(entry.key, name);
-      if (distance < best) {
-        best = distance;
-        suggestion = name;
-      }
-    }
-    if (!suggestion.empty() && best <= std::max<std::size_t>(2, entry.key.size() / 3)) {
-      problem += ", did you mean '" + suggestion + "'?";
-    }
-    fail_at(entry.mark, key_path(entry.key), problem, "one of: " + join(names, ", "));
+    fail_at(entry.mark, key_path(entry.key), "unknown key" + did_you_mean(entry.key, names),
+            "one of: " + join(names, ", "));
   }
+}
+
+// ---------------------------------------------------------------- sequences
+
+std::vector<MapReader::Item> MapReader::sequence(const std::string& key, bool required,
+                                                 const std::string& expected) {
+  known_.push_back(key);
+  std::vector<Item> items;
+  if (!has(key) && !required) return items;
+  const Entry* entry = require_present(key, expected);
+  if (!entry) return items;
+  if (!entry->value.IsSequence()) fail(key, "is " + type_name(entry->value), expected);
+  const std::string path = key_path(key);
+  std::size_t index = 0;
+  for (const auto& element : entry->value) {
+    const YAML::Mark element_mark = element.Mark().line >= 0 ? element.Mark() : entry->mark;
+    items.push_back(Item{element, element_mark, path + "[" + std::to_string(index++) + "]"});
+  }
+  return items;
+}
+
+std::string MapReader::string_at(const Item& item, const std::string& expected) const {
+  if (item.value.IsNull()) fail_at(item.mark, item.path, "has no value", expected);
+  if (!item.value.IsScalar()) fail_at(item.mark, item.path, "is " + type_name(item.value), expected);
+  if (item.value.Scalar().empty()) fail_at(item.mark, item.path, "is an empty string", expected);
+  return item.value.Scalar();
+}
+
+std::int64_t MapReader::integer_at(const Item& item, const IntRule& rule) const {
+  const std::string expected = int_expected(rule);
+  if (item.value.IsNull()) fail_at(item.mark, item.path, "has no value", expected);
+  if (!item.value.IsScalar()) fail_at(item.mark, item.path, "is " + type_name(item.value), expected);
+  const std::string& text = item.value.Scalar();
+  if (is_quoted_string(item.value)) fail_at(item.mark, item.path, quoted(text) + " is a string", expected);
+  bool out_of_range = false;
+  const auto value = parse_integer(text, &out_of_range);
+  if (out_of_range) fail_at(item.mark, item.path, quoted(text) + " is out of range", expected);
+  if (!value) fail_at(item.mark, item.path, quoted(text) + " is not an integer", expected);
+  if (*value < rule.min) fail_at(item.mark, item.path, text + " is too small", expected);
+  if (*value > rule.max) fail_at(item.mark, item.path, text + " is too large", expected);
+  return *value;
+}
+
+MapReader MapReader::map_at(const Item& item, const std::string& expected) const {
+  if (!item.value.IsMap()) fail_at(item.mark, item.path, "is " + type_name(item.value), expected);
+  return MapReader(*doc_, item.value, item.mark, item.path);
+}
+
+YAML::Mark MapReader::mark_of(const std::string& key) const {
+  const Entry* entry = find(key);
+  return entry ? entry->mark : mark_;
 }
 
 }  // namespace tilesim::yaml

@@ -83,6 +83,25 @@ class MapReader {
   };
   std::vector<Entry> entries();
 
+  // One element of a sequence value, with the dotted path naming it ("ops[2]").
+  struct Item {
+    YAML::Node value;
+    YAML::Mark mark;
+    std::string path;
+  };
+  // The elements of the sequence at `key`. When absent and not required it
+  // reads as empty; when absent and required finish() reports it. A value that
+  // is not a sequence is an error.
+  std::vector<Item> sequence(const std::string& key, bool required, const std::string& expected);
+  // An element of a sequence read as a non-empty string, an integer or a
+  // mapping, with the same messages (and strictness) as string(), integer()
+  // and section(), located at the element's own line.
+  std::string string_at(const Item& item, const std::string& expected) const;
+  std::int64_t integer_at(const Item& item, const IntRule& rule) const;
+  MapReader map_at(const Item& item, const std::string& expected) const;
+  // Where a key of this map was given (the map's own mark when absent).
+  YAML::Mark mark_of(const std::string& key) const;
+
   // Throws for the first key present that no read above asked for, then for
   // the first required key or section that was absent. Until finish() has
   // run, a value read for an absent required key is a placeholder: check
@@ -116,6 +135,14 @@ class MapReader {
   std::optional<Missing> missing_;
   bool absent_ = false;  // a required section that is missing: the parent reports it
 };
+
+// ", did you mean 'NAME'?" for the candidate closest to `word` (the rule used for
+// unknown keys, except that a rewrite of the whole word is no typo), or "" when
+// none is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+// "a mapping", "a sequence", "a scalar", "empty": for "is ..." messages.
+std::string type_name(const YAML::Node& node);
 
 // Parses a YAML scalar as a decimal integer; nullopt when it is not one.
 std::optional<std::int64_t> parse_integer(const std::string& text, bool* out_of_range);

@@ -23,7 +23,8 @@ const char kHelp[] =
     "Commands:\n"
     "  check-config FILE.yaml [--set KEY=VALUE]...\n"
     "                 load a hardware description and print it fully defaulted\n"
-    "  compile        NOT IMPLEMENTED YET: arrives with the compiler; exits 2\n"
+    "  compile --hw FILE.yaml --model FILE.yaml [--emit summary|schedule|graph]\n"
+    "                 compile a model: fusion, tiling, lowering, SRAM schedule\n"
     "  run            NOT IMPLEMENTED YET: arrives with the simulator; exits 2\n"
     "\n"
     "Options:\n"
@@ -39,7 +40,7 @@ const char kHelp[] =
 
 int not_implemented(const std::string& command) {
   std::cerr << "tilesim: error: " << command
-            << ": not implemented yet (this build has check-config only; see 'tilesim --help')\n";
+            << ": not implemented yet (this build has check-config and compile; see 'tilesim --help')\n";
   return kExitBadInput;
 }
 
@@ -64,7 +65,8 @@ int dispatch(const std::vector<std::string>& global, const std::string& command,
                      "check-config, compile or run; see 'tilesim --help'");
   }
   if (command == "check-config") return check_config_command(args, std::cout);
-  if (command == "compile" || command == "run") return not_implemented(command);
+  if (command == "compile") return compile_command(args, std::cout);
+  if (command == "run") return not_implemented(command);
   throw InputError("command line", "", "unknown command " + quoted(command),
                    "check-config, compile or run; see 'tilesim --help'");
 }

@@ -69,6 +69,18 @@ TEST_CASE("bad hardware files are rejected with their exact message", "[cli][bad
   }
 }
 
+TEST_CASE("bad model files are rejected by compile with their exact message", "[cli][bad-input]") {
+  const auto cases = cases_in("models", ".yaml");
+  REQUIRE(cases.size() >= 20);
+  for (const auto& path : cases) {
+    INFO(path.filename().string());
+    std::ifstream in(path, std::ios::binary);
+    const std::string expected = substitute(line_after(in, "# expect: ", path), path.string());
+    check_rejected({"compile", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()},
+                   expected);
+  }
+}
+
 TEST_CASE("bad command lines are rejected with their exact message", "[cli][bad-input]") {
   const auto cases = cases_in("cli", ".cmdline");
   REQUIRE(cases.size() >= 5);

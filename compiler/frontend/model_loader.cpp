@@ -1,0 +1,286 @@
+#include "compiler/frontend/model_loader.h"
+
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "compiler/support/input_error.h"
+#include "compiler/support/yaml_reader.h"
+
+namespace tilesim::frontend {
+
+namespace {
+
+using ir::Graph;
+using ir::OpKind;
+using ir::Shape;
+using ir::TensorId;
+using ir::TensorKind;
+using yaml::MapReader;
+
+constexpr char kTopExpected[] = "a mapping with keys name, inputs, params, ops, outputs";
+constexpr char kShapeExpected[] = "a shape [rows, cols] or [cols]";
+constexpr char kNameExpected[] = "a name of letters, digits and _ . : / -";
+constexpr char kOpExpected[] = "a mapping with keys op, inputs, output";
+constexpr char kKnownOps[] = "one of: add, matmul, relu";
+
+std::string shape_text(const Shape& s) { return ir::to_string(s); }
+
+// Names end up in messages, file names of dumps and the schedule text: keep
+// them to characters that need no quoting anywhere.
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == ':' || c == '/' || c == '-';
+}
+
+// Empty when the name is fine, else what is wrong with it.
+std::string name_problem(const std::string& name) {
+  if (name.empty()) return "tensor name is empty";
+  for (const char c : name) {
+    if (name_char(c)) continue;
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) return "tensor name " + quoted(name) + " has a non-ASCII character";
+    return "tensor name " + quoted(name) + " has the character " + quoted(std::string(1, c));
+  }
+  return "";
+}
+
+// An op as read from the file, before its inputs are resolved.
+struct PendingOp {
+  MapReader reader;
+  std::vector<MapReader::Item> inputs;
+  ir::Op op;
+};
+
+class Loader {
+ public:
+  explicit Loader(const yaml::Document& doc) : doc_(doc) {}
+
+  Graph load() {
+    MapReader root = doc_.root(kTopExpected);
+    graph_.name = root.string("name", std::nullopt);
+    graph_.source = doc_.file();
+    MapReader inputs = root.section("inputs", true, "a mapping of tensor name to shape [rows, cols]");
+    MapReader params =
+        root.section("params", false, "a mapping of tensor name to shape [rows, cols] or bias [cols]");
+    const auto ops = root.sequence("ops", true, "a list of ops, each {op: ..., inputs: [...], output: ...}");
+    const auto outputs = root.sequence("outputs", true, "a list of tensor names, e.g. [y]");
+    root.finish();
+
+    declare(inputs, "inputs", TensorKind::Input);
+    declare(params, "params", TensorKind::Param);
+    if (ops.empty()) root.fail("ops", "is an empty list", "at least one op");
+    if (outputs.empty()) root.fail("outputs", "is an empty list", "at least one op output");
+
+    std::vector<PendingOp> pending;
+    for (const auto& item : ops) pending.push_back(read_op(root, item));
+    for (auto& p : pending) resolve_inputs(root, p);  // op ids follow the file order
+    mark_outputs(root, outputs);
+
+    for (const ir::OpId id : graph_.topological_order()) infer(pending[id], id);
+    return std::move(graph_);
+  }
+
+ private:
+  void declare(MapReader& section, const char* section_key, TensorKind kind) {
+    for (const auto& entry : section.entries()) {
+      const std::string problem = name_problem(entry.key);
+      if (!problem.empty()) section.fail_at(entry.mark, section_key, problem, kNameExpected);
+      if (const auto it = by_name_.find(entry.key); it != by_name_.end()) {
+        const ir::Tensor& first = graph_.tensors[it->second];
+        section.fail(entry.key,
+                     "tensor " + quoted(entry.key) + " is already declared as " +
+                         (first.kind == TensorKind::Input ? "an input" : "a param") + " on line " +
+                         std::to_string(first.line),
+                     "unique tensor names");
+      }
+      const auto dims = section.sequence(entry.key, true, kShapeExpected);
+      if (dims.size() != 1 && dims.size() != 2) {
+        section.fail(entry.key, "has rank " + std::to_string(dims.size()), kShapeExpected);
+      }
+      const yaml::IntRule rule{1, kMaxTensorElements, ""};
+      Shape shape;
+      shape.rank = static_cast<int>(dims.size());
+      shape.rows = dims.size() == 2 ? section.integer_at(dims[0], rule) : 1;
+      shape.cols = section.integer_at(dims.back(), rule);
+
+      ir::Tensor tensor;
+      tensor.name = entry.key;
+      tensor.shape = shape;
+      tensor.kind = kind;
+      tensor.line = entry.mark.line + 1;
+      check_size(section, entry.key, tensor);
+      by_name_[entry.key] = graph_.add_tensor(std::move(tensor));
+    }
+    section.finish();
+  }
+
+  // Padded size limits: one tensor, and all of them together.
+  void check_size(const MapReader& reader, const std::string& key, const ir::Tensor& t) {
+    const std::int64_t rows = ir::padded_rows(t.shape);
+    const std::int64_t cols = ir::padded_cols(t.shape);
+    // Both are at most 2^31 + 31, so the product cannot overflow int64.
+    const std::int64_t elements = rows * cols;
+    if (elements > kMaxTensorElements) {
+      reader.fail(key,
+                  "tensor " + quoted(t.name) + " of shape " + shape_text(t.shape) + " pads to [" +
+                      std::to_string(rows) + ", " + std::to_string(cols) + "] = " +
+                      std::to_string(elements) + " elements",
+                  "at most 2147483648 (2^31) elements per padded tensor");
+    }
+    total_bytes_ += elements * 4;
+    if (total_bytes_ > kMaxModelBytes) {
+      reader.fail(key,
+                  "with tensor " + quoted(t.name) + " the model's padded tensors total " +
+                      std::to_string(total_bytes_) + " bytes",
+                  "at most 68719476736 bytes (64 GiB) of padded float32 tensors in all");
+    }
+  }
+
+  PendingOp read_op(const MapReader& ops_owner, const MapReader::Item& item) {
+    MapReader reader = ops_owner.map_at(item, kOpExpected);
+    const std::string kind_text = reader.string("op", std::nullopt);
+    auto inputs = reader.sequence("inputs", true, "a list of tensor names, e.g. [x, w1]");
+    const std::string output = reader.string("output", std::nullopt);
+    reader.finish();
+
+    ir::Op op;
+    std::size_t arity = 2;
+    if (kind_text == "matmul") {
+      op.kind = OpKind::MatMul;
+    } else if (kind_text == "add") {
+      op.kind = OpKind::Add;
+    } else if (kind_text == "relu") {
+      op.kind = OpKind::Relu;
+      arity = 1;
+    } else {
+      reader.fail("op",
+                  "unknown op " + quoted(kind_text) +
+                      yaml::did_you_mean(kind_text, {"add", "matmul", "relu"}),
+                  kKnownOps);
+    }
+    if (inputs.size() != arity) {
+      reader.fail("inputs",
+                  kind_text + " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs") +
+                      ", got " + std::to_string(inputs.size()),
+                  arity == 1 ? "a list of 1 tensor name, e.g. [h1]" : "a list of 2 tensor names, e.g. [x, w1]");
+    }
+
+    const std::string problem = name_problem(output);
+    if (!problem.empty()) reader.fail("output", problem, kNameExpected);
+    if (const auto it = by_name_.find(output); it != by_name_.end()) {
+      const ir::Tensor& first = graph_.tensors[it->second];
+      if (first.kind == TensorKind::Intermediate) {
+        reader.fail("output",
+                    "tensor " + quoted(output) + " is produced twice (first by " + op_paths_[it->second] +
+                        " on line " + std::to_string(first.line) + ")",
+                    "each tensor written by one op");
+      }
+      reader.fail("output",
+                  "writes " + quoted(output) + ", a graph " +
+                      (first.kind == TensorKind::Input ? "input" : "param") + " declared on line " +
+                      std::to_string(first.line),
+                  "the name of a new tensor");
+    }
+    ir::Tensor tensor;
+    tensor.name = output;
+    tensor.kind = TensorKind::Intermediate;
+    tensor.line = reader.mark_of("output").line + 1;
+    op.output = graph_.add_tensor(std::move(tensor));
+    by_name_[output] = op.output;
+    op_paths_[op.output] = item.path;
+    op.line = item.mark.line + 1;
+    return PendingOp{reader, std::move(inputs), std::move(op)};
+  }
+
+  void resolve_inputs(const MapReader& root, PendingOp& p) {
+    ir::Op op = std::move(p.op);
+    for (const auto& item : p.inputs) {
+      const std::string name = p.reader.string_at(item, "a tensor name");
+      const auto it = by_name_.find(name);
+      if (it == by_name_.end()) {
+        root.fail_at(item.mark, item.path, "undefined tensor " + quoted(name) + yaml::did_you_mean(name, names()),
+                     "a graph input, a param or an op's output");
+      }
+      op.inputs.push_back(it->second);
+    }
+    graph_.add_op(std::move(op));
+  }
+
+  void mark_outputs(const MapReader& root, const std::vector<MapReader::Item>& outputs) {
+    for (const auto& item : outputs) {
+      const std::string name = root.string_at(item, "a tensor name");
+      const auto it = by_name_.find(name);
+      if (it == by_name_.end()) {
+        root.fail_at(item.mark, item.path, "undefined tensor " + quoted(name) + yaml::did_you_mean(name, names()),
+                     "the output of an op");
+      }
+      ir::Tensor& t = graph_.tensors[it->second];
+      if (t.kind == TensorKind::Input || t.kind == TensorKind::Param) {
+        root.fail_at(item.mark, item.path,
+                     quoted(name) + " is a graph " + (t.kind == TensorKind::Input ? "input" : "param") +
+                         ", which no op produces",
+                     "the output of an op");
+      }
+      if (t.kind == TensorKind::Output) {
+        root.fail_at(item.mark, item.path, quoted(name) + " is listed twice", "each output once");
+      }
+      t.kind = TensorKind::Output;
+      graph_.outputs.push_back(it->second);
+    }
+  }
+
+  // Shape inference for one op whose inputs' shapes are known.
+  void infer(const PendingOp& p, ir::OpId id) {
+    ir::Op& op = graph_.ops[id];
+    const Shape a = graph_.tensors[op.inputs[0]].shape;
+    Shape out = a;
+    if (op.kind == OpKind::MatMul || op.kind == OpKind::Add) {
+      const Shape b = graph_.tensors[op.inputs[1]].shape;
+      const std::string mismatch =
+          "shapes " + shape_text(a) + " and " + shape_text(b) + " do not match for " + ir::to_string(op.kind);
+      if (op.kind == OpKind::MatMul) {
+        if (a.rank != 2 || b.rank != 2 || a.cols != b.rows) p.reader.fail("inputs", mismatch, "[M, K] @ [K, N]");
+        out = Shape{a.rows, b.cols, 2};
+      } else if (a == b) {
+        out = a;
+      } else if (a.rank == 2 && b.rank == 1 && a.cols == b.cols) {
+        out = a;
+      } else if (a.rank == 1 && b.rank == 2 && a.cols == b.cols) {
+        std::swap(op.inputs[0], op.inputs[1]);  // the broadcast operand goes second
+        out = b;
+      } else {
+        p.reader.fail("inputs", mismatch, "equal shapes, or [r, c] + [c] broadcast over rows");
+      }
+    }
+    ir::Tensor& t = graph_.tensors[op.output];
+    t.shape = out;
+    check_size(p.reader, "output", t);
+  }
+
+  std::vector<std::string> names() const {
+    std::vector<std::string> all;
+    for (const auto& t : graph_.tensors) all.push_back(t.name);
+    return all;
+  }
+
+  const yaml::Document& doc_;
+  Graph graph_;
+  std::unordered_map<std::string, TensorId> by_name_;
+  std::unordered_map<TensorId, std::string> op_paths_;  // "ops[3]" for each op output
+  std::int64_t total_bytes_ = 0;
+};
+
+}  // namespace
+
+ir::Graph load_model(const std::string& path) {
+  const yaml::Document doc = yaml::Document::load_file(path);
+  return Loader(doc).load();
+}
+
+ir::Graph parse_model(const std::string& text, const std::string& name) {
+  const yaml::Document doc = yaml::Document::parse(text, name);
+  return Loader(doc).load();
+}
+
+}  // namespace tilesim::frontend

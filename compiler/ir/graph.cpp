@@ -1,0 +1,181 @@
+#include "compiler/ir/graph.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+
+#include "compiler/support/input_error.h"
+
+namespace tilesim::ir {
+
+const char* to_string(TensorKind kind) {
+  switch (kind) {
+    case TensorKind::Input: return "input";
+    case TensorKind::Param: return "param";
+    case TensorKind::Intermediate: return "intermediate";
+    case TensorKind::Output: return "output";
+  }
+  return "?";
+}
+
+const char* to_string(OpKind kind) {
+  switch (kind) {
+    case OpKind::MatMul: return "matmul";
+    case OpKind::Add: return "add";
+    case OpKind::Relu: return "relu";
+    case OpKind::FusedMatMul: return "fused_matmul";
+  }
+  return "?";
+}
+
+std::string to_string(const Shape& shape) {
+  if (shape.rank == 1) return "[" + std::to_string(shape.cols) + "]";
+  return "[" + std::to_string(shape.rows) + ", " + std::to_string(shape.cols) + "]";
+}
+
+std::string describe(const Op& op) {
+  std::string text = to_string(op.kind);
+  if (op.kind != OpKind::FusedMatMul) return text;
+  text += "(";
+  for (std::size_t i = 0; i < op.fused_from.size(); ++i) text += (i ? "+" : "") + op.fused_from[i];
+  return text + ")";
+}
+
+TensorId Graph::find(const std::string& tensor_name) const {
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    if (tensors[i].name == tensor_name) return static_cast<TensorId>(i);
+  }
+  return kNone;
+}
+
+TensorId Graph::add_tensor(Tensor tensor) {
+  tensors.push_back(std::move(tensor));
+  return static_cast<TensorId>(tensors.size() - 1);
+}
+
+OpId Graph::add_op(Op op) {
+  const auto id = static_cast<OpId>(ops.size());
+  const auto valid = [&](TensorId t) { return t >= 0 && static_cast<std::size_t>(t) < tensors.size(); };
+  if (!valid(op.output)) throw std::logic_error("Graph::add_op: output tensor id out of range");
+  for (TensorId t : op.inputs) {
+    if (!valid(t)) throw std::logic_error("Graph::add_op: input tensor id out of range");
+  }
+  if (tensors[op.output].producer != kNone) {
+    throw std::logic_error("Graph::add_op: tensor '" + tensors[op.output].name + "' already has a producer");
+  }
+  ops.push_back(std::move(op));
+  const Op& added = ops.back();
+  if (!added.dead) {
+    tensors[added.output].producer = id;
+    for (TensorId t : added.inputs) {
+      auto& users = tensors[t].users;
+      if (std::find(users.begin(), users.end(), id) == users.end()) users.push_back(id);
+    }
+  }
+  return id;
+}
+
+void Graph::relink() {
+  for (Tensor& t : tensors) {
+    t.producer = kNone;
+    t.users.clear();
+  }
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const Op& op = ops[i];
+    if (op.dead) continue;
+    const auto id = static_cast<OpId>(i);
+    tensors[op.output].producer = id;
+    for (TensorId t : op.inputs) {
+      auto& users = tensors[t].users;
+      if (std::find(users.begin(), users.end(), id) == users.end()) users.push_back(id);
+    }
+  }
+}
+
+std::vector<OpId> Graph::live_ops() const {
+  std::vector<OpId> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i].dead) out.push_back(static_cast<OpId>(i));
+  }
+  return out;
+}
+
+bool Graph::is_tiled() const {
+  bool any = false;
+  for (const Tensor& t : tensors) {
+    if (t.dead) continue;
+    if (!t.is_tiled()) return false;
+    any = true;
+  }
+  return any;
+}
+
+namespace {
+
+// Vertices are ops (dead ones stay isolated); an edge a -> b when b reads a's output.
+using OpGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+using Vertex = boost::graph_traits<OpGraph>::vertex_descriptor;
+using Edge = boost::graph_traits<OpGraph>::edge_descriptor;
+
+// Records the DFS tree and the first back edge, which closes a cycle.
+struct CycleFinder : boost::default_dfs_visitor {
+  std::vector<Vertex>* parent;
+  std::pair<Vertex, Vertex>* back;
+  bool* found;
+  void tree_edge(Edge e, const OpGraph& g) const { (*parent)[boost::target(e, g)] = boost::source(e, g); }
+  void back_edge(Edge e, const OpGraph& g) const {
+    if (*found) return;
+    *found = true;
+    *back = {boost::source(e, g), boost::target(e, g)};
+  }
+};
+
+[[noreturn]] void report_cycle(const Graph& graph, const OpGraph& g) {
+  std::vector<Vertex> parent(boost::num_vertices(g));
+  std::pair<Vertex, Vertex> back{0, 0};
+  bool found = false;
+  boost::depth_first_search(g, boost::visitor(CycleFinder{{}, &parent, &back, &found}));
+  if (!found) throw std::logic_error("Graph::topological_order: not_a_dag without a back edge");
+  // The back edge u -> v closes v -> ... -> u -> v; walk the tree from u up to v.
+  std::vector<Vertex> cycle;
+  for (Vertex x = back.first; x != back.second; x = parent[x]) cycle.push_back(x);
+  cycle.push_back(back.second);
+  std::reverse(cycle.begin(), cycle.end());  // now in data-flow order
+  // Start at the op listed first in the model so the message does not depend on the DFS.
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+  std::string path;
+  for (Vertex v : cycle) path += graph.tensors[graph.ops[v].output].name + " -> ";
+  const Tensor& first = graph.tensors[graph.ops[cycle.front()].output];
+  path += first.name;
+  throw InputError(file_line(graph.source, first.line - 1), "ops",
+                   "cycle through tensor " + quoted(first.name) + ": " + path, "an acyclic graph");
+}
+
+}  // namespace
+
+std::vector<OpId> Graph::topological_order() const {
+  OpGraph g(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].dead) continue;
+    for (TensorId t : ops[i].inputs) {
+      const OpId from = tensors[t].producer;
+      if (from != kNone && !ops[from].dead) boost::add_edge(from, i, g);
+    }
+  }
+  std::vector<Vertex> reversed;
+  try {
+    boost::topological_sort(g, std::back_inserter(reversed));
+  } catch (const boost::not_a_dag&) {
+    report_cycle(*this, g);
+  }
+  std::vector<OpId> order;
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
+    if (!ops[*it].dead) order.push_back(static_cast<OpId>(*it));
+  }
+  return order;
+}
+
+}  // namespace tilesim::ir

@@ -1,0 +1,106 @@
+// The graph IR: named 2-D float32 tensors and the ops between them.
+//
+// A model file becomes a Graph (frontend/), passes rewrite it in place
+// (passes/: fusion, tiling), and the scheduler turns it into tile uOps.
+// Tensors and ops are referred to by index; indices stay valid across passes
+// (a pass that removes an op marks it dead rather than erasing it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tilesim::ir {
+
+using TensorId = int;
+using OpId = int;
+inline constexpr int kNone = -1;
+
+// Tiles are 32 x 32 float32; the tiling pass pads every dimension to a multiple.
+inline constexpr std::int64_t kTileDim = 32;
+inline constexpr std::int64_t pad_to_tile(std::int64_t n) { return (n + kTileDim - 1) / kTileDim * kTileDim; }
+
+enum class TensorKind { Input, Param, Intermediate, Output };
+const char* to_string(TensorKind kind);
+
+// Every tensor is 2-D for the hardware. A rank-1 tensor [c] (a bias) is held
+// as 1 x c and remembers that it was rank 1.
+struct Shape {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  int rank = 2;
+  bool operator==(const Shape& o) const { return rows == o.rows && cols == o.cols && rank == o.rank; }
+  bool operator!=(const Shape& o) const { return !(*this == o); }
+};
+// "[128, 784]" or "[256]" as the model file wrote it.
+std::string to_string(const Shape& shape);
+// The shape the tiling pass gives a tensor: rows and cols rounded up to
+// multiples of 32, except that a rank-1 tensor keeps its single row.
+inline std::int64_t padded_rows(const Shape& s) { return s.rank == 1 ? 1 : pad_to_tile(s.rows); }
+inline std::int64_t padded_cols(const Shape& s) { return pad_to_tile(s.cols); }
+
+struct Tensor {
+  std::string name;
+  Shape shape;             // true shape
+  TensorKind kind = TensorKind::Intermediate;
+  // Set by the tiling pass: shape rounded up to multiples of 32 (rank-1 tensors
+  // pad to 1 x 32k: their one row is broadcast, never padded to 32 rows).
+  std::int64_t padded_rows = 0;
+  std::int64_t padded_cols = 0;
+  OpId producer = kNone;   // the live op writing it; kNone for inputs and params
+  std::vector<OpId> users; // live ops reading it
+  int line = 0;            // 1-based line in the model file that declared or produced it
+  bool dead = false;       // an intermediate fused away: no live op reads or writes it
+  bool is_tiled() const { return padded_rows > 0 && padded_cols > 0; }
+  std::int64_t tile_rows() const { return padded_rows / 32; }
+  std::int64_t tile_cols() const { return padded_cols / 32; }
+};
+
+enum class OpKind {
+  MatMul,  // out = a @ b                           inputs: a [M,K], b [K,N]
+  Add,     // out = a + b, b either [M,N] or a bias [N] broadcast over rows
+  Relu,    // out = max(a, 0)                        inputs: a
+  // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
+  // when has_bias; relu after the bias when has_relu.
+  FusedMatMul,
+};
+const char* to_string(OpKind kind);
+
+struct Op {
+  OpKind kind = OpKind::MatMul;
+  std::vector<TensorId> inputs;
+  TensorId output = kNone;
+  bool has_bias = false;  // FusedMatMul only: inputs[2] is the bias
+  bool has_relu = false;  // FusedMatMul only
+  bool dead = false;      // removed by a pass; ignored everywhere
+  int line = 0;           // 1-based line of the (first) op in the model file
+  std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}
+};
+
+class Graph {
+ public:
+  std::string name;
+  std::string source;  // the model file, for messages
+  std::vector<Tensor> tensors;
+  std::vector<Op> ops;
+  std::vector<TensorId> outputs;  // in the order the model lists them
+
+  TensorId find(const std::string& tensor_name) const;  // kNone when absent
+  TensorId add_tensor(Tensor tensor);
+  OpId add_op(Op op);  // links producer and users
+
+  // Recomputes producer/users from the live ops (after a pass rewired them).
+  void relink();
+  // Live ops in a topological order (Boost.Graph); throws InputError naming a
+  // tensor on the cycle when there is one.
+  std::vector<OpId> topological_order() const;
+  bool is_tiled() const;  // every live tensor has padded shapes
+
+  // Live ops only, in index order (no topological guarantee).
+  std::vector<OpId> live_ops() const;
+};
+
+// "matmul", "fused_matmul(matmul+add+relu)": an op as the summary and DOT show it.
+std::string describe(const Op& op);
+
+}  // namespace tilesim::ir

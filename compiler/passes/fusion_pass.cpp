@@ -1,0 +1,67 @@
+#include "compiler/passes/fusion_pass.h"
+
+namespace tilesim::passes {
+
+namespace {
+
+using ir::Graph;
+using ir::kNone;
+using ir::OpId;
+using ir::OpKind;
+using ir::TensorId;
+using ir::TensorKind;
+
+// The one live op reading `t` when it may be folded into its producer, else kNone.
+OpId sole_user(const Graph& g, TensorId t) {
+  const ir::Tensor& tensor = g.tensors[t];
+  if (tensor.kind != TensorKind::Intermediate || tensor.users.size() != 1) return kNone;
+  return tensor.users.front();
+}
+
+// The bias operand when `add` is "t + bias [c]" (the frontend puts a broadcast
+// operand second), else kNone.
+TensorId bias_of(const Graph& g, OpId add, TensorId t) {
+  const ir::Op& op = g.ops[add];
+  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] != t) return kNone;
+  const TensorId bias = op.inputs[1];
+  if (bias == t || g.tensors[bias].shape.rank != 1) return kNone;
+  return bias;
+}
+
+void absorb(Graph& g, ir::Op& fused, OpId next) {
+  g.tensors[fused.output].dead = true;
+  fused.output = g.ops[next].output;
+  fused.fused_from.push_back(ir::to_string(g.ops[next].kind));
+  g.ops[next].dead = true;
+}
+
+}  // namespace
+
+void FusionPass::run(Graph& g) {
+  g.relink();
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    if (g.ops[i].dead || g.ops[i].kind != OpKind::MatMul) continue;
+    ir::Op fused = g.ops[i];
+    fused.fused_from = {"matmul"};
+
+    OpId next = sole_user(g, fused.output);
+    if (next == kNone) continue;
+    const TensorId bias = bias_of(g, next, fused.output);
+    if (bias != kNone) {
+      absorb(g, fused, next);
+      fused.inputs.push_back(bias);
+      fused.has_bias = true;
+      next = sole_user(g, fused.output);
+    }
+    if (next != kNone && g.ops[next].kind == OpKind::Relu) {
+      absorb(g, fused, next);
+      fused.has_relu = true;
+    }
+    if (!fused.has_bias && !fused.has_relu) continue;
+    fused.kind = OpKind::FusedMatMul;
+    g.ops[i] = std::move(fused);
+    g.relink();  // the next matmul's checks see this one's rewiring
+  }
+}
+
+}  // namespace tilesim::passes

@@ -1,0 +1,7 @@
+#include "compiler/passes/pass.h"
+
+namespace tilesim::passes {
+
+Pass::~Pass() = default;
+
+}  // namespace tilesim::passes

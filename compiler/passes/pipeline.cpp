@@ -1,0 +1,15 @@
+#include "compiler/passes/pipeline.h"
+
+#include "compiler/passes/fusion_pass.h"
+#include "compiler/passes/tiling_pass.h"
+
+namespace tilesim::passes {
+
+void run_default_passes(ir::Graph& graph) {
+  FusionPass fusion;
+  fusion.run(graph);
+  TilingPass tiling;
+  tiling.run(graph);
+}
+
+}  // namespace tilesim::passes

@@ -1,0 +1,118 @@
+// The compiler's product and the simulator's input: a linear list of tile
+// micro-ops with concrete SRAM addresses and explicit dependencies.
+//
+// Execution model (what the validator checks and the simulator implements):
+//  * Two in-order units. The DMA unit runs LOAD and STORE, the compute unit
+//    runs EXEC, each in the order they appear in `uops`.
+//  * A uOp starts only after its `dep` (a uOp of the OTHER unit, earlier in
+//    the list) has completed. Same-unit order needs no dep: the queue is in
+//    order. Because every dep points backwards, a schedule cannot deadlock.
+//  * SRAM is `sram_bytes` of byte-addressed memory. Every tile occupies
+//    kTileBytes at an address that is a multiple of kTileBytes.
+//  * DRAM holds every tensor padded to multiples of 32, row-major; a rank-1
+//    tensor (a bias [c]) is one row, so its tiles are 1 x 32 (128 bytes moved).
+//
+// uOp semantics (a, b: tile coordinates (row, col) in units of 32):
+//   LOAD  tile            SRAM[addr] = DRAM tile `tile`
+//   STORE tile            DRAM tile `tile` = SRAM[addr]
+//   EXEC MatMul  tile=(C,i,j) src=(A,i,k),(B,k,j)[,(bias,0,j)]
+//                         C = (zero_init ? 0 : C) + A.B; then on the last
+//                         K step: + bias (when src[2] is set), relu (when relu)
+//   EXEC Add     tile=(Y,i,j) src=(X,i,j),(Z,i,j)      Y = X + Z
+//   EXEC BiasAdd tile=(Y,i,j) src=(X,i,j),(bias,0,j)   Y = X + bias row
+//   EXEC Relu    tile=(Y,i,j) src=(X,i,j)              Y = relu(X)
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace tilesim::sched {
+
+inline constexpr std::int64_t kTileDim = 32;
+inline constexpr std::int64_t kTileBytes = kTileDim * kTileDim * 4;  // 4096
+inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max();
+
+enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
+enum class UopKind : std::uint8_t { Load, Store, Exec };
+enum class ExecKind : std::uint8_t { MatMul, Add, BiasAdd, Relu };
+const char* to_string(Unit unit);
+const char* to_string(UopKind kind);
+const char* to_string(ExecKind kind);
+
+// One tile of one tensor, in tile coordinates.
+struct TileRef {
+  std::int32_t tensor = -1;  // index into Schedule::tensors; -1: no operand
+  std::int32_t row = 0;
+  std::int32_t col = 0;
+  bool valid() const { return tensor >= 0; }
+  bool operator==(const TileRef& o) const { return tensor == o.tensor && row == o.row && col == o.col; }
+  bool operator!=(const TileRef& o) const { return !(*this == o); }
+};
+
+// Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): ~72 bytes.
+struct Uop {
+  UopKind kind = UopKind::Load;
+  ExecKind exec = ExecKind::MatMul;  // EXEC only
+  bool zero_init = false;            // EXEC MatMul: first K step
+  bool relu = false;                 // EXEC MatMul: fused ReLU on the last K step
+  TileRef tile;                      // LOAD/STORE: tile moved; EXEC: tile written
+  std::uint32_t addr = 0;            // SRAM byte address of `tile`
+  TileRef src[3];                    // EXEC operands, in the order documented above
+  std::uint32_t src_addr[3] = {0, 0, 0};
+  std::uint32_t dep = kNoUop;        // uOp id (index in Schedule::uops) on the other unit
+
+  Unit unit() const { return kind == UopKind::Exec ? Unit::Compute : Unit::Dma; }
+  int num_srcs() const;  // 0 for LOAD/STORE
+};
+
+enum class TensorRole : std::uint8_t { Input, Param, Intermediate, Output };
+const char* to_string(TensorRole role);
+
+struct TensorInfo {
+  std::string name;
+  TensorRole role = TensorRole::Intermediate;
+  int rank = 2;              // 1: a bias [cols], held as one row
+  std::int64_t rows = 0;     // true shape (rank 1: rows == 1)
+  std::int64_t cols = 0;
+  std::int64_t padded_rows = 0;  // multiples of 32 (rank 1: 1)
+  std::int64_t padded_cols = 0;
+  bool is_graph_output = false;  // must be in DRAM, complete, at the end
+  std::int64_t tile_rows() const { return rank == 1 ? 1 : padded_rows / kTileDim; }
+  std::int64_t tile_cols() const { return padded_cols / kTileDim; }
+  // Bytes a LOAD or STORE of one of its tiles moves: 4096, or 128 for a bias.
+  std::int64_t tile_transfer_bytes() const { return (rank == 1 ? 1 : kTileDim) * kTileDim * 4; }
+};
+
+// What the summary prints per layer (one entry per op after fusion).
+struct LayerSummary {
+  std::string name;          // the op's output tensor
+  std::string ops;           // e.g. "matmul+add+relu"
+  std::string shapes;        // e.g. "[128,784] @ [784,256] -> [128,256]"
+  std::string tiles;         // padded tile counts, e.g. "M4 K25 N8"
+  std::string plan;          // loop order and blocking chosen
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t loads_eliminated = 0;  // operand reads served by a resident tile
+  std::int64_t dma_bytes = 0;         // loaded + stored
+  std::int64_t sram_peak_bytes = 0;
+};
+
+struct Schedule {
+  std::string model;
+  std::int64_t sram_bytes = 0;
+  std::vector<TensorInfo> tensors;
+  std::vector<Uop> uops;
+  std::vector<LayerSummary> layers;
+
+  // Totals over `uops` (filled by the scheduler, checked by the validator).
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t loads_eliminated = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t sram_peak_bytes = 0;
+  // Compulsory traffic: every input/param tile loaded once, every graph
+  // output tile stored once (the lower bound's DMA part).
+  std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
+};
+
+}  // namespace tilesim::sched

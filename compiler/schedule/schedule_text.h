@@ -1,0 +1,35 @@
+// The schedule's text form: stable, diffable, one uOp per line, and readable
+// back into the same Schedule (so tests and users can hand-write schedules for
+// the simulator). docs/schedule-format.md gives the grammar; in short:
+//
+//   tilesim-schedule 1
+//   model mlp
+//   sram_bytes 12288
+//   tensor 0 x input shape=[32,64] padded=[32,64]
+//   ...
+//   totals loads=4 stores=1 execs=2 ...          (optional when hand-written)
+//   layer name=y ops=matmul shapes="..." ...      (optional, any number)
+//   uops 7                                        (optional: checked count)
+//   0 dma LOAD x[0,0]@0x0000 deps=-
+//   2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+// Writes every field of the schedule that the format carries (all of them for a
+// schedule whose unused uOp fields are left at their defaults).
+void write_schedule_text(const Schedule& schedule, std::ostream& out);
+
+// Parses the text form. `name` is the file name used in messages. Malformed
+// input throws tilesim::InputError "NAME:LINE: what is wrong (expected ...)".
+// Without a `totals` line the totals are counted from the uOps (sram_peak_bytes:
+// distinct slots used x 4096). The result is NOT validated: call validate().
+Schedule read_schedule_text(std::istream& in, const std::string& name);
+
+}  // namespace tilesim::sched

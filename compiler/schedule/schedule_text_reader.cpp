@@ -1,0 +1,409 @@
+#include <cctype>
+#include <charconv>
+#include <istream>
+#include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "compiler/schedule/schedule_text.h"
+#include "compiler/support/input_error.h"
+
+namespace tilesim::sched {
+namespace {
+
+std::string str(std::string_view view) { return std::string(view); }
+
+constexpr const char* kUopForm =
+    "ID UNIT KIND TENSOR[ROW,COL]@ADDR ... deps=DEP, e.g. 3 dma LOAD x[0,1]@0x1000 deps=-";
+
+class Reader {
+ public:
+  Reader(std::istream& in, const std::string& name) : in_(in), name_(name) {}
+
+  Schedule run() {
+    while (std::getline(in_, line_)) {
+      ++line_no_;
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      tokenize();
+      if (tokens_.empty() || tokens_[0][0] == '#') continue;
+      if (!have_header_) {
+        header();
+      } else if (tokens_[0][0] >= '0' && tokens_[0][0] <= '9') {
+        uop();
+      } else {
+        if (!s_.uops.empty()) fail("", "'" + str(tokens_[0]) + "' line after the first uop", "header lines before the uops");
+        header_line();
+      }
+    }
+    finish();
+    return std::move(s_);
+  }
+
+ private:
+  std::istream& in_;
+  std::string name_;
+  int line_no_ = 0;
+  std::string line_;
+  std::vector<std::string_view> tokens_;
+  Schedule s_;
+  std::unordered_map<std::string, std::int32_t> names_;
+  bool have_header_ = false;
+  std::set<std::string> seen_;  // once-only header lines
+  std::map<std::string, std::int64_t> totals_;
+  std::int64_t uops_announced_ = -1;
+  int uops_line_ = 0;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
+    throw InputError(name_ + ":" + std::to_string(line_no_), key, problem, expected);
+  }
+
+  // Whitespace-separated tokens, views into line_; "..." (with backslash
+  // escapes) may sit inside one.
+  void tokenize() {
+    tokens_.clear();
+    const std::string& line = line_;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      if (line[i] == ' ' || line[i] == '\t') {
+        ++i;
+        continue;
+      }
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
+        if (line[i++] != '"') continue;
+        while (i < line.size() && line[i] != '"') i += line[i] == '\\' && i + 1 < line.size() ? 2 : 1;
+        if (i >= line.size()) fail("", "unterminated string " + quoted(line.substr(start)), "a closing '\"'");
+        ++i;
+      }
+      tokens_.emplace_back(line.data() + start, i - start);
+    }
+  }
+
+  // A bare word, or "..." with \" \\ \n \t \xNN escapes.
+  std::string text_value(std::string_view raw, const std::string& key) const {
+    if (raw.empty() || raw[0] != '"') {
+      if (raw.find('"') != std::string_view::npos) fail(key, "stray quote in " + quoted(str(raw)), "a bare word or \"...\"");
+      return str(raw);
+    }
+    if (raw.size() < 2 || raw.back() != '"') fail(key, "text after the closing quote in " + quoted(str(raw)), "\"...\"");
+    std::string out;
+    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+      if (raw[i] != '\\') {
+        out += raw[i];
+        continue;
+      }
+      const char e = raw[++i];
+      if (e == 'n') out += '\n';
+      else if (e == 't') out += '\t';
+      else if (e == 'x' && i + 3 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+        out += static_cast<char>(std::stoi(str(raw.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else if (e == '"' || e == '\\') out += e;
+      else fail(key, "bad escape in " + quoted(str(raw)), "\\\" \\\\ \\n \\t or \\xNN");
+    }
+    return out;
+  }
+
+  std::int64_t number(std::string_view text, const std::string& key, const std::string& what) const {
+    std::int64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || ptr != end || value < 0) {
+      fail(key, "bad " + what + " " + quoted(str(text)), "a non-negative integer");
+    }
+    return value;
+  }
+
+  void once(const std::string& what) {
+    if (!seen_.insert(what).second) fail("", "second '" + what + "' line", "one");
+  }
+
+  void arity(std::size_t n, const std::string& form) const {
+    if (tokens_.size() != n) fail(str(tokens_[0]), "wrong number of fields", form);
+  }
+
+  // ---- header ----
+  void header() {
+    if (tokens_[0] != "tilesim-schedule") fail("", "missing header line", "'tilesim-schedule 1' first");
+    arity(2, "tilesim-schedule 1");
+    if (tokens_[1] != "1") fail("", "unsupported version " + quoted(str(tokens_[1])), "1");
+    have_header_ = true;
+  }
+
+  void header_line() {
+    const std::string what = str(tokens_[0]);
+    if (what == "model") {
+      once(what);
+      arity(2, "model NAME");
+      s_.model = text_value(tokens_[1], what);
+    } else if (what == "sram_bytes") {
+      once(what);
+      arity(2, "sram_bytes BYTES");
+      s_.sram_bytes = number(tokens_[1], what, "size");
+    } else if (what == "tensor") {
+      tensor();
+    } else if (what == "totals") {
+      once(what);
+      totals_ = key_values(what, {"loads", "stores", "execs", "loads_eliminated", "bytes_loaded", "bytes_stored",
+                                  "sram_peak_bytes", "compulsory_loads", "compulsory_bytes"}, {}, nullptr);
+    } else if (what == "layer") {
+      layer();
+    } else if (what == "uops") {
+      once(what);
+      arity(2, "uops COUNT");
+      uops_announced_ = number(tokens_[1], what, "count");
+      uops_line_ = line_no_;
+    } else {
+      fail("", "unknown line " + quoted(what),
+           "tilesim-schedule, model, sram_bytes, tensor, totals, layer, uops or a uop line");
+    }
+  }
+
+  // KEY=VALUE fields after the first token; numbers for `ints`, text for `texts`.
+  std::map<std::string, std::int64_t> key_values(const std::string& line_kind, const std::set<std::string>& ints,
+                                                 const std::set<std::string>& texts,
+                                                 std::map<std::string, std::string>* text_out) {
+    std::map<std::string, std::int64_t> out;
+    std::set<std::string> seen;
+    for (std::size_t i = 1; i < tokens_.size(); ++i) {
+      const std::size_t eq = tokens_[i].find('=');
+      const std::string key = str(tokens_[i].substr(0, eq));
+      if (eq == std::string_view::npos || (!ints.count(key) && !texts.count(key))) {
+        std::string known;
+        for (const auto* set : {&texts, &ints})
+          for (const std::string& k : *set) known += (known.empty() ? "" : ", ") + k;
+        fail(line_kind, "unknown field " + quoted(str(tokens_[i])), "KEY=VALUE with KEY one of " + known);
+      }
+      if (!seen.insert(key).second) fail(line_kind, "field " + key + " given twice", "each field once");
+      const std::string_view value = tokens_[i].substr(eq + 1);
+      if (ints.count(key)) out[key] = number(value, line_kind, key);
+      else (*text_out)[key] = text_value(value, line_kind);
+    }
+    return out;
+  }
+
+  void layer() {
+    std::map<std::string, std::string> texts;
+    auto ints = key_values("layer", {"loads", "stores", "execs", "loads_eliminated", "dma_bytes", "sram_peak_bytes"},
+                           {"name", "ops", "shapes", "tiles", "plan"}, &texts);
+    LayerSummary l;
+    l.name = texts["name"], l.ops = texts["ops"], l.shapes = texts["shapes"];
+    l.tiles = texts["tiles"], l.plan = texts["plan"];
+    l.loads = ints["loads"], l.stores = ints["stores"], l.execs = ints["execs"];
+    l.loads_eliminated = ints["loads_eliminated"], l.dma_bytes = ints["dma_bytes"];
+    l.sram_peak_bytes = ints["sram_peak_bytes"];
+    s_.layers.push_back(std::move(l));
+  }
+
+  // [N] (rank 1) or [R,C]; returns the rank.
+  int dims(std::string_view field, const std::string& prefix, std::int64_t& rows, std::int64_t& cols) const {
+    const std::string key = "tensor " + std::to_string(s_.tensors.size());
+    if (field.compare(0, prefix.size(), prefix) != 0 || field.size() < prefix.size() + 2 || field.back() != ']' ||
+        field[prefix.size()] != '[') {
+      fail(key, "bad field " + quoted(str(field)), prefix + "[ROWS,COLS] or " + prefix + "[COLS]");
+    }
+    const std::string_view inner = field.substr(prefix.size() + 1, field.size() - prefix.size() - 2);
+    const std::size_t comma = inner.find(',');
+    if (comma == std::string_view::npos) {
+      rows = 1;
+      cols = number(inner, key, "size");
+      return 1;
+    }
+    rows = number(inner.substr(0, comma), key, "size");
+    cols = number(inner.substr(comma + 1), key, "size");
+    return 2;
+  }
+
+  void tensor() {
+    const std::string form = "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [graph_output]";
+    if (tokens_.size() != 6 && tokens_.size() != 7) fail("tensor", "wrong number of fields", form);
+    const std::string key = "tensor " + std::to_string(s_.tensors.size());
+    if (number(tokens_[1], "tensor", "index") != static_cast<std::int64_t>(s_.tensors.size())) {
+      fail("tensor", "index " + str(tokens_[1]) + " out of sequence", std::to_string(s_.tensors.size()));
+    }
+    TensorInfo t;
+    t.name = text_value(tokens_[2], key);
+    if (t.name.empty() || t.name.find_first_of("[]@\" \t") != std::string::npos) {
+      fail(key, "bad tensor name " + quoted(t.name), "a word without spaces, quotes, '[', ']' or '@'");
+    }
+    if (!names_.emplace(t.name, static_cast<std::int32_t>(s_.tensors.size())).second) {
+      fail(key, "tensor name " + quoted(t.name) + " used twice", "unique names");
+    }
+    const std::string_view role = tokens_[3];
+    if (role == "input") t.role = TensorRole::Input;
+    else if (role == "param") t.role = TensorRole::Param;
+    else if (role == "intermediate") t.role = TensorRole::Intermediate;
+    else if (role == "output") t.role = TensorRole::Output;
+    else fail(key, "unknown role " + quoted(str(role)), "input, param, intermediate or output");
+    t.rank = dims(tokens_[4], "shape=", t.rows, t.cols);
+    if (dims(tokens_[5], "padded=", t.padded_rows, t.padded_cols) != t.rank) {
+      fail(key, "padded shape " + quoted(str(tokens_[5])) + " has another rank than " + quoted(str(tokens_[4])), "the same rank");
+    }
+    if (tokens_.size() == 7) {
+      if (tokens_[6] != "graph_output") fail(key, "unknown flag " + quoted(str(tokens_[6])), "graph_output");
+      t.is_graph_output = true;
+    }
+    s_.tensors.push_back(std::move(t));
+  }
+
+  // ---- uops ----
+  std::uint32_t address(std::string_view text, const std::string& key) const {
+    const bool ok = text.size() > 2 && text.size() <= 10 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
+                    text.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string_view::npos;
+    if (!ok) fail(key, "bad address " + quoted(str(text)), "0x followed by 1 to 8 hex digits");
+    std::uint32_t value = 0;
+    for (char c : text.substr(2)) {
+      const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10;
+      value = value * 16 + static_cast<std::uint32_t>(digit);
+    }
+    return value;
+  }
+
+  void operand(std::string_view text, const std::string& key, TileRef& tile, std::uint32_t& addr) const {
+    const std::size_t at = text.rfind('@');
+    const std::size_t open = text.find('[');
+    const std::size_t comma = text.find(',', open == std::string_view::npos ? 0 : open);
+    if (at == std::string_view::npos || open == std::string_view::npos || open == 0 || comma == std::string_view::npos ||
+        comma > at || at == 0 || text[at - 1] != ']') {
+      fail(key, "bad operand " + quoted(str(text)), "TENSOR[ROW,COL]@ADDR, e.g. x[0,1]@0x1000");
+    }
+    const std::string tensor = str(text.substr(0, open));
+    auto it = names_.find(tensor);
+    if (it == names_.end()) fail(key, "unknown tensor " + quoted(tensor), "a name from a tensor line");
+    tile.tensor = it->second;
+    tile.row = static_cast<std::int32_t>(number(text.substr(open + 1, comma - open - 1), key, "tile row"));
+    tile.col = static_cast<std::int32_t>(number(text.substr(comma + 1, at - 1 - comma - 1), key, "tile column"));
+    addr = address(text.substr(at + 1), key);
+  }
+
+  void uop() {
+    const std::string key = "uop " + str(tokens_[0]);
+    const auto id = number(tokens_[0], "uop", "id");
+    if (id != static_cast<std::int64_t>(s_.uops.size())) {
+      fail("", "uop id " + str(tokens_[0]) + " out of sequence", std::to_string(s_.uops.size()));
+    }
+    if (tokens_.size() < 5) fail(key, "incomplete line", kUopForm);
+    Uop x;
+    const std::string kind = str(tokens_[2]);
+    if (kind == "LOAD") x.kind = UopKind::Load;
+    else if (kind == "STORE") x.kind = UopKind::Store;
+    else if (kind == "EXEC") x.kind = UopKind::Exec;
+    else fail(key, "unknown kind " + quoted(kind), "LOAD, STORE or EXEC");
+    const std::string unit = str(tokens_[1]);
+    if (unit != "dma" && unit != "compute") fail(key, "unknown unit " + quoted(unit), "dma or compute");
+    if (unit != to_string(x.unit())) fail(key, kind + " does not run on the " + unit + " unit", to_string(x.unit()));
+    const std::string_view deps = tokens_.back();
+    if (deps.compare(0, 5, "deps=") != 0) fail(key, "missing deps= at the end", "deps=ID or deps=-");
+    if (deps != "deps=-") {
+      const std::int64_t dep = number(deps.substr(5), key, "dependency");
+      if (dep >= kNoUop) fail(key, "dependency " + str(deps.substr(5)) + " too large", "a uop id");
+      x.dep = static_cast<std::uint32_t>(dep);
+    }
+    if (x.kind != UopKind::Exec) {
+      if (tokens_.size() != 5) fail(key, "wrong number of fields", "ID dma " + kind + " TENSOR[ROW,COL]@ADDR deps=DEP");
+      operand(tokens_[3], key, x.tile, x.addr);
+    } else {
+      exec(key, x);
+    }
+    s_.uops.push_back(x);
+  }
+
+  void exec(const std::string& key, Uop& x) {
+    const std::string ek = str(tokens_[3]);
+    if (ek == "matmul") x.exec = ExecKind::MatMul;
+    else if (ek == "add") x.exec = ExecKind::Add;
+    else if (ek == "bias_add") x.exec = ExecKind::BiasAdd;
+    else if (ek == "relu") x.exec = ExecKind::Relu;
+    else fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add or relu");
+    const auto form = [&] {
+      return "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " +
+             (x.exec == ExecKind::Relu ? "1 operand" : "2 operands") +
+             (x.exec == ExecKind::MatMul ? " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu]" : "") + " deps=DEP";
+    };
+    if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form());
+    operand(tokens_[4], key, x.tile, x.addr);
+    int n = 0;
+    bool flags = false;
+    for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
+      const std::string_view t = tokens_[i];
+      if (t == "zero_init" || t == "relu") {
+        bool& flag = t == "zero_init" ? x.zero_init : x.relu;
+        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form());
+        flag = flags = true;
+      } else if (flags) {
+        fail(key, "operand " + quoted(str(t)) + " after the flags", form());
+      } else if (t == "bias") {
+        if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form());
+        operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
+        n = 3;
+      } else {
+        if (n >= (x.exec == ExecKind::Relu ? 1 : 2)) fail(key, "too many operands", form());
+        operand(t, key, x.src[n], x.src_addr[n]);
+        ++n;
+      }
+    }
+    if (n < (x.exec == ExecKind::Relu ? 1 : 2)) fail(key, "too few operands", form());
+  }
+
+  // ---- end of file ----
+  void finish() {
+    if (!have_header_) throw InputError(name_, "", "empty file", "'tilesim-schedule 1' on the first line");
+    if (!seen_.count("sram_bytes")) throw InputError(name_, "", "missing 'sram_bytes' line", "sram_bytes BYTES");
+    if (uops_announced_ >= 0 && uops_announced_ != static_cast<std::int64_t>(s_.uops.size())) {
+      line_no_ = uops_line_;
+      fail("uops", "announced " + std::to_string(uops_announced_) + " uop lines but the file has " +
+                       std::to_string(s_.uops.size()),
+           "as many uop lines as announced");
+    }
+    count_totals();
+  }
+
+  // Fills the totals the file did not give from the uOps and the tensor table.
+  void count_totals() {
+    std::int64_t loads = 0, stores = 0, execs = 0, in = 0, out = 0;
+    std::set<std::uint32_t> slots;
+    for (const Uop& x : s_.uops) {
+      const auto bytes = [&](const TileRef& t) {
+        return t.tensor >= 0 && static_cast<std::size_t>(t.tensor) < s_.tensors.size()
+                   ? s_.tensors[static_cast<std::size_t>(t.tensor)].tile_transfer_bytes()
+                   : 0;
+      };
+      if (x.kind == UopKind::Load) ++loads, in += bytes(x.tile);
+      if (x.kind == UopKind::Store) ++stores, out += bytes(x.tile);
+      if (x.kind == UopKind::Exec) ++execs;
+      slots.insert(x.addr / kTileBytes);
+      for (int i = 0; i < 3; ++i)
+        if (x.src[i].valid()) slots.insert(x.src_addr[i] / kTileBytes);
+    }
+    std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
+    for (const TensorInfo& t : s_.tensors) {
+      const std::int64_t tiles = t.tile_rows() * t.tile_cols();
+      if (t.role == TensorRole::Input || t.role == TensorRole::Param) {
+        compulsory_loads += tiles;
+        compulsory_bytes += tiles * t.tile_transfer_bytes();
+      }
+      if (t.is_graph_output) compulsory_bytes += tiles * t.tile_transfer_bytes();
+    }
+    auto get = [this](const char* key, std::int64_t counted) {
+      auto it = totals_.find(key);
+      return it == totals_.end() ? counted : it->second;
+    };
+    s_.loads = get("loads", loads);
+    s_.stores = get("stores", stores);
+    s_.execs = get("execs", execs);
+    s_.loads_eliminated = get("loads_eliminated", 0);
+    s_.bytes_loaded = get("bytes_loaded", in);
+    s_.bytes_stored = get("bytes_stored", out);
+    s_.sram_peak_bytes = get("sram_peak_bytes", static_cast<std::int64_t>(slots.size()) * kTileBytes);
+    s_.compulsory_loads = get("compulsory_loads", compulsory_loads);
+    s_.compulsory_bytes = get("compulsory_bytes", compulsory_bytes);
+  }
+};
+
+}  // namespace
+
+Schedule read_schedule_text(std::istream& in, const std::string& name) { return Reader(in, name).run(); }
+
+}  // namespace tilesim::sched

@@ -1,0 +1,128 @@
+#include <charconv>
+#include <ostream>
+
+#include "compiler/schedule/schedule_text.h"
+#include "compiler/schedule/tile_format.h"
+
+namespace tilesim::sched {
+namespace {
+
+// A bare word when it needs no quoting, else "..." with \" \\ \n \t \xNN escapes.
+std::string text_value(const std::string& s) {
+  bool bare = !s.empty();
+  for (unsigned char c : s) bare = bare && c > 0x20 && c != '"' && c != '\\' && c != 0x7f;
+  if (bare) return s;
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string shape(int rank, std::int64_t rows, std::int64_t cols) {
+  if (rank == 1) return "[" + std::to_string(cols) + "]";
+  return "[" + std::to_string(rows) + "," + std::to_string(cols) + "]";
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  char buf[24];
+  out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, value).ptr - buf));
+}
+
+// "name[row,col]@0x1000" without temporaries: millions of these per schedule.
+void append_operand(std::string& out, const Schedule& s, const TileRef& tile, std::uint32_t addr) {
+  if (tile.valid() && static_cast<std::size_t>(tile.tensor) < s.tensors.size()) {
+    out += s.tensors[static_cast<std::size_t>(tile.tensor)].name;
+    out += '[';
+    append_number(out, tile.row);
+    out += ',';
+    append_number(out, tile.col);
+    out += ']';
+  } else {
+    out += format_tile(s, tile);
+  }
+  char buf[12];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = "0123456789abcdef"[addr & 15];
+    addr >>= 4;
+  } while (addr != 0 || end - p < 4);
+  out += "@0x";
+  out.append(p, static_cast<std::size_t>(end - p));
+}
+
+}  // namespace
+
+void write_schedule_text(const Schedule& s, std::ostream& out) {
+  out << "tilesim-schedule 1\n";
+  out << "model " << text_value(s.model) << "\n";
+  out << "sram_bytes " << s.sram_bytes << "\n";
+  for (std::size_t i = 0; i < s.tensors.size(); ++i) {
+    const TensorInfo& t = s.tensors[i];
+    out << "tensor " << i << " " << text_value(t.name) << " " << to_string(t.role)
+        << " shape=" << shape(t.rank, t.rows, t.cols) << " padded=" << shape(t.rank, t.padded_rows, t.padded_cols)
+        << (t.is_graph_output ? " graph_output" : "") << "\n";
+  }
+  out << "totals loads=" << s.loads << " stores=" << s.stores << " execs=" << s.execs
+      << " loads_eliminated=" << s.loads_eliminated << " bytes_loaded=" << s.bytes_loaded
+      << " bytes_stored=" << s.bytes_stored << " sram_peak_bytes=" << s.sram_peak_bytes
+      << " compulsory_loads=" << s.compulsory_loads << " compulsory_bytes=" << s.compulsory_bytes << "\n";
+  for (const LayerSummary& l : s.layers) {
+    out << "layer name=" << text_value(l.name) << " ops=" << text_value(l.ops) << " shapes=" << text_value(l.shapes)
+        << " tiles=" << text_value(l.tiles) << " plan=" << text_value(l.plan) << " loads=" << l.loads
+        << " stores=" << l.stores << " execs=" << l.execs << " loads_eliminated=" << l.loads_eliminated
+        << " dma_bytes=" << l.dma_bytes << " sram_peak_bytes=" << l.sram_peak_bytes << "\n";
+  }
+  out << "uops " << s.uops.size() << "\n";
+  std::string chunk;
+  for (std::size_t id = 0; id < s.uops.size(); ++id) {
+    const Uop& x = s.uops[id];
+    append_number(chunk, static_cast<std::int64_t>(id));
+    chunk += ' ';
+    chunk += to_string(x.unit());
+    chunk += ' ';
+    chunk += to_string(x.kind);
+    if (x.kind == UopKind::Exec) {
+      chunk += ' ';
+      chunk += to_string(x.exec);
+    }
+    chunk += ' ';
+    append_operand(chunk, s, x.tile, x.addr);
+    if (x.kind == UopKind::Exec) {
+      chunk += " <-";
+      for (int i = 0; i < 3; ++i) {
+        if (!x.src[i].valid()) continue;
+        chunk += i == 2 ? " bias " : " ";
+        append_operand(chunk, s, x.src[i], x.src_addr[i]);
+      }
+      if (x.zero_init) chunk += " zero_init";
+      if (x.relu) chunk += " relu";
+    }
+    chunk += " deps=";
+    if (x.dep == kNoUop) chunk += '-';
+    else append_number(chunk, x.dep);
+    chunk += '\n';
+    if (chunk.size() > (1 << 16)) {
+      out << chunk;
+      chunk.clear();
+    }
+  }
+  out << chunk;
+}
+
+}  // namespace tilesim::sched

@@ -1,0 +1,405 @@
+#include "compiler/schedule/validator.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+#include "compiler/schedule/tile_format.h"
+#include "compiler/schedule/validator_structure.h"
+
+namespace tilesim::sched {
+namespace {
+
+// A tile's symbolic value: which tile it is and how far it is computed. For a
+// matmul result the version counts the K steps applied (complete at Kt); every
+// other tile is complete at version 1 (inputs and params start so in DRAM).
+constexpr std::int32_t kNever = -1;  // DRAM: never written
+constexpr std::int32_t kAssumed = std::numeric_limits<std::int32_t>::max();  // reported; taken as right
+
+struct Value {
+  std::int64_t gid = -1;  // global tile index; -1: the slot holds nothing
+  std::int32_t version = 0;
+};
+
+struct Slot {
+  Value value;
+  std::uint32_t writer = kNoUop;                // last uOp that wrote the slot
+  std::uint32_t reader[2] = {kNoUop, kNoUop};  // per unit, latest reader since then
+};
+
+struct TileState {
+  std::int32_t dram = kNever;    // version held in DRAM
+  std::uint32_t store = kNoUop;  // first STORE
+  std::uint32_t stores = 0;
+};
+
+struct TensorState {
+  std::int64_t base = 0;  // gid of tile [0,0]
+  int producer = -1;      // ExecKind of the EXECs writing it; -1: none seen
+  std::uint32_t first_exec = kNoUop;
+  std::int32_t a = -1, b = -1;  // matmul operand tensors
+  std::int32_t kt = 1;          // matmul K steps
+  std::uint32_t epilogue_uop = kNoUop;
+  bool relu = false;
+  std::int32_t bias = -1;
+};
+
+int unit_index(Unit unit) { return unit == Unit::Dma ? 0 : 1; }
+
+class Checker {
+ public:
+  Checker(const Schedule& s, std::size_t max_errors) : s_(s), max_(max_errors) {}
+
+  std::vector<std::string> run() {
+    if (max_ == 0) return {};
+    if (!init_tensors()) return errors_;
+    const std::int64_t capped = std::min<std::int64_t>(std::max<std::int64_t>(s_.sram_bytes, 0),
+                                                       std::int64_t{1} << 32);
+    slots_.resize(static_cast<std::size_t>(capped / kTileBytes));
+    for (std::uint32_t id = 0; id < s_.uops.size() && !full(); ++id) step(id);
+    if (!full()) check_outputs();
+    if (!full()) check_totals();
+    return errors_;
+  }
+
+ private:
+  const Schedule& s_;
+  std::size_t max_;
+  std::vector<std::string> errors_;
+  std::vector<TensorState> tensors_;
+  std::vector<TileState> tiles_;
+  std::vector<Slot> slots_;
+  std::int64_t hb_[2] = {-1, -1};  // per unit: latest other-unit uOp known complete
+  std::int64_t loads_ = 0, stores_ = 0, execs_ = 0, bytes_loaded_ = 0, bytes_stored_ = 0;
+
+  bool full() const { return errors_.size() >= max_; }
+  void error(std::string message) {
+    if (!full()) errors_.push_back(std::move(message));
+  }
+  const TensorInfo& info(std::int32_t tensor) const {
+    return s_.tensors[static_cast<std::size_t>(tensor)];
+  }
+  std::string head(std::uint32_t id) const {
+    return "uop " + std::to_string(id) + " " + format_uop_head(s_, s_.uops[id]);
+  }
+  std::string tile(const TileRef& t) const { return format_tile(s_, t); }
+  std::int64_t gid(const TileRef& t) const {
+    return tensors_[static_cast<std::size_t>(t.tensor)].base + t.row * info(t.tensor).tile_cols() + t.col;
+  }
+  Slot& slot(std::uint32_t addr) { return slots_[addr / kTileBytes]; }
+  static bool is_source(const TensorInfo& t) {
+    return t.role == TensorRole::Input || t.role == TensorRole::Param;
+  }
+
+  // ---- tensor table ----
+  bool init_tensors() {
+    for (std::string& p : structure::check_tensors(s_)) error(std::move(p));
+    if (!errors_.empty()) return false;
+    std::int64_t base = 0;
+    for (const TensorInfo& t : s_.tensors) {
+      TensorState state;
+      state.base = base;
+      tensors_.push_back(state);
+      base += t.tile_rows() * t.tile_cols();
+    }
+    tiles_.resize(static_cast<std::size_t>(base));
+    for (std::size_t i = 0; i < s_.tensors.size(); ++i) {
+      if (!is_source(s_.tensors[i])) continue;
+      const std::int64_t end = i + 1 < tensors_.size() ? tensors_[i + 1].base : base;
+      for (std::int64_t g = tensors_[i].base; g < end; ++g) tiles_[static_cast<std::size_t>(g)].dram = 1;
+    }
+    return true;
+  }
+
+  // ---- symbolic values ----
+  std::int32_t need(std::int32_t tensor) const {
+    if (is_source(info(tensor))) return 1;
+    const TensorState& t = tensors_[static_cast<std::size_t>(tensor)];
+    if (t.producer < 0) return -1;
+    return t.producer == static_cast<int>(ExecKind::MatMul) ? t.kt : 1;
+  }
+  bool complete(const Value& v, std::int32_t tensor) const {
+    return v.version == kAssumed || v.version == need(tensor);
+  }
+  std::string describe(const Value& v) const {
+    if (v.gid < 0) return "nothing";
+    auto it = std::upper_bound(tensors_.begin(), tensors_.end(), v.gid,
+                               [](std::int64_t g, const TensorState& t) { return g < t.base; });
+    const auto tensor = static_cast<std::int32_t>(it - tensors_.begin() - 1);
+    const std::int64_t local = v.gid - tensors_[static_cast<std::size_t>(tensor)].base;
+    const std::int64_t cols = info(tensor).tile_cols();
+    TileRef t{tensor, static_cast<std::int32_t>(local / cols), static_cast<std::int32_t>(local % cols)};
+    std::string text = tile(t);
+    const TensorState& st = tensors_[static_cast<std::size_t>(tensor)];
+    if (st.producer == static_cast<int>(ExecKind::MatMul) && v.version != kAssumed && v.version < st.kt) {
+      text += " after " + std::to_string(v.version) + " of " + std::to_string(st.kt) + " K steps";
+    }
+    return text;
+  }
+
+  // ---- structure ----
+  bool check_ref(std::uint32_t id, const TileRef& t, const std::string& what) {
+    return report(id, structure::check_tile(s_, t, what));
+  }
+  bool check_addr(std::uint32_t id, std::uint32_t addr, const std::string& what) {
+    return report(id, structure::check_addr(s_, addr, what));
+  }
+  bool report(std::uint32_t id, const std::string& problem) {
+    if (problem.empty()) return true;
+    error(head(id) + ": " + problem);
+    return false;
+  }
+
+  // ---- dependencies and hazards ----
+  std::string brief(std::uint32_t id) const {
+    return "uop " + std::to_string(id) + " (" + format_uop_head(s_, s_.uops[id]) + ")";
+  }
+  bool ordered(std::uint32_t other_uop, int own_unit) const {
+    return unit_index(s_.uops[other_uop].unit()) == own_unit ||
+           static_cast<std::int64_t>(other_uop) <= hb_[own_unit];
+  }
+  void read_access(std::uint32_t id, int unit, std::uint32_t addr) {
+    Slot& sl = slot(addr);
+    if (sl.writer != kNoUop && !ordered(sl.writer, unit)) {
+      error(brief(id) + " reads slot at " + format_addr(addr) + " while " + brief(sl.writer) +
+            " may still write it (missing dependency)");
+    }
+    sl.reader[unit] = id;
+  }
+  void write_access(std::uint32_t id, int unit, std::uint32_t addr) {
+    Slot& sl = slot(addr);
+    const std::uint32_t reader = sl.reader[1 - unit];
+    if (reader != kNoUop && !ordered(reader, unit)) {
+      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(reader) +
+            " may still read it (missing dependency)");
+    } else if (sl.writer != kNoUop && !ordered(sl.writer, unit)) {
+      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(sl.writer) +
+            " may still write it (missing dependency)");
+    }
+    sl.writer = id;
+    sl.reader[0] = sl.reader[1] = kNoUop;
+  }
+
+  void step(std::uint32_t id) {
+    const Uop& x = s_.uops[id];
+    const int unit = unit_index(x.unit());
+    if (x.dep != kNoUop) {
+      const std::string other = unit == 0 ? "compute" : "dma";
+      if (x.dep >= id) {
+        error(head(id) + ": dep " + std::to_string(x.dep) + (x.dep == id ? " is itself" : " points forward") +
+              " (expected an earlier uop of the " + other + " unit)");
+      } else if (unit_index(s_.uops[x.dep].unit()) == unit) {
+        error(head(id) + ": dep " + std::to_string(x.dep) + " (" + format_uop_head(s_, s_.uops[x.dep]) +
+              ") is on the same unit (expected an earlier uop of the " + other + " unit)");
+      } else {
+        hb_[unit] = std::max<std::int64_t>(hb_[unit], x.dep);
+      }
+    }
+    switch (x.kind) {
+      case UopKind::Load: ++loads_; load(id, x, unit); break;
+      case UopKind::Store: ++stores_; store(id, x, unit); break;
+      case UopKind::Exec: ++execs_; exec(id, x, unit); break;
+    }
+  }
+
+  // ---- the three kinds ----
+  void load(std::uint32_t id, const Uop& x, int unit) {
+    if (!check_ref(id, x.tile, "tile")) return;
+    bytes_loaded_ += info(x.tile.tensor).tile_transfer_bytes();
+    if (!check_addr(id, x.addr, "tile")) return;
+    write_access(id, unit, x.addr);
+    const std::int64_t g = gid(x.tile);
+    Value v{g, tiles_[static_cast<std::size_t>(g)].dram};
+    if (v.version == kNever) {
+      error(head(id) + ": " + tile(x.tile) + " was never stored to DRAM (expected an input, a param or a tile stored earlier)");
+      v.version = kAssumed;
+    }
+    slot(x.addr).value = v;
+  }
+
+  void store(std::uint32_t id, const Uop& x, int unit) {
+    if (!check_ref(id, x.tile, "tile")) return;
+    const TensorInfo& t = info(x.tile.tensor);
+    bytes_stored_ += t.tile_transfer_bytes();
+    if (is_source(t)) {
+      error(head(id) + ": stores into " + to_string(t.role) + " tensor " + t.name +
+            " (expected an intermediate or output tensor)");
+      return;
+    }
+    if (!check_addr(id, x.addr, "tile")) return;
+    read_access(id, unit, x.addr);
+    const std::int64_t g = gid(x.tile);
+    TileState& ts = tiles_[static_cast<std::size_t>(g)];
+    Value v = slot(x.addr).value;
+    if (v.gid != g) {
+      error(head(id) + ": slot at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " + tile(x.tile) + ")");
+      v = Value{g, kAssumed};
+    } else if (t.is_graph_output && ts.stores > 0) {
+      error(head(id) + ": output tile stored again (first by uop " + std::to_string(ts.store) +
+            "; expected exactly one STORE)");
+    } else if (t.is_graph_output && !complete(v, x.tile.tensor)) {
+      error(head(id) + ": stores " + describe(v) + " (expected complete: an output is stored once, after its last EXEC)");
+    }
+    if (ts.stores++ == 0) ts.store = id;
+    ts.dram = v.version;
+  }
+
+  void check_operand(std::uint32_t id, const Uop& x, int i) {
+    const Value& v = slot(x.src_addr[i]).value;
+    auto what = [&] { return structure::kOperand[i] + " at " + format_addr(x.src_addr[i]) + " holds "; };
+    if (v.gid != gid(x.src[i])) {
+      error(head(id) + ": " + what() + describe(v) + " (expected " + tile(x.src[i]) + ")");
+    } else if (!complete(v, x.src[i].tensor)) {
+      error(head(id) + ": " + what() + describe(v) + " (expected complete)");
+    }
+  }
+
+  void exec(std::uint32_t id, const Uop& x, int unit) {
+    if (!report(id, structure::check_exec(s_, x))) return;
+    const TensorInfo& c = info(x.tile.tensor);
+    const bool matmul = x.exec == ExecKind::MatMul;
+    if (is_source(c)) {
+      error(head(id) + ": writes " + to_string(c.role) + " tensor " + c.name + " (expected an intermediate or output tensor)");
+    }
+    // A bad address is reported and its access skipped; the rest is still checked.
+    const bool result_ok = check_addr(id, x.addr, matmul ? "accumulator" : "result");
+    bool src_ok[3] = {false, false, false};
+    for (int i = 0; i < 3; ++i) {
+      if (x.src[i].valid()) src_ok[i] = check_addr(id, x.src_addr[i], structure::kOperand[i]);
+    }
+    for (int i = 0; i < 3 && matmul; ++i) {
+      if (x.src[i].valid() && x.src_addr[i] == x.addr) {
+        error(head(id) + ": accumulator at " + format_addr(x.addr) + " is also operand " + std::to_string(i) +
+              "'s address (expected distinct slots: a matmul cannot run in place)");
+        break;
+      }
+    }
+    TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
+    const std::int32_t kt = matmul ? static_cast<std::int32_t>(info(x.src[0].tensor).tile_cols()) : 1;
+    if (ts.producer < 0) {
+      ts.producer = static_cast<int>(x.exec);
+      ts.first_exec = id;
+      ts.a = x.src[0].tensor;
+      ts.b = x.src[1].tensor;
+      ts.kt = kt;
+    } else if (ts.producer != static_cast<int>(x.exec)) {
+      error(head(id) + ": " + c.name + " is written by " + format_uop_head(s_, s_.uops[ts.first_exec]) + " at uop " +
+            std::to_string(ts.first_exec) + " (expected one kind of EXEC per tensor)");
+    } else if (matmul && (ts.a != x.src[0].tensor || ts.b != x.src[1].tensor)) {
+      error(head(id) + ": multiplies " + info(x.src[0].tensor).name + " by " + info(x.src[1].tensor).name +
+            " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " +
+            info(ts.b).name + " (expected one matmul per tensor)");
+    }
+    for (int i = 0; i < 3; ++i) {
+      if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
+    }
+    for (int i = 0; i < 3; ++i) {
+      if (src_ok[i]) check_operand(id, x, i);
+    }
+    const std::int64_t g = gid(x.tile);
+    std::int32_t version = 1;
+    if (matmul) version = matmul_step(id, x, unit, kt, g, result_ok);
+    if (!result_ok) return;
+    write_access(id, unit, x.addr);
+    slot(x.addr).value = Value{g, version};
+    const TileState& tile_state = tiles_[static_cast<std::size_t>(g)];
+    if (c.is_graph_output && tile_state.stores > 0 && tile_state.dram != kAssumed &&
+        tile_state.dram == need(x.tile.tensor)) {
+      error(head(id) + ": writes " + tile(x.tile) + " after uop " + std::to_string(tile_state.store) +
+            " stored it (expected its one STORE after its last EXEC)");
+    }
+  }
+
+  // Checks one K step of a matmul; returns the accumulator's version after it.
+  std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g,
+                           bool acc_ok) {
+    const std::int32_t k = x.src[0].col;
+    const auto steps = [kt] { return " of " + std::to_string(kt); };
+    if (x.zero_init && k != 0) {
+      error(head(id) + ": zero_init on K step " + std::to_string(k) + steps() + " (expected it only on step 0)");
+    } else if (!x.zero_init && k == 0) {
+      error(head(id) + ": K step 0" + steps() + " without zero_init (expected zero_init on step 0)");
+    } else if (!x.zero_init && acc_ok) {
+      read_access(id, unit, x.addr);
+      const Value& v = slot(x.addr).value;
+      if (v.gid != g || (v.version != k && v.version != kAssumed)) {
+        error(head(id) + ": accumulator at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " +
+              tile(x.tile) + " after " + std::to_string(k) + steps() + " K steps)");
+      }
+    }
+    const bool last = k == kt - 1;
+    if (!last && (x.relu || x.src[2].valid())) {
+      error(head(id) + ": " + (x.relu ? "relu" : "bias") + " on K step " + std::to_string(k) + steps() +
+            " (expected the epilogue only on the last step, " + std::to_string(kt - 1) + ")");
+    } else if (last) {
+      TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
+      const std::int32_t bias = x.src[2].valid() ? x.src[2].tensor : -1;
+      if (ts.epilogue_uop == kNoUop) {
+        ts.epilogue_uop = id;
+        ts.relu = x.relu;
+        ts.bias = bias;
+      } else if (ts.relu != x.relu || ts.bias != bias) {
+        auto text = [this](bool relu, std::int32_t b) {
+          std::string out = relu ? "relu" : "no relu";
+          return out + (b >= 0 ? ", bias " + info(b).name : ", no bias");
+        };
+        error(head(id) + ": epilogue (" + text(x.relu, bias) + ") differs from uop " + std::to_string(ts.epilogue_uop) +
+              " (" + text(ts.relu, ts.bias) + ") (expected the same fused epilogue on every tile of " +
+              info(x.tile.tensor).name + ")");
+      }
+    }
+    return k + 1;
+  }
+
+  // ---- the end ----
+  void check_outputs() {
+    for (std::size_t i = 0; i < s_.tensors.size() && !full(); ++i) {
+      const TensorInfo& t = s_.tensors[i];
+      if (!t.is_graph_output) continue;
+      for (std::int32_t r = 0; r < t.tile_rows() && !full(); ++r) {
+        for (std::int32_t c = 0; c < t.tile_cols() && !full(); ++c) {
+          const TileRef ref{static_cast<std::int32_t>(i), r, c};
+          if (tiles_[static_cast<std::size_t>(gid(ref))].stores == 0) {
+            error("output " + tile(ref) + " is never stored (expected one STORE after its last EXEC)");
+          }
+        }
+      }
+    }
+  }
+
+  void check_total(const char* field, std::int64_t claimed, std::int64_t counted) {
+    if (claimed == counted) return;
+    error("schedule totals: " + std::string(field) + " = " + std::to_string(claimed) + " (expected " +
+          std::to_string(counted) + ", counted from the uops)");
+  }
+
+  void check_totals() {
+    check_total("loads", s_.loads, loads_);
+    check_total("stores", s_.stores, stores_);
+    check_total("execs", s_.execs, execs_);
+    check_total("bytes_loaded", s_.bytes_loaded, bytes_loaded_);
+    check_total("bytes_stored", s_.bytes_stored, bytes_stored_);
+    if (s_.sram_peak_bytes > s_.sram_bytes) {
+      error("schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) + " exceeds sram_bytes = " +
+            std::to_string(s_.sram_bytes));
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> validate(const Schedule& schedule, std::size_t max_errors) {
+  return Checker(schedule, max_errors).run();
+}
+
+void validate_or_throw(const Schedule& schedule) {
+  const std::vector<std::string> problems = validate(schedule, 5);
+  if (problems.empty()) return;
+  std::string message = "internal error: invalid schedule for " + schedule.model + ":";
+  for (const std::string& p : problems) message += "\n  " + p;
+  if (problems.size() == 5) message += "\n  (first 5 problems shown)";
+  throw std::runtime_error(message);
+}
+
+}  // namespace tilesim::sched

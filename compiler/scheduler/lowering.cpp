@@ -1,0 +1,185 @@
+#include "compiler/scheduler/lowering.h"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "compiler/scheduler/blocking.h"
+
+namespace tilesim::sched {
+
+namespace {
+
+TensorRole role_of(ir::TensorKind kind) {
+  switch (kind) {
+    case ir::TensorKind::Input: return TensorRole::Input;
+    case ir::TensorKind::Param: return TensorRole::Param;
+    case ir::TensorKind::Intermediate: return TensorRole::Intermediate;
+    case ir::TensorKind::Output: return TensorRole::Output;
+  }
+  return TensorRole::Intermediate;
+}
+
+std::string shape_text(const TensorInfo& t) {
+  std::ostringstream out;
+  if (t.rank == 1) {
+    out << "[" << t.cols << "]";
+  } else {
+    out << "[" << t.rows << "," << t.cols << "]";
+  }
+  return out.str();
+}
+
+std::string op_names(const ir::Op& op) {
+  if (op.fused_from.empty()) return ir::to_string(op.kind);
+  std::string names;
+  for (const auto& name : op.fused_from) names += (names.empty() ? "" : "+") + name;
+  return names;
+}
+
+// Emits the EXECs of one (possibly fused) matmul in the plan's loop nest.
+void lower_matmul(const ir::Op& op, const TileSpace& space, const MatmulPlan& plan,
+                  std::int64_t mt, std::int64_t kt, std::int64_t nt, TileProgram& program) {
+  const std::int32_t a = op.inputs[0], b = op.inputs[1], c = op.output;
+  const std::int32_t bias = op.has_bias ? op.inputs[2] : -1;
+  auto emit = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    TileExec e;
+    e.kind = ExecKind::MatMul;
+    e.zero_init = k == 0;
+    e.final_write = k == kt - 1;
+    e.relu = e.final_write && op.has_relu;
+    e.dst = space.id(TileRef{c, static_cast<std::int32_t>(i), static_cast<std::int32_t>(j)});
+    e.src[0] = space.id(TileRef{a, static_cast<std::int32_t>(i), static_cast<std::int32_t>(k)});
+    e.src[1] = space.id(TileRef{b, static_cast<std::int32_t>(k), static_cast<std::int32_t>(j)});
+    if (e.final_write && bias >= 0) e.src[2] = space.id(TileRef{bias, 0, static_cast<std::int32_t>(j)});
+    program.execs.push_back(e);
+  };
+  auto block = [&](std::int64_t i0, std::int64_t j0) {
+    const std::int64_t i1 = std::min(mt, i0 + plan.block_m), j1 = std::min(nt, j0 + plan.block_n);
+    for (std::int64_t k = 0; k < kt; ++k) {
+      if (plan.a_outer) {
+        for (std::int64_t i = i0; i < i1; ++i)
+          for (std::int64_t j = j0; j < j1; ++j) emit(i, j, k);
+      } else {
+        for (std::int64_t j = j0; j < j1; ++j)
+          for (std::int64_t i = i0; i < i1; ++i) emit(i, j, k);
+      }
+    }
+  };
+  if (plan.blocks_along_rows) {
+    for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m)
+      for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n) block(i0, j0);
+  } else {
+    for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n)
+      for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m) block(i0, j0);
+  }
+}
+
+void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors,
+                       const TileSpace& space, TileProgram& program) {
+  const TensorInfo& out = tensors[op.output];
+  for (std::int64_t i = 0; i < out.tile_rows(); ++i) {
+    for (std::int64_t j = 0; j < out.tile_cols(); ++j) {
+      const auto r = static_cast<std::int32_t>(i), c = static_cast<std::int32_t>(j);
+      TileExec e;
+      e.dst = space.id(TileRef{op.output, r, c});
+      e.src[0] = space.id(TileRef{op.inputs[0], r, c});
+      if (op.kind == ir::OpKind::Relu) {
+        e.kind = ExecKind::Relu;
+      } else if (tensors[op.inputs[1]].rank == 1) {
+        e.kind = ExecKind::BiasAdd;
+        e.src[1] = space.id(TileRef{op.inputs[1], 0, c});
+      } else {
+        e.kind = ExecKind::Add;
+        e.src[1] = space.id(TileRef{op.inputs[1], r, c});
+      }
+      program.execs.push_back(e);
+    }
+  }
+}
+
+}  // namespace
+
+std::int64_t min_sram_tiles(const ir::Graph& graph) {
+  std::int64_t need = 2;
+  for (const ir::Op& op : graph.ops) {
+    if (op.dead) continue;
+    if (op.kind == ir::OpKind::Relu) continue;
+    need = std::max<std::int64_t>(need, op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 4 : 3);
+  }
+  return need;
+}
+
+void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& program) const {
+  if (!graph.is_tiled()) throw std::logic_error("lowering needs a tiled graph");
+  schedule.model = graph.name;
+  schedule.tensors.clear();
+  // Only tensors that live ops touch: fusion leaves its intermediates behind
+  // with no producer and no tiles, and the schedule should not list them.
+  std::vector<std::int32_t> index(graph.tensors.size(), -1);
+  for (const ir::OpId op_id : graph.topological_order()) {
+    const ir::Op& op = graph.ops[op_id];
+    for (const ir::TensorId t : op.inputs) index[t] = 0;
+    index[op.output] = 0;
+  }
+  std::vector<ir::Op> ops = graph.ops;  // with inputs/outputs renumbered
+  for (std::size_t id = 0; id < graph.tensors.size(); ++id) {
+    if (index[id] < 0) continue;
+    index[id] = static_cast<std::int32_t>(schedule.tensors.size());
+    const ir::Tensor& t = graph.tensors[id];
+    TensorInfo info;
+    info.name = t.name;
+    info.role = role_of(t.kind);
+    info.rank = t.shape.rank;
+    info.rows = t.shape.rows;
+    info.cols = t.shape.cols;
+    info.padded_rows = t.padded_rows;
+    info.padded_cols = t.padded_cols;
+    schedule.tensors.push_back(info);
+  }
+  for (const ir::TensorId id : graph.outputs) schedule.tensors[index[id]].is_graph_output = true;
+  for (ir::Op& op : ops) {
+    if (op.dead) continue;
+    for (ir::TensorId& t : op.inputs) t = index[t];
+    op.output = index[op.output];
+  }
+
+  const TileSpace space(schedule.tensors);
+  program.execs.clear();
+  program.layer_begin.clear();
+  schedule.layers.clear();
+  for (const ir::OpId op_id : graph.topological_order()) {
+    const ir::Op& op = ops[op_id];
+    program.layer_begin.push_back(program.execs.size());
+    LayerSummary layer;
+    layer.name = schedule.tensors[op.output].name;
+    layer.ops = op_names(op);
+    const TensorInfo& out = schedule.tensors[op.output];
+    const TensorInfo& x = schedule.tensors[op.inputs[0]];
+    std::ostringstream shapes, tiles;
+    if (op.kind == ir::OpKind::MatMul || op.kind == ir::OpKind::FusedMatMul) {
+      const TensorInfo& w = schedule.tensors[op.inputs[1]];
+      shapes << shape_text(x) << " @ " << shape_text(w);
+      if (op.has_bias) shapes << " + " << shape_text(schedule.tensors[op.inputs[2]]);
+      MatmulShape shape{x.tile_rows(), x.tile_cols(), w.tile_cols(), op.has_bias};
+      const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_);
+      tiles << "M" << shape.m_tiles << " K" << shape.k_tiles << " N" << shape.n_tiles;
+      layer.plan = plan.describe();
+      program.estimated_transfers += plan.estimated_loads + shape.m_tiles * shape.n_tiles;
+      lower_matmul(op, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);
+    } else {
+      shapes << shape_text(x);
+      if (op.inputs.size() > 1) shapes << " + " << shape_text(schedule.tensors[op.inputs[1]]);
+      tiles << out.tile_rows() << "x" << out.tile_cols() << " tiles";
+      layer.plan = "row-major tiles";
+      program.estimated_transfers += 3 * out.tile_rows() * out.tile_cols();
+      lower_elementwise(op, schedule.tensors, space, program);
+    }
+    shapes << " -> " << shape_text(out);
+    layer.shapes = shapes.str();
+    layer.tiles = tiles.str();
+    schedule.layers.push_back(layer);
+  }
+  program.layer_begin.push_back(program.execs.size());
+}
+
+}  // namespace tilesim::sched

@@ -1,0 +1,30 @@
+// The compiler's back end in one call: lowering (loop nests chosen for the
+// SRAM), SRAM allocation with Belady eviction, dependencies, totals.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+
+#include "compiler/ir/graph.h"
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+struct SchedulerOptions {
+  std::int64_t sram_bytes = 256 * 1024;
+  // EXECs a finished output tile's STORE is held back, so that the DMA queue
+  // keeps prefetching operands instead of waiting on the compute unit.
+  std::int64_t store_delay_execs = 2;
+};
+
+// The SRAM cannot hold one EXEC's operands and destination.
+struct SramTooSmall : std::runtime_error {
+  SramTooSmall(std::int64_t have_bytes, std::int64_t need_tiles);
+  std::int64_t have_bytes;
+  std::int64_t need_tiles;  // 3, or 4 for a matmul with a fused bias
+};
+
+// `graph` must have been through the default passes (fusion, tiling).
+Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options);
+
+}  // namespace tilesim::sched

@@ -1,0 +1,288 @@
+#include "compiler/scheduler/sram_allocator.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace tilesim::sched {
+
+namespace {
+
+constexpr std::uint32_t kNever = 0xFFFFFFFFu;  // no further use
+constexpr int kDstPosition = 3;                // next-use slot of the destination
+
+std::uint32_t later(std::uint32_t a, std::uint32_t b) {
+  if (a == kNoUop) return b;
+  if (b == kNoUop) return a;
+  return std::max(a, b);
+}
+
+// For every EXEC e and operand position p (0..2 sources, 3 destination), the
+// index of the next EXEC after e that touches the same tile, or kNever.
+std::vector<std::uint32_t> next_uses(const TileProgram& program, std::size_t tile_count) {
+  const std::size_t n = program.execs.size();
+  std::vector<std::uint32_t> next(4 * n, kNever);
+  std::vector<std::uint32_t> last_seen(tile_count, kNever);
+  for (std::size_t e = n; e-- > 0;) {
+    const TileExec& x = program.execs[e];
+    const TileId tiles[4] = {x.src[0], x.src[1], x.src[2], x.dst};
+    for (int p = 0; p < 4; ++p) {
+      if (tiles[p] != kNoTile) next[4 * e + p] = last_seen[tiles[p]];
+    }
+    for (int p = 0; p < 4; ++p) {
+      if (tiles[p] != kNoTile) last_seen[tiles[p]] = static_cast<std::uint32_t>(e);
+    }
+  }
+  return next;
+}
+
+class Allocator {
+ public:
+  Allocator(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
+            Schedule& schedule)
+      : program_(program),
+        space_(space),
+        options_(options),
+        s_(schedule),
+        slots_(static_cast<std::size_t>(options.sram_tiles)),
+        tiles_(space.size()) {
+    for (std::size_t slot = 0; slot < slots_.size(); ++slot) free_.push_back(static_cast<std::int32_t>(slot));
+    for (std::size_t id = 0; id < tiles_.size(); ++id) {
+      const TensorRole role = s_.tensors[space_.ref(static_cast<TileId>(id)).tensor].role;
+      tiles_[id].in_dram = role == TensorRole::Input || role == TensorRole::Param;
+    }
+  }
+
+  void run() {
+    const std::vector<std::uint32_t> next = next_uses(program_, tiles_.size());
+    // Tiles are first used at their first EXEC; seed next_use for Belady.
+    for (std::size_t e = program_.execs.size(); e-- > 0;) {
+      const TileExec& x = program_.execs[e];
+      for (const TileId t : {x.src[0], x.src[1], x.src[2], x.dst}) {
+        if (t != kNoTile) tiles_[t].next_use = static_cast<std::uint32_t>(e);
+      }
+    }
+    std::size_t layer = 0;
+    for (std::size_t e = 0; e < program_.execs.size(); ++e) {
+      while (layer + 1 < program_.layer_begin.size() && e >= program_.layer_begin[layer + 1]) ++layer;
+      layer_ = &s_.layers[layer];
+      exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[4 * e]);
+      flush_stores(static_cast<std::int64_t>(e));
+    }
+    flush_stores(-1);
+    s_.sram_peak_bytes = peak_slots_ * kTileBytes;
+  }
+
+ private:
+  struct TileState {
+    std::int32_t slot = -1;
+    std::uint32_t next_use = kNever;
+    bool dirty = false;    // SRAM holds a value DRAM does not
+    bool in_dram = false;  // DRAM holds the tile's current value
+  };
+  struct SlotState {
+    TileId tile = kNoTile;
+    std::uint32_t compute_touch = kNoUop;  // last EXEC reading or writing it
+    std::uint32_t compute_write = kNoUop;  // last EXEC writing it
+    std::uint32_t dma_write = kNoUop;      // last LOAD into it
+    std::uint32_t dma_touch = kNoUop;      // last LOAD into it or STORE from it
+  };
+
+  TileRef ref(TileId t) const { return space_.ref(t); }
+  std::uint32_t addr(std::int32_t slot) const { return static_cast<std::uint32_t>(slot * kTileBytes); }
+  std::uint32_t next_id() const { return static_cast<std::uint32_t>(s_.uops.size()); }
+
+  void exec(std::uint32_t e, const TileExec& x, const std::uint32_t* next) {
+    // Bring sources in (pinned: their next use is now e, the smallest).
+    for (int p = 0; p < 3; ++p) {
+      if (x.src[p] == kNoTile) continue;
+      if (tiles_[x.src[p]].slot >= 0) {
+        ++s_.loads_eliminated;
+        ++layer_->loads_eliminated;
+      } else {
+        load(x.src[p], e);
+      }
+    }
+    const bool accumulate = x.kind == ExecKind::MatMul && !x.zero_init;
+    if (tiles_[x.dst].slot < 0) {
+      if (accumulate) {
+        load(x.dst, e);  // a partial sum that was spilled
+      } else {
+        place(x.dst, allocate(e));
+      }
+    }
+
+    Uop u;
+    u.kind = UopKind::Exec;
+    u.exec = x.kind;
+    u.zero_init = x.zero_init;
+    u.relu = x.relu;
+    u.tile = ref(x.dst);
+    const std::int32_t dst_slot = tiles_[x.dst].slot;
+    u.addr = addr(dst_slot);
+    std::uint32_t dep = later(slots_[dst_slot].dma_touch, kNoUop);
+    for (int p = 0; p < 3; ++p) {
+      if (x.src[p] == kNoTile) continue;
+      const std::int32_t slot = tiles_[x.src[p]].slot;
+      u.src[p] = ref(x.src[p]);
+      u.src_addr[p] = addr(slot);
+      dep = later(dep, slots_[slot].dma_write);
+    }
+    u.dep = dep;
+    const std::uint32_t id = emit(u);
+    ++s_.execs;
+    ++layer_->execs;
+
+    for (int p = 0; p < 3; ++p) {
+      if (x.src[p] != kNoTile) slots_[tiles_[x.src[p]].slot].compute_touch = id;
+    }
+    slots_[dst_slot].compute_touch = id;
+    slots_[dst_slot].compute_write = id;
+    tiles_[x.dst].dirty = true;
+    tiles_[x.dst].in_dram = false;
+
+    // Advance next uses; release what is finished.
+    for (int p = 0; p < 3; ++p) {
+      if (x.src[p] != kNoTile) retire(x.src[p], next[p]);
+    }
+    const bool output = x.final_write && s_.tensors[ref(x.dst).tensor].is_graph_output;
+    if (output) pending_stores_.emplace_back(x.dst, static_cast<std::int64_t>(e) + options_.store_delay_execs);
+    retire(x.dst, next[kDstPosition], output);
+  }
+
+  // After an access: the tile's next use is `next_use`. A tile with no further
+  // use frees its slot, unless it is an output still waiting for its STORE.
+  void retire(TileId t, std::uint32_t next_use, bool store_pending = false) {
+    TileState& tile = tiles_[t];
+    if (tile.slot < 0) return;  // the same tile twice in one EXEC, already retired
+    live_.erase({tile.next_use, t});
+    tile.next_use = next_use;
+    if (next_use != kNever) {
+      live_.insert({next_use, t});
+    } else if (!store_pending && !is_pending(t)) {
+      release(t);
+    }
+  }
+
+  bool is_pending(TileId t) const {
+    return std::any_of(pending_stores_.begin(), pending_stores_.end(),
+                       [t](const auto& p) { return p.first == t; });
+  }
+
+  void release(TileId t) {
+    TileState& tile = tiles_[t];
+    slots_[tile.slot].tile = kNoTile;
+    free_.push_back(tile.slot);
+    tile.slot = -1;
+  }
+
+  void flush_stores(std::int64_t now) {
+    while (!pending_stores_.empty() && (now < 0 || pending_stores_.front().second <= now)) {
+      const TileId t = pending_stores_.front().first;
+      pending_stores_.pop_front();
+      if (tiles_[t].slot < 0) continue;  // spilled (and so stored) already
+      if (tiles_[t].dirty) store(t);
+      if (tiles_[t].next_use == kNever) release(t);
+    }
+  }
+
+  void load(TileId t, std::uint32_t e) {
+    const std::int32_t slot = allocate(e);
+    Uop u;
+    u.kind = UopKind::Load;
+    u.tile = ref(t);
+    u.addr = addr(slot);
+    u.dep = slots_[slot].compute_touch;
+    const std::uint32_t id = emit(u);
+    slots_[slot].dma_write = id;
+    slots_[slot].dma_touch = id;
+    place(t, slot);
+    tiles_[t].dirty = false;
+    const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
+    ++s_.loads;
+    s_.bytes_loaded += bytes;
+    ++layer_->loads;
+    layer_->dma_bytes += bytes;
+  }
+
+  void store(TileId t) {
+    const std::int32_t slot = tiles_[t].slot;
+    Uop u;
+    u.kind = UopKind::Store;
+    u.tile = ref(t);
+    u.addr = addr(slot);
+    u.dep = slots_[slot].compute_write;
+    const std::uint32_t id = emit(u);
+    slots_[slot].dma_touch = id;
+    tiles_[t].dirty = false;
+    tiles_[t].in_dram = true;
+    const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
+    ++s_.stores;
+    s_.bytes_stored += bytes;
+    ++layer_->stores;
+    layer_->dma_bytes += bytes;
+  }
+
+  void place(TileId t, std::int32_t slot) {
+    tiles_[t].slot = slot;
+    slots_[slot].tile = t;
+    // Pinned for the current EXEC: next_use is the current index, the
+    // smallest of all resident tiles, so Belady never picks it.
+    live_.insert({tiles_[t].next_use, t});
+    const std::int64_t used = static_cast<std::int64_t>(slots_.size() - free_.size());
+    peak_slots_ = std::max(peak_slots_, used);
+    layer_->sram_peak_bytes = std::max(layer_->sram_peak_bytes, used * kTileBytes);
+  }
+
+  std::int32_t allocate(std::uint32_t e) {
+    if (free_.empty()) flush_stores(-1);
+    if (!free_.empty()) {
+      const std::int32_t slot = free_.front();
+      free_.pop_front();
+      return slot;
+    }
+    // Belady: the resident tile whose next use is furthest away.
+    if (live_.empty()) throw std::logic_error("SRAM allocator: no slot can be freed");
+    const auto victim = std::prev(live_.end());
+    if (victim->first <= e) {
+      throw std::logic_error("SRAM allocator: every slot holds an operand of the current EXEC");
+    }
+    const TileId t = victim->second;
+    live_.erase(victim);
+    if (tiles_[t].dirty) store(t);
+    const std::int32_t slot = tiles_[t].slot;
+    slots_[slot].tile = kNoTile;
+    tiles_[t].slot = -1;
+    return slot;
+  }
+
+  std::uint32_t emit(const Uop& u) {
+    if (s_.uops.size() >= kNoUop - 1) throw std::length_error("schedule exceeds 4 billion uOps");
+    s_.uops.push_back(u);
+    return next_id() - 1;
+  }
+
+  const TileProgram& program_;
+  const TileSpace& space_;
+  const AllocatorOptions& options_;
+  Schedule& s_;
+  std::vector<SlotState> slots_;
+  std::vector<TileState> tiles_;
+  std::deque<std::int32_t> free_;
+  std::set<std::pair<std::uint32_t, TileId>> live_;  // resident tiles by next use
+  std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
+  LayerSummary* layer_ = nullptr;
+  std::int64_t peak_slots_ = 0;
+};
+
+}  // namespace
+
+void allocate_and_emit(const TileProgram& program, const TileSpace& space,
+                       const AllocatorOptions& options, Schedule& schedule) {
+  Allocator(program, space, options, schedule).run();
+}
+
+}  // namespace tilesim::sched

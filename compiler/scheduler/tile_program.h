@@ -1,0 +1,52 @@
+// The EXEC stream before SRAM allocation: every tile operation of the model
+// in the order the compute unit will run it, with no addresses yet.
+//
+// Tiles are named by dense ids (TileSpace) so that the stream of a 4096^3
+// matmul (~2 M EXECs) fits in ~50 MB and the allocator can index arrays.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+using TileId = std::uint32_t;
+inline constexpr TileId kNoTile = 0xFFFFFFFFu;
+
+// Maps (tensor, row, col) to a dense id and back.
+class TileSpace {
+ public:
+  explicit TileSpace(const std::vector<TensorInfo>& tensors);
+  TileId id(const TileRef& ref) const {
+    return static_cast<TileId>(base_[ref.tensor] + ref.row * cols_[ref.tensor] + ref.col);
+  }
+  TileRef ref(TileId id) const;
+  std::size_t size() const { return total_; }
+
+ private:
+  std::vector<std::int64_t> base_;
+  std::vector<std::int64_t> cols_;
+  std::size_t total_ = 0;
+};
+
+struct TileExec {
+  ExecKind kind = ExecKind::MatMul;
+  bool zero_init = false;   // MatMul: first K step
+  bool relu = false;        // MatMul: fused ReLU (last K step only)
+  bool final_write = true;  // the destination tile is complete after this EXEC
+  TileId dst = kNoTile;
+  TileId src[3] = {kNoTile, kNoTile, kNoTile};
+};
+
+struct TileProgram {
+  std::vector<TileExec> execs;
+  // execs[layer_begin[l] .. layer_begin[l+1]) belong to Schedule::layers[l].
+  std::vector<std::size_t> layer_begin;
+  // LOADs + STOREs the loop nests expect, to size the uOp list once.
+  std::int64_t estimated_transfers = 0;
+};
+
+}  // namespace tilesim::sched

@@ -1,0 +1,124 @@
+// tilesim compile --hw HW.yaml --model MODEL.yaml [--emit summary|schedule|graph] [-o FILE]
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "compiler/frontend/model_loader.h"
+#include "compiler/ir/dot.h"
+#include "compiler/passes/pipeline.h"
+#include "compiler/schedule/schedule_text.h"
+#include "compiler/schedule/validator.h"
+#include "compiler/scheduler/scheduler.h"
+#include "compiler/scheduler/summary.h"
+#include "compiler/support/input_error.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/options.h"
+#include "sim/cli/output_file.h"
+#include "sim/config/hw_config.h"
+
+namespace tilesim::cli {
+
+namespace {
+
+struct CompileArgs {
+  std::string hw, model, emit = "summary", output;
+  std::vector<std::string> overrides;
+  bool validate = false;
+};
+
+po::options_description compile_options(CompileArgs& a) {
+  po::options_description options("Options");
+  options.add_options()
+      ("help,h", "show this help and exit")
+      ("hw", po::value(&a.hw)->value_name("FILE.yaml"), "hardware description (required)")
+      ("model", po::value(&a.model)->value_name("FILE.yaml"), "model file (required)")
+      ("set", po::value(&a.overrides)->value_name("KEY=VALUE"),
+       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
+      ("emit", po::value(&a.emit)->value_name("WHAT"),
+       "summary (default): per-layer figures; schedule: one uOp per line; graph: Graphviz DOT "
+       "of the graph after passes")
+      ("output,o", po::value(&a.output)->value_name("FILE"), "write there instead of stdout")
+      ("validate", po::bool_switch(&a.validate),
+       "check the schedule with the independent validator; a problem is an internal error "
+       "(exit 1)");
+  return options;
+}
+
+}  // namespace
+
+// Loads the hardware file and the model, runs the passes and the scheduler.
+// Shared by compile and run so both report bad input the same way.
+CompiledModel compile_model(const std::string& hw_path, const std::vector<std::string>& overrides,
+                            const std::string& model_path) {
+  CompiledModel result;
+  result.hw = load_hw_config(hw_path, overrides);
+  result.graph = frontend::load_model(model_path);
+  passes::run_default_passes(result.graph);
+  try {
+    result.schedule = sched::schedule_graph(result.graph, {result.hw.sram.size_bytes()});
+  } catch (const sched::SramTooSmall& e) {
+    const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;
+    throw InputError(hw_path, "sram.size_kib",
+                     std::to_string(result.hw.sram.size_kib) + " KiB holds " +
+                         std::to_string(e.have_bytes / sched::kTileBytes) +
+                         " tiles, too few for model '" + result.graph.name + "'",
+                     "at least " + std::to_string(need_kib) + " KiB: one EXEC of this model needs " +
+                         std::to_string(e.need_tiles) + " tiles");
+  }
+  return result;
+}
+
+int compile_command(const std::vector<std::string>& args, std::ostream& out) {
+  CompileArgs a;
+  const po::options_description options = compile_options(a);
+  const po::variables_map vm = parse_options("compile", args, options, {});
+  if (vm.count("help")) {
+    out << usage("compile", "--hw FILE.yaml --model FILE.yaml [--emit summary|schedule|graph] [-o FILE]",
+                 "Compiles a model for a hardware description: fusion, tiling, lowering and\n"
+                 "SRAM scheduling. Prints a per-layer summary, the schedule (one uOp per line,\n"
+                 "docs/schedule-format.md) or the graph after passes (Graphviz DOT).",
+                 options);
+    return kExitOk;
+  }
+  if (a.hw.empty()) throw InputError("compile", "", "no --hw given", "--hw FILE.yaml");
+  if (a.model.empty()) throw InputError("compile", "", "no --model given", "--model FILE.yaml");
+  if (a.emit != "summary" && a.emit != "schedule" && a.emit != "graph") {
+    throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit),
+                     "summary, schedule or graph");
+  }
+
+  const CompiledModel compiled = compile_model(a.hw, a.overrides, a.model);
+  std::string validation;
+  if (a.validate) {
+    const auto problems = sched::validate(compiled.schedule);
+    if (!problems.empty()) {
+      std::cerr << "tilesim: internal error: the schedule is invalid (" << problems.size()
+                << (problems.size() >= 20 ? "+" : "") << " problems); first: " << problems.front()
+                << "\n";
+      return kExitInternalError;
+    }
+    validation = "validator: schedule valid (" + std::to_string(compiled.schedule.uops.size()) +
+                 " uOps checked)\n";
+  }
+
+  std::ostringstream text;
+  if (a.emit == "summary") {
+    sched::write_summary(compiled.schedule, text);
+    text << validation;
+  } else if (a.emit == "schedule") {
+    sched::write_schedule_text(compiled.schedule, text);
+    if (a.validate) std::cerr << validation;
+  } else {
+    text << ir::to_dot(compiled.graph);
+    if (a.validate) std::cerr << validation;
+  }
+  if (a.output.empty()) {
+    out << text.str();
+  } else {
+    write_file_atomically(a.output, text.str());
+  }
+  return kExitOk;
+}
+
+}  // namespace tilesim::cli

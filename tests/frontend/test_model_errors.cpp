@@ -1,0 +1,196 @@
+// Every model error, with its exact message. The model text is built from a
+// fixed header so that line numbers are easy to read off:
+//   1 name: m
+//   2 inputs:
+//   3   x: [128, 64]
+//   4 params:
+//   5   w1: [64, 32]
+//   6   b1: [32]
+//   7 ops: ...
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "compiler/frontend/model_loader.h"
+#include "compiler/passes/pipeline.h"
+#include "compiler/support/input_error.h"
+
+namespace {
+
+const std::string kHead = "name: m\ninputs:\n  x: [128, 64]\nparams:\n  w1: [64, 32]\n  b1: [32]\n";
+
+std::string error_of(const std::string& text) {
+  try {
+    tilesim::ir::Graph g = tilesim::frontend::parse_model(text, "model.yaml");
+    tilesim::passes::run_default_passes(g);
+  } catch (const tilesim::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// The header, the given ops (one per line, each "- {...}") and outputs.
+std::string model(const std::string& ops, const std::string& outputs = "[y]") {
+  return kHead + "ops:\n" + ops + "outputs: " + outputs + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("a valid model has no error", "[frontend][errors]") {
+  CHECK(error_of(model("  - {op: matmul, inputs: [x, w1], output: h}\n"
+                       "  - {op: add, inputs: [h, b1], output: y}\n")) == "(no error)");
+}
+
+TEST_CASE("op errors: unknown op, arity, names", "[frontend][errors]") {
+  CHECK(error_of(model("  - {op: conv, inputs: [x, w1], output: y}\n")) ==
+        "model.yaml:8: ops[0].op: unknown op 'conv' (expected one of: add, matmul, relu)");
+  CHECK(error_of(model("  - {op: rleu, inputs: [x], output: y}\n")) ==
+        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, matmul, relu)");
+  CHECK(error_of(model("  - {op: add, inputs: [x], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs: add takes 2 inputs, got 1 (expected a list of 2 tensor names, e.g. [x, w1])");
+  CHECK(error_of(model("  - {op: relu, inputs: [], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs: relu takes 1 input, got 0 (expected a list of 1 tensor name, e.g. [h1])");
+  CHECK(error_of(model("  - {op: relu, inputs: [x], output: 'y!'}\n", "['y!']")) ==
+        "model.yaml:8: ops[0].output: tensor name 'y!' has the character '!' "
+        "(expected a name of letters, digits and _ . : / -)");
+  CHECK(error_of(model("  - {op: relu, inputs: [x], output: y, extra: 1}\n")) ==
+        "model.yaml:8: ops[0].extra: unknown key (expected one of: inputs, op, output)");
+  CHECK(error_of(model("  - {op: relu, inputs: [[x]], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs[0]: is a sequence (expected a tensor name)");
+  CHECK(error_of(model("  - [relu, x, y]\n")) ==
+        "model.yaml:8: ops[0]: is a sequence (expected a mapping with keys op, inputs, output)");
+}
+
+TEST_CASE("tensor errors: undefined, produced twice, writing an input or param", "[frontend][errors]") {
+  CHECK(error_of(model("  - {op: matmul, inputs: [x, w2], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs[1]: undefined tensor 'w2', did you mean 'w1'? "
+        "(expected a graph input, a param or an op's output)");
+  CHECK(error_of(model("  - {op: relu, inputs: [zebra], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs[0]: undefined tensor 'zebra' "
+        "(expected a graph input, a param or an op's output)");
+  CHECK(error_of(model("  - {op: relu, inputs: [x], output: y}\n"
+                       "  - {op: relu, inputs: [y], output: y}\n")) ==
+        "model.yaml:9: ops[1].output: tensor 'y' is produced twice (first by ops[0] on line 8) "
+        "(expected each tensor written by one op)");
+  CHECK(error_of(model("  - {op: relu, inputs: [x], output: x}\n", "[x]")) ==
+        "model.yaml:8: ops[0].output: writes 'x', a graph input declared on line 3 "
+        "(expected the name of a new tensor)");
+  CHECK(error_of(model("  - {op: add, inputs: [b1, b1], output: b1}\n", "[b1]")) ==
+        "model.yaml:8: ops[0].output: writes 'b1', a graph param declared on line 6 "
+        "(expected the name of a new tensor)");
+  CHECK(error_of("name: m\ninputs: {x: [2, 2]}\nparams: {x: [2, 2]}\n"
+                 "ops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n") ==
+        "model.yaml:3: params.x: tensor 'x' is already declared as an input on line 2 "
+        "(expected unique tensor names)");
+  CHECK(error_of("name: m\ninputs: {'': [2, 2]}\nops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n") ==
+        "model.yaml:2: inputs: tensor name is empty (expected a name of letters, digits and _ . : / -)");
+}
+
+TEST_CASE("a cycle names a tensor on it and its line", "[frontend][errors]") {
+  CHECK(error_of(model("  - {op: matmul, inputs: [x, w1], output: h0}\n"
+                       "  - {op: add, inputs: [h0, h2], output: h1}\n"
+                       "  - {op: relu, inputs: [h1], output: h2}\n"
+                       "  - {op: relu, inputs: [h2], output: y}\n")) ==
+        "model.yaml:9: ops: cycle through tensor 'h1': h1 -> h2 -> h1 (expected an acyclic graph)");
+}
+
+TEST_CASE("shape mismatches say both shapes", "[frontend][errors]") {
+  CHECK(error_of(model("  - {op: matmul, inputs: [x, w1], output: h}\n"
+                       "  - {op: matmul, inputs: [h, w1], output: y}\n")) ==
+        "model.yaml:9: ops[1].inputs: shapes [128, 32] and [64, 32] do not match for matmul "
+        "(expected [M, K] @ [K, N])");
+  CHECK(error_of(model("  - {op: matmul, inputs: [b1, w1], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs: shapes [32] and [64, 32] do not match for matmul "
+        "(expected [M, K] @ [K, N])");
+  CHECK(error_of(model("  - {op: add, inputs: [x, w1], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs: shapes [128, 64] and [64, 32] do not match for add "
+        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+  CHECK(error_of(model("  - {op: add, inputs: [b1, x], output: y}\n")) ==
+        "model.yaml:8: ops[0].inputs: shapes [32] and [128, 64] do not match for add "
+        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+}
+
+TEST_CASE("outputs errors", "[frontend][errors]") {
+  const std::string op = "  - {op: matmul, inputs: [x, w1], output: y}\n";
+  CHECK(error_of(model(op, "[y, w1]")) ==
+        "model.yaml:9: outputs[1]: 'w1' is a graph param, which no op produces (expected the output of an op)");
+  CHECK(error_of(model(op, "[x]")) ==
+        "model.yaml:9: outputs[0]: 'x' is a graph input, which no op produces (expected the output of an op)");
+  CHECK(error_of(model(op, "[z]")) ==
+        "model.yaml:9: outputs[0]: undefined tensor 'z' (expected the output of an op)");
+  CHECK(error_of(model(op, "[y, y]")) ==
+        "model.yaml:9: outputs[1]: 'y' is listed twice (expected each output once)");
+  CHECK(error_of(model(op, "[]")) ==
+        "model.yaml:9: outputs: is an empty list (expected at least one op output)");
+  CHECK(error_of(model(op, "y")) ==
+        "model.yaml:9: outputs: is a scalar (expected a list of tensor names, e.g. [y])");
+  CHECK(error_of(kHead + "ops: []\noutputs: [y]\n") ==
+        "model.yaml:7: ops: is an empty list (expected at least one op)");
+  CHECK(error_of(kHead + "outputs: [y]\n") ==
+        "model.yaml:1: ops: missing required key "
+        "(expected a list of ops, each {op: ..., inputs: [...], output: ...})");
+}
+
+TEST_CASE("shape errors: rank, dimensions, sizes", "[frontend][errors]") {
+  const std::string tail = "ops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n";
+  CHECK(error_of("name: m\ninputs: {x: [1, 2, 3]}\n" + tail) ==
+        "model.yaml:2: inputs.x: has rank 3 (expected a shape [rows, cols] or [cols])");
+  CHECK(error_of("name: m\ninputs: {x: []}\n" + tail) ==
+        "model.yaml:2: inputs.x: has rank 0 (expected a shape [rows, cols] or [cols])");
+  CHECK(error_of("name: m\ninputs: {x: {rows: 2}}\n" + tail) ==
+        "model.yaml:2: inputs.x: is a mapping (expected a shape [rows, cols] or [cols])");
+  CHECK(error_of("name: m\ninputs:\n  x: [0, 2]\n" + tail) ==
+        "model.yaml:3: inputs.x[0]: 0 is too small (expected an integer from 1 to 2147483648)");
+  CHECK(error_of("name: m\ninputs:\n  x: [-4, 2]\n" + tail) ==
+        "model.yaml:3: inputs.x[0]: -4 is too small (expected an integer from 1 to 2147483648)");
+  CHECK(error_of("name: m\ninputs:\n  x: [2, 1e3]\n" + tail) ==
+        "model.yaml:3: inputs.x[1]: '1e3' is not an integer (expected an integer from 1 to 2147483648)");
+  CHECK(error_of("name: m\ninputs:\n  x: [2, 2147483649]\n" + tail) ==
+        "model.yaml:3: inputs.x[1]: 2147483649 is too large (expected an integer from 1 to 2147483648)");
+  CHECK(error_of("name: m\ninputs:\n  x: [50000, 50000]\n" + tail) ==
+        "model.yaml:3: inputs.x: tensor 'x' of shape [50000, 50000] pads to [50016, 50016] = 2501600256 elements "
+        "(expected at most 2147483648 (2^31) elements per padded tensor)");
+  // The largest tensor allowed: exactly 2^31 padded elements.
+  CHECK(error_of("name: m\ninputs:\n  x: [32768, 65536]\n" + tail) == "(no error)");
+  // A rank-1 tensor pads to one row, not 32.
+  CHECK(error_of("name: m\ninputs:\n  x: [2147483648]\n" + tail) == "(no error)");
+}
+
+TEST_CASE("the model's padded tensors may not exceed 64 GiB", "[frontend][errors]") {
+  // Each [32768, 65536] tensor is 8 GiB; x, y and six params reach exactly 64 GiB.
+  std::string text = "name: m\ninputs:\n  x: [32768, 65536]\nparams:\n";
+  for (int i = 0; i < 6; ++i) text += "  w" + std::to_string(i) + ": [32768, 65536]\n";
+  text += "ops:\n  - {op: add, inputs: [x, w0], output: y}\n";
+  CHECK(error_of(text + "outputs: [y]\n") == "(no error)");
+  CHECK(error_of(text + "  - {op: relu, inputs: [y], output: z}\noutputs: [z]\n") ==
+        "model.yaml:13: ops[1].output: with tensor 'z' the model's padded tensors total 77309411328 bytes "
+        "(expected at most 68719476736 bytes (64 GiB) of padded float32 tensors in all)");
+}
+
+TEST_CASE("document errors: keys, YAML, encoding", "[frontend][errors]") {
+  CHECK(error_of("name: m\ninput: {x: [2, 2]}\n") ==
+        "model.yaml:2: input: unknown key, did you mean 'inputs'? "
+        "(expected one of: inputs, name, ops, outputs, params)");
+  CHECK(error_of("name: m\nname: n\n") ==
+        "model.yaml:2: name: duplicate key (first given on line 1) (expected each key once)");
+  CHECK(error_of("name: m\ninputs: {x: [2, 2]\n") ==
+        "model.yaml:3: not valid YAML: end of map flow not found (expected a YAML document)");
+  CHECK(error_of("name: m\ninputs: {x: *dims}\n") ==
+        "model.yaml:2: not valid YAML: the referenced anchor is not defined (expected a YAML document)");
+  CHECK(error_of("name: \xff\n") ==
+        "model.yaml:1: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");
+  CHECK(error_of("- name: m\n") ==
+        "model.yaml:1: the document is a sequence (expected a mapping with keys name, inputs, params, ops, outputs)");
+  CHECK(error_of("inputs: {x: [2, 2]}\nops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n") ==
+        "model.yaml:1: name: missing required key (expected a string)");
+}
+
+TEST_CASE("load_model reports an unreadable file", "[frontend][errors]") {
+  try {
+    tilesim::frontend::load_model("/nonexistent/model.yaml");
+    FAIL("no error");
+  } catch (const tilesim::InputError& e) {
+    CHECK(std::string(e.what()) ==
+          "/nonexistent/model.yaml: cannot open: No such file or directory (expected a readable YAML file)");
+  }
+}

@@ -1,0 +1,216 @@
+// The fusion and tiling passes, each run alone and in the default pipeline,
+// and the DOT text of the result.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "compiler/frontend/model_loader.h"
+#include "compiler/ir/dot.h"
+#include "compiler/passes/fusion_pass.h"
+#include "compiler/passes/pipeline.h"
+#include "compiler/passes/tiling_pass.h"
+
+using tilesim::frontend::load_model;
+using tilesim::frontend::parse_model;
+using tilesim::passes::FusionPass;
+using tilesim::passes::TilingPass;
+using namespace tilesim::ir;
+
+namespace {
+
+const std::string kModels = std::string(TILESIM_SOURCE_DIR) + "/configs/models/";
+
+Graph fused(const std::string& text) {
+  Graph g = parse_model(text, "fuse.yaml");
+  FusionPass().run(g);
+  return g;
+}
+
+// "kind:output" of every live op, in topological order.
+std::vector<std::string> live(const Graph& g) {
+  std::vector<std::string> out;
+  for (OpId id : g.topological_order()) {
+    out.push_back(describe(g.ops[id]) + ":" + g.tensors[g.ops[id].output].name);
+  }
+  return out;
+}
+
+const Op& producer_of(const Graph& g, const std::string& tensor) {
+  const TensorId t = g.find(tensor);
+  REQUIRE(t != kNone);
+  REQUIRE(g.tensors[t].producer != kNone);
+  return g.ops[g.tensors[t].producer];
+}
+
+const std::string kHead = "name: f\ninputs: {x: [40, 70]}\nparams: {w: [70, 50], b: [50], w2: [50, 50]}\n";
+
+}  // namespace
+
+TEST_CASE("fusion: matmul -> add(bias) -> relu becomes one op", "[passes][fusion]") {
+  const Graph g = fused(kHead +
+                        "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                        "  - {op: add, inputs: [h, b], output: hb}\n"
+                        "  - {op: relu, inputs: [hb], output: y}\noutputs: [y]\n");
+  CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+relu):y"});
+  const Op& op = producer_of(g, "y");
+  CHECK(op.has_bias);
+  CHECK(op.has_relu);
+  CHECK(op.inputs == std::vector<TensorId>{g.find("x"), g.find("w"), g.find("b")});
+  CHECK(op.fused_from == std::vector<std::string>{"matmul", "add", "relu"});
+  CHECK(op.line == 5);
+  CHECK(g.ops[1].dead);
+  CHECK(g.ops[2].dead);
+  CHECK(g.tensors[g.find("h")].dead);
+  CHECK(g.tensors[g.find("hb")].dead);
+  CHECK(!g.tensors[g.find("y")].dead);
+  CHECK(g.tensors[g.find("b")].users == std::vector<OpId>{0});
+}
+
+TEST_CASE("fusion: matmul -> relu and matmul -> add(bias)", "[passes][fusion]") {
+  Graph g = fused(kHead +
+                  "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                  "  - {op: relu, inputs: [h], output: a}\n"
+                  "  - {op: matmul, inputs: [a, w2], output: h2}\n"
+                  "  - {op: add, inputs: [b, h2], output: y}\noutputs: [y]\n");
+  CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+relu):a", "fused_matmul(matmul+add):y"});
+  CHECK(producer_of(g, "a").has_relu);
+  CHECK(!producer_of(g, "a").has_bias);
+  CHECK(producer_of(g, "y").has_bias);
+  CHECK(!producer_of(g, "y").has_relu);
+  // Running fusion again changes nothing.
+  const auto before = live(g);
+  FusionPass().run(g);
+  CHECK(live(g) == before);
+}
+
+TEST_CASE("fusion: a bias add that is a graph output stops the chain", "[passes][fusion]") {
+  const Graph g = fused(kHead +
+                        "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                        "  - {op: add, inputs: [h, b], output: hb}\n"
+                        "  - {op: relu, inputs: [hb], output: y}\noutputs: [hb, y]\n");
+  CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add):hb", "relu:y"});
+}
+
+TEST_CASE("fusion: no fusion when the intermediate has another user or is an output", "[passes][fusion]") {
+  SECTION("two users") {
+    const Graph g = fused(kHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: relu, inputs: [h], output: a}\n"
+                          "  - {op: add, inputs: [h, a], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:h", "relu:a", "add:y"});
+  }
+  SECTION("matmul output listed in outputs") {
+    const Graph g = fused(kHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: relu, inputs: [h], output: y}\noutputs: [h, y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:h", "relu:y"});
+  }
+  SECTION("an add of two matrices is not a bias") {
+    const Graph g = fused(kHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: matmul, inputs: [x, w], output: k}\n"
+                          "  - {op: add, inputs: [h, k], output: s}\n"
+                          "  - {op: relu, inputs: [s], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:k", "matmul:h", "add:s", "relu:y"});
+  }
+  SECTION("relu before matmul does not fuse backwards") {
+    const Graph g = fused(kHead +
+                          "ops:\n  - {op: relu, inputs: [x], output: a}\n"
+                          "  - {op: matmul, inputs: [a, w], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"relu:a", "matmul:y"});
+  }
+}
+
+TEST_CASE("fusion on the shipped models: nothing is dropped", "[passes][fusion]") {
+  struct Case {
+    const char* file;
+    std::vector<std::string> ops;
+  };
+  const std::vector<Case> cases = {
+      {"mlp.yaml", {"fused_matmul(matmul+relu):a1", "fused_matmul(matmul+relu):a2", "matmul:y"}},
+      {"mlp-bias.yaml", {"fused_matmul(matmul+add+relu):a1", "fused_matmul(matmul+add):logits"}},
+      {"odd-shapes.yaml",
+       {"fused_matmul(matmul+relu):a1", "fused_matmul(matmul+add+relu):a2", "fused_matmul(matmul+add):y"}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.file);
+    Graph g = load_model(kModels + c.file);
+    FusionPass().run(g);
+    CHECK(live(g) == c.ops);
+    // Every output is still produced, and every live op reads only live tensors.
+    for (TensorId t : g.outputs) CHECK(g.tensors[t].producer != kNone);
+    for (OpId id : g.live_ops()) {
+      for (TensorId t : g.ops[id].inputs) CHECK(!g.tensors[t].dead);
+    }
+  }
+  Graph residual = load_model(kModels + "residual.yaml");
+  const std::size_t ops_before = residual.live_ops().size();
+  FusionPass().run(residual);
+  CHECK(residual.live_ops().size() == ops_before);  // nothing there may fuse
+  CHECK(std::none_of(residual.ops.begin(), residual.ops.end(),
+                     [](const Op& op) { return op.kind == OpKind::FusedMatMul; }));
+}
+
+TEST_CASE("tiling pads to multiples of 32; rank-1 keeps one row", "[passes][tiling]") {
+  Graph g = load_model(kModels + "odd-shapes.yaml");
+  CHECK(!g.is_tiled());
+  TilingPass().run(g);
+  CHECK(g.is_tiled());
+  const auto padded = [&](const std::string& name) {
+    const Tensor& t = g.tensors[g.find(name)];
+    return std::to_string(t.padded_rows) + "x" + std::to_string(t.padded_cols);
+  };
+  CHECK(padded("x") == "128x320");
+  CHECK(padded("w1") == "320x96");
+  CHECK(padded("h1") == "128x96");
+  CHECK(padded("b2") == "1x64");
+  CHECK(padded("b3") == "1x32");
+  CHECK(padded("y") == "128x32");
+  const Tensor& x = g.tensors[g.find("x")];
+  CHECK(x.shape.rows == 100);  // the true shape is kept
+  CHECK(x.shape.cols == 300);
+  CHECK(x.tile_rows() == 4);
+  CHECK(x.tile_cols() == 10);
+}
+
+TEST_CASE("tiling keeps exact multiples of 32", "[passes][tiling]") {
+  Graph g = load_model(kModels + "mlp-large.yaml");
+  TilingPass().run(g);
+  for (const Tensor& t : g.tensors) {
+    CHECK(t.padded_rows == t.shape.rows);
+    CHECK(t.padded_cols == t.shape.cols);
+  }
+}
+
+TEST_CASE("default passes: fused, tiled, dead tensors untouched", "[passes]") {
+  Graph g = load_model(kModels + "mlp-bias.yaml");
+  tilesim::passes::run_default_passes(g);
+  CHECK(g.is_tiled());
+  CHECK(g.live_ops().size() == 2);
+  const Tensor& h1 = g.tensors[g.find("h1")];
+  CHECK(h1.dead);
+  CHECK(h1.padded_rows == 0);
+}
+
+TEST_CASE("DOT output names every live tensor and op", "[passes][dot]") {
+  Graph g = load_model(kModels + "mlp-bias.yaml");
+  tilesim::passes::run_default_passes(g);
+  const std::string dot = to_dot(g);
+  CHECK(dot.rfind("digraph \"mlp-bias\" {\n", 0) == 0);
+  CHECK(dot.find("label=\"x\\n[64, 200] -> padded [64, 224]\\ninput\"") != std::string::npos);
+  CHECK(dot.find("label=\"b1\\n[96] -> padded [1, 96]\\nparam\"") != std::string::npos);
+  CHECK(dot.find("label=\"logits\\n[64, 10] -> padded [64, 32]\\noutput\"") != std::string::npos);
+  CHECK(dot.find("[shape=ellipse, label=\"fused: matmul + add + relu\"]") != std::string::npos);
+  CHECK(dot.find("[shape=ellipse, label=\"fused: matmul + add\"]") != std::string::npos);
+  CHECK(dot.find("h1b") == std::string::npos);  // fused away
+  CHECK(dot.find("[label=\"bias\"]") != std::string::npos);
+  CHECK(dot.back() == '\n');
+
+  Graph plain = load_model(kModels + "residual.yaml");
+  const std::string before = to_dot(plain);  // untiled: no padded shapes
+  CHECK(before.find("padded") == std::string::npos);
+  CHECK(before.find("label=\"add\"") != std::string::npos);
+  CHECK(before.find("label=\"relu\"") != std::string::npos);
+}

@@ -1,0 +1,145 @@
+// Builds small schedules by hand for the validator and text-form tests.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched::testing {
+
+inline TileRef T(std::int32_t tensor, std::int32_t row, std::int32_t col) { return TileRef{tensor, row, col}; }
+
+struct Operand {
+  TileRef tile;
+  std::uint32_t addr = 0;
+};
+
+class Builder {
+ public:
+  explicit Builder(std::int64_t sram_bytes, std::string model = "test") {
+    s_.model = std::move(model);
+    s_.sram_bytes = sram_bytes;
+  }
+
+  // A tensor of true shape rows x cols (rank 1: cols only), padded to 32.
+  std::int32_t tensor(const std::string& name, TensorRole role, std::int64_t rows, std::int64_t cols, int rank = 2) {
+    TensorInfo t;
+    t.name = name;
+    t.role = role;
+    t.rank = rank;
+    t.rows = rank == 1 ? 1 : rows;
+    t.cols = cols;
+    t.padded_rows = rank == 1 ? 1 : (rows + 31) / 32 * 32;
+    t.padded_cols = (cols + 31) / 32 * 32;
+    t.is_graph_output = role == TensorRole::Output;
+    s_.tensors.push_back(t);
+    return static_cast<std::int32_t>(s_.tensors.size() - 1);
+  }
+
+  std::uint32_t load(TileRef tile, std::uint32_t addr, std::uint32_t dep = kNoUop) {
+    return transfer(UopKind::Load, tile, addr, dep);
+  }
+  std::uint32_t store(TileRef tile, std::uint32_t addr, std::uint32_t dep = kNoUop) {
+    return transfer(UopKind::Store, tile, addr, dep);
+  }
+
+  std::uint32_t matmul(Operand c, Operand a, Operand b, bool zero_init, std::uint32_t dep = kNoUop,
+                       bool relu = false, Operand bias = {}) {
+    Uop x = exec(ExecKind::MatMul, c, {a, b, bias}, dep);
+    x.zero_init = zero_init;
+    x.relu = relu;
+    return push(x);
+  }
+  std::uint32_t elementwise(ExecKind kind, Operand y, std::vector<Operand> srcs, std::uint32_t dep = kNoUop) {
+    return push(exec(kind, y, srcs, dep));
+  }
+
+  Uop& uop(std::uint32_t id) { return s_.uops.at(id); }
+  Schedule& schedule() { return s_; }
+
+  // The schedule with its totals counted from the uOps.
+  Schedule done() {
+    s_.loads = s_.stores = s_.execs = s_.bytes_loaded = s_.bytes_stored = 0;
+    for (const Uop& x : s_.uops) {
+      const std::int64_t bytes = x.kind == UopKind::Exec ? 0 : s_.tensors.at(x.tile.tensor).tile_transfer_bytes();
+      if (x.kind == UopKind::Load) ++s_.loads, s_.bytes_loaded += bytes;
+      if (x.kind == UopKind::Store) ++s_.stores, s_.bytes_stored += bytes;
+      if (x.kind == UopKind::Exec) ++s_.execs;
+    }
+    s_.sram_peak_bytes = s_.sram_bytes;
+    return s_;
+  }
+
+ private:
+  Schedule s_;
+
+  std::uint32_t push(const Uop& x) {
+    s_.uops.push_back(x);
+    return static_cast<std::uint32_t>(s_.uops.size() - 1);
+  }
+  std::uint32_t transfer(UopKind kind, TileRef tile, std::uint32_t addr, std::uint32_t dep) {
+    Uop x;
+    x.kind = kind;
+    x.tile = tile;
+    x.addr = addr;
+    x.dep = dep;
+    return push(x);
+  }
+  static Uop exec(ExecKind kind, Operand y, const std::vector<Operand>& srcs, std::uint32_t dep) {
+    Uop x;
+    x.kind = UopKind::Exec;
+    x.exec = kind;
+    x.tile = y.tile;
+    x.addr = y.addr;
+    for (std::size_t i = 0; i < srcs.size() && i < 3; ++i) {
+      x.src[i] = srcs[i].tile;
+      x.src_addr[i] = srcs[i].addr;
+    }
+    x.dep = dep;
+    return x;
+  }
+};
+
+// Sets every uOp's dep to the latest conflicting access of the other unit (the
+// tests' own resolver, for generated schedules; the scheduler has its own).
+inline void resolve_deps(Schedule& s) {
+  struct Slot {
+    std::int64_t writer = -1;
+    std::int64_t reader[2] = {-1, -1};
+    int writer_unit = 0;
+  };
+  std::vector<Slot> slots(static_cast<std::size_t>(s.sram_bytes / kTileBytes));
+  for (std::uint32_t id = 0; id < s.uops.size(); ++id) {
+    Uop& x = s.uops[id];
+    const int u = x.unit() == Unit::Dma ? 0 : 1;
+    std::int64_t dep = -1;
+    std::vector<std::uint32_t> reads;
+    std::uint32_t write = 0;
+    if (x.kind == UopKind::Load) write = x.addr;
+    if (x.kind == UopKind::Store) reads.push_back(x.addr);
+    if (x.kind == UopKind::Exec) {
+      for (int i = 0; i < 3; ++i)
+        if (x.src[i].valid()) reads.push_back(x.src_addr[i]);
+      write = x.addr;
+    }
+    for (std::uint32_t a : reads) {
+      Slot& sl = slots[a / kTileBytes];
+      if (sl.writer >= 0 && sl.writer_unit != u) dep = std::max(dep, sl.writer);
+      sl.reader[u] = id;
+    }
+    if (x.kind != UopKind::Store) {
+      Slot& sl = slots[write / kTileBytes];
+      dep = std::max(dep, sl.reader[1 - u]);
+      if (sl.writer >= 0 && sl.writer_unit != u) dep = std::max(dep, sl.writer);
+      sl.writer = id;
+      sl.writer_unit = u;
+      sl.reader[0] = sl.reader[1] = -1;
+    }
+    x.dep = dep < 0 ? kNoUop : static_cast<std::uint32_t>(dep);
+  }
+}
+
+}  // namespace tilesim::sched::testing

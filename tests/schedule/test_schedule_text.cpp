@@ -1,0 +1,255 @@
+// The schedule text form: exact output, exact round trip, hand-written input and
+// parse errors with exact messages.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "compiler/schedule/schedule_text.h"
+#include "compiler/schedule/validator.h"
+#include "compiler/support/input_error.h"
+#include "tests/schedule/sample_schedules.h"
+
+using namespace tilesim::sched;
+using namespace tilesim::sched::testing;
+
+namespace {
+
+std::string text_of(const Schedule& s) {
+  std::ostringstream out;
+  write_schedule_text(s, out);
+  return out.str();
+}
+
+Schedule parse(const std::string& text, const std::string& name = "t.sched") {
+  std::istringstream in(text);
+  return read_schedule_text(in, name);
+}
+
+void check_tile(const TileRef& a, const TileRef& b) {
+  CHECK(a.tensor == b.tensor);
+  CHECK(a.row == b.row);
+  CHECK(a.col == b.col);
+}
+
+void check_same(const Schedule& a, const Schedule& b) {
+  CHECK(a.model == b.model);
+  CHECK(a.sram_bytes == b.sram_bytes);
+  REQUIRE(a.tensors.size() == b.tensors.size());
+  for (std::size_t i = 0; i < a.tensors.size(); ++i) {
+    const TensorInfo &x = a.tensors[i], &y = b.tensors[i];
+    CHECK(x.name == y.name);
+    CHECK(x.role == y.role);
+    CHECK(x.rank == y.rank);
+    CHECK(x.rows == y.rows);
+    CHECK(x.cols == y.cols);
+    CHECK(x.padded_rows == y.padded_rows);
+    CHECK(x.padded_cols == y.padded_cols);
+    CHECK(x.is_graph_output == y.is_graph_output);
+  }
+  REQUIRE(a.uops.size() == b.uops.size());
+  for (std::size_t i = 0; i < a.uops.size(); ++i) {
+    const Uop &x = a.uops[i], &y = b.uops[i];
+    CHECK(x.kind == y.kind);
+    CHECK(x.exec == y.exec);
+    CHECK(x.zero_init == y.zero_init);
+    CHECK(x.relu == y.relu);
+    check_tile(x.tile, y.tile);
+    CHECK(x.addr == y.addr);
+    for (int k = 0; k < 3; ++k) {
+      check_tile(x.src[k], y.src[k]);
+      CHECK(x.src_addr[k] == y.src_addr[k]);
+    }
+    CHECK(x.dep == y.dep);
+  }
+  REQUIRE(a.layers.size() == b.layers.size());
+  for (std::size_t i = 0; i < a.layers.size(); ++i) {
+    const LayerSummary &x = a.layers[i], &y = b.layers[i];
+    CHECK(x.name == y.name);
+    CHECK(x.ops == y.ops);
+    CHECK(x.shapes == y.shapes);
+    CHECK(x.tiles == y.tiles);
+    CHECK(x.plan == y.plan);
+    CHECK(x.loads == y.loads);
+    CHECK(x.stores == y.stores);
+    CHECK(x.execs == y.execs);
+    CHECK(x.loads_eliminated == y.loads_eliminated);
+    CHECK(x.dma_bytes == y.dma_bytes);
+    CHECK(x.sram_peak_bytes == y.sram_peak_bytes);
+  }
+  CHECK(a.loads == b.loads);
+  CHECK(a.stores == b.stores);
+  CHECK(a.execs == b.execs);
+  CHECK(a.loads_eliminated == b.loads_eliminated);
+  CHECK(a.bytes_loaded == b.bytes_loaded);
+  CHECK(a.bytes_stored == b.bytes_stored);
+  CHECK(a.sram_peak_bytes == b.sram_peak_bytes);
+  CHECK(a.compulsory_loads == b.compulsory_loads);
+  CHECK(a.compulsory_bytes == b.compulsory_bytes);
+}
+
+void check_round_trip(const Schedule& s) {
+  const std::string text = text_of(s);
+  const Schedule back = parse(text);
+  check_same(s, back);
+  CHECK(text_of(back) == text);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const tilesim::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const std::string kHeader =
+    "tilesim-schedule 1\n"
+    "model m\n"
+    "sram_bytes 12288\n"
+    "tensor 0 x input shape=[32,32] padded=[32,32]\n"
+    "tensor 1 w param shape=[32,32] padded=[32,32]\n"
+    "tensor 2 y output shape=[32,32] padded=[32,32] graph_output\n";
+
+}  // namespace
+
+TEST_CASE("schedule text: exact form", "[schedule][text]") {
+  Schedule s = one_tile_matmul().done();
+  s.compulsory_loads = 2;
+  s.compulsory_bytes = 3 * kTileBytes;
+  CHECK(text_of(s) ==
+        "tilesim-schedule 1\n"
+        "model one_tile\n"
+        "sram_bytes 12288\n"
+        "tensor 0 x input shape=[32,32] padded=[32,32]\n"
+        "tensor 1 w param shape=[32,32] padded=[32,32]\n"
+        "tensor 2 y output shape=[32,32] padded=[32,32] graph_output\n"
+        "totals loads=2 stores=1 execs=1 loads_eliminated=0 bytes_loaded=8192 bytes_stored=4096 "
+        "sram_peak_bytes=12288 compulsory_loads=2 compulsory_bytes=12288\n"
+        "uops 4\n"
+        "0 dma LOAD x[0,0]@0x0000 deps=-\n"
+        "1 dma LOAD w[0,0]@0x1000 deps=-\n"
+        "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
+        "3 dma STORE y[0,0]@0x2000 deps=2\n");
+  const std::string fused = text_of(three_k_ping_pong().done());
+  CHECK(fused.find("tensor 2 b param shape=[32] padded=[32]\n") != std::string::npos);
+  CHECK(fused.find("\n9 compute EXEC matmul y[0,0]@0x4000 <- x[0,2]@0x0000 w[2,0]@0x1000 bias b[0,0]@0x5000 "
+                   "relu deps=7\n") != std::string::npos);
+}
+
+TEST_CASE("schedule text: round trip is exact", "[schedule][text]") {
+  check_round_trip(one_tile_matmul().done());
+  check_round_trip(two_k_double_buffered().done());
+  check_round_trip(three_k_ping_pong().done());
+  check_round_trip(prefetch_two_rows(true).done());
+  Builder forward = one_tile_matmul();
+  forward.uop(2).dep = 3;  // invalid schedules round-trip too
+  forward.uop(1).addr = 0x0800;
+  check_round_trip(forward.done());
+
+  Schedule s = three_k_ping_pong().done();
+  s.model = "my model \"v2\"";
+  s.loads_eliminated = 3;
+  s.compulsory_loads = 7;
+  s.compulsory_bytes = 28800;
+  s.sram_bytes = 1 << 24;
+  s.uops[4].addr = 0xfff000;
+  s.uops[8].src_addr[0] = 0xabc000;
+  LayerSummary layer;
+  layer.name = "y";
+  layer.ops = "matmul+add+relu";
+  layer.shapes = "[32,96] @ [96,32] -> [32,32]";
+  layer.tiles = "M1 K3 N1";
+  layer.plan = "output-stationary\tblock 1x1\\n";
+  layer.loads = 7;
+  layer.execs = 3;
+  layer.stores = 1;
+  layer.dma_bytes = 28800;
+  layer.sram_peak_bytes = 28672;
+  s.layers = {layer, LayerSummary{}};
+  check_round_trip(s);
+}
+
+TEST_CASE("schedule text: hand-written schedule without totals", "[schedule][text]") {
+  const Schedule s = parse(kHeader +
+                           "# x @ w, by hand\n"
+                           "\n"
+                           "0 dma LOAD x[0,0]@0x0000 deps=-\n"
+                           "1   dma   LOAD w[0,0]@0x1000   deps=-\r\n"
+                           "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
+                           "3 dma STORE y[0,0]@0x2000 deps=2\n");
+  CHECK(s.model == "m");
+  CHECK(s.uops.size() == 4);
+  CHECK(s.loads == 2);
+  CHECK(s.stores == 1);
+  CHECK(s.execs == 1);
+  CHECK(s.bytes_loaded == 8192);
+  CHECK(s.bytes_stored == 4096);
+  CHECK(s.sram_peak_bytes == 12288);
+  CHECK(s.compulsory_loads == 2);
+  CHECK(s.compulsory_bytes == 12288);
+  CHECK(validate(s).empty());
+}
+
+TEST_CASE("schedule text: parse errors name file, line and what was expected", "[schedule][text]") {
+  const std::string load0 = "0 dma LOAD x[0,0]@0x0000 deps=-\n";
+  CHECK(error_of("") == "t.sched: empty file (expected 'tilesim-schedule 1' on the first line)");
+  CHECK(error_of("model m\n") == "t.sched:1: missing header line (expected 'tilesim-schedule 1' first)");
+  CHECK(error_of("tilesim-schedule 2\n") == "t.sched:1: unsupported version '2' (expected 1)");
+  CHECK(error_of("tilesim-schedule 1\nmodel m\n") == "t.sched: missing 'sram_bytes' line (expected sram_bytes BYTES)");
+  CHECK(error_of("tilesim-schedule 1\nsram_bytes 4k\n") ==
+        "t.sched:2: sram_bytes: bad size '4k' (expected a non-negative integer)");
+  CHECK(error_of("tilesim-schedule 1\nsram_bytes 1\nsram_bytes 2\n") ==
+        "t.sched:3: second 'sram_bytes' line (expected one)");
+  CHECK(error_of("tilesim-schedule 1\nfoo 1\n") ==
+        "t.sched:2: unknown line 'foo' (expected tilesim-schedule, model, sram_bytes, tensor, totals, layer, uops "
+        "or a uop line)");
+  CHECK(error_of(kHeader + "tensor 4 z input shape=[1,1] padded=[32,32]\n") ==
+        "t.sched:7: tensor: index 4 out of sequence (expected 3)");
+  CHECK(error_of(kHeader + "tensor 3 x input shape=[1,1] padded=[32,32]\n") ==
+        "t.sched:7: tensor 3: tensor name 'x' used twice (expected unique names)");
+  CHECK(error_of(kHeader + "tensor 3 z weight shape=[1,1] padded=[32,32]\n") ==
+        "t.sched:7: tensor 3: unknown role 'weight' (expected input, param, intermediate or output)");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=(1,1) padded=[32,32]\n") ==
+        "t.sched:7: tensor 3: bad field 'shape=(1,1)' (expected shape=[ROWS,COLS] or shape=[COLS])");
+  CHECK(error_of(kHeader + "totals loads=2 moves=3\n") ==
+        "t.sched:7: totals: unknown field 'moves=3' (expected KEY=VALUE with KEY one of bytes_loaded, "
+        "bytes_stored, compulsory_bytes, compulsory_loads, execs, loads, loads_eliminated, sram_peak_bytes, stores)");
+  CHECK(error_of(kHeader + "layer name=\"y\n") == "t.sched:7: unterminated string 'name=\"y' (expected a closing '\"')");
+  CHECK(error_of(kHeader + "uops 2\n" + load0) ==
+        "t.sched:7: uops: announced 2 uop lines but the file has 1 (expected as many uop lines as announced)");
+  CHECK(error_of(kHeader + load0 + "tensor 3 z input shape=[1,1] padded=[32,32]\n") ==
+        "t.sched:8: 'tensor' line after the first uop (expected header lines before the uops)");
+  CHECK(error_of(kHeader + "1 dma LOAD x[0,0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop id 1 out of sequence (expected 0)");
+  CHECK(error_of(kHeader + "0 dma LAOD x[0,0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop 0: unknown kind 'LAOD' (expected LOAD, STORE or EXEC)");
+  CHECK(error_of(kHeader + "0 compute LOAD x[0,0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop 0: LOAD does not run on the compute unit (expected dma)");
+  CHECK(error_of(kHeader + "0 dma LOAD q[0,0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop 0: unknown tensor 'q' (expected a name from a tensor line)");
+  CHECK(error_of(kHeader + "0 dma LOAD x[0;0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop 0: bad operand 'x[0;0]@0x0000' (expected TENSOR[ROW,COL]@ADDR, e.g. x[0,1]@0x1000)");
+  CHECK(error_of(kHeader + "0 dma LOAD x[0,0]@0x1g00 deps=-\n") ==
+        "t.sched:7: uop 0: bad address '0x1g00' (expected 0x followed by 1 to 8 hex digits)");
+  CHECK(error_of(kHeader + "0 dma LOAD x[0,0]@0x0000\n") ==
+        "t.sched:7: uop 0: incomplete line (expected ID UNIT KIND TENSOR[ROW,COL]@ADDR ... deps=DEP, e.g. 3 dma "
+        "LOAD x[0,1]@0x1000 deps=-)");
+  CHECK(error_of(kHeader + "0 dma LOAD x[0,0]@0x0000 deps=-1\n") ==
+        "t.sched:7: uop 0: bad dependency '-1' (expected a non-negative integer)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
+        "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, bias_add or relu)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
+        "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
+        "operand deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 deps=0\n") ==
+        "t.sched:8: uop 1: too many operands (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 operand "
+        "deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
+        "t.sched:8: uop 1: too few operands (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
+        "[bias TENSOR[0,COL]@ADDR] [zero_init] [relu] deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
+        "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands "
+        "deps=DEP)");
+}
