@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include "compiler/scheduler/cycle_costs.h"
+
 namespace tilesim::sched {
 
 struct MatmulShape {
@@ -24,12 +26,19 @@ struct MatmulPlan {
   bool blocks_along_rows = true; // block grid visited bi-major (consecutive blocks share A's rows)
   std::int64_t working_tiles = 0;     // SRAM tiles the nest needs to run without reloads inside a block
   std::int64_t estimated_loads = 0;   // tile loads the plan expects (model, not the allocator's result)
+  std::int64_t estimated_cycles = 0;  // K steps of each block, DMA and compute overlapped
   std::string describe() const;       // e.g. "C blocks 8x6, A-outer, along rows, ~2560 loads"
 };
 
-// Picks the plan with the fewest estimated loads that fits `sram_tiles`; when
-// nothing fits (tiny SRAM), the 1x1 nest, which the allocator still runs
-// correctly by evicting and reloading.
-MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles);
+// Picks the plan that fits `sram_tiles` with the fewest estimated cycles
+// (then the fewest loads). The estimate walks the blocks: a K step of a block
+// costs max(its EXECs, the LOADs of the operand tiles it cannot reuse), since
+// the next step's LOADs overlap this step's EXECs; so a plan that saves
+// traffic but bunches its LOADs (a 1x1 block loading A and B for every EXEC)
+// loses to one that spreads them under the math. When nothing fits (tiny
+// SRAM), the 1x1 nest, which the allocator still runs correctly by evicting
+// and reloading.
+MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles,
+                              const CycleCosts& costs = {});
 
 }  // namespace tilesim::sched

@@ -161,7 +161,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       shapes << shape_text(x) << " @ " << shape_text(w);
       if (op.has_bias) shapes << " + " << shape_text(schedule.tensors[op.inputs[2]]);
       MatmulShape shape{x.tile_rows(), x.tile_cols(), w.tile_cols(), op.has_bias};
-      const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_);
+      const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_, costs_);
       tiles << "M" << shape.m_tiles << " K" << shape.k_tiles << " N" << shape.n_tiles;
       layer.plan = plan.describe();
       program.estimated_transfers += plan.estimated_loads + shape.m_tiles * shape.n_tiles;

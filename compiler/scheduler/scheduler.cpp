@@ -1,5 +1,6 @@
 #include "compiler/scheduler/scheduler.h"
 
+#include <algorithm>
 #include <string>
 
 #include "compiler/scheduler/lowering.h"
@@ -23,7 +24,7 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   Schedule schedule;
   schedule.sram_bytes = options.sram_bytes;
   TileProgram program;
-  LoweringPass(sram_tiles).run(graph, schedule, program);
+  LoweringPass(sram_tiles, options.costs).run(graph, schedule, program);
 
   const TileSpace space(schedule.tensors);
   // Compulsory traffic: what any schedule must move at least once. Lowering
@@ -39,7 +40,15 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   // and growing (or shrinking) the vector would copy them all.
   const auto estimate = static_cast<std::size_t>(program.estimated_transfers) + program.execs.size();
   schedule.uops.reserve(estimate + estimate / 8);
-  allocate_and_emit(program, space, AllocatorOptions{sram_tiles, options.store_delay_execs}, schedule);
+  AllocatorOptions alloc;
+  alloc.sram_tiles = sram_tiles;
+  alloc.store_delay_execs = options.store_delay_execs;
+  // Measured on the large MLP (256 KiB-1 MiB): a pool of 8 lifts efficiency
+  // from 0.54-0.76 to 0.89-0.94 for ~1% more loads; larger pools add loads.
+  alloc.free_pool_tiles = std::clamp<std::int64_t>(sram_tiles / 8, 1, 8);
+  alloc.free_pool_horizon_execs = 128;
+  allocate_and_emit(program, space, alloc, schedule);
+  order_by_start_time(schedule, options.costs);
   return schedule;
 }
 

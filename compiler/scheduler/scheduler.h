@@ -7,6 +7,7 @@
 
 #include "compiler/ir/graph.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/scheduler/uop_ordering.h"
 
 namespace tilesim::sched {
 
@@ -15,6 +16,8 @@ struct SchedulerOptions {
   // EXECs a finished output tile's STORE is held back, so that the DMA queue
   // keeps prefetching operands instead of waiting on the compute unit.
   std::int64_t store_delay_execs = 2;
+  // The cycle model, to interleave the two units' uOps as they will run.
+  CycleCosts costs;
 };
 
 // The SRAM cannot hold one EXEC's operands and destination.

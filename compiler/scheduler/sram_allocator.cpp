@@ -71,6 +71,7 @@ class Allocator {
       layer_ = &s_.layers[layer];
       exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[4 * e]);
       flush_stores(static_cast<std::int64_t>(e));
+      keep_slots_free(static_cast<std::uint32_t>(e));
     }
     flush_stores(-1);
     s_.sram_peak_bytes = peak_slots_ * kTileBytes;
@@ -235,6 +236,20 @@ class Allocator {
     const std::int64_t used = static_cast<std::int64_t>(slots_.size() - free_.size());
     peak_slots_ = std::max(peak_slots_, used);
     layer_->sram_peak_bytes = std::max(layer_->sram_peak_bytes, used * kTileBytes);
+  }
+
+  // Evicts ahead of need, so that a LOAD finds a slot whose last reader ran
+  // long ago and need not wait for it. Only tiles not needed for a while are
+  // evicted early; the pool is a small share of the SRAM.
+  void keep_slots_free(std::uint32_t e) {
+    while (static_cast<std::int64_t>(free_.size()) < options_.free_pool_tiles && !live_.empty()) {
+      const auto victim = std::prev(live_.end());
+      if (victim->first != kNever && victim->first < e + options_.free_pool_horizon_execs) return;
+      const TileId t = victim->second;
+      live_.erase(victim);
+      if (tiles_[t].dirty) store(t);
+      release(t);
+    }
   }
 
   std::int32_t allocate(std::uint32_t e) {

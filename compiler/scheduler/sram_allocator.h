@@ -23,6 +23,10 @@ namespace tilesim::sched {
 struct AllocatorOptions {
   std::int64_t sram_tiles = 0;
   std::int64_t store_delay_execs = 2;
+  // Slots kept free by evicting early, and how far ahead (in EXECs) a tile's
+  // next use must be for it to be evicted early.
+  std::int64_t free_pool_tiles = 0;
+  std::int64_t free_pool_horizon_execs = 128;
 };
 
 // Appends the uOps for `program` to schedule.uops and fills the totals and the

@@ -25,7 +25,9 @@ const char kHelp[] =
     "                 load a hardware description and print it fully defaulted\n"
     "  compile --hw FILE.yaml --model FILE.yaml [--emit summary|schedule|graph]\n"
     "                 compile a model: fusion, tiling, lowering, SRAM schedule\n"
-    "  run            NOT IMPLEMENTED YET: arrives with the simulator; exits 2\n"
+    "  run --hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] [--verify]\n"
+    "                 simulate the model on the hardware, compute its outputs, show\n"
+    "                 cycles, DMA/compute overlap and a waveform\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help and exit\n"
@@ -37,12 +39,6 @@ const char kHelp[] =
     "\n"
     "Exit codes: 0 success, 1 internal error, 2 bad input (files or command line),\n"
     "3 verification failed.\n";
-
-int not_implemented(const std::string& command) {
-  std::cerr << "tilesim: error: " << command
-            << ": not implemented yet (this build has check-config and compile; see 'tilesim --help')\n";
-  return kExitBadInput;
-}
 
 int dispatch(const std::vector<std::string>& global, const std::string& command,
              const std::vector<std::string>& args) {
@@ -66,7 +62,7 @@ int dispatch(const std::vector<std::string>& global, const std::string& command,
   }
   if (command == "check-config") return check_config_command(args, std::cout);
   if (command == "compile") return compile_command(args, std::cout);
-  if (command == "run") return not_implemented(command);
+  if (command == "run") return run_command(args, std::cout);
   throw InputError("command line", "", "unknown command " + quoted(command),
                    "check-config, compile or run; see 'tilesim --help'");
 }

@@ -15,6 +15,7 @@ namespace tilesim::cli {
 
 int check_config_command(const std::vector<std::string>& args, std::ostream& out);
 int compile_command(const std::vector<std::string>& args, std::ostream& out);
+int run_command(const std::vector<std::string>& args, std::ostream& out);
 
 // A model compiled for a hardware description: what compile prints and run simulates.
 struct CompiledModel {

@@ -56,7 +56,12 @@ CompiledModel compile_model(const std::string& hw_path, const std::vector<std::s
   result.graph = frontend::load_model(model_path);
   passes::run_default_passes(result.graph);
   try {
-    result.schedule = sched::schedule_graph(result.graph, {result.hw.sram.size_bytes()});
+    sched::SchedulerOptions options;
+    options.sram_bytes = result.hw.sram.size_bytes();
+    options.costs = sched::CycleCosts{result.hw.compute.matmul_tile_cycles,
+                                      result.hw.compute.vector_tile_cycles,
+                                      result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle};
+    result.schedule = sched::schedule_graph(result.graph, options);
   } catch (const sched::SramTooSmall& e) {
     const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;
     throw InputError(hw_path, "sram.size_kib",

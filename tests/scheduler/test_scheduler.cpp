@@ -15,7 +15,7 @@ namespace {
 sched::Schedule compile(const std::string& model_text, std::int64_t sram_kib) {
   ir::Graph graph = frontend::parse_model(model_text, "model.yaml");
   passes::run_default_passes(graph);
-  return sched::schedule_graph(graph, {sram_kib * 1024});
+  return sched::schedule_graph(graph, sched::SchedulerOptions{sram_kib * 1024, 2, {}});
 }
 
 // "LOAD x[0,1]@0x3000 dep=-" for compact comparisons.

@@ -27,7 +27,7 @@ void check_valid_at_all_sizes(ir::Graph graph, const std::vector<std::int64_t>& 
   }
   for (const std::int64_t kib : sizes) {
     INFO(graph.name << " at " << kib << " KiB");
-    const auto s = sched::schedule_graph(graph, {kib * 1024});
+    const auto s = sched::schedule_graph(graph, sched::SchedulerOptions{kib * 1024, 2, {}});
     const auto problems = sched::validate(s);
     CHECK(problems == std::vector<std::string>{});
     CHECK(s.loads >= s.compulsory_loads);
@@ -80,6 +80,23 @@ TEST_CASE("scheduler: every example model validates from the minimum SRAM to 8 M
   CHECK(models >= 4);
 }
 
+TEST_CASE("scheduler: more SRAM never moves more DMA bytes on the example models",
+          "[scheduler][models]") {
+  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs/models")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ir::Graph graph = frontend::load_model(entry.path().string());
+    passes::run_default_passes(graph);
+    std::int64_t previous = -1;
+    for (const std::int64_t kib : {16, 24, 32, 48, 64, 128, 256, 512, 1024, 2048, 4096, 8192}) {
+      INFO(graph.name << " at " << kib << " KiB");
+      const auto s = sched::schedule_graph(graph, sched::SchedulerOptions{kib * 1024, 2, {}});
+      const std::int64_t bytes = s.bytes_loaded + s.bytes_stored;
+      if (previous >= 0) CHECK(bytes <= previous);
+      previous = bytes;
+    }
+  }
+}
+
 TEST_CASE("scheduler: the large MLP validates at 64 KiB, 256 KiB and 8 MiB", "[scheduler][models]") {
   check_valid_at_all_sizes(frontend::load_model(kSource + "/configs/models/mlp-large.yaml"),
                            {64, 256, 8192});
@@ -88,7 +105,7 @@ TEST_CASE("scheduler: the large MLP validates at 64 KiB, 256 KiB and 8 MiB", "[s
 TEST_CASE("scheduler: at 8 MiB the large MLP moves only compulsory traffic", "[scheduler][models]") {
   ir::Graph graph = frontend::load_model(kSource + "/configs/models/mlp-large.yaml");
   passes::run_default_passes(graph);
-  const auto s = sched::schedule_graph(graph, {8 << 20});
+  const auto s = sched::schedule_graph(graph, sched::SchedulerOptions{8 << 20, 2, {}});
   // x (8x32 tiles) and three 32x32-tile weights loaded once; layer outputs stay on chip.
   CHECK(s.compulsory_loads == 256 + 3 * 1024);
   CHECK(s.loads == s.compulsory_loads);

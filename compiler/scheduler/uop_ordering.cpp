@@ -1,0 +1,55 @@
+#include "compiler/scheduler/uop_ordering.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace tilesim::sched {
+
+void order_by_start_time(Schedule& schedule, const CycleCosts& costs) {
+  const std::vector<Uop>& uops = schedule.uops;
+  const std::size_t n = uops.size();
+  std::vector<std::int64_t> start(n), finish(n);
+  std::int64_t free_at[2] = {0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    const Uop& u = uops[i];
+    const int unit = static_cast<int>(u.unit());
+    std::int64_t cost = 0;
+    if (u.kind == UopKind::Exec) {
+      cost = u.exec == ExecKind::MatMul ? costs.matmul_tile_cycles : costs.vector_tile_cycles;
+    } else {
+      cost = costs.transfer_cycles(schedule.tensors[u.tile.tensor].tile_transfer_bytes());
+    }
+    start[i] = std::max(free_at[unit], u.dep == kNoUop ? 0 : finish[u.dep]);
+    finish[i] = start[i] + cost;
+    free_at[unit] = finish[i];
+  }
+
+  // Merge the two in-order streams by start time; on a tie the earlier uOp
+  // of the original list goes first.
+  std::vector<std::uint32_t> dma, compute;
+  for (std::uint32_t i = 0; i < n; ++i) (uops[i].unit() == Unit::Dma ? dma : compute).push_back(i);
+  std::vector<std::uint32_t> order;
+  order.reserve(n);
+  std::size_t d = 0, c = 0;
+  while (d < dma.size() || c < compute.size()) {
+    bool take_dma = c == compute.size();
+    if (d < dma.size() && c < compute.size()) {
+      const std::uint32_t a = dma[d], b = compute[c];
+      take_dma = start[a] < start[b] || (start[a] == start[b] && a < b);
+    }
+    order.push_back(take_dma ? dma[d++] : compute[c++]);
+  }
+
+  std::vector<std::uint32_t> new_id(n);
+  for (std::uint32_t i = 0; i < n; ++i) new_id[order[i]] = i;
+  std::vector<Uop> reordered;
+  reordered.reserve(n);
+  for (const std::uint32_t old : order) {
+    Uop u = uops[old];
+    if (u.dep != kNoUop) u.dep = new_id[u.dep];
+    reordered.push_back(u);
+  }
+  schedule.uops.swap(reordered);
+}
+
+}  // namespace tilesim::sched

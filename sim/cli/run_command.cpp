@@ -1,0 +1,188 @@
+// tilesim run --hw HW.yaml --model MODEL.yaml [--vcd FILE] [--out-dir DIR] ...
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "compiler/frontend/model_loader.h"
+#include "compiler/support/input_error.h"
+#include "kernels/kernel_set.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/options.h"
+#include "sim/cli/output_file.h"
+#include "sim/io/input_values.h"
+#include "sim/io/npy.h"
+#include "sim/model/simulate.h"
+#include "sim/reference/compare.h"
+#include "sim/reference/host_reference.h"
+#include "sim/stats/run_report.h"
+#include "sim/trace/gtkw_writer.h"
+
+namespace tilesim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunArgs {
+  std::string hw, model, out_dir, stats_json, vcd, kernel = "auto";
+  std::vector<std::string> overrides, inputs;
+  std::uint64_t seed = kDefaultSeed;
+  bool force = false, timing_only = false, verify = false;
+};
+
+po::options_description run_options(RunArgs& a) {
+  po::options_description options("Options");
+  options.add_options()
+      ("help,h", "show this help and exit")
+      ("hw", po::value(&a.hw)->value_name("FILE.yaml"), "hardware description (required)")
+      ("model", po::value(&a.model)->value_name("FILE.yaml"), "model file (required)")
+      ("set", po::value(&a.overrides)->value_name("KEY=VALUE"),
+       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
+      ("input", po::value(&a.inputs)->value_name("NAME=FILE.npy"),
+       "values of a graph input or param from a .npy file (float32/float64, C order, the "
+       "model's shape); repeatable")
+      ("seed", po::value(&a.seed)->value_name("N"),
+       "seed for the inputs and params not given with --input: uniform in [-1, 1) (default 1)")
+      ("out-dir", po::value(&a.out_dir)->value_name("DIR"),
+       "write every graph output as DIR/NAME.npy (float32, true shape) and DIR/stats.json")
+      ("stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")
+      ("vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
+       "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")
+      ("force", po::bool_switch(&a.force), "overwrite output files that exist")
+      ("kernel", po::value(&a.kernel)->value_name("NAME"),
+       "tile kernels: auto (default), avx512, avx2 or reference")
+      ("timing-only", po::bool_switch(&a.timing_only),
+       "no math, only timing (fast sweeps); outputs are not written")
+      ("verify", po::bool_switch(&a.verify),
+       "compare every output with an independent host reference; exit 3 beyond tolerance");
+  return options;
+}
+
+const char kSummary[] =
+    "Compiles the model for the hardware, runs the schedule on the SystemC model of\n"
+    "the accelerator (DMA engine and compute unit as concurrent processes) with the\n"
+    "real math in the tile kernels, and prints where the time went.\n"
+    "Exit codes: 0 success, 1 internal error, 2 bad input, 3 verification failed.";
+
+// Every file this run will write, checked before the simulation starts: a
+// long run must not end by refusing to write its results.
+std::vector<std::string> planned_outputs(const RunArgs& a, const std::vector<std::string>& output_names) {
+  std::vector<std::string> files;
+  if (!a.out_dir.empty()) {
+    if (!a.timing_only) {
+      for (const auto& name : output_names) files.push_back((fs::path(a.out_dir) / (name + ".npy")).string());
+    }
+    files.push_back((fs::path(a.out_dir) / "stats.json").string());
+  }
+  if (!a.stats_json.empty()) files.push_back(a.stats_json);
+  if (!a.vcd.empty()) {
+    files.push_back(a.vcd);
+    files.push_back(sim::gtkw_path_for(a.vcd));
+  }
+  return files;
+}
+
+void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (fs::path(files[i]).lexically_normal() == fs::path(files[j]).lexically_normal()) {
+        throw InputError("run", "", "two outputs would be written to " + files[i],
+                         "distinct --stats-json, --vcd and --out-dir files");
+      }
+    }
+    std::error_code ec;
+    if (!a.force && fs::exists(files[i], ec)) {
+      throw InputError(files[i], "", "exists; not overwriting it", "a new file, or --force");
+    }
+  }
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, std::ostream& out) {
+  RunArgs a;
+  const po::options_description options = run_options(a);
+  const po::variables_map vm = parse_options("run", args, options, {});
+  if (vm.count("help")) {
+    out << usage("run", "--hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] ...",
+                 kSummary, options);
+    return kExitOk;
+  }
+  if (a.hw.empty()) throw InputError("run", "", "no --hw given", "--hw FILE.yaml");
+  if (a.model.empty()) throw InputError("run", "", "no --model given", "--model FILE.yaml");
+  if (!a.vcd.empty() && fs::path(a.vcd).extension() != ".vcd") {
+    throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd",
+                     "e.g. --vcd traces/run.vcd");
+  }
+  if (a.timing_only && a.verify) {
+    throw InputError("run", "", "--verify needs the math that --timing-only skips",
+                     "one of --timing-only and --verify");
+  }
+  if (a.timing_only && !a.inputs.empty()) {
+    throw InputError("run", "", "--input has no effect with --timing-only",
+                     "--input only when outputs are computed");
+  }
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  const CompiledModel compiled = compile_model(a.hw, a.overrides, a.model);
+  std::vector<std::string> output_names;
+  for (const auto id : compiled.graph.outputs) output_names.push_back(compiled.graph.tensors[id].name);
+  if (!a.out_dir.empty()) {
+    std::error_code ec;
+    if (fs::exists(a.out_dir, ec) && !fs::is_directory(a.out_dir, ec)) {
+      throw InputError(a.out_dir, "", "is not a folder", "--out-dir naming a folder");
+    }
+  }
+  check_outputs_writable(a, planned_outputs(a, output_names));
+
+  const kernels::KernelSet* kernel_set = a.timing_only ? nullptr : &kernels::select_kernels(a.kernel);
+  std::map<std::string, HostTensor> inputs;
+  if (!a.timing_only) inputs = make_inputs(compiled.graph, a.inputs, a.seed);
+
+  sim::SimOptions sim_options;
+  sim_options.kernels = kernel_set;
+  sim_options.vcd_path = a.vcd;
+  if (!a.vcd.empty()) {
+    const fs::path parent = fs::path(a.vcd).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec)) fs::create_directories(parent, ec);
+  }
+  const sim::SimResult result = sim::simulate(compiled.schedule, compiled.hw, inputs, sim_options);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const sim::RunReport report = sim::make_report(compiled.schedule, compiled.hw, result.stats,
+                                                 kernel_set ? kernel_set->name : "none", wall);
+  sim::write_summary(report, out);
+
+  int code = kExitOk;
+  if (a.verify) {
+    const auto expected = run_reference(frontend::load_model(a.model), inputs);
+    for (const auto& name : output_names) {
+      const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
+      out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3)
+          << c.max_abs_error << ", max rel error " << c.max_rel_error << std::defaultfloat
+          << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")")
+          << "\n";
+      if (!c.within_tolerance) code = kExitVerifyFailed;
+    }
+  }
+
+  if (!a.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(a.out_dir, ec);
+    if (ec) throw InputError(a.out_dir, "", "cannot create: " + ec.message(), "a writable folder");
+    for (const auto& [name, tensor] : result.outputs) {
+      write_npy((fs::path(a.out_dir) / (name + ".npy")).string(), tensor);
+    }
+    write_file_atomically((fs::path(a.out_dir) / "stats.json").string(), sim::stats_json(report));
+  }
+  if (!a.stats_json.empty()) write_file_atomically(a.stats_json, sim::stats_json(report));
+  if (!a.vcd.empty()) {
+    const auto end_ns = static_cast<std::int64_t>(report.time_ns());
+    write_file_atomically(sim::gtkw_path_for(a.vcd), sim::gtkw_text(a.vcd, end_ns));
+  }
+  return code;
+}
+
+}  // namespace tilesim::cli

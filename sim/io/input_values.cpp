@@ -1,0 +1,145 @@
+#include "sim/io/input_values.h"
+
+#include <cstdio>
+#include <random>
+
+#include "compiler/support/input_error.h"
+#include "compiler/support/yaml_reader.h"
+#include "sim/io/npy.h"
+
+namespace tilesim {
+
+namespace {
+
+constexpr std::size_t kMaxListed = 12;  // names listed in an "expected one of" message
+
+// User text for a message location: control bytes escaped, so it stays one line.
+std::string shown(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool takes_values(const ir::Tensor& t) {
+  return t.kind == ir::TensorKind::Input || t.kind == ir::TensorKind::Param;
+}
+
+std::vector<std::string> value_names(const ir::Graph& graph) {
+  std::vector<std::string> names;
+  for (const auto& t : graph.tensors) {
+    if (takes_values(t)) names.push_back(t.name);
+  }
+  return names;
+}
+
+std::string one_of(const std::vector<std::string>& names) {
+  if (names.empty()) return "none: the model has no inputs or params";
+  std::string text = "one of: ";
+  for (std::size_t i = 0; i < names.size() && i < kMaxListed; ++i) text += (i > 0 ? ", " : "") + names[i];
+  if (names.size() > kMaxListed) text += ", ... (" + std::to_string(names.size()) + " in all)";
+  return text;
+}
+
+struct Assignment {
+  std::string text;  // as given, for messages
+  std::string name;
+  std::string file;
+};
+
+Assignment parse_assignment(const std::string& text, const ir::Graph& graph) {
+  const std::string location = "--input " + shown(text);
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) throw InputError(location, "", "no '='", "NAME=FILE.npy, e.g. --input x=x.npy");
+  Assignment a{text, text.substr(0, eq), text.substr(eq + 1)};
+  if (a.name.empty()) throw InputError(location, "", "the tensor name is empty", "NAME=FILE.npy");
+  const std::string key = shown(a.name);
+  if (a.file.empty()) throw InputError(location, key, "the file name is empty", "NAME=FILE.npy");
+  const auto names = value_names(graph);
+  const ir::TensorId id = graph.find(a.name);
+  if (id == ir::kNone) {
+    throw InputError(location, key,
+                     "model '" + graph.name + "' has no input or param " + quoted(a.name) +
+                         yaml::did_you_mean(a.name, names),
+                     one_of(names));
+  }
+  const ir::Tensor& tensor = graph.tensors[static_cast<std::size_t>(id)];
+  if (!takes_values(tensor)) {
+    throw InputError(location, key,
+                     "'" + tensor.name + "' is " +
+                         (tensor.kind == ir::TensorKind::Output ? "an output" : "an intermediate tensor") +
+                         ", computed by the model",
+                     "a graph input or param, " + one_of(names));
+  }
+  return a;
+}
+
+}  // namespace
+
+std::uint64_t fnv1a64(const std::string& text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {
+  std::mt19937_64 generator(seed ^ fnv1a64(name));
+  constexpr std::int64_t kHalf = std::int64_t{1} << 23;
+  std::vector<float> values(count);
+  for (auto& v : values) {
+    const auto top24 = static_cast<std::int64_t>(generator() >> 40);
+    v = static_cast<float>(top24 - kHalf) / static_cast<float>(kHalf);  // exact: |top24 - 2^23| <= 2^23
+  }
+  return values;
+}
+
+std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std::vector<std::string>& assignments,
+                                              std::uint64_t seed) {
+  // Check every assignment before reading any file.
+  std::map<std::string, Assignment> given;
+  for (const auto& text : assignments) {
+    Assignment a = parse_assignment(text, graph);
+    const auto [it, fresh] = given.emplace(a.name, a);
+    if (!fresh) {
+      throw InputError("--input " + shown(text), shown(a.name),
+                       "given twice (first as --input " + shown(it->second.text) + ")",
+                       "each tensor at most once");
+    }
+  }
+
+  std::map<std::string, HostTensor> values;
+  for (const auto& tensor : graph.tensors) {
+    if (!takes_values(tensor)) continue;
+    HostTensor host;
+    const auto it = given.find(tensor.name);
+    if (it != given.end()) {
+      host = read_npy(it->second.file);
+      if (host.rank != tensor.shape.rank || host.rows != tensor.shape.rows || host.cols != tensor.shape.cols) {
+        throw InputError("--input " + shown(it->second.text), tensor.name,
+                         "shape " + host.shape_text() + " in " + shown(it->second.file) +
+                             " does not match the model's " + ir::to_string(tensor.shape),
+                         "the model's shape");
+      }
+    } else {
+      host.rank = tensor.shape.rank;
+      host.rows = tensor.shape.rows;
+      host.cols = tensor.shape.cols;
+      host.data = seeded_values(seed, tensor.name, static_cast<std::size_t>(host.rows * host.cols));
+    }
+    values.emplace(tensor.name, std::move(host));
+  }
+  return values;
+}
+
+}  // namespace tilesim

@@ -1,0 +1,38 @@
+// The values of a graph's inputs and params for a run: from --input files or
+// from a seeded generator. docs/formats.md documents both, including the
+// exact derivation of the seeded values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+#include "sim/io/host_tensor.h"
+
+namespace tilesim {
+
+// The seed used when --seed is not given.
+inline constexpr std::uint64_t kDefaultSeed = 1;
+
+// FNV-1a, 64 bit, over the bytes of `text`.
+std::uint64_t fnv1a64(const std::string& text);
+
+// `count` values in [-1, 1) for the tensor `name`: a std::mt19937_64 seeded
+// with (seed XOR fnv1a64(name)); each value takes one 64-bit draw u and is
+// ((u >> 40) - 2^23) / 2^23, a multiple of 2^-23 exactly representable in
+// float32. Identical on every platform; independent of other tensors.
+std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count);
+
+// Every graph input and param (by name) with its values at its true shape:
+// from the file of an "NAME=FILE.npy" assignment (--input) when there is one,
+// whose shape must equal the model's exactly (rank included), else
+// seeded_values(seed, name, rows * cols) in row-major order. Throws
+// InputError "--input ASSIGNMENT: NAME: what is wrong (expected ...)" for a
+// malformed assignment, an unknown name, a name given twice, a tensor that is
+// not an input or param, or a shape mismatch; read_npy's errors name the file.
+std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std::vector<std::string>& assignments,
+                                              std::uint64_t seed);
+
+}  // namespace tilesim

@@ -1,0 +1,103 @@
+#include "sim/model/machine.h"
+
+namespace tilesim::sim {
+
+using sched::kNoUop;
+
+const char* unit_name(int unit) { return unit == kDma ? "dma" : "compute"; }
+
+Tokens::Tokens(const sched::Schedule& schedule) : schedule_(schedule), position_(schedule.uops.size()) {
+  for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
+    const int unit = static_cast<int>(schedule.uops[i].unit());
+    position_[i] = total_[unit]++;
+  }
+}
+
+void Tokens::wait_for_dependency(std::uint32_t uop) {
+  const std::uint32_t dep = schedule_.uops[uop].dep;
+  if (dep == kNoUop || dep >= schedule_.uops.size()) return;
+  const int unit = static_cast<int>(schedule_.uops[dep].unit());
+  const int self = static_cast<int>(schedule_.uops[uop].unit());
+  while (completed_[unit] <= position_[dep]) {
+    waiting_for_[self] = dep;
+    sc_core::wait(advanced_[unit]);
+  }
+  waiting_for_[self] = kNoUop;
+}
+
+void Tokens::complete(int unit) {
+  ++completed_[unit];
+  advanced_[unit].notify(sc_core::SC_ZERO_TIME);
+}
+
+void Activity::set_busy(int unit, bool busy) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (busy_[kDma] && busy_[kCompute]) overlap_ += now - last_;
+  if (busy_[unit] && !busy) busy_time_[unit] += now - since_[unit];
+  if (!busy_[unit] && busy) since_[unit] = now;
+  busy_[unit] = busy;
+  last_ = now;
+}
+
+namespace {
+
+// Which SRAM tiles hold live data: a slot is live from the uOp that writes a
+// fresh value into it to the last uOp that reads that value. Walking
+// backwards, a read with no later read of the same slot ends a live range.
+void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born,
+                   std::vector<std::uint8_t>& freed) {
+  const std::size_t slots = static_cast<std::size_t>(s.sram_bytes / sched::kTileBytes);
+  born.assign(s.uops.size(), 0);
+  freed.assign(s.uops.size(), 0);
+  std::vector<bool> read_later(slots, false);
+  for (std::size_t i = s.uops.size(); i-- > 0;) {
+    const sched::Uop& u = s.uops[i];
+    auto read = [&](std::uint32_t address) {
+      const std::size_t slot = address / sched::kTileBytes;
+      if (slot < slots && !read_later[slot]) {
+        ++freed[i];
+        read_later[slot] = true;
+      }
+    };
+    const std::size_t dst = u.addr / sched::kTileBytes;
+    const bool fresh = u.kind == sched::UopKind::Load ||
+                       (u.kind == sched::UopKind::Exec &&
+                        (u.exec != sched::ExecKind::MatMul || u.zero_init));
+    if (fresh && dst < slots) {
+      ++born[i];
+      if (!read_later[dst]) ++freed[i];  // a value nobody reads
+      read_later[dst] = false;
+    } else {
+      read(u.addr);  // STORE, or a matmul step accumulating into its tile
+    }
+    for (int p = 0; p < u.num_srcs(); ++p) read(u.src_addr[p]);
+  }
+}
+
+}  // namespace
+
+Machine::Machine(const sched::Schedule& s, const HwConfig& h, const kernels::KernelSet* k,
+                 const std::map<std::string, HostTensor>& inputs)
+    : schedule(s),
+      hw(h),
+      kernels(k),
+      cycle(h.cycle_ns(), sc_core::SC_NS),
+      sram(k ? s.sram_bytes : 0),
+      tokens(s) {
+  if (kernels) dram = std::make_unique<Dram>(s, inputs);
+}
+
+void Machine::set_busy(int unit, bool busy, std::uint32_t uop) {
+  activity.set_busy(unit, busy);
+  if (!trace) return;
+  current_uop[unit] = uop;
+  sram_tiles_in_use += busy ? sram_tiles_born[uop] : -static_cast<std::int64_t>(sram_tiles_freed[uop]);
+  trace->changed.notify();
+}
+
+void Machine::enable_trace() {
+  trace = std::make_unique<TraceSignals>();
+  sram_liveness(schedule, sram_tiles_born, sram_tiles_freed);
+}
+
+}  // namespace tilesim::sim

@@ -1,0 +1,108 @@
+// State shared by the modules of one simulation: the schedule, the memories,
+// the dependency tokens and the activity counters. Internal to sim/model.
+#pragma once
+
+#include <systemc>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+#include "kernels/kernel_set.h"
+#include "sim/config/hw_config.h"
+#include "sim/model/memories.h"
+
+namespace tilesim::sim {
+
+inline constexpr int kDma = 0;
+inline constexpr int kCompute = 1;
+inline constexpr int kUnits = 2;
+const char* unit_name(int unit);
+
+// The signals a VCD trace shows; only built when tracing is on, so an
+// untraced run pays for none of it. One process (Tracer) writes them all,
+// from the machine's state, whenever a unit reports a change.
+struct TraceSignals {
+  sc_core::sc_signal<bool> dma_busy{"dma_busy"};
+  sc_core::sc_signal<bool> compute_busy{"compute_busy"};
+  sc_core::sc_signal<bool> overlap{"overlap"};
+  sc_core::sc_signal<std::uint32_t> dma_uop{"dma_uop"};
+  sc_core::sc_signal<std::uint32_t> compute_uop{"compute_uop"};
+  sc_core::sc_signal<std::uint32_t> dma_queue{"dma_queue"};
+  sc_core::sc_signal<std::uint32_t> compute_queue{"compute_queue"};
+  sc_core::sc_signal<std::uint64_t> sram_bytes_in_use{"sram_bytes_in_use"};
+  sc_core::sc_event changed;
+};
+
+// Dependency tokens. Each unit runs its uOps in order, so "uOp d has
+// completed" is "the unit of d has completed more than d's position in its
+// queue": one counter per unit replaces a token per uOp.
+class Tokens {
+ public:
+  explicit Tokens(const sched::Schedule& schedule);
+  // Blocks the calling thread until uop's dependency has completed.
+  void wait_for_dependency(std::uint32_t uop);
+  void complete(int unit);
+  std::uint32_t completed(int unit) const { return completed_[unit]; }
+  std::uint32_t total(int unit) const { return total_[unit]; }
+  // For the stall report: what each unit is blocked on (kNoUop: nothing).
+  std::uint32_t waiting_for(int unit) const { return waiting_for_[unit]; }
+
+ private:
+  const sched::Schedule& schedule_;
+  std::vector<std::uint32_t> position_;  // uop id -> index in its unit's queue
+  std::array<std::uint32_t, kUnits> completed_{0, 0};
+  std::array<std::uint32_t, kUnits> total_{0, 0};
+  std::array<std::uint32_t, kUnits> waiting_for_{sched::kNoUop, sched::kNoUop};
+  std::array<sc_core::sc_event, kUnits> advanced_;
+};
+
+// Busy time per unit and the time both were busy, measured in simulated time.
+class Activity {
+ public:
+  void set_busy(int unit, bool busy);
+  sc_core::sc_time busy(int unit) const { return busy_time_[unit]; }
+  sc_core::sc_time overlap() const { return overlap_; }
+  bool is_busy(int unit) const { return busy_[unit]; }
+
+ private:
+  std::array<bool, kUnits> busy_{false, false};
+  std::array<sc_core::sc_time, kUnits> since_{};
+  std::array<sc_core::sc_time, kUnits> busy_time_{};
+  sc_core::sc_time overlap_ = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time last_ = sc_core::SC_ZERO_TIME;
+};
+
+struct Machine {
+  Machine(const sched::Schedule& s, const HwConfig& h, const kernels::KernelSet* k,
+          const std::map<std::string, HostTensor>& inputs);
+
+  const sched::Schedule& schedule;
+  const HwConfig& hw;
+  const kernels::KernelSet* kernels;  // nullptr: timing only
+  sc_core::sc_time cycle;
+  Sram sram;
+  std::unique_ptr<Dram> dram;  // absent in timing-only runs
+  Tokens tokens;
+  Activity activity;
+  std::unique_ptr<TraceSignals> trace;
+  // SRAM tiles that become live when each uOp starts and dead when it ends
+  // (for the trace only).
+  std::vector<std::uint8_t> sram_tiles_born, sram_tiles_freed;
+  std::int64_t sram_tiles_in_use = 0;
+  std::array<std::uint32_t, kUnits> current_uop{0, 0};
+  std::array<std::int64_t, kUnits> queued{0, 0};  // uOps waiting in each command FIFO
+
+  void set_busy(int unit, bool busy, std::uint32_t uop);
+  // The sequencer queued (+1) or a unit took (-1) a command.
+  void queue_changed(int unit, int delta) {
+    if (!trace) return;
+    queued[unit] += delta;
+    trace->changed.notify();
+  }
+  void enable_trace();
+};
+
+}  // namespace tilesim::sim

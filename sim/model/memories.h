@@ -1,0 +1,45 @@
+// The two memories of the model. Plain storage, no processes: the DMA engine
+// and the compute unit are the only ones that touch them, at the simulated
+// times the schedule dictates.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+#include "sim/io/host_tensor.h"
+
+namespace tilesim::sim {
+
+// On-chip scratchpad: the byte arena the schedule's addresses point into,
+// held as floats (every address is a multiple of 4 KiB).
+class Sram {
+ public:
+  explicit Sram(std::int64_t bytes) : data_(static_cast<std::size_t>(bytes / 4), 0.0f) {}
+  float* at(std::uint32_t byte_address) { return data_.data() + byte_address / 4; }
+
+ private:
+  std::vector<float> data_;
+};
+
+// Off-chip memory: every tensor of the schedule, padded to tiles with zeros.
+class Dram {
+ public:
+  // Inputs and params take their values from `inputs`; the rest start at zero.
+  Dram(const sched::Schedule& schedule, const std::map<std::string, HostTensor>& inputs);
+
+  // Copies one tile between DRAM and SRAM (32 rows of 32 floats; 1 row for a bias).
+  void load_tile(const sched::TileRef& tile, float* sram_tile) const;
+  void store_tile(const sched::TileRef& tile, const float* sram_tile);
+
+  // A tensor's values cropped to its true shape.
+  HostTensor read_tensor(std::int32_t tensor) const;
+
+ private:
+  const sched::Schedule& schedule_;
+  std::vector<std::vector<float>> tensors_;  // padded, row-major
+};
+
+}  // namespace tilesim::sim

@@ -1,0 +1,143 @@
+#include "sim/model/simulate.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "compiler/schedule/tile_format.h"
+#include "sim/model/machine.h"
+#include "sim/model/units.h"
+
+namespace tilesim::sim {
+
+namespace {
+
+std::int64_t to_cycles(const sc_core::sc_time& t, const sc_core::sc_time& cycle) {
+  return static_cast<std::int64_t>(std::llround(t / cycle));
+}
+
+// The top level: the FIFOs and the three processes around the shared machine.
+SC_MODULE(Accelerator) {
+  sc_core::sc_fifo<std::uint32_t> dma_commands;
+  sc_core::sc_fifo<std::uint32_t> compute_commands;
+  Sequencer sequencer;
+  DmaEngine dma;
+  ComputeUnit compute;
+
+  Accelerator(sc_core::sc_module_name name, Machine& m)
+      : sc_core::sc_module(name),
+        dma_commands("dma_commands", static_cast<int>(m.hw.dma.queue_depth)),
+        compute_commands("compute_commands", static_cast<int>(m.hw.compute.queue_depth)),
+        sequencer("sequencer", m),
+        dma("dma", m),
+        compute("compute", m) {
+    sequencer.to_dma(dma_commands);
+    sequencer.to_compute(compute_commands);
+    dma.commands(dma_commands);
+    compute.commands(compute_commands);
+  }
+};
+
+std::string stall_report(const Machine& m) {
+  std::ostringstream out;
+  out << "simulation stalled at cycle " << to_cycles(sc_core::sc_time_stamp(), m.cycle) << ":";
+  for (int unit : {kDma, kCompute}) {
+    const std::uint32_t dep = m.tokens.waiting_for(unit);
+    if (dep == sched::kNoUop) continue;
+    // The uOp the unit holds is the first it has not completed.
+    std::uint32_t seen = 0, stuck = 0;
+    for (std::uint32_t i = 0; i < m.schedule.uops.size(); ++i) {
+      if (static_cast<int>(m.schedule.uops[i].unit()) != unit) continue;
+      if (seen++ == m.tokens.completed(unit)) {
+        stuck = i;
+        break;
+      }
+    }
+    out << " " << unit_name(unit) << " unit holds uop " << stuck << " ("
+        << sched::format_uop_head(m.schedule, m.schedule.uops[stuck]) << ") waiting for the token of uop "
+        << dep << " (" << sched::format_uop_head(m.schedule, m.schedule.uops[dep]) << "), which "
+        << unit_name(static_cast<int>(m.schedule.uops[dep].unit())) << " never completes;";
+  }
+  std::string text = out.str();
+  text.pop_back();
+  return text;
+}
+
+void configure_reports() {
+  using sc_core::sc_report_handler;
+  sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+}
+
+}  // namespace
+
+SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
+                   const std::map<std::string, HostTensor>& inputs, const SimOptions& options) {
+  configure_reports();
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+  Machine machine(schedule, hw, options.kernels, inputs);
+  sc_core::sc_trace_file* vcd = nullptr;
+  if (!options.vcd_path.empty()) {
+    machine.enable_trace();
+    std::string base = options.vcd_path;
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+    vcd->set_time_unit(1, sc_core::SC_NS);
+    TraceSignals& t = *machine.trace;
+    sc_core::sc_trace(vcd, t.dma_busy, "dma_busy");
+    sc_core::sc_trace(vcd, t.compute_busy, "compute_busy");
+    sc_core::sc_trace(vcd, t.overlap, "overlap");
+    sc_core::sc_trace(vcd, t.dma_uop, "dma_uop");
+    sc_core::sc_trace(vcd, t.compute_uop, "compute_uop");
+    sc_core::sc_trace(vcd, t.dma_queue, "dma_queue");
+    sc_core::sc_trace(vcd, t.compute_queue, "compute_queue");
+    sc_core::sc_trace(vcd, t.sram_bytes_in_use, "sram_bytes_in_use");
+  }
+  Accelerator top("accelerator", machine);
+  std::unique_ptr<Tracer> tracer;
+  if (machine.trace) tracer = std::make_unique<Tracer>("tracer", machine);
+  sc_core::sc_start();
+  const sc_core::sc_time end = sc_core::sc_time_stamp();
+  if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+
+  for (int unit : {kDma, kCompute}) {
+    if (machine.tokens.completed(unit) != machine.tokens.total(unit)) {
+      throw SimulationStalled(stall_report(machine));
+    }
+  }
+
+  SimResult result;
+  SimStats& st = result.stats;
+  st.cycles = to_cycles(end, machine.cycle);
+  st.dma_busy_cycles = to_cycles(machine.activity.busy(kDma), machine.cycle);
+  st.compute_busy_cycles = to_cycles(machine.activity.busy(kCompute), machine.cycle);
+  st.overlap_cycles = to_cycles(machine.activity.overlap(), machine.cycle);
+  st.uops = static_cast<std::int64_t>(schedule.uops.size());
+  for (const sched::Uop& u : schedule.uops) {
+    if (u.kind == sched::UopKind::Exec) {
+      ++st.tile_ops;
+      st.bound_compute_cycles += u.exec == sched::ExecKind::MatMul ? hw.compute.matmul_tile_cycles
+                                                                   : hw.compute.vector_tile_cycles;
+      continue;
+    }
+    const std::int64_t bytes = schedule.tensors[u.tile.tensor].tile_transfer_bytes();
+    if (u.kind == sched::UopKind::Load) {
+      ++st.loads;
+      st.bytes_loaded += bytes;
+    } else {
+      ++st.stores;
+      st.bytes_stored += bytes;
+    }
+  }
+  st.bound_dma_cycles = (schedule.compulsory_bytes + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle;
+
+  if (machine.dram) {
+    for (std::size_t t = 0; t < schedule.tensors.size(); ++t) {
+      if (schedule.tensors[t].is_graph_output) {
+        result.outputs[schedule.tensors[t].name] = machine.dram->read_tensor(static_cast<std::int32_t>(t));
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace tilesim::sim

@@ -1,0 +1,59 @@
+// Runs a compiled schedule on the SystemC model of the accelerator.
+//
+// This header is deliberately free of SystemC: the command line and tests
+// include it without paying for <systemc>. One call elaborates and runs the
+// model, so (SystemC's rule) a process can call it once.
+#pragma once
+
+#include <cstdint>
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "compiler/schedule/schedule.h"
+#include "kernels/kernel_set.h"
+#include "sim/config/hw_config.h"
+#include "sim/io/host_tensor.h"
+
+namespace tilesim::sim {
+
+struct SimOptions {
+  const kernels::KernelSet* kernels = nullptr;  // nullptr: timing only, no math
+  std::string vcd_path;                         // empty: no trace (and no tracing cost)
+};
+
+// Figures measured in simulated time. Every "cycles" figure is in cycles of
+// the hardware clock; definitions in docs/stats.md.
+struct SimStats {
+  std::int64_t cycles = 0;           // last uOp's completion
+  std::int64_t dma_busy_cycles = 0;  // cycles the DMA engine was transferring
+  std::int64_t compute_busy_cycles = 0;
+  std::int64_t overlap_cycles = 0;   // both busy at once
+  std::int64_t loads = 0, stores = 0, tile_ops = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t uops = 0;
+  std::int64_t bound_compute_cycles = 0;  // every EXEC back to back
+  std::int64_t bound_dma_cycles = 0;      // compulsory bytes at full bandwidth
+  std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }
+};
+
+struct SimResult {
+  SimStats stats;
+  // Graph outputs at their true shape (empty in timing-only runs).
+  std::map<std::string, HostTensor> outputs;
+};
+
+// Thrown when the units starve: a dependency that never completes (only a
+// hand-made schedule can do that; compiled ones are validated). The message
+// names each stuck unit and the uOp whose token it waits for.
+struct SimulationStalled : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// `inputs` holds every input and param at its true shape (ignored when
+// options.kernels is nullptr).
+SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
+                   const std::map<std::string, HostTensor>& inputs, const SimOptions& options);
+
+}  // namespace tilesim::sim

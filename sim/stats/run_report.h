@@ -1,0 +1,40 @@
+// What one `tilesim run` measured: the figures of stats.json and of the
+// summary printed at the end of a run (definitions in docs/stats.md).
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "compiler/schedule/schedule.h"
+#include "sim/config/hw_config.h"
+#include "sim/model/simulate.h"
+
+namespace tilesim::sim {
+
+struct RunReport {
+  std::string model;
+  std::string hw;
+  double clock_mhz = 0;
+  SimStats stats;
+  std::int64_t loads_eliminated = 0;
+  std::int64_t sram_capacity_bytes = 0;
+  std::int64_t sram_peak_bytes = 0;
+  std::string kernel;  // "none" for --timing-only
+  double wall_seconds = 0;
+
+  double time_ns() const { return stats.cycles * 1000.0 / clock_mhz; }
+  double efficiency() const {
+    return stats.cycles ? static_cast<double>(stats.bound_cycles()) / stats.cycles : 1.0;
+  }
+};
+
+RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const SimStats& stats,
+                      const std::string& kernel, double wall_seconds);
+
+// stats.json, exactly the keys docs/stats.md lists.
+std::string stats_json(const RunReport& report);
+
+// The short human summary printed after a run.
+void write_summary(const RunReport& report, std::ostream& out);
+
+}  // namespace tilesim::sim

@@ -1,0 +1,17 @@
+// A GTKWave save file beside each VCD, so that `gtkwave run.vcd run.gtkw`
+// opens with the accelerator's signals grouped, named and in readable radix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tilesim::sim {
+
+// The save file's text for the VCD at `vcd_path` (as the user named it).
+// `end_ns` zooms the view to the whole run.
+std::string gtkw_text(const std::string& vcd_path, std::int64_t end_ns);
+
+// "traces/mlp.vcd" -> "traces/mlp.gtkw" (any other name: + ".gtkw").
+std::string gtkw_path_for(const std::string& vcd_path);
+
+}  // namespace tilesim::sim
