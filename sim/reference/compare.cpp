@@ -33,7 +33,8 @@ Comparison compare_outputs(const HostTensor& got, const HostTensor& expected, co
     result.max_rel_error = inf;
     result.within_tolerance = false;
     result.worst = "shape " + got.shape_text() + " with " + std::to_string(got.data.size()) +
-                   " values, expected " + expected.shape_text() + " with " + std::to_string(expected.data.size());
+                   " values, expected " + expected.shape_text() + " with " +
+                   std::to_string(expected.data.size()) + " values";
     return result;
   }
 

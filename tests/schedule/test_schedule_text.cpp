@@ -2,6 +2,7 @@
 // parse errors with exact messages.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -252,4 +253,22 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
         "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands "
         "deps=DEP)");
+}
+
+TEST_CASE("schedule text: the example in docs/schedule-format.md parses, validates and round-trips",
+          "[schedule][text]") {
+  std::ifstream doc(std::string(TILESIM_SOURCE_DIR) + "/docs/schedule-format.md");
+  REQUIRE(doc);
+  std::stringstream all;
+  all << doc.rdbuf();
+  const std::string text = all.str();
+  const std::size_t section = text.find("## Text form");
+  REQUIRE(section != std::string::npos);
+  const std::size_t open = text.find("```\n", section);
+  const std::size_t close = text.find("```\n", open + 4);
+  REQUIRE(close != std::string::npos);
+  const std::string example = text.substr(open + 4, close - open - 4);
+  const Schedule s = parse(example, "schedule-format.md");
+  CHECK(validate(s).empty());
+  CHECK(text_of(s) == example);
 }

@@ -1,0 +1,129 @@
+// tilesim run from the outside: every example model computes the right
+// numbers at every SRAM size with both kernel families, the README's main
+// command works in a fresh folder, and outputs are never overwritten.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/run_process.h"
+
+namespace fs = std::filesystem;
+using tilesim::test::run_tilesim;
+
+namespace {
+
+const std::string kSource = TILESIM_SOURCE_DIR;
+
+void check_verified(const std::string& model, const std::vector<int>& sizes_kib) {
+  for (const int kib : sizes_kib) {
+    for (const char* kernel : {"reference", "auto"}) {
+      INFO(model << " at " << kib << " KiB, kernel " << kernel);
+      const auto r = run_tilesim({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model",
+                                  kSource + "/configs/models/" + model + ".yaml", "--set",
+                                  "sram.size_kib=" + std::to_string(kib), "--kernel", kernel, "--verify"});
+      CHECK(r.exit_code == 0);
+      CHECK(r.err.empty());
+      CHECK(r.out.find("(within tolerance)") != std::string::npos);
+      CHECK(r.out.find("BEYOND TOLERANCE") == std::string::npos);
+    }
+  }
+}
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+fs::path fresh_folder(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("tilesim-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::create_directory_symlink(kSource + "/configs", dir / "configs");
+  return dir;
+}
+
+}  // namespace
+
+// The minimum SRAM of each model: 12 KiB, or 16 KiB with a fused bias.
+TEST_CASE("run: mlp verifies against the host reference at every size", "[run]") {
+  check_verified("mlp", {12, 16, 64, 256, 8192});
+}
+TEST_CASE("run: mlp-bias verifies against the host reference at every size", "[run]") {
+  check_verified("mlp-bias", {16, 24, 64, 256, 8192});
+}
+TEST_CASE("run: odd-shapes verifies against the host reference at every size", "[run]") {
+  check_verified("odd-shapes", {16, 32, 64, 256, 8192});
+}
+TEST_CASE("run: residual verifies against the host reference at every size", "[run]") {
+  check_verified("residual", {12, 16, 64, 256, 8192});
+}
+TEST_CASE("run: mlp-large verifies against the host reference", "[run]") {
+  check_verified("mlp-large", {64, 256, 8192});
+}
+
+TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
+  const fs::path dir = fresh_folder("readme");
+  const auto r = run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml",
+                              "--vcd", "traces/mlp.vcd", "--out-dir", "out/", "--verify", "--force"},
+                             dir.string());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("cycles") != std::string::npos);
+  CHECK(fs::file_size(dir / "out/y.npy") == 128 + 128 * 32 * 4);  // v1.0 header, float32 [128, 32]
+  CHECK(fs::exists(dir / "traces/mlp.vcd"));
+  CHECK(fs::exists(dir / "traces/mlp.gtkw"));
+
+  const auto stats = read_json(dir / "out/stats.json");
+  for (const char* key : {"model", "hw", "clock_mhz", "cycles", "time_ns", "dma", "compute",
+                          "overlap_cycles", "sram", "bound", "efficiency", "uops", "kernel", "wall_seconds"}) {
+    CHECK(stats.contains(key));
+  }
+  for (const char* key : {"busy_cycles", "bytes_loaded", "bytes_stored", "loads", "stores", "loads_eliminated"}) {
+    CHECK(stats["dma"].contains(key));
+  }
+  CHECK(stats["model"] == "mlp");
+  CHECK(stats["hw"] == "default");
+  CHECK(stats["time_ns"] == stats["cycles"].get<double>());  // 1 GHz
+  const auto cycles = stats["cycles"].get<std::int64_t>();
+  const auto bound = stats["bound"]["cycles"].get<std::int64_t>();
+  CHECK(bound == std::max(stats["bound"]["compute_cycles"].get<std::int64_t>(),
+                          stats["bound"]["dma_cycles"].get<std::int64_t>()));
+  CHECK(cycles >= bound);
+  CHECK(stats["efficiency"].get<double>() == Approx(static_cast<double>(bound) / cycles));
+  CHECK(stats["overlap_cycles"].get<std::int64_t>() <= stats["compute"]["busy_cycles"].get<std::int64_t>());
+  // 3 layers of 128 rows: compute bound is every EXEC at 64 cycles.
+  CHECK(stats["compute"]["tile_ops"].get<std::int64_t>() * 64 == stats["bound"]["compute_cycles"].get<std::int64_t>());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("run: existing outputs are not overwritten without --force", "[run]") {
+  const fs::path dir = fresh_folder("force");
+  const std::vector<std::string> args{"run", "--hw", "configs/hw/default.yaml", "--model",
+                                      "configs/models/mlp.yaml", "--out-dir", "out"};
+  REQUIRE(run_tilesim(args, dir.string()).exit_code == 0);
+  const auto before = fs::last_write_time(dir / "out/stats.json");
+  const auto again = run_tilesim(args, dir.string());
+  CHECK(again.exit_code == 2);
+  CHECK(again.out.empty());
+  CHECK(again.err == "tilesim: error: out/y.npy: exists; not overwriting it (expected a new file, or --force)\n");
+  CHECK(fs::last_write_time(dir / "out/stats.json") == before);
+  auto forced = args;
+  forced.push_back("--force");
+  CHECK(run_tilesim(forced, dir.string()).exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("run: --timing-only skips the math and writes no outputs", "[run]") {
+  const fs::path dir = fresh_folder("timing");
+  const auto r = run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml",
+                              "--timing-only", "--out-dir", "out"},
+                             dir.string());
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(fs::exists(dir / "out/y.npy"));
+  CHECK(read_json(dir / "out/stats.json")["kernel"] == "none");
+  fs::remove_all(dir);
+}
