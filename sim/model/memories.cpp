@@ -14,30 +14,43 @@ Dram::Dram(const sched::Schedule& schedule, const std::map<std::string, HostTens
   tensors_.reserve(schedule.tensors.size());
   for (const sched::TensorInfo& t : schedule.tensors) {
     const std::int64_t rows = t.rank == 1 ? 1 : t.padded_rows;
-    std::vector<float> padded(static_cast<std::size_t>(rows * t.padded_cols), 0.0f);
+    const HostTensor* values = nullptr;
     if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param) {
       const auto it = inputs.find(t.name);
       if (it == inputs.end()) throw std::logic_error("no values for tensor " + t.name);
-      const HostTensor& values = it->second;
-      for (std::int64_t r = 0; r < values.rows; ++r) {
-        std::copy_n(values.data.begin() + r * values.cols, values.cols,
-                    padded.begin() + r * t.padded_cols);
+      values = &it->second;
+      if (values->rows == rows && values->cols == t.padded_cols) {
+        tensors_.push_back(const_cast<float*>(values->data.data()));
+        continue;
       }
     }
-    tensors_.push_back(std::move(padded));
+    float* padded = static_cast<float*>(std::calloc(static_cast<std::size_t>(rows * t.padded_cols), sizeof(float)));
+    if (!padded) throw std::bad_alloc();
+    owned_.emplace_back(padded);
+    if (values) {
+      for (std::int64_t r = 0; r < values->rows; ++r) {
+        std::copy_n(values->data.begin() + r * values->cols, values->cols, padded + r * t.padded_cols);
+      }
+    }
+    tensors_.push_back(padded);
   }
 }
 
 void Dram::load_tile(const sched::TileRef& tile, float* sram_tile) const {
   const sched::TensorInfo& t = schedule_.tensors[tile.tensor];
-  const float* base = tensors_[tile.tensor].data() + tile.row * kDim * t.padded_cols + tile.col * kDim;
+  const float* base = tensors_[tile.tensor] + tile.row * kDim * t.padded_cols + tile.col * kDim;
   const std::int64_t rows = t.rank == 1 ? 1 : kDim;
   for (std::int64_t r = 0; r < rows; ++r) std::copy_n(base + r * t.padded_cols, kDim, sram_tile + r * kDim);
 }
 
 void Dram::store_tile(const sched::TileRef& tile, const float* sram_tile) {
   const sched::TensorInfo& t = schedule_.tensors[tile.tensor];
-  float* base = tensors_[tile.tensor].data() + tile.row * kDim * t.padded_cols + tile.col * kDim;
+  // Inputs may be the caller's own memory (read in place); a valid schedule
+  // never stores into them (the validator rejects it).
+  if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param) {
+    throw std::logic_error("STORE into " + t.name + ", an input or param");
+  }
+  float* base = tensors_[tile.tensor] + tile.row * kDim * t.padded_cols + tile.col * kDim;
   const std::int64_t rows = t.rank == 1 ? 1 : kDim;
   for (std::int64_t r = 0; r < rows; ++r) std::copy_n(sram_tile + r * kDim, kDim, base + r * t.padded_cols);
 }
@@ -50,7 +63,7 @@ HostTensor Dram::read_tensor(std::int32_t tensor) const {
   out.cols = t.cols;
   out.data.resize(static_cast<std::size_t>(t.rows * t.cols));
   for (std::int64_t r = 0; r < t.rows; ++r) {
-    std::copy_n(tensors_[tensor].begin() + r * t.padded_cols, t.cols, out.data.begin() + r * t.cols);
+    std::copy_n(tensors_[tensor] + r * t.padded_cols, t.cols, out.data.begin() + r * t.cols);
   }
   return out;
 }

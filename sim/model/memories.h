@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,8 +40,16 @@ class Dram {
   HostTensor read_tensor(std::int32_t tensor) const;
 
  private:
+  struct FreeDeleter {
+    void operator()(float* p) const { std::free(p); }
+  };
   const sched::Schedule& schedule_;
-  std::vector<std::vector<float>> tensors_;  // padded, row-major
+  // Padded, row-major. An input or param whose shape is already a multiple
+  // of 32 is read in place from the caller's HostTensor (DMA never writes
+  // inputs); everything else lives in `owned_`, zeroed by calloc so that
+  // untouched pages of large tensors cost nothing.
+  std::vector<float*> tensors_;
+  std::vector<std::unique_ptr<float, FreeDeleter>> owned_;
 };
 
 }  // namespace tilesim::sim

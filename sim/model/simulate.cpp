@@ -72,6 +72,7 @@ void configure_reports() {
 
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
                    const std::map<std::string, HostTensor>& inputs, const SimOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Machine machine(schedule, hw, options.kernels, inputs);
@@ -137,6 +138,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
       }
     }
   }
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,9 @@ struct SimStats {
 
 struct SimResult {
   SimStats stats;
+  // Host time spent inside simulate(): elaboration, the simulation with its
+  // data movement and math, collecting outputs. Not a simulated figure.
+  double wall_seconds = 0;
   // Graph outputs at their true shape (empty in timing-only runs).
   std::map<std::string, HostTensor> outputs;
 };
