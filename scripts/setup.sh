@@ -30,7 +30,7 @@ done
 packages=(
   g++ cmake ninja-build pkg-config git
   libsystemc-dev libyaml-cpp-dev libboost-program-options-dev libboost-graph-dev
-  nlohmann-json3-dev catch2 libbenchmark-dev
+  nlohmann-json3-dev catch2 libbenchmark-dev time
 )
 
 missing=()

@@ -16,15 +16,16 @@ model=configs/models/mlp-large.yaml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# A number from stats.json (one key per line): json_value FILE KEY
+json_value() { sed -n "s/^ *\"$2\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$1" | head -n 1; }
+
 # best sim_wall_seconds (the simulation alone) of 3 runs of tilesim run with the given flags
 best_wall() {
-  local best=""
+  local best=1e30
   for i in 1 2 3; do
     rm -f "$tmp/s.json" "$tmp/t.vcd" "$tmp/t.gtkw"
     "$tilesim" run --hw "$hw" --model "$model" --stats-json "$tmp/s.json" "$@" >/dev/null
-    local w
-    w=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['sim_wall_seconds'])")
-    best=$(python3 -c "print(min(float('$w'), float('${best:-1e30}')))")
+    best=$(awk -v a="$(json_value "$tmp/s.json" sim_wall_seconds)" -v b="$best" 'BEGIN{print (a < b) ? a : b}')
   done
   echo "$best"
 }
@@ -34,19 +35,16 @@ replay_s=$("$replay" "$hw" "$model" auto 5 | awk '{print $6}')
 math_s=$(best_wall --kernel auto)
 timing_s=$(best_wall --timing-only)
 traced_s=$(best_wall --timing-only --vcd "$tmp/t.vcd")
-uops=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['uops'])")
+uops=$(json_value "$tmp/s.json" uops)
 
-python3 - "$kernel" "$replay_s" "$math_s" "$timing_s" "$traced_s" "$uops" <<'PY'
-import sys
-kernel, replay, math, timing, traced, uops = sys.argv[1], *map(float, sys.argv[2:])
-def row(name, value, target, ok):
-    print(f"  {name:44s} {value:>12s}  {target:>10s}  {'PASS' if ok else 'MISS'}")
-print(f"simulator on mlp-large, default hw (256 KiB), kernel {kernel}, best of 3:")
-print(f"  kernels replayed alone {replay:.4f} s, with simulator {math:.4f} s, timing-only {timing:.4f} s, traced {traced:.4f} s")
-row("with math / kernels alone", f"{math/replay:.2f}x", "<= 1.30x", math/replay <= 1.3)
-row("timing-only simulated uOps per second", f"{uops/timing/1e6:.2f} M/s", ">= 1 M/s", uops/timing >= 1e6)
-row("traced / untraced (timing-only)", f"{traced/timing:.2f}x", "<= 4.00x", traced/timing <= 4)
-PY
+awk -v kernel="$kernel" -v replay="$replay_s" -v math="$math_s" -v timing="$timing_s" \
+    -v traced="$traced_s" -v uops="$uops" 'BEGIN {
+  printf "simulator on mlp-large, default hw (256 KiB), kernel %s, best of 3 (simulation alone):\n", kernel
+  printf "  kernels replayed alone %.4f s, with simulator %.4f s, timing-only %.4f s, traced %.4f s\n", replay, math, timing, traced
+  printf "  %-44s %11.2fx  %10s  %s\n", "with math / kernels alone", math / replay, "<= 1.30x", (math / replay <= 1.3) ? "PASS" : "MISS"
+  printf "  %-44s %8.2f M/s  %10s  %s\n", "timing-only simulated uOps per second", uops / timing / 1e6, ">= 1 M/s", (uops / timing >= 1e6) ? "PASS" : "MISS"
+  printf "  %-44s %11.2fx  %10s  %s\n", "traced / untraced (timing-only)", traced / timing, "<= 4.00x", (traced / timing <= 4) ? "PASS" : "MISS"
+}'
 
 echo
 echo "schedule quality, mlp-large (tile loads; seed prototype beside):"
@@ -55,13 +53,11 @@ for kib in 64 256 1024 4096 8192; do
   case $kib in 256) seed=45456;; 1024) seed=27366;; 4096) seed=22416;; 8192) seed=3840;; *) seed=fails;; esac
   rm -f "$tmp/q.json"
   "$tilesim" run --hw "$hw" --model "$model" --timing-only --set sram.size_kib=$kib --stats-json "$tmp/q.json" >/dev/null
-  python3 - "$tmp/q.json" "$kib" "$seed" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1])); kib = sys.argv[2]; seed = sys.argv[3]
-loads = s["dma"]["loads"]
-ratio = f"{loads/int(seed):.2f}x" if seed.isdigit() else "-"
-print(f"  {kib+' KiB':10s} {loads:10d} {seed:>10s} {ratio:>12s} {s['cycles']:12d} {s['efficiency']:10.3f}")
-PY
+  loads=$(json_value "$tmp/q.json" loads)
+  ratio=-
+  [[ $seed =~ ^[0-9]+$ ]] && ratio=$(awk -v a="$loads" -v b="$seed" 'BEGIN{printf "%.2fx", a / b}')
+  printf "  %-10s %10s %10s %12s %12s %10.3f\n" "$kib KiB" "$loads" "$seed" "$ratio" \
+    "$(json_value "$tmp/q.json" cycles)" "$(json_value "$tmp/q.json" efficiency)"
 done
 
 echo
