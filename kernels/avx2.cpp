@@ -3,8 +3,8 @@
 // CPU. Design notes and measurements: docs/kernels.md.
 #include <immintrin.h>
 
-#include <cstring>
 
+#include "kernels/aliasing.h"
 #include "kernels/backends.h"
 #include "kernels/tile.h"
 
@@ -75,22 +75,6 @@ void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue
   }
 }
 
-// C == A or C == B (exact aliasing, allowed by the contract): the product
-// must see the old tile, so work from copies. Out of line: the common case
-// pays one compare.
-__attribute__((noinline)) void matmul_aliased(const float* a, const float* b, float* c,
-                                              const MatmulEpilogue& ep) {
-  alignas(32) float a_copy[kTileElems];
-  alignas(32) float b_copy[kTileElems];
-  std::memcpy(a_copy, a, kTileBytes);
-  std::memcpy(b_copy, b, kTileBytes);
-  matmul_tiles(a_copy, b_copy, c, ep);
-}
-
-void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
-  if (a == c || b == c) return matmul_aliased(a, b, c, ep);
-  matmul_tiles(a, b, c, ep);
-}
 
 // Element-wise kernels: 128 ymm per tile, plain loads/stores (no alignment
 // needed). Each element is read before it is written, so out == x works.
@@ -124,7 +108,7 @@ void relu(const float* x, float* out) {
   for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, relu8(_mm256_loadu_ps(x + i)));
 }
 
-constexpr KernelSet kAvx2{"avx2", matmul, add, bias_add, relu};
+constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu};
 
 }  // namespace
 

@@ -3,8 +3,8 @@
 // hands it out after checking the CPU. Design notes: docs/kernels.md.
 #include <immintrin.h>
 
-#include <cstring>
 
+#include "kernels/aliasing.h"
 #include "kernels/backends.h"
 #include "kernels/tile.h"
 
@@ -71,22 +71,6 @@ void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue
   for (int row0 = 0; row0 < N; row0 += 8) block<8>(a + row0 * N, b, c + row0 * N, ep);
 }
 
-// C == A or C == B (exact aliasing, allowed by the contract): the product
-// must see the old tile, so work from copies. Out of line: the common case
-// pays one compare.
-__attribute__((noinline)) void matmul_aliased(const float* a, const float* b, float* c,
-                                              const MatmulEpilogue& ep) {
-  alignas(64) float a_copy[kTileElems];
-  alignas(64) float b_copy[kTileElems];
-  std::memcpy(a_copy, a, kTileBytes);
-  std::memcpy(b_copy, b, kTileBytes);
-  matmul_tiles(a_copy, b_copy, c, ep);
-}
-
-void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
-  if (a == c || b == c) return matmul_aliased(a, b, c, ep);
-  matmul_tiles(a, b, c, ep);
-}
 
 void add(const float* x, const float* y, float* out) {
 #pragma GCC unroll 4
@@ -111,7 +95,7 @@ void relu(const float* x, float* out) {
   for (int i = 0; i < kTileElems; i += kLanes) _mm512_storeu_ps(out + i, relu16(_mm512_loadu_ps(x + i)));
 }
 
-constexpr KernelSet kAvx512{"avx512", matmul, add, bias_add, relu};
+constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu};
 
 }  // namespace
 

@@ -22,19 +22,17 @@ namespace tilesim::cli {
 namespace {
 
 struct CompileArgs {
-  std::string hw, model, emit = "summary", output;
-  std::vector<std::string> overrides;
+  ModelOptions files;
+  std::string emit = "summary", output;
   bool validate = false;
 };
 
 po::options_description compile_options(CompileArgs& a) {
   po::options_description options("Options");
   options.add_options()
-      ("help,h", "show this help and exit")
-      ("hw", po::value(&a.hw)->value_name("FILE.yaml"), "hardware description (required)")
-      ("model", po::value(&a.model)->value_name("FILE.yaml"), "model file (required)")
-      ("set", po::value(&a.overrides)->value_name("KEY=VALUE"),
-       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
+      ("help,h", "show this help and exit");
+  add_model_options(options, a.files);
+  options.add_options()
       ("emit", po::value(&a.emit)->value_name("WHAT"),
        "summary (default): per-layer figures; schedule: one uOp per line; graph: Graphviz DOT "
        "of the graph after passes")
@@ -86,14 +84,13 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
                  options);
     return kExitOk;
   }
-  if (a.hw.empty()) throw InputError("compile", "", "no --hw given", "--hw FILE.yaml");
-  if (a.model.empty()) throw InputError("compile", "", "no --model given", "--model FILE.yaml");
+  require_model_options("compile", a.files);
   if (a.emit != "summary" && a.emit != "schedule" && a.emit != "graph") {
     throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit),
                      "summary, schedule or graph");
   }
 
-  const CompiledModel compiled = compile_model(a.hw, a.overrides, a.model);
+  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model);
   std::string validation;
   if (a.validate) {
     const auto problems = sched::validate(compiled.schedule);

@@ -25,6 +25,19 @@ po::variables_map parse_options(const std::string& command, const std::vector<st
   return vm;
 }
 
+void add_model_options(po::options_description& options, ModelOptions& values) {
+  options.add_options()
+      ("hw", po::value(&values.hw)->value_name("FILE.yaml"), "hardware description (required)")
+      ("model", po::value(&values.model)->value_name("FILE.yaml"), "model file (required)")
+      ("set", po::value(&values.overrides)->value_name("KEY=VALUE"),
+       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)");
+}
+
+void require_model_options(const std::string& command, const ModelOptions& values) {
+  if (values.hw.empty()) throw InputError(command, "", "no --hw given", "--hw FILE.yaml");
+  if (values.model.empty()) throw InputError(command, "", "no --model given", "--model FILE.yaml");
+}
+
 std::string usage(const std::string& command, const std::string& synopsis,
                   const std::string& summary, const po::options_description& options) {
   std::ostringstream out;

@@ -17,6 +17,16 @@ po::variables_map parse_options(const std::string& command, const std::vector<st
                                 const po::options_description& options,
                                 const po::positional_options_description& positional);
 
+// The options compile and run share, bound to the caller's fields.
+struct ModelOptions {
+  std::string hw;
+  std::string model;
+  std::vector<std::string> overrides;  // --set
+};
+void add_model_options(po::options_description& options, ModelOptions& values);
+// Throws InputError naming the command when --hw or --model is missing.
+void require_model_options(const std::string& command, const ModelOptions& values);
+
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
 std::string usage(const std::string& command, const std::string& synopsis,
                   const std::string& summary, const po::options_description& options);

@@ -26,8 +26,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct RunArgs {
-  std::string hw, model, out_dir, stats_json, vcd, kernel = "auto";
-  std::vector<std::string> overrides, inputs;
+  ModelOptions files;
+  std::string out_dir, stats_json, vcd, kernel = "auto";
+  std::vector<std::string> inputs;
   std::uint64_t seed = kDefaultSeed;
   bool force = false, timing_only = false, verify = false;
 };
@@ -35,11 +36,9 @@ struct RunArgs {
 po::options_description run_options(RunArgs& a) {
   po::options_description options("Options");
   options.add_options()
-      ("help,h", "show this help and exit")
-      ("hw", po::value(&a.hw)->value_name("FILE.yaml"), "hardware description (required)")
-      ("model", po::value(&a.model)->value_name("FILE.yaml"), "model file (required)")
-      ("set", po::value(&a.overrides)->value_name("KEY=VALUE"),
-       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
+      ("help,h", "show this help and exit");
+  add_model_options(options, a.files);
+  options.add_options()
       ("input", po::value(&a.inputs)->value_name("NAME=FILE.npy"),
        "values of a graph input or param from a .npy file (float32/float64, C order, the "
        "model's shape); repeatable")
@@ -110,8 +109,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                  kSummary, options);
     return kExitOk;
   }
-  if (a.hw.empty()) throw InputError("run", "", "no --hw given", "--hw FILE.yaml");
-  if (a.model.empty()) throw InputError("run", "", "no --model given", "--model FILE.yaml");
+  require_model_options("run", a.files);
   if (!a.vcd.empty() && fs::path(a.vcd).extension() != ".vcd") {
     throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd",
                      "e.g. --vcd traces/run.vcd");
@@ -126,7 +124,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  const CompiledModel compiled = compile_model(a.hw, a.overrides, a.model);
+  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model);
   std::vector<std::string> output_names;
   for (const auto id : compiled.graph.outputs) output_names.push_back(compiled.graph.tensors[id].name);
   if (!a.out_dir.empty()) {
@@ -158,7 +156,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
 
   int code = kExitOk;
   if (a.verify) {
-    const auto expected = run_reference(frontend::load_model(a.model), inputs);
+    const auto expected = run_reference(frontend::load_model(a.files.model), inputs);
     for (const auto& name : output_names) {
       const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
       out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3)
