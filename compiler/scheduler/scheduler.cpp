@@ -48,6 +48,7 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   alloc.free_pool_tiles = std::clamp<std::int64_t>(sram_tiles / 8, 1, 8);
   alloc.free_pool_horizon_execs = 128;
   allocate_and_emit(program, space, alloc, schedule);
+  program = TileProgram{};  // ~20 bytes per EXEC, no longer needed
   order_by_start_time(schedule, options.costs);
   return schedule;
 }
