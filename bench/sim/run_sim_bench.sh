@@ -19,31 +19,36 @@ trap 'rm -rf "$tmp"' EXIT
 # A number from stats.json (one key per line): json_value FILE KEY
 json_value() { sed -n "s/^ *\"$2\": \([-0-9.e+]*\),\{0,1\}$/\1/p" "$1" | head -n 1; }
 
-# best sim_wall_seconds (the simulation alone) of 3 runs of tilesim run with the given flags
+# best KEY (sim_wall_seconds: the simulation alone; wall_seconds: the whole
+# run) of 3 runs of tilesim run with the given flags: best_wall KEY FLAGS...
 best_wall() {
-  local best=1e30
+  local key=$1 best=1e30
+  shift
   for i in 1 2 3; do
     rm -f "$tmp/s.json" "$tmp/t.vcd" "$tmp/t.gtkw"
     "$tilesim" run --hw "$hw" --model "$model" --stats-json "$tmp/s.json" "$@" >/dev/null
-    best=$(awk -v a="$(json_value "$tmp/s.json" sim_wall_seconds)" -v b="$best" 'BEGIN{print (a < b) ? a : b}')
+    best=$(awk -v a="$(json_value "$tmp/s.json" "$key")" -v b="$best" 'BEGIN{print (a < b) ? a : b}')
   done
   echo "$best"
 }
 
 kernel=$("$tilesim" --version | sed -n 's/.*(auto: \(.*\))/\1/p')
 replay_s=$("$replay" "$hw" "$model" auto 5 | awk '{print $6}')
-math_s=$(best_wall --kernel auto)
-timing_s=$(best_wall --timing-only)
-traced_s=$(best_wall --timing-only --vcd "$tmp/t.vcd")
+math_s=$(best_wall sim_wall_seconds --kernel auto)
+timing_s=$(best_wall sim_wall_seconds --timing-only)
+traced_s=$(best_wall sim_wall_seconds --timing-only --vcd "$tmp/t.vcd")
+timing_run_s=$(best_wall wall_seconds --timing-only)
+traced_run_s=$(best_wall wall_seconds --timing-only --vcd "$tmp/t.vcd")
 uops=$(json_value "$tmp/s.json" uops)
 
 awk -v kernel="$kernel" -v replay="$replay_s" -v math="$math_s" -v timing="$timing_s" \
-    -v traced="$traced_s" -v uops="$uops" 'BEGIN {
+    -v traced="$traced_s" -v uops="$uops" -v timing_run="$timing_run_s" -v traced_run="$traced_run_s" 'BEGIN {
   printf "simulator on mlp-large, default hw (256 KiB), kernel %s, best of 3 (simulation alone):\n", kernel
   printf "  kernels replayed alone %.4f s, with simulator %.4f s, timing-only %.4f s, traced %.4f s\n", replay, math, timing, traced
   printf "  %-44s %11.2fx  %10s  %s\n", "with math / kernels alone", math / replay, "<= 1.30x", (math / replay <= 1.3) ? "PASS" : "MISS"
   printf "  %-44s %8.2f M/s  %10s  %s\n", "timing-only simulated uOps per second", uops / timing / 1e6, ">= 1 M/s", (uops / timing >= 1e6) ? "PASS" : "MISS"
-  printf "  %-44s %11.2fx  %10s  %s\n", "traced / untraced (timing-only)", traced / timing, "<= 4.00x", (traced / timing <= 4) ? "PASS" : "MISS"
+  printf "  %-44s %11.2fx  %10s  %s\n", "traced / untraced (timing-only, simulation)", traced / timing, "<= 4.00x", (traced / timing <= 4) ? "PASS" : "MISS"
+  printf "  %-44s %11.2fx  %10s  %s\n", "traced / untraced (timing-only, whole run)", traced_run / timing_run, "<= 4.00x", (traced_run / timing_run <= 4) ? "PASS" : "MISS"
 }'
 
 echo
