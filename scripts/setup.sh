@@ -31,6 +31,9 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libsystemc-dev libyaml-cpp-dev libboost-program-options-dev libboost-graph-dev
   nlohmann-json3-dev catch2 libbenchmark-dev time
+  # sweeps (GNU parallel, jq for stats.json, gnuplot for plots) and headless
+  # waveform snapshots (GTKWave under Xvfb; ImageMagick to check the images)
+  parallel jq gnuplot-nox gtkwave xvfb xauth imagemagick
 )
 
 missing=()

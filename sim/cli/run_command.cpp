@@ -1,4 +1,7 @@
 // tilesim run --hw HW.yaml --model MODEL.yaml [--vcd FILE] [--out-dir DIR] ...
+#include <unistd.h>
+
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -27,7 +30,7 @@ namespace {
 
 struct RunArgs {
   ModelOptions files;
-  std::string out_dir, stats_json, vcd, kernel = "auto";
+  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window;
   std::vector<std::string> inputs;
   std::uint64_t seed = kDefaultSeed;
   bool force = false, timing_only = false, verify = false;
@@ -49,6 +52,8 @@ po::options_description run_options(RunArgs& a) {
       ("stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")
       ("vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
        "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")
+      ("trace-window", po::value(&a.trace_window)->value_name("FROM:TO"),
+       "trace only cycles FROM to TO (TO may be empty: to the end), for long runs")
       ("force", po::bool_switch(&a.force), "overwrite output files that exist")
       ("kernel", po::value(&a.kernel)->value_name("NAME"),
        "tile kernels: auto (default), avx512, avx2 or reference")
@@ -98,6 +103,27 @@ void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& fi
   }
 }
 
+// "FROM:TO" in cycles; TO may be empty (to the end).
+std::pair<std::int64_t, std::int64_t> parse_trace_window(const std::string& text) {
+  const std::string flag = "--trace-window " + text;
+  const std::string expected = "FROM:TO in cycles, FROM < TO, e.g. 20000:60000 or 20000:";
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) throw InputError(flag, "", "no ':' between FROM and TO", expected);
+  auto number = [&](const std::string& part, const char* what) {
+    std::int64_t value = 0;
+    const auto result = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || result.ec != std::errc() || result.ptr != part.data() + part.size() || value < 0) {
+      throw InputError(flag, "", std::string(what) + " " + quoted(part) + " is not a cycle count", expected);
+    }
+    return value;
+  };
+  const std::int64_t from = number(text.substr(0, colon), "FROM");
+  const std::string to_text = text.substr(colon + 1);
+  const std::int64_t to = to_text.empty() ? -1 : number(to_text, "TO");
+  if (to >= 0 && to <= from) throw InputError(flag, "", "TO is not after FROM", expected);
+  return {from, to};
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -114,6 +140,11 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd",
                      "e.g. --vcd traces/run.vcd");
   }
+  if (!a.trace_window.empty() && a.vcd.empty()) {
+    throw InputError("run", "", "--trace-window without --vcd", "--vcd FILE.vcd to trace into");
+  }
+  const auto window = a.trace_window.empty() ? std::pair<std::int64_t, std::int64_t>{0, -1}
+                                             : parse_trace_window(a.trace_window);
   if (a.timing_only && a.verify) {
     throw InputError("run", "", "--verify needs the math that --timing-only skips",
                      "one of --timing-only and --verify");
@@ -142,6 +173,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   sim::SimOptions sim_options;
   sim_options.kernels = kernel_set;
   sim_options.vcd_path = a.vcd;
+  sim_options.trace_from_cycle = window.first;
+  sim_options.trace_to_cycle = window.second;
+  sim_options.progress = isatty(STDERR_FILENO) != 0;
   if (!a.vcd.empty()) {
     const fs::path parent = fs::path(a.vcd).parent_path();
     std::error_code ec;
@@ -178,8 +212,11 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (!a.stats_json.empty()) write_file_atomically(a.stats_json, sim::stats_json(report));
   if (!a.vcd.empty()) {
-    const auto end_ns = static_cast<std::int64_t>(report.time_ns());
-    write_file_atomically(sim::gtkw_path_for(a.vcd), sim::gtkw_text(a.vcd, end_ns));
+    const double ns_per_cycle = compiled.hw.cycle_ns();
+    const auto end_cycle = window.second < 0 ? result.stats.cycles : std::min(window.second, result.stats.cycles);
+    write_file_atomically(sim::gtkw_path_for(a.vcd),
+                          sim::gtkw_text(a.vcd, static_cast<std::int64_t>(window.first * ns_per_cycle),
+                                         static_cast<std::int64_t>(end_cycle * ns_per_cycle)));
   }
   return code;
 }

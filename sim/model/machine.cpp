@@ -1,6 +1,38 @@
 #include "sim/model/machine.h"
 
+#include <chrono>
+#include <cstdio>
+
 namespace tilesim::sim {
+
+namespace {
+
+double host_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+ProgressBar::ProgressBar(bool enabled, std::uint64_t total_uops)
+    : enabled_(enabled && total_uops > 0), total_(total_uops), start_seconds_(host_seconds()) {}
+
+ProgressBar::~ProgressBar() {
+  if (drawn_) std::fprintf(stderr, "\r%72s\r", "");
+}
+
+void ProgressBar::maybe_draw(const sc_core::sc_time& cycle) {
+  const double now = host_seconds();
+  if (now - start_seconds_ < 2.0 || now - last_draw_seconds_ < 0.5) return;
+  last_draw_seconds_ = now;
+  drawn_ = true;
+  const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
+  const int filled = static_cast<int>(fraction * 20);
+  std::fprintf(stderr, "\rtilesim: simulating [%.*s%*s] %3d%%  %.1fM of %.1fM uOps, cycle %.0f",
+               filled, "####################", 20 - filled, "", static_cast<int>(fraction * 100),
+               static_cast<double>(done_) / 1e6, static_cast<double>(total_) / 1e6,
+               sc_core::sc_time_stamp() / cycle);
+  std::fflush(stderr);
+}
 
 using sched::kNoUop;
 
@@ -77,13 +109,14 @@ void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born,
 }  // namespace
 
 Machine::Machine(const sched::Schedule& s, const HwConfig& h, const kernels::KernelSet* k,
-                 const std::map<std::string, HostTensor>& inputs)
+                 const std::map<std::string, HostTensor>& inputs, bool show_progress)
     : schedule(s),
       hw(h),
       kernels(k),
       cycle(h.cycle_ns(), sc_core::SC_NS),
       sram(k ? s.sram_bytes : 0),
-      tokens(s) {
+      tokens(s),
+      progress(show_progress, s.uops.size()) {
   if (kernels) dram = std::make_unique<Dram>(s, inputs);
 }
 
@@ -95,8 +128,12 @@ void Machine::set_busy(int unit, bool busy, std::uint32_t uop) {
   trace->changed.notify();
 }
 
-void Machine::enable_trace() {
+void Machine::enable_trace(sc_core::sc_time from, sc_core::sc_time to) {
   trace = std::make_unique<TraceSignals>();
+  trace->from = from;
+  trace->to = to;
+  // At the window's start, write the state of that moment even if nothing changes then.
+  if (from > sc_core::SC_ZERO_TIME) trace->window_opens.notify(from);
   sram_liveness(schedule, sram_tiles_born, sram_tiles_freed);
 }
 

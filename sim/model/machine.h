@@ -34,6 +34,34 @@ struct TraceSignals {
   sc_core::sc_signal<std::uint32_t> compute_queue{"compute_queue"};
   sc_core::sc_signal<std::uint64_t> sram_bytes_in_use{"sram_bytes_in_use"};
   sc_core::sc_event changed;
+  sc_core::sc_event window_opens;  // its own event: an earlier `changed` would cancel it
+  // The trace window, in simulated time (to == SC_ZERO_TIME: no end).
+  sc_core::sc_time from = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time to = sc_core::SC_ZERO_TIME;
+  bool in_window() const {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    return now >= from && (to == sc_core::SC_ZERO_TIME || now < to);
+  }
+};
+
+// "tilesim: simulating [#####     ] 52% ..." on stderr, for long runs on a
+// terminal: nothing for the first ~2 s, then about twice a second.
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::uint64_t total_uops);
+  ~ProgressBar();  // clears the line it drew
+  void uop_done(const sc_core::sc_time& cycle) {
+    if (enabled_ && (++done_ & 0xFFF) == 0) maybe_draw(cycle);
+  }
+
+ private:
+  void maybe_draw(const sc_core::sc_time& cycle);
+  bool enabled_;
+  bool drawn_ = false;
+  std::uint64_t done_ = 0;
+  std::uint64_t total_;
+  double start_seconds_;
+  double last_draw_seconds_ = 0;
 };
 
 // Dependency tokens. Each unit runs its uOps in order, so "uOp d has
@@ -77,7 +105,7 @@ class Activity {
 
 struct Machine {
   Machine(const sched::Schedule& s, const HwConfig& h, const kernels::KernelSet* k,
-          const std::map<std::string, HostTensor>& inputs);
+          const std::map<std::string, HostTensor>& inputs, bool show_progress);
 
   const sched::Schedule& schedule;
   const HwConfig& hw;
@@ -87,6 +115,7 @@ struct Machine {
   std::unique_ptr<Dram> dram;  // absent in timing-only runs
   Tokens tokens;
   Activity activity;
+  ProgressBar progress;
   std::unique_ptr<TraceSignals> trace;
   // SRAM tiles that become live when each uOp starts and dead when it ends
   // (for the trace only).
@@ -102,7 +131,12 @@ struct Machine {
     queued[unit] += delta;
     trace->changed.notify();
   }
-  void enable_trace();
+  void enable_trace(sc_core::sc_time from, sc_core::sc_time to);
+  // A unit finished a uOp: hand out its token, advance the progress bar.
+  void complete(int unit) {
+    tokens.complete(unit);
+    progress.uop_done(cycle);
+  }
 };
 
 }  // namespace tilesim::sim

@@ -75,10 +75,14 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Machine machine(schedule, hw, options.kernels, inputs);
+  Machine machine(schedule, hw, options.kernels, inputs, options.progress);
   sc_core::sc_trace_file* vcd = nullptr;
   if (!options.vcd_path.empty()) {
-    machine.enable_trace();
+    const sc_core::sc_time from = machine.cycle * static_cast<double>(options.trace_from_cycle);
+    const sc_core::sc_time to = options.trace_to_cycle < 0
+                                    ? sc_core::SC_ZERO_TIME
+                                    : machine.cycle * static_cast<double>(options.trace_to_cycle);
+    machine.enable_trace(from, to);
     std::string base = options.vcd_path;
     if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
     vcd = sc_core::sc_create_vcd_trace_file(base.c_str());

@@ -22,6 +22,12 @@ namespace tilesim::sim {
 struct SimOptions {
   const kernels::KernelSet* kernels = nullptr;  // nullptr: timing only, no math
   std::string vcd_path;                         // empty: no trace (and no tracing cost)
+  // Trace only value changes in [from, to) cycles (to < 0: to the end); the
+  // signals hold their reset values before the window and freeze after it.
+  std::int64_t trace_from_cycle = 0;
+  std::int64_t trace_to_cycle = -1;
+  // A progress bar on stderr once the simulation has run ~2 s of host time.
+  bool progress = false;
 };
 
 // Figures measured in simulated time. Every "cycles" figure is in cycles of

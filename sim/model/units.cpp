@@ -47,7 +47,7 @@ void DmaEngine::run() {
       }
     }
     m_.set_busy(kDma, false, id);
-    m_.tokens.complete(kDma);
+    m_.complete(kDma);
   }
 }
 
@@ -68,7 +68,7 @@ void ComputeUnit::run() {
     sc_core::wait(m_.cycle * static_cast<double>(cycles));
     if (m_.kernels) execute(uop);
     m_.set_busy(kCompute, false, id);
-    m_.tokens.complete(kCompute);
+    m_.complete(kCompute);
   }
 }
 
@@ -91,12 +91,13 @@ void ComputeUnit::execute(const Uop& uop) {
 Tracer::Tracer(sc_core::sc_module_name name, Machine& machine)
     : sc_core::sc_module(name), m_(machine) {
   SC_METHOD(update);
-  sensitive << m_.trace->changed;
+  sensitive << m_.trace->changed << m_.trace->window_opens;
   dont_initialize();
 }
 
 void Tracer::update() {
   TraceSignals& t = *m_.trace;
+  if (!t.in_window()) return;
   const bool dma = m_.activity.is_busy(kDma), compute = m_.activity.is_busy(kCompute);
   t.dma_busy.write(dma);
   t.compute_busy.write(compute);

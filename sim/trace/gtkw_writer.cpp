@@ -31,18 +31,18 @@ std::string gtkw_path_for(const std::string& vcd_path) {
   return vcd_path + ".gtkw";
 }
 
-std::string gtkw_text(const std::string& vcd_path, std::int64_t end_ns) {
+std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::int64_t end_ns) {
   std::ostringstream out;
   out << "[*] GTKWave save file written by tilesim: gtkwave " << vcd_path << " "
       << gtkw_path_for(vcd_path) << "\n"
       << "[dumpfile] \"" << vcd_path << "\"\n"
-      << "[timestart] 0\n"
+      << "[timestart] " << start_ns << "\n"
       << "[size] 1400 640\n"
       << "[pos] -1 -1\n"
       // GTKWave zoom is log2 of ns per pixel, negated: fit the run in ~1200 px.
       << "*" << [&] {
            double zoom = 0;
-           for (double ns_per_px = static_cast<double>(end_ns) / 1200.0; ns_per_px > 1; ns_per_px /= 2) zoom -= 1;
+           for (double ns_per_px = static_cast<double>(end_ns - start_ns) / 1200.0; ns_per_px > 1; ns_per_px /= 2) zoom -= 1;
            std::ostringstream z;
            z << zoom;
            return z.str();

@@ -7,9 +7,9 @@
 
 namespace tilesim::sim {
 
-// The save file's text for the VCD at `vcd_path` (as the user named it).
-// `end_ns` zooms the view to the whole run.
-std::string gtkw_text(const std::string& vcd_path, std::int64_t end_ns);
+// The save file's text for the VCD at `vcd_path` (as the user named it),
+// opening on [start_ns, end_ns]: the whole run or the trace window.
+std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::int64_t end_ns);
 
 // "traces/mlp.vcd" -> "traces/mlp.gtkw" (any other name: + ".gtkw").
 std::string gtkw_path_for(const std::string& vcd_path);
