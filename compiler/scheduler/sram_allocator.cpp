@@ -192,39 +192,40 @@ class Allocator {
 
   void load(TileId t, std::uint32_t e) {
     const std::int32_t slot = allocate(e);
-    Uop u;
-    u.kind = UopKind::Load;
-    u.tile = ref(t);
-    u.addr = addr(slot);
-    u.dep = slots_[slot].compute_touch;
-    const std::uint32_t id = emit(u);
+    const std::uint32_t id = transfer(UopKind::Load, t, slot, slots_[slot].compute_touch);
     slots_[slot].dma_write = id;
-    slots_[slot].dma_touch = id;
     place(t, slot);
     tiles_[t].dirty = false;
-    const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
-    ++s_.loads;
-    s_.bytes_loaded += bytes;
-    ++layer_->loads;
-    layer_->dma_bytes += bytes;
   }
 
   void store(TileId t) {
     const std::int32_t slot = tiles_[t].slot;
-    Uop u;
-    u.kind = UopKind::Store;
-    u.tile = ref(t);
-    u.addr = addr(slot);
-    u.dep = slots_[slot].compute_write;
-    const std::uint32_t id = emit(u);
-    slots_[slot].dma_touch = id;
+    transfer(UopKind::Store, t, slot, slots_[slot].compute_write);
     tiles_[t].dirty = false;
     tiles_[t].in_dram = true;
+  }
+
+  // Emits a LOAD or STORE of tile t at `slot` and counts its traffic.
+  std::uint32_t transfer(UopKind kind, TileId t, std::int32_t slot, std::uint32_t dep) {
+    Uop u;
+    u.kind = kind;
+    u.tile = ref(t);
+    u.addr = addr(slot);
+    u.dep = dep;
+    const std::uint32_t id = emit(u);
+    slots_[slot].dma_touch = id;
     const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
-    ++s_.stores;
-    s_.bytes_stored += bytes;
-    ++layer_->stores;
+    if (kind == UopKind::Load) {
+      ++s_.loads;
+      s_.bytes_loaded += bytes;
+      ++layer_->loads;
+    } else {
+      ++s_.stores;
+      s_.bytes_stored += bytes;
+      ++layer_->stores;
+    }
     layer_->dma_bytes += bytes;
+    return id;
   }
 
   void place(TileId t, std::int32_t slot) {
