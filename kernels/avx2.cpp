@@ -108,7 +108,13 @@ void relu(const float* x, float* out) {
   for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, relu8(_mm256_loadu_ps(x + i)));
 }
 
-constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu};
+void scale(const float* x, float factor, float* out) {
+  const __m256 f = _mm256_set1_ps(factor);
+#pragma GCC unroll 4
+  for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), f));
+}
+
+constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu, scale};
 
 }  // namespace
 

@@ -95,7 +95,13 @@ void relu(const float* x, float* out) {
   for (int i = 0; i < kTileElems; i += kLanes) _mm512_storeu_ps(out + i, relu16(_mm512_loadu_ps(x + i)));
 }
 
-constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu};
+void scale(const float* x, float factor, float* out) {
+  const __m512 f = _mm512_set1_ps(factor);
+#pragma GCC unroll 4
+  for (int i = 0; i < kTileElems; i += kLanes) _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), f));
+}
+
+constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu, scale};
 
 }  // namespace
 

@@ -31,6 +31,8 @@ struct KernelSet {
   void (*bias_add)(const float* x, const float* bias, float* out);
   // out = x > 0 ? x : +0, NaN propagates (NaN in, NaN out)
   void (*relu)(const float* x, float* out);
+  // out = x * factor (one IEEE multiply per element, as x * factor in C++)
+  void (*scale)(const float* x, float factor, float* out);
 };
 
 // The conveniences the issue names, spelled out over KernelSet::matmul.

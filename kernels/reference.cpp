@@ -63,7 +63,11 @@ void relu(const float* x, float* out) {
   for (int i = 0; i < kTileElems; ++i) out[i] = relu_scalar(x[i]);
 }
 
-constexpr KernelSet kReference{"reference", matmul, add, bias_add, relu};
+void scale(const float* x, float factor, float* out) {
+  for (int i = 0; i < kTileElems; ++i) out[i] = x[i] * factor;
+}
+
+constexpr KernelSet kReference{"reference", matmul, add, bias_add, relu, scale};
 
 }  // namespace
 

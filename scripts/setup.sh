@@ -30,6 +30,7 @@ done
 packages=(
   g++ cmake ninja-build pkg-config git
   libsystemc-dev libyaml-cpp-dev libboost-program-options-dev libboost-graph-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   nlohmann-json3-dev catch2 libbenchmark-dev time
   # sweeps (GNU parallel, jq for stats.json, gnuplot for plots) and headless
   # waveform snapshots (GTKWave under Xvfb; ImageMagick to check the images)

@@ -27,13 +27,35 @@ const char* to_string(OpKind kind) {
     case OpKind::Add: return "add";
     case OpKind::Relu: return "relu";
     case OpKind::FusedMatMul: return "fused_matmul";
+    case OpKind::Transpose: return "transpose";
+    case OpKind::Scale: return "scale";
   }
   return "?";
 }
 
+std::vector<std::int64_t> Shape::dims() const {
+  if (rank == 0) return {};
+  if (rank == 1) return {cols};
+  std::vector<std::int64_t> all = batch_dims;
+  all.push_back(rows);
+  all.push_back(cols);
+  return all;
+}
+
+Shape Shape::from_dims(const std::vector<std::int64_t>& dims) {
+  Shape s;
+  s.rank = static_cast<int>(dims.size());
+  s.rows = dims.size() >= 2 ? dims[dims.size() - 2] : 1;
+  s.cols = dims.empty() ? 1 : dims.back();
+  if (dims.size() > 2) s.batch_dims.assign(dims.begin(), dims.end() - 2);
+  return s;
+}
+
 std::string to_string(const Shape& shape) {
-  if (shape.rank == 1) return "[" + std::to_string(shape.cols) + "]";
-  return "[" + std::to_string(shape.rows) + ", " + std::to_string(shape.cols) + "]";
+  std::string text = "[";
+  const auto dims = shape.dims();
+  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + "]";
 }
 
 std::string describe(const Op& op) {

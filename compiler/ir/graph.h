@@ -26,17 +26,32 @@ const char* to_string(TensorKind kind);
 // Every tensor is 2-D for the hardware. A rank-1 tensor [c] (a bias) is held
 // as 1 x c and remembers that it was rank 1.
 struct Shape {
-  std::int64_t rows = 0;
-  std::int64_t cols = 0;
-  int rank = 2;
-  bool operator==(const Shape& o) const { return rows == o.rows && cols == o.cols && rank == o.rank; }
+  std::int64_t rows = 0;  // the second-to-last dim (1 for rank 0 and 1)
+  std::int64_t cols = 0;  // the last dim (1 for rank 0)
+  int rank = 2;           // 0 (a scalar) to 4
+  std::vector<std::int64_t> batch_dims;  // the dims before the last two (rank 3 and 4)
+
+  // The hardware sees a stack of batch() matrices of rows x cols, each padded
+  // to tiles on its own.
+  std::int64_t batch() const {
+    std::int64_t n = 1;
+    for (const std::int64_t d : batch_dims) n *= d;
+    return n;
+  }
+  std::vector<std::int64_t> dims() const;
+  static Shape from_dims(const std::vector<std::int64_t>& dims);
+  bool is_scalar() const { return rank == 0 || (rank == 1 && cols == 1); }
+  bool operator==(const Shape& o) const {
+    return rows == o.rows && cols == o.cols && rank == o.rank && batch_dims == o.batch_dims;
+  }
   bool operator!=(const Shape& o) const { return !(*this == o); }
 };
 // "[128, 784]" or "[256]" as the model file wrote it.
 std::string to_string(const Shape& shape);
-// The shape the tiling pass gives a tensor: rows and cols rounded up to
-// multiples of 32, except that a rank-1 tensor keeps its single row.
-inline std::int64_t padded_rows(const Shape& s) { return s.rank == 1 ? 1 : pad_to_tile(s.rows); }
+// The shape the tiling pass gives each matrix of a tensor: rows and cols
+// rounded up to multiples of 32, except that a rank-0/1 tensor keeps its
+// single row.
+inline std::int64_t padded_rows(const Shape& s) { return s.rank <= 1 ? 1 : pad_to_tile(s.rows); }
 inline std::int64_t padded_cols(const Shape& s) { return pad_to_tile(s.cols); }
 
 struct Tensor {
@@ -51,15 +66,27 @@ struct Tensor {
   std::vector<OpId> users; // live ops reading it
   int line = 0;            // 1-based line in the model file that declared or produced it
   bool dead = false;       // an intermediate fused away: no live op reads or writes it
+  // A param's stored values (ONNX initializers), true shape, row-major;
+  // empty when the values come at run time (--input or the seed).
+  std::vector<float> values;
   bool is_tiled() const { return padded_rows > 0 && padded_cols > 0; }
-  std::int64_t tile_rows() const { return padded_rows / 32; }
+  // Tile rows of the whole stack of matrices (a rank-0/1 tensor has one).
+  std::int64_t tile_rows() const { return shape.rank <= 1 ? 1 : shape.batch() * padded_rows / 32; }
   std::int64_t tile_cols() const { return padded_cols / 32; }
 };
 
 enum class OpKind {
-  MatMul,  // out = a @ b                           inputs: a [M,K], b [K,N]
-  Add,     // out = a + b, b either [M,N] or a bias [N] broadcast over rows
-  Relu,    // out = max(a, 0)                        inputs: a
+  // out = a @ b: a [..., M, K], b [..., K, N] or [K, N]; batch dims equal.
+  MatMul,
+  // out = a + b; b has a's shape, or is a's trailing dims ([..., M, N] over a
+  // batch), or a bias [N] broadcast over rows, or a scalar ([] or [1]).
+  Add,
+  Relu,    // out = max(a, 0), any rank              inputs: a
+  // out = a with its last two dims swapped. `a` must be a graph input or a
+  // param: the hardware reads it transposed from DRAM (a transposing LOAD),
+  // so the op itself runs no EXEC.
+  Transpose,
+  Scale,   // out = a * scale (Gemm's alpha and beta)  inputs: a
   // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
   // when has_bias; relu after the bias when has_relu.
   FusedMatMul,
@@ -72,6 +99,7 @@ struct Op {
   TensorId output = kNone;
   bool has_bias = false;  // FusedMatMul only: inputs[2] is the bias
   bool has_relu = false;  // FusedMatMul only
+  float scale = 1.0f;     // Scale only
   bool dead = false;      // removed by a pass; ignored everywhere
   int line = 0;           // 1-based line of the (first) op in the model file
   std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}

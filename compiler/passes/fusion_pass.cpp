@@ -18,13 +18,15 @@ OpId sole_user(const Graph& g, TensorId t) {
   return tensor.users.front();
 }
 
-// The bias operand when `add` is "t + bias [c]" (the frontend puts a broadcast
+// The bias operand when `add` is "t + bias", a bias being one row broadcast
+// over every row ([c], [1, c] or a scalar; the frontend puts a broadcast
 // operand second), else kNone.
 TensorId bias_of(const Graph& g, OpId add, TensorId t) {
   const ir::Op& op = g.ops[add];
   if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] != t) return kNone;
   const TensorId bias = op.inputs[1];
-  if (bias == t || g.tensors[bias].shape.rank != 1) return kNone;
+  const ir::Shape& shape = g.tensors[bias].shape;
+  if (bias == t || shape.rows != 1 || shape.batch() != 1) return kNone;
   return bias;
 }
 

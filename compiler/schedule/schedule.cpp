@@ -19,6 +19,7 @@ const char* to_string(ExecKind kind) {
     case ExecKind::Add: return "add";
     case ExecKind::BiasAdd: return "bias_add";
     case ExecKind::Relu: return "relu";
+    case ExecKind::Scale: return "scale";
   }
   return "?";
 }
@@ -39,7 +40,8 @@ int Uop::num_srcs() const {
     case ExecKind::MatMul: return src[2].valid() ? 3 : 2;
     case ExecKind::Add:
     case ExecKind::BiasAdd: return 2;
-    case ExecKind::Relu: return 1;
+    case ExecKind::Relu:
+    case ExecKind::Scale: return 1;
   }
   return 0;
 }

@@ -21,6 +21,19 @@
 //   EXEC Add     tile=(Y,i,j) src=(X,i,j),(Z,i,j)      Y = X + Z
 //   EXEC BiasAdd tile=(Y,i,j) src=(X,i,j),(bias,0,j)   Y = X + bias row
 //   EXEC Relu    tile=(Y,i,j) src=(X,i,j)              Y = relu(X)
+//   EXEC Scale   tile=(Y,i,j) src=(X,i,j)              Y = X * scale
+//
+// Stacks of matrices (batch > 1): a tensor is `batch` matrices of rows x cols,
+// each padded on its own and stacked, so tile row r of the stack is row
+// r % tile_rows_per_matrix of matrix r / tile_rows_per_matrix. A batched
+// MatMul step reads A (A, b*Mt+i, k), B (B, bB*Kt+k, j) with bB = b, or 0
+// when B is one matrix, and writes (C, b*Mt+i, j). An Add's second operand Z
+// may repeat over the stack: its tile row is i % Z.tile_rows().
+// Scalars (rank 0, or [1]): one tile whose LOAD writes the value to all 32
+// floats of row 0, so a scalar serves as a bias row ((bias, 0, 0) for every j).
+// Views: a tensor with transpose_of = X has no DRAM storage of its own; a LOAD
+// of its tile (r, c) reads X's tile (c, r) (of the same matrix) transposed.
+// Views are never stored.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +49,7 @@ inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max(
 
 enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
 enum class UopKind : std::uint8_t { Load, Store, Exec };
-enum class ExecKind : std::uint8_t { MatMul, Add, BiasAdd, Relu };
+enum class ExecKind : std::uint8_t { MatMul, Add, BiasAdd, Relu, Scale };
 const char* to_string(Unit unit);
 const char* to_string(UopKind kind);
 const char* to_string(ExecKind kind);
@@ -51,7 +64,7 @@ struct TileRef {
   bool operator!=(const TileRef& o) const { return !(*this == o); }
 };
 
-// Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): ~72 bytes.
+// Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): 76 bytes.
 struct Uop {
   UopKind kind = UopKind::Load;
   ExecKind exec = ExecKind::MatMul;  // EXEC only
@@ -62,6 +75,7 @@ struct Uop {
   TileRef src[3];                    // EXEC operands, in the order documented above
   std::uint32_t src_addr[3] = {0, 0, 0};
   std::uint32_t dep = kNoUop;        // uOp id (index in Schedule::uops) on the other unit
+  float scale = 1.0f;                // EXEC Scale only
 
   Unit unit() const { return kind == UopKind::Exec ? Unit::Compute : Unit::Dma; }
   int num_srcs() const;  // 0 for LOAD/STORE
@@ -73,16 +87,26 @@ const char* to_string(TensorRole role);
 struct TensorInfo {
   std::string name;
   TensorRole role = TensorRole::Intermediate;
-  int rank = 2;              // 1: a bias [cols], held as one row
-  std::int64_t rows = 0;     // true shape (rank 1: rows == 1)
+  int rank = 2;              // 0 (scalar), 1 (a bias [cols], held as one row) .. 4
+  std::int64_t rows = 0;     // true rows of each matrix (rank 0 and 1: 1)
   std::int64_t cols = 0;
-  std::int64_t padded_rows = 0;  // multiples of 32 (rank 1: 1)
+  std::int64_t padded_rows = 0;  // multiples of 32 (rank 0 and 1: 1)
   std::int64_t padded_cols = 0;
   bool is_graph_output = false;  // must be in DRAM, complete, at the end
-  std::int64_t tile_rows() const { return rank == 1 ? 1 : padded_rows / kTileDim; }
+  std::int64_t batch = 1;        // matrices in the stack (product of the leading dims)
+  std::vector<std::int64_t> dims;  // true dims as the model gave them (empty: [rows, cols] or [cols])
+  std::int32_t transpose_of = -1;  // a view: tensor X with its last two dims swapped
+
+  bool is_scalar() const { return rank == 0 || (rank == 1 && cols == 1); }
+  std::int64_t tile_rows_per_matrix() const { return rank <= 1 ? 1 : padded_rows / kTileDim; }
+  std::int64_t tile_rows() const { return batch * tile_rows_per_matrix(); }
   std::int64_t tile_cols() const { return padded_cols / kTileDim; }
-  // Bytes a LOAD or STORE of one of its tiles moves: 4096, or 128 for a bias.
-  std::int64_t tile_transfer_bytes() const { return (rank == 1 ? 1 : kTileDim) * kTileDim * 4; }
+  // Bytes a LOAD or STORE of one of its tiles moves: 4096, 128 for a bias
+  // row, 4 for a scalar.
+  std::int64_t tile_transfer_bytes() const {
+    if (is_scalar()) return 4;
+    return (rank <= 1 ? 1 : kTileDim) * kTileDim * 4;
+  }
 };
 
 // What the summary prints per layer (one entry per op after fusion).

@@ -6,12 +6,16 @@
 //   model mlp
 //   sram_bytes 12288
 //   tensor 0 x input shape=[32,64] padded=[32,64]
+//   tensor 1 a input shape=[64,32] padded=[64,32] batch=2 dims=[2,64,32]
+//   tensor 2 s param shape=[1] padded=[32] dims=[]                (a rank-0 scalar)
+//   tensor 3 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)
 //   ...
 //   totals loads=4 stores=1 execs=2 ...          (optional when hand-written)
 //   layer name=y ops=matmul shapes="..." ...      (optional, any number)
 //   uops 7                                        (optional: checked count)
 //   0 dma LOAD x[0,0]@0x0000 deps=-
 //   2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1
+//   5 compute EXEC scale z[0,0]@0x3000 <- y[0,0]@0x2000 scale=0.5 deps=4
 #pragma once
 
 #include <istream>

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <istream>
@@ -5,6 +6,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/support/input_error.h"
@@ -53,6 +55,12 @@ class Reader {
   std::map<std::string, std::int64_t> totals_;
   std::int64_t uops_announced_ = -1;
   int uops_line_ = 0;
+  struct PendingView {
+    std::size_t tensor;
+    std::string of;
+    int line;
+  };
+  std::vector<PendingView> views_;  // view=transpose(NAME), resolved at the end (NAME may come later)
 
   [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
     throw InputError(name_ + ":" + std::to_string(line_no_), key, problem, expected);
@@ -217,8 +225,10 @@ class Reader {
   }
 
   void tensor() {
-    const std::string form = "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [graph_output]";
-    if (tokens_.size() != 6 && tokens_.size() != 7) fail("tensor", "wrong number of fields", form);
+    const std::string form =
+        "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [rank=R] [batch=B] [dims=[D,...]] "
+        "[view=transpose(NAME)] [graph_output]";
+    if (tokens_.size() < 6) fail("tensor", "wrong number of fields", form);
     const std::string key = "tensor " + std::to_string(s_.tensors.size());
     if (number(tokens_[1], "tensor", "index") != static_cast<std::int64_t>(s_.tensors.size())) {
       fail("tensor", "index " + str(tokens_[1]) + " out of sequence", std::to_string(s_.tensors.size()));
@@ -237,15 +247,58 @@ class Reader {
     else if (role == "intermediate") t.role = TensorRole::Intermediate;
     else if (role == "output") t.role = TensorRole::Output;
     else fail(key, "unknown role " + quoted(str(role)), "input, param, intermediate or output");
-    t.rank = dims(tokens_[4], "shape=", t.rows, t.cols);
-    if (dims(tokens_[5], "padded=", t.padded_rows, t.padded_cols) != t.rank) {
+    const int entries = dims(tokens_[4], "shape=", t.rows, t.cols);
+    if (dims(tokens_[5], "padded=", t.padded_rows, t.padded_cols) != entries) {
       fail(key, "padded shape " + quoted(str(tokens_[5])) + " has another rank than " + quoted(str(tokens_[4])), "the same rank");
     }
-    if (tokens_.size() == 7) {
-      if (tokens_[6] != "graph_output") fail(key, "unknown flag " + quoted(str(tokens_[6])), "graph_output");
-      t.is_graph_output = true;
+    t.rank = entries;
+    std::set<std::string> seen;
+    for (std::size_t i = 6; i < tokens_.size(); ++i) {
+      const std::string_view field = tokens_[i];
+      const std::string name = str(field.substr(0, field.find('=')));
+      if (!seen.insert(name).second) fail(key, "field " + name + " given twice", "each field once");
+      const std::string_view value = field.substr(std::min(field.size(), name.size() + 1));
+      if (field == "graph_output") {
+        t.is_graph_output = true;
+      } else if (name == "rank" && name.size() < field.size()) {
+        const std::int64_t rank = number(value, key, "rank");
+        if (rank > 1000) fail(key, "bad rank " + quoted(str(value)), "a rank from 0 to 4");
+        t.rank = static_cast<int>(rank);
+      } else if (name == "batch" && name.size() < field.size()) {
+        t.batch = number(value, key, "batch");
+      } else if (name == "dims" && name.size() < field.size()) {
+        t.dims = dim_list(value, key);
+      } else if (name == "view" && name.size() < field.size()) {
+        const std::string_view open = "transpose(";
+        if (value.compare(0, open.size(), open) != 0 || value.size() < open.size() + 2 || value.back() != ')') {
+          fail(key, "bad field " + quoted(str(field)), "view=transpose(NAME)");
+        }
+        views_.push_back({s_.tensors.size(), str(value.substr(open.size(), value.size() - open.size() - 1)), line_no_});
+      } else {
+        fail(key, "unknown field " + quoted(str(field)),
+             "rank=R, batch=B, dims=[D,...], view=transpose(NAME) or graph_output");
+      }
     }
+    // rank= wins; else dims= gives it (dims=[]: rank 0); else shape=: 1 or 2.
+    if (!seen.count("rank") && seen.count("dims")) t.rank = static_cast<int>(t.dims.size());
     s_.tensors.push_back(std::move(t));
+  }
+
+  // "[]" or "[D,D,...]" (the part after dims=).
+  std::vector<std::int64_t> dim_list(std::string_view text, const std::string& key) const {
+    if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+      fail(key, "bad field " + quoted("dims=" + str(text)), "dims=[D,...] or dims=[]");
+    }
+    std::vector<std::int64_t> out;
+    std::string_view inner = text.substr(1, text.size() - 2);
+    while (!inner.empty()) {
+      const std::size_t comma = inner.find(',');
+      out.push_back(number(inner.substr(0, comma), key, "dim"));
+      if (comma == std::string_view::npos) break;
+      inner.remove_prefix(comma + 1);
+      if (inner.empty()) fail(key, "bad field " + quoted("dims=" + str(text)), "dims=[D,...] or dims=[]");
+    }
+    return out;
   }
 
   // ---- uops ----
@@ -316,19 +369,25 @@ class Reader {
     else if (ek == "add") x.exec = ExecKind::Add;
     else if (ek == "bias_add") x.exec = ExecKind::BiasAdd;
     else if (ek == "relu") x.exec = ExecKind::Relu;
-    else fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add or relu");
+    else if (ek == "scale") x.exec = ExecKind::Scale;
+    else fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add, relu or scale");
+    const int operands = x.exec == ExecKind::Relu || x.exec == ExecKind::Scale ? 1 : 2;
     const auto form = [&] {
-      return "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " +
-             (x.exec == ExecKind::Relu ? "1 operand" : "2 operands") +
-             (x.exec == ExecKind::MatMul ? " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu]" : "") + " deps=DEP";
+      return "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " + (operands == 1 ? "1 operand" : "2 operands") +
+             (x.exec == ExecKind::MatMul ? " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu]" : "") +
+             (x.exec == ExecKind::Scale ? " scale=FACTOR" : "") + " deps=DEP";
     };
     if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form());
     operand(tokens_[4], key, x.tile, x.addr);
     int n = 0;
-    bool flags = false;
+    bool flags = false, scale = false;
     for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
       const std::string_view t = tokens_[i];
-      if (t == "zero_init" || t == "relu") {
+      if (t.compare(0, 6, "scale=") == 0) {
+        if (x.exec != ExecKind::Scale || scale) fail(key, "unexpected field " + str(t), form());
+        x.scale = factor(t.substr(6), key);
+        scale = flags = true;
+      } else if (t == "zero_init" || t == "relu") {
         bool& flag = t == "zero_init" ? x.zero_init : x.relu;
         if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form());
         flag = flags = true;
@@ -339,12 +398,24 @@ class Reader {
         operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
         n = 3;
       } else {
-        if (n >= (x.exec == ExecKind::Relu ? 1 : 2)) fail(key, "too many operands", form());
+        if (n >= operands) fail(key, "too many operands", form());
         operand(t, key, x.src[n], x.src_addr[n]);
         ++n;
       }
     }
-    if (n < (x.exec == ExecKind::Relu ? 1 : 2)) fail(key, "too few operands", form());
+    if (n < operands) fail(key, "too few operands", form());
+    if (x.exec == ExecKind::Scale && !scale) fail(key, "missing scale=FACTOR", form());
+  }
+
+  // A float as std::to_chars writes it ("0.5", "1e-07", "nan", "-inf"): read back exactly.
+  float factor(std::string_view text, const std::string& key) const {
+    float value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || ptr != end) {
+      fail(key, "bad scale " + quoted(str(text)), "a number, e.g. scale=0.5");
+    }
+    return value;
   }
 
   // ---- end of file ----
@@ -356,6 +427,15 @@ class Reader {
       fail("uops", "announced " + std::to_string(uops_announced_) + " uop lines but the file has " +
                        std::to_string(s_.uops.size()),
            "as many uop lines as announced");
+    }
+    for (const PendingView& v : views_) {
+      auto it = names_.find(v.of);
+      if (it == names_.end()) {
+        line_no_ = v.line;
+        fail("tensor " + std::to_string(v.tensor), "unknown tensor " + quoted(v.of) + " in view=transpose(" + v.of + ")",
+             "a name from a tensor line");
+      }
+      s_.tensors[v.tensor].transpose_of = it->second;
     }
     count_totals();
   }

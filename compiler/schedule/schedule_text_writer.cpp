@@ -33,9 +33,33 @@ std::string text_value(const std::string& s) {
   return out + "\"";
 }
 
+// One matrix's shape: [cols] for rank 0 and 1 (one row), else [rows,cols].
 std::string shape(int rank, std::int64_t rows, std::int64_t cols) {
-  if (rank == 1) return "[" + std::to_string(cols) + "]";
+  if (rank <= 1) return "[" + std::to_string(cols) + "]";
   return "[" + std::to_string(rows) + "," + std::to_string(cols) + "]";
+}
+
+// The optional fields after padded=: batch= when not 1; dims= when given, and
+// dims=[] for rank 0; rank= when the reader could not infer it from those
+// (from dims= when present, else from shape=: 1 or 2); view=transpose(X).
+std::string tensor_extras(const Schedule& s, const TensorInfo& t) {
+  std::string out;
+  const bool dims = !t.dims.empty() || t.rank == 0;
+  const int inferred = dims ? static_cast<int>(t.dims.size()) : (t.rank <= 1 ? 1 : 2);
+  if (t.rank != inferred) out += " rank=" + std::to_string(t.rank);
+  if (t.batch != 1) out += " batch=" + std::to_string(t.batch);
+  if (dims) {
+    out += " dims=[";
+    for (std::size_t i = 0; i < t.dims.size(); ++i) out += (i ? "," : "") + std::to_string(t.dims[i]);
+    out += "]";
+  }
+  if (t.transpose_of != -1) {
+    const bool known = t.transpose_of >= 0 && static_cast<std::size_t>(t.transpose_of) < s.tensors.size();
+    out += " view=transpose(" +
+           (known ? s.tensors[static_cast<std::size_t>(t.transpose_of)].name : "#" + std::to_string(t.transpose_of)) +
+           ")";
+  }
+  return out;
 }
 
 void append_number(std::string& out, std::int64_t value) {
@@ -76,7 +100,7 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
     const TensorInfo& t = s.tensors[i];
     out << "tensor " << i << " " << text_value(t.name) << " " << to_string(t.role)
         << " shape=" << shape(t.rank, t.rows, t.cols) << " padded=" << shape(t.rank, t.padded_rows, t.padded_cols)
-        << (t.is_graph_output ? " graph_output" : "") << "\n";
+        << tensor_extras(s, t) << (t.is_graph_output ? " graph_output" : "") << "\n";
   }
   out << "totals loads=" << s.loads << " stores=" << s.stores << " execs=" << s.execs
       << " loads_eliminated=" << s.loads_eliminated << " bytes_loaded=" << s.bytes_loaded
@@ -112,6 +136,10 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
       }
       if (x.zero_init) chunk += " zero_init";
       if (x.relu) chunk += " relu";
+      if (x.exec == ExecKind::Scale) {
+        chunk += " scale=";
+        chunk += format_scale(x.scale);
+      }
     }
     chunk += " deps=";
     if (x.dep == kNoUop) chunk += '-';

@@ -1,8 +1,15 @@
 #include "compiler/schedule/tile_format.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace tilesim::sched {
+
+std::string format_scale(float scale) {
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, scale);
+  return std::string(buf, result.ptr);
+}
 
 std::string format_addr(std::uint32_t addr) {
   char buf[16];

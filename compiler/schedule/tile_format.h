@@ -1,5 +1,5 @@
 // How the validator's messages and the schedule text form spell a tile, an SRAM
-// address and a uOp: "w1[3,1]", "0x1000", "EXEC matmul y[0,1]".
+// address, a Scale factor and a uOp: "w1[3,1]", "0x1000", "0.5", "EXEC matmul y[0,1]".
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,10 @@
 #include "compiler/schedule/schedule.h"
 
 namespace tilesim::sched {
+
+// The shortest text that reads back as exactly `scale` ("0.5", "1e-07", "nan",
+// "inf", "-inf"): std::to_chars' round-trip form.
+std::string format_scale(float scale);
 
 // "0x" and at least four lower-case hex digits: 0x0000, 0x3000, 0x100000.
 std::string format_addr(std::uint32_t addr);

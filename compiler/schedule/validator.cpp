@@ -89,7 +89,17 @@ class Checker {
   }
   Slot& slot(std::uint32_t addr) { return slots_[addr / kTileBytes]; }
   static bool is_source(const TensorInfo& t) {
-    return t.role == TensorRole::Input || t.role == TensorRole::Param;
+    return t.transpose_of < 0 && (t.role == TensorRole::Input || t.role == TensorRole::Param);
+  }
+  static bool is_view(const TensorInfo& t) { return t.transpose_of >= 0; }
+  // The tile of X that a LOAD of view tile `t` reads transposed: (r, c) of
+  // matrix b is X's (c, r) of matrix b.
+  TileRef viewed(const TileRef& t) const {
+    const TensorInfo& v = info(t.tensor);
+    const TensorInfo& x = info(v.transpose_of);
+    const std::int64_t mt = v.tile_rows_per_matrix();
+    const std::int64_t row = t.row / mt * x.tile_rows_per_matrix() + t.col;
+    return TileRef{v.transpose_of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(t.row % mt)};
   }
 
   // ---- tensor table ----
@@ -105,7 +115,7 @@ class Checker {
     }
     tiles_.resize(static_cast<std::size_t>(base));
     for (std::size_t i = 0; i < s_.tensors.size(); ++i) {
-      if (!is_source(s_.tensors[i])) continue;
+      if (!is_source(s_.tensors[i])) continue;  // views have no DRAM tiles of their own
       const std::int64_t end = i + 1 < tensors_.size() ? tensors_[i + 1].base : base;
       for (std::int64_t g = tensors_[i].base; g < end; ++g) tiles_[static_cast<std::size_t>(g)].dram = 1;
     }
@@ -114,7 +124,7 @@ class Checker {
 
   // ---- symbolic values ----
   std::int32_t need(std::int32_t tensor) const {
-    if (is_source(info(tensor))) return 1;
+    if (is_source(info(tensor)) || is_view(info(tensor))) return 1;
     const TensorState& t = tensors_[static_cast<std::size_t>(tensor)];
     if (t.producer < 0) return -1;
     return t.producer == static_cast<int>(ExecKind::MatMul) ? t.kt : 1;
@@ -210,6 +220,10 @@ class Checker {
     if (!check_addr(id, x.addr, "tile")) return;
     write_access(id, unit, x.addr);
     const std::int64_t g = gid(x.tile);
+    if (is_view(info(x.tile.tensor))) {
+      load_view(id, x, g);
+      return;
+    }
     Value v{g, tiles_[static_cast<std::size_t>(g)].dram};
     if (v.version == kNever) {
       error(head(id) + ": " + tile(x.tile) + " was never stored to DRAM (expected an input, a param or a tile stored earlier)");
@@ -218,10 +232,31 @@ class Checker {
     slot(x.addr).value = v;
   }
 
+  // A view's tile is X's, read transposed: X's tile must be complete in DRAM.
+  void load_view(std::uint32_t id, const Uop& x, std::int64_t g) {
+    const TileRef src = viewed(x.tile);
+    const std::int64_t xg = gid(src);
+    const std::int32_t version = tiles_[static_cast<std::size_t>(xg)].dram;
+    const std::string reads = tile(x.tile) + " reads " + tile(src) + " transposed";
+    if (version == kNever) {
+      error(head(id) + ": " + reads + ", which was never stored to DRAM (expected " + info(src.tensor).name +
+            " an input, a param or stored earlier)");
+    } else if (!complete(Value{xg, version}, src.tensor)) {
+      error(head(id) + ": " + reads + ", which DRAM holds as " + describe(Value{xg, version}) +
+            " (expected complete)");
+    }
+    slot(x.addr).value = Value{g, 1};
+  }
+
   void store(std::uint32_t id, const Uop& x, int unit) {
     if (!check_ref(id, x.tile, "tile")) return;
     const TensorInfo& t = info(x.tile.tensor);
     bytes_stored_ += t.tile_transfer_bytes();
+    if (is_view(t)) {
+      error(head(id) + ": stores into view " + t.name + " of " + info(t.transpose_of).name +
+            " (expected an intermediate or output tensor: a view has no storage and is never stored)");
+      return;
+    }
     if (is_source(t)) {
       error(head(id) + ": stores into " + to_string(t.role) + " tensor " + t.name +
             " (expected an intermediate or output tensor)");
@@ -256,10 +291,20 @@ class Checker {
   }
 
   void exec(std::uint32_t id, const Uop& x, int unit) {
-    if (!report(id, structure::check_exec(s_, x))) return;
+    if (!report(id, structure::check_exec(s_, x))) {
+      // Taken as the intended result when its tile and slot are sound.
+      if (structure::check_tile(s_, x.tile, "result").empty() && structure::check_addr(s_, x.addr, "result").empty()) {
+        write_access(id, unit, x.addr);
+        slot(x.addr).value = Value{gid(x.tile), kAssumed};
+      }
+      return;
+    }
     const TensorInfo& c = info(x.tile.tensor);
     const bool matmul = x.exec == ExecKind::MatMul;
-    if (is_source(c)) {
+    if (is_view(c)) {
+      error(head(id) + ": writes view " + c.name + " of " + info(c.transpose_of).name +
+            " (expected an intermediate or output tensor: a view is only loaded)");
+    } else if (is_source(c)) {
       error(head(id) + ": writes " + to_string(c.role) + " tensor " + c.name + " (expected an intermediate or output tensor)");
     }
     // A bad address is reported and its access skipped; the rest is still checked.

@@ -2,7 +2,8 @@
 // scheduler) that a Schedule is safe to run, done before any simulation.
 //
 // One pass over the uOps in list order, O(uOps) time and O(tiles + SRAM slots)
-// memory. It checks structure (indices, tile grids, operand shapes, addresses),
+// memory. It checks structure (indices, tile grids of stacks, operand shapes and
+// coordinates incl. batched matmul, repeating Add, scalars and views, addresses),
 // dependencies (backwards, to the other unit), hazards (every conflicting SRAM
 // access of the other unit is ordered by happens-before), data (every EXEC reads
 // the complete tile its operand names; matmul K steps in order; zero_init and

@@ -1,5 +1,6 @@
 #include "compiler/schedule/validator_structure.h"
 
+#include <cmath>
 #include <unordered_map>
 
 #include "compiler/schedule/tile_format.h"
@@ -13,35 +14,186 @@ const TensorInfo& info(const Schedule& s, std::int32_t tensor) {
   return s.tensors[static_cast<std::size_t>(tensor)];
 }
 
+std::string num(std::int64_t n) { return std::to_string(n); }
+
 std::string padding(const std::string& what, std::int64_t size, std::int64_t padded) {
   if (padded >= size && padded % kTileDim == 0) return "";
   const std::int64_t want = (size + kTileDim - 1) / kTileDim * kTileDim;
-  return what + std::to_string(padded) + " (expected a multiple of 32 that is at least " + std::to_string(size) +
-         ", e.g. " + std::to_string(want) + ")";
+  return what + num(padded) + " (expected a multiple of 32 that is at least " + num(size) + ", e.g. " + num(want) + ")";
 }
 
-// Operand i's expected grid and coordinates (-1: any) for the EXEC `x`.
-struct Rule {
-  bool bias = false;
-  std::int64_t rows = 0, cols = 0;
-  std::int32_t row = -1, col = -1;
-};
+std::string list(const std::vector<std::int64_t>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + num(values[i]);
+  return out + "]";
+}
 
-Rule rule(const Schedule& s, const Uop& x, int i) {
-  const TensorInfo& c = info(s, x.tile.tensor);
-  Rule r{false, c.tile_rows(), c.tile_cols(), x.tile.row, x.tile.col};
-  if (x.exec == ExecKind::MatMul && i == 0) {  // A[i,k]: any k
-    r.cols = info(s, x.src[0].tensor).tile_cols();
-    r.col = -1;
-  } else if (x.exec == ExecKind::MatMul && i == 1) {  // B[k,j]
-    r.rows = info(s, x.src[0].tensor).tile_cols();
-    r.row = x.src[0].col;
-  } else if ((x.exec == ExecKind::MatMul && i == 2) || (x.exec == ExecKind::BiasAdd && i == 1)) {  // bias[0,j]
-    r.bias = true;
-    r.rows = 1;
-    r.row = 0;
+std::string pair(std::int64_t a, std::int64_t b) { return "[" + num(a) + "," + num(b) + "]"; }
+
+std::string grid(const TensorInfo& t) { return num(t.tile_rows()) + "x" + num(t.tile_cols()); }
+
+// The dims field against rank, rows, cols and batch; "" when consistent (or empty).
+std::string check_dims(const TensorInfo& t) {
+  if (t.dims.empty()) return "";
+  const std::string dims = "dims " + list(t.dims);
+  if (static_cast<std::int64_t>(t.dims.size()) != t.rank) {
+    return dims + " (expected " + num(t.rank) + " dims for a rank-" + num(t.rank) + " tensor)";
   }
-  return r;
+  for (std::int64_t d : t.dims) {
+    if (d < 1) return dims + " (expected positive dims)";
+  }
+  const std::size_t n = t.dims.size();
+  if (t.rank == 1 && t.dims[0] != t.cols) return dims + " (expected [" + num(t.cols) + "], the shape)";
+  if (t.rank >= 2 && (t.dims[n - 2] != t.rows || t.dims[n - 1] != t.cols)) {
+    return dims + " end in " + pair(t.dims[n - 2], t.dims[n - 1]) + " (expected the shape " + pair(t.rows, t.cols) + ")";
+  }
+  std::int64_t batch = 1;
+  for (std::size_t i = 0; i + 2 < n; ++i) batch *= t.dims[i];
+  if (n >= 2 && batch != t.batch) {
+    return dims + " make a stack of " + num(batch) + " matrices (expected batch " + num(t.batch) + ")";
+  }
+  return "";
+}
+
+// A view's relation to its tensor X; "" when it is a proper transpose of X.
+std::string check_view(const Schedule& s, std::size_t index, const TensorInfo& v) {
+  const std::int32_t of = v.transpose_of;
+  const std::int64_t n = static_cast<std::int64_t>(s.tensors.size());
+  if (of < 0 || of >= n) {
+    return "view of tensor index " + num(of) + " out of range (expected 0.." + num(n - 1) + ")";
+  }
+  if (static_cast<std::size_t>(of) == index) return "view of itself (expected a view of another tensor)";
+  const TensorInfo& x = info(s, of);
+  if (x.transpose_of != -1) {
+    return "view of " + x.name + ", which is itself a view (expected a view of a tensor with storage)";
+  }
+  if (x.rank < 2 || x.rank > 4) {
+    return "view of " + x.name + ", a rank-" + num(x.rank) + " tensor (expected a tensor of rank 2 to 4)";
+  }
+  if (v.rank != x.rank) {
+    return "rank " + num(v.rank) + " view of rank-" + num(x.rank) + " tensor " + x.name + " (expected the same rank)";
+  }
+  if (v.batch != x.batch) {
+    return "view of " + x.name + " has batch " + num(v.batch) + " (expected " + num(x.batch) + ", the same stack)";
+  }
+  if (v.rows != x.cols || v.cols != x.rows || v.padded_rows != x.padded_cols || v.padded_cols != x.padded_rows) {
+    return "shape " + pair(v.rows, v.cols) + " padded " + pair(v.padded_rows, v.padded_cols) + " (expected " +
+           pair(x.cols, x.rows) + " padded " + pair(x.padded_cols, x.padded_rows) + ", " + x.name + " transposed)";
+  }
+  if (!v.dims.empty() && !x.dims.empty()) {
+    std::vector<std::int64_t> want = x.dims;
+    std::swap(want[want.size() - 1], want[want.size() - 2]);
+    if (v.dims != want) {
+      return "dims " + list(v.dims) + " (expected " + list(want) + ", the dims of " + x.name + " transposed)";
+    }
+  }
+  if (v.is_graph_output) return "a view is a graph output (expected views only to be loaded, never stored)";
+  return "";
+}
+
+// Rank 0, or rank 1 of one element: shape [1,1] padded to [1,32].
+std::string check_scalar(const TensorInfo& t) {
+  if (t.rows == 1 && t.cols == 1 && t.padded_rows == 1 && t.padded_cols == kTileDim) return "";
+  return "shape " + pair(t.rows, t.cols) + " padded " + pair(t.padded_rows, t.padded_cols) +
+         " (expected [1,1] padded [1,32] for a scalar)";
+}
+
+// "operand 1 is w[0,0] (expected w[1,0])", with the matrix named for a stack.
+std::string wrong_tile(const Schedule& s, int i, const TileRef& got, const TileRef& want, const std::string& why = "") {
+  return kOperand[i] + " is " + format_tile(s, got) + " (expected " + format_tile(s, want) + why + ")";
+}
+
+std::string matrix_of(const TensorInfo& t, std::int64_t row) {
+  if (t.batch <= 1) return "";
+  return ": matrix " + num(row / t.tile_rows_per_matrix()) + " of " + t.name;
+}
+
+std::string wrong_grid(const Schedule& s, const Uop& x, int i, std::int64_t rows, std::int64_t cols,
+                       const std::string& more = "") {
+  const TensorInfo& t = info(s, x.src[i].tensor);
+  return kOperand[i] + " " + t.name + " is " + grid(t) + " tiles (expected " + num(rows) + "x" + num(cols) +
+         " to match " + info(s, x.tile.tensor).name + more + ")";
+}
+
+// Operand i has the result's grid and coordinates.
+std::string same_tile(const Schedule& s, const Uop& x, int i) {
+  const TensorInfo& y = info(s, x.tile.tensor);
+  const TensorInfo& t = info(s, x.src[i].tensor);
+  if (t.tile_rows() != y.tile_rows() || t.tile_cols() != y.tile_cols()) {
+    return wrong_grid(s, x, i, y.tile_rows(), y.tile_cols());
+  }
+  const TileRef want{x.src[i].tensor, x.tile.row, x.tile.col};
+  return x.src[i] == want ? "" : wrong_tile(s, i, x.src[i], want);
+}
+
+// Operand i is a bias row (bias, 0, j), or a scalar (bias, 0, 0). A bias is
+// one row: rank 1 ([N]), or a single-row matrix ([1, N], as ONNX Gemm's C):
+// the kernel reads row 0 of the tile.
+std::string bias_tile(const Schedule& s, const Uop& x, int i) {
+  const TensorInfo& y = info(s, x.tile.tensor);
+  const TensorInfo& t = info(s, x.src[i].tensor);
+  if (t.rank > 2 || t.rows != 1 || t.batch != 1) {
+    return kOperand[i] + " " + t.name + " is not a bias (expected a rank-1 tensor, a [1, N] row or a scalar)";
+  }
+  if (t.is_scalar()) {
+    const TileRef want{x.src[i].tensor, 0, 0};
+    return x.src[i] == want ? "" : wrong_tile(s, i, x.src[i], want, ": a scalar has one tile");
+  }
+  if (t.tile_cols() != y.tile_cols()) return wrong_grid(s, x, i, 1, y.tile_cols());
+  const TileRef want{x.src[i].tensor, 0, x.tile.col};
+  return x.src[i] == want ? "" : wrong_tile(s, i, x.src[i], want);
+}
+
+std::string check_matmul(const Schedule& s, const Uop& x) {
+  const TensorInfo& c = info(s, x.tile.tensor);
+  const TensorInfo& a = info(s, x.src[0].tensor);
+  const TensorInfo& b = info(s, x.src[1].tensor);
+  if (a.batch != c.batch) {
+    return kOperand[0] + " " + a.name + " is a stack of " + num(a.batch) + " matrices (expected " + num(c.batch) +
+           " to match " + c.name + ")";
+  }
+  if (a.tile_rows() != c.tile_rows()) return wrong_grid(s, x, 0, c.tile_rows(), a.tile_cols());
+  if (x.src[0].row != x.tile.row) {
+    const TileRef want{x.src[0].tensor, x.tile.row, x.src[0].col};
+    return wrong_tile(s, 0, x.src[0], want, matrix_of(a, x.tile.row));
+  }
+  if (b.batch != 1 && b.batch != c.batch) {
+    return kOperand[1] + " " + b.name + " is a stack of " + num(b.batch) + " matrices (expected 1, or " +
+           num(c.batch) + " to match " + c.name + ")";
+  }
+  const std::int64_t kt = a.tile_cols();
+  if (b.tile_rows_per_matrix() != kt || b.tile_cols() != c.tile_cols()) {
+    return wrong_grid(s, x, 1, b.batch * kt, c.tile_cols());
+  }
+  const std::int64_t matrix = b.batch == 1 ? 0 : x.tile.row / c.tile_rows_per_matrix();
+  const TileRef want{x.src[1].tensor, static_cast<std::int32_t>(matrix * kt + x.src[0].col), x.tile.col};
+  if (x.src[1] != want) return wrong_tile(s, 1, x.src[1], want, matrix_of(b, want.row));
+  return x.src[2].valid() ? bias_tile(s, x, 2) : "";
+}
+
+// Add's second operand: Y's grid, or a stack of Y's matrices that repeats over Y.
+std::string repeat_tile(const Schedule& s, const Uop& x) {
+  const TensorInfo& y = info(s, x.tile.tensor);
+  const TensorInfo& z = info(s, x.src[1].tensor);
+  if (z.rank <= 1 && y.rank >= 2) {
+    return kOperand[1] + " " + z.name + " is " + (z.is_scalar() ? "a scalar" : "a bias row") +
+           " (expected a matrix like " + y.name + "; bias_add adds a bias row or a scalar)";
+  }
+  if (z.tile_cols() != y.tile_cols() || z.tile_rows_per_matrix() != y.tile_rows_per_matrix() ||
+      y.tile_rows() % z.tile_rows() != 0) {
+    const std::string more = y.batch > 1 ? ", or a stack of its " + num(y.tile_rows_per_matrix()) + "x" +
+                                               num(y.tile_cols()) + "-tile matrices whose batch divides " +
+                                               num(y.batch)
+                                         : "";
+    return wrong_grid(s, x, 1, y.tile_rows(), y.tile_cols(), more);
+  }
+  const TileRef want{x.src[1].tensor, static_cast<std::int32_t>(x.tile.row % z.tile_rows()), x.tile.col};
+  if (x.src[1] == want) return "";
+  const std::string why = z.tile_rows() < y.tile_rows() ? ": " + y.name + "'s tile row " + num(x.tile.row) +
+                                                             " modulo the " + num(z.tile_rows()) + " tile rows of " +
+                                                             z.name
+                                                       : "";
+  return wrong_tile(s, 1, x.src[1], want, why);
 }
 
 }  // namespace
@@ -54,52 +206,71 @@ std::vector<std::string> check_tensors(const Schedule& s) {
   std::unordered_map<std::string, std::size_t> names;
   for (std::size_t i = 0; i < s.tensors.size(); ++i) {
     const TensorInfo& t = s.tensors[i];
-    const std::string where = "tensor " + std::to_string(i) + " " + t.name + ": ";
-    if (t.name.empty()) add("tensor " + std::to_string(i) + ": empty name");
+    const std::string where = "tensor " + num(static_cast<std::int64_t>(i)) + " " + t.name + ": ";
+    if (t.name.empty()) add("tensor " + num(static_cast<std::int64_t>(i)) + ": empty name");
     auto [it, fresh] = names.emplace(t.name, i);
-    if (!fresh) add(where + "name also used by tensor " + std::to_string(it->second));
-    if (t.rank != 1 && t.rank != 2) add(where + "rank " + std::to_string(t.rank) + " (expected 1 or 2)");
-    if (t.rows < 1 || t.cols < 1) {
-      add(where + "shape [" + std::to_string(t.rows) + "," + std::to_string(t.cols) +
-          "] (expected positive dimensions)");
+    if (!fresh) add(where + "name also used by tensor " + num(static_cast<std::int64_t>(it->second)));
+    if (t.rank < 0 || t.rank > 4) {
+      add(where + "rank " + num(t.rank) + " (expected 0 to 4)");
       continue;
     }
-    add(padding(where + "padded cols ", t.cols, t.padded_cols));
-    if (t.rank == 1 && (t.rows != 1 || t.padded_rows != 1)) {
-      add(where + "rows " + std::to_string(t.rows) + ", padded rows " + std::to_string(t.padded_rows) +
-          " (expected 1 and 1 for a rank-1 tensor)");
-    } else if (t.rank == 2) {
-      add(padding(where + "padded rows ", t.rows, t.padded_rows));
+    if (t.batch < 1) {
+      add(where + "batch " + num(t.batch) + " (expected at least 1)");
+    } else if (t.rank <= 2 && t.batch != 1) {
+      add(where + "batch " + num(t.batch) + " for a rank-" + num(t.rank) +
+          " tensor (expected 1: only rank 3 and 4 tensors are stacks)");
+    }
+    if (t.rows < 1 || t.cols < 1) {
+      add(where + "shape " + pair(t.rows, t.cols) + " (expected positive dimensions)");
+      continue;
+    }
+    if (const std::string p = check_dims(t); !p.empty()) add(where + p);
+    if (t.is_scalar()) {
+      if (const std::string p = check_scalar(t); !p.empty()) add(where + p);
+    } else {
+      add(padding(where + "padded cols ", t.cols, t.padded_cols));
+      if (t.rank == 1 && (t.rows != 1 || t.padded_rows != 1)) {
+        add(where + "rows " + num(t.rows) + ", padded rows " + num(t.padded_rows) +
+            " (expected 1 and 1 for a rank-1 tensor)");
+      } else if (t.rank >= 2) {
+        add(padding(where + "padded rows ", t.rows, t.padded_rows));
+      }
+    }
+    if (t.transpose_of != -1) {
+      if (const std::string p = check_view(s, i, t); !p.empty()) add(where + p);
     }
   }
   if (s.sram_bytes < kTileBytes) {
-    add("schedule: sram_bytes " + std::to_string(s.sram_bytes) + " (expected at least one " +
-        std::to_string(kTileBytes) + "-byte tile)");
+    add("schedule: sram_bytes " + num(s.sram_bytes) + " (expected at least one " + num(kTileBytes) + "-byte tile)");
   }
   return problems;
 }
 
 std::string check_tile(const Schedule& s, const TileRef& t, const std::string& what) {
   if (t.tensor < 0 || static_cast<std::size_t>(t.tensor) >= s.tensors.size()) {
-    return what + " tensor index " + std::to_string(t.tensor) + " out of range (expected 0.." +
-           std::to_string(static_cast<long>(s.tensors.size()) - 1) + ")";
+    return what + " tensor index " + num(t.tensor) + " out of range (expected 0.." +
+           num(static_cast<std::int64_t>(s.tensors.size()) - 1) + ")";
   }
   const TensorInfo& ti = info(s, t.tensor);
   if (t.row < 0 || t.row >= ti.tile_rows() || t.col < 0 || t.col >= ti.tile_cols()) {
+    if (ti.is_scalar()) {
+      return what + " " + format_tile(s, t) + " is outside the tile grid of " + ti.name + " (expected " +
+             format_tile(s, TileRef{t.tensor, 0, 0}) + ": a scalar has one tile)";
+    }
     return what + " " + format_tile(s, t) + " is outside the tile grid of " + ti.name + " (expected row < " +
-           std::to_string(ti.tile_rows()) + ", col < " + std::to_string(ti.tile_cols()) + ")";
+           num(ti.tile_rows()) + ", col < " + num(ti.tile_cols()) + ")";
   }
   return "";
 }
 
 std::string check_addr(const Schedule& s, std::uint32_t addr, const std::string& what) {
   if (addr % kTileBytes != 0) {
-    return what + " address " + format_addr(addr) + " is not a multiple of " + std::to_string(kTileBytes) +
+    return what + " address " + format_addr(addr) + " is not a multiple of " + num(kTileBytes) +
            " (expected a tile-aligned address)";
   }
   if (static_cast<std::int64_t>(addr) + kTileBytes > s.sram_bytes) {
-    return what + " address " + format_addr(addr) + " + " + std::to_string(kTileBytes) +
-           " bytes is outside the SRAM of " + std::to_string(s.sram_bytes) + " bytes";
+    return what + " address " + format_addr(addr) + " + " + num(kTileBytes) + " bytes is outside the SRAM of " +
+           num(s.sram_bytes) + " bytes";
   }
   return "";
 }
@@ -107,7 +278,7 @@ std::string check_addr(const Schedule& s, std::uint32_t addr, const std::string&
 std::string check_exec(const Schedule& s, const Uop& x) {
   std::string problem = check_tile(s, x.tile, "result");
   if (!problem.empty()) return problem;
-  const int want = x.exec == ExecKind::Relu ? 1 : 2;
+  const int want = x.exec == ExecKind::Relu || x.exec == ExecKind::Scale ? 1 : 2;
   auto takes = [&x, want] {
     return std::string(to_string(x.exec)) + " takes " + std::to_string(want) + (want == 1 ? " operand" : " operands") +
            (x.exec == ExecKind::MatMul ? " and an optional bias" : "");
@@ -126,20 +297,24 @@ std::string check_exec(const Schedule& s, const Uop& x) {
     return std::string(x.zero_init ? "zero_init" : "relu") + " flag on a " + to_string(x.exec) +
            " (expected it only on a matmul)";
   }
-  for (int i = 0; i < 3; ++i) {
-    if (!x.src[i].valid()) continue;
-    const Rule r = rule(s, x, i);
-    const TensorInfo& t = info(s, x.src[i].tensor);
-    if (r.bias && t.rank != 1) return kOperand[i] + " " + t.name + " is not a bias (expected a rank-1 tensor)";
-    if (t.tile_rows() != r.rows || t.tile_cols() != r.cols) {
-      return kOperand[i] + " " + t.name + " is " + std::to_string(t.tile_rows()) + "x" + std::to_string(t.tile_cols()) +
-             " tiles (expected " + std::to_string(r.rows) + "x" + std::to_string(r.cols) + " to match " +
-             info(s, x.tile.tensor).name + ")";
+  if (x.exec == ExecKind::Scale && !std::isfinite(x.scale)) {
+    return "scale=" + format_scale(x.scale) + " is not finite (expected a finite factor)";
+  }
+  if (x.exec != ExecKind::Scale && !(x.scale == 1.0f)) {
+    return "scale=" + format_scale(x.scale) + " on a " + to_string(x.exec) + " (expected it only on a scale)";
+  }
+  switch (x.exec) {
+    case ExecKind::MatMul: return check_matmul(s, x);
+    case ExecKind::Add: {
+      problem = same_tile(s, x, 0);
+      return problem.empty() ? repeat_tile(s, x) : problem;
     }
-    if ((r.row >= 0 && x.src[i].row != r.row) || (r.col >= 0 && x.src[i].col != r.col)) {
-      const TileRef want_ref{x.src[i].tensor, r.row, r.col < 0 ? x.src[i].col : r.col};
-      return kOperand[i] + " is " + format_tile(s, x.src[i]) + " (expected " + format_tile(s, want_ref) + ")";
+    case ExecKind::BiasAdd: {
+      problem = same_tile(s, x, 0);
+      return problem.empty() ? bias_tile(s, x, 1) : problem;
     }
+    case ExecKind::Relu:
+    case ExecKind::Scale: return same_tile(s, x, 0);
   }
   return "";
 }

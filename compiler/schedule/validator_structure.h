@@ -15,7 +15,10 @@ namespace tilesim::sched::structure {
 // "operand 0", "operand 1", "operand 2": the names messages give EXEC operands.
 extern const std::string kOperand[3];
 
-// Names unique and non-empty, rank 1 or 2, positive shapes padded to multiples of 32.
+// Names unique and non-empty; rank 0..4; batch >= 1 (1 up to rank 2); positive
+// shapes padded per matrix to multiples of 32 (rank 0/1: one row; a scalar
+// [1,32]); dims, when given, matching rank, shape and batch; a view the
+// transpose of a tensor with storage, of the same rank and batch.
 std::vector<std::string> check_tensors(const Schedule& schedule);
 
 // `what` names the reference in the message ("tile", "operand 1").
@@ -25,7 +28,9 @@ std::string check_tile(const Schedule& schedule, const TileRef& tile, const std:
 std::string check_addr(const Schedule& schedule, std::uint32_t addr, const std::string& what);
 
 // Operand count for the kind, every tile in its grid, shapes and coordinates as
-// schedule.h documents, flags only where they belong. Stops at the first problem.
+// schedule.h documents (batched matmul, Add's repeating operand, bias rows and
+// scalars), flags and a finite scale only where they belong. Stops at the first
+// problem.
 std::string check_exec(const Schedule& schedule, const Uop& exec);
 
 }  // namespace tilesim::sched::structure

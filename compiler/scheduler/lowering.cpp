@@ -21,11 +21,15 @@ TensorRole role_of(ir::TensorKind kind) {
 
 std::string shape_text(const TensorInfo& t) {
   std::ostringstream out;
-  if (t.rank == 1) {
-    out << "[" << t.cols << "]";
-  } else {
-    out << "[" << t.rows << "," << t.cols << "]";
+  out << "[";
+  if (!t.dims.empty()) {
+    for (std::size_t i = 0; i < t.dims.size(); ++i) out << (i ? "," : "") << t.dims[i];
+  } else if (t.rank == 1) {
+    out << t.cols;
+  } else if (t.rank == 2) {
+    out << t.rows << "," << t.cols;
   }
+  out << "]";
   return out.str();
 }
 
@@ -36,44 +40,59 @@ std::string op_names(const ir::Op& op) {
   return names;
 }
 
-// Emits the EXECs of one (possibly fused) matmul in the plan's loop nest.
-void lower_matmul(const ir::Op& op, const TileSpace& space, const MatmulPlan& plan,
-                  std::int64_t mt, std::int64_t kt, std::int64_t nt, TileProgram& program) {
+// Emits the EXECs of one (possibly fused) matmul in the plan's loop nest,
+// once per matrix of the stack (batch): A's and C's tile rows are offset by
+// b * mt, B's by b * kt unless B is one matrix shared by the whole stack.
+void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, const TileSpace& space,
+                  const MatmulPlan& plan, std::int64_t mt, std::int64_t kt, std::int64_t nt,
+                  TileProgram& program) {
   const std::int32_t a = op.inputs[0], b = op.inputs[1], c = op.output;
   const std::int32_t bias = op.has_bias ? op.inputs[2] : -1;
-  auto emit = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-    TileExec e;
-    e.kind = ExecKind::MatMul;
-    e.zero_init = k == 0;
-    e.final_write = k == kt - 1;
-    e.relu = e.final_write && op.has_relu;
-    e.dst = space.id(TileRef{c, static_cast<std::int32_t>(i), static_cast<std::int32_t>(j)});
-    e.src[0] = space.id(TileRef{a, static_cast<std::int32_t>(i), static_cast<std::int32_t>(k)});
-    e.src[1] = space.id(TileRef{b, static_cast<std::int32_t>(k), static_cast<std::int32_t>(j)});
-    if (e.final_write && bias >= 0) e.src[2] = space.id(TileRef{bias, 0, static_cast<std::int32_t>(j)});
-    program.execs.push_back(e);
+  const bool scalar_bias = bias >= 0 && tensors[bias].is_scalar();
+  const std::int64_t batch = tensors[c].batch;
+  const bool shared_b = tensors[b].batch == 1;
+  auto tile = [&](std::int32_t tensor, std::int64_t row, std::int64_t col) {
+    return space.id(TileRef{tensor, static_cast<std::int32_t>(row), static_cast<std::int32_t>(col)});
   };
-  auto block = [&](std::int64_t i0, std::int64_t j0) {
-    const std::int64_t i1 = std::min(mt, i0 + plan.block_m), j1 = std::min(nt, j0 + plan.block_n);
-    for (std::int64_t k = 0; k < kt; ++k) {
-      if (plan.a_outer) {
-        for (std::int64_t i = i0; i < i1; ++i)
-          for (std::int64_t j = j0; j < j1; ++j) emit(i, j, k);
-      } else {
-        for (std::int64_t j = j0; j < j1; ++j)
-          for (std::int64_t i = i0; i < i1; ++i) emit(i, j, k);
+  for (std::int64_t m = 0; m < batch; ++m) {
+    const std::int64_t a_row0 = m * mt, b_row0 = shared_b ? 0 : m * kt;
+    auto emit = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+      TileExec e;
+      e.kind = ExecKind::MatMul;
+      e.zero_init = k == 0;
+      e.final_write = k == kt - 1;
+      e.relu = e.final_write && op.has_relu;
+      e.dst = tile(c, a_row0 + i, j);
+      e.src[0] = tile(a, a_row0 + i, k);
+      e.src[1] = tile(b, b_row0 + k, j);
+      if (e.final_write && bias >= 0) e.src[2] = tile(bias, 0, scalar_bias ? 0 : j);
+      program.execs.push_back(e);
+    };
+    auto block = [&](std::int64_t i0, std::int64_t j0) {
+      const std::int64_t i1 = std::min(mt, i0 + plan.block_m), j1 = std::min(nt, j0 + plan.block_n);
+      for (std::int64_t k = 0; k < kt; ++k) {
+        if (plan.a_outer) {
+          for (std::int64_t i = i0; i < i1; ++i)
+            for (std::int64_t j = j0; j < j1; ++j) emit(i, j, k);
+        } else {
+          for (std::int64_t j = j0; j < j1; ++j)
+            for (std::int64_t i = i0; i < i1; ++i) emit(i, j, k);
+        }
       }
+    };
+    if (plan.blocks_along_rows) {
+      for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m)
+        for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n) block(i0, j0);
+    } else {
+      for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n)
+        for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m) block(i0, j0);
     }
-  };
-  if (plan.blocks_along_rows) {
-    for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m)
-      for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n) block(i0, j0);
-  } else {
-    for (std::int64_t j0 = 0; j0 < nt; j0 += plan.block_n)
-      for (std::int64_t i0 = 0; i0 < mt; i0 += plan.block_m) block(i0, j0);
   }
 }
 
+// One EXEC per output tile. Add's second operand Z: a row (or scalar)
+// broadcast over every row is a BiasAdd; otherwise Z has the output's matrix
+// shape and repeats over the stack (tile row i % Z's tile rows).
 void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors,
                        const TileSpace& space, TileProgram& program) {
   const TensorInfo& out = tensors[op.output];
@@ -85,12 +104,21 @@ void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors,
       e.src[0] = space.id(TileRef{op.inputs[0], r, c});
       if (op.kind == ir::OpKind::Relu) {
         e.kind = ExecKind::Relu;
-      } else if (tensors[op.inputs[1]].rank == 1) {
-        e.kind = ExecKind::BiasAdd;
-        e.src[1] = space.id(TileRef{op.inputs[1], 0, c});
+      } else if (op.kind == ir::OpKind::Scale) {
+        e.kind = ExecKind::Scale;
+        e.scale = op.scale;
       } else {
-        e.kind = ExecKind::Add;
-        e.src[1] = space.id(TileRef{op.inputs[1], r, c});
+        const TensorInfo& z = tensors[op.inputs[1]];
+        if (z.rows == 1 && z.batch == 1 && out.rows > 1) {
+          e.kind = ExecKind::BiasAdd;
+          e.src[1] = space.id(TileRef{op.inputs[1], 0, z.is_scalar() ? 0 : c});
+        } else if (z.is_scalar()) {
+          e.kind = ExecKind::BiasAdd;
+          e.src[1] = space.id(TileRef{op.inputs[1], 0, 0});
+        } else {
+          e.kind = ExecKind::Add;
+          e.src[1] = space.id(TileRef{op.inputs[1], static_cast<std::int32_t>(i % z.tile_rows()), c});
+        }
       }
       program.execs.push_back(e);
     }
@@ -103,7 +131,7 @@ std::int64_t min_sram_tiles(const ir::Graph& graph) {
   std::int64_t need = 2;
   for (const ir::Op& op : graph.ops) {
     if (op.dead) continue;
-    if (op.kind == ir::OpKind::Relu) continue;
+    if (op.kind == ir::OpKind::Relu || op.kind == ir::OpKind::Scale || op.kind == ir::OpKind::Transpose) continue;
     need = std::max<std::int64_t>(need, op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 4 : 3);
   }
   return need;
@@ -134,7 +162,23 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     info.cols = t.shape.cols;
     info.padded_rows = t.padded_rows;
     info.padded_cols = t.padded_cols;
+    info.batch = t.shape.batch();
+    info.dims = t.shape.dims();
     schedule.tensors.push_back(info);
+  }
+  // A Transpose runs no EXEC: its output is a view the DMA engine reads
+  // transposed from the input's DRAM storage (the frontend allows Transpose
+  // of graph inputs and params only).
+  for (const ir::OpId op_id : graph.live_ops()) {
+    const ir::Op& op = graph.ops[op_id];
+    if (op.kind != ir::OpKind::Transpose) continue;
+    TensorInfo& view = schedule.tensors[index[op.output]];
+    const TensorInfo& source = schedule.tensors[index[op.inputs[0]]];
+    if (source.role != TensorRole::Input && source.role != TensorRole::Param) {
+      throw std::logic_error("lowering: Transpose of a computed tensor " + source.name);
+    }
+    view.transpose_of = index[op.inputs[0]];
+    view.role = source.role;
   }
   for (const ir::TensorId id : graph.outputs) schedule.tensors[index[id]].is_graph_output = true;
   for (ir::Op& op : ops) {
@@ -149,6 +193,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
   schedule.layers.clear();
   for (const ir::OpId op_id : graph.topological_order()) {
     const ir::Op& op = ops[op_id];
+    if (op.kind == ir::OpKind::Transpose) continue;
     program.layer_begin.push_back(program.execs.size());
     LayerSummary layer;
     layer.name = schedule.tensors[op.output].name;
@@ -160,12 +205,14 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       const TensorInfo& w = schedule.tensors[op.inputs[1]];
       shapes << shape_text(x) << " @ " << shape_text(w);
       if (op.has_bias) shapes << " + " << shape_text(schedule.tensors[op.inputs[2]]);
-      MatmulShape shape{x.tile_rows(), x.tile_cols(), w.tile_cols(), op.has_bias};
+      // One matrix of the stack; every matrix runs the same plan.
+      MatmulShape shape{x.tile_rows_per_matrix(), x.tile_cols(), w.tile_cols(), op.has_bias};
       const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_, costs_);
-      tiles << "M" << shape.m_tiles << " K" << shape.k_tiles << " N" << shape.n_tiles;
+      tiles << (out.batch > 1 ? std::to_string(out.batch) + "x " : "") << "M" << shape.m_tiles << " K"
+            << shape.k_tiles << " N" << shape.n_tiles;
       layer.plan = plan.describe();
-      program.estimated_transfers += plan.estimated_loads + shape.m_tiles * shape.n_tiles;
-      lower_matmul(op, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);
+      program.estimated_transfers += out.batch * (plan.estimated_loads + shape.m_tiles * shape.n_tiles);
+      lower_matmul(op, schedule.tensors, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);
     } else {
       shapes << shape_text(x);
       if (op.inputs.size() > 1) shapes << " + " << shape_text(schedule.tensors[op.inputs[1]]);

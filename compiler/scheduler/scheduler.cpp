@@ -27,13 +27,22 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   LoweringPass(sram_tiles, options.costs).run(graph, schedule, program);
 
   const TileSpace space(schedule.tensors);
-  // Compulsory traffic: what any schedule must move at least once. Lowering
-  // lists only tensors that live ops touch, so every input and param is read.
+  // Compulsory traffic: what any schedule must move at least once: every
+  // input and param tile some EXEC reads, loaded once (a view counts for the
+  // tensor it shows), and every graph output tile stored once.
+  std::vector<bool> read(space.size(), false);
+  for (const TileExec& e : program.execs) {
+    for (const TileId t : e.src) {
+      if (t == kNoTile || read[t]) continue;
+      read[t] = true;
+      const TensorInfo& info = schedule.tensors[space.ref(t).tensor];
+      if (info.role != TensorRole::Input && info.role != TensorRole::Param) continue;
+      ++schedule.compulsory_loads;
+      schedule.compulsory_bytes += info.tile_transfer_bytes();
+    }
+  }
   for (const TensorInfo& info : schedule.tensors) {
-    const std::int64_t tiles = info.tile_rows() * info.tile_cols();
-    const bool loaded = info.role == TensorRole::Input || info.role == TensorRole::Param;
-    if (loaded) schedule.compulsory_loads += tiles;
-    if (loaded || info.is_graph_output) schedule.compulsory_bytes += tiles * info.tile_transfer_bytes();
+    if (info.is_graph_output) schedule.compulsory_bytes += info.tile_rows() * info.tile_cols() * info.tile_transfer_bytes();
   }
 
   // One allocation of about the right size: a 4096^3 matmul has ~2.7 M uOps,

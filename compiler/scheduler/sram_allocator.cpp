@@ -121,6 +121,7 @@ class Allocator {
     u.exec = x.kind;
     u.zero_init = x.zero_init;
     u.relu = x.relu;
+    u.scale = x.scale;
     u.tile = ref(x.dst);
     const std::int32_t dst_slot = tiles_[x.dst].slot;
     u.addr = addr(dst_slot);

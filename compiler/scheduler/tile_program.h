@@ -37,6 +37,7 @@ struct TileExec {
   bool zero_init = false;   // MatMul: first K step
   bool relu = false;        // MatMul: fused ReLU (last K step only)
   bool final_write = true;  // the destination tile is complete after this EXEC
+  float scale = 1.0f;       // Scale only
   TileId dst = kNoTile;
   TileId src[3] = {kNoTile, kNoTile, kNoTile};
 };

@@ -17,7 +17,8 @@ void order_by_start_time(Schedule& schedule, const CycleCosts& costs) {
     if (u.kind == UopKind::Exec) {
       cost = u.exec == ExecKind::MatMul ? costs.matmul_tile_cycles : costs.vector_tile_cycles;
     } else {
-      cost = costs.transfer_cycles(schedule.tensors[u.tile.tensor].tile_transfer_bytes());
+      const TensorInfo& t = schedule.tensors[u.tile.tensor];
+      cost = costs.transfer_cycles(t.tile_transfer_bytes()) + (t.transpose_of >= 0 ? costs.dma_transpose_cycles : 0);
     }
     start[i] = std::max(free_at[unit], u.dep == kNoUop ? 0 : finish[u.dep]);
     finish[i] = start[i] + cost;

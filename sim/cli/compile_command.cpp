@@ -3,7 +3,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "compiler/frontend/model_loader.h"
+#include "compiler/frontend/onnx_loader.h"
 #include "compiler/ir/dot.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/schedule/schedule_text.h"
@@ -51,14 +51,15 @@ CompiledModel compile_model(const std::string& hw_path, const std::vector<std::s
                             const std::string& model_path) {
   CompiledModel result;
   result.hw = load_hw_config(hw_path, overrides);
-  result.graph = frontend::load_model(model_path);
+  result.graph = frontend::load_any_model(model_path);
   passes::run_default_passes(result.graph);
   try {
     sched::SchedulerOptions options;
     options.sram_bytes = result.hw.sram.size_bytes();
     options.costs = sched::CycleCosts{result.hw.compute.matmul_tile_cycles,
                                       result.hw.compute.vector_tile_cycles,
-                                      result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle};
+                                      result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle,
+                                      result.hw.dma.transpose_cycles};
     result.schedule = sched::schedule_graph(result.graph, options);
   } catch (const sched::SramTooSmall& e) {
     const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;

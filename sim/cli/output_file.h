@@ -1,14 +1,15 @@
-// Output files are written whole or not at all: to a temporary name in the
-// same folder, then renamed over the target, so an interrupted run never
-// leaves a half file that looks complete.
+// Text outputs of the commands (stats.json, save files, schedules) are
+// written whole or not at all, like the tensor files (sim/io/atomic_write.h).
 #pragma once
 
 #include <string>
 
+#include "sim/io/atomic_write.h"
+
 namespace tilesim::cli {
 
-// Throws InputError when the folder cannot take the file (missing, not
-// writable), std::runtime_error when writing fails midway (disk full).
-void write_file_atomically(const std::string& path, const std::string& contents);
+inline void write_file_atomically(const std::string& path, const std::string& contents) {
+  write_atomically(path, {ByteSpan{contents.data(), contents.size()}});
+}
 
 }  // namespace tilesim::cli

@@ -1,13 +1,14 @@
 // tilesim run --hw HW.yaml --model MODEL.yaml [--vcd FILE] [--out-dir DIR] ...
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
-#include "compiler/frontend/model_loader.h"
+#include "compiler/frontend/onnx_loader.h"
 #include "compiler/support/input_error.h"
 #include "kernels/kernel_set.h"
 #include "sim/cli/commands.h"
@@ -15,7 +16,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
 #include "sim/io/input_values.h"
-#include "sim/io/npy.h"
+#include "sim/io/tensor_file.h"
 #include "sim/model/simulate.h"
 #include "sim/reference/compare.h"
 #include "sim/reference/host_reference.h"
@@ -30,8 +31,9 @@ namespace {
 
 struct RunArgs {
   ModelOptions files;
-  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window;
-  std::vector<std::string> inputs;
+  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window, out_format = "npy";
+  std::vector<std::string> inputs, expects;
+  double rtol = 1e-3, atol = 1e-7;
   std::uint64_t seed = kDefaultSeed;
   bool force = false, timing_only = false, verify = false;
 };
@@ -42,13 +44,20 @@ po::options_description run_options(RunArgs& a) {
       ("help,h", "show this help and exit");
   add_model_options(options, a.files);
   options.add_options()
-      ("input", po::value(&a.inputs)->value_name("NAME=FILE.npy"),
-       "values of a graph input or param from a .npy file (float32/float64, C order, the "
-       "model's shape); repeatable")
+      ("input", po::value(&a.inputs)->value_name("NAME=FILE"),
+       "values of a graph input or param from a .npy file (float32/float64, C order) or an "
+       "ONNX TensorProto .pb file, of the model's shape; repeatable")
       ("seed", po::value(&a.seed)->value_name("N"),
        "seed for the inputs and params not given with --input: uniform in [-1, 1) (default 1)")
       ("out-dir", po::value(&a.out_dir)->value_name("DIR"),
        "write every graph output as DIR/NAME.npy (float32, true shape) and DIR/stats.json")
+      ("out-format", po::value(&a.out_format)->value_name("npy|pb"),
+       "format of the outputs in --out-dir: npy (default) or pb (ONNX TensorProto)")
+      ("expect", po::value(&a.expects)->value_name("NAME=FILE"),
+       "compare output NAME with the tensor in FILE (.npy or .pb): |got - expected| <= atol + "
+       "rtol * |expected| per element; exit 3 beyond it (repeatable)")
+      ("rtol", po::value(&a.rtol)->value_name("R"), "relative tolerance of --expect (default 1e-3)")
+      ("atol", po::value(&a.atol)->value_name("A"), "absolute tolerance of --expect (default 1e-7)")
       ("stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")
       ("vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
        "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")
@@ -76,7 +85,9 @@ std::vector<std::string> planned_outputs(const RunArgs& a, const std::vector<std
   std::vector<std::string> files;
   if (!a.out_dir.empty()) {
     if (!a.timing_only) {
-      for (const auto& name : output_names) files.push_back((fs::path(a.out_dir) / (name + ".npy")).string());
+      for (const auto& name : output_names) {
+        files.push_back((fs::path(a.out_dir) / (name + "." + a.out_format)).string());
+      }
     }
     files.push_back((fs::path(a.out_dir) / "stats.json").string());
   }
@@ -145,6 +156,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   const auto window = a.trace_window.empty() ? std::pair<std::int64_t, std::int64_t>{0, -1}
                                              : parse_trace_window(a.trace_window);
+  if (a.out_format != "npy" && a.out_format != "pb") {
+    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format), "npy or pb");
+  }
+  if (!(a.rtol >= 0) || !(a.atol >= 0)) {
+    throw InputError("run", "", "--rtol and --atol must be numbers >= 0", "e.g. --rtol 1e-3 --atol 1e-7");
+  }
+  if (a.timing_only && !a.expects.empty()) {
+    throw InputError("run", "", "--expect needs the math that --timing-only skips",
+                     "one of --timing-only and --expect");
+  }
   if (a.timing_only && a.verify) {
     throw InputError("run", "", "--verify needs the math that --timing-only skips",
                      "one of --timing-only and --verify");
@@ -165,6 +186,19 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
   }
   check_outputs_writable(a, planned_outputs(a, output_names));
+  std::vector<std::pair<std::string, std::string>> expected_files;
+  for (const auto& assignment : a.expects) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == assignment.size()) {
+      throw InputError("--expect " + assignment, "", "malformed", "NAME=FILE.npy or NAME=FILE.pb");
+    }
+    const std::string name = assignment.substr(0, eq);
+    if (std::find(output_names.begin(), output_names.end(), name) == output_names.end()) {
+      throw InputError("--expect " + assignment, "", tilesim::quoted(name) + " is not a graph output",
+                       "one of the model's outputs");
+    }
+    expected_files.emplace_back(name, assignment.substr(eq + 1));
+  }
 
   const kernels::KernelSet* kernel_set = a.timing_only ? nullptr : &kernels::select_kernels(a.kernel);
   std::map<std::string, HostTensor> inputs;
@@ -190,7 +224,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
 
   int code = kExitOk;
   if (a.verify) {
-    const auto expected = run_reference(frontend::load_model(a.files.model), inputs);
+    const auto expected = run_reference(frontend::load_any_model(a.files.model), inputs);
     for (const auto& name : output_names) {
       const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
       out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3)
@@ -201,12 +235,21 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
   }
 
+  for (const auto& [name, file] : expected_files) {
+    const auto it = result.outputs.find(name);
+    const Comparison c = compare_elementwise(it->second, read_tensor_file(file), a.rtol, a.atol);
+    out << "  expect " << name << " (" << file << "): max abs error " << std::scientific << std::setprecision(3)
+        << c.max_abs_error << ", max rel error " << c.max_rel_error << std::defaultfloat
+        << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")") << "\n";
+    if (!c.within_tolerance) code = kExitVerifyFailed;
+  }
+
   if (!a.out_dir.empty()) {
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
     if (ec) throw InputError(a.out_dir, "", "cannot create: " + ec.message(), "a writable folder");
     for (const auto& [name, tensor] : result.outputs) {
-      write_npy((fs::path(a.out_dir) / (name + ".npy")).string(), tensor);
+      write_tensor_file((fs::path(a.out_dir) / (name + "." + a.out_format)).string(), tensor, name);
     }
     write_file_atomically((fs::path(a.out_dir) / "stats.json").string(), sim::stats_json(report));
   }

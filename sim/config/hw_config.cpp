@@ -36,13 +36,15 @@ HwConfig read(const yaml::Document& doc) {
   sram.finish();
 
   const DmaConfig dma_defaults;
-  MapReader dma = root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth");
+  MapReader dma = root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth, transpose_cycles");
   config.dma.bytes_per_cycle = dma.integer(
       "bytes_per_cycle", IntRule{1, kMaxBytesPerCycle, "bytes per cycle"}, dma_defaults.bytes_per_cycle);
   config.dma.setup_cycles =
       dma.integer("setup_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.setup_cycles);
   config.dma.queue_depth =
       dma.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, dma_defaults.queue_depth);
+  config.dma.transpose_cycles = dma.integer("transpose_cycles", IntRule{0, kMaxCycles, "cycles"},
+                                            dma_defaults.transpose_cycles);
   dma.finish();
 
   const ComputeConfig compute_defaults;
@@ -70,7 +72,7 @@ HwConfig with_overrides(yaml::Document doc, const std::vector<std::string>& over
 bool HwConfig::operator==(const HwConfig& o) const {
   return name == o.name && clock_mhz == o.clock_mhz && sram.size_kib == o.sram.size_kib &&
          dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
-         dma.queue_depth == o.dma.queue_depth &&
+         dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
          compute.vector_tile_cycles == o.compute.vector_tile_cycles &&
          compute.queue_depth == o.compute.queue_depth;
@@ -101,6 +103,7 @@ std::string to_yaml(const HwConfig& c) {
       << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: "
       << c.dma.transfer_cycles(kTileBytes) << " cycles\n"
       << "  queue_depth: " << c.dma.queue_depth << "\n"
+      << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
       << "compute:\n"
       << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"

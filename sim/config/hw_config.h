@@ -17,6 +17,7 @@ struct DmaConfig {
   std::int64_t bytes_per_cycle = 32;
   std::int64_t setup_cycles = 64;
   std::int64_t queue_depth = 4;
+  std::int64_t transpose_cycles = 32;  // added to a LOAD that transposes its tile
   // setup_cycles + ceil(bytes / bytes_per_cycle), the cost of one transfer.
   std::int64_t transfer_cycles(std::int64_t bytes) const {
     return setup_cycles + (bytes + bytes_per_cycle - 1) / bytes_per_cycle;

@@ -2,10 +2,11 @@
 
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
-#include "sim/io/npy.h"
+#include "sim/io/tensor_file.h"
 
 namespace tilesim {
 
@@ -58,11 +59,13 @@ struct Assignment {
 Assignment parse_assignment(const std::string& text, const ir::Graph& graph) {
   const std::string location = "--input " + shown(text);
   const auto eq = text.find('=');
-  if (eq == std::string::npos) throw InputError(location, "", "no '='", "NAME=FILE.npy, e.g. --input x=x.npy");
+  if (eq == std::string::npos) {
+    throw InputError(location, "", "no '='", "NAME=FILE.npy or NAME=FILE.pb, e.g. --input x=x.npy");
+  }
   Assignment a{text, text.substr(0, eq), text.substr(eq + 1)};
-  if (a.name.empty()) throw InputError(location, "", "the tensor name is empty", "NAME=FILE.npy");
+  if (a.name.empty()) throw InputError(location, "", "the tensor name is empty", "NAME=FILE.npy or NAME=FILE.pb");
   const std::string key = shown(a.name);
-  if (a.file.empty()) throw InputError(location, key, "the file name is empty", "NAME=FILE.npy");
+  if (a.file.empty()) throw InputError(location, key, "the file name is empty", "NAME=FILE.npy or NAME=FILE.pb");
   const auto names = value_names(graph);
   const ir::TensorId id = graph.find(a.name);
   if (id == ir::kNone) {
@@ -121,21 +124,30 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
   std::map<std::string, HostTensor> values;
   for (const auto& tensor : graph.tensors) {
     if (!takes_values(tensor)) continue;
+    const std::vector<std::int64_t> dims = tensor.shape.dims();
     HostTensor host;
     const auto it = given.find(tensor.name);
     if (it != given.end()) {
-      host = read_npy(it->second.file);
-      if (host.rank != tensor.shape.rank || host.rows != tensor.shape.rows || host.cols != tensor.shape.cols) {
+      host = read_tensor_file(it->second.file);
+      if (host.shape() != dims) {
         throw InputError("--input " + shown(it->second.text), tensor.name,
                          "shape " + host.shape_text() + " in " + shown(it->second.file) +
                              " does not match the model's " + ir::to_string(tensor.shape),
                          "the model's shape");
       }
     } else {
-      host.rank = tensor.shape.rank;
-      host.rows = tensor.shape.rows;
-      host.cols = tensor.shape.cols;
-      host.data = seeded_values(seed, tensor.name, static_cast<std::size_t>(host.rows * host.cols));
+      std::int64_t count = 1;
+      for (const std::int64_t d : dims) count *= d;
+      if (!tensor.values.empty()) {
+        if (tensor.values.size() != static_cast<std::size_t>(count)) {
+          throw std::invalid_argument("make_inputs: '" + tensor.name + "' stores " +
+                                      std::to_string(tensor.values.size()) + " values for shape " +
+                                      ir::to_string(tensor.shape));
+        }
+        host = HostTensor::from_dims(dims, tensor.values);
+      } else {
+        host = HostTensor::from_dims(dims, seeded_values(seed, tensor.name, static_cast<std::size_t>(count)));
+      }
     }
     values.emplace(tensor.name, std::move(host));
   }

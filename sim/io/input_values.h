@@ -25,13 +25,18 @@ std::uint64_t fnv1a64(const std::string& text);
 // float32. Identical on every platform; independent of other tensors.
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count);
 
-// Every graph input and param (by name) with its values at its true shape:
-// from the file of an "NAME=FILE.npy" assignment (--input) when there is one,
-// whose shape must equal the model's exactly (rank included), else
-// seeded_values(seed, name, rows * cols) in row-major order. Throws
-// InputError "--input ASSIGNMENT: NAME: what is wrong (expected ...)" for a
-// malformed assignment, an unknown name, a name given twice, a tensor that is
-// not an input or param, or a shape mismatch; read_npy's errors name the file.
+// Every graph input and param (by name) with its values at its true shape
+// (HostTensor::from_dims(tensor.shape.dims(), ...)), in this order of choice:
+//  1. the file of an "NAME=FILE.npy" or "NAME=FILE.pb" assignment (--input),
+//     read with read_tensor_file, whose dims must equal the model's exactly
+//     ([1, 5] is not [5]);
+//  2. the param's stored values (ir::Tensor::values, an ONNX initializer);
+//  3. seeded_values(seed, name, element count) in row-major order.
+// Throws InputError "--input ASSIGNMENT: NAME: what is wrong (expected ...)"
+// for a malformed assignment, an unknown name, a name given twice, a tensor
+// that is not an input or param, or a shape mismatch (naming both shapes and
+// the file); the readers' errors name the file. std::invalid_argument when a
+// tensor's stored values do not fill its shape (a frontend bug).
 std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std::vector<std::string>& assignments,
                                               std::uint64_t seed);
 

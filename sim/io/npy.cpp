@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/support/input_error.h"
+#include "sim/io/atomic_write.h"
 #include "sim/io/npy_header.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .npy code assumes a little-endian host");
@@ -42,21 +43,6 @@ std::uint64_t little_endian(const unsigned char* bytes, int count) {
   std::uint64_t value = 0;
   for (int i = count - 1; i >= 0; --i) value = value << 8 | bytes[i];
   return value;
-}
-
-void write_all(int fd, const char* data, std::size_t bytes, const std::string& path, const char* temp) {
-  while (bytes > 0) {
-    const ssize_t n = ::write(fd, data, bytes);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      ::unlink(temp);
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
-    }
-    data += n;
-    bytes -= static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace
@@ -127,12 +113,8 @@ HostTensor read_npy(const std::string& path) {
          "the file to end with the array");
   }
 
-  HostTensor tensor;
-  tensor.rank = static_cast<int>(header.shape.size());
-  tensor.rows = tensor.rank == 1 ? 1 : header.shape[0];
-  tensor.cols = header.shape.back();
   const auto elements = static_cast<std::size_t>(header.elements);
-  tensor.data.resize(elements);
+  HostTensor tensor = HostTensor::from_dims(header.shape, std::vector<float>(elements));
   if (header.item_bytes == 4) {
     read_exactly(in, reinterpret_cast<char*>(tensor.data.data()), elements * 4, path);
   } else {
@@ -149,9 +131,10 @@ HostTensor read_npy(const std::string& path) {
 }
 
 std::string npy_header_bytes(const HostTensor& tensor) {
-  const std::string shape = tensor.rank == 1
-                                ? "(" + std::to_string(tensor.cols) + ",)"
-                                : "(" + std::to_string(tensor.rows) + ", " + std::to_string(tensor.cols) + ")";
+  const std::vector<std::int64_t> dims = tensor.shape();
+  std::string shape = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
+  shape += dims.size() == 1 ? ",)" : ")";
   std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic, version, length, dict, spaces, '\n': a multiple of 64 bytes in all,
   // so the data starts aligned (what NumPy itself writes).
@@ -167,34 +150,20 @@ std::string npy_header_bytes(const HostTensor& tensor) {
 }
 
 void write_npy(const std::string& path, const HostTensor& tensor) {
-  if (tensor.rank != 1 && tensor.rank != 2) {
-    throw std::invalid_argument("write_npy " + path + ": rank " + std::to_string(tensor.rank) + " (expected 1 or 2)");
+  std::int64_t elements = 0;
+  try {
+    elements = tensor.element_count();
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("write_npy " + path + ": " + e.what());
   }
-  if (tensor.rows < 0 || tensor.cols < 0 || (tensor.rank == 1 && tensor.rows != 1) ||
-      tensor.data.size() != static_cast<std::size_t>(tensor.rows) * static_cast<std::size_t>(tensor.cols)) {
+  if (elements < 0 || tensor.data.size() != static_cast<std::size_t>(elements)) {
     throw std::invalid_argument("write_npy " + path + ": " + std::to_string(tensor.data.size()) +
-                                " values for shape " + tensor.shape_text() + " (rows " +
-                                std::to_string(tensor.rows) + ")");
+                                " values for shape " + tensor.shape_text());
   }
   const std::string header = npy_header_bytes(tensor);
 
-  std::vector<char> temp(path.begin(), path.end());
-  const std::string suffix = ".tmp-XXXXXX";
-  temp.insert(temp.end(), suffix.begin(), suffix.end());
-  temp.push_back('\0');
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    throw InputError(path, "", std::string("cannot create: ") + std::strerror(errno), "a path in a writable folder");
-  }
-  write_all(fd, header.data(), header.size(), path, temp.data());
-  write_all(fd, reinterpret_cast<const char*>(tensor.data.data()), tensor.data.size() * sizeof(float), path,
-            temp.data());
-  ::fchmod(fd, 0644);
-  if (::close(fd) != 0 || std::rename(temp.data(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.data());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
-  }
+  write_atomically(path, {{header.data(), header.size()},
+                          {reinterpret_cast<const char*>(tensor.data.data()), tensor.data.size() * sizeof(float)}});
 }
 
 }  // namespace tilesim

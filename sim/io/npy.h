@@ -11,18 +11,19 @@ namespace tilesim {
 
 // Reads a .npy file of format version 1.0, 2.0 or 3.0 holding a C-order
 // little-endian float32 ('<f4') or float64 ('<f8', converted to float32 with
-// round-to-nearest) array of rank 1 (n,) or rank 2 (rows, cols). NaN and
-// infinities are data and kept. Every problem with the file is an InputError
+// round-to-nearest) array of rank 0 () to rank 4, returned with `dims` set
+// (HostTensor::from_dims). NaN and infinities are data and kept. Every problem with the file is an InputError
 // "FILE: what is wrong (expected ...)"; the size the shape implies is checked
 // against the file before anything is allocated.
 HostTensor read_npy(const std::string& path);
 
 // Writes `tensor` as a version 1.0 '<f4' C-order file whose header is padded
-// to a multiple of 64 bytes, shape (n,) for rank 1 and (rows, cols) for rank
-// 2. The bytes go to a temporary file in the same folder, renamed over `path`
-// when complete, so `path` never holds half a file. Throws InputError when the
+// to a multiple of 64 bytes, of shape HostTensor::shape(): () for a scalar,
+// (n,) for rank 1, (a, b, c) and so on. The bytes go to a temporary file in
+// the same folder, renamed over `path` when complete, so `path` never holds half a file. Throws InputError when the
 // folder cannot take the file, std::runtime_error when writing fails midway,
-// std::invalid_argument when the tensor is inconsistent (data size, rank).
+// std::invalid_argument when the tensor is inconsistent (data size, rank,
+// dims against rows/cols).
 void write_npy(const std::string& path, const HostTensor& tensor);
 
 // The bytes write_npy writes before the data (magic through padded header).

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kExpectedDict =
     "a Python dict literal like {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
 constexpr const char* kExpectedKeys = "the keys 'descr', 'fortran_order' and 'shape'";
-constexpr const char* kExpectedRank = "rank 1 (n,) or rank 2 (rows, cols)";
+constexpr const char* kExpectedRank = "rank 0 () to rank 4 (a, b, rows, cols)";
 constexpr int kMaxDepth = 16;          // NumPy never nests deeper than 3
 constexpr std::size_t kMaxShown = 60;  // characters of a value shown in a message
 
@@ -261,13 +261,13 @@ void read_shape(const Value& shape, const std::string& file, Header& header) {
                        "integer dimensions: " + std::string(kExpectedRank));
     }
   }
-  if (shape.items.empty()) throw InputError(file, "", "shape () is a scalar", kExpectedRank);
-  if (shape.items.size() > 2) {
+  if (shape.items.size() > 4) {
     throw InputError(file, "", "shape " + text + " has rank " + std::to_string(shape.items.size()),
                      kExpectedRank);
   }
-  // Each dimension is at most 2^31 after the first check, so the product of
-  // two fits in 64 bits.
+  // Each dimension is at most 2^31 after the first check; the product
+  // saturates at kMaxElements + 1 so it never overflows, and a zero anywhere
+  // still makes it 0.
   bool too_large = false;
   for (const Value& dim : shape.items) {
     if (dim.number < 0) throw InputError(file, "", "shape " + text + " has a negative dimension", "sizes >= 0");
@@ -275,7 +275,9 @@ void read_shape(const Value& shape, const std::string& file, Header& header) {
   }
   std::int64_t elements = 1;
   if (!too_large) {
-    for (const Value& dim : shape.items) elements *= dim.number;
+    for (const Value& dim : shape.items) {
+      elements = dim.number != 0 && elements > kMaxElements / dim.number ? kMaxElements + 1 : elements * dim.number;
+    }
   }
   if (too_large || elements > kMaxElements) {
     throw InputError(file, "", "shape " + text + " is too large",

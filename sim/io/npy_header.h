@@ -2,7 +2,7 @@
 //   {'descr': '<f4', 'fortran_order': False, 'shape': (10, 10), }
 // parsed as the small subset of Python literals NumPy writes (strings, ints,
 // True/False/None, tuples, lists, dicts) and checked against what tilesim
-// accepts: little-endian float32/float64, C order, rank 1 or 2.
+// accepts: little-endian float32/float64, C order, rank 0 to 4.
 // Used by npy.cpp; separate so the parser can be tested on its own.
 #pragma once
 
@@ -19,8 +19,8 @@ inline constexpr std::int64_t kMaxElements = std::int64_t{1} << 31;
 
 struct Header {
   int item_bytes = 4;             // 4: '<f4', 8: '<f8'
-  std::vector<std::int64_t> shape;  // rank 1 or 2, every dimension >= 0
-  std::string shape_text;         // as NumPy prints it: "(10, 10)", "(7,)"
+  std::vector<std::int64_t> shape;  // rank 0 to 4, every dimension >= 0
+  std::string shape_text;         // as NumPy prints it: "(10, 10)", "(7,)", "()"
   std::int64_t elements = 0;      // product of shape, <= kMaxElements
 };
 

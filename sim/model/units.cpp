@@ -36,9 +36,11 @@ void DmaEngine::run() {
     m_.queue_changed(kDma, -1);
     const Uop& uop = m_.schedule.uops[id];
     m_.tokens.wait_for_dependency(id);
-    const std::int64_t bytes = m_.schedule.tensors[uop.tile.tensor].tile_transfer_bytes();
+    const sched::TensorInfo& tensor = m_.schedule.tensors[uop.tile.tensor];
+    const std::int64_t cycles = m_.hw.dma.transfer_cycles(tensor.tile_transfer_bytes()) +
+                                (tensor.transpose_of >= 0 ? m_.hw.dma.transpose_cycles : 0);
     m_.set_busy(kDma, true, id);
-    sc_core::wait(m_.cycle * static_cast<double>(m_.hw.dma.transfer_cycles(bytes)));
+    sc_core::wait(m_.cycle * static_cast<double>(cycles));
     if (m_.dram) {
       if (uop.kind == UopKind::Load) {
         m_.dram->load_tile(uop.tile, m_.sram.at(uop.addr));
@@ -85,6 +87,7 @@ void ComputeUnit::execute(const Uop& uop) {
     case ExecKind::Add: k.add(a, m_.sram.at(uop.src_addr[1]), out); break;
     case ExecKind::BiasAdd: k.bias_add(a, m_.sram.at(uop.src_addr[1]), out); break;
     case ExecKind::Relu: k.relu(a, out); break;
+    case ExecKind::Scale: k.scale(a, uop.scale, out); break;
   }
 }
 

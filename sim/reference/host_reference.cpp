@@ -1,5 +1,6 @@
 #include "sim/reference/host_reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
@@ -9,71 +10,145 @@ namespace tilesim {
 
 namespace {
 
-// A tensor in double precision at its true shape, row-major.
-struct Matrix {
-  int rank = 2;
-  std::int64_t rows = 0;
-  std::int64_t cols = 0;
+// A tensor in double precision at its true shape (rank 0..4), row-major.
+struct Nd {
+  std::vector<std::int64_t> dims;
   std::vector<double> v;
-  double& at(std::int64_t r, std::int64_t c) { return v[static_cast<std::size_t>(r * cols + c)]; }
-  double at(std::int64_t r, std::int64_t c) const { return v[static_cast<std::size_t>(r * cols + c)]; }
+
+  std::size_t rank() const { return dims.size(); }
+  std::int64_t rows() const { return dims.size() >= 2 ? dims[dims.size() - 2] : 1; }
+  std::int64_t cols() const { return dims.empty() ? 1 : dims.back(); }
+  std::vector<std::int64_t> batch_dims() const {
+    return dims.size() > 2 ? std::vector<std::int64_t>(dims.begin(), dims.end() - 2) : std::vector<std::int64_t>{};
+  }
+  std::int64_t batch() const {
+    std::int64_t n = 1;
+    for (std::size_t i = 0; i + 2 < dims.size(); ++i) n *= dims[i];
+    return n;
+  }
 };
 
-std::string shape_text(const Matrix& m) {
-  HostTensor t;
-  t.rank = m.rank;
-  t.rows = m.rows;
-  t.cols = m.cols;
-  return t.shape_text();
-}
-
-Matrix zeros(int rank, std::int64_t rows, std::int64_t cols) {
-  return Matrix{rank, rows, cols, std::vector<double>(static_cast<std::size_t>(rows * cols), 0.0)};
+std::size_t element_count(const std::vector<std::int64_t>& dims) {
+  std::size_t n = 1;
+  for (const std::int64_t d : dims) n *= static_cast<std::size_t>(d);
+  return n;
 }
 
 [[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("run_reference: " + what); }
 
-Matrix matmul(const Matrix& a, const Matrix& b) {
-  if (a.rank != 2 || b.rank != 2 || a.cols != b.rows) {
-    bad("matmul of " + shape_text(a) + " and " + shape_text(b));
+// a [..., M, K] @ b [..., K, N] with equal batch dims, or b [K, N] shared by
+// every matrix of a: out [..., M, N].
+Nd matmul(const Nd& a, const Nd& b) {
+  const bool shared_b = b.rank() == 2;
+  if (a.rank() < 2 || b.rank() < 2 || a.cols() != b.rows() || (!shared_b && a.batch_dims() != b.batch_dims())) {
+    bad("matmul of " + dims_text(a.dims) + " and " + dims_text(b.dims));
   }
-  Matrix out = zeros(2, a.rows, b.cols);
-  // i-k-j order: each out element still sums its products in ascending k.
-  // No shortcut for zeros: inf * 0 must give NaN as IEEE says.
-  for (std::int64_t i = 0; i < a.rows; ++i) {
-    double* row = &out.at(i, 0);
-    for (std::int64_t k = 0; k < a.cols; ++k) {
-      const double aik = a.at(i, k);
-      const double* brow = &b.v[static_cast<std::size_t>(k * b.cols)];
-      for (std::int64_t j = 0; j < b.cols; ++j) row[j] += aik * brow[j];
+  const std::int64_t m = a.rows(), k = a.cols(), n = b.cols();
+  Nd out;
+  out.dims = a.batch_dims();
+  out.dims.push_back(m);
+  out.dims.push_back(n);
+  out.v.assign(element_count(out.dims), 0.0);
+  for (std::int64_t batch = 0; batch < a.batch(); ++batch) {
+    const double* am = a.v.data() + batch * m * k;
+    const double* bm = b.v.data() + (shared_b ? 0 : batch * k * n);
+    double* om = out.v.data() + batch * m * n;
+    // i-k-j order: each out element still sums its products in ascending k.
+    // No shortcut for zeros: inf * 0 must give NaN as IEEE says.
+    for (std::int64_t i = 0; i < m; ++i) {
+      double* row = om + i * n;
+      for (std::int64_t kk = 0; kk < k; ++kk) {
+        const double aik = am[i * k + kk];
+        const double* brow = bm + kk * n;
+        for (std::int64_t j = 0; j < n; ++j) row[j] += aik * brow[j];
+      }
     }
   }
   return out;
 }
 
-// [r, c] + [r, c], [c] + [c], or a [c] row added to every row of an [r, c].
-Matrix add(const Matrix& a, const Matrix& b) {
-  if (a.rank == b.rank && a.rows == b.rows && a.cols == b.cols) {
-    Matrix out = a;
-    for (std::size_t i = 0; i < out.v.size(); ++i) out.v[i] += b.v[i];
-    return out;
+// `small` broadcasts over `big` as numpy would, without changing big's shape:
+// aligned at the last dim, each of small's dims is big's or 1. This covers
+// every form the IR's Add allows (same shape; a trailing suffix such as a bias
+// [N] over rows or [M, N] over a batch; a scalar [] or [1]) and Gemm's
+// [1, N] bias as ONNX stores it.
+bool broadcasts_over(const Nd& small, const Nd& big) {
+  if (small.rank() > big.rank()) return false;
+  const std::size_t lead = big.rank() - small.rank();
+  for (std::size_t i = 0; i < small.rank(); ++i) {
+    if (small.dims[i] != big.dims[lead + i] && small.dims[i] != 1) return false;
   }
-  const bool a_is_row = a.rank == 1 && b.rank == 2;
-  const Matrix& full = a_is_row ? b : a;
-  const Matrix& row = a_is_row ? a : b;
-  if (row.rank != 1 || full.rank != 2 || row.cols != full.cols) bad("add of " + shape_text(a) + " and " + shape_text(b));
-  Matrix out = full;
-  for (std::int64_t r = 0; r < out.rows; ++r) {
-    for (std::int64_t c = 0; c < out.cols; ++c) out.at(r, c) += row.v[static_cast<std::size_t>(c)];
+  return true;
+}
+
+// a + b with either broadcast over the other (addition commutes exactly).
+Nd add(const Nd& a, const Nd& b) {
+  const bool b_over_a = broadcasts_over(b, a);
+  if (!b_over_a && !broadcasts_over(a, b)) bad("add of " + dims_text(a.dims) + " and " + dims_text(b.dims));
+  const Nd& big = b_over_a ? a : b;
+  const Nd& small = b_over_a ? b : a;
+  Nd out = big;
+  if (out.v.empty()) return out;
+  // small's stride along each of big's dims: 0 where small repeats.
+  const std::size_t rank = big.rank();
+  const std::size_t lead = rank - small.rank();
+  std::vector<std::size_t> stride(rank, 0);
+  std::size_t step = 1;
+  for (std::size_t i = rank; i-- > lead;) {
+    const std::int64_t d = small.dims[i - lead];
+    stride[i] = d == 1 ? 0 : step;
+    step *= static_cast<std::size_t>(d);
+  }
+  // Walk big in row-major order with an odometer over its dims.
+  std::vector<std::int64_t> index(rank, 0);
+  std::size_t at = 0;  // flat position in small
+  for (double& x : out.v) {
+    x += small.v[at];
+    for (std::size_t i = rank; i-- > 0;) {
+      at += stride[i];
+      if (++index[i] < big.dims[i]) break;
+      at -= stride[i] * static_cast<std::size_t>(big.dims[i]);
+      index[i] = 0;
+    }
+  }
+  return out;
+}
+
+// The last two dims swapped.
+Nd transpose(const Nd& a) {
+  if (a.rank() < 2) bad("transpose of " + dims_text(a.dims));
+  const std::int64_t m = a.rows(), n = a.cols();
+  Nd out;
+  out.dims = a.dims;
+  std::swap(out.dims[out.rank() - 2], out.dims[out.rank() - 1]);
+  out.v.resize(a.v.size());
+  for (std::int64_t batch = 0; batch < a.batch(); ++batch) {
+    const double* in = a.v.data() + batch * m * n;
+    double* o = out.v.data() + batch * m * n;
+    for (std::int64_t i = 0; i < m; ++i) {
+      for (std::int64_t j = 0; j < n; ++j) o[j * m + i] = in[i * n + j];
+    }
   }
   return out;
 }
 
 // x > 0 ? x : +0, and NaN stays NaN (the kernels' contract, docs/kernels.md).
-void relu_in_place(Matrix& m) {
-  for (double& x : m.v) {
+void relu_in_place(Nd& t) {
+  for (double& x : t.v) {
     if (!std::isnan(x)) x = x > 0 ? x : 0.0;
   }
+}
+
+std::size_t arity(const ir::Op& op) {
+  switch (op.kind) {
+    case ir::OpKind::Relu:
+    case ir::OpKind::Scale:
+    case ir::OpKind::Transpose: return 1;
+    case ir::OpKind::FusedMatMul: return op.has_bias ? 3 : 2;
+    case ir::OpKind::MatMul:
+    case ir::OpKind::Add: return 2;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -91,7 +166,7 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
   std::vector<bool> is_output(graph.tensors.size(), false);
   for (const ir::TensorId t : graph.outputs) is_output[static_cast<std::size_t>(t)] = true;
 
-  std::unordered_map<ir::TensorId, Matrix> values;
+  std::unordered_map<ir::TensorId, Nd> values;
   for (std::size_t id = 0; id < graph.tensors.size(); ++id) {
     const ir::Tensor& tensor = graph.tensors[id];
     if (tensor.kind != ir::TensorKind::Input && tensor.kind != ir::TensorKind::Param) continue;
@@ -99,29 +174,34 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
     const auto it = inputs.find(tensor.name);
     if (it == inputs.end()) bad("no values for '" + tensor.name + "'");
     const HostTensor& host = it->second;
-    if (host.rank != tensor.shape.rank || host.rows != tensor.shape.rows || host.cols != tensor.shape.cols ||
-        host.data.size() != static_cast<std::size_t>(host.rows * host.cols)) {
+    const std::vector<std::int64_t> dims = tensor.shape.dims();
+    std::vector<std::int64_t> host_dims;
+    try {
+      host_dims = host.shape();
+    } catch (const std::invalid_argument& e) {
+      bad("'" + tensor.name + "': " + e.what());
+    }
+    if (host_dims != dims || host.data.size() != element_count(dims)) {
       bad("'" + tensor.name + "' has shape " + host.shape_text() + " and " + std::to_string(host.data.size()) +
           " values, the model says " + ir::to_string(tensor.shape));
     }
-    values.emplace(static_cast<ir::TensorId>(id),
-                   Matrix{host.rank, host.rows, host.cols, std::vector<double>(host.data.begin(), host.data.end())});
+    values.emplace(static_cast<ir::TensorId>(id), Nd{dims, std::vector<double>(host.data.begin(), host.data.end())});
   }
 
   for (const ir::OpId id : order) {
     const ir::Op& op = graph.ops[static_cast<std::size_t>(id)];
-    std::vector<const Matrix*> in;
+    std::vector<const Nd*> in;
     for (const ir::TensorId t : op.inputs) {
       const auto it = values.find(t);
-      if (it == values.end()) bad("op " + ir::describe(op) + " reads '" + graph.tensors[static_cast<std::size_t>(t)].name + "' before it has a value");
+      if (it == values.end()) {
+        bad("op " + ir::describe(op) + " reads '" + graph.tensors[static_cast<std::size_t>(t)].name +
+            "' before it has a value");
+      }
       in.push_back(&it->second);
     }
-    const std::size_t arity = op.kind == ir::OpKind::Relu ? 1
-                              : op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 3
-                                                                                  : 2;
-    if (in.size() != arity) bad("op " + ir::describe(op) + " has " + std::to_string(in.size()) + " inputs");
+    if (in.size() != arity(op)) bad("op " + ir::describe(op) + " has " + std::to_string(in.size()) + " inputs");
 
-    Matrix out;
+    Nd out;
     switch (op.kind) {
       case ir::OpKind::MatMul: out = matmul(*in[0], *in[1]); break;
       case ir::OpKind::Add: out = add(*in[0], *in[1]); break;
@@ -129,18 +209,25 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out = *in[0];
         relu_in_place(out);
         break;
+      case ir::OpKind::Scale:
+        out = *in[0];
+        for (double& x : out.v) x *= static_cast<double>(op.scale);
+        break;
+      case ir::OpKind::Transpose: out = transpose(*in[0]); break;
       case ir::OpKind::FusedMatMul:
         out = matmul(*in[0], *in[1]);
         if (op.has_bias) {
-          if (in[2]->rank != 1) bad("fused bias of shape " + shape_text(*in[2]));
-          out = add(out, *in[2]);
+          // Any bias add() broadcasts over the product: [N], [M, N], [], [1].
+          Nd sum = add(out, *in[2]);
+          if (sum.dims != out.dims) bad("fused bias of shape " + dims_text(in[2]->dims) + " for " + dims_text(out.dims));
+          out = std::move(sum);
         }
         if (op.has_relu) relu_in_place(out);
         break;
     }
     const ir::Tensor& result = graph.tensors[static_cast<std::size_t>(op.output)];
-    if (out.rank != result.shape.rank || out.rows != result.shape.rows || out.cols != result.shape.cols) {
-      bad("op " + ir::describe(op) + " gives " + shape_text(out) + ", the model says '" + result.name + "' is " +
+    if (out.dims != result.shape.dims()) {
+      bad("op " + ir::describe(op) + " gives " + dims_text(out.dims) + ", the model says '" + result.name + "' is " +
           ir::to_string(result.shape));
     }
     values[op.output] = std::move(out);
@@ -154,12 +241,9 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
     const auto it = values.find(t);
     const ir::Tensor& tensor = graph.tensors[static_cast<std::size_t>(t)];
     if (it == values.end()) bad("output '" + tensor.name + "' is never computed");
-    HostTensor host;
-    host.rank = it->second.rank;
-    host.rows = it->second.rows;
-    host.cols = it->second.cols;
-    host.data.assign(it->second.v.begin(), it->second.v.end());  // rounds to nearest float32
-    outputs.emplace(tensor.name, std::move(host));
+    // Each value rounds to the nearest float32.
+    outputs.emplace(tensor.name, HostTensor::from_dims(it->second.dims, std::vector<float>(it->second.v.begin(),
+                                                                                          it->second.v.end())));
   }
   return outputs;
 }

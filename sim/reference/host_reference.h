@@ -16,9 +16,17 @@ namespace tilesim {
 // Computes every live op of `graph` (meant to be the graph before passes;
 // FusedMatMul is handled too: a @ b, then + bias, then relu) from `inputs`,
 // which must hold every graph input and param at its true shape (see
-// make_inputs). Sums and intermediates are double; each output is rounded
-// once to float32 at its true shape. Returns the graph outputs by name.
-// ReLU keeps NaN (NaN in, NaN out) and maps -0 to +0, as the kernels do.
+// make_inputs), rank 0 to 4. Sums and intermediates are double; each output
+// is rounded once to float32 and returned with its dims (from_dims).
+//  - MatMul: a [..., M, K] @ b [..., K, N] with equal batch dims, or b [K, N]
+//    shared by every matrix of a;
+//  - Add: b of a's shape, b's dims a trailing suffix of a's (a bias [N] over
+//    rows, [M, N] over a batch), or a scalar [] or [1] (either operand); in
+//    general any numpy broadcast of one operand into the other's shape
+//    without growing it, so also Gemm's [1, N] (or [M, 1]) over [M, N];
+//  - Relu: NaN stays NaN and -0 becomes +0, as the kernels do;
+//  - Scale: a * op.scale; Transpose: the last two dims swapped;
+//  - FusedMatMul's bias: any Add broadcast over the product ([N], [1, N], [], [1], ...).
 // Throws std::invalid_argument when an input is missing or mis-shaped or an
 // op's shapes do not fit (a bug: the frontend checks shapes).
 std::map<std::string, HostTensor> run_reference(const ir::Graph& unfused_graph,

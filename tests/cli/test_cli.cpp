@@ -45,6 +45,7 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "  bytes_per_cycle: 32\n"
         "  setup_cycles: 64  # one 4 KiB tile: 192 cycles\n"
         "  queue_depth: 4\n"
+        "  transpose_cycles: 32\n"
         "compute:\n"
         "  matmul_tile_cycles: 64\n"
         "  vector_tile_cycles: 8\n"

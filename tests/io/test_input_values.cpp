@@ -30,7 +30,8 @@ const char* kModel =
 tilesim::ir::Graph graph() { return tilesim::frontend::parse_model(kModel, "m.yaml"); }
 
 HostTensor filled(int rank, std::int64_t rows, std::int64_t cols, float value) {
-  return HostTensor{rank, rows, cols, std::vector<float>(static_cast<std::size_t>(rows * cols), value)};
+  std::vector<float> data(static_cast<std::size_t>(rows * cols), value);
+  return rank == 1 ? HostTensor::from_dims({cols}, std::move(data)) : HostTensor::from_dims({rows, cols}, std::move(data));
 }
 
 std::string error_of(const std::vector<std::string>& assignments) {
@@ -126,9 +127,9 @@ TEST_CASE("--input errors", "[io][inputs][errors]") {
   const std::string row = dir.file("row.npy");
   tilesim::write_npy(row, filled(2, 1, 4, 0.5f));
 
-  CHECK(error_of({"x.npy"}) == "--input x.npy: no '=' (expected NAME=FILE.npy, e.g. --input x=x.npy)");
-  CHECK(error_of({"=x.npy"}) == "--input =x.npy: the tensor name is empty (expected NAME=FILE.npy)");
-  CHECK(error_of({"x="}) == "--input x=: x: the file name is empty (expected NAME=FILE.npy)");
+  CHECK(error_of({"x.npy"}) == "--input x.npy: no '=' (expected NAME=FILE.npy or NAME=FILE.pb, e.g. --input x=x.npy)");
+  CHECK(error_of({"=x.npy"}) == "--input =x.npy: the tensor name is empty (expected NAME=FILE.npy or NAME=FILE.pb)");
+  CHECK(error_of({"x="}) == "--input x=: x: the file name is empty (expected NAME=FILE.npy or NAME=FILE.pb)");
   CHECK(error_of({"xx=" + x}) == "--input xx=" + x +
                                      ": xx: model 'm' has no input or param 'xx', did you mean 'x'? "
                                      "(expected one of: x, w, b)");

@@ -85,7 +85,7 @@ TEST_CASE("write_npy writes a version 1.0 '<f4' header padded to 64 bytes", "[io
   CHECK(rank1.size() == 128 + 7 * 4);
   CHECK(tilesim::npy_header_bytes(tensor(1, 1, 7)).size() % 64 == 0);
   // A shape long enough to push the header past 64 bytes pads to the next 64.
-  const std::string long_header = tilesim::npy_header_bytes(HostTensor{2, 2147483647, 2147483647, {}});
+  const std::string long_header = tilesim::npy_header_bytes(HostTensor::from_dims({2147483647, 2147483647}, {}));
   CHECK(long_header.size() % 64 == 0);
   CHECK(long_header.find("'shape': (2147483647, 2147483647), }") != std::string::npos);
 }

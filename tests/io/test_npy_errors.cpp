@@ -14,7 +14,7 @@ namespace {
 const std::string kDict =
     " (expected a Python dict literal like {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), })";
 const std::string kKeys = " (expected the keys 'descr', 'fortran_order' and 'shape')";
-const std::string kRank = " (expected rank 1 (n,) or rank 2 (rows, cols))";
+const std::string kRank = " (expected rank 0 () to rank 4 (a, b, rows, cols))";
 
 // The message read_npy gives for `bytes`, with the path replaced by "f.npy".
 std::string error_of(const std::string& bytes) {
@@ -70,17 +70,24 @@ TEST_CASE("npy header value errors", "[io][npy][errors]") {
   CHECK(with("'<f4\\n'", "False", "(2,)") == "f.npy: dtype '<f4\\x0a' not supported (expected '<f4' or '<f8')");
   CHECK(with("4", "False", "(2,)") == "f.npy: dtype 4 not supported (expected '<f4' or '<f8')");
   CHECK(with("'<f4'", "False", "[2, 3]") ==
-        "f.npy: shape is [2, 3], a list (expected a tuple: rank 1 (n,) or rank 2 (rows, cols))");
+        "f.npy: shape is [2, 3], a list (expected a tuple: rank 0 () to rank 4 (a, b, rows, cols))");
   CHECK(with("'<f4'", "False", "(6)") ==
-        "f.npy: shape is 6, an integer (expected a tuple: rank 1 (n,) or rank 2 (rows, cols))");
+        "f.npy: shape is 6, an integer (expected a tuple: rank 0 () to rank 4 (a, b, rows, cols))");
   CHECK(with("'<f4'", "False", "(2, '3')") ==
-        "f.npy: shape (2, '3') has a string as a dimension (expected integer dimensions: rank 1 (n,) or rank 2 "
-        "(rows, cols))");
+        "f.npy: shape (2, '3') has a string as a dimension (expected integer dimensions: rank 0 () to rank 4 "
+        "(a, b, rows, cols))");
   CHECK(with("'<f4'", "False", "(99999999999999999999999999,)") ==
         "f.npy: shape (99999999999999999999999999,) is too large (expected at most 2147483648 (2^31) elements)");
   CHECK(with("'<f4'", "False", "(2147483648, 2)") ==
         "f.npy: shape (2147483648, 2) is too large (expected at most 2147483648 (2^31) elements)");
-  CHECK(with("'<f4'", "False", "(1, 1, 1, 1)") == "f.npy: shape (1, 1, 1, 1) has rank 4" + kRank);
+  CHECK(with("'<f4'", "False", "(1, 1, 1, 1, 1)") == "f.npy: shape (1, 1, 1, 1, 1) has rank 5" + kRank);
+  CHECK(with("'<f4'", "False", "(2, 3, 4, 5, 6, 7)") == "f.npy: shape (2, 3, 4, 5, 6, 7) has rank 6" + kRank);
+  // Rank 4 of 2^31 each: the product saturates, it never overflows.
+  CHECK(with("'<f4'", "False", "(2147483648, 2147483648, 2147483648, 2147483648)") ==
+        "f.npy: shape (2147483648, 2147483648, 2147483648, 2147483648) is too large (expected at most 2147483648 "
+        "(2^31) elements)");
+  CHECK(with("'<f4'", "False", "(65536, 65536, 0, 65536)") == "(no error)");  // zero elements
+  CHECK(with("'<f4'", "False", "()") == "f.npy: data is 0 bytes, shape () needs 4 (expected the whole array)");
   // The largest allowed shape is checked against the file, never allocated.
   CHECK(with("'<f4'", "False", "(2147483648,)") ==
         "f.npy: data is 0 bytes, shape (2147483648,) needs 8589934592 (expected the whole array)");

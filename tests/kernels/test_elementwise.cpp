@@ -54,9 +54,32 @@ TEST_CASE("kernels: add, bias_add and relu equal the reference bit for bit", "[k
         k->relu(x.data(), got.data());
         ref.relu(x.data(), want.data());
         CHECK(compare_exact(got.data(), want.data()) == "");
+
+        for (const float factor : {0.25f, -3.0f, 0.0f, -0.0f, kInf}) {
+          k->scale(x.data(), factor, got.data());
+          ref.scale(x.data(), factor, want.data());
+          CHECK(compare_exact(got.data(), want.data()) == "");
+        }
       }
     }
   }
+}
+
+TEST_CASE("kernels: reference scale is one IEEE multiply per element", "[kernels][elementwise]") {
+  Buffer x(kTileElems, 0), out(kTileElems, 0);
+  fill_random(x.data(), kTileElems, 5);
+  x[0] = -0.0f;
+  x[1] = kInf;
+  x[2] = kNaN;
+  reference_kernels().scale(x.data(), -0.5f, out.data());
+  CHECK(out[0] == 0.0f);
+  CHECK_FALSE(std::signbit(out[0]));  // -0 * -0.5 = +0
+  CHECK(out[1] == -kInf);
+  CHECK(std::isnan(out[2]));
+  for (int i = 3; i < kTileElems; ++i) CHECK(out[i] == x[i] * -0.5f);
+  // in place: out == x
+  reference_kernels().scale(x.data(), 2.0f, x.data());
+  CHECK(x[1] == kInf);
 }
 
 TEST_CASE("kernels: signed zeros: relu(-0) is +0, -0 + -0 is -0", "[kernels][elementwise]") {

@@ -12,7 +12,9 @@ using tilesim::HostTensor;
 
 namespace {
 
-HostTensor t2(std::int64_t rows, std::int64_t cols, std::vector<float> data) { return {2, rows, cols, std::move(data)}; }
+HostTensor t2(std::int64_t rows, std::int64_t cols, std::vector<float> data) {
+  return HostTensor::from_dims({rows, cols}, std::move(data));
+}
 
 }  // namespace
 
@@ -65,7 +67,7 @@ TEST_CASE("compare: NaN and infinities", "[reference][compare]") {
 }
 
 TEST_CASE("compare: a shape mismatch never passes", "[reference][compare]") {
-  const auto c = compare_outputs(HostTensor{1, 1, 2, {1, 2}}, t2(1, 2, {1, 2}));
+  const auto c = compare_outputs(HostTensor::from_dims({2}, {1, 2}), t2(1, 2, {1, 2}));
   CHECK_FALSE(c.within_tolerance);
   CHECK(c.worst == "shape [2] with 2 values, expected [1, 2] with 2 values");
   CHECK(std::isinf(c.max_abs_error));

@@ -18,10 +18,12 @@ namespace {
 
 using Inputs = std::map<std::string, HostTensor>;
 
-HostTensor t2(std::int64_t rows, std::int64_t cols, std::vector<float> data) { return {2, rows, cols, std::move(data)}; }
+HostTensor t2(std::int64_t rows, std::int64_t cols, std::vector<float> data) {
+  return HostTensor::from_dims({rows, cols}, std::move(data));
+}
 HostTensor t1(std::vector<float> data) {
   const auto n = static_cast<std::int64_t>(data.size());
-  return {1, 1, n, std::move(data)};
+  return HostTensor::from_dims({n}, std::move(data));
 }
 
 tilesim::ir::Graph model(const std::string& body) { return tilesim::frontend::parse_model("name: t\n" + body, "t.yaml"); }

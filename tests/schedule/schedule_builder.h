@@ -39,6 +39,40 @@ class Builder {
     return static_cast<std::int32_t>(s_.tensors.size() - 1);
   }
 
+  // A stack of matrices: true dims batch_dims + [rows, cols] (rank 3 or 4).
+  std::int32_t stack(const std::string& name, TensorRole role, const std::vector<std::int64_t>& batch_dims,
+                     std::int64_t rows, std::int64_t cols) {
+    const std::int32_t id = tensor(name, role, rows, cols);
+    TensorInfo& t = s_.tensors.back();
+    t.rank = static_cast<int>(batch_dims.size()) + 2;
+    t.dims = batch_dims;
+    t.dims.push_back(rows);
+    t.dims.push_back(cols);
+    for (const std::int64_t d : batch_dims) t.batch *= d;
+    return id;
+  }
+
+  // A scalar: rank 0 (dims []), or rank 1 of shape [1].
+  std::int32_t scalar(const std::string& name, TensorRole role, int rank = 0) {
+    const std::int32_t id = tensor(name, role, 1, 1, 1);
+    s_.tensors.back().rank = rank;
+    return id;
+  }
+
+  // A view: `of` with its last two dims swapped (an intermediate, no storage).
+  std::int32_t view(const std::string& name, std::int32_t of) {
+    TensorInfo t = s_.tensors.at(static_cast<std::size_t>(of));
+    t.name = name;
+    t.role = TensorRole::Intermediate;
+    t.is_graph_output = false;
+    std::swap(t.rows, t.cols);
+    std::swap(t.padded_rows, t.padded_cols);
+    if (!t.dims.empty()) std::swap(t.dims[t.dims.size() - 1], t.dims[t.dims.size() - 2]);
+    t.transpose_of = of;
+    s_.tensors.push_back(t);
+    return static_cast<std::int32_t>(s_.tensors.size() - 1);
+  }
+
   std::uint32_t load(TileRef tile, std::uint32_t addr, std::uint32_t dep = kNoUop) {
     return transfer(UopKind::Load, tile, addr, dep);
   }
@@ -55,6 +89,12 @@ class Builder {
   }
   std::uint32_t elementwise(ExecKind kind, Operand y, std::vector<Operand> srcs, std::uint32_t dep = kNoUop) {
     return push(exec(kind, y, srcs, dep));
+  }
+
+  std::uint32_t scale(Operand y, Operand x, float factor, std::uint32_t dep = kNoUop) {
+    Uop u = exec(ExecKind::Scale, y, {x}, dep);
+    u.scale = factor;
+    return push(u);
   }
 
   Uop& uop(std::uint32_t id) { return s_.uops.at(id); }

@@ -2,13 +2,16 @@
 // parse errors with exact messages.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/validator.h"
 #include "compiler/support/input_error.h"
+#include "tests/schedule/sample_onnx_schedules.h"
 #include "tests/schedule/sample_schedules.h"
 
 using namespace tilesim::sched;
@@ -47,6 +50,9 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.padded_rows == y.padded_rows);
     CHECK(x.padded_cols == y.padded_cols);
     CHECK(x.is_graph_output == y.is_graph_output);
+    CHECK(x.batch == y.batch);
+    CHECK(x.dims == y.dims);
+    CHECK(x.transpose_of == y.transpose_of);
   }
   REQUIRE(a.uops.size() == b.uops.size());
   for (std::size_t i = 0; i < a.uops.size(); ++i) {
@@ -62,6 +68,8 @@ void check_same(const Schedule& a, const Schedule& b) {
       CHECK(x.src_addr[k] == y.src_addr[k]);
     }
     CHECK(x.dep == y.dep);
+    if (std::isnan(x.scale)) CHECK(std::isnan(y.scale));
+    else CHECK(x.scale == y.scale);
   }
   REQUIRE(a.layers.size() == b.layers.size());
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
@@ -172,6 +180,67 @@ TEST_CASE("schedule text: round trip is exact", "[schedule][text]") {
   check_round_trip(s);
 }
 
+TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][onnx]") {
+  const std::string bmm = text_of(batched_matmul(false).done());
+  CHECK(bmm.find("\ntensor 0 a input shape=[64,64] padded=[64,64] batch=2 dims=[2,64,64]\n") != std::string::npos);
+  CHECK(bmm.find("\ntensor 2 c output shape=[64,32] padded=[64,32] batch=2 dims=[2,64,32] graph_output\n") !=
+        std::string::npos);
+  const std::string scalar = text_of(scalar_bias().done());
+  CHECK(scalar.find("\ntensor 2 s param shape=[1] padded=[32] dims=[]\n") != std::string::npos);
+  CHECK(scalar.find(" bytes_loaded=12292 ") != std::string::npos);
+  CHECK(scalar.find("\n5 compute EXEC matmul y[0,1]@0x5000 <- x[0,0]@0x0000 w[0,1]@0x2000 bias s[0,0]@0x3000 "
+                    "zero_init deps=3\n") != std::string::npos);
+  CHECK(scalar.find("\n8 compute EXEC bias_add h[0,0]@0x1000 <- x[0,0]@0x0000 s[0,0]@0x3000 deps=3\n") !=
+        std::string::npos);
+  const std::string view = text_of(view_matmul().done());
+  CHECK(view.find("\ntensor 2 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)\n") !=
+        std::string::npos);
+  CHECK(text_of(scale_tile().done()).find("\n1 compute EXEC scale y[0,0]@0x1000 <- x[0,0]@0x0000 scale=0.5 deps=0\n") !=
+        std::string::npos);
+
+  check_round_trip(batched_matmul(true).done());
+  check_round_trip(batched_matmul(false).done());
+  check_round_trip(add_over_stack().done());
+  check_round_trip(scalar_bias().done());
+  check_round_trip(view_matmul().done());
+  for (const float f : {0.5f, 0.1f, -3.0f, 1e-7f, 3.4028235e38f, -1.17549435e-38f, 1.0f / 3.0f, 0.0f, -0.0f,
+                        std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::infinity(),
+                        -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()}) {
+    const Schedule s = scale_tile(f).done();
+    const Schedule back = parse(text_of(s));
+    CHECK(std::signbit(back.uops[1].scale) == std::signbit(f));
+    check_same(s, back);
+    CHECK(text_of(back) == text_of(s));
+  }
+
+  // The rank is inferred from dims= (dims=[]: 0), else from shape=; rank= only
+  // when neither gives it, so odd tables (even invalid ones) round-trip too.
+  Schedule odd = batched_matmul(false).done();
+  odd.tensors[0].dims.clear();  // rank 3 without dims
+  odd.tensors[1].rank = 4;
+  odd.tensors[1].dims = {1, 2, 64, 32};
+  odd.tensors[2].rank = 0;  // invalid: rank 0 with dims
+  const std::string text = text_of(odd);
+  CHECK(text.find("\ntensor 0 a input shape=[64,64] padded=[64,64] rank=3 batch=2\n") != std::string::npos);
+  CHECK(text.find("\ntensor 1 w param shape=[64,32] padded=[64,32] batch=2 dims=[1,2,64,32]\n") != std::string::npos);
+  CHECK(text.find("\ntensor 2 c output shape=[32] padded=[32] rank=0 batch=2 dims=[2,64,32] graph_output\n") !=
+        std::string::npos);
+  Schedule rank1 = scalar_bias().done();
+  rank1.tensors[2].rank = 1;
+  CHECK(text_of(rank1).find("\ntensor 2 s param shape=[1] padded=[32]\n") != std::string::npos);
+  check_round_trip(rank1);
+
+  // A view may name a tensor that comes later in the table.
+  const Schedule later = parse(
+      "tilesim-schedule 1\nsram_bytes 4096\n"
+      "tensor 0 wt intermediate shape=[64,32] padded=[64,32] batch=3 dims=[3,64,32] view=transpose(w)\n"
+      "tensor 1 w param shape=[32,64] padded=[32,64] dims=[3,32,64] batch=3\n");
+  CHECK(later.tensors[0].transpose_of == 1);
+  CHECK(later.tensors[0].rank == 3);
+  CHECK(later.tensors[1].batch == 3);
+  CHECK(validate(later).empty());
+}
+
 TEST_CASE("schedule text: hand-written schedule without totals", "[schedule][text]") {
   const Schedule s = parse(kHeader +
                            "# x @ w, by hand\n"
@@ -240,7 +309,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + "0 dma LOAD x[0,0]@0x0000 deps=-1\n") ==
         "t.sched:7: uop 0: bad dependency '-1' (expected a non-negative integer)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
-        "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, bias_add or relu)");
+        "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, bias_add, relu or scale)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");
@@ -253,6 +322,40 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
         "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands "
         "deps=DEP)");
+}
+
+TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text][onnx]") {
+  const std::string load0 = "0 dma LOAD x[0,0]@0x0000 deps=-\n";
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] graph_output batch=2 color=red\n") ==
+        "t.sched:7: tensor 3: unknown field 'color=red' (expected rank=R, batch=B, dims=[D,...], "
+        "view=transpose(NAME) or graph_output)");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=2 batch=3\n") ==
+        "t.sched:7: tensor 3: field batch given twice (expected each field once)");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=-2\n") ==
+        "t.sched:7: tensor 3: bad batch '-2' (expected a non-negative integer)");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] dims=[2,,32]\n") ==
+        "t.sched:7: tensor 3: bad dim '' (expected a non-negative integer)");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] dims=2,32,32\n") ==
+        "t.sched:7: tensor 3: bad field 'dims=2,32,32' (expected dims=[D,...] or dims=[])");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] dims=[32,32,]\n") ==
+        "t.sched:7: tensor 3: bad field 'dims=[32,32,]' (expected dims=[D,...] or dims=[])");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=x\n") ==
+        "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME))");
+  CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
+        "t.sched:7: tensor 3: unknown tensor 'q' in view=transpose(q) (expected a name from a tensor line)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
+        "t.sched:8: uop 1: missing scale=FACTOR (expected ID compute EXEC scale TENSOR[ROW,COL]@ADDR <- 1 operand "
+        "scale=FACTOR deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 scale=half deps=0\n") ==
+        "t.sched:8: uop 1: bad scale 'half' (expected a number, e.g. scale=0.5)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 scale=0.5x deps=0\n") ==
+        "t.sched:8: uop 1: bad scale '0.5x' (expected a number, e.g. scale=0.5)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 <- x[0,0]@0x0000 scale=2 deps=0\n") ==
+        "t.sched:8: uop 1: unexpected field scale=2 (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 operand "
+        "deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- scale=2 x[0,0]@0x0000 deps=0\n") ==
+        "t.sched:8: uop 1: operand 'x[0,0]@0x0000' after the flags (expected ID compute EXEC scale "
+        "TENSOR[ROW,COL]@ADDR <- 1 operand scale=FACTOR deps=DEP)");
 }
 
 TEST_CASE("schedule text: the example in docs/schedule-format.md parses, validates and round-trips",
@@ -271,4 +374,26 @@ TEST_CASE("schedule text: the example in docs/schedule-format.md parses, validat
   const Schedule s = parse(example, "schedule-format.md");
   CHECK(validate(s).empty());
   CHECK(text_of(s) == example);
+}
+
+TEST_CASE("schedule text: the ONNX example in docs/schedule-format.md parses, validates and round-trips",
+          "[schedule][text][onnx]") {
+  std::ifstream doc(std::string(TILESIM_SOURCE_DIR) + "/docs/schedule-format.md");
+  REQUIRE(doc);
+  std::stringstream all;
+  all << doc.rdbuf();
+  const std::string text = all.str();
+  const std::size_t section = text.find("a stack, a view, a scalar bias and a scale");
+  REQUIRE(section != std::string::npos);
+  const std::size_t open = text.find("```\n", section);
+  const std::size_t close = text.find("```\n", open + 4);
+  REQUIRE(close != std::string::npos);
+  const Schedule s = parse(text.substr(open + 4, close - open - 4), "schedule-format.md");
+  CHECK(s.tensors[2].transpose_of == 1);
+  CHECK(s.tensors[3].rank == 0);
+  CHECK(s.tensors[5].batch == 2);
+  CHECK(s.uops[6].scale == 0.5f);
+  CHECK(s.bytes_loaded == 3 * kTileBytes + 4);
+  CHECK(validate(s).empty());
+  check_round_trip(s);
 }

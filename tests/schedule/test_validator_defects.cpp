@@ -201,7 +201,7 @@ TEST_CASE("validator: operand structure", "[schedule][validator]") {
     b.uop(2).src_addr[2] = 0x1000;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 2 EXEC matmul y[0,0]: operand 2 w is not a bias (expected a rank-1 tensor)");
+    CHECK(errors[0] == "uop 2 EXEC matmul y[0,0]: operand 2 w is not a bias (expected a rank-1 tensor, a [1, N] row or a scalar)");
   }
 }
 

@@ -9,7 +9,7 @@ import struct
 HERE = os.path.dirname(os.path.abspath(__file__))
 DICT = "a Python dict literal like {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
 KEYS = "the keys 'descr', 'fortran_order' and 'shape'"
-RANK = "rank 1 (n,) or rank 2 (rows, cols)"
+RANK = "rank 0 () to rank 4 (a, b, rows, cols)"
 
 
 def npy(header, data=b"", major=1, raw_length=None):
@@ -66,9 +66,13 @@ CASES = {
                    "{file}: dtype [('a', '<f4'), ('b', '<f4')] is a structured dtype (expected '<f4' or '<f8')"),
     "fortran-order": (npy(dict_text(order="True"), floats(100)),
                       "{file}: fortran_order is True (expected C order: save with np.ascontiguousarray)"),
-    "rank-3": (npy(dict_text(shape="(2, 3, 4)"), floats(24)),
-               "{file}: shape (2, 3, 4) has rank 3 (expected %s)" % RANK),
-    "shape-scalar": (npy(dict_text(shape="()"), floats(1)), "{file}: shape () is a scalar (expected %s)" % RANK),
+    "rank-5": (npy(dict_text(shape="(1, 2, 3, 4, 1)"), floats(24)),
+               "{file}: shape (1, 2, 3, 4, 1) has rank 5 (expected %s)" % RANK),
+    "scalar-no-data": (npy(dict_text(shape="()")),
+                       "{file}: data is 0 bytes, shape () needs 4 (expected the whole array)"),
+    "huge-shape-rank-4": (npy(dict_text(shape="(65536, 65536, 65536, 65536)")),
+                          "{file}: shape (65536, 65536, 65536, 65536) is too large "
+                          "(expected at most 2147483648 (2^31) elements)"),
     "negative-dim": (npy(dict_text(shape="(-1, 3)")),
                      "{file}: shape (-1, 3) has a negative dimension (expected sizes >= 0)"),
     "huge-shape-overflow": (npy(dict_text(shape="(4294967296, 4294967296)")),
