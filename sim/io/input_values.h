@@ -19,10 +19,11 @@ inline constexpr std::uint64_t kDefaultSeed = 1;
 // FNV-1a, 64 bit, over the bytes of `text`.
 std::uint64_t fnv1a64(const std::string& text);
 
-// `count` values in [-1, 1) for the tensor `name`: a std::mt19937_64 seeded
-// with (seed XOR fnv1a64(name)); each value takes one 64-bit draw u and is
-// ((u >> 40) - 2^23) / 2^23, a multiple of 2^-23 exactly representable in
-// float32. Identical on every platform; independent of other tensors.
+// `count` values in [-1, 1) for the tensor `name`: element i takes the 64-bit
+// draw u = splitmix64-mix(key + (i + 1) * 0x9E3779B97F4A7C15) with key = seed
+// XOR fnv1a64(name), and is ((u >> 40) - 2^23) / 2^23, a multiple of 2^-23
+// exactly representable in float32. Identical on every platform;
+// independent of other tensors (docs/formats.md).
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count);
 
 // Every graph input and param (by name) with its values at its true shape
