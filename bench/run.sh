@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Every performance figure of tilesim in one run, one table, and bench/results.json.
+#
+#   bench/run.sh [--quick] [--build-dir DIR] [--out FILE.json]
+#
+# 1. Kernels: GFLOP/s of the reference, AVX2 and AVX-512 32x32x32 matmul-accumulate
+#    and the one-core FMA peak of each vector width, with the ratios.
+# 2. Simulator on mlp-large (default hw): with math vs the same kernels replayed
+#    alone; --timing-only uOps per second; traced vs untraced; a 4096^3 matmul
+#    --timing-only (wall time, peak memory).
+# 3. Schedule quality on mlp-large at 64 KiB .. 8 MiB beside the seed prototype.
+# 4. Compiler speed: compile time and peak memory, mlp-large and the 4096^3 matmul.
+# Every ratio compares figures measured in this run on this machine. --quick
+# (for development) takes fewer repetitions and finishes in under a minute.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+quick=0 build=build out=bench/results.json
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --build-dir) build=${2:?--build-dir needs a value}; shift ;;
+    --out) out=${2:?--out needs a file}; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/run.sh: error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scripts/setup.sh --build-dir "$build" --build-type Release -- -DTILESIM_BUILD_BENCH=ON
+tilesim=$build/sim/tilesim
+hw=configs/hw/default.yaml
+model=configs/models/mlp-large.yaml
+reps=$((quick ? 1 : 3))
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'name: matmul4096\ninputs: {a: [4096, 4096]}\nparams: {b: [4096, 4096]}\nops:\n  - {op: matmul, inputs: [a, b], output: c}\noutputs: [c]\n' >"$tmp/m4096.yaml"
+
+# ---------------------------------------------------------------- kernels
+min_time=$([[ $quick == 1 ]] && echo 0.05 || echo 0.2)
+"$build/bench/kernels/bench_kernels" --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
+  --benchmark_out="$tmp/kernels.json" --benchmark_out_format=json >"$tmp/kernels.txt"
+# GFLOP/s of a benchmark: the median over repetitions (the single run when there is one).
+gflops() {
+  jq -r --arg n "$1" '[.benchmarks[] | select(.run_name == $n and (.run_type == "iteration" and (.repetitions == 1)
+      or .aggregate_name == "median")) | .FLOPS][0] // 0 | . / 1e9' "$tmp/kernels.json"
+}
+declare -A kernel
+for name in peak/avx2 peak/avx512 matmul_acc/reference matmul_acc/avx2 matmul_acc/avx512; do
+  kernel[$name]=$(gflops "$name")
+done
+
+# ---------------------------------------------------------------- simulator
+# best (smallest) KEY of REPS runs of tilesim run with the given flags
+best_of() {
+  local key=$1 best=""
+  shift
+  for ((i = 0; i < reps; ++i)); do
+    rm -f "$tmp/s.json" "$tmp/t.vcd" "$tmp/t.gtkw"
+    "$tilesim" run --hw "$hw" --model "$model" --stats-json "$tmp/s.json" "$@" >/dev/null
+    best=$(jq -r --arg k "$key" --argjson b "${best:-1e30}" '[.[$k], $b] | min' "$tmp/s.json")
+  done
+  echo "$best"
+}
+auto=$("$tilesim" --version | sed -n 's/.*(auto: \(.*\))/\1/p')
+replay_s=$("$build/bench/sim/kernel_replay" "$hw" "$model" auto $((reps + 2)) | awk '{print $6}')
+math_s=$(best_of sim_wall_seconds --kernel auto)
+timing_s=$(best_of sim_wall_seconds --timing-only)
+traced_s=$(best_of sim_wall_seconds --timing-only --vcd "$tmp/t.vcd")
+timing_run_s=$(best_of wall_seconds --timing-only)
+traced_run_s=$(best_of wall_seconds --timing-only --vcd "$tmp/t.vcd")
+uops=$(jq .uops "$tmp/s.json")
+
+# wall seconds and peak RSS (MiB) of a command: measure FILE CMD...
+measure() {
+  local file=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$file"
+  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$tmp/time"
+}
+read -r big_run_s big_run_mib < <(measure "$tmp/big.txt" "$tilesim" run --hw "$hw" --model "$tmp/m4096.yaml" --timing-only)
+big_uops=$(grep -oE '\(([0-9]+) uOps\)' "$tmp/big.txt" | tr -dc '0-9')
+
+# ---------------------------------------------------------------- schedule quality
+quality="[]"
+for kib in 64 256 1024 4096 8192; do
+  case $kib in 256) seed=45456 ;; 1024) seed=27366 ;; 4096) seed=22416 ;; 8192) seed=3840 ;; *) seed=null ;; esac
+  rm -f "$tmp/q.json"
+  "$tilesim" run --hw "$hw" --model "$model" --timing-only --set sram.size_kib=$kib --stats-json "$tmp/q.json" >/dev/null
+  compulsory=$("$tilesim" compile --hw "$hw" --model "$model" --set sram.size_kib=$kib |
+    sed -n 's/^compulsory: \([0-9]*\) tile loads.*/\1/p')
+  quality=$(jq --argjson kib "$kib" --argjson seed "$seed" --argjson compulsory "$compulsory" \
+    '. + [{sram_kib: $kib, loads: $q[0].dma.loads, seed_loads: $seed, compulsory_loads: $compulsory,
+           dma_bytes: ($q[0].dma.bytes_loaded + $q[0].dma.bytes_stored), cycles: $q[0].cycles,
+           bound_cycles: $q[0].bound.cycles, efficiency: $q[0].efficiency,
+           compute_bound: ($q[0].bound.compute_cycles >= $q[0].bound.dma_cycles)}]' \
+    --slurpfile q "$tmp/q.json" <<<"$quality")
+done
+
+# ---------------------------------------------------------------- compiler
+read -r compile_mlp_s compile_mlp_mib < <(measure /dev/null "$tilesim" compile --hw "$hw" --model "$model")
+read -r compile_big_s compile_big_mib < <(measure /dev/null "$tilesim" compile --hw "$hw" --model "$tmp/m4096.yaml")
+
+# ---------------------------------------------------------------- report
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit "$commit" \
+  --argjson quick "$quick" --arg auto "$auto" \
+  --argjson peak2 "${kernel[peak/avx2]}" --argjson peak5 "${kernel[peak/avx512]}" \
+  --argjson ref "${kernel[matmul_acc/reference]}" --argjson avx2 "${kernel[matmul_acc/avx2]}" \
+  --argjson avx512 "${kernel[matmul_acc/avx512]}" \
+  --argjson replay "$replay_s" --argjson math "$math_s" --argjson timing "$timing_s" --argjson traced "$traced_s" \
+  --argjson timing_run "$timing_run_s" --argjson traced_run "$traced_run_s" --argjson uops "$uops" \
+  --argjson big_s "$big_run_s" --argjson big_mib "$big_run_mib" --argjson big_uops "${big_uops:-0}" \
+  --argjson quality "$quality" \
+  --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
+  --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" '
+{date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
+ kernels: {gflops: {peak_avx2: $peak2, peak_avx512: $peak5, reference: $ref, avx2: $avx2, avx512: $avx512},
+           avx2_over_peak: ($avx2 / $peak2), avx512_over_peak: (if $peak5 > 0 then $avx512 / $peak5 else null end),
+           avx2_over_reference: ($avx2 / $ref)},
+ simulator: {kernel: $auto, kernels_alone_seconds: $replay, with_math_seconds: $math,
+             math_over_kernels: ($math / $replay), timing_only_seconds: $timing,
+             timing_only_uops_per_second: ($uops / $timing), traced_seconds: $traced,
+             traced_over_untraced: ($traced / $timing), traced_over_untraced_whole_run: ($traced_run / $timing_run),
+             matmul4096_timing_only_seconds: $big_s, matmul4096_peak_mib: $big_mib, matmul4096_uops: $big_uops},
+ schedule_quality: $quality,
+ compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
+            matmul4096_peak_mib: $cb_mib}}' >"$tmp/results.json"
+mv "$tmp/results.json" "$out"
+
+jq -r '
+def f(x; d): if x == null then "-" else (x * pow(10; d) | round / pow(10; d) | tostring) end;
+def row(name; value; target; ok): "  \(name | . + " " * (50 - length)) \(value | " " * (14 - length) + .)  \(target | . + " " * (12 - length)) \(ok)";
+def pf(ok): if ok == null then "" elif ok then "PASS" else "MISS" end;
+"tilesim performance, \(.date), commit \(.commit), CPU \(.cpu)\(if .quick then " (--quick)" else "" end)",
+"",
+"kernels (GFLOP/s: peak avx2 \(f(.kernels.gflops.peak_avx2; 1)), peak avx512 \(f(.kernels.gflops.peak_avx512; 1)), reference \(f(.kernels.gflops.reference; 1)), avx2 \(f(.kernels.gflops.avx2; 1)), avx512 \(f(.kernels.gflops.avx512; 1)))",
+row("avx2 / AVX2 FMA peak"; f(.kernels.avx2_over_peak; 3); ">= 0.90"; pf(.kernels.avx2_over_peak >= 0.9)),
+row("avx512 / AVX-512 FMA peak"; f(.kernels.avx512_over_peak; 3); ">= 0.85"; pf(if .kernels.avx512_over_peak == null then null else .kernels.avx512_over_peak >= 0.85 end)),
+row("avx2 / reference"; f(.kernels.avx2_over_reference; 2); ">= 20"; pf(.kernels.avx2_over_reference >= 20)),
+"",
+"simulator, mlp-large on default hw (kernel \(.simulator.kernel)):",
+row("with math / kernels alone (simulation)"; f(.simulator.math_over_kernels; 2) + "x"; "<= 1.30x"; pf(.simulator.math_over_kernels <= 1.3)),
+row("timing-only simulated uOps/s"; f(.simulator.timing_only_uops_per_second / 1e6; 2) + " M"; ">= 1 M"; pf(.simulator.timing_only_uops_per_second >= 1e6)),
+row("traced / untraced (simulation)"; f(.simulator.traced_over_untraced; 2) + "x"; "<= 4x"; pf(.simulator.traced_over_untraced <= 4)),
+row("traced / untraced (whole run)"; f(.simulator.traced_over_untraced_whole_run; 2) + "x"; "<= 4x"; pf(.simulator.traced_over_untraced_whole_run <= 4)),
+row("4096^3 matmul timing-only, wall"; f(.simulator.matmul4096_timing_only_seconds; 2) + " s"; "< 10 s"; pf(.simulator.matmul4096_timing_only_seconds < 10)),
+row("4096^3 matmul timing-only, peak memory"; (.simulator.matmul4096_peak_mib | tostring) + " MiB"; "< 1024 MiB"; pf(.simulator.matmul4096_peak_mib < 1024)),
+"",
+"schedule quality, mlp-large (loads vs the seed prototype; targets: <= 0.5x at 256 KiB-4 MiB, compulsory at 8 MiB, efficiency >= 0.85 where compute-bound):",
+"  SRAM KiB      loads   seed loads   ratio   compulsory     cycles     bound   efficiency",
+(.schedule_quality[] | "  \(.sram_kib | tostring | " " * (8 - length) + .)  \(.loads | tostring | " " * (9 - length) + .)  \((.seed_loads // "fails") | tostring | " " * (11 - length) + .)  \((if .seed_loads then f(.loads / .seed_loads; 2) + "x" else "-" end) | " " * (6 - length) + .)  \(.compulsory_loads | tostring | " " * (11 - length) + .)  \(.cycles | tostring | " " * (9 - length) + .)  \(.bound_cycles | tostring | " " * (8 - length) + .)  \(f(.efficiency; 3) | " " * (11 - length) + .)"),
+"",
+"compiler: mlp-large \(.compiler.mlp_large_seconds) s, \(.compiler.mlp_large_peak_mib) MiB peak; 4096^3 matmul \(.compiler.matmul4096_seconds) s, \(.compiler.matmul4096_peak_mib) MiB peak"' "$out"
+echo
+echo "written: $out"
