@@ -45,16 +45,19 @@ Tokens::Tokens(const sched::Schedule& schedule) : schedule_(schedule), position_
   }
 }
 
-void Tokens::wait_for_dependency(std::uint32_t uop) {
-  const std::uint32_t dep = schedule_.uops[uop].dep;
-  if (dep == kNoUop || dep >= schedule_.uops.size()) return;
-  const int unit = static_cast<int>(schedule_.uops[dep].unit());
+bool Tokens::ready(std::uint32_t uop, const sc_core::sc_event** wait_on) {
   const int self = static_cast<int>(schedule_.uops[uop].unit());
-  while (completed_[unit] <= position_[dep]) {
-    waiting_for_[self] = dep;
-    sc_core::wait(advanced_[unit]);
+  const std::uint32_t dep = schedule_.uops[uop].dep;
+  if (dep != kNoUop && dep < schedule_.uops.size()) {
+    const int unit = static_cast<int>(schedule_.uops[dep].unit());
+    if (completed_[unit] <= position_[dep]) {
+      waiting_for_[self] = dep;
+      *wait_on = &advanced_[unit];
+      return false;
+    }
   }
   waiting_for_[self] = kNoUop;
+  return true;
 }
 
 void Tokens::complete(int unit) {

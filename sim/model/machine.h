@@ -70,8 +70,10 @@ class ProgressBar {
 class Tokens {
  public:
   explicit Tokens(const sched::Schedule& schedule);
-  // Blocks the calling thread until uop's dependency has completed.
-  void wait_for_dependency(std::uint32_t uop);
+  // Whether uop's dependency has completed. When not, records what the
+  // unit of uop waits for (the stall report) and returns the event that
+  // announces progress of the unit it waits on.
+  bool ready(std::uint32_t uop, const sc_core::sc_event** wait_on);
   void complete(int unit);
   std::uint32_t completed(int unit) const { return completed_[unit]; }
   std::uint32_t total(int unit) const { return total_[unit]; }

@@ -8,73 +8,75 @@ using sched::UopKind;
 
 Sequencer::Sequencer(sc_core::sc_module_name name, Machine& machine)
     : sc_core::sc_module(name), m_(machine) {
-  SC_THREAD(issue);
+  SC_METHOD(issue);
 }
 
 void Sequencer::issue() {
   const auto& uops = m_.schedule.uops;
-  for (std::uint32_t id = 0; id < uops.size(); ++id) {
-    if (uops[id].unit() == sched::Unit::Dma) {
-      to_dma->write(id);
-      m_.queue_changed(kDma, +1);
-    } else {
-      to_compute->write(id);
-      m_.queue_changed(kCompute, +1);
+  while (next_ < uops.size()) {
+    const int unit = uops[next_].unit() == sched::Unit::Dma ? kDma : kCompute;
+    sc_core::sc_fifo_out<std::uint32_t>& fifo = unit == kDma ? to_dma : to_compute;
+    if (!fifo->nb_write(next_)) {
+      next_trigger(fifo->data_read_event());
+      return;
     }
+    m_.queue_changed(unit, +1);
+    ++next_;
   }
-  finished_ = true;
 }
 
-DmaEngine::DmaEngine(sc_core::sc_module_name name, Machine& machine)
-    : sc_core::sc_module(name), m_(machine) {
-  SC_THREAD(run);
+InOrderUnit::InOrderUnit(sc_core::sc_module_name name, Machine& machine, int unit)
+    : sc_core::sc_module(name), m_(machine), unit_(unit) {
+  SC_METHOD(step);
 }
 
-void DmaEngine::run() {
-  for (;;) {
-    const std::uint32_t id = commands->read();
-    m_.queue_changed(kDma, -1);
-    const Uop& uop = m_.schedule.uops[id];
-    m_.tokens.wait_for_dependency(id);
-    const sched::TensorInfo& tensor = m_.schedule.tensors[uop.tile.tensor];
-    const std::int64_t cycles = m_.hw.dma.transfer_cycles(tensor.tile_transfer_bytes()) +
-                                (tensor.transpose_of >= 0 ? m_.hw.dma.transpose_cycles : 0);
-    m_.set_busy(kDma, true, id);
-    sc_core::wait(m_.cycle * static_cast<double>(cycles));
-    if (m_.dram) {
-      if (uop.kind == UopKind::Load) {
-        m_.dram->load_tile(uop.tile, m_.sram.at(uop.addr));
-      } else {
-        m_.dram->store_tile(uop.tile, m_.sram.at(uop.addr));
-      }
+void InOrderUnit::step() {
+  if (busy_) {  // woken at the end of the running uOp
+    const Uop& uop = m_.schedule.uops[current_];
+    finish(uop);
+    m_.set_busy(unit_, false, current_);
+    m_.complete(unit_);
+    busy_ = holding_ = false;
+  }
+  if (!holding_) {
+    if (!commands->nb_read(current_)) {
+      next_trigger(commands->data_written_event());
+      return;
     }
-    m_.set_busy(kDma, false, id);
-    m_.complete(kDma);
+    holding_ = true;
+    m_.queue_changed(unit_, -1);
+  }
+  const sc_core::sc_event* progress = nullptr;
+  if (!m_.tokens.ready(current_, &progress)) {
+    next_trigger(*progress);
+    return;
+  }
+  busy_ = true;
+  m_.set_busy(unit_, true, current_);
+  next_trigger(m_.cycle * static_cast<double>(cycles(m_.schedule.uops[current_])));
+}
+
+std::int64_t DmaEngine::cycles(const Uop& uop) const {
+  const sched::TensorInfo& tensor = m_.schedule.tensors[uop.tile.tensor];
+  return m_.hw.dma.transfer_cycles(tensor.tile_transfer_bytes()) +
+         (tensor.transpose_of >= 0 ? m_.hw.dma.transpose_cycles : 0);
+}
+
+void DmaEngine::finish(const Uop& uop) {
+  if (!m_.dram) return;
+  if (uop.kind == UopKind::Load) {
+    m_.dram->load_tile(uop.tile, m_.sram.at(uop.addr));
+  } else {
+    m_.dram->store_tile(uop.tile, m_.sram.at(uop.addr));
   }
 }
 
-ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Machine& machine)
-    : sc_core::sc_module(name), m_(machine) {
-  SC_THREAD(run);
+std::int64_t ComputeUnit::cycles(const Uop& uop) const {
+  return uop.exec == ExecKind::MatMul ? m_.hw.compute.matmul_tile_cycles : m_.hw.compute.vector_tile_cycles;
 }
 
-void ComputeUnit::run() {
-  for (;;) {
-    const std::uint32_t id = commands->read();
-    m_.queue_changed(kCompute, -1);
-    const Uop& uop = m_.schedule.uops[id];
-    m_.tokens.wait_for_dependency(id);
-    const std::int64_t cycles = uop.exec == ExecKind::MatMul ? m_.hw.compute.matmul_tile_cycles
-                                                             : m_.hw.compute.vector_tile_cycles;
-    m_.set_busy(kCompute, true, id);
-    sc_core::wait(m_.cycle * static_cast<double>(cycles));
-    if (m_.kernels) execute(uop);
-    m_.set_busy(kCompute, false, id);
-    m_.complete(kCompute);
-  }
-}
-
-void ComputeUnit::execute(const Uop& uop) {
+void ComputeUnit::finish(const Uop& uop) {
+  if (!m_.kernels) return;
   const kernels::KernelSet& k = *m_.kernels;
   float* out = m_.sram.at(uop.addr);
   const float* a = m_.sram.at(uop.src_addr[0]);

@@ -11,40 +11,64 @@
 
 namespace tilesim::sim {
 
-// Issues the uOps in schedule order into the unit FIFOs, blocking while the
-// target FIFO is full (a single instruction stream, as in VTA-like designs).
+// Issues the uOps in schedule order into the unit FIFOs, holding back while
+// the target FIFO is full (a single instruction stream, as in VTA-like designs).
 SC_MODULE(Sequencer) {
   sc_core::sc_fifo_out<std::uint32_t> to_dma;
   sc_core::sc_fifo_out<std::uint32_t> to_compute;
   SC_HAS_PROCESS(Sequencer);
   Sequencer(sc_core::sc_module_name name, Machine& machine);
   void issue();
-  bool finished() const { return finished_; }
 
  private:
   Machine& m_;
-  bool finished_ = false;
+  std::uint32_t next_ = 0;
 };
 
-SC_MODULE(DmaEngine) {
+// An in-order unit: takes uOp ids from its command FIFO, starts each once its
+// dependency token has arrived, holds the unit busy for the uOp's cycles,
+// then does the uOp's work (finish) and hands out its token. A method
+// process (a state machine woken by events), not a thread: no context switch
+// per uOp, which is most of a thread's cost at these tile sizes.
+class InOrderUnit : public sc_core::sc_module {
+ public:
   sc_core::sc_fifo_in<std::uint32_t> commands;
-  SC_HAS_PROCESS(DmaEngine);
-  DmaEngine(sc_core::sc_module_name name, Machine& machine);
-  void run();
+  SC_HAS_PROCESS(InOrderUnit);
+  InOrderUnit(sc_core::sc_module_name name, Machine& machine, int unit);
+  void step();
+
+ protected:
+  virtual std::int64_t cycles(const sched::Uop& uop) const = 0;
+  virtual void finish(const sched::Uop& uop) = 0;
+  Machine& m_;
 
  private:
-  Machine& m_;
+  const int unit_;
+  bool holding_ = false;  // a uOp taken from the FIFO, not yet finished
+  bool busy_ = false;     // ... and started
+  std::uint32_t current_ = 0;
 };
 
-SC_MODULE(ComputeUnit) {
-  sc_core::sc_fifo_in<std::uint32_t> commands;
-  SC_HAS_PROCESS(ComputeUnit);
-  ComputeUnit(sc_core::sc_module_name name, Machine& machine);
-  void run();
+// LOAD and STORE: setup_cycles + ceil(bytes / bytes_per_cycle) (+ transpose_cycles
+// for a transposing LOAD), then the tile moves between DRAM and SRAM.
+class DmaEngine : public InOrderUnit {
+ public:
+  DmaEngine(sc_core::sc_module_name name, Machine& machine) : InOrderUnit(name, machine, kDma) {}
 
  private:
-  void execute(const sched::Uop& uop);
-  Machine& m_;
+  std::int64_t cycles(const sched::Uop& uop) const override;
+  void finish(const sched::Uop& uop) override;
+};
+
+// EXEC: matmul_tile_cycles or vector_tile_cycles, then the kernel runs on the
+// SRAM bytes at the scheduled addresses.
+class ComputeUnit : public InOrderUnit {
+ public:
+  ComputeUnit(sc_core::sc_module_name name, Machine& machine) : InOrderUnit(name, machine, kCompute) {}
+
+ private:
+  std::int64_t cycles(const sched::Uop& uop) const override;
+  void finish(const sched::Uop& uop) override;
 };
 
 // Writes the trace signals from the machine's state after each change, as
