@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -15,6 +16,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
+#include "compiler/schedule/schedule_text.h"
 #include "sim/io/input_values.h"
 #include "sim/io/tensor_file.h"
 #include "sim/model/simulate.h"
@@ -31,7 +33,7 @@ namespace {
 
 struct RunArgs {
   ModelOptions files;
-  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window, out_format = "npy";
+  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window, out_format = "npy", schedule;
   std::vector<std::string> inputs, expects;
   double rtol = 1e-3, atol = 1e-7;
   std::uint64_t seed = kDefaultSeed;
@@ -44,6 +46,9 @@ po::options_description run_options(RunArgs& a) {
       ("help,h", "show this help and exit");
   add_model_options(options, a.files);
   options.add_options()
+      ("schedule", po::value(&a.schedule)->value_name("FILE"),
+       "simulate a schedule in the text form (docs/schedule-format.md) instead of compiling a "
+       "--model: neither compiler nor validator sees it, inputs come from --seed")
       ("input", po::value(&a.inputs)->value_name("NAME=FILE"),
        "values of a graph input or param from a .npy file (float32/float64, C order) or an "
        "ONNX TensorProto .pb file, of the model's shape; repeatable")
@@ -114,6 +119,37 @@ void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& fi
   }
 }
 
+// A hand-written schedule for the hardware: no compiler, no validator (what
+// the simulator does with a broken schedule is the point of running one).
+CompiledModel load_schedule(const std::string& hw, const std::vector<std::string>& overrides,
+                            const std::string& path) {
+  CompiledModel result;
+  result.hw = load_hw_config(hw, overrides);
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "", "cannot open", "a readable schedule file");
+  result.schedule = sched::read_schedule_text(in, path);
+  if (result.schedule.sram_bytes > result.hw.sram.size_bytes()) {
+    throw InputError(path, "sram_bytes",
+                     std::to_string(result.schedule.sram_bytes) + " is more than the hardware's " +
+                         std::to_string(result.hw.sram.size_bytes()),
+                     "a schedule for this SRAM (--set sram.size_kib=...)");
+  }
+  return result;
+}
+
+// Every input and param of a schedule, seeded as make_inputs seeds them.
+std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {
+  std::map<std::string, HostTensor> inputs;
+  for (const auto& t : schedule.tensors) {
+    if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
+    std::vector<std::int64_t> dims = t.dims;
+    if (dims.empty()) dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
+    const auto count = static_cast<std::size_t>(t.batch * t.rows * t.cols);
+    inputs.emplace(t.name, HostTensor::from_dims(dims, seeded_values(seed, t.name, count)));
+  }
+  return inputs;
+}
+
 // "FROM:TO" in cycles; TO may be empty (to the end).
 std::pair<std::int64_t, std::int64_t> parse_trace_window(const std::string& text) {
   const std::string flag = "--trace-window " + text;
@@ -146,7 +182,18 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                  kSummary, options);
     return kExitOk;
   }
-  require_model_options("run", a.files);
+  if (a.schedule.empty()) {
+    require_model_options("run", a.files);
+  } else {
+    if (a.files.hw.empty()) throw InputError("run", "", "no --hw given", "--hw FILE.yaml");
+    if (!a.files.model.empty()) {
+      throw InputError("run", "", "both --model and --schedule given", "one of them");
+    }
+    if (a.verify || !a.inputs.empty()) {
+      throw InputError("run", "", "--verify and --input need a --model",
+                       "--schedule with seeded inputs only");
+    }
+  }
   if (!a.vcd.empty() && fs::path(a.vcd).extension() != ".vcd") {
     throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd",
                      "e.g. --vcd traces/run.vcd");
@@ -176,9 +223,12 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model);
+  const CompiledModel compiled = a.schedule.empty() ? compile_model(a.files.hw, a.files.overrides, a.files.model)
+                                                     : load_schedule(a.files.hw, a.files.overrides, a.schedule);
   std::vector<std::string> output_names;
-  for (const auto id : compiled.graph.outputs) output_names.push_back(compiled.graph.tensors[id].name);
+  for (const auto& t : compiled.schedule.tensors) {
+    if (t.is_graph_output) output_names.push_back(t.name);
+  }
   if (!a.out_dir.empty()) {
     std::error_code ec;
     if (fs::exists(a.out_dir, ec) && !fs::is_directory(a.out_dir, ec)) {
@@ -202,7 +252,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
 
   const kernels::KernelSet* kernel_set = a.timing_only ? nullptr : &kernels::select_kernels(a.kernel);
   std::map<std::string, HostTensor> inputs;
-  if (!a.timing_only) inputs = make_inputs(compiled.graph, a.inputs, a.seed);
+  if (!a.timing_only) {
+    inputs = a.schedule.empty() ? make_inputs(compiled.graph, a.inputs, a.seed)
+                                : seeded_inputs(compiled.schedule, a.seed);
+  }
 
   sim::SimOptions sim_options;
   sim_options.kernels = kernel_set;
@@ -224,7 +277,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
 
   int code = kExitOk;
   if (a.verify) {
-    const auto expected = run_reference(frontend::load_any_model(a.files.model), inputs);
+    const auto expected = run_reference(frontend::load_any_model(a.files.model), inputs);  // --model only
     for (const auto& name : output_names) {
       const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
       out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3)

@@ -48,7 +48,12 @@ Tokens::Tokens(const sched::Schedule& schedule) : schedule_(schedule), position_
 bool Tokens::ready(std::uint32_t uop, const sc_core::sc_event** wait_on) {
   const int self = static_cast<int>(schedule_.uops[uop].unit());
   const std::uint32_t dep = schedule_.uops[uop].dep;
-  if (dep != kNoUop && dep < schedule_.uops.size()) {
+  if (dep != kNoUop && dep >= schedule_.uops.size()) {  // a token nobody will ever hand out
+    waiting_for_[self] = dep;
+    *wait_on = &never_;
+    return false;
+  }
+  if (dep != kNoUop) {
     const int unit = static_cast<int>(schedule_.uops[dep].unit());
     if (completed_[unit] <= position_[dep]) {
       waiting_for_[self] = dep;

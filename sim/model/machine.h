@@ -87,6 +87,7 @@ class Tokens {
   std::array<std::uint32_t, kUnits> total_{0, 0};
   std::array<std::uint32_t, kUnits> waiting_for_{sched::kNoUop, sched::kNoUop};
   std::array<sc_core::sc_event, kUnits> advanced_;
+  sc_core::sc_event never_;  // for a dependency on a uOp that does not exist
 };
 
 // Busy time per unit and the time both were busy, measured in simulated time.

@@ -53,9 +53,13 @@ std::string stall_report(const Machine& m) {
       }
     }
     out << " " << unit_name(unit) << " unit holds uop " << stuck << " ("
-        << sched::format_uop_head(m.schedule, m.schedule.uops[stuck]) << ") waiting for the token of uop "
-        << dep << " (" << sched::format_uop_head(m.schedule, m.schedule.uops[dep]) << "), which "
-        << unit_name(static_cast<int>(m.schedule.uops[dep].unit())) << " never completes;";
+        << sched::format_uop_head(m.schedule, m.schedule.uops[stuck]) << ") waiting for the token of uop " << dep;
+    if (dep >= m.schedule.uops.size()) {
+      out << ", which does not exist;";
+    } else {
+      out << " (" << sched::format_uop_head(m.schedule, m.schedule.uops[dep]) << "), which "
+          << unit_name(static_cast<int>(m.schedule.uops[dep].unit())) << " never completes;";
+    }
   }
   std::string text = out.str();
   text.pop_back();
