@@ -16,10 +16,42 @@ SramTooSmall::SramTooSmall(std::int64_t have, std::int64_t need)
       have_bytes(have),
       need_tiles(need) {}
 
+TooManyUops::TooManyUops(std::int64_t est, std::int64_t lim)
+    : std::runtime_error("the schedule would have about " + std::to_string(est) + " uOps, more than " +
+                         std::to_string(lim)),
+      estimate(est),
+      limit(lim) {}
+
+namespace {
+
+// EXECs the graph needs whatever the schedule: one per output tile of each
+// element-wise op, one per K step of each matmul output tile. Counted from the
+// shapes alone, before anything is allocated.
+std::int64_t count_execs(const ir::Graph& graph) {
+  std::int64_t execs = 0;
+  for (const ir::OpId id : graph.live_ops()) {
+    const ir::Op& op = graph.ops[id];
+    const ir::Tensor& out = graph.tensors[op.output];
+    const std::int64_t out_tiles = out.tile_rows() * out.tile_cols();
+    if (op.kind == ir::OpKind::MatMul || op.kind == ir::OpKind::FusedMatMul) {
+      execs += out_tiles * graph.tensors[op.inputs[0]].tile_cols();
+    } else if (op.kind != ir::OpKind::Transpose) {
+      execs += out_tiles;
+    }
+  }
+  return execs;
+}
+
+}  // namespace
+
 Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options) {
   const std::int64_t sram_tiles = options.sram_bytes / kTileBytes;
   const std::int64_t need = min_sram_tiles(graph);
   if (sram_tiles < need) throw SramTooSmall(options.sram_bytes, need);
+  if (options.max_uops > 0) {
+    const std::int64_t execs = count_execs(graph);
+    if (execs > options.max_uops) throw TooManyUops(execs, options.max_uops);
+  }
 
   Schedule schedule;
   schedule.sram_bytes = options.sram_bytes;
@@ -48,6 +80,9 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   // One allocation of about the right size: a 4096^3 matmul has ~2.7 M uOps,
   // and growing (or shrinking) the vector would copy them all.
   const auto estimate = static_cast<std::size_t>(program.estimated_transfers) + program.execs.size();
+  if (options.max_uops > 0 && static_cast<std::int64_t>(estimate) > options.max_uops) {
+    throw TooManyUops(static_cast<std::int64_t>(estimate), options.max_uops);
+  }
   schedule.uops.reserve(estimate + estimate / 8);
   AllocatorOptions alloc;
   alloc.sram_tiles = sram_tiles;

@@ -18,6 +18,16 @@ struct SchedulerOptions {
   std::int64_t store_delay_execs = 2;
   // The cycle model, to interleave the two units' uOps as they will run.
   CycleCosts costs;
+  // Refuse, before allocating anything large, a schedule of more uOps than
+  // this (each costs ~100 bytes to build; 0: no limit).
+  std::int64_t max_uops = 0;
+};
+
+// The schedule would exceed SchedulerOptions::max_uops.
+struct TooManyUops : std::runtime_error {
+  TooManyUops(std::int64_t estimate, std::int64_t limit);
+  std::int64_t estimate;
+  std::int64_t limit;
 };
 
 // The SRAM cannot hold one EXEC's operands and destination.

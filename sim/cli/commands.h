@@ -25,7 +25,7 @@ struct CompiledModel {
 };
 // Throws InputError for bad files and for an SRAM too small for the model.
 CompiledModel compile_model(const std::string& hw_path, const std::vector<std::string>& overrides,
-                            const std::string& model_path);
+                            const std::string& model_path, std::int64_t max_uops);
 
 // "tilesim --version": version, commit, SystemC release, kernels on this CPU.
 std::string version_text();

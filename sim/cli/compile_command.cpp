@@ -48,7 +48,7 @@ po::options_description compile_options(CompileArgs& a) {
 // Loads the hardware file and the model, runs the passes and the scheduler.
 // Shared by compile and run so both report bad input the same way.
 CompiledModel compile_model(const std::string& hw_path, const std::vector<std::string>& overrides,
-                            const std::string& model_path) {
+                            const std::string& model_path, std::int64_t max_uops) {
   CompiledModel result;
   result.hw = load_hw_config(hw_path, overrides);
   result.graph = frontend::load_any_model(model_path);
@@ -60,7 +60,13 @@ CompiledModel compile_model(const std::string& hw_path, const std::vector<std::s
                                       result.hw.compute.vector_tile_cycles,
                                       result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle,
                                       result.hw.dma.transpose_cycles};
+    options.max_uops = max_uops < 0 ? default_max_uops() : max_uops;
     result.schedule = sched::schedule_graph(result.graph, options);
+  } catch (const sched::TooManyUops& e) {
+    throw InputError(model_path, "", "its schedule would have about " + std::to_string(e.estimate) + " uOps (~" +
+                                         std::to_string(e.estimate * 110 >> 20) + " MiB to build), more than the limit of " +
+                                         std::to_string(e.limit),
+                     "a model within --max-uops (default: half of this machine's memory), or a larger --max-uops");
   } catch (const sched::SramTooSmall& e) {
     const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;
     throw InputError(hw_path, "sram.size_kib",
@@ -91,7 +97,7 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
                      "summary, schedule or graph");
   }
 
-  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model);
+  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops);
   std::string validation;
   if (a.validate) {
     const auto problems = sched::validate(compiled.schedule);

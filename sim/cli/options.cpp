@@ -1,5 +1,7 @@
 #include "sim/cli/options.h"
 
+#include <unistd.h>
+
 #include <sstream>
 
 #include "compiler/support/input_error.h"
@@ -30,7 +32,17 @@ void add_model_options(po::options_description& options, ModelOptions& values) {
       ("hw", po::value(&values.hw)->value_name("FILE.yaml"), "hardware description (required)")
       ("model", po::value(&values.model)->value_name("FILE.yaml"), "model file (required)")
       ("set", po::value(&values.overrides)->value_name("KEY=VALUE"),
-       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)");
+       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
+      ("max-uops", po::value(&values.max_uops)->value_name("N"),
+       "refuse a model whose schedule would have more uOps (default: half of this machine's "
+       "memory at ~110 bytes per uOp; 0: no limit)");
+}
+
+std::int64_t default_max_uops() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<std::int64_t>(pages) * page_size / 2 / 110;
 }
 
 void require_model_options(const std::string& command, const ModelOptions& values) {

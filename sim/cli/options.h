@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,15 @@ struct ModelOptions {
   std::string hw;
   std::string model;
   std::vector<std::string> overrides;  // --set
+  std::int64_t max_uops = -1;          // --max-uops; -1: sized to this machine
 };
 void add_model_options(po::options_description& options, ModelOptions& values);
 // Throws InputError naming the command when --hw or --model is missing.
 void require_model_options(const std::string& command, const ModelOptions& values);
+
+// The default --max-uops: half of this machine's memory at ~110 bytes per uOp
+// (what compiling and simulating a uOp costs).
+std::int64_t default_max_uops();
 
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
 std::string usage(const std::string& command, const std::string& synopsis,

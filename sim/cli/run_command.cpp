@@ -223,7 +223,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  const CompiledModel compiled = a.schedule.empty() ? compile_model(a.files.hw, a.files.overrides, a.files.model)
+  const CompiledModel compiled = a.schedule.empty() ? compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops)
                                                      : load_schedule(a.files.hw, a.files.overrides, a.schedule);
   std::vector<std::string> output_names;
   for (const auto& t : compiled.schedule.tensors) {

@@ -127,3 +127,16 @@ TEST_CASE("run: --timing-only skips the math and writes no outputs", "[run]") {
   CHECK(read_json(dir / "out/stats.json")["kernel"] == "none");
   fs::remove_all(dir);
 }
+
+TEST_CASE("run: a model whose schedule would not fit in memory is refused before allocation", "[run]") {
+  // The default --max-uops is half of this machine's memory at ~110 bytes per
+  // uOp; 2^30 EXECs exceed it on any machine this runs on (< 110 GiB).
+  const auto r = run_tilesim({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model",
+                              kSource + "/tests/bad-inputs/scale/vast-matmul.yaml", "--timing-only"});
+  CHECK(r.signal == 0);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("tilesim: error: " + kSource + "/tests/bad-inputs/scale/vast-matmul.yaml: its schedule would "
+                    "have about 1073741824 uOps (~112640 MiB to build), more than the limit of ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}

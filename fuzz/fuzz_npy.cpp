@@ -1,0 +1,42 @@
+// libFuzzer target: the .npy reader, tilesim::read_npy.
+//
+// Input: the bytes of a .npy file, written to a scratch file (read_npy reads a
+// path). Oracles: only InputError may escape; a tensor that loads is
+// consistent (data size = product of dims) and survives write_npy -> read_npy
+// bit for bit.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <typeinfo>
+
+#include "compiler/support/input_error.h"
+#include "fuzz/fuzz_common.h"
+#include "sim/io/npy.h"
+
+namespace {
+
+bool same(const tilesim::HostTensor& a, const tilesim::HostTensor& b) {
+  return a.shape() == b.shape() && a.data.size() == b.data.size() &&
+         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string path = tilesim::fuzz::write_scratch_file(data, size, ".npy");
+  TILESIM_FUZZ_GUARD({
+    const tilesim::HostTensor tensor = tilesim::read_npy(path);
+    if (static_cast<std::int64_t>(tensor.data.size()) != tensor.element_count()) {
+      tilesim::fuzz::finding("read_npy: " + std::to_string(tensor.data.size()) + " values for shape " +
+                             tensor.shape_text());
+    }
+    const std::string copy = path + ".copy.npy";
+    tilesim::write_npy(copy, tensor);
+    const tilesim::HostTensor again = tilesim::read_npy(copy);
+    std::remove(copy.c_str());
+    if (!same(tensor, again)) tilesim::fuzz::finding("write_npy -> read_npy changes the tensor");
+  });
+  return 0;
+}
