@@ -38,7 +38,7 @@ const char kHelp[] =
     "stderr: 'tilesim: error: FILE:LINE: KEY: what is wrong (what was expected)'.\n"
     "\n"
     "Exit codes: 0 success, 1 internal error, 2 bad input (files or command line),\n"
-    "3 verification failed.\n";
+    "3 verification failed, 130/143 interrupted (SIGINT/SIGTERM).\n";
 
 int dispatch(const std::vector<std::string>& global, const std::string& command,
              const std::vector<std::string>& args) {

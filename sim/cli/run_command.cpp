@@ -1,7 +1,9 @@
 // tilesim run --hw HW.yaml --model MODEL.yaml [--vcd FILE] [--out-dir DIR] ...
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -222,6 +224,14 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                      "--input only when outputs are computed");
   }
 
+  // SIGINT/SIGTERM stop the simulation at a uOp boundary: the trace is closed
+  // and kept up to there, no other output is written. Before the simulation
+  // (reading, compiling) the run just ends, having written nothing.
+  struct sigaction on_signal {};
+  on_signal.sa_handler = [](int signal) { sim::request_interrupt(signal); };
+  sigemptyset(&on_signal.sa_mask);
+  sigaction(SIGINT, &on_signal, nullptr);
+  sigaction(SIGTERM, &on_signal, nullptr);
   const auto wall_start = std::chrono::steady_clock::now();
   const CompiledModel compiled = a.schedule.empty() ? compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops)
                                                      : load_schedule(a.files.hw, a.files.overrides, a.schedule);
@@ -268,7 +278,27 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     std::error_code ec;
     if (!parent.empty() && !fs::is_directory(parent, ec)) fs::create_directories(parent, ec);
   }
-  const sim::SimResult result = sim::simulate(compiled.schedule, compiled.hw, inputs, sim_options);
+  if (const int signal = sim::pending_interrupt()) {
+    std::cerr << "tilesim: interrupted by " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+              << " before the simulation started; no output written\n";
+    return 128 + signal;
+  }
+  sim::SimResult result;
+  try {
+    result = sim::simulate(compiled.schedule, compiled.hw, inputs, sim_options);
+  } catch (const sim::SimulationInterrupted& e) {
+    if (!a.vcd.empty()) {
+      const double ns_per_cycle = compiled.hw.cycle_ns();
+      write_file_atomically(sim::gtkw_path_for(a.vcd),
+                            sim::gtkw_text(a.vcd, static_cast<std::int64_t>(window.first * ns_per_cycle),
+                                           static_cast<std::int64_t>(e.cycle * ns_per_cycle)));
+    }
+    std::cerr << "tilesim: interrupted by " << (e.signal == SIGINT ? "SIGINT" : "SIGTERM") << " at cycle " << e.cycle
+              << " of the simulation"
+              << (a.vcd.empty() ? "" : "; " + a.vcd + " holds the trace up to there")
+              << "; no other output written\n";
+    return 128 + e.signal;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const sim::RunReport report = sim::make_report(compiled.schedule, compiled.hw, result.stats,
                                                  kernel_set ? kernel_set->name : "none", wall,

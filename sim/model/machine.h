@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include <array>
+#include <csignal>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "sim/model/memories.h"
 
 namespace tilesim::sim {
+
+// Set by request_interrupt() (a signal handler); the units poll it.
+extern volatile std::sig_atomic_t g_interrupt_signal;
 
 inline constexpr int kDma = 0;
 inline constexpr int kCompute = 1;

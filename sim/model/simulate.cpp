@@ -1,6 +1,11 @@
 #include "sim/model/simulate.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "compiler/schedule/tile_format.h"
@@ -8,6 +13,17 @@
 #include "sim/model/units.h"
 
 namespace tilesim::sim {
+
+volatile std::sig_atomic_t g_interrupt_signal = 0;
+
+void request_interrupt(int signal) noexcept { g_interrupt_signal = signal; }
+
+int pending_interrupt() noexcept { return g_interrupt_signal; }
+
+SimulationInterrupted::SimulationInterrupted(std::int64_t at_cycle, int sig)
+    : std::runtime_error("simulation interrupted at cycle " + std::to_string(at_cycle)),
+      cycle(at_cycle),
+      signal(sig) {}
 
 namespace {
 
@@ -81,15 +97,20 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Machine machine(schedule, hw, options.kernels, inputs, options.progress);
   sc_core::sc_trace_file* vcd = nullptr;
+  std::string temp_vcd_base;
   if (!options.vcd_path.empty()) {
     const sc_core::sc_time from = machine.cycle * static_cast<double>(options.trace_from_cycle);
     const sc_core::sc_time to = options.trace_to_cycle < 0
                                     ? sc_core::SC_ZERO_TIME
                                     : machine.cycle * static_cast<double>(options.trace_to_cycle);
     machine.enable_trace(from, to);
-    std::string base = options.vcd_path;
-    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+    // SystemC appends ".vcd"; the file is renamed to vcd_path once closed.
+    temp_vcd_base = options.vcd_path;
+    if (temp_vcd_base.size() > 4 && temp_vcd_base.compare(temp_vcd_base.size() - 4, 4, ".vcd") == 0) {
+      temp_vcd_base.resize(temp_vcd_base.size() - 4);
+    }
+    temp_vcd_base += ".tmp-" + std::to_string(::getpid());
+    vcd = sc_core::sc_create_vcd_trace_file(temp_vcd_base.c_str());
     vcd->set_time_unit(1, sc_core::SC_NS);
     TraceSignals& t = *machine.trace;
     sc_core::sc_trace(vcd, t.dma_busy, "dma_busy");
@@ -106,7 +127,15 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
   if (machine.trace) tracer = std::make_unique<Tracer>("tracer", machine);
   sc_core::sc_start();
   const sc_core::sc_time end = sc_core::sc_time_stamp();
-  if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+  if (vcd) {
+    sc_core::sc_close_vcd_trace_file(vcd);
+    if (std::rename((temp_vcd_base + ".vcd").c_str(), options.vcd_path.c_str()) != 0) {
+      const std::string reason = std::strerror(errno);
+      std::remove((temp_vcd_base + ".vcd").c_str());
+      throw std::runtime_error("cannot write " + options.vcd_path + ": " + reason);
+    }
+  }
+  if (g_interrupt_signal != 0) throw SimulationInterrupted(to_cycles(end, machine.cycle), g_interrupt_signal);
 
   for (int unit : {kDma, kCompute}) {
     if (machine.tokens.completed(unit) != machine.tokens.total(unit)) {

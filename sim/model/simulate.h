@@ -61,8 +61,23 @@ struct SimulationStalled : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The simulation was stopped by request_interrupt() (SIGINT, SIGTERM). The
+// trace, if any, is complete up to `cycle` and already in place.
+struct SimulationInterrupted : std::runtime_error {
+  SimulationInterrupted(std::int64_t cycle, int signal);
+  std::int64_t cycle;
+  int signal;
+};
+
+// Asks a running simulation to stop at the next uOp boundary. Safe to call
+// from a signal handler (it only sets a flag).
+void request_interrupt(int signal) noexcept;
+// The signal request_interrupt() recorded, or 0.
+int pending_interrupt() noexcept;
+
 // `inputs` holds every input and param at its true shape (ignored when
-// options.kernels is nullptr).
+// options.kernels is nullptr). The VCD is written under a temporary name and
+// renamed to options.vcd_path when closed, so it is never a half file.
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
                    const std::map<std::string, HostTensor>& inputs, const SimOptions& options);
 

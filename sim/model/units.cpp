@@ -31,6 +31,10 @@ InOrderUnit::InOrderUnit(sc_core::sc_module_name name, Machine& machine, int uni
 }
 
 void InOrderUnit::step() {
+  if (g_interrupt_signal != 0) {  // stop at a uOp boundary; simulate() reports where
+    sc_core::sc_stop();
+    return;
+  }
   if (busy_) {  // woken at the end of the running uOp
     const Uop& uop = m_.schedule.uops[current_];
     finish(uop);

@@ -1,6 +1,7 @@
 #include "tests/support/run_process.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,7 +36,8 @@ std::string temp_path() {
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd) {
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd,
+                          const std::function<bool()>& ready, int delay_ms, int signal) {
   // Output goes to files rather than pipes: no deadlock however much is printed.
   const std::string out_path = temp_path();
   const std::string err_path = temp_path();
@@ -56,6 +58,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
 
+  if (ready) {
+    for (int waited = 0; waited < 6000 && !ready(); ++waited) usleep(10000);
+    usleep(static_cast<useconds_t>(delay_ms) * 1000);
+    kill(pid, signal);
+  }
   int status = 0;
   waitpid(pid, &status, 0);
   ProcessResult result;
@@ -70,6 +77,13 @@ ProcessResult run_tilesim(const std::vector<std::string>& args, const std::strin
   std::vector<std::string> argv{TILESIM_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, cwd);
+}
+
+ProcessResult run_tilesim_and_signal(const std::vector<std::string>& args, const std::string& cwd,
+                                     const std::function<bool()>& ready, int delay_ms, int signal) {
+  std::vector<std::string> argv{TILESIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, cwd, ready, delay_ms, signal);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -2,6 +2,7 @@
 // check the tilesim command line from the outside (exit code, exact stderr).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,16 @@ struct ProcessResult {
 };
 
 // argv[0] is the program path; no shell is involved. `cwd` empty: inherit.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "");
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "",
+                          const std::function<bool()>& ready = nullptr, int delay_ms = 0, int signal = 0);
 
 // Runs the tilesim binary built alongside the tests with these arguments.
 ProcessResult run_tilesim(const std::vector<std::string>& args, const std::string& cwd = "");
+
+// Runs tilesim and sends it `signal` once `ready()` holds (polled every 10 ms,
+// for at most 60 s) and `delay_ms` more have passed.
+ProcessResult run_tilesim_and_signal(const std::vector<std::string>& args, const std::string& cwd,
+                                     const std::function<bool()>& ready, int delay_ms, int signal);
 
 // Lines of a text (without the newlines); a trailing newline ends the last line.
 std::vector<std::string> lines_of(const std::string& text);
