@@ -347,8 +347,8 @@ class OnnxImporter {
     if (scaled) p = emit(OpKind::Scale, {p}, has_c ? fresh(out + ".alpha_ab") : out, shape(p), key, alpha);
     if (!has_c) return;
     TensorId c = input_of(node, 2);
-    const Shape& ps = shape(p);
-    const Shape& cs = shape(c);
+    const Shape ps = shape(p);  // copies: emit() grows the tensor table
+    const Shape cs = shape(c);
     const bool ok = cs.is_scalar() || (cs.rank == 1 && cs.cols == ps.cols) ||
                     (cs.rank == 2 && cs.rows == 1 && cs.cols == ps.cols) || (cs.rank == 2 && cs == ps);
     if (!ok) {

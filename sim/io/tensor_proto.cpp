@@ -148,7 +148,7 @@ HostTensor read_tensor_proto(const std::string& path, std::string* name) {
   if (raw) {
     const char* src = proto.raw_data().data();
     if (is_float) {
-      std::memcpy(data.data(), src, count * 4);
+      if (count > 0) std::memcpy(data.data(), src, count * 4);  // memcpy from null is UB even for 0 bytes
     } else {
       for (std::size_t i = 0; i < count; ++i) {
         double v;
