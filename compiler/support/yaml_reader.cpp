@@ -1,5 +1,7 @@
 #include "compiler/support/yaml_reader.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -210,6 +212,10 @@ Document Document::parse(const std::string& text, const std::string& name) {
   }
   try {
     return Document(name, YAML::Load(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own text for this is "bad file".
+    throw InputError(file_line(name, e.mark.line), "", "nested more than " + std::to_string(e.depth()) + " levels deep",
+                     "a YAML document of reasonable depth");
   } catch (const YAML::Exception& e) {
     throw InputError(file_line(name, e.mark.line), "", "not valid YAML: " + e.msg,
                      "a YAML document");

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "tests/support/run_process.h"
 
 namespace fs = std::filesystem;
@@ -48,12 +50,35 @@ std::string line_after(std::istream& in, const std::string& prefix, const fs::pa
   return line.substr(prefix.size());
 }
 
-void check_rejected(const std::vector<std::string>& args, const std::string& expected) {
+// Runs tilesim with `args` plus an --out-dir when given: exit code 2 (never
+// a signal, never 1), nothing on stdout, exactly the expected line on stderr,
+// and nothing written into the output folder.
+void check_rejected(std::vector<std::string> args, const std::string& expected, bool with_out_dir = false) {
+  const fs::path out = fs::temp_directory_path() / ("tilesim-bad-out-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  if (with_out_dir) {
+    fs::create_directories(out);
+    args.insert(args.end(), {"--out-dir", out.string(), "--stats-json", (out / "run-stats.json").string()});
+  }
   const auto r = run_tilesim(args);
   CHECK(r.signal == 0);
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == "tilesim: error: " + expected + "\n");
+  if (with_out_dir) {
+    CHECK(fs::is_empty(out));
+    fs::remove_all(out);
+  }
+}
+
+// Cases stored as FILE with a sidecar FILE-without-extension.expect.
+std::string sidecar_expectation(const fs::path& path) {
+  fs::path expect = path;
+  expect.replace_extension(".expect");
+  std::ifstream in(expect);
+  std::string line;
+  std::getline(in, line);
+  return substitute(line, path.string());
 }
 
 }  // namespace
@@ -76,8 +101,31 @@ TEST_CASE("bad model files are rejected by compile with their exact message", "[
     INFO(path.filename().string());
     std::ifstream in(path, std::ios::binary);
     const std::string expected = substitute(line_after(in, "# expect: ", path), path.string());
-    check_rejected({"compile", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()},
-                   expected);
+    check_rejected({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()}, expected,
+                   true);
+  }
+}
+
+TEST_CASE("bad tensor files given with --input are rejected, nothing written", "[cli][bad-input]") {
+  std::vector<fs::path> cases = cases_in("npy", ".npy");
+  const auto pb = cases_in("pb", ".pb");
+  cases.insert(cases.end(), pb.begin(), pb.end());
+  REQUIRE(cases.size() >= 30);
+  for (const auto& path : cases) {
+    INFO(path.filename().string());
+    check_rejected({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model",
+                    kSource + "/configs/models/mlp.yaml", "--input", "x=" + path.string()},
+                   sidecar_expectation(path), true);
+  }
+}
+
+TEST_CASE("bad ONNX models are rejected, nothing written", "[cli][bad-input]") {
+  const auto cases = cases_in("onnx", ".onnx");
+  REQUIRE(cases.size() >= 8);
+  for (const auto& path : cases) {
+    INFO(path.filename().string());
+    check_rejected({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()},
+                   sidecar_expectation(path), true);
   }
 }
 
