@@ -33,28 +33,20 @@ std::int64_t tiles_of(const ir::Shape& s) {
 
 }  // namespace
 
-std::string write_scratch_file(const std::uint8_t* data, std::size_t size, const std::string& extension) {
-  static const std::string base =
-      scratch_folder() + "/tilesim-fuzz-" + std::to_string(::getpid());
-  const std::string path = base + extension;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+ScratchFile::ScratchFile(const std::string& extension) {
+  static const std::string base = scratch_folder() + "/tilesim-fuzz-" + std::to_string(::getpid());
+  path_ = base + extension;
+}
+
+ScratchFile::ScratchFile(const std::uint8_t* data, std::size_t size, const std::string& extension)
+    : ScratchFile(extension) {
+  std::ofstream out(path_, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   out.close();
-  if (!out) finding("cannot write the scratch file " + path);
-  static bool registered = false;
-  if (!registered) {
-    registered = true;
-    static std::vector<std::string> paths;
-    std::atexit([] {
-      for (const auto& p : paths) std::remove(p.c_str());
-    });
-    paths.reserve(8);
-    paths.push_back(base + ".npy");
-    paths.push_back(base + ".pb");
-    paths.push_back(base + ".onnx");
-  }
-  return path;
+  if (!out) finding("cannot write the scratch file " + path_);
 }
+
+ScratchFile::~ScratchFile() { std::remove(path_.c_str()); }
 
 void finding(const std::string& what) {
   std::cerr << "tilesim fuzz finding: " << what << std::endl;

@@ -11,10 +11,21 @@
 
 namespace tilesim::fuzz {
 
-// Writes the bytes to this process's scratch file with the given extension
-// (on /dev/shm when it exists, else $TMPDIR or /tmp) and returns its path.
-// The same path is reused for every input of a run.
-std::string write_scratch_file(const std::uint8_t* data, std::size_t size, const std::string& extension);
+// A file holding one input for the path-based readers: this process's
+// scratch path with the given extension (on /dev/shm when it exists, else
+// $TMPDIR or /tmp), removed again when the object goes.
+class ScratchFile {
+ public:
+  ScratchFile(const std::uint8_t* data, std::size_t size, const std::string& extension);
+  explicit ScratchFile(const std::string& extension);  // a path only, nothing written
+  ~ScratchFile();
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // A finding: prints it on stderr and aborts, which libFuzzer reports as a crash.
 [[noreturn]] void finding(const std::string& what);

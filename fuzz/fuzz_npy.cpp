@@ -6,7 +6,6 @@
 // bit for bit.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <typeinfo>
@@ -19,23 +18,22 @@ namespace {
 
 bool same(const tilesim::HostTensor& a, const tilesim::HostTensor& b) {
   return a.shape() == b.shape() && a.data.size() == b.data.size() &&
-         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+         (a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = tilesim::fuzz::write_scratch_file(data, size, ".npy");
+  const tilesim::fuzz::ScratchFile file(data, size, ".npy");
   TILESIM_FUZZ_GUARD({
-    const tilesim::HostTensor tensor = tilesim::read_npy(path);
+    const tilesim::HostTensor tensor = tilesim::read_npy(file.path());
     if (static_cast<std::int64_t>(tensor.data.size()) != tensor.element_count()) {
       tilesim::fuzz::finding("read_npy: " + std::to_string(tensor.data.size()) + " values for shape " +
                              tensor.shape_text());
     }
-    const std::string copy = path + ".copy.npy";
-    tilesim::write_npy(copy, tensor);
-    const tilesim::HostTensor again = tilesim::read_npy(copy);
-    std::remove(copy.c_str());
+    const tilesim::fuzz::ScratchFile copy(".copy.npy");
+    tilesim::write_npy(copy.path(), tensor);
+    const tilesim::HostTensor again = tilesim::read_npy(copy.path());
     if (!same(tensor, again)) tilesim::fuzz::finding("write_npy -> read_npy changes the tensor");
   });
   return 0;

@@ -15,9 +15,9 @@
 #include "fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = tilesim::fuzz::write_scratch_file(data, size, ".onnx");
+  const tilesim::fuzz::ScratchFile file(data, size, ".onnx");
   TILESIM_FUZZ_GUARD({
-    tilesim::ir::Graph graph = tilesim::frontend::load_onnx(path);
+    tilesim::ir::Graph graph = tilesim::frontend::load_onnx(file.path());
     if (!tilesim::fuzz::small_enough(graph)) return 0;
     tilesim::fuzz::compile_and_validate(graph, tilesim::fuzz::hash_bytes(data, size));
   });

@@ -6,7 +6,6 @@
 // bit for bit, name included.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <typeinfo>
@@ -19,24 +18,23 @@ namespace {
 
 bool same(const tilesim::HostTensor& a, const tilesim::HostTensor& b) {
   return a.shape() == b.shape() && a.data.size() == b.data.size() &&
-         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+         (a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = tilesim::fuzz::write_scratch_file(data, size, ".pb");
+  const tilesim::fuzz::ScratchFile file(data, size, ".pb");
   TILESIM_FUZZ_GUARD({
     std::string name, name_again;
-    const tilesim::HostTensor tensor = tilesim::read_tensor_proto(path, &name);
+    const tilesim::HostTensor tensor = tilesim::read_tensor_proto(file.path(), &name);
     if (static_cast<std::int64_t>(tensor.data.size()) != tensor.element_count()) {
       tilesim::fuzz::finding("read_tensor_proto: " + std::to_string(tensor.data.size()) + " values for shape " +
                              tensor.shape_text());
     }
-    const std::string copy = path + ".copy.pb";
-    tilesim::write_tensor_proto(copy, tensor, name);
-    const tilesim::HostTensor again = tilesim::read_tensor_proto(copy, &name_again);
-    std::remove(copy.c_str());
+    const tilesim::fuzz::ScratchFile copy(".copy.pb");
+    tilesim::write_tensor_proto(copy.path(), tensor, name);
+    const tilesim::HostTensor again = tilesim::read_tensor_proto(copy.path(), &name_again);
     if (!same(tensor, again) || name != name_again) {
       tilesim::fuzz::finding("write_tensor_proto -> read_tensor_proto changes the tensor or its name");
     }

@@ -2,6 +2,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -332,6 +333,13 @@ class OnnxImporter {
   void add_gemm(const onnx::NodeProto& node, const std::string& out, const std::string& key) {
     const float alpha = float_attr(node, "alpha", 1.0f);
     const float beta = float_attr(node, "beta", 1.0f);
+    for (const auto& [name, value] : {std::pair<const char*, float>{"alpha", alpha}, {"beta", beta}}) {
+      if (!std::isfinite(value)) {
+        std::ostringstream shown;
+        shown << value;
+        fail(key, std::string(name) + " is " + shown.str(), "a finite number");
+      }
+    }
     const std::int64_t trans_a = int_attr(node, "transA", 0), trans_b = int_attr(node, "transB", 0);
     TensorId a = input_of(node, 0), b = input_of(node, 1);
     if (shape(a).rank != 2 || shape(b).rank != 2) {

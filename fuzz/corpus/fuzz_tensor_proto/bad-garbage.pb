@@ -1,0 +1,1 @@
+ÿÿÿÿÿÿÿÿÿÿÿthis is not a tensor

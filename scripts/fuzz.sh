@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/, clang, ASan+UBSan) in build-fuzz/ and
+# runs each on a copy of its seed corpus (fuzz/corpus/TARGET), so the
+# committed corpus is never flooded.
+#
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--keep] [TARGET...]
+#   scripts/fuzz.sh --crashes [TARGET...]
+#
+#   --seconds N   time budget per target (default 30; 0: no time limit)
+#   --runs N      stop a target after N executions (default: no limit);
+#                 with both, whichever comes first
+#   --keep        keep each target's working corpus (printed) instead of
+#                 deleting it
+#   --crashes     no fuzzing: replay every fuzz/crashes/KIND-* file with its
+#                 target (KIND: hw model npy pb onnx); exit 1 if any fails
+#   TARGET        fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto
+#                 fuzz_onnx (default: all five)
+#
+# Per target: executions, exec/s, coverage (cov/ft of libFuzzer's last line)
+# and the outcome. A crash, leak, sanitizer report, timeout (-timeout=5) or
+# out-of-memory (-rss_limit_mb=2048) is a failure: the input is copied to
+# build-fuzz/findings/TARGET/ and the script exits 1.
+# Reproduce one: build-fuzz/TARGET FILE. docs/reliability.md, "Fuzzing".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+all_targets=(fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx)
+seconds=30
+runs=""
+keep=0
+crashes=0
+build=build-fuzz
+targets=()
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
+    --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --crashes) crashes=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "fuzz.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *)
+      if [[ " ${all_targets[*]} " != *" $1 "* ]]; then
+        echo "fuzz.sh: unknown target $1 (expected one of: ${all_targets[*]})" >&2
+        exit 2
+      fi
+      targets+=("$1"); shift ;;
+  esac
+done
+[[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --seconds $seconds is not a number" >&2; exit 2; }
+[[ -z "$runs" || "$runs" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --runs $runs is not a number" >&2; exit 2; }
+
+command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+if [[ ! -f $build/build.ninja ]]; then
+  cmake -S fuzz -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+ninja -C "$build" "${targets[@]}" >/dev/null
+
+dict_of() {
+  case "$1" in
+    fuzz_hw_config) echo fuzz/hw_config.dict ;;
+    fuzz_model) echo fuzz/model.dict ;;
+    fuzz_npy) echo fuzz/npy.dict ;;
+    fuzz_tensor_proto) echo fuzz/tensor_proto.dict ;;
+    fuzz_onnx) echo fuzz/onnx.dict ;;
+  esac
+}
+
+kind_of() {
+  case "$1" in
+    fuzz_hw_config) echo hw ;;
+    fuzz_model) echo model ;;
+    fuzz_npy) echo npy ;;
+    fuzz_tensor_proto) echo pb ;;
+    fuzz_onnx) echo onnx ;;
+  esac
+}
+
+failed=0
+if [[ $crashes -eq 1 ]]; then
+  for target in "${targets[@]}"; do
+    for file in fuzz/crashes/"$(kind_of "$target")"-*; do
+      [[ -f "$file" && "$file" != *.txtpb ]] || continue
+      if "$build/$target" "$file" >"$build/replay.log" 2>&1; then
+        echo "ok      $target $file"
+      else
+        failed=1
+        echo "FAILED  $target $file: $(grep -m1 -E 'ERROR:|runtime error|tilesim fuzz finding' "$build/replay.log")"
+      fi
+    done
+  done
+  exit $failed
+fi
+
+printf '%-18s %12s %9s %7s %8s  %s\n' target executions exec/s cov ft outcome
+for target in "${targets[@]}"; do
+  work=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-fuzz-$target.XXXXXX")
+  mkdir -p "$work/corpus" "$work/artifacts"
+  cp fuzz/corpus/"$target"/* "$work/corpus/"
+  args=(-max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
+        -dict="$(dict_of "$target")" -artifact_prefix="$work/artifacts/")
+  [[ -n "$runs" ]] && args+=(-runs="$runs")
+  status=0
+  "$build/$target" "${args[@]}" "$work/corpus" >"$work/log" 2>&1 || status=$?
+
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
+  last=$(grep -E '^#[0-9]+' "$work/log" | tail -1 || true)
+  cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
+  ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
+  if [[ $status -eq 0 ]]; then
+    outcome="ok"
+  else
+    failed=1
+    kind=$(grep -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-zA-Z-]+|runtime error|tilesim fuzz finding|deadly signal|timeout' "$work/log" | head -1 || true)
+    mkdir -p "$build/findings/$target"
+    cp "$work"/artifacts/* "$build/findings/$target/" 2>/dev/null || true
+    cp "$work/log" "$build/findings/$target/last.log"
+    outcome="FAILED (${kind:-exit $status}): $(ls "$work"/artifacts | head -3 | tr '\n' ' ')-> $build/findings/$target/ (log: last.log)"
+  fi
+  printf '%-18s %12s %9s %7s %8s  %s\n' "$target" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$outcome"
+  if [[ $keep -eq 1 ]]; then
+    echo "  kept: $work"
+  else
+    rm -rf "$work"
+  fi
+done
+exit $failed
