@@ -57,6 +57,16 @@ const char kHeader[] =
     "tensor 1 w param shape=[64,32] padded=[64,32]\n"
     "tensor 2 y output shape=[32,32] padded=[32,32] graph_output\n";
 
+// Two K steps; step 2's LOADs go to slots step 1 does not read.
+const char kDoubleBuffered[] =
+    "0 dma LOAD x[0,0]@0x0000 deps=-\n"
+    "1 dma LOAD w[0,0]@0x1000 deps=-\n"
+    "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
+    "3 dma LOAD x[0,1]@0x3000 deps=-\n"
+    "4 dma LOAD w[1,0]@0x4000 deps=-\n"
+    "5 compute EXEC matmul y[0,0]@0x2000 <- x[0,1]@0x3000 w[1,0]@0x4000 deps=4\n"
+    "6 dma STORE y[0,0]@0x2000 deps=5\n";
+
 }  // namespace
 
 TEST_CASE("sim: a single LOAD takes setup + bytes / bandwidth", "[sim]") {
@@ -99,14 +109,7 @@ TEST_CASE("sim: LOAD, LOAD, EXEC, STORE run back to back and compute A.B", "[sim
 }
 
 TEST_CASE("sim: with double buffering the second K step's LOADs overlap the first EXEC", "[sim]") {
-  const auto s = parse(std::string(kHeader) +
-                       "0 dma LOAD x[0,0]@0x0000 deps=-\n"
-                       "1 dma LOAD w[0,0]@0x1000 deps=-\n"
-                       "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
-                       "3 dma LOAD x[0,1]@0x3000 deps=-\n"
-                       "4 dma LOAD w[1,0]@0x4000 deps=-\n"
-                       "5 compute EXEC matmul y[0,0]@0x2000 <- x[0,1]@0x3000 w[1,0]@0x4000 deps=4\n"
-                       "6 dma STORE y[0,0]@0x2000 deps=5\n");
+  const auto s = parse(std::string(kHeader) + kDoubleBuffered);
   sim::SimOptions options;
   options.vcd_path = "sim_double_buffer.vcd";
   const auto r = sim::simulate(s, default_hw(), {}, options);
@@ -186,14 +189,7 @@ TEST_CASE("sim: a dependency cycle stops with the stuck units named", "[sim]") {
 }
 
 TEST_CASE("sim: a trace window records value changes only inside it", "[sim]") {
-  const auto s = parse(std::string(kHeader) +
-                       "0 dma LOAD x[0,0]@0x0000 deps=-\n"
-                       "1 dma LOAD w[0,0]@0x1000 deps=-\n"
-                       "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
-                       "3 dma LOAD x[0,1]@0x3000 deps=-\n"
-                       "4 dma LOAD w[1,0]@0x4000 deps=-\n"
-                       "5 compute EXEC matmul y[0,0]@0x2000 <- x[0,1]@0x3000 w[1,0]@0x4000 deps=4\n"
-                       "6 dma STORE y[0,0]@0x2000 deps=5\n");
+  const auto s = parse(std::string(kHeader) + kDoubleBuffered);
   sim::SimOptions options;
   options.vcd_path = "sim_window.vcd";
   options.trace_from_cycle = 300;
