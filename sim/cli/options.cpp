@@ -30,7 +30,7 @@ po::variables_map parse_options(const std::string& command, const std::vector<st
 void add_model_options(po::options_description& options, ModelOptions& values) {
   options.add_options()
       ("hw", po::value(&values.hw)->value_name("FILE.yaml"), "hardware description (required)")
-      ("model", po::value(&values.model)->value_name("FILE.yaml"), "model file (required)")
+      ("model", po::value(&values.model)->value_name("FILE"), "model file: YAML, or ONNX (*.onnx) (required)")
       ("set", po::value(&values.overrides)->value_name("KEY=VALUE"),
        "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
       ("max-uops", po::value(&values.max_uops)->value_name("N"),

@@ -84,7 +84,8 @@ const char kSummary[] =
     "Compiles the model for the hardware, runs the schedule on the SystemC model of\n"
     "the accelerator (DMA engine and compute unit as concurrent processes) with the\n"
     "real math in the tile kernels, and prints where the time went.\n"
-    "Exit codes: 0 success, 1 internal error, 2 bad input, 3 verification failed.";
+    "Exit codes: 0 success, 1 internal error, 2 bad input, 3 verification failed,\n"
+    "130/143 interrupted by SIGINT/SIGTERM (the trace is kept up to there).";
 
 // Every file this run will write, checked before the simulation starts: a
 // long run must not end by refusing to write its results.
