@@ -66,4 +66,10 @@ if [[ ! -f "$build_dir/build.ninja" ]]; then
 elif [[ ${#cmake_args[@]} -gt 0 ]]; then
   cmake "$build_dir" "${cmake_args[@]}" >/dev/null
 fi
-cmake --build "$build_dir" -- --quiet
+# Quiet when there is nothing to do; the whole log when the build fails.
+if ! log=$(cmake --build "$build_dir" -- --quiet 2>&1); then
+  printf '%s\n' "$log" >&2
+  exit 1
+fi
+log=$(grep -v '^ninja: no work to do\.$' <<<"$log" || true)
+[[ -z $log ]] || printf '%s\n' "$log"
