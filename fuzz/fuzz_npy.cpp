@@ -12,16 +12,8 @@
 
 #include "compiler/support/input_error.h"
 #include "fuzz/fuzz_common.h"
+#include "fuzz/tensor_oracle.h"
 #include "sim/io/npy.h"
-
-namespace {
-
-bool same(const tilesim::HostTensor& a, const tilesim::HostTensor& b) {
-  return a.shape() == b.shape() && a.data.size() == b.data.size() &&
-         (a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0);
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const tilesim::fuzz::ScratchFile file(data, size, ".npy");
@@ -34,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const tilesim::fuzz::ScratchFile copy(".copy.npy");
     tilesim::write_npy(copy.path(), tensor);
     const tilesim::HostTensor again = tilesim::read_npy(copy.path());
-    if (!same(tensor, again)) tilesim::fuzz::finding("write_npy -> read_npy changes the tensor");
+    if (!tilesim::fuzz::same_bits(tensor, again)) tilesim::fuzz::finding("write_npy -> read_npy changes the tensor");
   });
   return 0;
 }

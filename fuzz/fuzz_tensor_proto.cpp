@@ -12,16 +12,8 @@
 
 #include "compiler/support/input_error.h"
 #include "fuzz/fuzz_common.h"
+#include "fuzz/tensor_oracle.h"
 #include "sim/io/tensor_proto.h"
-
-namespace {
-
-bool same(const tilesim::HostTensor& a, const tilesim::HostTensor& b) {
-  return a.shape() == b.shape() && a.data.size() == b.data.size() &&
-         (a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0);
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const tilesim::fuzz::ScratchFile file(data, size, ".pb");
@@ -35,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const tilesim::fuzz::ScratchFile copy(".copy.pb");
     tilesim::write_tensor_proto(copy.path(), tensor, name);
     const tilesim::HostTensor again = tilesim::read_tensor_proto(copy.path(), &name_again);
-    if (!same(tensor, again) || name != name_again) {
+    if (!tilesim::fuzz::same_bits(tensor, again) || name != name_again) {
       tilesim::fuzz::finding("write_tensor_proto -> read_tensor_proto changes the tensor or its name");
     }
   });
