@@ -77,8 +77,8 @@ void compile_and_validate(ir::Graph& graph, std::uint64_t seed) {
   } catch (const sched::SramTooSmall& e) {
     // Expected below one EXEC's operands; never above 4 tiles (16 KiB).
     if (options.sram_bytes >= 16 * 1024) {
-      finding("SramTooSmall at " + std::to_string(options.sram_bytes) + " bytes (need " +
-              std::to_string(e.need_tiles) + " tiles)");
+      finding("SramTooSmall at " + std::to_string(options.sram_bytes) + " bytes (need " + std::to_string(e.need_tiles) +
+              " tiles)");
     }
     return;
   }

@@ -52,13 +52,12 @@ std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size);
 
 // Runs `body`; InputError is the expected answer to bad input and is
 // swallowed; any other exception is a finding.
-#define TILESIM_FUZZ_GUARD(...)                                                           \
-  try {                                                                                    \
-    __VA_ARGS__;                                                                           \
-  } catch (const ::tilesim::InputError&) {                                                 \
-  } catch (const std::exception& e) {                                                      \
-    ::tilesim::fuzz::finding(std::string("unexpected exception: ") + typeid(e).name() +    \
-                             ": " + e.what());                                             \
-  } catch (...) {                                                                          \
-    ::tilesim::fuzz::finding("unexpected non-std exception");                             \
+#define TILESIM_FUZZ_GUARD(...)                                                                           \
+  try {                                                                                                   \
+    __VA_ARGS__;                                                                                          \
+  } catch (const ::tilesim::InputError&) {                                                                \
+  } catch (const std::exception& e) {                                                                     \
+    ::tilesim::fuzz::finding(std::string("unexpected exception: ") + typeid(e).name() + ": " + e.what()); \
+  } catch (...) {                                                                                         \
+    ::tilesim::fuzz::finding("unexpected non-std exception");                                             \
   }

@@ -36,8 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t newline = text.find('\n');
   if (newline != std::string::npos) {
     const std::vector<std::string> overrides{text.substr(0, newline)};
-    TILESIM_FUZZ_GUARD(
-        check_round_trip(tilesim::parse_hw_config(text.substr(newline + 1), "fuzz.yaml", overrides)));
+    TILESIM_FUZZ_GUARD(check_round_trip(tilesim::parse_hw_config(text.substr(newline + 1), "fuzz.yaml", overrides)));
   }
   return 0;
 }

@@ -15,8 +15,7 @@ namespace tilesim::kernels::detail {
 using MatmulTiles = void (*)(const float*, const float*, float*, const MatmulEpilogue&);
 
 template <MatmulTiles Tiles>
-__attribute__((noinline)) void matmul_from_copies(const float* a, const float* b, float* c,
-                                                  const MatmulEpilogue& ep) {
+__attribute__((noinline)) void matmul_from_copies(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   alignas(64) float a_copy[kTileElems];
   alignas(64) float b_copy[kTileElems];
   std::memcpy(a_copy, a, kTileBytes);

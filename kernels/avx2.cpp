@@ -3,7 +3,6 @@
 // CPU. Design notes and measurements: docs/kernels.md.
 #include <immintrin.h>
 
-
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
 #include "kernels/tile.h"
@@ -17,9 +16,7 @@ constexpr int kLanes = 8;  // floats per ymm register
 // relu(x) = x > 0 ? x : +0, NaN kept: the compare is "not less-or-equal,
 // unordered" (true for x > 0 and for NaN), and AND-ing with its all-ones /
 // all-zeros mask keeps x bit for bit or gives +0 (so -0 -> +0).
-inline __m256 relu8(__m256 x) {
-  return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ));
-}
+inline __m256 relu8(__m256 x) { return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ)); }
 
 // One register block of C: MR rows x NV*8 columns held in MR*NV ymm
 // accumulators for the whole K = 32 loop. Per k: NV loads of a B row
@@ -27,8 +24,8 @@ inline __m256 relu8(__m256 x) {
 // runs on the registers before the single store. `a` points at A[row0][0],
 // `b` at B[0][col0], `c` at C[row0][col0]; all rows are 32 floats apart.
 template <int MR, int NV>
-inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c,
-                                                 const MatmulEpilogue& ep, const float* bias) {
+inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c, const MatmulEpilogue& ep,
+                                                 const float* bias) {
   __m256 acc[MR][NV];
   if (ep.zero_init) {
     for (int r = 0; r < MR; ++r)
@@ -68,13 +65,10 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
 void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   for (int col0 = 0; col0 < N; col0 += 16) {
     const float* bias = ep.bias ? ep.bias + col0 : nullptr;
-    for (int row0 = 0; row0 < 12; row0 += 6)
-      block<6, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
-    for (int row0 = 12; row0 < N; row0 += 5)
-      block<5, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
+    for (int row0 = 0; row0 < 12; row0 += 6) block<6, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
+    for (int row0 = 12; row0 < N; row0 += 5) block<5, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
   }
 }
-
 
 // Element-wise kernels: 128 ymm per tile, plain loads/stores (no alignment
 // needed). Each element is read before it is written, so out == x works.

@@ -3,7 +3,6 @@
 // hands it out after checking the CPU. Design notes: docs/kernels.md.
 #include <immintrin.h>
 
-
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
 #include "kernels/tile.h"
@@ -25,8 +24,7 @@ inline __m512 relu16(__m512 x) {
 // broadcast from memory ({1to16} embedded broadcast), 2*MR FMAs in all.
 // zero_init is a masked load with an empty mask (no branch, no fault).
 template <int MR>
-inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c,
-                                                 const MatmulEpilogue& ep) {
+inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   const __mmask16 load_mask = ep.zero_init ? 0 : 0xFFFF;
   __m512 acc[MR][2];
   for (int r = 0; r < MR; ++r) {
@@ -70,7 +68,6 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
 void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   for (int row0 = 0; row0 < N; row0 += 8) block<8>(a + row0 * N, b, c + row0 * N, ep);
 }
-
 
 void add(const float* x, const float* y, float* out) {
 #pragma GCC unroll 4

@@ -8,7 +8,7 @@
 
 namespace tilesim::kernels::detail {
 
-const KernelSet& avx2_kernels();    // kernels/avx2.cpp, -mavx2 -mfma
+const KernelSet& avx2_kernels();  // kernels/avx2.cpp, -mavx2 -mfma
 #ifdef TILESIM_HAVE_AVX512
 const KernelSet& avx512_kernels();  // kernels/avx512.cpp, -mavx512f -mfma
 #endif

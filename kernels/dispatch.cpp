@@ -16,16 +16,17 @@ enum class Level { reference = 0, avx2 = 1, avx512 = 2 };
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::avx512: return "avx512";
-    case Level::avx2: return "avx2";
-    case Level::reference: break;
+    case Level::avx512:
+      return "avx512";
+    case Level::avx2:
+      return "avx2";
+    case Level::reference:
+      break;
   }
   return "reference";
 }
 
-const char* level_needs(Level l) {
-  return l == Level::avx512 ? "AVX-512F and FMA" : "AVX2 and FMA";
-}
+const char* level_needs(Level l) { return l == Level::avx512 ? "AVX-512F and FMA" : "AVX2 and FMA"; }
 
 constexpr bool built(Level l) {
 #ifdef TILESIM_HAVE_AVX512
@@ -65,8 +66,7 @@ Cap read_cap() {
       return cap;
     }
   }
-  throw KernelUnavailable("TILESIM_CPU_MAX='" + cap.text +
-                          "' is not one of: reference, avx2, avx512");
+  throw KernelUnavailable("TILESIM_CPU_MAX='" + cap.text + "' is not one of: reference, avx2, avx512");
 }
 
 Level usable_level(const Cap& cap) {
@@ -90,12 +90,16 @@ std::string join(const std::vector<std::string>& names) {
 const KernelSet& kernels_of(Level l) {
   switch (l) {
 #ifdef TILESIM_HAVE_AVX512
-    case Level::avx512: return detail::avx512_kernels();
+    case Level::avx512:
+      return detail::avx512_kernels();
 #else
-    case Level::avx512: break;
+    case Level::avx512:
+      break;
 #endif
-    case Level::avx2: return detail::avx2_kernels();
-    case Level::reference: break;
+    case Level::avx2:
+      return detail::avx2_kernels();
+    case Level::reference:
+      break;
   }
   return reference_kernels();
 }
@@ -115,14 +119,14 @@ const KernelSet& select_kernels(const std::string& name) {
   for (Level l : {Level::reference, Level::avx2, Level::avx512}) {
     if (name != level_name(l)) continue;
     if (!built(l))
-      throw KernelUnavailable("kernel '" + name + "' is not in this build (TILESIM_ENABLE_AVX512=OFF; available: " +
-                              join(available) + ")");
+      throw KernelUnavailable("kernel '" + name +
+                              "' is not in this build (TILESIM_ENABLE_AVX512=OFF; available: " + join(available) + ")");
     if (l > usable) {
       const bool cpu_has_it = l <= cpu_level();
-      throw KernelUnavailable("kernel '" + name + "' needs a CPU with " + level_needs(l) + "; " +
-                              (cpu_has_it ? "TILESIM_CPU_MAX=" + cap.text + " hides it"
-                                          : std::string("this CPU lacks it")) +
-                              " (available: " + join(available) + ")");
+      throw KernelUnavailable(
+          "kernel '" + name + "' needs a CPU with " + level_needs(l) + "; " +
+          (cpu_has_it ? "TILESIM_CPU_MAX=" + cap.text + " hides it" : std::string("this CPU lacks it")) +
+          " (available: " + join(available) + ")");
     }
     return kernels_of(l);
   }

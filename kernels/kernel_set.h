@@ -16,9 +16,9 @@ namespace tilesim::kernels {
 // What the matmul does around the product. A K loop over tiles uses
 // zero_init on its first step and bias/relu on its last, so one call per step.
 struct MatmulEpilogue {
-  bool zero_init = false;        // C = A·B instead of C += A·B
-  const float* bias = nullptr;   // then C[r][c] += bias[c]
-  bool relu = false;             // then C = relu(C)
+  bool zero_init = false;       // C = A·B instead of C += A·B
+  const float* bias = nullptr;  // then C[r][c] += bias[c]
+  bool relu = false;            // then C = relu(C)
 };
 
 struct KernelSet {

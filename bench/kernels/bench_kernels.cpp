@@ -24,7 +24,7 @@ using namespace tilesim::kernels;
 using tilesim::bench::RatioReporter;
 
 constexpr double kMatmulFlops = 2.0 * kTileDim * kTileDim * kTileDim;  // 65536 per call
-constexpr const char* kRate = "FLOPS";  // the counter the summary reads
+constexpr const char* kRate = "FLOPS";                                 // the counter the summary reads
 
 struct alignas(64) Tile {
   float v[kTileElems];
@@ -39,8 +39,8 @@ void fill(float* p, int n, float scale) {
 }
 
 void set_flops(benchmark::State& state, double flops_per_iteration) {
-  state.counters[kRate] = benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()),
-                                             benchmark::Counter::kIsRate);
+  state.counters[kRate] =
+      benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void set_bytes(benchmark::State& state, double bytes_per_iteration) {
@@ -140,18 +140,17 @@ void print_summary(const RatioReporter& r) {
     double min;  // 0: information only
   };
   const Target targets[] = {
-      {"matmul_acc/avx2", "peak/avx2", 0.90},
-      {"matmul_acc/avx2", "matmul_acc/reference", 20.0},
-      {"matmul_acc/avx512", "peak/avx512", 0.85},
-      {"matmul_acc/avx512", "matmul_acc/reference", 0.0},
-      {"matmul_acc/avx512", "matmul_acc/avx2", 0.0},
-      {"peak/avx512", "peak/avx2", 0.0},
+      {"matmul_acc/avx2", "peak/avx2", 0.90},        {"matmul_acc/avx2", "matmul_acc/reference", 20.0},
+      {"matmul_acc/avx512", "peak/avx512", 0.85},    {"matmul_acc/avx512", "matmul_acc/reference", 0.0},
+      {"matmul_acc/avx512", "matmul_acc/avx2", 0.0}, {"peak/avx512", "peak/avx2", 0.0},
   };
   std::printf("\nGFLOP/s (median of the repetitions, this run):\n");
-  for (const char* name : {"peak/avx2", "peak/avx512", "matmul_acc/reference", "matmul_acc/avx2",
-                           "matmul_acc/avx512"}) {
-    if (const auto v = r.median(name)) std::printf("  %-22s %8.1f\n", name, *v / 1e9);
-    else std::printf("  %-22s %8s\n", name, "n/a");
+  for (const char* name :
+       {"peak/avx2", "peak/avx512", "matmul_acc/reference", "matmul_acc/avx2", "matmul_acc/avx512"}) {
+    if (const auto v = r.median(name))
+      std::printf("  %-22s %8.1f\n", name, *v / 1e9);
+    else
+      std::printf("  %-22s %8s\n", name, "n/a");
   }
   std::printf("\n  %-44s %9s %9s  %s\n", "ratio (same run)", "measured", "target", "result");
   for (const Target& t : targets) {

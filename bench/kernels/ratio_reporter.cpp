@@ -9,8 +9,10 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
     const auto it = run.counters.find(counter_);
     if (it == run.counters.end()) continue;
     const std::string& name = run.run_name.function_name;
-    if (run.run_type == Run::RT_Iteration) samples_[name].push_back(it->second.value);
-    else if (run.aggregate_name == "median") medians_[name] = it->second.value;
+    if (run.run_type == Run::RT_Iteration)
+      samples_[name].push_back(it->second.value);
+    else if (run.aggregate_name == "median")
+      medians_[name] = it->second.value;
   }
   ConsoleReporter::ReportRuns(runs);
 }

@@ -46,10 +46,18 @@ int main(int argc, char** argv) {
           k.matmul(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr),
                    kernels::MatmulEpilogue{true, u.src[2].valid() ? at(u.src_addr[2]) : nullptr, u.relu});
           break;
-        case sched::ExecKind::Add: k.add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr)); break;
-        case sched::ExecKind::BiasAdd: k.bias_add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr)); break;
-        case sched::ExecKind::Relu: k.relu(at(u.src_addr[0]), at(u.addr)); break;
-        case sched::ExecKind::Scale: k.scale(at(u.src_addr[0]), u.scale, at(u.addr)); break;
+        case sched::ExecKind::Add:
+          k.add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr));
+          break;
+        case sched::ExecKind::BiasAdd:
+          k.bias_add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr));
+          break;
+        case sched::ExecKind::Relu:
+          k.relu(at(u.src_addr[0]), at(u.addr));
+          break;
+        case sched::ExecKind::Scale:
+          k.scale(at(u.src_addr[0]), u.scale, at(u.addr));
+          break;
       }
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

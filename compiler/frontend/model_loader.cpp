@@ -29,8 +29,8 @@ std::string shape_text(const Shape& s) { return ir::to_string(s); }
 // Names end up in messages, file names of dumps and the schedule text: keep
 // them to characters that need no quoting anywhere.
 bool name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == ':' || c == '/' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == ':' || c == '/' || c == '-';
 }
 
 // Empty when the name is fine, else what is wrong with it.
@@ -61,8 +61,7 @@ class Loader {
     graph_.name = root.string("name", std::nullopt);
     graph_.source = doc_.file();
     MapReader inputs = root.section("inputs", true, "a mapping of tensor name to shape [rows, cols]");
-    MapReader params =
-        root.section("params", false, "a mapping of tensor name to shape [rows, cols] or bias [cols]");
+    MapReader params = root.section("params", false, "a mapping of tensor name to shape [rows, cols] or bias [cols]");
     const auto ops = root.sequence("ops", true, "a list of ops, each {op: ..., inputs: [...], output: ...}");
     const auto outputs = root.sequence("outputs", true, "a list of tensor names, e.g. [y]");
     root.finish();
@@ -124,8 +123,8 @@ class Loader {
     if (elements > kMaxTensorElements) {
       reader.fail(key,
                   "tensor " + quoted(t.name) + " of shape " + shape_text(t.shape) + " pads to [" +
-                      std::to_string(rows) + ", " + std::to_string(cols) + "] = " +
-                      std::to_string(elements) + " elements",
+                      std::to_string(rows) + ", " + std::to_string(cols) + "] = " + std::to_string(elements) +
+                      " elements",
                   "at most 2147483648 (2^31) elements per padded tensor");
     }
     total_bytes_ += elements * 4;
@@ -154,15 +153,13 @@ class Loader {
       op.kind = OpKind::Relu;
       arity = 1;
     } else {
-      reader.fail("op",
-                  "unknown op " + quoted(kind_text) +
-                      yaml::did_you_mean(kind_text, {"add", "matmul", "relu"}),
+      reader.fail("op", "unknown op " + quoted(kind_text) + yaml::did_you_mean(kind_text, {"add", "matmul", "relu"}),
                   kKnownOps);
     }
     if (inputs.size() != arity) {
       reader.fail("inputs",
-                  kind_text + " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs") +
-                      ", got " + std::to_string(inputs.size()),
+                  kind_text + " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs") + ", got " +
+                      std::to_string(inputs.size()),
                   arity == 1 ? "a list of 1 tensor name, e.g. [h1]" : "a list of 2 tensor names, e.g. [x, w1]");
     }
 
@@ -172,14 +169,13 @@ class Loader {
       const ir::Tensor& first = graph_.tensors[it->second];
       if (first.kind == TensorKind::Intermediate) {
         reader.fail("output",
-                    "tensor " + quoted(output) + " is produced twice (first by " + op_paths_[it->second] +
-                        " on line " + std::to_string(first.line) + ")",
+                    "tensor " + quoted(output) + " is produced twice (first by " + op_paths_[it->second] + " on line " +
+                        std::to_string(first.line) + ")",
                     "each tensor written by one op");
       }
       reader.fail("output",
-                  "writes " + quoted(output) + ", a graph " +
-                      (first.kind == TensorKind::Input ? "input" : "param") + " declared on line " +
-                      std::to_string(first.line),
+                  "writes " + quoted(output) + ", a graph " + (first.kind == TensorKind::Input ? "input" : "param") +
+                      " declared on line " + std::to_string(first.line),
                   "the name of a new tensor");
     }
     ir::Tensor tensor;

@@ -117,8 +117,10 @@ class OnnxImporter {
     if (init.data_type() == onnx::TensorProto_DataType_FLOAT) {
       if (!init.raw_data().empty()) {
         if (init.raw_data().size() != static_cast<std::size_t>(count) * 4) {
-          fail(key, "raw data of " + std::to_string(init.raw_data().size()) + " bytes for " + std::to_string(count) +
-                        " floats", "4 bytes per element");
+          fail(key,
+               "raw data of " + std::to_string(init.raw_data().size()) + " bytes for " + std::to_string(count) +
+                   " floats",
+               "4 bytes per element");
         }
         values.resize(static_cast<std::size_t>(count));
         std::memcpy(values.data(), init.raw_data().data(), init.raw_data().size());
@@ -128,8 +130,10 @@ class OnnxImporter {
     } else if (init.data_type() == onnx::TensorProto_DataType_DOUBLE) {
       if (!init.raw_data().empty()) {
         if (init.raw_data().size() != static_cast<std::size_t>(count) * 8) {
-          fail(key, "raw data of " + std::to_string(init.raw_data().size()) + " bytes for " + std::to_string(count) +
-                        " doubles", "8 bytes per element");
+          fail(key,
+               "raw data of " + std::to_string(init.raw_data().size()) + " bytes for " + std::to_string(count) +
+                   " doubles",
+               "8 bytes per element");
         }
         for (std::int64_t i = 0; i < count; ++i) {
           double v = 0;
@@ -193,8 +197,7 @@ class OnnxImporter {
 
   TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& out_name, const Shape& out_shape,
                 const std::string& key, float scale = 1.0f) {
-    const TensorId out = graph_.find(out_name) == ir::kNone ? new_intermediate(out_name, out_shape, key)
-                                                             : ir::kNone;
+    const TensorId out = graph_.find(out_name) == ir::kNone ? new_intermediate(out_name, out_shape, key) : ir::kNone;
     if (out == ir::kNone) fail(key, "writes tensor '" + out_name + "', which is already defined", "unique names");
     ir::Op op;
     op.kind = kind;
@@ -226,7 +229,8 @@ class OnnxImporter {
       fail(key, why + " of a computed tensor ('" + graph_.tensors[id].name + "') is not supported",
            "a transposed graph input or initializer (the DMA engine transposes while loading)");
     }
-    if (shape(id).rank < 2) fail(key, why + " of a rank-" + std::to_string(shape(id).rank) + " tensor", "rank 2 or more");
+    if (shape(id).rank < 2)
+      fail(key, why + " of a rank-" + std::to_string(shape(id).rank) + " tensor", "rank 2 or more");
     Shape s = shape(id);
     std::swap(s.rows, s.cols);
     return emit(OpKind::Transpose, {id}, fresh(graph_.tensors[id].name + ".T"), s, key);
@@ -376,10 +380,12 @@ class OnnxImporter {
       fail(key, "is a graph input or initializer, not computed", "an output of some node");
     }
     if (graph_.ops[t.producer].kind == OpKind::Transpose) {
-      fail(key, "is the result of a Transpose", "a Transpose that feeds a MatMul or another op (the hardware "
-                                                 "transposes while loading, not in place)");
+      fail(key, "is the result of a Transpose",
+           "a Transpose that feeds a MatMul or another op (the hardware "
+           "transposes while loading, not in place)");
     }
-    if (output.type().has_tensor_type() && output.type().tensor_type().elem_type() != onnx::TensorProto_DataType_FLOAT) {
+    if (output.type().has_tensor_type() &&
+        output.type().tensor_type().elem_type() != onnx::TensorProto_DataType_FLOAT) {
       fail(key, "has element type " + dtype_name(output.type().tensor_type().elem_type()), "FLOAT (float32)");
     }
     t.kind = TensorKind::Output;

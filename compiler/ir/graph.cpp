@@ -13,22 +13,32 @@ namespace tilesim::ir {
 
 const char* to_string(TensorKind kind) {
   switch (kind) {
-    case TensorKind::Input: return "input";
-    case TensorKind::Param: return "param";
-    case TensorKind::Intermediate: return "intermediate";
-    case TensorKind::Output: return "output";
+    case TensorKind::Input:
+      return "input";
+    case TensorKind::Param:
+      return "param";
+    case TensorKind::Intermediate:
+      return "intermediate";
+    case TensorKind::Output:
+      return "output";
   }
   return "?";
 }
 
 const char* to_string(OpKind kind) {
   switch (kind) {
-    case OpKind::MatMul: return "matmul";
-    case OpKind::Add: return "add";
-    case OpKind::Relu: return "relu";
-    case OpKind::FusedMatMul: return "fused_matmul";
-    case OpKind::Transpose: return "transpose";
-    case OpKind::Scale: return "scale";
+    case OpKind::MatMul:
+      return "matmul";
+    case OpKind::Add:
+      return "add";
+    case OpKind::Relu:
+      return "relu";
+    case OpKind::FusedMatMul:
+      return "fused_matmul";
+    case OpKind::Transpose:
+      return "transpose";
+    case OpKind::Scale:
+      return "scale";
   }
   return "?";
 }

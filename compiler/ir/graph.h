@@ -26,9 +26,9 @@ const char* to_string(TensorKind kind);
 // Every tensor is 2-D for the hardware. A rank-1 tensor [c] (a bias) is held
 // as 1 x c and remembers that it was rank 1.
 struct Shape {
-  std::int64_t rows = 0;  // the second-to-last dim (1 for rank 0 and 1)
-  std::int64_t cols = 0;  // the last dim (1 for rank 0)
-  int rank = 2;           // 0 (a scalar) to 4
+  std::int64_t rows = 0;                 // the second-to-last dim (1 for rank 0 and 1)
+  std::int64_t cols = 0;                 // the last dim (1 for rank 0)
+  int rank = 2;                          // 0 (a scalar) to 4
   std::vector<std::int64_t> batch_dims;  // the dims before the last two (rank 3 and 4)
 
   // The hardware sees a stack of batch() matrices of rows x cols, each padded
@@ -56,16 +56,16 @@ inline std::int64_t padded_cols(const Shape& s) { return pad_to_tile(s.cols); }
 
 struct Tensor {
   std::string name;
-  Shape shape;             // true shape
+  Shape shape;  // true shape
   TensorKind kind = TensorKind::Intermediate;
   // Set by the tiling pass: shape rounded up to multiples of 32 (rank-1 tensors
   // pad to 1 x 32k: their one row is broadcast, never padded to 32 rows).
   std::int64_t padded_rows = 0;
   std::int64_t padded_cols = 0;
-  OpId producer = kNone;   // the live op writing it; kNone for inputs and params
-  std::vector<OpId> users; // live ops reading it
-  int line = 0;            // 1-based line in the model file that declared or produced it
-  bool dead = false;       // an intermediate fused away: no live op reads or writes it
+  OpId producer = kNone;    // the live op writing it; kNone for inputs and params
+  std::vector<OpId> users;  // live ops reading it
+  int line = 0;             // 1-based line in the model file that declared or produced it
+  bool dead = false;        // an intermediate fused away: no live op reads or writes it
   // A param's stored values (ONNX initializers), true shape, row-major;
   // empty when the values come at run time (--input or the seed).
   std::vector<float> values;
@@ -81,12 +81,12 @@ enum class OpKind {
   // out = a + b; b has a's shape, or is a's trailing dims ([..., M, N] over a
   // batch), or a bias [N] broadcast over rows, or a scalar ([] or [1]).
   Add,
-  Relu,    // out = max(a, 0), any rank              inputs: a
+  Relu,  // out = max(a, 0), any rank              inputs: a
   // out = a with its last two dims swapped. `a` must be a graph input or a
   // param: the hardware reads it transposed from DRAM (a transposing LOAD),
   // so the op itself runs no EXEC.
   Transpose,
-  Scale,   // out = a * scale (Gemm's alpha and beta)  inputs: a
+  Scale,  // out = a * scale (Gemm's alpha and beta)  inputs: a
   // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
   // when has_bias; relu after the bias when has_relu.
   FusedMatMul,
@@ -97,11 +97,11 @@ struct Op {
   OpKind kind = OpKind::MatMul;
   std::vector<TensorId> inputs;
   TensorId output = kNone;
-  bool has_bias = false;  // FusedMatMul only: inputs[2] is the bias
-  bool has_relu = false;  // FusedMatMul only
-  float scale = 1.0f;     // Scale only
-  bool dead = false;      // removed by a pass; ignored everywhere
-  int line = 0;           // 1-based line of the (first) op in the model file
+  bool has_bias = false;                // FusedMatMul only: inputs[2] is the bias
+  bool has_relu = false;                // FusedMatMul only
+  float scale = 1.0f;                   // Scale only
+  bool dead = false;                    // removed by a pass; ignored everywhere
+  int line = 0;                         // 1-based line of the (first) op in the model file
   std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}
 };
 

@@ -6,30 +6,42 @@ const char* to_string(Unit unit) { return unit == Unit::Dma ? "dma" : "compute";
 
 const char* to_string(UopKind kind) {
   switch (kind) {
-    case UopKind::Load: return "LOAD";
-    case UopKind::Store: return "STORE";
-    case UopKind::Exec: return "EXEC";
+    case UopKind::Load:
+      return "LOAD";
+    case UopKind::Store:
+      return "STORE";
+    case UopKind::Exec:
+      return "EXEC";
   }
   return "?";
 }
 
 const char* to_string(ExecKind kind) {
   switch (kind) {
-    case ExecKind::MatMul: return "matmul";
-    case ExecKind::Add: return "add";
-    case ExecKind::BiasAdd: return "bias_add";
-    case ExecKind::Relu: return "relu";
-    case ExecKind::Scale: return "scale";
+    case ExecKind::MatMul:
+      return "matmul";
+    case ExecKind::Add:
+      return "add";
+    case ExecKind::BiasAdd:
+      return "bias_add";
+    case ExecKind::Relu:
+      return "relu";
+    case ExecKind::Scale:
+      return "scale";
   }
   return "?";
 }
 
 const char* to_string(TensorRole role) {
   switch (role) {
-    case TensorRole::Input: return "input";
-    case TensorRole::Param: return "param";
-    case TensorRole::Intermediate: return "intermediate";
-    case TensorRole::Output: return "output";
+    case TensorRole::Input:
+      return "input";
+    case TensorRole::Param:
+      return "param";
+    case TensorRole::Intermediate:
+      return "intermediate";
+    case TensorRole::Output:
+      return "output";
   }
   return "?";
 }
@@ -37,11 +49,14 @@ const char* to_string(TensorRole role) {
 int Uop::num_srcs() const {
   if (kind != UopKind::Exec) return 0;
   switch (exec) {
-    case ExecKind::MatMul: return src[2].valid() ? 3 : 2;
+    case ExecKind::MatMul:
+      return src[2].valid() ? 3 : 2;
     case ExecKind::Add:
-    case ExecKind::BiasAdd: return 2;
+    case ExecKind::BiasAdd:
+      return 2;
     case ExecKind::Relu:
-    case ExecKind::Scale: return 1;
+    case ExecKind::Scale:
+      return 1;
   }
   return 0;
 }

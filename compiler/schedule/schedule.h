@@ -74,8 +74,8 @@ struct Uop {
   std::uint32_t addr = 0;            // SRAM byte address of `tile`
   TileRef src[3];                    // EXEC operands, in the order documented above
   std::uint32_t src_addr[3] = {0, 0, 0};
-  std::uint32_t dep = kNoUop;        // uOp id (index in Schedule::uops) on the other unit
-  float scale = 1.0f;                // EXEC Scale only
+  std::uint32_t dep = kNoUop;  // uOp id (index in Schedule::uops) on the other unit
+  float scale = 1.0f;          // EXEC Scale only
 
   Unit unit() const { return kind == UopKind::Exec ? Unit::Compute : Unit::Dma; }
   int num_srcs() const;  // 0 for LOAD/STORE
@@ -87,13 +87,13 @@ const char* to_string(TensorRole role);
 struct TensorInfo {
   std::string name;
   TensorRole role = TensorRole::Intermediate;
-  int rank = 2;              // 0 (scalar), 1 (a bias [cols], held as one row) .. 4
-  std::int64_t rows = 0;     // true rows of each matrix (rank 0 and 1: 1)
+  int rank = 2;           // 0 (scalar), 1 (a bias [cols], held as one row) .. 4
+  std::int64_t rows = 0;  // true rows of each matrix (rank 0 and 1: 1)
   std::int64_t cols = 0;
   std::int64_t padded_rows = 0;  // multiples of 32 (rank 0 and 1: 1)
   std::int64_t padded_cols = 0;
-  bool is_graph_output = false;  // must be in DRAM, complete, at the end
-  std::int64_t batch = 1;        // matrices in the stack (product of the leading dims)
+  bool is_graph_output = false;    // must be in DRAM, complete, at the end
+  std::int64_t batch = 1;          // matrices in the stack (product of the leading dims)
   std::vector<std::int64_t> dims;  // true dims as the model gave them (empty: [rows, cols] or [cols])
   std::int32_t transpose_of = -1;  // a view: tensor X with its last two dims swapped
 
@@ -111,11 +111,11 @@ struct TensorInfo {
 
 // What the summary prints per layer (one entry per op after fusion).
 struct LayerSummary {
-  std::string name;          // the op's output tensor
-  std::string ops;           // e.g. "matmul+add+relu"
-  std::string shapes;        // e.g. "[128,784] @ [784,256] -> [128,256]"
-  std::string tiles;         // padded tile counts, e.g. "M4 K25 N8"
-  std::string plan;          // loop order and blocking chosen
+  std::string name;    // the op's output tensor
+  std::string ops;     // e.g. "matmul+add+relu"
+  std::string shapes;  // e.g. "[128,784] @ [784,256] -> [128,256]"
+  std::string tiles;   // padded tile counts, e.g. "M4 K25 N8"
+  std::string plan;    // loop order and blocking chosen
   std::int64_t loads = 0, stores = 0, execs = 0;
   std::int64_t loads_eliminated = 0;  // operand reads served by a resident tile
   std::int64_t dma_bytes = 0;         // loaded + stored

@@ -16,8 +16,7 @@ namespace {
 
 std::string str(std::string_view view) { return std::string(view); }
 
-constexpr const char* kUopForm =
-    "ID UNIT KIND TENSOR[ROW,COL]@ADDR ... deps=DEP, e.g. 3 dma LOAD x[0,1]@0x1000 deps=-";
+constexpr const char* kUopForm = "ID UNIT KIND TENSOR[ROW,COL]@ADDR ... deps=DEP, e.g. 3 dma LOAD x[0,1]@0x1000 deps=-";
 
 class Reader {
  public:
@@ -34,7 +33,8 @@ class Reader {
       } else if (tokens_[0][0] >= '0' && tokens_[0][0] <= '9') {
         uop();
       } else {
-        if (!s_.uops.empty()) fail("", "'" + str(tokens_[0]) + "' line after the first uop", "header lines before the uops");
+        if (!s_.uops.empty())
+          fail("", "'" + str(tokens_[0]) + "' line after the first uop", "header lines before the uops");
         header_line();
       }
     }
@@ -91,10 +91,12 @@ class Reader {
   // A bare word, or "..." with \" \\ \n \t \xNN escapes.
   std::string text_value(std::string_view raw, const std::string& key) const {
     if (raw.empty() || raw[0] != '"') {
-      if (raw.find('"') != std::string_view::npos) fail(key, "stray quote in " + quoted(str(raw)), "a bare word or \"...\"");
+      if (raw.find('"') != std::string_view::npos)
+        fail(key, "stray quote in " + quoted(str(raw)), "a bare word or \"...\"");
       return str(raw);
     }
-    if (raw.size() < 2 || raw.back() != '"') fail(key, "text after the closing quote in " + quoted(str(raw)), "\"...\"");
+    if (raw.size() < 2 || raw.back() != '"')
+      fail(key, "text after the closing quote in " + quoted(str(raw)), "\"...\"");
     std::string out;
     for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
       if (raw[i] != '\\') {
@@ -102,14 +104,18 @@ class Reader {
         continue;
       }
       const char e = raw[++i];
-      if (e == 'n') out += '\n';
-      else if (e == 't') out += '\t';
+      if (e == 'n')
+        out += '\n';
+      else if (e == 't')
+        out += '\t';
       else if (e == 'x' && i + 3 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
         out += static_cast<char>(std::stoi(str(raw.substr(i + 1, 2)), nullptr, 16));
         i += 2;
-      } else if (e == '"' || e == '\\') out += e;
-      else fail(key, "bad escape in " + quoted(str(raw)), "\\\" \\\\ \\n \\t or \\xNN");
+      } else if (e == '"' || e == '\\')
+        out += e;
+      else
+        fail(key, "bad escape in " + quoted(str(raw)), "\\\" \\\\ \\n \\t or \\xNN");
     }
     return out;
   }
@@ -154,8 +160,10 @@ class Reader {
       tensor();
     } else if (what == "totals") {
       once(what);
-      totals_ = key_values(what, {"loads", "stores", "execs", "loads_eliminated", "bytes_loaded", "bytes_stored",
-                                  "sram_peak_bytes", "compulsory_loads", "compulsory_bytes"}, {}, nullptr);
+      totals_ = key_values(what,
+                           {"loads", "stores", "execs", "loads_eliminated", "bytes_loaded", "bytes_stored",
+                            "sram_peak_bytes", "compulsory_loads", "compulsory_bytes"},
+                           {}, nullptr);
     } else if (what == "layer") {
       layer();
     } else if (what == "uops") {
@@ -186,8 +194,10 @@ class Reader {
       }
       if (!seen.insert(key).second) fail(line_kind, "field " + key + " given twice", "each field once");
       const std::string_view value = tokens_[i].substr(eq + 1);
-      if (ints.count(key)) out[key] = number(value, line_kind, key);
-      else (*text_out)[key] = text_value(value, line_kind);
+      if (ints.count(key))
+        out[key] = number(value, line_kind, key);
+      else
+        (*text_out)[key] = text_value(value, line_kind);
     }
     return out;
   }
@@ -242,14 +252,20 @@ class Reader {
       fail(key, "tensor name " + quoted(t.name) + " used twice", "unique names");
     }
     const std::string_view role = tokens_[3];
-    if (role == "input") t.role = TensorRole::Input;
-    else if (role == "param") t.role = TensorRole::Param;
-    else if (role == "intermediate") t.role = TensorRole::Intermediate;
-    else if (role == "output") t.role = TensorRole::Output;
-    else fail(key, "unknown role " + quoted(str(role)), "input, param, intermediate or output");
+    if (role == "input")
+      t.role = TensorRole::Input;
+    else if (role == "param")
+      t.role = TensorRole::Param;
+    else if (role == "intermediate")
+      t.role = TensorRole::Intermediate;
+    else if (role == "output")
+      t.role = TensorRole::Output;
+    else
+      fail(key, "unknown role " + quoted(str(role)), "input, param, intermediate or output");
     const int entries = dims(tokens_[4], "shape=", t.rows, t.cols);
     if (dims(tokens_[5], "padded=", t.padded_rows, t.padded_cols) != entries) {
-      fail(key, "padded shape " + quoted(str(tokens_[5])) + " has another rank than " + quoted(str(tokens_[4])), "the same rank");
+      fail(key, "padded shape " + quoted(str(tokens_[5])) + " has another rank than " + quoted(str(tokens_[4])),
+           "the same rank");
     }
     t.rank = entries;
     std::set<std::string> seen;
@@ -318,8 +334,8 @@ class Reader {
     const std::size_t at = text.rfind('@');
     const std::size_t open = text.find('[');
     const std::size_t comma = text.find(',', open == std::string_view::npos ? 0 : open);
-    if (at == std::string_view::npos || open == std::string_view::npos || open == 0 || comma == std::string_view::npos ||
-        comma > at || at == 0 || text[at - 1] != ']') {
+    if (at == std::string_view::npos || open == std::string_view::npos || open == 0 ||
+        comma == std::string_view::npos || comma > at || at == 0 || text[at - 1] != ']') {
       fail(key, "bad operand " + quoted(str(text)), "TENSOR[ROW,COL]@ADDR, e.g. x[0,1]@0x1000");
     }
     const std::string tensor = str(text.substr(0, open));
@@ -340,10 +356,14 @@ class Reader {
     if (tokens_.size() < 5) fail(key, "incomplete line", kUopForm);
     Uop x;
     const std::string kind = str(tokens_[2]);
-    if (kind == "LOAD") x.kind = UopKind::Load;
-    else if (kind == "STORE") x.kind = UopKind::Store;
-    else if (kind == "EXEC") x.kind = UopKind::Exec;
-    else fail(key, "unknown kind " + quoted(kind), "LOAD, STORE or EXEC");
+    if (kind == "LOAD")
+      x.kind = UopKind::Load;
+    else if (kind == "STORE")
+      x.kind = UopKind::Store;
+    else if (kind == "EXEC")
+      x.kind = UopKind::Exec;
+    else
+      fail(key, "unknown kind " + quoted(kind), "LOAD, STORE or EXEC");
     const std::string unit = str(tokens_[1]);
     if (unit != "dma" && unit != "compute") fail(key, "unknown unit " + quoted(unit), "dma or compute");
     if (unit != to_string(x.unit())) fail(key, kind + " does not run on the " + unit + " unit", to_string(x.unit()));
@@ -365,12 +385,18 @@ class Reader {
 
   void exec(const std::string& key, Uop& x) {
     const std::string ek = str(tokens_[3]);
-    if (ek == "matmul") x.exec = ExecKind::MatMul;
-    else if (ek == "add") x.exec = ExecKind::Add;
-    else if (ek == "bias_add") x.exec = ExecKind::BiasAdd;
-    else if (ek == "relu") x.exec = ExecKind::Relu;
-    else if (ek == "scale") x.exec = ExecKind::Scale;
-    else fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add, relu or scale");
+    if (ek == "matmul")
+      x.exec = ExecKind::MatMul;
+    else if (ek == "add")
+      x.exec = ExecKind::Add;
+    else if (ek == "bias_add")
+      x.exec = ExecKind::BiasAdd;
+    else if (ek == "relu")
+      x.exec = ExecKind::Relu;
+    else if (ek == "scale")
+      x.exec = ExecKind::Scale;
+    else
+      fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add, relu or scale");
     const int operands = x.exec == ExecKind::Relu || x.exec == ExecKind::Scale ? 1 : 2;
     const auto form = [&] {
       return "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " + (operands == 1 ? "1 operand" : "2 operands") +
@@ -424,16 +450,17 @@ class Reader {
     if (!seen_.count("sram_bytes")) throw InputError(name_, "", "missing 'sram_bytes' line", "sram_bytes BYTES");
     if (uops_announced_ >= 0 && uops_announced_ != static_cast<std::int64_t>(s_.uops.size())) {
       line_no_ = uops_line_;
-      fail("uops", "announced " + std::to_string(uops_announced_) + " uop lines but the file has " +
-                       std::to_string(s_.uops.size()),
+      fail("uops",
+           "announced " + std::to_string(uops_announced_) + " uop lines but the file has " +
+               std::to_string(s_.uops.size()),
            "as many uop lines as announced");
     }
     for (const PendingView& v : views_) {
       auto it = names_.find(v.of);
       if (it == names_.end()) {
         line_no_ = v.line;
-        fail("tensor " + std::to_string(v.tensor), "unknown tensor " + quoted(v.of) + " in view=transpose(" + v.of + ")",
-             "a name from a tensor line");
+        fail("tensor " + std::to_string(v.tensor),
+             "unknown tensor " + quoted(v.of) + " in view=transpose(" + v.of + ")", "a name from a tensor line");
       }
       s_.tensors[v.tensor].transpose_of = it->second;
     }

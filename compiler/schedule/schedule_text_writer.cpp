@@ -142,8 +142,10 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
       }
     }
     chunk += " deps=";
-    if (x.dep == kNoUop) chunk += '-';
-    else append_number(chunk, x.dep);
+    if (x.dep == kNoUop)
+      chunk += '-';
+    else
+      append_number(chunk, x.dep);
     chunk += '\n';
     if (chunk.size() > (1 << 16)) {
       out << chunk;

@@ -14,7 +14,7 @@ namespace {
 // A tile's symbolic value: which tile it is and how far it is computed. For a
 // matmul result the version counts the K steps applied (complete at Kt); every
 // other tile is complete at version 1 (inputs and params start so in DRAM).
-constexpr std::int32_t kNever = -1;  // DRAM: never written
+constexpr std::int32_t kNever = -1;                                          // DRAM: never written
 constexpr std::int32_t kAssumed = std::numeric_limits<std::int32_t>::max();  // reported; taken as right
 
 struct Value {
@@ -24,7 +24,7 @@ struct Value {
 
 struct Slot {
   Value value;
-  std::uint32_t writer = kNoUop;                // last uOp that wrote the slot
+  std::uint32_t writer = kNoUop;               // last uOp that wrote the slot
   std::uint32_t reader[2] = {kNoUop, kNoUop};  // per unit, latest reader since then
 };
 
@@ -54,8 +54,7 @@ class Checker {
   std::vector<std::string> run() {
     if (max_ == 0) return {};
     if (!init_tensors()) return errors_;
-    const std::int64_t capped = std::min<std::int64_t>(std::max<std::int64_t>(s_.sram_bytes, 0),
-                                                       std::int64_t{1} << 32);
+    const std::int64_t capped = std::min<std::int64_t>(std::max<std::int64_t>(s_.sram_bytes, 0), std::int64_t{1} << 32);
     slots_.resize(static_cast<std::size_t>(capped / kTileBytes));
     for (std::uint32_t id = 0; id < s_.uops.size() && !full(); ++id) step(id);
     if (!full()) check_outputs();
@@ -77,9 +76,7 @@ class Checker {
   void error(std::string message) {
     if (!full()) errors_.push_back(std::move(message));
   }
-  const TensorInfo& info(std::int32_t tensor) const {
-    return s_.tensors[static_cast<std::size_t>(tensor)];
-  }
+  const TensorInfo& info(std::int32_t tensor) const { return s_.tensors[static_cast<std::size_t>(tensor)]; }
   std::string head(std::uint32_t id) const {
     return "uop " + std::to_string(id) + " " + format_uop_head(s_, s_.uops[id]);
   }
@@ -166,8 +163,7 @@ class Checker {
     return "uop " + std::to_string(id) + " (" + format_uop_head(s_, s_.uops[id]) + ")";
   }
   bool ordered(std::uint32_t other_uop, int own_unit) const {
-    return unit_index(s_.uops[other_uop].unit()) == own_unit ||
-           static_cast<std::int64_t>(other_uop) <= hb_[own_unit];
+    return unit_index(s_.uops[other_uop].unit()) == own_unit || static_cast<std::int64_t>(other_uop) <= hb_[own_unit];
   }
   void read_access(std::uint32_t id, int unit, std::uint32_t addr) {
     Slot& sl = slot(addr);
@@ -207,9 +203,18 @@ class Checker {
       }
     }
     switch (x.kind) {
-      case UopKind::Load: ++loads_; load(id, x, unit); break;
-      case UopKind::Store: ++stores_; store(id, x, unit); break;
-      case UopKind::Exec: ++execs_; exec(id, x, unit); break;
+      case UopKind::Load:
+        ++loads_;
+        load(id, x, unit);
+        break;
+      case UopKind::Store:
+        ++stores_;
+        store(id, x, unit);
+        break;
+      case UopKind::Exec:
+        ++execs_;
+        exec(id, x, unit);
+        break;
     }
   }
 
@@ -226,7 +231,8 @@ class Checker {
     }
     Value v{g, tiles_[static_cast<std::size_t>(g)].dram};
     if (v.version == kNever) {
-      error(head(id) + ": " + tile(x.tile) + " was never stored to DRAM (expected an input, a param or a tile stored earlier)");
+      error(head(id) + ": " + tile(x.tile) +
+            " was never stored to DRAM (expected an input, a param or a tile stored earlier)");
       v.version = kAssumed;
     }
     slot(x.addr).value = v;
@@ -242,8 +248,7 @@ class Checker {
       error(head(id) + ": " + reads + ", which was never stored to DRAM (expected " + info(src.tensor).name +
             " an input, a param or stored earlier)");
     } else if (!complete(Value{xg, version}, src.tensor)) {
-      error(head(id) + ": " + reads + ", which DRAM holds as " + describe(Value{xg, version}) +
-            " (expected complete)");
+      error(head(id) + ": " + reads + ", which DRAM holds as " + describe(Value{xg, version}) + " (expected complete)");
     }
     slot(x.addr).value = Value{g, 1};
   }
@@ -268,13 +273,15 @@ class Checker {
     TileState& ts = tiles_[static_cast<std::size_t>(g)];
     Value v = slot(x.addr).value;
     if (v.gid != g) {
-      error(head(id) + ": slot at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " + tile(x.tile) + ")");
+      error(head(id) + ": slot at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " + tile(x.tile) +
+            ")");
       v = Value{g, kAssumed};
     } else if (t.is_graph_output && ts.stores > 0) {
       error(head(id) + ": output tile stored again (first by uop " + std::to_string(ts.store) +
             "; expected exactly one STORE)");
     } else if (t.is_graph_output && !complete(v, x.tile.tensor)) {
-      error(head(id) + ": stores " + describe(v) + " (expected complete: an output is stored once, after its last EXEC)");
+      error(head(id) + ": stores " + describe(v) +
+            " (expected complete: an output is stored once, after its last EXEC)");
     }
     if (ts.stores++ == 0) ts.store = id;
     ts.dram = v.version;
@@ -305,7 +312,8 @@ class Checker {
       error(head(id) + ": writes view " + c.name + " of " + info(c.transpose_of).name +
             " (expected an intermediate or output tensor: a view is only loaded)");
     } else if (is_source(c)) {
-      error(head(id) + ": writes " + to_string(c.role) + " tensor " + c.name + " (expected an intermediate or output tensor)");
+      error(head(id) + ": writes " + to_string(c.role) + " tensor " + c.name +
+            " (expected an intermediate or output tensor)");
     }
     // A bad address is reported and its access skipped; the rest is still checked.
     const bool result_ok = check_addr(id, x.addr, matmul ? "accumulator" : "result");
@@ -333,8 +341,8 @@ class Checker {
             std::to_string(ts.first_exec) + " (expected one kind of EXEC per tensor)");
     } else if (matmul && (ts.a != x.src[0].tensor || ts.b != x.src[1].tensor)) {
       error(head(id) + ": multiplies " + info(x.src[0].tensor).name + " by " + info(x.src[1].tensor).name +
-            " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " +
-            info(ts.b).name + " (expected one matmul per tensor)");
+            " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " + info(ts.b).name +
+            " (expected one matmul per tensor)");
     }
     for (int i = 0; i < 3; ++i) {
       if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
@@ -357,8 +365,7 @@ class Checker {
   }
 
   // Checks one K step of a matmul; returns the accumulator's version after it.
-  std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g,
-                           bool acc_ok) {
+  std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g, bool acc_ok) {
     const std::int32_t k = x.src[0].col;
     const auto steps = [kt] { return " of " + std::to_string(kt); };
     if (x.zero_init && k != 0) {
@@ -426,8 +433,8 @@ class Checker {
     check_total("bytes_loaded", s_.bytes_loaded, bytes_loaded_);
     check_total("bytes_stored", s_.bytes_stored, bytes_stored_);
     if (s_.sram_peak_bytes > s_.sram_bytes) {
-      error("schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) + " exceeds sram_bytes = " +
-            std::to_string(s_.sram_bytes));
+      error("schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) +
+            " exceeds sram_bytes = " + std::to_string(s_.sram_bytes));
     }
   }
 };

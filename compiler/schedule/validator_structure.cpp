@@ -10,9 +10,7 @@ namespace tilesim::sched::structure {
 const std::string kOperand[3] = {"operand 0", "operand 1", "operand 2"};
 namespace {
 
-const TensorInfo& info(const Schedule& s, std::int32_t tensor) {
-  return s.tensors[static_cast<std::size_t>(tensor)];
-}
+const TensorInfo& info(const Schedule& s, std::int32_t tensor) { return s.tensors[static_cast<std::size_t>(tensor)]; }
 
 std::string num(std::int64_t n) { return std::to_string(n); }
 
@@ -45,7 +43,8 @@ std::string check_dims(const TensorInfo& t) {
   const std::size_t n = t.dims.size();
   if (t.rank == 1 && t.dims[0] != t.cols) return dims + " (expected [" + num(t.cols) + "], the shape)";
   if (t.rank >= 2 && (t.dims[n - 2] != t.rows || t.dims[n - 1] != t.cols)) {
-    return dims + " end in " + pair(t.dims[n - 2], t.dims[n - 1]) + " (expected the shape " + pair(t.rows, t.cols) + ")";
+    return dims + " end in " + pair(t.dims[n - 2], t.dims[n - 1]) + " (expected the shape " + pair(t.rows, t.cols) +
+           ")";
   }
   std::int64_t batch = 1;
   for (std::size_t i = 0; i + 2 < n; ++i) batch *= t.dims[i];
@@ -158,8 +157,8 @@ std::string check_matmul(const Schedule& s, const Uop& x) {
     return wrong_tile(s, 0, x.src[0], want, matrix_of(a, x.tile.row));
   }
   if (b.batch != 1 && b.batch != c.batch) {
-    return kOperand[1] + " " + b.name + " is a stack of " + num(b.batch) + " matrices (expected 1, or " +
-           num(c.batch) + " to match " + c.name + ")";
+    return kOperand[1] + " " + b.name + " is a stack of " + num(b.batch) + " matrices (expected 1, or " + num(c.batch) +
+           " to match " + c.name + ")";
   }
   const std::int64_t kt = a.tile_cols();
   if (b.tile_rows_per_matrix() != kt || b.tile_cols() != c.tile_cols()) {
@@ -182,17 +181,16 @@ std::string repeat_tile(const Schedule& s, const Uop& x) {
   if (z.tile_cols() != y.tile_cols() || z.tile_rows_per_matrix() != y.tile_rows_per_matrix() ||
       y.tile_rows() % z.tile_rows() != 0) {
     const std::string more = y.batch > 1 ? ", or a stack of its " + num(y.tile_rows_per_matrix()) + "x" +
-                                               num(y.tile_cols()) + "-tile matrices whose batch divides " +
-                                               num(y.batch)
+                                               num(y.tile_cols()) + "-tile matrices whose batch divides " + num(y.batch)
                                          : "";
     return wrong_grid(s, x, 1, y.tile_rows(), y.tile_cols(), more);
   }
   const TileRef want{x.src[1].tensor, static_cast<std::int32_t>(x.tile.row % z.tile_rows()), x.tile.col};
   if (x.src[1] == want) return "";
-  const std::string why = z.tile_rows() < y.tile_rows() ? ": " + y.name + "'s tile row " + num(x.tile.row) +
-                                                             " modulo the " + num(z.tile_rows()) + " tile rows of " +
-                                                             z.name
-                                                       : "";
+  const std::string why = z.tile_rows() < y.tile_rows()
+                              ? ": " + y.name + "'s tile row " + num(x.tile.row) + " modulo the " + num(z.tile_rows()) +
+                                    " tile rows of " + z.name
+                              : "";
   return wrong_tile(s, 1, x.src[1], want, why);
 }
 
@@ -287,7 +285,8 @@ std::string check_exec(const Schedule& s, const Uop& x) {
     const bool allowed = i < want || (x.exec == ExecKind::MatMul && i == 2);
     const std::string& what = kOperand[i];
     if (i < want && !x.src[i].valid()) return what + " is missing (" + takes() + ")";
-    if (!allowed && x.src[i].valid()) return "unexpected " + what + " " + format_tile(s, x.src[i]) + " (" + takes() + ")";
+    if (!allowed && x.src[i].valid())
+      return "unexpected " + what + " " + format_tile(s, x.src[i]) + " (" + takes() + ")";
     if (x.src[i].valid()) {
       problem = check_tile(s, x.src[i], what);
       if (!problem.empty()) return problem;
@@ -304,7 +303,8 @@ std::string check_exec(const Schedule& s, const Uop& x) {
     return "scale=" + format_scale(x.scale) + " on a " + to_string(x.exec) + " (expected it only on a scale)";
   }
   switch (x.exec) {
-    case ExecKind::MatMul: return check_matmul(s, x);
+    case ExecKind::MatMul:
+      return check_matmul(s, x);
     case ExecKind::Add: {
       problem = same_tile(s, x, 0);
       return problem.empty() ? repeat_tile(s, x) : problem;
@@ -314,7 +314,8 @@ std::string check_exec(const Schedule& s, const Uop& x) {
       return problem.empty() ? bias_tile(s, x, 1) : problem;
     }
     case ExecKind::Relu:
-    case ExecKind::Scale: return same_tile(s, x, 0);
+    case ExecKind::Scale:
+      return same_tile(s, x, 0);
   }
   return "";
 }

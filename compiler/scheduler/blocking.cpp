@@ -21,17 +21,17 @@ std::int64_t working_tiles(const MatmulShape& s, std::int64_t bm, std::int64_t b
 
 std::string MatmulPlan::describe() const {
   std::ostringstream out;
-  out << "C blocks " << block_m << "x" << block_n << ", " << (a_outer ? "A" : "B")
-      << "-outer, blocks along " << (blocks_along_rows ? "rows" : "columns") << ", ~"
-      << estimated_loads << " loads, ~" << estimated_cycles << " cycles";
+  out << "C blocks " << block_m << "x" << block_n << ", " << (a_outer ? "A" : "B") << "-outer, blocks along "
+      << (blocks_along_rows ? "rows" : "columns") << ", ~" << estimated_loads << " loads, ~" << estimated_cycles
+      << " cycles";
   return out.str();
 }
 
 namespace {
 
 // The plan for one blocking, with its traffic and time estimates.
-MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CycleCosts& costs,
-                    std::int64_t bm, std::int64_t bn, bool a_outer, bool along_rows) {
+MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CycleCosts& costs, std::int64_t bm,
+                    std::int64_t bn, bool a_outer, bool along_rows) {
   const std::int64_t a_tiles = s.m_tiles * s.k_tiles;
   const std::int64_t b_tiles = s.k_tiles * s.n_tiles;
   const std::int64_t load = costs.transfer_cycles(4096);

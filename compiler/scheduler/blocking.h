@@ -22,8 +22,8 @@ struct MatmulShape {
 
 struct MatmulPlan {
   std::int64_t block_m = 1, block_n = 1;
-  bool a_outer = true;           // inner loops: for i { for j } (else for j { for i })
-  bool blocks_along_rows = true; // block grid visited bi-major (consecutive blocks share A's rows)
+  bool a_outer = true;                // inner loops: for i { for j } (else for j { for i })
+  bool blocks_along_rows = true;      // block grid visited bi-major (consecutive blocks share A's rows)
   std::int64_t working_tiles = 0;     // SRAM tiles the nest needs to run without reloads inside a block
   std::int64_t estimated_loads = 0;   // tile loads the plan expects (model, not the allocator's result)
   std::int64_t estimated_cycles = 0;  // K steps of each block, DMA and compute overlapped
@@ -38,7 +38,6 @@ struct MatmulPlan {
 // loses to one that spreads them under the math. When nothing fits (tiny
 // SRAM), the 1x1 nest, which the allocator still runs correctly by evicting
 // and reloading.
-MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles,
-                              const CycleCosts& costs = {});
+MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles, const CycleCosts& costs = {});
 
 }  // namespace tilesim::sched

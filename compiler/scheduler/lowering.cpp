@@ -11,10 +11,14 @@ namespace {
 
 TensorRole role_of(ir::TensorKind kind) {
   switch (kind) {
-    case ir::TensorKind::Input: return TensorRole::Input;
-    case ir::TensorKind::Param: return TensorRole::Param;
-    case ir::TensorKind::Intermediate: return TensorRole::Intermediate;
-    case ir::TensorKind::Output: return TensorRole::Output;
+    case ir::TensorKind::Input:
+      return TensorRole::Input;
+    case ir::TensorKind::Param:
+      return TensorRole::Param;
+    case ir::TensorKind::Intermediate:
+      return TensorRole::Intermediate;
+    case ir::TensorKind::Output:
+      return TensorRole::Output;
   }
   return TensorRole::Intermediate;
 }
@@ -44,8 +48,7 @@ std::string op_names(const ir::Op& op) {
 // once per matrix of the stack (batch): A's and C's tile rows are offset by
 // b * mt, B's by b * kt unless B is one matrix shared by the whole stack.
 void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, const TileSpace& space,
-                  const MatmulPlan& plan, std::int64_t mt, std::int64_t kt, std::int64_t nt,
-                  TileProgram& program) {
+                  const MatmulPlan& plan, std::int64_t mt, std::int64_t kt, std::int64_t nt, TileProgram& program) {
   const std::int32_t a = op.inputs[0], b = op.inputs[1], c = op.output;
   const std::int32_t bias = op.has_bias ? op.inputs[2] : -1;
   const bool scalar_bias = bias >= 0 && tensors[bias].is_scalar();
@@ -93,8 +96,8 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
 // One EXEC per output tile. Add's second operand Z: a row (or scalar)
 // broadcast over every row is a BiasAdd; otherwise Z has the output's matrix
 // shape and repeats over the stack (tile row i % Z's tile rows).
-void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors,
-                       const TileSpace& space, TileProgram& program) {
+void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors, const TileSpace& space,
+                       TileProgram& program) {
   const TensorInfo& out = tensors[op.output];
   for (std::int64_t i = 0; i < out.tile_rows(); ++i) {
     for (std::int64_t j = 0; j < out.tile_cols(); ++j) {
@@ -208,8 +211,8 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       // One matrix of the stack; every matrix runs the same plan.
       MatmulShape shape{x.tile_rows_per_matrix(), x.tile_cols(), w.tile_cols(), op.has_bias};
       const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_, costs_);
-      tiles << (out.batch > 1 ? std::to_string(out.batch) + "x " : "") << "M" << shape.m_tiles << " K"
-            << shape.k_tiles << " N" << shape.n_tiles;
+      tiles << (out.batch > 1 ? std::to_string(out.batch) + "x " : "") << "M" << shape.m_tiles << " K" << shape.k_tiles
+            << " N" << shape.n_tiles;
       layer.plan = plan.describe();
       program.estimated_transfers += out.batch * (plan.estimated_loads + shape.m_tiles * shape.n_tiles);
       lower_matmul(op, schedule.tensors, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);

@@ -10,9 +10,8 @@
 namespace tilesim::sched {
 
 SramTooSmall::SramTooSmall(std::int64_t have, std::int64_t need)
-    : std::runtime_error("SRAM of " + std::to_string(have) + " bytes holds " +
-                         std::to_string(have / kTileBytes) + " tiles; one EXEC needs " +
-                         std::to_string(need)),
+    : std::runtime_error("SRAM of " + std::to_string(have) + " bytes holds " + std::to_string(have / kTileBytes) +
+                         " tiles; one EXEC needs " + std::to_string(need)),
       have_bytes(have),
       need_tiles(need) {}
 
@@ -74,7 +73,8 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
     }
   }
   for (const TensorInfo& info : schedule.tensors) {
-    if (info.is_graph_output) schedule.compulsory_bytes += info.tile_rows() * info.tile_cols() * info.tile_transfer_bytes();
+    if (info.is_graph_output)
+      schedule.compulsory_bytes += info.tile_rows() * info.tile_cols() * info.tile_transfer_bytes();
   }
 
   // One allocation of about the right size: a 4096^3 matmul has ~2.7 M uOps,

@@ -41,8 +41,7 @@ std::vector<std::uint32_t> next_uses(const TileProgram& program, std::size_t til
 
 class Allocator {
  public:
-  Allocator(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
-            Schedule& schedule)
+  Allocator(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options, Schedule& schedule)
       : program_(program),
         space_(space),
         options_(options),
@@ -170,8 +169,7 @@ class Allocator {
   }
 
   bool is_pending(TileId t) const {
-    return std::any_of(pending_stores_.begin(), pending_stores_.end(),
-                       [t](const auto& p) { return p.first == t; });
+    return std::any_of(pending_stores_.begin(), pending_stores_.end(), [t](const auto& p) { return p.first == t; });
   }
 
   void release(TileId t) {
@@ -289,7 +287,7 @@ class Allocator {
   std::vector<SlotState> slots_;
   std::vector<TileState> tiles_;
   std::deque<std::int32_t> free_;
-  std::set<std::pair<std::uint32_t, TileId>> live_;  // resident tiles by next use
+  std::set<std::pair<std::uint32_t, TileId>> live_;             // resident tiles by next use
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
   LayerSummary* layer_ = nullptr;
   std::int64_t peak_slots_ = 0;
@@ -297,8 +295,8 @@ class Allocator {
 
 }  // namespace
 
-void allocate_and_emit(const TileProgram& program, const TileSpace& space,
-                       const AllocatorOptions& options, Schedule& schedule) {
+void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
+                       Schedule& schedule) {
   Allocator(program, space, options, schedule).run();
 }
 

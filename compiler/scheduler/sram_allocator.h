@@ -31,7 +31,7 @@ struct AllocatorOptions {
 
 // Appends the uOps for `program` to schedule.uops and fills the totals and the
 // per-layer counters of schedule.layers (which lowering created).
-void allocate_and_emit(const TileProgram& program, const TileSpace& space,
-                       const AllocatorOptions& options, Schedule& schedule);
+void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
+                       Schedule& schedule);
 
 }  // namespace tilesim::sched

@@ -6,8 +6,8 @@ namespace tilesim {
 
 namespace {
 
-std::string compose(const std::string& location, const std::string& key,
-                    const std::string& problem, const std::string& expected) {
+std::string compose(const std::string& location, const std::string& key, const std::string& problem,
+                    const std::string& expected) {
   std::string message = location;
   if (!key.empty()) message += ": " + key;
   message += ": " + problem;
@@ -17,8 +17,8 @@ std::string compose(const std::string& location, const std::string& key,
 
 }  // namespace
 
-InputError::InputError(const std::string& location, const std::string& key,
-                       const std::string& problem, const std::string& expected)
+InputError::InputError(const std::string& location, const std::string& key, const std::string& problem,
+                       const std::string& expected)
     : std::runtime_error(compose(location, key, problem, expected)) {}
 
 InputError::InputError(const std::string& message) : std::runtime_error(message) {}

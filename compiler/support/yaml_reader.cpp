@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -112,8 +112,7 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 bool valid_key_segment(const std::string& segment) {
   if (segment.empty()) return false;
   return std::all_of(segment.begin(), segment.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 
@@ -146,8 +145,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     }
   }
   // A candidate as different as a complete rewrite is no typo ('z' for 'x').
-  if (suggestion.empty() || best == 0 || best >= word.size() ||
-      best > std::max<std::size_t>(2, word.size() / 3)) {
+  if (suggestion.empty() || best == 0 || best >= word.size() || best > std::max<std::size_t>(2, word.size() / 3)) {
     return "";
   }
   return ", did you mean '" + suggestion + "'?";
@@ -175,13 +173,11 @@ std::optional<std::int64_t> parse_integer(const std::string& text, bool* out_of_
 Document Document::load_file(const std::string& path) {
   std::error_code ignored;
   if (std::filesystem::is_directory(path, ignored)) {
-    throw InputError(path, "", std::string("cannot read: ") + std::strerror(EISDIR),
-                     "a readable YAML file");
+    throw InputError(path, "", std::string("cannot read: ") + std::strerror(EISDIR), "a readable YAML file");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno),
-                     "a readable YAML file");
+    throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno), "a readable YAML file");
   }
   std::string text;
   char buf[1 << 16];
@@ -192,8 +188,7 @@ Document Document::load_file(const std::string& path) {
     }
   }
   if (in.bad()) {
-    throw InputError(path, "", std::string("cannot read: ") + std::strerror(errno),
-                     "a readable YAML file");
+    throw InputError(path, "", std::string("cannot read: ") + std::strerror(errno), "a readable YAML file");
   }
   return parse(text, path);
 }
@@ -204,8 +199,8 @@ Document Document::parse(const std::string& text, const std::string& name) {
   if (bad_line >= 0) {
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02x", bad);
-    throw InputError(file_line(name, bad_line), "",
-                     std::string("byte ") + hex + " is not valid UTF-8", "a UTF-8 YAML text file");
+    throw InputError(file_line(name, bad_line), "", std::string("byte ") + hex + " is not valid UTF-8",
+                     "a UTF-8 YAML text file");
   }
   if (text.find('\0') != std::string::npos) {
     throw InputError(name, "", "contains a NUL byte", "a YAML text file");
@@ -217,8 +212,7 @@ Document Document::parse(const std::string& text, const std::string& name) {
     throw InputError(file_line(name, e.mark.line), "", "nested more than " + std::to_string(e.depth()) + " levels deep",
                      "a YAML document of reasonable depth");
   } catch (const YAML::Exception& e) {
-    throw InputError(file_line(name, e.mark.line), "", "not valid YAML: " + e.msg,
-                     "a YAML document");
+    throw InputError(file_line(name, e.mark.line), "", "not valid YAML: " + e.msg, "a YAML document");
   }
 }
 
@@ -234,10 +228,8 @@ void Document::apply_override(const std::string& assignment) {
   std::vector<std::string> segments;
   std::stringstream split(path);
   for (std::string segment; std::getline(split, segment, '.');) segments.push_back(segment);
-  if (path.back() == '.' || segments.empty() ||
-      !std::all_of(segments.begin(), segments.end(), valid_key_segment)) {
-    throw InputError(flag, path, "malformed key path",
-                     "dot-separated key names such as sram.size_kib");
+  if (path.back() == '.' || segments.empty() || !std::all_of(segments.begin(), segments.end(), valid_key_segment)) {
+    throw InputError(flag, path, "malformed key path", "dot-separated key names such as sram.size_kib");
   }
 
   if (!root_.IsMap() && !root_.IsNull()) {
@@ -262,10 +254,8 @@ void Document::apply_override(const std::string& assignment) {
 
 MapReader Document::root(const std::string& expected) const {
   if (!root_.IsMap()) {
-    const std::string what =
-        root_.IsNull() ? "the document is empty" : "the document is " + type_name(root_);
-    throw InputError(file_line(file_, root_.Mark().line < 0 ? 0 : root_.Mark().line), "", what,
-                     expected);
+    const std::string what = root_.IsNull() ? "the document is empty" : "the document is " + type_name(root_);
+    throw InputError(file_line(file_, root_.Mark().line < 0 ? 0 : root_.Mark().line), "", what, expected);
   }
   return MapReader(*this, root_, root_.Mark(), "");
 }
@@ -293,21 +283,18 @@ MapReader::MapReader(const Document& doc, YAML::Node node, YAML::Mark mark, std:
     const YAML::Node key_node = pair.first;
     const std::string key_text = key_node.IsScalar() ? key_node.Scalar() : std::string();
     if (!key_node.IsScalar()) {
-      fail_at(key_node.Mark(), path_.empty() ? "(key)" : path_ + ".(key)",
-              "a key is " + type_name(key_node), "plain key names");
+      fail_at(key_node.Mark(), path_.empty() ? "(key)" : path_ + ".(key)", "a key is " + type_name(key_node),
+              "plain key names");
     }
     if (const Entry* first = find(key_text)) {
       fail_at(key_node.Mark(), key_path(key_text),
-              "duplicate key (first given on line " + std::to_string(first->mark.line + 1) + ")",
-              "each key once");
+              "duplicate key (first given on line " + std::to_string(first->mark.line + 1) + ")", "each key once");
     }
     entries_.push_back(Entry{key_text, pair.second, key_node.Mark()});
   }
 }
 
-std::string MapReader::key_path(const std::string& key) const {
-  return path_.empty() ? key : path_ + "." + key;
-}
+std::string MapReader::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 const MapReader::Entry* MapReader::find(const std::string& key) const {
   for (const Entry& entry : entries_) {
@@ -318,19 +305,17 @@ const MapReader::Entry* MapReader::find(const std::string& key) const {
 
 bool MapReader::has(const std::string& key) const { return find(key) != nullptr; }
 
-void MapReader::fail(const std::string& key, const std::string& problem,
-                     const std::string& expected) const {
+void MapReader::fail(const std::string& key, const std::string& problem, const std::string& expected) const {
   const Entry* entry = find(key);
   fail_at(entry ? entry->mark : mark_, key_path(key), problem, expected);
 }
 
-void MapReader::fail_at(const YAML::Mark& mark, const std::string& key,
-                        const std::string& problem, const std::string& expected) const {
+void MapReader::fail_at(const YAML::Mark& mark, const std::string& key, const std::string& problem,
+                        const std::string& expected) const {
   throw InputError(doc_->location(mark, key), key, problem, expected);
 }
 
-const MapReader::Entry* MapReader::require_present(const std::string& key,
-                                                   const std::string& expected) {
+const MapReader::Entry* MapReader::require_present(const std::string& key, const std::string& expected) {
   const Entry* entry = find(key);
   if (!entry) {
     // Reported by finish(), after unknown keys: a missing key is often the
@@ -342,8 +327,7 @@ const MapReader::Entry* MapReader::require_present(const std::string& key,
   return entry;
 }
 
-std::string MapReader::string(const std::string& key,
-                              const std::optional<std::string>& fallback) {
+std::string MapReader::string(const std::string& key, const std::optional<std::string>& fallback) {
   known_.push_back(key);
   const std::string expected = "a string";
   if (!has(key) && fallback) return *fallback;
@@ -373,8 +357,7 @@ std::int64_t MapReader::integer(const std::string& key, const IntRule& rule,
   return *value;
 }
 
-double MapReader::number(const std::string& key, const NumberRule& rule,
-                         const std::optional<double>& fallback) {
+double MapReader::number(const std::string& key, const NumberRule& rule, const std::optional<double>& fallback) {
   known_.push_back(key);
   const std::string expected = number_expected(rule);
   if (!has(key) && fallback) return *fallback;
@@ -436,8 +419,7 @@ void MapReader::reject_unknown_keys() const {
 
 // ---------------------------------------------------------------- sequences
 
-std::vector<MapReader::Item> MapReader::sequence(const std::string& key, bool required,
-                                                 const std::string& expected) {
+std::vector<MapReader::Item> MapReader::sequence(const std::string& key, bool required, const std::string& expected) {
   known_.push_back(key);
   std::vector<Item> items;
   if (!has(key) && !required) return items;

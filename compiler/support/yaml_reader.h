@@ -66,10 +66,8 @@ class MapReader {
   bool has(const std::string& key) const;
 
   std::string string(const std::string& key, const std::optional<std::string>& fallback);
-  std::int64_t integer(const std::string& key, const IntRule& rule,
-                       const std::optional<std::int64_t>& fallback);
-  double number(const std::string& key, const NumberRule& rule,
-                const std::optional<double>& fallback);
+  std::int64_t integer(const std::string& key, const IntRule& rule, const std::optional<std::int64_t>& fallback);
+  double number(const std::string& key, const NumberRule& rule, const std::optional<double>& fallback);
   // A nested mapping. When absent and not required it reads as empty, so the
   // defaults of its keys apply.
   MapReader section(const std::string& key, bool required, const std::string& expected);
@@ -109,10 +107,9 @@ class MapReader {
   void finish() const;
 
   // Throws an InputError about `key` (of this map) that says `problem`.
-  [[noreturn]] void fail(const std::string& key, const std::string& problem,
-                         const std::string& expected) const;
-  [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& key,
-                            const std::string& problem, const std::string& expected) const;
+  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const;
+  [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& key, const std::string& problem,
+                            const std::string& expected) const;
 
   std::string key_path(const std::string& key) const;
   const YAML::Mark& mark() const { return mark_; }

@@ -11,11 +11,10 @@ namespace tilesim::cli {
 
 int check_config_command(const std::vector<std::string>& args, std::ostream& out) {
   po::options_description options("Options");
-  options.add_options()
-      ("help,h", "show this help and exit")
-      ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
-       "override one key of the file, e.g. --set sram.size_kib=64 (repeatable; validated "
-       "like the file)");
+  options.add_options()("help,h", "show this help and exit")(
+      "set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
+      "override one key of the file, e.g. --set sram.size_kib=64 (repeatable; validated "
+      "like the file)");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -33,16 +32,12 @@ int check_config_command(const std::vector<std::string>& args, std::ostream& out
                  options);
     return kExitOk;
   }
-  const auto files = vm.count("file") ? vm["file"].as<std::vector<std::string>>()
-                                      : std::vector<std::string>{};
+  const auto files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (files.size() != 1) {
-    throw InputError("check-config", "",
-                     files.empty() ? "no hardware file given"
-                                   : "more than one hardware file given",
+    throw InputError("check-config", "", files.empty() ? "no hardware file given" : "more than one hardware file given",
                      "exactly one FILE.yaml; see 'tilesim check-config --help'");
   }
-  const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>()
-                                         : std::vector<std::string>{};
+  const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   out << to_yaml(load_hw_config(files.front(), overrides));
   return kExitOk;
 }

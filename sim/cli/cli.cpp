@@ -40,8 +40,7 @@ const char kHelp[] =
     "Exit codes: 0 success, 1 internal error, 2 bad input (files or command line),\n"
     "3 verification failed, 130/143 interrupted (SIGINT/SIGTERM).\n";
 
-int dispatch(const std::vector<std::string>& global, const std::string& command,
-             const std::vector<std::string>& args) {
+int dispatch(const std::vector<std::string>& global, const std::string& command, const std::vector<std::string>& args) {
   for (const auto& flag : global) {
     if (flag == "-h" || flag == "--help") {
       std::cout << "tilesim " << version_number()
@@ -57,8 +56,7 @@ int dispatch(const std::vector<std::string>& global, const std::string& command,
                      "--help, --version or a command; see 'tilesim --help'");
   }
   if (command.empty()) {
-    throw InputError("command line", "", "no command given",
-                     "check-config, compile or run; see 'tilesim --help'");
+    throw InputError("command line", "", "no command given", "check-config, compile or run; see 'tilesim --help'");
   }
   if (command == "check-config") return check_config_command(args, std::cout);
   if (command == "compile") return compile_command(args, std::cout);

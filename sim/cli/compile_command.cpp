@@ -29,17 +29,15 @@ struct CompileArgs {
 
 po::options_description compile_options(CompileArgs& a) {
   po::options_description options("Options");
-  options.add_options()
-      ("help,h", "show this help and exit");
+  options.add_options()("help,h", "show this help and exit");
   add_model_options(options, a.files);
-  options.add_options()
-      ("emit", po::value(&a.emit)->value_name("WHAT"),
-       "summary (default): per-layer figures; schedule: one uOp per line; graph: Graphviz DOT "
-       "of the graph after passes")
-      ("output,o", po::value(&a.output)->value_name("FILE"), "write there instead of stdout")
-      ("validate", po::bool_switch(&a.validate),
-       "check the schedule with the independent validator; a problem is an internal error "
-       "(exit 1)");
+  options.add_options()("emit", po::value(&a.emit)->value_name("WHAT"),
+                        "summary (default): per-layer figures; schedule: one uOp per line; graph: Graphviz DOT "
+                        "of the graph after passes")("output,o", po::value(&a.output)->value_name("FILE"),
+                                                     "write there instead of stdout")(
+      "validate", po::bool_switch(&a.validate),
+      "check the schedule with the independent validator; a problem is an internal error "
+      "(exit 1)");
   return options;
 }
 
@@ -56,23 +54,23 @@ CompiledModel compile_model(const std::string& hw_path, const std::vector<std::s
   try {
     sched::SchedulerOptions options;
     options.sram_bytes = result.hw.sram.size_bytes();
-    options.costs = sched::CycleCosts{result.hw.compute.matmul_tile_cycles,
-                                      result.hw.compute.vector_tile_cycles,
-                                      result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle,
-                                      result.hw.dma.transpose_cycles};
+    options.costs =
+        sched::CycleCosts{result.hw.compute.matmul_tile_cycles, result.hw.compute.vector_tile_cycles,
+                          result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle, result.hw.dma.transpose_cycles};
     options.max_uops = max_uops < 0 ? default_max_uops() : max_uops;
     result.schedule = sched::schedule_graph(result.graph, options);
   } catch (const sched::TooManyUops& e) {
-    throw InputError(model_path, "", "its schedule would have about " + std::to_string(e.estimate) + " uOps (~" +
-                                         std::to_string(e.estimate * 110 >> 20) + " MiB to build), more than the limit of " +
-                                         std::to_string(e.limit),
+    throw InputError(model_path, "",
+                     "its schedule would have about " + std::to_string(e.estimate) + " uOps (~" +
+                         std::to_string(e.estimate * 110 >> 20) + " MiB to build), more than the limit of " +
+                         std::to_string(e.limit),
                      "a model within --max-uops (default: half of this machine's memory), or a larger --max-uops");
   } catch (const sched::SramTooSmall& e) {
     const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;
     throw InputError(hw_path, "sram.size_kib",
                      std::to_string(result.hw.sram.size_kib) + " KiB holds " +
-                         std::to_string(e.have_bytes / sched::kTileBytes) +
-                         " tiles, too few for model '" + result.graph.name + "'",
+                         std::to_string(e.have_bytes / sched::kTileBytes) + " tiles, too few for model '" +
+                         result.graph.name + "'",
                      "at least " + std::to_string(need_kib) + " KiB: one EXEC of this model needs " +
                          std::to_string(e.need_tiles) + " tiles");
   }
@@ -93,8 +91,7 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   require_model_options("compile", a.files);
   if (a.emit != "summary" && a.emit != "schedule" && a.emit != "graph") {
-    throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit),
-                     "summary, schedule or graph");
+    throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit), "summary, schedule or graph");
   }
 
   const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops);
@@ -103,12 +100,10 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
     const auto problems = sched::validate(compiled.schedule);
     if (!problems.empty()) {
       std::cerr << "tilesim: internal error: the schedule is invalid (" << problems.size()
-                << (problems.size() >= 20 ? "+" : "") << " problems); first: " << problems.front()
-                << "\n";
+                << (problems.size() >= 20 ? "+" : "") << " problems); first: " << problems.front() << "\n";
       return kExitInternalError;
     }
-    validation = "validator: schedule valid (" + std::to_string(compiled.schedule.uops.size()) +
-                 " uOps checked)\n";
+    validation = "validator: schedule valid (" + std::to_string(compiled.schedule.uops.size()) + " uOps checked)\n";
   }
 
   std::ostringstream text;

@@ -16,8 +16,7 @@ po::variables_map parse_options(const std::string& command, const std::vector<st
     po::store(po::command_line_parser(args)
                   .options(options)
                   .positional(positional)
-                  .style(po::command_line_style::default_style &
-                         ~po::command_line_style::allow_guessing)
+                  .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
                   .run(),
               vm);
     po::notify(vm);
@@ -28,14 +27,13 @@ po::variables_map parse_options(const std::string& command, const std::vector<st
 }
 
 void add_model_options(po::options_description& options, ModelOptions& values) {
-  options.add_options()
-      ("hw", po::value(&values.hw)->value_name("FILE.yaml"), "hardware description (required)")
-      ("model", po::value(&values.model)->value_name("FILE"), "model file: YAML, or ONNX (*.onnx) (required)")
-      ("set", po::value(&values.overrides)->value_name("KEY=VALUE"),
-       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")
-      ("max-uops", po::value(&values.max_uops)->value_name("N"),
-       "refuse a model whose schedule would have more uOps (default: half of this machine's "
-       "memory at ~110 bytes per uOp; 0: no limit)");
+  options.add_options()("hw", po::value(&values.hw)->value_name("FILE.yaml"), "hardware description (required)")(
+      "model", po::value(&values.model)->value_name("FILE"), "model file: YAML, or ONNX (*.onnx) (required)")(
+      "set", po::value(&values.overrides)->value_name("KEY=VALUE"),
+      "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")(
+      "max-uops", po::value(&values.max_uops)->value_name("N"),
+      "refuse a model whose schedule would have more uOps (default: half of this machine's "
+      "memory at ~110 bytes per uOp; 0: no limit)");
 }
 
 std::int64_t default_max_uops() {
@@ -50,8 +48,8 @@ void require_model_options(const std::string& command, const ModelOptions& value
   if (values.model.empty()) throw InputError(command, "", "no --model given", "--model FILE.yaml");
 }
 
-std::string usage(const std::string& command, const std::string& synopsis,
-                  const std::string& summary, const po::options_description& options) {
+std::string usage(const std::string& command, const std::string& synopsis, const std::string& summary,
+                  const po::options_description& options) {
   std::ostringstream out;
   out << "Usage: tilesim " << command << " " << synopsis << "\n\n" << summary << "\n\n" << options;
   return out.str();

@@ -34,7 +34,7 @@ void require_model_options(const std::string& command, const ModelOptions& value
 std::int64_t default_max_uops();
 
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
-std::string usage(const std::string& command, const std::string& synopsis,
-                  const std::string& summary, const po::options_description& options);
+std::string usage(const std::string& command, const std::string& synopsis, const std::string& summary,
+                  const po::options_description& options);
 
 }  // namespace tilesim::cli

@@ -3,22 +3,22 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 
 #include "compiler/frontend/onnx_loader.h"
+#include "compiler/schedule/schedule_text.h"
 #include "compiler/support/input_error.h"
 #include "kernels/kernel_set.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
-#include "compiler/schedule/schedule_text.h"
 #include "sim/io/input_values.h"
 #include "sim/io/tensor_file.h"
 #include "sim/model/simulate.h"
@@ -44,39 +44,35 @@ struct RunArgs {
 
 po::options_description run_options(RunArgs& a) {
   po::options_description options("Options");
-  options.add_options()
-      ("help,h", "show this help and exit");
+  options.add_options()("help,h", "show this help and exit");
   add_model_options(options, a.files);
-  options.add_options()
-      ("schedule", po::value(&a.schedule)->value_name("FILE"),
-       "simulate a schedule in the text form (docs/schedule-format.md) instead of compiling a "
-       "--model: neither compiler nor validator sees it, inputs come from --seed")
-      ("input", po::value(&a.inputs)->value_name("NAME=FILE"),
-       "values of a graph input or param from a .npy file (float32/float64, C order) or an "
-       "ONNX TensorProto .pb file, of the model's shape; repeatable")
-      ("seed", po::value(&a.seed)->value_name("N"),
-       "seed for the inputs and params not given with --input: uniform in [-1, 1) (default 1)")
-      ("out-dir", po::value(&a.out_dir)->value_name("DIR"),
-       "write every graph output as DIR/NAME.npy (float32, true shape) and DIR/stats.json")
-      ("out-format", po::value(&a.out_format)->value_name("npy|pb"),
-       "format of the outputs in --out-dir: npy (default) or pb (ONNX TensorProto)")
-      ("expect", po::value(&a.expects)->value_name("NAME=FILE"),
-       "compare output NAME with the tensor in FILE (.npy or .pb): |got - expected| <= atol + "
-       "rtol * |expected| per element; exit 3 beyond it (repeatable)")
-      ("rtol", po::value(&a.rtol)->value_name("R"), "relative tolerance of --expect (default 1e-3)")
-      ("atol", po::value(&a.atol)->value_name("A"), "absolute tolerance of --expect (default 1e-7)")
-      ("stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")
-      ("vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
-       "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")
-      ("trace-window", po::value(&a.trace_window)->value_name("FROM:TO"),
-       "trace only cycles FROM to TO (TO may be empty: to the end), for long runs")
-      ("force", po::bool_switch(&a.force), "overwrite output files that exist")
-      ("kernel", po::value(&a.kernel)->value_name("NAME"),
-       "tile kernels: auto (default), avx512, avx2 or reference")
-      ("timing-only", po::bool_switch(&a.timing_only),
-       "no math, only timing (fast sweeps); outputs are not written")
-      ("verify", po::bool_switch(&a.verify),
-       "compare every output with an independent host reference; exit 3 beyond tolerance");
+  options.add_options()("schedule", po::value(&a.schedule)->value_name("FILE"),
+                        "simulate a schedule in the text form (docs/schedule-format.md) instead of compiling a "
+                        "--model: neither compiler nor validator sees it, inputs come from --seed")(
+      "input", po::value(&a.inputs)->value_name("NAME=FILE"),
+      "values of a graph input or param from a .npy file (float32/float64, C order) or an "
+      "ONNX TensorProto .pb file, of the model's shape; repeatable")(
+      "seed", po::value(&a.seed)->value_name("N"),
+      "seed for the inputs and params not given with --input: uniform in [-1, 1) (default 1)")(
+      "out-dir", po::value(&a.out_dir)->value_name("DIR"),
+      "write every graph output as DIR/NAME.npy (float32, true shape) and DIR/stats.json")(
+      "out-format", po::value(&a.out_format)->value_name("npy|pb"),
+      "format of the outputs in --out-dir: npy (default) or pb (ONNX TensorProto)")(
+      "expect", po::value(&a.expects)->value_name("NAME=FILE"),
+      "compare output NAME with the tensor in FILE (.npy or .pb): |got - expected| <= atol + "
+      "rtol * |expected| per element; exit 3 beyond it (repeatable)")("rtol", po::value(&a.rtol)->value_name("R"),
+                                                                      "relative tolerance of --expect (default 1e-3)")(
+      "atol", po::value(&a.atol)->value_name("A"), "absolute tolerance of --expect (default 1e-7)")(
+      "stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")(
+      "vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
+      "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")(
+      "trace-window", po::value(&a.trace_window)->value_name("FROM:TO"),
+      "trace only cycles FROM to TO (TO may be empty: to the end), for long runs")("force", po::bool_switch(&a.force),
+                                                                                   "overwrite output files that exist")(
+      "kernel", po::value(&a.kernel)->value_name("NAME"), "tile kernels: auto (default), avx512, avx2 or reference")(
+      "timing-only", po::bool_switch(&a.timing_only), "no math, only timing (fast sweeps); outputs are not written")(
+      "verify", po::bool_switch(&a.verify),
+      "compare every output with an independent host reference; exit 3 beyond tolerance");
   return options;
 }
 
@@ -124,8 +120,7 @@ void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& fi
 
 // A hand-written schedule for the hardware: no compiler, no validator (what
 // the simulator does with a broken schedule is the point of running one).
-CompiledModel load_schedule(const std::string& hw, const std::vector<std::string>& overrides,
-                            const std::string& path) {
+CompiledModel load_schedule(const std::string& hw, const std::vector<std::string>& overrides, const std::string& path) {
   CompiledModel result;
   result.hw = load_hw_config(hw, overrides);
   std::ifstream in(path);
@@ -146,7 +141,8 @@ std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule,
   for (const auto& t : schedule.tensors) {
     if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
     std::vector<std::int64_t> dims = t.dims;
-    if (dims.empty()) dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
+    if (dims.empty())
+      dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
     const auto count = static_cast<std::size_t>(t.batch * t.rows * t.cols);
     inputs.emplace(t.name, HostTensor::from_dims(dims, seeded_values(seed, t.name, count)));
   }
@@ -181,8 +177,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const po::options_description options = run_options(a);
   const po::variables_map vm = parse_options("run", args, options, {});
   if (vm.count("help")) {
-    out << usage("run", "--hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] ...",
-                 kSummary, options);
+    out << usage("run", "--hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] ...", kSummary, options);
     return kExitOk;
   }
   if (a.schedule.empty()) {
@@ -193,21 +188,20 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       throw InputError("run", "", "both --model and --schedule given", "one of them");
     }
     if (a.verify || !a.inputs.empty()) {
-      throw InputError("run", "", "--verify and --input need a --model",
-                       "--schedule with seeded inputs only");
+      throw InputError("run", "", "--verify and --input need a --model", "--schedule with seeded inputs only");
     }
   }
   if (!a.vcd.empty() && fs::path(a.vcd).extension() != ".vcd") {
-    throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd",
-                     "e.g. --vcd traces/run.vcd");
+    throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd", "e.g. --vcd traces/run.vcd");
   }
   if (!a.trace_window.empty() && a.vcd.empty()) {
     throw InputError("run", "", "--trace-window without --vcd", "--vcd FILE.vcd to trace into");
   }
-  const auto window = a.trace_window.empty() ? std::pair<std::int64_t, std::int64_t>{0, -1}
-                                             : parse_trace_window(a.trace_window);
+  const auto window =
+      a.trace_window.empty() ? std::pair<std::int64_t, std::int64_t>{0, -1} : parse_trace_window(a.trace_window);
   if (a.out_format != "npy" && a.out_format != "pb") {
-    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format), "npy or pb");
+    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format),
+                     "npy or pb");
   }
   if (!(a.rtol >= 0) || !(a.atol >= 0)) {
     throw InputError("run", "", "--rtol and --atol must be numbers >= 0", "e.g. --rtol 1e-3 --atol 1e-7");
@@ -221,8 +215,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                      "one of --timing-only and --verify");
   }
   if (a.timing_only && !a.inputs.empty()) {
-    throw InputError("run", "", "--input has no effect with --timing-only",
-                     "--input only when outputs are computed");
+    throw InputError("run", "", "--input has no effect with --timing-only", "--input only when outputs are computed");
   }
 
   // SIGINT/SIGTERM stop the simulation at a uOp boundary: the trace is closed
@@ -234,8 +227,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   sigaction(SIGINT, &on_signal, nullptr);
   sigaction(SIGTERM, &on_signal, nullptr);
   const auto wall_start = std::chrono::steady_clock::now();
-  const CompiledModel compiled = a.schedule.empty() ? compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops)
-                                                     : load_schedule(a.files.hw, a.files.overrides, a.schedule);
+  const CompiledModel compiled = a.schedule.empty()
+                                     ? compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops)
+                                     : load_schedule(a.files.hw, a.files.overrides, a.schedule);
   std::vector<std::string> output_names;
   for (const auto& t : compiled.schedule.tensors) {
     if (t.is_graph_output) output_names.push_back(t.name);
@@ -264,8 +258,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const kernels::KernelSet* kernel_set = a.timing_only ? nullptr : &kernels::select_kernels(a.kernel);
   std::map<std::string, HostTensor> inputs;
   if (!a.timing_only) {
-    inputs = a.schedule.empty() ? make_inputs(compiled.graph, a.inputs, a.seed)
-                                : seeded_inputs(compiled.schedule, a.seed);
+    inputs =
+        a.schedule.empty() ? make_inputs(compiled.graph, a.inputs, a.seed) : seeded_inputs(compiled.schedule, a.seed);
   }
 
   sim::SimOptions sim_options;
@@ -295,15 +289,13 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                                            static_cast<std::int64_t>(e.cycle * ns_per_cycle)));
     }
     std::cerr << "tilesim: interrupted by " << (e.signal == SIGINT ? "SIGINT" : "SIGTERM") << " at cycle " << e.cycle
-              << " of the simulation"
-              << (a.vcd.empty() ? "" : "; " + a.vcd + " holds the trace up to there")
+              << " of the simulation" << (a.vcd.empty() ? "" : "; " + a.vcd + " holds the trace up to there")
               << "; no other output written\n";
     return 128 + e.signal;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const sim::RunReport report = sim::make_report(compiled.schedule, compiled.hw, result.stats,
-                                                 kernel_set ? kernel_set->name : "none", wall,
-                                                 result.wall_seconds);
+                                                 kernel_set ? kernel_set->name : "none", wall, result.wall_seconds);
   sim::write_summary(report, out);
 
   int code = kExitOk;
@@ -311,10 +303,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     const auto expected = run_reference(frontend::load_any_model(a.files.model), inputs);  // --model only
     for (const auto& name : output_names) {
       const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
-      out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3)
-          << c.max_abs_error << ", max rel error " << c.max_rel_error << std::defaultfloat
-          << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")")
-          << "\n";
+      out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3) << c.max_abs_error
+          << ", max rel error " << c.max_rel_error << std::defaultfloat
+          << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")") << "\n";
       if (!c.within_tolerance) code = kExitVerifyFailed;
     }
   }

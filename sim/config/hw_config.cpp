@@ -30,30 +30,28 @@ HwConfig read(const yaml::Document& doc) {
   config.clock_mhz = root.number("clock_mhz", NumberRule{0.0, 1e6, "MHz"}, 1000.0);
 
   MapReader sram = root.section("sram", true, "a mapping with key size_kib");
-  config.sram.size_kib = sram.integer(
-      "size_kib", IntRule{kMinSramKib, kMaxSramKib, "KiB; 12 holds one tile operation"},
-      std::nullopt);
+  config.sram.size_kib =
+      sram.integer("size_kib", IntRule{kMinSramKib, kMaxSramKib, "KiB; 12 holds one tile operation"}, std::nullopt);
   sram.finish();
 
   const DmaConfig dma_defaults;
-  MapReader dma = root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth, transpose_cycles");
-  config.dma.bytes_per_cycle = dma.integer(
-      "bytes_per_cycle", IntRule{1, kMaxBytesPerCycle, "bytes per cycle"}, dma_defaults.bytes_per_cycle);
-  config.dma.setup_cycles =
-      dma.integer("setup_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.setup_cycles);
-  config.dma.queue_depth =
-      dma.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, dma_defaults.queue_depth);
-  config.dma.transpose_cycles = dma.integer("transpose_cycles", IntRule{0, kMaxCycles, "cycles"},
-                                            dma_defaults.transpose_cycles);
+  MapReader dma =
+      root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth, transpose_cycles");
+  config.dma.bytes_per_cycle =
+      dma.integer("bytes_per_cycle", IntRule{1, kMaxBytesPerCycle, "bytes per cycle"}, dma_defaults.bytes_per_cycle);
+  config.dma.setup_cycles = dma.integer("setup_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.setup_cycles);
+  config.dma.queue_depth = dma.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, dma_defaults.queue_depth);
+  config.dma.transpose_cycles =
+      dma.integer("transpose_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.transpose_cycles);
   dma.finish();
 
   const ComputeConfig compute_defaults;
-  MapReader compute = root.section(
-      "compute", false, "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth");
-  config.compute.matmul_tile_cycles = compute.integer(
-      "matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
-  config.compute.vector_tile_cycles = compute.integer(
-      "vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.vector_tile_cycles);
+  MapReader compute =
+      root.section("compute", false, "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth");
+  config.compute.matmul_tile_cycles =
+      compute.integer("matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
+  config.compute.vector_tile_cycles =
+      compute.integer("vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.vector_tile_cycles);
   config.compute.queue_depth =
       compute.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, compute_defaults.queue_depth);
   compute.finish();
@@ -74,16 +72,14 @@ bool HwConfig::operator==(const HwConfig& o) const {
          dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
          dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
-         compute.vector_tile_cycles == o.compute.vector_tile_cycles &&
-         compute.queue_depth == o.compute.queue_depth;
+         compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
   return with_overrides(yaml::Document::load_file(path), overrides);
 }
 
-HwConfig parse_hw_config(const std::string& text, const std::string& name,
-                         const std::vector<std::string>& overrides) {
+HwConfig parse_hw_config(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
   return with_overrides(yaml::Document::parse(text, name), overrides);
 }
 
@@ -93,15 +89,14 @@ std::string to_yaml(const HwConfig& c) {
   name << c.name;
   std::ostringstream out;
   out << "name: " << name.c_str() << "\n"
-      << "clock_mhz: " << format_number(c.clock_mhz) << "  # one cycle = " << format_number(c.cycle_ns())
-      << " ns\n"
+      << "clock_mhz: " << format_number(c.clock_mhz) << "  # one cycle = " << format_number(c.cycle_ns()) << " ns\n"
       << "sram:\n"
       << "  size_kib: " << c.sram.size_kib << "  # " << c.sram.size_bytes() << " bytes, "
       << c.sram.size_bytes() / kTileBytes << " tiles of 4 KiB\n"
       << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
-      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: "
-      << c.dma.transfer_cycles(kTileBytes) << " cycles\n"
+      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: " << c.dma.transfer_cycles(kTileBytes)
+      << " cycles\n"
       << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
       << "compute:\n"

@@ -16,7 +16,7 @@ struct HostTensor {
   // The matrix view: the last two dims (rows = dims[-2] or 1, cols = dims[-1]
   // or 1). With `batch` (the product of the dims before the last two) the data
   // is also a [batch * rows, cols] row-major matrix: a stack of batch matrices.
-  int rank = 2;            // 0 (a scalar) to 4; 1: a vector [cols] (rows == 1)
+  int rank = 2;  // 0 (a scalar) to 4; 1: a vector [cols] (rows == 1)
   std::int64_t rows = 0;
   std::int64_t cols = 0;
   std::vector<float> data;  // product(dims) values, row-major over all dims

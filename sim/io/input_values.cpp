@@ -29,9 +29,7 @@ std::string shown(const std::string& text) {
   return out;
 }
 
-bool takes_values(const ir::Tensor& t) {
-  return t.kind == ir::TensorKind::Input || t.kind == ir::TensorKind::Param;
-}
+bool takes_values(const ir::Tensor& t) { return t.kind == ir::TensorKind::Input || t.kind == ir::TensorKind::Param; }
 
 std::vector<std::string> value_names(const ir::Graph& graph) {
   std::vector<std::string> names;
@@ -68,10 +66,10 @@ Assignment parse_assignment(const std::string& text, const ir::Graph& graph) {
   const auto names = value_names(graph);
   const ir::TensorId id = graph.find(a.name);
   if (id == ir::kNone) {
-    throw InputError(location, key,
-                     "model '" + graph.name + "' has no input or param " + quoted(a.name) +
-                         yaml::did_you_mean(a.name, names),
-                     one_of(names));
+    throw InputError(
+        location, key,
+        "model '" + graph.name + "' has no input or param " + quoted(a.name) + yaml::did_you_mean(a.name, names),
+        one_of(names));
   }
   const ir::Tensor& tensor = graph.tensors[static_cast<std::size_t>(id)];
   if (!takes_values(tensor)) {
@@ -123,8 +121,7 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
     const auto [it, fresh] = given.emplace(a.name, a);
     if (!fresh) {
       throw InputError("--input " + shown(text), shown(a.name),
-                       "given twice (first as --input " + shown(it->second.text) + ")",
-                       "each tensor at most once");
+                       "given twice (first as --input " + shown(it->second.text) + ")", "each tensor at most once");
     }
   }
 

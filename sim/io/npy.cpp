@@ -157,8 +157,8 @@ void write_npy(const std::string& path, const HostTensor& tensor) {
     throw std::invalid_argument("write_npy " + path + ": " + e.what());
   }
   if (elements < 0 || tensor.data.size() != static_cast<std::size_t>(elements)) {
-    throw std::invalid_argument("write_npy " + path + ": " + std::to_string(tensor.data.size()) +
-                                " values for shape " + tensor.shape_text());
+    throw std::invalid_argument("write_npy " + path + ": " + std::to_string(tensor.data.size()) + " values for shape " +
+                                tensor.shape_text());
   }
   const std::string header = npy_header_bytes(tensor);
 

@@ -19,9 +19,9 @@ constexpr std::size_t kMaxShown = 60;  // characters of a value shown in a messa
 // One Python literal. Dict items alternate key, value.
 struct Value {
   enum class Kind { Str, Int, True, False, None, Tuple, List, Dict } kind = Kind::None;
-  std::string text;            // Str: the content; Int: the digits with their sign
-  std::int64_t number = 0;     // Int, when !too_large
-  bool too_large = false;      // Int beyond 2^62 in magnitude
+  std::string text;         // Str: the content; Int: the digits with their sign
+  std::int64_t number = 0;  // Int, when !too_large
+  bool too_large = false;   // Int beyond 2^62 in magnitude
   std::vector<Value> items;
 };
 
@@ -43,10 +43,18 @@ void append_repr(const Value& v, std::string& out) {
       }
       out += '\'';
       return;
-    case Value::Kind::Int: out += v.text; return;
-    case Value::Kind::True: out += "True"; return;
-    case Value::Kind::False: out += "False"; return;
-    case Value::Kind::None: out += "None"; return;
+    case Value::Kind::Int:
+      out += v.text;
+      return;
+    case Value::Kind::True:
+      out += "True";
+      return;
+    case Value::Kind::False:
+      out += "False";
+      return;
+    case Value::Kind::None:
+      out += "None";
+      return;
     case Value::Kind::Tuple:
     case Value::Kind::List:
     case Value::Kind::Dict: {
@@ -86,8 +94,7 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(file_, "header", "garbled: " + what + " at offset " + std::to_string(pos_),
-                     kExpectedDict);
+    throw InputError(file_, "header", "garbled: " + what + " at offset " + std::to_string(pos_), kExpectedDict);
   }
   unsigned char peek() const { return static_cast<unsigned char>(text_[pos_]); }
   void skip_space() {
@@ -213,14 +220,21 @@ class Parser {
 
 const char* kind_name(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::Str: return "a string";
-    case Value::Kind::Int: return "an integer";
+    case Value::Kind::Str:
+      return "a string";
+    case Value::Kind::Int:
+      return "an integer";
     case Value::Kind::True:
-    case Value::Kind::False: return "a bool";
-    case Value::Kind::None: return "None";
-    case Value::Kind::Tuple: return "a tuple";
-    case Value::Kind::List: return "a list";
-    case Value::Kind::Dict: return "a dict";
+    case Value::Kind::False:
+      return "a bool";
+    case Value::Kind::None:
+      return "None";
+    case Value::Kind::Tuple:
+      return "a tuple";
+    case Value::Kind::List:
+      return "a list";
+    case Value::Kind::Dict:
+      return "a dict";
   }
   return "a value";
 }
@@ -262,8 +276,7 @@ void read_shape(const Value& shape, const std::string& file, Header& header) {
     }
   }
   if (shape.items.size() > 4) {
-    throw InputError(file, "", "shape " + text + " has rank " + std::to_string(shape.items.size()),
-                     kExpectedRank);
+    throw InputError(file, "", "shape " + text + " has rank " + std::to_string(shape.items.size()), kExpectedRank);
   }
   // Each dimension is at most 2^31 after the first check; the product
   // saturates at kMaxElements + 1 so it never overflows, and a zero anywhere
@@ -306,11 +319,13 @@ Header parse_header(const std::string& text, const std::string& file) {
       throw InputError(file, "header", "unknown key " + repr(key), kExpectedKeys);
     }
     if (!values.emplace(key.text, &dict.items[i + 1]).second) {
-      throw InputError(file, "header", "key " + repr(key) + " is given twice", kExpectedKeys + std::string(" once each"));
+      throw InputError(file, "header", "key " + repr(key) + " is given twice",
+                       kExpectedKeys + std::string(" once each"));
     }
   }
   for (const char* key : {"descr", "fortran_order", "shape"}) {
-    if (values.count(key) == 0) throw InputError(file, "header", "missing key '" + std::string(key) + "'", kExpectedKeys);
+    if (values.count(key) == 0)
+      throw InputError(file, "header", "missing key '" + std::string(key) + "'", kExpectedKeys);
   }
   Header header;
   header.item_bytes = dtype_bytes(*values["descr"], file);

@@ -18,10 +18,10 @@ namespace tilesim::npy {
 inline constexpr std::int64_t kMaxElements = std::int64_t{1} << 31;
 
 struct Header {
-  int item_bytes = 4;             // 4: '<f4', 8: '<f8'
+  int item_bytes = 4;               // 4: '<f4', 8: '<f8'
   std::vector<std::int64_t> shape;  // rank 0 to 4, every dimension >= 0
-  std::string shape_text;         // as NumPy prints it: "(10, 10)", "(7,)", "()"
-  std::int64_t elements = 0;      // product of shape, <= kMaxElements
+  std::string shape_text;           // as NumPy prints it: "(10, 10)", "(7,)", "()"
+  std::int64_t elements = 0;        // product of shape, <= kMaxElements
 };
 
 // Parses and checks `text`, the header bytes after the length field. Throws

@@ -36,18 +36,26 @@ bool is_tensor_file_name(const std::string& path) { return format_of(path) != Fo
 
 HostTensor read_tensor_file(const std::string& path) {
   switch (format_of(path)) {
-    case Format::Npy: return read_npy(path);
-    case Format::Pb: return read_tensor_proto(path);
-    case Format::Unknown: break;
+    case Format::Npy:
+      return read_npy(path);
+    case Format::Pb:
+      return read_tensor_proto(path);
+    case Format::Unknown:
+      break;
   }
   unknown_format(path);
 }
 
 void write_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name) {
   switch (format_of(path)) {
-    case Format::Npy: write_npy(path, tensor); return;
-    case Format::Pb: write_tensor_proto(path, tensor, name); return;
-    case Format::Unknown: break;
+    case Format::Npy:
+      write_npy(path, tensor);
+      return;
+    case Format::Pb:
+      write_tensor_proto(path, tensor, name);
+      return;
+    case Format::Unknown:
+      break;
   }
   unknown_format(path);
 }

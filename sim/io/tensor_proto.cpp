@@ -81,10 +81,10 @@ HostTensor read_tensor_proto(const std::string& path, std::string* name) {
   }
   // protobuf keeps fields it does not know; a TensorProto file has none.
   if (proto.unknown_fields().field_count() > 0) {
-    throw InputError(path, kNotProto,
-                     "field number " + std::to_string(proto.unknown_fields().field(0).number()) +
-                         " is not a TensorProto field",
-                     kExpectedProto);
+    throw InputError(
+        path, kNotProto,
+        "field number " + std::to_string(proto.unknown_fields().field(0).number()) + " is not a TensorProto field",
+        kExpectedProto);
   }
 
   const int type = proto.data_type();

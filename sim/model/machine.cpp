@@ -27,10 +27,9 @@ void ProgressBar::maybe_draw(const sc_core::sc_time& cycle) {
   drawn_ = true;
   const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
   const int filled = static_cast<int>(fraction * 20);
-  std::fprintf(stderr, "\rtilesim: simulating [%.*s%*s] %3d%%  %.1fM of %.1fM uOps, cycle %.0f",
-               filled, "####################", 20 - filled, "", static_cast<int>(fraction * 100),
-               static_cast<double>(done_) / 1e6, static_cast<double>(total_) / 1e6,
-               sc_core::sc_time_stamp() / cycle);
+  std::fprintf(stderr, "\rtilesim: simulating [%.*s%*s] %3d%%  %.1fM of %.1fM uOps, cycle %.0f", filled,
+               "####################", 20 - filled, "", static_cast<int>(fraction * 100),
+               static_cast<double>(done_) / 1e6, static_cast<double>(total_) / 1e6, sc_core::sc_time_stamp() / cycle);
   std::fflush(stderr);
 }
 
@@ -84,8 +83,7 @@ namespace {
 // Which SRAM tiles hold live data: a slot is live from the uOp that writes a
 // fresh value into it to the last uOp that reads that value. Walking
 // backwards, a read with no later read of the same slot ends a live range.
-void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born,
-                   std::vector<std::uint8_t>& freed) {
+void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born, std::vector<std::uint8_t>& freed) {
   const std::size_t slots = static_cast<std::size_t>(s.sram_bytes / sched::kTileBytes);
   born.assign(s.uops.size(), 0);
   freed.assign(s.uops.size(), 0);
@@ -101,8 +99,7 @@ void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born,
     };
     const std::size_t dst = u.addr / sched::kTileBytes;
     const bool fresh = u.kind == sched::UopKind::Load ||
-                       (u.kind == sched::UopKind::Exec &&
-                        (u.exec != sched::ExecKind::MatMul || u.zero_init));
+                       (u.kind == sched::UopKind::Exec && (u.exec != sched::ExecKind::MatMul || u.zero_init));
     if (fresh && dst < slots) {
       ++born[i];
       if (!read_later[dst]) ++freed[i];  // a value nobody reads

@@ -9,8 +9,7 @@ namespace {
 constexpr std::int64_t kDim = sched::kTileDim;
 }
 
-Dram::Dram(const sched::Schedule& schedule, const std::map<std::string, HostTensor>& inputs)
-    : schedule_(schedule) {
+Dram::Dram(const sched::Schedule& schedule, const std::map<std::string, HostTensor>& inputs) : schedule_(schedule) {
   tensors_.reserve(schedule.tensors.size());
   for (const sched::TensorInfo& t : schedule.tensors) {
     if (t.transpose_of >= 0) {  // a view: LOADs read the tensor it shows
@@ -50,8 +49,8 @@ void Dram::load_tile(const sched::TileRef& tile, float* sram_tile) const {
     const sched::TensorInfo& x = schedule_.tensors[t.transpose_of];
     const std::int64_t matrix = tile.row / t.tile_rows_per_matrix();
     const std::int64_t r = tile.row % t.tile_rows_per_matrix();
-    const float* base = tensors_[t.transpose_of] +
-                        ((matrix * x.tile_rows_per_matrix() + tile.col) * kDim) * x.padded_cols + r * kDim;
+    const float* base =
+        tensors_[t.transpose_of] + ((matrix * x.tile_rows_per_matrix() + tile.col) * kDim) * x.padded_cols + r * kDim;
     for (std::int64_t q = 0; q < kDim; ++q)
       for (std::int64_t p = 0; p < kDim; ++p) sram_tile[q * kDim + p] = base[p * x.padded_cols + q];
     return;

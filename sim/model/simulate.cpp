@@ -21,9 +21,7 @@ void request_interrupt(int signal) noexcept { g_interrupt_signal = signal; }
 int pending_interrupt() noexcept { return g_interrupt_signal; }
 
 SimulationInterrupted::SimulationInterrupted(std::int64_t at_cycle, int sig)
-    : std::runtime_error("simulation interrupted at cycle " + std::to_string(at_cycle)),
-      cycle(at_cycle),
-      signal(sig) {}
+    : std::runtime_error("simulation interrupted at cycle " + std::to_string(at_cycle)), cycle(at_cycle), signal(sig) {}
 
 namespace {
 
@@ -39,7 +37,7 @@ SC_MODULE(Accelerator) {
   DmaEngine dma;
   ComputeUnit compute;
 
-  Accelerator(sc_core::sc_module_name name, Machine& m)
+  Accelerator(sc_core::sc_module_name name, Machine & m)
       : sc_core::sc_module(name),
         dma_commands("dma_commands", static_cast<int>(m.hw.dma.queue_depth)),
         compute_commands("compute_commands", static_cast<int>(m.hw.compute.queue_depth)),
@@ -90,8 +88,8 @@ void configure_reports() {
 
 }  // namespace
 
-SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
-                   const std::map<std::string, HostTensor>& inputs, const SimOptions& options) {
+SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
+                   const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
@@ -153,8 +151,8 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
   for (const sched::Uop& u : schedule.uops) {
     if (u.kind == sched::UopKind::Exec) {
       ++st.tile_ops;
-      st.bound_compute_cycles += u.exec == sched::ExecKind::MatMul ? hw.compute.matmul_tile_cycles
-                                                                   : hw.compute.vector_tile_cycles;
+      st.bound_compute_cycles +=
+          u.exec == sched::ExecKind::MatMul ? hw.compute.matmul_tile_cycles : hw.compute.vector_tile_cycles;
       continue;
     }
     const std::int64_t bytes = schedule.tensors[u.tile.tensor].tile_transfer_bytes();

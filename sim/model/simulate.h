@@ -5,9 +5,9 @@
 // model, so (SystemC's rule) a process can call it once.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -36,7 +36,7 @@ struct SimStats {
   std::int64_t cycles = 0;           // last uOp's completion
   std::int64_t dma_busy_cycles = 0;  // cycles the DMA engine was transferring
   std::int64_t compute_busy_cycles = 0;
-  std::int64_t overlap_cycles = 0;   // both busy at once
+  std::int64_t overlap_cycles = 0;  // both busy at once
   std::int64_t loads = 0, stores = 0, tile_ops = 0;
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
   std::int64_t uops = 0;
@@ -78,7 +78,7 @@ int pending_interrupt() noexcept;
 // `inputs` holds every input and param at its true shape (ignored when
 // options.kernels is nullptr). The VCD is written under a temporary name and
 // renamed to options.vcd_path when closed, so it is never a half file.
-SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw,
-                   const std::map<std::string, HostTensor>& inputs, const SimOptions& options);
+SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
+                   const SimOptions& options);
 
 }  // namespace tilesim::sim

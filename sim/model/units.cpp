@@ -6,8 +6,7 @@ using sched::ExecKind;
 using sched::Uop;
 using sched::UopKind;
 
-Sequencer::Sequencer(sc_core::sc_module_name name, Machine& machine)
-    : sc_core::sc_module(name), m_(machine) {
+Sequencer::Sequencer(sc_core::sc_module_name name, Machine& machine) : sc_core::sc_module(name), m_(machine) {
   SC_METHOD(issue);
 }
 
@@ -90,15 +89,22 @@ void ComputeUnit::finish(const Uop& uop) {
       k.matmul(a, m_.sram.at(uop.src_addr[1]), out, kernels::MatmulEpilogue{uop.zero_init, bias, uop.relu});
       break;
     }
-    case ExecKind::Add: k.add(a, m_.sram.at(uop.src_addr[1]), out); break;
-    case ExecKind::BiasAdd: k.bias_add(a, m_.sram.at(uop.src_addr[1]), out); break;
-    case ExecKind::Relu: k.relu(a, out); break;
-    case ExecKind::Scale: k.scale(a, uop.scale, out); break;
+    case ExecKind::Add:
+      k.add(a, m_.sram.at(uop.src_addr[1]), out);
+      break;
+    case ExecKind::BiasAdd:
+      k.bias_add(a, m_.sram.at(uop.src_addr[1]), out);
+      break;
+    case ExecKind::Relu:
+      k.relu(a, out);
+      break;
+    case ExecKind::Scale:
+      k.scale(a, uop.scale, out);
+      break;
   }
 }
 
-Tracer::Tracer(sc_core::sc_module_name name, Machine& machine)
-    : sc_core::sc_module(name), m_(machine) {
+Tracer::Tracer(sc_core::sc_module_name name, Machine& machine) : sc_core::sc_module(name), m_(machine) {
   SC_METHOD(update);
   sensitive << m_.trace->changed << m_.trace->window_opens;
   dont_initialize();

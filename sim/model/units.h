@@ -17,7 +17,7 @@ SC_MODULE(Sequencer) {
   sc_core::sc_fifo_out<std::uint32_t> to_dma;
   sc_core::sc_fifo_out<std::uint32_t> to_compute;
   SC_HAS_PROCESS(Sequencer);
-  Sequencer(sc_core::sc_module_name name, Machine& machine);
+  Sequencer(sc_core::sc_module_name name, Machine & machine);
   void issue();
 
  private:
@@ -75,7 +75,7 @@ class ComputeUnit : public InOrderUnit {
 // their only driver. Exists only in traced runs.
 SC_MODULE(Tracer) {
   SC_HAS_PROCESS(Tracer);
-  Tracer(sc_core::sc_module_name name, Machine& machine);
+  Tracer(sc_core::sc_module_name name, Machine & machine);
   void update();
 
  private:

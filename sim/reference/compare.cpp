@@ -57,8 +57,7 @@ bool same_shape(const HostTensor& got, const HostTensor& expected, std::vector<s
   result.within_tolerance = false;
   result.worst = "shape " + got.shape_text() + (got_ok ? "" : " (inconsistent)") + " with " +
                  std::to_string(got.data.size()) + " values, expected " + expected.shape_text() +
-                 (expected_ok ? "" : " (inconsistent)") + " with " + std::to_string(expected.data.size()) +
-                 " values";
+                 (expected_ok ? "" : " (inconsistent)") + " with " + std::to_string(expected.data.size()) + " values";
   return false;
 }
 

@@ -22,7 +22,7 @@ struct Tolerance {
 };
 
 struct Comparison {
-  double max_abs_error = 0;   // max |got - ref|; +inf when a NaN/inf is out of place
+  double max_abs_error = 0;  // max |got - ref|; +inf when a NaN/inf is out of place
   // compare_outputs: max_abs_error / max(max |ref|, 1e-30), relative to the
   // tensor's scale; compare_elementwise: max |got_i - ref_i| / |ref_i| over
   // the elements whose ref_i is not 0 (as numpy's assert_allclose reports it).

@@ -143,10 +143,13 @@ std::size_t arity(const ir::Op& op) {
   switch (op.kind) {
     case ir::OpKind::Relu:
     case ir::OpKind::Scale:
-    case ir::OpKind::Transpose: return 1;
-    case ir::OpKind::FusedMatMul: return op.has_bias ? 3 : 2;
+    case ir::OpKind::Transpose:
+      return 1;
+    case ir::OpKind::FusedMatMul:
+      return op.has_bias ? 3 : 2;
     case ir::OpKind::MatMul:
-    case ir::OpKind::Add: return 2;
+    case ir::OpKind::Add:
+      return 2;
   }
   return 0;
 }
@@ -161,7 +164,8 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
   // their last use, so the reference needs little more memory than the model.
   std::vector<int> reads_left(graph.tensors.size(), 0);
   for (const ir::OpId id : order) {
-    for (const ir::TensorId t : graph.ops[static_cast<std::size_t>(id)].inputs) ++reads_left[static_cast<std::size_t>(t)];
+    for (const ir::TensorId t : graph.ops[static_cast<std::size_t>(id)].inputs)
+      ++reads_left[static_cast<std::size_t>(t)];
   }
   std::vector<bool> is_output(graph.tensors.size(), false);
   for (const ir::TensorId t : graph.outputs) is_output[static_cast<std::size_t>(t)] = true;
@@ -203,8 +207,12 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
 
     Nd out;
     switch (op.kind) {
-      case ir::OpKind::MatMul: out = matmul(*in[0], *in[1]); break;
-      case ir::OpKind::Add: out = add(*in[0], *in[1]); break;
+      case ir::OpKind::MatMul:
+        out = matmul(*in[0], *in[1]);
+        break;
+      case ir::OpKind::Add:
+        out = add(*in[0], *in[1]);
+        break;
       case ir::OpKind::Relu:
         out = *in[0];
         relu_in_place(out);
@@ -213,13 +221,16 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out = *in[0];
         for (double& x : out.v) x *= static_cast<double>(op.scale);
         break;
-      case ir::OpKind::Transpose: out = transpose(*in[0]); break;
+      case ir::OpKind::Transpose:
+        out = transpose(*in[0]);
+        break;
       case ir::OpKind::FusedMatMul:
         out = matmul(*in[0], *in[1]);
         if (op.has_bias) {
           // Any bias add() broadcasts over the product: [N], [M, N], [], [1].
           Nd sum = add(out, *in[2]);
-          if (sum.dims != out.dims) bad("fused bias of shape " + dims_text(in[2]->dims) + " for " + dims_text(out.dims));
+          if (sum.dims != out.dims)
+            bad("fused bias of shape " + dims_text(in[2]->dims) + " for " + dims_text(out.dims));
           out = std::move(sum);
         }
         if (op.has_relu) relu_in_place(out);
@@ -242,8 +253,8 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
     const ir::Tensor& tensor = graph.tensors[static_cast<std::size_t>(t)];
     if (it == values.end()) bad("output '" + tensor.name + "' is never computed");
     // Each value rounds to the nearest float32.
-    outputs.emplace(tensor.name, HostTensor::from_dims(it->second.dims, std::vector<float>(it->second.v.begin(),
-                                                                                          it->second.v.end())));
+    outputs.emplace(tensor.name, HostTensor::from_dims(it->second.dims,
+                                                       std::vector<float>(it->second.v.begin(), it->second.v.end())));
   }
   return outputs;
 }

@@ -31,15 +31,17 @@ std::string stats_json(const RunReport& r) {
   j["clock_mhz"] = r.clock_mhz;
   j["cycles"] = s.cycles;
   j["time_ns"] = r.time_ns();
-  j["dma"] = {{"busy_cycles", s.dma_busy_cycles},   {"bytes_loaded", s.bytes_loaded},
-              {"bytes_stored", s.bytes_stored},     {"loads", s.loads},
-              {"stores", s.stores},                 {"loads_eliminated", r.loads_eliminated}};
+  j["dma"] = {{"busy_cycles", s.dma_busy_cycles},
+              {"bytes_loaded", s.bytes_loaded},
+              {"bytes_stored", s.bytes_stored},
+              {"loads", s.loads},
+              {"stores", s.stores},
+              {"loads_eliminated", r.loads_eliminated}};
   j["compute"] = {{"busy_cycles", s.compute_busy_cycles}, {"tile_ops", s.tile_ops}};
   j["overlap_cycles"] = s.overlap_cycles;
   j["sram"] = {{"capacity_bytes", r.sram_capacity_bytes}, {"peak_bytes", r.sram_peak_bytes}};
-  j["bound"] = {{"compute_cycles", s.bound_compute_cycles},
-                {"dma_cycles", s.bound_dma_cycles},
-                {"cycles", s.bound_cycles()}};
+  j["bound"] = {
+      {"compute_cycles", s.bound_compute_cycles}, {"dma_cycles", s.bound_dma_cycles}, {"cycles", s.bound_cycles()}};
   j["efficiency"] = r.efficiency();
   j["uops"] = s.uops;
   j["kernel"] = r.kernel;
@@ -62,27 +64,22 @@ std::string percent(std::int64_t part, std::int64_t whole) {
 void write_summary(const RunReport& r, std::ostream& out) {
   const SimStats& s = r.stats;
   out << std::fixed;
-  out << "model " << r.model << " on " << r.hw << " (" << std::setprecision(0) << r.clock_mhz
-      << " MHz), kernel " << r.kernel << "\n"
-      << "  cycles            " << s.cycles << "  (" << std::setprecision(3) << r.time_ns() / 1000.0
-      << " us)\n"
-      << "  DMA busy          " << s.dma_busy_cycles << " cycles, " << percent(s.dma_busy_cycles, s.cycles)
+  out << "model " << r.model << " on " << r.hw << " (" << std::setprecision(0) << r.clock_mhz << " MHz), kernel "
+      << r.kernel << "\n"
+      << "  cycles            " << s.cycles << "  (" << std::setprecision(3) << r.time_ns() / 1000.0 << " us)\n"
+      << "  DMA busy          " << s.dma_busy_cycles << " cycles, " << percent(s.dma_busy_cycles, s.cycles) << "\n"
+      << "  compute busy      " << s.compute_busy_cycles << " cycles, " << percent(s.compute_busy_cycles, s.cycles)
       << "\n"
-      << "  compute busy      " << s.compute_busy_cycles << " cycles, "
-      << percent(s.compute_busy_cycles, s.cycles) << "\n"
-      << "  overlap           " << s.overlap_cycles << " cycles, " << percent(s.overlap_cycles, s.cycles)
-      << "\n"
-      << "  DMA traffic       " << s.bytes_loaded << " B loaded in " << s.loads << " loads, "
-      << s.bytes_stored << " B stored in " << s.stores << " stores\n"
+      << "  overlap           " << s.overlap_cycles << " cycles, " << percent(s.overlap_cycles, s.cycles) << "\n"
+      << "  DMA traffic       " << s.bytes_loaded << " B loaded in " << s.loads << " loads, " << s.bytes_stored
+      << " B stored in " << s.stores << " stores\n"
       << "  loads eliminated  " << r.loads_eliminated << "\n"
       << "  SRAM peak         " << r.sram_peak_bytes << " of " << r.sram_capacity_bytes << " B\n"
-      << "  lower bound       " << s.bound_cycles() << " cycles (compute " << s.bound_compute_cycles
-      << ", DMA " << s.bound_dma_cycles << "), efficiency " << std::setprecision(3) << r.efficiency()
-      << "\n"
+      << "  lower bound       " << s.bound_cycles() << " cycles (compute " << s.bound_compute_cycles << ", DMA "
+      << s.bound_dma_cycles << "), efficiency " << std::setprecision(3) << r.efficiency() << "\n"
       << "  wall time         " << std::setprecision(3) << r.wall_seconds << " s, of which simulation "
       << r.sim_wall_seconds << " s: " << std::setprecision(0)
-      << (r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0) << " uOps/s (" << s.uops
-      << " uOps)\n";
+      << (r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0) << " uOps/s (" << s.uops << " uOps)\n";
 }
 
 }  // namespace tilesim::sim

@@ -19,14 +19,12 @@ struct RunReport {
   std::int64_t loads_eliminated = 0;
   std::int64_t sram_capacity_bytes = 0;
   std::int64_t sram_peak_bytes = 0;
-  std::string kernel;  // "none" for --timing-only
+  std::string kernel;           // "none" for --timing-only
   double wall_seconds = 0;      // the whole run: reading files, compiling, inputs, simulation
   double sim_wall_seconds = 0;  // the simulation alone (elaboration to the last uOp)
 
   double time_ns() const { return stats.cycles * 1000.0 / clock_mhz; }
-  double efficiency() const {
-    return stats.cycles ? static_cast<double>(stats.bound_cycles()) / stats.cycles : 1.0;
-  }
+  double efficiency() const { return stats.cycles ? static_cast<double>(stats.bound_cycles()) / stats.cycles : 1.0; }
 };
 
 RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const SimStats& stats,

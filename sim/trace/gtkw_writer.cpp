@@ -14,8 +14,7 @@ constexpr const char* kDecimal = "@24";
 constexpr const char* kGroupBegin = "@800200";
 constexpr const char* kGroupEnd = "@1000200";
 
-void group(std::ostream& out, const char* name, const char* flags,
-           std::initializer_list<const char*> signals) {
+void group(std::ostream& out, const char* name, const char* flags, std::initializer_list<const char*> signals) {
   out << kGroupBegin << "\n-" << name << "\n" << flags << "\n";
   for (const char* signal : signals) out << "SystemC." << signal << "\n";
   out << kGroupEnd << "\n-" << name << "\n";
@@ -33,20 +32,21 @@ std::string gtkw_path_for(const std::string& vcd_path) {
 
 std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::int64_t end_ns) {
   std::ostringstream out;
-  out << "[*] GTKWave save file written by tilesim: gtkwave " << vcd_path << " "
-      << gtkw_path_for(vcd_path) << "\n"
+  out << "[*] GTKWave save file written by tilesim: gtkwave " << vcd_path << " " << gtkw_path_for(vcd_path) << "\n"
       << "[dumpfile] \"" << vcd_path << "\"\n"
       << "[timestart] " << start_ns << "\n"
       << "[size] 1400 640\n"
       << "[pos] -1 -1\n"
       // GTKWave zoom is log2 of ns per pixel, negated: fit the run in ~1200 px.
-      << "*" << [&] {
-           double zoom = 0;
-           for (double ns_per_px = static_cast<double>(end_ns - start_ns) / 1200.0; ns_per_px > 1; ns_per_px /= 2) zoom -= 1;
-           std::ostringstream z;
-           z << zoom;
-           return z.str();
-         }()
+      << "*" <<
+      [&] {
+        double zoom = 0;
+        for (double ns_per_px = static_cast<double>(end_ns - start_ns) / 1200.0; ns_per_px > 1; ns_per_px /= 2)
+          zoom -= 1;
+        std::ostringstream z;
+        z << zoom;
+        return z.str();
+      }()
       << " 0 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n"
       << "[sst_width] 200\n"
       << "[signals_width] 220\n"

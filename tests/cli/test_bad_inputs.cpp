@@ -25,8 +25,8 @@ namespace {
 const std::string kSource = TILESIM_SOURCE_DIR;
 
 std::string substitute(std::string text, const std::string& file) {
-  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{file}", file},
-                                   std::pair<std::string, std::string>{"{src}", kSource}}) {
+  for (const auto& [key, value] :
+       {std::pair<std::string, std::string>{"{file}", file}, std::pair<std::string, std::string>{"{src}", kSource}}) {
     for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
       text.replace(at, key.size(), value);
     }
@@ -101,8 +101,7 @@ TEST_CASE("bad model files are rejected by compile with their exact message", "[
     INFO(path.filename().string());
     std::ifstream in(path, std::ios::binary);
     const std::string expected = substitute(line_after(in, "# expect: ", path), path.string());
-    check_rejected({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()}, expected,
-                   true);
+    check_rejected({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", path.string()}, expected, true);
   }
 }
 

@@ -53,8 +53,8 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
 }
 
 TEST_CASE("check-config applies --set overrides in order", "[cli]") {
-  const auto r = run_tilesim({"check-config", kSource + "/configs/hw/default.yaml", "--set",
-                              "sram.size_kib=64", "--set", "dma.setup_cycles=0"});
+  const auto r = run_tilesim({"check-config", kSource + "/configs/hw/default.yaml", "--set", "sram.size_kib=64",
+                              "--set", "dma.setup_cycles=0"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("  size_kib: 64  # 65536 bytes, 16 tiles of 4 KiB\n") != std::string::npos);
   CHECK(r.out.find("  setup_cycles: 0  # one 4 KiB tile: 128 cycles\n") != std::string::npos);

@@ -3,8 +3,8 @@
 // command works in a fresh folder, and outputs are never overwritten.
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -67,8 +67,8 @@ TEST_CASE("run: mlp-large verifies against the host reference", "[run]") {
 
 TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
   const fs::path dir = fresh_folder("readme");
-  const auto r = run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml",
-                              "--vcd", "traces/mlp.vcd", "--out-dir", "out/", "--verify", "--force"},
+  const auto r = run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml", "--vcd",
+                              "traces/mlp.vcd", "--out-dir", "out/", "--verify", "--force"},
                              dir.string());
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -78,8 +78,8 @@ TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
   CHECK(fs::exists(dir / "traces/mlp.gtkw"));
 
   const auto stats = read_json(dir / "out/stats.json");
-  for (const char* key : {"model", "hw", "clock_mhz", "cycles", "time_ns", "dma", "compute",
-                          "overlap_cycles", "sram", "bound", "efficiency", "uops", "kernel", "wall_seconds"}) {
+  for (const char* key : {"model", "hw", "clock_mhz", "cycles", "time_ns", "dma", "compute", "overlap_cycles", "sram",
+                          "bound", "efficiency", "uops", "kernel", "wall_seconds"}) {
     CHECK(stats.contains(key));
   }
   for (const char* key : {"busy_cycles", "bytes_loaded", "bytes_stored", "loads", "stores", "loads_eliminated"}) {
@@ -102,8 +102,8 @@ TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
 
 TEST_CASE("run: existing outputs are not overwritten without --force", "[run]") {
   const fs::path dir = fresh_folder("force");
-  const std::vector<std::string> args{"run", "--hw", "configs/hw/default.yaml", "--model",
-                                      "configs/models/mlp.yaml", "--out-dir", "out"};
+  const std::vector<std::string> args{
+      "run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml", "--out-dir", "out"};
   REQUIRE(run_tilesim(args, dir.string()).exit_code == 0);
   const auto before = fs::last_write_time(dir / "out/stats.json");
   const auto again = run_tilesim(args, dir.string());
@@ -136,7 +136,9 @@ TEST_CASE("run: a model whose schedule would not fit in memory is refused before
   CHECK(r.signal == 0);
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.rfind("tilesim: error: " + kSource + "/tests/bad-inputs/scale/vast-matmul.yaml: its schedule would "
-                    "have about 1073741824 uOps (~112640 MiB to build), more than the limit of ", 0) == 0);
+  CHECK(r.err.rfind("tilesim: error: " + kSource +
+                        "/tests/bad-inputs/scale/vast-matmul.yaml: its schedule would "
+                        "have about 1073741824 uOps (~112640 MiB to build), more than the limit of ",
+                    0) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }

@@ -67,9 +67,9 @@ TEST_CASE("every shipped hardware file round-trips through to_yaml", "[config]")
 }
 
 TEST_CASE("set overrides apply in order and are validated like the file", "[config]") {
-  const HwConfig c = parse_hw_config(kMinimal, "hw.yaml",
-                                     {"sram.size_kib=32", "dma.bytes_per_cycle=8",
-                                      "sram.size_kib=128", "clock_mhz=800.5", "name=swept"});
+  const HwConfig c = parse_hw_config(
+      kMinimal, "hw.yaml",
+      {"sram.size_kib=32", "dma.bytes_per_cycle=8", "sram.size_kib=128", "clock_mhz=800.5", "name=swept"});
   CHECK(c.sram.size_kib == 128);
   CHECK(c.dma.bytes_per_cycle == 8);
   CHECK(c.clock_mhz == 800.5);
@@ -94,8 +94,7 @@ TEST_CASE("set overrides apply in order and are validated like the file", "[conf
         "--set dram.size_mib=4: dram: unknown key, did you mean 'sram'? "
         "(expected one of: clock_mhz, compute, dma, name, sram)");
   // An error in the file itself still points at the file, not at an unrelated flag.
-  CHECK(error_of("name: x\nsram: {size_kib: 64}\ndma: {bytes_per_cycle: 0}\n",
-                 {"sram.size_kib=32"}) ==
+  CHECK(error_of("name: x\nsram: {size_kib: 64}\ndma: {bytes_per_cycle: 0}\n", {"sram.size_kib=32"}) ==
         "hw.yaml:3: dma.bytes_per_cycle: 0 is too small "
         "(expected an integer from 1 to 1048576, in bytes per cycle)");
 }
@@ -112,12 +111,9 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "(expected one of: clock_mhz, compute, dma, name, sram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64, size_kb: 64}\n") ==
         "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: size_kib)");
-  CHECK(error_of("sram: {size_kib: 64}\n") ==
-        "hw.yaml:1: name: missing required key (expected a string)");
-  CHECK(error_of("name: x\n") ==
-        "hw.yaml:1: sram: missing required section (expected a mapping with key size_kib)");
-  CHECK(error_of("name: x\nsram: 64\n") ==
-        "hw.yaml:2: sram: is a scalar (expected a mapping with key size_kib)");
+  CHECK(error_of("sram: {size_kib: 64}\n") == "hw.yaml:1: name: missing required key (expected a string)");
+  CHECK(error_of("name: x\n") == "hw.yaml:1: sram: missing required section (expected a mapping with key size_kib)");
+  CHECK(error_of("name: x\nsram: 64\n") == "hw.yaml:2: sram: is a scalar (expected a mapping with key size_kib)");
   CHECK(error_of("name: x\nsram:\n  size_kib: 8\n") ==
         "hw.yaml:3: sram.size_kib: 8 is too small "
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");
@@ -142,8 +138,7 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "hw.yaml:2: clock_mhz: 0 is too small (expected a number > 0 and <= 1000000, in MHz)");
   CHECK(error_of("name: x\nclock_mhz: 1e999\nsram: {size_kib: 64}\n") ==
         "hw.yaml:2: clock_mhz: '1e999' is out of range (expected a number > 0 and <= 1000000, in MHz)");
-  CHECK(error_of("name: [a, b]\nsram: {size_kib: 64}\n") ==
-        "hw.yaml:1: name: is a sequence (expected a string)");
+  CHECK(error_of("name: [a, b]\nsram: {size_kib: 64}\n") == "hw.yaml:1: name: is a sequence (expected a string)");
   CHECK(error_of("name: x\nname: y\nsram: {size_kib: 64}\n") ==
         "hw.yaml:2: name: duplicate key (first given on line 1) (expected each key once)");
   CHECK(error_of("name: x\nsram: {size_kib: 64}\ncompute: {queue_depth: 0}\n") ==
@@ -154,12 +149,13 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
 }
 
 TEST_CASE("files that are not a YAML mapping are rejected with their line", "[config]") {
-  CHECK(error_of("") == "hw.yaml:1: the document is empty (expected a mapping with keys name, "
-                        "clock_mhz, sram, dma, compute)");
-  CHECK(error_of("- a\n- b\n") == "hw.yaml:1: the document is a sequence (expected a mapping with "
-                                  "keys name, clock_mhz, sram, dma, compute)");
+  CHECK(error_of("") ==
+        "hw.yaml:1: the document is empty (expected a mapping with keys name, "
+        "clock_mhz, sram, dma, compute)");
+  CHECK(error_of("- a\n- b\n") ==
+        "hw.yaml:1: the document is a sequence (expected a mapping with "
+        "keys name, clock_mhz, sram, dma, compute)");
   CHECK(error_of("name: x\nsram: {size_kib: 64\n") ==
         "hw.yaml:3: not valid YAML: end of map flow not found (expected a YAML document)");
-  CHECK(error_of("name: x\n\xff\xfe\n") ==
-        "hw.yaml:2: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");
+  CHECK(error_of("name: x\n\xff\xfe\n") == "hw.yaml:2: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");
 }

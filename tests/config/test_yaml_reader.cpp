@@ -42,8 +42,7 @@ TEST_CASE("errors in nested sections carry the full dotted key path", "[yaml]") 
     b.integer("c", IntRule{0, 10, ""}, std::nullopt);
     FAIL("no error");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) ==
-          "deep.yaml:3: a.b.c: 'x' is not an integer (expected an integer from 0 to 10)");
+    CHECK(std::string(e.what()) == "deep.yaml:3: a.b.c: 'x' is not an integer (expected an integer from 0 to 10)");
   }
 }
 

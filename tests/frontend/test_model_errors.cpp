@@ -116,14 +116,10 @@ TEST_CASE("outputs errors", "[frontend][errors]") {
         "model.yaml:9: outputs[1]: 'w1' is a graph param, which no op produces (expected the output of an op)");
   CHECK(error_of(model(op, "[x]")) ==
         "model.yaml:9: outputs[0]: 'x' is a graph input, which no op produces (expected the output of an op)");
-  CHECK(error_of(model(op, "[z]")) ==
-        "model.yaml:9: outputs[0]: undefined tensor 'z' (expected the output of an op)");
-  CHECK(error_of(model(op, "[y, y]")) ==
-        "model.yaml:9: outputs[1]: 'y' is listed twice (expected each output once)");
-  CHECK(error_of(model(op, "[]")) ==
-        "model.yaml:9: outputs: is an empty list (expected at least one op output)");
-  CHECK(error_of(model(op, "y")) ==
-        "model.yaml:9: outputs: is a scalar (expected a list of tensor names, e.g. [y])");
+  CHECK(error_of(model(op, "[z]")) == "model.yaml:9: outputs[0]: undefined tensor 'z' (expected the output of an op)");
+  CHECK(error_of(model(op, "[y, y]")) == "model.yaml:9: outputs[1]: 'y' is listed twice (expected each output once)");
+  CHECK(error_of(model(op, "[]")) == "model.yaml:9: outputs: is an empty list (expected at least one op output)");
+  CHECK(error_of(model(op, "y")) == "model.yaml:9: outputs: is a scalar (expected a list of tensor names, e.g. [y])");
   CHECK(error_of(kHead + "ops: []\noutputs: [y]\n") ==
         "model.yaml:7: ops: is an empty list (expected at least one op)");
   CHECK(error_of(kHead + "outputs: [y]\n") ==
@@ -177,8 +173,7 @@ TEST_CASE("document errors: keys, YAML, encoding", "[frontend][errors]") {
         "model.yaml:3: not valid YAML: end of map flow not found (expected a YAML document)");
   CHECK(error_of("name: m\ninputs: {x: *dims}\n") ==
         "model.yaml:2: not valid YAML: the referenced anchor is not defined (expected a YAML document)");
-  CHECK(error_of("name: \xff\n") ==
-        "model.yaml:1: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");
+  CHECK(error_of("name: \xff\n") == "model.yaml:1: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");
   CHECK(error_of("- name: m\n") ==
         "model.yaml:1: the document is a sequence (expected a mapping with keys name, inputs, params, ops, outputs)");
   CHECK(error_of("inputs: {x: [2, 2]}\nops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n") ==

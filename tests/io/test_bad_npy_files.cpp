@@ -6,8 +6,8 @@
 #include <string>
 
 #include "compiler/support/input_error.h"
-#include "tests/io/bad_file_cases.h"
 #include "sim/io/npy.h"
+#include "tests/io/bad_file_cases.h"
 
 TEST_CASE("every bad .npy file gives its expected message", "[io][npy][bad-inputs]") {
   const auto cases = tilesim::test::bad_file_cases("npy", ".npy");

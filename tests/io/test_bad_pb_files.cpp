@@ -6,9 +6,9 @@
 #include <string>
 
 #include "compiler/support/input_error.h"
-#include "tests/io/bad_file_cases.h"
 #include "sim/io/tensor_file.h"
 #include "sim/io/tensor_proto.h"
+#include "tests/io/bad_file_cases.h"
 
 TEST_CASE("every bad .pb file gives its expected message", "[io][pb][bad-inputs]") {
   const auto cases = tilesim::test::bad_file_cases("pb", ".pb");

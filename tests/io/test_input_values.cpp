@@ -31,7 +31,8 @@ tilesim::ir::Graph graph() { return tilesim::frontend::parse_model(kModel, "m.ya
 
 HostTensor filled(int rank, std::int64_t rows, std::int64_t cols, float value) {
   std::vector<float> data(static_cast<std::size_t>(rows * cols), value);
-  return rank == 1 ? HostTensor::from_dims({cols}, std::move(data)) : HostTensor::from_dims({rows, cols}, std::move(data));
+  return rank == 1 ? HostTensor::from_dims({cols}, std::move(data))
+                   : HostTensor::from_dims({rows, cols}, std::move(data));
 }
 
 std::string error_of(const std::vector<std::string>& assignments) {
@@ -133,16 +134,16 @@ TEST_CASE("--input errors", "[io][inputs][errors]") {
   CHECK(error_of({"xx=" + x}) == "--input xx=" + x +
                                      ": xx: model 'm' has no input or param 'xx', did you mean 'x'? "
                                      "(expected one of: x, w, b)");
-  CHECK(error_of({"q\n=" + x}) == "--input q\\x0a=" + x +
-                                      ": q\\x0a: model 'm' has no input or param 'q\\x0a' (expected one of: x, w, b)");
+  CHECK(error_of({"q\n=" + x}) ==
+        "--input q\\x0a=" + x + ": q\\x0a: model 'm' has no input or param 'q\\x0a' (expected one of: x, w, b)");
   CHECK(error_of({"h=" + x}) == "--input h=" + x +
                                     ": h: 'h' is an intermediate tensor, computed by the model "
                                     "(expected a graph input or param, one of: x, w, b)");
   CHECK(error_of({"y=" + x}) == "--input y=" + x +
                                     ": y: 'y' is an output, computed by the model "
                                     "(expected a graph input or param, one of: x, w, b)");
-  CHECK(error_of({"x=" + x, "x=" + wide}) == "--input x=" + wide + ": x: given twice (first as --input x=" + x +
-                                                 ") (expected each tensor at most once)");
+  CHECK(error_of({"x=" + x, "x=" + wide}) ==
+        "--input x=" + wide + ": x: given twice (first as --input x=" + x + ") (expected each tensor at most once)");
   CHECK(error_of({"x=" + wide}) == "--input x=" + wide + ": x: shape [3, 6] in " + wide +
                                        " does not match the model's [3, 5] (expected the model's shape)");
   // Rank matters: a [1, 4] file is not the model's [4].

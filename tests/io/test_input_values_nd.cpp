@@ -106,8 +106,9 @@ TEST_CASE("make_inputs: N-d shape mismatches name tensor, file and both shapes",
                                      " does not match the model's [1, 2, 1, 3] (expected the model's shape)");
   // Unknown extensions and unreadable files are the readers' errors.
   CHECK(error_of({"x=" + dir.file("x.txt")}) ==
-        dir.file("x.txt") + ": extension '.txt' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX "
-                            "TensorProto) file)");
+        dir.file("x.txt") +
+            ": extension '.txt' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX "
+            "TensorProto) file)");
   CHECK(error_of({"x=" + dir.file("none.pb")}) ==
         dir.file("none.pb") + ": cannot open: No such file or directory (expected a readable .pb file)");
 }

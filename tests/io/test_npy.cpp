@@ -51,10 +51,11 @@ TEST_CASE("shape_text writes shapes as model files do", "[io][npy]") {
 TEST_CASE("npy round trip keeps shape, rank and every bit", "[io][npy]") {
   TempDir dir;
   HostTensor special = tensor(2, 2, 3);
-  special.data = {std::numeric_limits<float>::quiet_NaN(), -0.0f, std::numeric_limits<float>::infinity(),
-                  std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::max(), 1.0f};
-  for (const HostTensor& t : {tensor(2, 3, 5), tensor(2, 1, 1), tensor(2, 33, 7), tensor(2, 100, 301),
-                              tensor(1, 1, 7), tensor(1, 1, 1), tensor(2, 0, 5), tensor(1, 1, 0), special}) {
+  special.data = {std::numeric_limits<float>::quiet_NaN(), -0.0f,
+                  std::numeric_limits<float>::infinity(),  std::numeric_limits<float>::denorm_min(),
+                  -std::numeric_limits<float>::max(),      1.0f};
+  for (const HostTensor& t : {tensor(2, 3, 5), tensor(2, 1, 1), tensor(2, 33, 7), tensor(2, 100, 301), tensor(1, 1, 7),
+                              tensor(1, 1, 1), tensor(2, 0, 5), tensor(1, 1, 0), special}) {
     INFO(t.shape_text());
     const std::string path = dir.file("t.npy");
     write_npy(path, t);
@@ -125,8 +126,8 @@ TEST_CASE("read_npy converts float64 to float32", "[io][npy]") {
   TempDir dir;
   const std::string path = dir.file("d.npy");
   const std::vector<double> values = {0.1, -2.5, 1e300, -1e-300, std::numeric_limits<double>::quiet_NaN(), 3.0};
-  tilesim::test::write_bytes(path, npy_bytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
-                                             raw(values)));
+  tilesim::test::write_bytes(path,
+                             npy_bytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", raw(values)));
   const HostTensor t = read_npy(path);
   REQUIRE(t.rank == 2);
   REQUIRE(t.rows == 2);

@@ -41,8 +41,7 @@ TEST_CASE("npy header parser errors", "[io][npy][errors]") {
   CHECK(header_error("{'descr' '<f4'}") == "f.npy: header: garbled: missing ':' after a dict key at offset 9" + kDict);
   CHECK(header_error("{'descr: '<f4'}") == "f.npy: header: garbled: missing ':' after a dict key at offset 10" + kDict);
   CHECK(header_error("{'descr': '<f4}") == "f.npy: header: garbled: unterminated string at offset 10" + kDict);
-  CHECK(header_error("{'shape': (2.5, 3)}") ==
-        "f.npy: header: garbled: a non-integer number at offset 12" + kDict);
+  CHECK(header_error("{'shape': (2.5, 3)}") == "f.npy: header: garbled: a non-integer number at offset 12" + kDict);
   CHECK(header_error("{'shape': (-, 3)}") == "f.npy: header: garbled: a sign without digits at offset 12" + kDict);
   CHECK(header_error("{'fortran_order': false}") ==
         "f.npy: header: garbled: unknown name 'false' at offset 18" + kDict);

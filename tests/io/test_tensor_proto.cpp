@@ -83,14 +83,16 @@ TEST_CASE("TensorProto: every float input of the conformance cases reads", "[io]
         std::vector<std::int64_t>{1});
   // An integer case is refused by data type, not misread.
   CHECK(error_of([] { read_tensor_proto(kNode + "test_add_uint8/test_data_set_0/input_0.pb"); }) ==
-        kNode + "test_add_uint8/test_data_set_0/input_0.pb: data type UINT8 is not supported (expected FLOAT or DOUBLE)");
+        kNode +
+            "test_add_uint8/test_data_set_0/input_0.pb: data type UINT8 is not supported (expected FLOAT or DOUBLE)");
 }
 
 TEST_CASE("TensorProto: round trip of rank 0 to 4, every bit, with the name", "[io][pb]") {
   TempDir dir;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
-  for (const auto& dims : std::vector<std::vector<std::int64_t>>{{}, {1}, {5}, {2, 3}, {2, 3, 4}, {1, 2, 3, 4}, {0, 3}}) {
+  for (const auto& dims :
+       std::vector<std::vector<std::int64_t>>{{}, {1}, {5}, {2, 3}, {2, 3, 4}, {1, 2, 3, 4}, {0, 3}}) {
     std::int64_t n = 1;
     for (const auto d : dims) n *= d;
     std::vector<float> values;
@@ -155,8 +157,9 @@ TEST_CASE("TensorProto: files that cannot be read", "[io][pb][errors]") {
   CHECK(error_of([&] { read_tensor_proto(dir.file("n.pb")); }).find(": not an ONNX TensorProto: ") !=
         std::string::npos);
   // The folder must exist for the writer.
-  CHECK(error_of([&] { write_tensor_proto(dir.file("no/such/t.pb"), HostTensor::from_dims({1}, {1}), "t"); })
-            .rfind(dir.file("no/such/t.pb") + ": cannot create: No such file or directory", 0) == 0);
+  CHECK(error_of([&] {
+          write_tensor_proto(dir.file("no/such/t.pb"), HostTensor::from_dims({1}, {1}), "t");
+        }).rfind(dir.file("no/such/t.pb") + ": cannot create: No such file or directory", 0) == 0);
   CHECK_THROWS_AS(write_tensor_proto(dir.file("bad.pb"), HostTensor::from_dims({2, 2}, {1}), "t"),
                   std::invalid_argument);
 }
@@ -171,11 +174,13 @@ TEST_CASE("read_tensor_file and write_tensor_file go by extension", "[io][pb][np
   CHECK(tilesim::read_tensor_file(dir.file("t.pb")).data == t.data);
   CHECK(tilesim::read_npy(dir.file("t.npy")).data == t.data);
   CHECK(error_of([&] { tilesim::read_tensor_file(dir.file("t.txt")); }) ==
-        dir.file("t.txt") + ": extension '.txt' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)");
+        dir.file("t.txt") +
+            ": extension '.txt' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)");
   CHECK(error_of([&] { tilesim::read_tensor_file("noext"); }) ==
         "noext: has no file extension (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)");
   CHECK(error_of([&] { tilesim::write_tensor_file(dir.file("t.NPY"), t, "t"); }) ==
-        dir.file("t.NPY") + ": extension '.NPY' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)");
+        dir.file("t.NPY") +
+            ": extension '.NPY' is not a tensor file (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)");
   CHECK(tilesim::is_tensor_file_name("a/b.pb"));
   CHECK_FALSE(tilesim::is_tensor_file_name("a.pb/b"));
 }

@@ -140,7 +140,7 @@ TEST_CASE("kernels: matmul propagates NaN and infinity like the reference", "[ke
             nans += std::isnan(want[i]);
             infs += std::isinf(want[i]);
           }
-          CHECK(nans >= N);  // the test really exercises the special values
+          CHECK(nans >= N);      // the test really exercises the special values
           CHECK(infs >= N / 2);  // (relu turns the -inf column into zeros)
           // Finite elements: the random-tile tolerance, scaled by sum |terms|.
           std::vector<double> exact, scale;

@@ -58,8 +58,14 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
   fill_random(x.data(), kTileElems, 21);
   fill_random(y.data(), kTileElems, 22);
   fill_random(bias.data(), N, 23);
-  x[0] = -0.0f;  x[1] = 0.0f;  x[2] = nan;  x[3] = inf;  x[4] = -inf;  x[5] = -nan;
-  y[0] = -0.0f;  y[1] = -0.0f;
+  x[0] = -0.0f;
+  x[1] = 0.0f;
+  x[2] = nan;
+  x[3] = inf;
+  x[4] = -inf;
+  x[5] = -nan;
+  y[0] = -0.0f;
+  y[1] = -0.0f;
 
   ref.relu(x.data(), out.data());
   CHECK(bits(out[0]) == bits(0.0f));  // relu(-0) = +0

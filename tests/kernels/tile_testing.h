@@ -60,8 +60,8 @@ inline std::uint32_t bits(float x) {
 // (+ bias) (then relu), in double, in the test's own loop order (i-j-k).
 // `scale` receives, per element, the sum of the magnitudes of every term
 // that went into it: the yardstick for the float32 rounding tolerance.
-inline void matmul_double(const float* a, const float* b, const float* c0, const MatmulEpilogue& ep,
-                          int factor, std::vector<double>& out, std::vector<double>& scale) {
+inline void matmul_double(const float* a, const float* b, const float* c0, const MatmulEpilogue& ep, int factor,
+                          std::vector<double>& out, std::vector<double>& scale) {
   out.assign(kTileElems, 0.0);
   scale.assign(kTileElems, 0.0);
   for (int i = 0; i < N; ++i) {
@@ -102,20 +102,22 @@ constexpr double kAbsTol = 1e-30;
 // Empty string when `got` matches `want` within kRelTol * scale; otherwise
 // the number of mismatches and the first one. NaN must match NaN and an
 // infinity must match exactly.
-inline std::string compare_close(const float* got, const std::vector<double>& want,
-                                 const std::vector<double>& scale) {
+inline std::string compare_close(const float* got, const std::vector<double>& want, const std::vector<double>& scale) {
   int bad = 0;
   std::ostringstream first;
   for (int i = 0; i < kTileElems; ++i) {
     const double g = got[i];
     const double w = want[i];
     bool ok;
-    if (std::isnan(w)) ok = std::isnan(g);
-    else if (std::isinf(w)) ok = (g == w);
-    else ok = std::isfinite(g) && std::fabs(g - w) <= kRelTol * scale[i] + kAbsTol;
+    if (std::isnan(w))
+      ok = std::isnan(g);
+    else if (std::isinf(w))
+      ok = (g == w);
+    else
+      ok = std::isfinite(g) && std::fabs(g - w) <= kRelTol * scale[i] + kAbsTol;
     if (!ok && bad++ == 0)
-      first << "first at [" << i / N << "][" << i % N << "]: got " << g << ", want " << w
-            << " (tolerance " << kRelTol * scale[i] + kAbsTol << ")";
+      first << "first at [" << i / N << "][" << i % N << "]: got " << g << ", want " << w << " (tolerance "
+            << kRelTol * scale[i] + kAbsTol << ")";
   }
   if (bad == 0) return {};
   return std::to_string(bad) + " mismatches; " + first.str();
@@ -134,8 +136,8 @@ inline std::string compare_exact(const float* got, const float* want, int n = kT
   for (int i = 0; i < n; ++i) {
     const bool ok = std::isnan(want[i]) ? std::isnan(got[i]) : bits(got[i]) == bits(want[i]);
     if (!ok && bad++ == 0)
-      first << "first at [" << i / N << "][" << i % N << "]: got " << got[i] << " (0x" << std::hex
-            << bits(got[i]) << "), want " << want[i] << " (0x" << bits(want[i]) << std::dec << ")";
+      first << "first at [" << i / N << "][" << i % N << "]: got " << got[i] << " (0x" << std::hex << bits(got[i])
+            << "), want " << want[i] << " (0x" << bits(want[i]) << std::dec << ")";
   }
   if (bad == 0) return {};
   return std::to_string(bad) + " mismatches; " + first.str();
@@ -153,8 +155,23 @@ inline std::vector<const KernelSet*> vector_kernel_sets() {
 // sides of every 8- and 16-lane boundary of a row, and the row blocks'
 // edges.
 inline const std::vector<int>& special_positions() {
-  static const std::vector<int> pos = {0, 1, 7, 8, 15, 16, 17, 31, 32, 5 * N + 23, 6 * N, 12 * N + 31,
-                                       17 * N + 9, 24 * N + 16, 27 * N + 1, 31 * N, kTileElems - 1};
+  static const std::vector<int> pos = {0,
+                                       1,
+                                       7,
+                                       8,
+                                       15,
+                                       16,
+                                       17,
+                                       31,
+                                       32,
+                                       5 * N + 23,
+                                       6 * N,
+                                       12 * N + 31,
+                                       17 * N + 9,
+                                       24 * N + 16,
+                                       27 * N + 1,
+                                       31 * N,
+                                       kTileElems - 1};
   return pos;
 }
 

@@ -113,8 +113,9 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
   {
     auto m = linear_relu();
     m.mutable_graph()->mutable_node(1)->set_op_type("Conv");
-    CHECK(error_of(m) == "test_model.onnx: node 'y_node' (Conv): unsupported op "
-                         "(expected one of MatMul, Gemm, Relu, Add or Transpose)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: node 'y_node' (Conv): unsupported op "
+          "(expected one of MatMul, Gemm, Relu, Add or Transpose)");
   }
   {
     auto m = linear_relu();
@@ -124,21 +125,25 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
   }
   {
     auto m = linear_relu();
-    auto* dim = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0);
+    auto* dim =
+        m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0);
     dim->set_dim_param("batch");
-    CHECK(error_of(m) == "test_model.onnx: input 'x': has a dynamic dimension 'batch' "
-                         "(expected static dimensions (export with fixed shapes))");
+    CHECK(error_of(m) ==
+          "test_model.onnx: input 'x': has a dynamic dimension 'batch' "
+          "(expected static dimensions (export with fixed shapes))");
   }
   {
     auto m = linear_relu();
     m.mutable_graph()->mutable_initializer(0)->set_data_type(onnx::TensorProto_DataType_INT32);
-    CHECK(error_of(m) == "test_model.onnx: initializer 'w': has data type INT32 (expected FLOAT (float32) tensors only)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: initializer 'w': has data type INT32 (expected FLOAT (float32) tensors only)");
   }
   {
     auto m = linear_relu();
     m.mutable_graph()->mutable_node(0)->set_input(1, "nowhere");
-    CHECK(error_of(m) == "test_model.onnx: node 'h_node' (MatMul): reads tensor 'nowhere', which nothing defines "
-                         "before it (expected graph inputs, initializers or outputs of earlier nodes)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: node 'h_node' (MatMul): reads tensor 'nowhere', which nothing defines "
+          "before it (expected graph inputs, initializers or outputs of earlier nodes)");
   }
   {
     onnx::ModelProto m;
@@ -149,8 +154,9 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
     (void)t;
     add_node(g, "Relu", {"ht"}, "y");
     set_shape(g->add_output(), "y", {3, 4});
-    CHECK(error_of(m) == "test_model.onnx: node 'ht_node' (Transpose): transposes a computed tensor ('h') "
-                         "(expected a Transpose of a graph input or initializer (the DMA engine transposes while loading))");
+    CHECK(error_of(m) ==
+          "test_model.onnx: node 'ht_node' (Transpose): transposes a computed tensor ('h') "
+          "(expected a Transpose of a graph input or initializer (the DMA engine transposes while loading))");
   }
   {
     onnx::ModelProto m;
@@ -159,8 +165,9 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
     set_shape(g->add_input(), "z", {3, 1});
     add_node(g, "Add", {"x", "z"}, "y");
     set_shape(g->add_output(), "y", {2, 3, 4});
-    CHECK(error_of(m) == "test_model.onnx: node 'y_node' (Add): broadcasts [3, 1] over [2, 3, 4] (expected equal "
-                         "shapes, a scalar, a row [N] or [1, N], or the trailing dims of the other operand)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: node 'y_node' (Add): broadcasts [3, 1] over [2, 3, 4] (expected equal "
+          "shapes, a scalar, a row [N] or [1, N], or the trailing dims of the other operand)");
   }
   {
     onnx::ModelProto m;
@@ -169,14 +176,16 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
     set_shape(g->add_input(), "b", {5, 4, 2});
     add_node(g, "MatMul", {"a", "b"}, "y");
     set_shape(g->add_output(), "y", {2, 3, 2});
-    CHECK(error_of(m) == "test_model.onnx: node 'y_node' (MatMul): batch dims of [2, 3, 4] and [5, 4, 2] differ "
-                         "(expected equal batch dims, or a 2-D right operand)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: node 'y_node' (MatMul): batch dims of [2, 3, 4] and [5, 4, 2] differ "
+          "(expected equal batch dims, or a 2-D right operand)");
   }
   {
     auto m = linear_relu();
     m.mutable_graph()->mutable_output(0)->set_name("x");
-    CHECK(error_of(m) == "test_model.onnx: output 'x': is a graph input or initializer, not computed "
-                         "(expected an output of some node)");
+    CHECK(error_of(m) ==
+          "test_model.onnx: output 'x': is a graph input or initializer, not computed "
+          "(expected an output of some node)");
   }
 }
 
@@ -240,17 +249,17 @@ TEST_CASE("onnx: stacks, transposes, scales and broadcasts compute right at ever
   }
   for (const char* kib : {"16", "64", "256", "8192"}) {
     INFO("SRAM " << kib << " KiB");
-    const auto r = test::run_tilesim({"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml",
-                                      "--model", "mixed.onnx", "--set", std::string("sram.size_kib=") + kib,
-                                      "--verify"});
+    const auto r =
+        test::run_tilesim({"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml", "--model",
+                           "mixed.onnx", "--set", std::string("sram.size_kib=") + kib, "--verify"});
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
     CHECK(r.out.find("verify y1:") != std::string::npos);
     CHECK(r.out.find("verify y2:") != std::string::npos);
     CHECK(r.out.find("BEYOND") == std::string::npos);
-    const auto compiled = test::run_tilesim({"compile", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml",
-                                             "--model", "mixed.onnx", "--set", std::string("sram.size_kib=") + kib,
-                                             "--validate"});
+    const auto compiled =
+        test::run_tilesim({"compile", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml", "--model",
+                           "mixed.onnx", "--set", std::string("sram.size_kib=") + kib, "--validate"});
     CHECK(compiled.exit_code == 0);
     CHECK(compiled.err.empty());
   }

@@ -29,7 +29,8 @@ TEST_CASE("compare_elementwise: equal tensors of every rank", "[reference][compa
     CHECK(c.max_abs_error == 0);
     CHECK(c.max_rel_error == 0);
   }
-  CHECK(compare_elementwise(nd({}, {2}), nd({}, {2}), kRtol, kAtol).worst == "[]: got 2, expected 2 (|d| 0 <= allowed 0.002)");
+  CHECK(compare_elementwise(nd({}, {2}), nd({}, {2}), kRtol, kAtol).worst ==
+        "[]: got 2, expected 2 (|d| 0 <= allowed 0.002)");
   CHECK(compare_elementwise(nd({0, 4}, {}), nd({0, 4}, {}), kRtol, kAtol).worst.empty());
 }
 
@@ -99,7 +100,8 @@ TEST_CASE("compare_elementwise: shapes must match by full dims", "[reference][co
         "shape [2, 3] (inconsistent) with 6 values, expected [2, 3] with 6 values");
   CHECK_FALSE(compare_elementwise(nd({2}, {1}), nd({2}, {1}), kRtol, kAtol).within_tolerance);
   // compare_outputs compares full dims as well, and names N-d indices.
-  CHECK_FALSE(tilesim::compare_outputs(nd({1, 5}, std::vector<float>(5)), nd({5}, std::vector<float>(5))).within_tolerance);
-  CHECK(tilesim::compare_outputs(nd({2, 1, 2}, {1, 1, 1, 2}), nd({2, 1, 2}, {1, 1, 1, 1})).worst.rfind("[1, 0, 1]: ", 0) ==
-        0);
+  CHECK_FALSE(
+      tilesim::compare_outputs(nd({1, 5}, std::vector<float>(5)), nd({5}, std::vector<float>(5))).within_tolerance);
+  CHECK(tilesim::compare_outputs(nd({2, 1, 2}, {1, 1, 1, 2}), nd({2, 1, 2}, {1, 1, 1, 1}))
+            .worst.rfind("[1, 0, 1]: ", 0) == 0);
 }

@@ -26,7 +26,9 @@ HostTensor t1(std::vector<float> data) {
   return HostTensor::from_dims({n}, std::move(data));
 }
 
-tilesim::ir::Graph model(const std::string& body) { return tilesim::frontend::parse_model("name: t\n" + body, "t.yaml"); }
+tilesim::ir::Graph model(const std::string& body) {
+  return tilesim::frontend::parse_model("name: t\n" + body, "t.yaml");
+}
 
 }  // namespace
 
@@ -52,9 +54,7 @@ TEST_CASE("reference: matmul, bias broadcast over rows, relu", "[reference]") {
       "  - {op: add, inputs: [b, h], output: hb}\n"  // the bias first: same result
       "  - {op: relu, inputs: [hb], output: y}\n"
       "outputs: [hb, y]\n");
-  const Inputs in{{"x", t2(2, 3, {1, 0, -1, 2, 1, 0})},
-                  {"w", t2(3, 2, {1, 2, 3, 4, 5, 6})},
-                  {"b", t1({10, -20})}};
+  const Inputs in{{"x", t2(2, 3, {1, 0, -1, 2, 1, 0})}, {"w", t2(3, 2, {1, 2, 3, 4, 5, 6})}, {"b", t1({10, -20})}};
   const auto out = run_reference(g, in);
   // h = [1-5, 2-6; 2+3, 4+4] = [-4, -4; 5, 8]; + [10, -20] = [6, -24; 15, -12]
   CHECK(out.at("hb").data == std::vector<float>{6, -24, 15, -12});
@@ -152,7 +152,8 @@ TEST_CASE("reference: a fused matmul with bias and relu by hand", "[reference]")
   tilesim::passes::run_default_passes(g);
   REQUIRE(g.live_ops().size() == 1);
   // [1, 2] @ [1 -1; 1 -1] = [3, -3]; + [1, 1] = [4, -2]; relu = [4, 0]
-  const auto out = run_reference(g, Inputs{{"x", t2(1, 2, {1, 2})}, {"w", t2(2, 2, {1, -1, 1, -1})}, {"b", t1({1, 1})}});
+  const auto out =
+      run_reference(g, Inputs{{"x", t2(1, 2, {1, 2})}, {"w", t2(2, 2, {1, -1, 1, -1})}, {"b", t1({1, 1})}});
   CHECK(out.at("y").data == std::vector<float>{4, 0});
 }
 

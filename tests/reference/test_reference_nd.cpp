@@ -148,8 +148,8 @@ TEST_CASE("reference N-d: FusedMatMul with a scalar, [1] or [1, N] bias", "[refe
     fused.has_relu = true;
     g.add_op(fused);
     g.outputs = {y};
-    const auto out = run_reference(g, Inputs{{"a", nd({2, 1, 2}, {1, 2, 3, -200})}, {"b", nd({2, 2}, {1, 0, 0, -1})},
-                                             {"c", bias}});
+    const auto out =
+        run_reference(g, Inputs{{"a", nd({2, 1, 2}, {1, 2, 3, -200})}, {"b", nd({2, 2}, {1, 0, 0, -1})}, {"c", bias}});
     // [1 2] -> [1 -2] + 100 = [101 98]; [3 -200] -> [3 200] + 100 = [103 300]
     CHECK(out.at("y").data == std::vector<float>{101, 98, 103, 300});
   }

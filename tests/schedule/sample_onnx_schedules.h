@@ -45,8 +45,7 @@ inline Builder add_over_stack() {
     const std::uint32_t tile = static_cast<std::uint32_t>(kTileBytes);
     b.load(T(x, r, 0), base);
     b.load(T(z, r % 2, 0), base + tile);
-    b.elementwise(ExecKind::Add, {T(y, r, 0), base + 2 * tile},
-                  {{T(x, r, 0), base}, {T(z, r % 2, 0), base + tile}});
+    b.elementwise(ExecKind::Add, {T(y, r, 0), base + 2 * tile}, {{T(x, r, 0), base}, {T(z, r % 2, 0), base + tile}});
     b.store(T(y, r, 0), base + 2 * tile);
   }
   resolve_deps(b.schedule());
@@ -63,18 +62,18 @@ inline Builder scalar_bias() {
   const auto s = b.scalar("s", TensorRole::Param);
   const auto y = b.tensor("y", TensorRole::Output, 32, 64);
   const auto h = b.tensor("h", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                                                        // 0
-  b.load(T(w, 0, 0), 0x1000);                                                                        // 1
-  b.load(T(w, 0, 1), 0x2000);                                                                        // 2
-  b.load(T(s, 0, 0), 0x3000);                                                                        // 3
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, kNoUop, false,   // 4
+  b.load(T(x, 0, 0), 0x0000);                                                                      // 0
+  b.load(T(w, 0, 0), 0x1000);                                                                      // 1
+  b.load(T(w, 0, 1), 0x2000);                                                                      // 2
+  b.load(T(s, 0, 0), 0x3000);                                                                      // 3
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, kNoUop, false,  // 4
            {T(s, 0, 0), 0x3000});
-  b.matmul({T(y, 0, 1), 0x5000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 1), 0x2000}, true, kNoUop, false,   // 5
+  b.matmul({T(y, 0, 1), 0x5000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 1), 0x2000}, true, kNoUop, false,  // 5
            {T(s, 0, 0), 0x3000});
-  b.store(T(y, 0, 0), 0x4000);                                                                       // 6
-  b.store(T(y, 0, 1), 0x5000);                                                                       // 7
+  b.store(T(y, 0, 0), 0x4000);                                                                           // 6
+  b.store(T(y, 0, 1), 0x5000);                                                                           // 7
   b.elementwise(ExecKind::BiasAdd, {T(h, 0, 0), 0x1000}, {{T(x, 0, 0), 0x0000}, {T(s, 0, 0), 0x3000}});  // 8
-  b.store(T(h, 0, 0), 0x1000);                                                                       // 9
+  b.store(T(h, 0, 0), 0x1000);                                                                           // 9
   resolve_deps(b.schedule());
   return b;
 }
@@ -87,13 +86,13 @@ inline Builder view_matmul() {
   const auto w = b.tensor("w", TensorRole::Param, 32, 64);
   const auto wt = b.view("wt", w);
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                                               // 0
-  b.load(T(wt, 0, 0), 0x1000);                                                              // 1
-  b.load(T(x, 0, 1), 0x2000);                                                               // 2
-  b.load(T(wt, 1, 0), 0x3000);                                                              // 3
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(wt, 0, 0), 0x1000}, true);        // 4
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(wt, 1, 0), 0x3000}, false);       // 5
-  b.store(T(y, 0, 0), 0x4000);                                                              // 6
+  b.load(T(x, 0, 0), 0x0000);                                                          // 0
+  b.load(T(wt, 0, 0), 0x1000);                                                         // 1
+  b.load(T(x, 0, 1), 0x2000);                                                          // 2
+  b.load(T(wt, 1, 0), 0x3000);                                                         // 3
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(wt, 0, 0), 0x1000}, true);   // 4
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(wt, 1, 0), 0x3000}, false);  // 5
+  b.store(T(y, 0, 0), 0x4000);                                                         // 6
   resolve_deps(b.schedule());
   return b;
 }
@@ -103,9 +102,9 @@ inline Builder scale_tile(float factor = 0.5f) {
   Builder b(2 * kTileBytes, "scale");
   const auto x = b.tensor("x", TensorRole::Input, 32, 32);
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                 // 0
+  b.load(T(x, 0, 0), 0x0000);                                   // 0
   b.scale({T(y, 0, 0), 0x1000}, {T(x, 0, 0), 0x0000}, factor);  // 1
-  b.store(T(y, 0, 0), 0x1000);                                // 2
+  b.store(T(y, 0, 0), 0x1000);                                  // 2
   resolve_deps(b.schedule());
   return b;
 }

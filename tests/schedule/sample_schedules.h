@@ -11,10 +11,10 @@ inline Builder one_tile_matmul() {
   const auto x = b.tensor("x", TensorRole::Input, 32, 32);
   const auto w = b.tensor("w", TensorRole::Param, 32, 32);
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                                              // 0
-  b.load(T(w, 0, 0), 0x1000);                                                              // 1
-  b.matmul({T(y, 0, 0), 0x2000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);     // 2
-  b.store(T(y, 0, 0), 0x2000, 2);                                                          // 3
+  b.load(T(x, 0, 0), 0x0000);                                                           // 0
+  b.load(T(w, 0, 0), 0x1000);                                                           // 1
+  b.matmul({T(y, 0, 0), 0x2000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);  // 2
+  b.store(T(y, 0, 0), 0x2000, 2);                                                       // 3
   return b;
 }
 
@@ -25,13 +25,13 @@ inline Builder two_k_double_buffered() {
   const auto x = b.tensor("x", TensorRole::Input, 32, 64);
   const auto w = b.tensor("w", TensorRole::Param, 64, 32);
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                                              // 0
-  b.load(T(w, 0, 0), 0x1000);                                                              // 1
-  b.load(T(x, 0, 1), 0x2000);                                                              // 2
-  b.load(T(w, 1, 0), 0x3000);                                                              // 3
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);     // 4
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(w, 1, 0), 0x3000}, false, 3);    // 5
-  b.store(T(y, 0, 0), 0x4000, 5);                                                          // 6
+  b.load(T(x, 0, 0), 0x0000);                                                            // 0
+  b.load(T(w, 0, 0), 0x1000);                                                            // 1
+  b.load(T(x, 0, 1), 0x2000);                                                            // 2
+  b.load(T(w, 1, 0), 0x3000);                                                            // 3
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);   // 4
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(w, 1, 0), 0x3000}, false, 3);  // 5
+  b.store(T(y, 0, 0), 0x4000, 5);                                                        // 6
   return b;
 }
 
@@ -44,18 +44,18 @@ inline Builder three_k_ping_pong() {
   const auto w = b.tensor("w", TensorRole::Param, 96, 32);
   const auto bias = b.tensor("b", TensorRole::Param, 1, 32, 1);
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
-  b.load(T(x, 0, 0), 0x0000);                                                              // 0
-  b.load(T(w, 0, 0), 0x1000);                                                              // 1
-  b.load(T(x, 0, 1), 0x2000);                                                              // 2
-  b.load(T(w, 1, 0), 0x3000);                                                              // 3
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);     // 4
-  b.load(T(x, 0, 2), 0x0000, 4);                                                           // 5
-  b.load(T(w, 2, 0), 0x1000);                                                              // 6
-  b.load(T(bias, 0, 0), 0x5000);                                                           // 7
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(w, 1, 0), 0x3000}, false, 3);    // 8
-  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 2), 0x0000}, {T(w, 2, 0), 0x1000}, false, 7,     // 9
+  b.load(T(x, 0, 0), 0x0000);                                                            // 0
+  b.load(T(w, 0, 0), 0x1000);                                                            // 1
+  b.load(T(x, 0, 1), 0x2000);                                                            // 2
+  b.load(T(w, 1, 0), 0x3000);                                                            // 3
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 1);   // 4
+  b.load(T(x, 0, 2), 0x0000, 4);                                                         // 5
+  b.load(T(w, 2, 0), 0x1000);                                                            // 6
+  b.load(T(bias, 0, 0), 0x5000);                                                         // 7
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 1), 0x2000}, {T(w, 1, 0), 0x3000}, false, 3);  // 8
+  b.matmul({T(y, 0, 0), 0x4000}, {T(x, 0, 2), 0x0000}, {T(w, 2, 0), 0x1000}, false, 7,   // 9
            true, {T(bias, 0, 0), 0x5000});
-  b.store(T(y, 0, 0), 0x4000, 9);                                                          // 10
+  b.store(T(y, 0, 0), 0x4000, 9);  // 10
   return b;
 }
 
@@ -68,13 +68,13 @@ inline Builder prefetch_two_rows(bool seed_bug) {
   const auto w = b.tensor("w", TensorRole::Param, 32, 32);
   const auto y = b.tensor("y", TensorRole::Output, 64, 32);
   const std::uint32_t acc = seed_bug ? 0x2000 : 0x3000;
-  b.load(T(x, 0, 0), 0x0000);                                                              // 0
-  b.load(T(w, 0, 0), 0x1000);                                                              // 1
-  b.load(T(x, 1, 0), 0x2000);                                                              // 2
-  b.matmul({T(y, 0, 0), acc}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 2);        // 3
-  b.store(T(y, 0, 0), acc, 3);                                                             // 4
-  b.matmul({T(y, 1, 0), 0x0000}, {T(x, 1, 0), 0x2000}, {T(w, 0, 0), 0x1000}, true);        // 5
-  b.store(T(y, 1, 0), 0x0000, 5);                                                          // 6
+  b.load(T(x, 0, 0), 0x0000);                                                        // 0
+  b.load(T(w, 0, 0), 0x1000);                                                        // 1
+  b.load(T(x, 1, 0), 0x2000);                                                        // 2
+  b.matmul({T(y, 0, 0), acc}, {T(x, 0, 0), 0x0000}, {T(w, 0, 0), 0x1000}, true, 2);  // 3
+  b.store(T(y, 0, 0), acc, 3);                                                       // 4
+  b.matmul({T(y, 1, 0), 0x0000}, {T(x, 1, 0), 0x2000}, {T(w, 0, 0), 0x1000}, true);  // 5
+  b.store(T(y, 1, 0), 0x0000, 5);                                                    // 6
   return b;
 }
 

@@ -80,8 +80,8 @@ class Builder {
     return transfer(UopKind::Store, tile, addr, dep);
   }
 
-  std::uint32_t matmul(Operand c, Operand a, Operand b, bool zero_init, std::uint32_t dep = kNoUop,
-                       bool relu = false, Operand bias = {}) {
+  std::uint32_t matmul(Operand c, Operand a, Operand b, bool zero_init, std::uint32_t dep = kNoUop, bool relu = false,
+                       Operand bias = {}) {
     Uop x = exec(ExecKind::MatMul, c, {a, b, bias}, dep);
     x.zero_init = zero_init;
     x.relu = relu;

@@ -68,8 +68,10 @@ void check_same(const Schedule& a, const Schedule& b) {
       CHECK(x.src_addr[k] == y.src_addr[k]);
     }
     CHECK(x.dep == y.dep);
-    if (std::isnan(x.scale)) CHECK(std::isnan(y.scale));
-    else CHECK(x.scale == y.scale);
+    if (std::isnan(x.scale))
+      CHECK(std::isnan(y.scale));
+    else
+      CHECK(x.scale == y.scale);
   }
   REQUIRE(a.layers.size() == b.layers.size());
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
@@ -193,8 +195,7 @@ TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][o
   CHECK(scalar.find("\n8 compute EXEC bias_add h[0,0]@0x1000 <- x[0,0]@0x0000 s[0,0]@0x3000 deps=3\n") !=
         std::string::npos);
   const std::string view = text_of(view_matmul().done());
-  CHECK(view.find("\ntensor 2 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)\n") !=
-        std::string::npos);
+  CHECK(view.find("\ntensor 2 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)\n") != std::string::npos);
   CHECK(text_of(scale_tile().done()).find("\n1 compute EXEC scale y[0,0]@0x1000 <- x[0,0]@0x0000 scale=0.5 deps=0\n") !=
         std::string::npos);
 
@@ -286,13 +287,13 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + "totals loads=2 moves=3\n") ==
         "t.sched:7: totals: unknown field 'moves=3' (expected KEY=VALUE with KEY one of bytes_loaded, "
         "bytes_stored, compulsory_bytes, compulsory_loads, execs, loads, loads_eliminated, sram_peak_bytes, stores)");
-  CHECK(error_of(kHeader + "layer name=\"y\n") == "t.sched:7: unterminated string 'name=\"y' (expected a closing '\"')");
+  CHECK(error_of(kHeader + "layer name=\"y\n") ==
+        "t.sched:7: unterminated string 'name=\"y' (expected a closing '\"')");
   CHECK(error_of(kHeader + "uops 2\n" + load0) ==
         "t.sched:7: uops: announced 2 uop lines but the file has 1 (expected as many uop lines as announced)");
   CHECK(error_of(kHeader + load0 + "tensor 3 z input shape=[1,1] padded=[32,32]\n") ==
         "t.sched:8: 'tensor' line after the first uop (expected header lines before the uops)");
-  CHECK(error_of(kHeader + "1 dma LOAD x[0,0]@0x0000 deps=-\n") ==
-        "t.sched:7: uop id 1 out of sequence (expected 0)");
+  CHECK(error_of(kHeader + "1 dma LOAD x[0,0]@0x0000 deps=-\n") == "t.sched:7: uop id 1 out of sequence (expected 0)");
   CHECK(error_of(kHeader + "0 dma LAOD x[0,0]@0x0000 deps=-\n") ==
         "t.sched:7: uop 0: unknown kind 'LAOD' (expected LOAD, STORE or EXEC)");
   CHECK(error_of(kHeader + "0 compute LOAD x[0,0]@0x0000 deps=-\n") ==

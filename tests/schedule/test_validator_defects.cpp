@@ -12,8 +12,7 @@ using namespace tilesim::sched;
 using namespace tilesim::sched::testing;
 using Errors = std::vector<std::string>;
 
-TEST_CASE("validator: accumulator allocated over a live operand (the seed's small-SRAM bug)",
-          "[schedule][validator]") {
+TEST_CASE("validator: accumulator allocated over a live operand (the seed's small-SRAM bug)", "[schedule][validator]") {
   CHECK(validate(prefetch_two_rows(true).done()) ==
         Errors{"uop 5 EXEC matmul y[1,0]: operand 0 at 0x2000 holds y[0,0] (expected x[1,0])"});
 }
@@ -30,8 +29,7 @@ TEST_CASE("validator: matmul in place", "[schedule][validator]") {
 TEST_CASE("validator: stale operand", "[schedule][validator]") {
   Builder b = two_k_double_buffered();
   b.uop(5).src_addr[0] = 0x0000;  // step 1 reads step 0's slot: x[0,1] went to 0x2000
-  CHECK(validate(b.done()) ==
-        Errors{"uop 5 EXEC matmul y[0,0]: operand 0 at 0x0000 holds x[0,0] (expected x[0,1])"});
+  CHECK(validate(b.done()) == Errors{"uop 5 EXEC matmul y[0,0]: operand 0 at 0x0000 holds x[0,0] (expected x[0,1])"});
 }
 
 TEST_CASE("validator: operand that is not yet complete", "[schedule][validator]") {
@@ -192,8 +190,7 @@ TEST_CASE("validator: operand structure", "[schedule][validator]") {
     b.uop(2).src[1] = TileRef{};
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] ==
-          "uop 2 EXEC matmul y[0,0]: operand 1 is missing (matmul takes 2 operands and an optional bias)");
+    CHECK(errors[0] == "uop 2 EXEC matmul y[0,0]: operand 1 is missing (matmul takes 2 operands and an optional bias)");
   }
   SECTION("bias that is not rank 1") {
     Builder b = one_tile_matmul();
@@ -201,7 +198,8 @@ TEST_CASE("validator: operand structure", "[schedule][validator]") {
     b.uop(2).src_addr[2] = 0x1000;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 2 EXEC matmul y[0,0]: operand 2 w is not a bias (expected a rank-1 tensor, a [1, N] row or a scalar)");
+    CHECK(errors[0] ==
+          "uop 2 EXEC matmul y[0,0]: operand 2 w is not a bias (expected a rank-1 tensor, a [1, N] row or a scalar)");
   }
 }
 

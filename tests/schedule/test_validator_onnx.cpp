@@ -21,8 +21,8 @@ namespace {
 std::uint32_t find(const Schedule& s, UopKind kind, const TileRef& tile, bool zero_init = true) {
   for (std::uint32_t id = 0; id < s.uops.size(); ++id) {
     const Uop& x = s.uops[id];
-    if (x.kind == kind && x.tile == tile && (kind != UopKind::Exec || x.exec != ExecKind::MatMul ||
-                                             x.zero_init == zero_init)) {
+    if (x.kind == kind && x.tile == tile &&
+        (kind != UopKind::Exec || x.exec != ExecKind::MatMul || x.zero_init == zero_init)) {
       return id;
     }
   }
@@ -59,8 +59,8 @@ TEST_CASE("validator: batched matmul operands", "[schedule][validator][onnx]") {
     b.uop(id).src[0].row = 0;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop " + std::to_string(id) +
-                           " EXEC matmul c[2,0]: operand 0 is a[0,0] (expected a[2,0]: matrix 1 of a)");
+    CHECK(errors[0] ==
+          "uop " + std::to_string(id) + " EXEC matmul c[2,0]: operand 0 is a[0,0] (expected a[2,0]: matrix 1 of a)");
   }
   SECTION("B from the wrong matrix") {
     Builder b = batched_matmul(false);
@@ -69,8 +69,8 @@ TEST_CASE("validator: batched matmul operands", "[schedule][validator][onnx]") {
     b.uop(id).src[1].row = 1;  // matrix 0's K row 1
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop " + std::to_string(id) +
-                           " EXEC matmul c[3,0]: operand 1 is w[1,0] (expected w[3,0]: matrix 1 of w)");
+    CHECK(errors[0] ==
+          "uop " + std::to_string(id) + " EXEC matmul c[3,0]: operand 1 is w[1,0] (expected w[3,0]: matrix 1 of w)");
   }
   SECTION("shared B read beyond its one matrix") {
     Builder b = batched_matmul(true);
@@ -96,8 +96,7 @@ TEST_CASE("validator: batched matmul operands", "[schedule][validator][onnx]") {
     b.uop(find(b.schedule(), UopKind::Exec, T(2, 0, 0))).src[1].tensor = w3;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] ==
-          "uop 2 EXEC matmul c[0,0]: operand 1 w3 is a stack of 3 matrices (expected 1, or 2 to match c)");
+    CHECK(errors[0] == "uop 2 EXEC matmul c[0,0]: operand 1 w3 is a stack of 3 matrices (expected 1, or 2 to match c)");
   }
 }
 
@@ -118,8 +117,9 @@ TEST_CASE("validator: Add repeating over a stack", "[schedule][validator][onnx]"
     b.uop(find(b.schedule(), UopKind::Exec, T(2, 0, 0))).src[1].tensor = z3;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 2 EXEC add y[0,0]: operand 1 z3 is 3x1 tiles (expected 4x1 to match y, or a stack of "
-                       "its 2x1-tile matrices whose batch divides 2)");
+    CHECK(errors[0] ==
+          "uop 2 EXEC add y[0,0]: operand 1 z3 is 3x1 tiles (expected 4x1 to match y, or a stack of "
+          "its 2x1-tile matrices whose batch divides 2)");
   }
   SECTION("a bias row is not added tile by tile") {
     Builder b = add_over_stack();
@@ -127,8 +127,9 @@ TEST_CASE("validator: Add repeating over a stack", "[schedule][validator][onnx]"
     b.uop(find(b.schedule(), UopKind::Exec, T(2, 0, 0))).src[1] = T(row, 0, 0);
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 2 EXEC add y[0,0]: operand 1 r is a bias row (expected a matrix like y; bias_add adds "
-                       "a bias row or a scalar)");
+    CHECK(errors[0] ==
+          "uop 2 EXEC add y[0,0]: operand 1 r is a bias row (expected a matrix like y; bias_add adds "
+          "a bias row or a scalar)");
   }
 }
 
@@ -138,8 +139,9 @@ TEST_CASE("validator: scalars", "[schedule][validator][onnx]") {
     b.uop(5).src[2].col = 1;
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 5 EXEC matmul y[0,1]: operand 2 s[0,1] is outside the tile grid of s (expected s[0,0]: "
-                       "a scalar has one tile)");
+    CHECK(errors[0] ==
+          "uop 5 EXEC matmul y[0,1]: operand 2 s[0,1] is outside the tile grid of s (expected s[0,0]: "
+          "a scalar has one tile)");
   }
   SECTION("a rank-1 scalar [1] serves as well") {
     Builder b = scalar_bias();
@@ -225,13 +227,11 @@ TEST_CASE("validator: views", "[schedule][validator][onnx]") {
 TEST_CASE("validator: Scale", "[schedule][validator][onnx]") {
   SECTION("NaN scale") {
     Builder b = scale_tile(std::numeric_limits<float>::quiet_NaN());
-    CHECK(validate(b.done()) ==
-          Errors{"uop 1 EXEC scale y[0,0]: scale=nan is not finite (expected a finite factor)"});
+    CHECK(validate(b.done()) == Errors{"uop 1 EXEC scale y[0,0]: scale=nan is not finite (expected a finite factor)"});
   }
   SECTION("infinite scale") {
     Builder b = scale_tile(-std::numeric_limits<float>::infinity());
-    CHECK(validate(b.done()) ==
-          Errors{"uop 1 EXEC scale y[0,0]: scale=-inf is not finite (expected a finite factor)"});
+    CHECK(validate(b.done()) == Errors{"uop 1 EXEC scale y[0,0]: scale=-inf is not finite (expected a finite factor)"});
   }
   SECTION("a scale on another kind") {
     Builder b = one_tile_matmul();

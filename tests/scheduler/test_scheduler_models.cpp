@@ -67,8 +67,7 @@ std::string random_mlp(std::uint32_t seed) {
 
 }  // namespace
 
-TEST_CASE("scheduler: every example model validates from the minimum SRAM to 8 MiB",
-          "[scheduler][models]") {
+TEST_CASE("scheduler: every example model validates from the minimum SRAM to 8 MiB", "[scheduler][models]") {
   const std::vector<std::int64_t> sizes{16, 32, 64, 128, 256, 1024, 8192};
   int models = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs/models")) {
@@ -80,8 +79,7 @@ TEST_CASE("scheduler: every example model validates from the minimum SRAM to 8 M
   CHECK(models >= 4);
 }
 
-TEST_CASE("scheduler: more SRAM never moves more DMA bytes on the example models",
-          "[scheduler][models]") {
+TEST_CASE("scheduler: more SRAM never moves more DMA bytes on the example models", "[scheduler][models]") {
   for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs/models")) {
     if (entry.path().extension() != ".yaml") continue;
     ir::Graph graph = frontend::load_model(entry.path().string());
@@ -98,8 +96,7 @@ TEST_CASE("scheduler: more SRAM never moves more DMA bytes on the example models
 }
 
 TEST_CASE("scheduler: the large MLP validates at 64 KiB, 256 KiB and 8 MiB", "[scheduler][models]") {
-  check_valid_at_all_sizes(frontend::load_model(kSource + "/configs/models/mlp-large.yaml"),
-                           {64, 256, 8192});
+  check_valid_at_all_sizes(frontend::load_model(kSource + "/configs/models/mlp-large.yaml"), {64, 256, 8192});
 }
 
 TEST_CASE("scheduler: at 8 MiB the large MLP moves only compulsory traffic", "[scheduler][models]") {

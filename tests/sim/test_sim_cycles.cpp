@@ -124,8 +124,8 @@ TEST_CASE("sim: with double buffering the second K step's LOADs overlap the firs
   // for exactly overlap_cycles.
   const auto vcd = test::read_vcd("sim_double_buffer.vcd");
   CHECK(vcd.timescale == "1 ns");
-  for (const char* name : {"dma_busy", "compute_busy", "overlap", "dma_uop", "compute_uop",
-                           "dma_queue", "compute_queue", "sram_bytes_in_use"}) {
+  for (const char* name : {"dma_busy", "compute_busy", "overlap", "dma_uop", "compute_uop", "dma_queue",
+                           "compute_queue", "sram_bytes_in_use"}) {
     CHECK(vcd.has(name));
   }
   CHECK(vcd.end_time == 1024);

@@ -9,10 +9,10 @@
 namespace tilesim::test {
 
 struct ProcessResult {
-  int exit_code = -1;    // -1 when killed by a signal
-  int signal = 0;        // the signal that ended it, or 0
-  std::string out;       // stdout
-  std::string err;       // stderr
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, or 0
+  std::string out;     // stdout
+  std::string err;     // stderr
 };
 
 // argv[0] is the program path; no shell is involved. `cwd` empty: inherit.

@@ -10,10 +10,10 @@
 namespace tilesim::test {
 
 struct VcdTrace {
-  std::string timescale;                      // e.g. "1 ns"
-  std::map<std::string, std::string> ids;     // signal name -> identifier code
+  std::string timescale;                                                             // e.g. "1 ns"
+  std::map<std::string, std::string> ids;                                            // signal name -> identifier code
   std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> changes;  // id -> (time, value)
-  std::vector<std::int64_t> timestamps;       // every #time, in file order
+  std::vector<std::int64_t> timestamps;                                              // every #time, in file order
   std::int64_t end_time = 0;
 
   bool has(const std::string& name) const { return ids.count(name) != 0; }
