@@ -13,7 +13,7 @@
 #include "compiler/passes/pipeline.h"
 #include "compiler/scheduler/scheduler.h"
 #include "kernels/kernel_set.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 using namespace tilesim;
 

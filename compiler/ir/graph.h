@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/tile.h"
+
 namespace tilesim::ir {
 
 using TensorId = int;
@@ -17,7 +19,7 @@ using OpId = int;
 inline constexpr int kNone = -1;
 
 // Tiles are 32 x 32 float32; the tiling pass pads every dimension to a multiple.
-inline constexpr std::int64_t kTileDim = 32;
+inline constexpr std::int64_t kTileDim = kernels::kTileDim;
 inline constexpr std::int64_t pad_to_tile(std::int64_t n) { return (n + kTileDim - 1) / kTileDim * kTileDim; }
 
 enum class TensorKind { Input, Param, Intermediate, Output };
@@ -71,8 +73,8 @@ struct Tensor {
   std::vector<float> values;
   bool is_tiled() const { return padded_rows > 0 && padded_cols > 0; }
   // Tile rows of the whole stack of matrices (a rank-0/1 tensor has one).
-  std::int64_t tile_rows() const { return shape.rank <= 1 ? 1 : shape.batch() * padded_rows / 32; }
-  std::int64_t tile_cols() const { return padded_cols / 32; }
+  std::int64_t tile_rows() const { return shape.rank <= 1 ? 1 : shape.batch() * padded_rows / kTileDim; }
+  std::int64_t tile_cols() const { return padded_cols / kTileDim; }
 };
 
 enum class OpKind {

@@ -41,10 +41,12 @@
 #include <string>
 #include <vector>
 
+#include "kernels/tile.h"
+
 namespace tilesim::sched {
 
-inline constexpr std::int64_t kTileDim = 32;
-inline constexpr std::int64_t kTileBytes = kTileDim * kTileDim * 4;  // 4096
+inline constexpr std::int64_t kTileDim = kernels::kTileDim;
+inline constexpr std::int64_t kTileBytes = kernels::kTileBytes;  // 4096
 inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max();
 
 enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
@@ -104,8 +106,9 @@ struct TensorInfo {
   // Bytes a LOAD or STORE of one of its tiles moves: 4096, 128 for a bias
   // row, 4 for a scalar.
   std::int64_t tile_transfer_bytes() const {
-    if (is_scalar()) return 4;
-    return (rank <= 1 ? 1 : kTileDim) * kTileDim * 4;
+    constexpr std::int64_t element = kernels::kElementBytes;
+    if (is_scalar()) return element;
+    return (rank <= 1 ? 1 : kTileDim) * kTileDim * element;
   }
 };
 

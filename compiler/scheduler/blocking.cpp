@@ -30,11 +30,11 @@ std::string MatmulPlan::describe() const {
 namespace {
 
 // The plan for one blocking, with its traffic and time estimates.
-MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CycleCosts& costs, std::int64_t bm,
+MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CostModel& costs, std::int64_t bm,
                     std::int64_t bn, bool a_outer, bool along_rows) {
   const std::int64_t a_tiles = s.m_tiles * s.k_tiles;
   const std::int64_t b_tiles = s.k_tiles * s.n_tiles;
-  const std::int64_t load = costs.transfer_cycles(4096);
+  const std::int64_t load = costs.transfer_cycles(kTileBytes);
   const std::int64_t blocks_m = ceil_div(s.m_tiles, bm);
   const std::int64_t blocks_n = ceil_div(s.n_tiles, bn);
   const std::int64_t work = working_tiles(s, bm, bn, a_outer);
@@ -52,7 +52,7 @@ MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CycleCo
   const std::int64_t strip = along_rows ? bm : bn, other = along_rows ? bn : bm;
   const std::int64_t lines = along_rows ? blocks_m : blocks_n;
   const std::int64_t per_line = along_rows ? blocks_n : blocks_m;
-  const std::int64_t step_exec = bm * bn * costs.matmul_tile_cycles;
+  const std::int64_t step_exec = bm * bn * costs.exec_cycles(ExecKind::MatMul);
   auto step = [&](bool strip_new, bool other_new) {
     return std::max(step_exec, ((strip_new ? strip : 0) + (other_new ? other : 0)) * load);
   };
@@ -76,7 +76,7 @@ bool better(const MatmulPlan& a, const MatmulPlan& b) {
 
 }  // namespace
 
-MatmulPlan choose_matmul_plan(const MatmulShape& s, std::int64_t sram_tiles, const CycleCosts& costs) {
+MatmulPlan choose_matmul_plan(const MatmulShape& s, std::int64_t sram_tiles, const CostModel& costs) {
   MatmulPlan best = evaluate(s, sram_tiles, costs, 1, 1, true, true);
   bool found = best.working_tiles <= sram_tiles;
   for (std::int64_t bm = 1; bm <= s.m_tiles; ++bm) {

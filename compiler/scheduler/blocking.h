@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/scheduler/cycle_costs.h"
+#include "compiler/hw/cost_model.h"
 
 namespace tilesim::sched {
 
@@ -38,6 +38,6 @@ struct MatmulPlan {
 // loses to one that spreads them under the math. When nothing fits (tiny
 // SRAM), the 1x1 nest, which the allocator still runs correctly by evicting
 // and reloading.
-MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles, const CycleCosts& costs = {});
+MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles, const CostModel& costs = {});
 
 }  // namespace tilesim::sched

@@ -7,21 +7,21 @@
 
 #include "compiler/ir/graph.h"
 #include "compiler/schedule/schedule.h"
-#include "compiler/scheduler/cycle_costs.h"
+#include "compiler/hw/cost_model.h"
 #include "compiler/scheduler/tile_program.h"
 
 namespace tilesim::sched {
 
 class LoweringPass {
  public:
-  LoweringPass(std::int64_t sram_tiles, const CycleCosts& costs) : sram_tiles_(sram_tiles), costs_(costs) {}
+  LoweringPass(std::int64_t sram_tiles, const CostModel& costs) : sram_tiles_(sram_tiles), costs_(costs) {}
   // Fills schedule.tensors, schedule.layers (names, shapes, plans) and the
   // program. The graph must have been through the tiling pass.
   void run(const ir::Graph& graph, Schedule& schedule, TileProgram& program) const;
 
  private:
   std::int64_t sram_tiles_;
-  CycleCosts costs_;
+  CostModel costs_;
 };
 
 // The fewest SRAM tiles any single EXEC of this graph needs: its operands and

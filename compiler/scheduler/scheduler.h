@@ -17,7 +17,7 @@ struct SchedulerOptions {
   // keeps prefetching operands instead of waiting on the compute unit.
   std::int64_t store_delay_execs = 2;
   // The cycle model, to interleave the two units' uOps as they will run.
-  CycleCosts costs;
+  CostModel costs;
   // Refuse, before allocating anything large, a schedule of more uOps than
   // this (each costs ~100 bytes to build; 0: no limit).
   std::int64_t max_uops = 0;

@@ -5,7 +5,7 @@
 
 namespace tilesim::sched {
 
-void order_by_start_time(Schedule& schedule, const CycleCosts& costs) {
+void order_by_start_time(Schedule& schedule, const CostModel& costs) {
   const std::vector<Uop>& uops = schedule.uops;
   const std::size_t n = uops.size();
   std::vector<std::int64_t> start(n), finish(n);
@@ -13,13 +13,7 @@ void order_by_start_time(Schedule& schedule, const CycleCosts& costs) {
   for (std::size_t i = 0; i < n; ++i) {
     const Uop& u = uops[i];
     const int unit = static_cast<int>(u.unit());
-    std::int64_t cost = 0;
-    if (u.kind == UopKind::Exec) {
-      cost = u.exec == ExecKind::MatMul ? costs.matmul_tile_cycles : costs.vector_tile_cycles;
-    } else {
-      const TensorInfo& t = schedule.tensors[u.tile.tensor];
-      cost = costs.transfer_cycles(t.tile_transfer_bytes()) + (t.transpose_of >= 0 ? costs.dma_transpose_cycles : 0);
-    }
+    const std::int64_t cost = costs.uop_cycles(schedule, u);
     start[i] = std::max(free_at[unit], u.dep == kNoUop ? 0 : finish[u.dep]);
     finish[i] = start[i] + cost;
     free_at[unit] = finish[i];

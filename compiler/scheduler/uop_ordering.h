@@ -15,10 +15,10 @@
 #include <cstdint>
 
 #include "compiler/schedule/schedule.h"
-#include "compiler/scheduler/cycle_costs.h"
+#include "compiler/hw/cost_model.h"
 
 namespace tilesim::sched {
 
-void order_by_start_time(Schedule& schedule, const CycleCosts& costs);
+void order_by_start_time(Schedule& schedule, const CostModel& costs);
 
 }  // namespace tilesim::sched

@@ -5,7 +5,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 namespace tilesim::cli {
 

@@ -3,19 +3,17 @@
 #include <iostream>
 #include <sstream>
 
-#include "compiler/frontend/onnx_loader.h"
+#include "compiler/driver/compile_model.h"
 #include "compiler/ir/dot.h"
-#include "compiler/passes/pipeline.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/validator.h"
-#include "compiler/scheduler/scheduler.h"
 #include "compiler/scheduler/summary.h"
 #include "compiler/support/input_error.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 namespace tilesim::cli {
 
@@ -43,40 +41,6 @@ po::options_description compile_options(CompileArgs& a) {
 
 }  // namespace
 
-// Loads the hardware file and the model, runs the passes and the scheduler.
-// Shared by compile and run so both report bad input the same way.
-CompiledModel compile_model(const std::string& hw_path, const std::vector<std::string>& overrides,
-                            const std::string& model_path, std::int64_t max_uops) {
-  CompiledModel result;
-  result.hw = load_hw_config(hw_path, overrides);
-  result.graph = frontend::load_any_model(model_path);
-  passes::run_default_passes(result.graph);
-  try {
-    sched::SchedulerOptions options;
-    options.sram_bytes = result.hw.sram.size_bytes();
-    options.costs =
-        sched::CycleCosts{result.hw.compute.matmul_tile_cycles, result.hw.compute.vector_tile_cycles,
-                          result.hw.dma.setup_cycles, result.hw.dma.bytes_per_cycle, result.hw.dma.transpose_cycles};
-    options.max_uops = max_uops < 0 ? default_max_uops() : max_uops;
-    result.schedule = sched::schedule_graph(result.graph, options);
-  } catch (const sched::TooManyUops& e) {
-    throw InputError(model_path, "",
-                     "its schedule would have about " + std::to_string(e.estimate) + " uOps (~" +
-                         std::to_string(e.estimate * 110 >> 20) + " MiB to build), more than the limit of " +
-                         std::to_string(e.limit),
-                     "a model within --max-uops (default: half of this machine's memory), or a larger --max-uops");
-  } catch (const sched::SramTooSmall& e) {
-    const std::int64_t need_kib = e.need_tiles * sched::kTileBytes / 1024;
-    throw InputError(hw_path, "sram.size_kib",
-                     std::to_string(result.hw.sram.size_kib) + " KiB holds " +
-                         std::to_string(e.have_bytes / sched::kTileBytes) + " tiles, too few for model '" +
-                         result.graph.name + "'",
-                     "at least " + std::to_string(need_kib) + " KiB: one EXEC of this model needs " +
-                         std::to_string(e.need_tiles) + " tiles");
-  }
-  return result;
-}
-
 int compile_command(const std::vector<std::string>& args, std::ostream& out) {
   CompileArgs a;
   const po::options_description options = compile_options(a);
@@ -94,7 +58,7 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
     throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit), "summary, schedule or graph");
   }
 
-  const CompiledModel compiled = compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops);
+  const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides), a.files.model, max_uops(a.files));
   std::string validation;
   if (a.validate) {
     const auto problems = sched::validate(compiled.schedule);

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "compiler/driver/compile_model.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::cli {
@@ -36,11 +37,12 @@ void add_model_options(po::options_description& options, ModelOptions& values) {
       "memory at ~110 bytes per uOp; 0: no limit)");
 }
 
-std::int64_t default_max_uops() {
+std::int64_t max_uops(const ModelOptions& values) {
+  if (values.max_uops >= 0) return values.max_uops;
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
   if (pages <= 0 || page_size <= 0) return 0;
-  return static_cast<std::int64_t>(pages) * page_size / 2 / 110;
+  return static_cast<std::int64_t>(pages) * page_size / 2 / kHostBytesPerUop;
 }
 
 void require_model_options(const std::string& command, const ModelOptions& values) {

@@ -29,9 +29,9 @@ void add_model_options(po::options_description& options, ModelOptions& values);
 // Throws InputError naming the command when --hw or --model is missing.
 void require_model_options(const std::string& command, const ModelOptions& values);
 
-// The default --max-uops: half of this machine's memory at ~110 bytes per uOp
-// (what compiling and simulating a uOp costs).
-std::int64_t default_max_uops();
+// --max-uops as given, or by default half of this machine's memory at
+// kHostBytesPerUop (what compiling and simulating a uOp costs); 0: no limit.
+std::int64_t max_uops(const ModelOptions& values);
 
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
 std::string usage(const std::string& command, const std::string& synopsis, const std::string& summary,

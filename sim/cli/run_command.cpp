@@ -15,6 +15,7 @@
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/support/input_error.h"
 #include "kernels/kernel_set.h"
+#include "compiler/driver/compile_model.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
@@ -228,7 +229,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   sigaction(SIGTERM, &on_signal, nullptr);
   const auto wall_start = std::chrono::steady_clock::now();
   const CompiledModel compiled = a.schedule.empty()
-                                     ? compile_model(a.files.hw, a.files.overrides, a.files.model, a.files.max_uops)
+                                     ? compile_model(load_hw_config(a.files.hw, a.files.overrides), a.files.model, max_uops(a.files))
                                      : load_schedule(a.files.hw, a.files.overrides, a.schedule);
   std::vector<std::string> output_names;
   for (const auto& t : compiled.schedule.tensors) {

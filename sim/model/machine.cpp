@@ -117,6 +117,7 @@ Machine::Machine(const sched::Schedule& s, const HwConfig& h, const kernels::Ker
                  const std::map<std::string, HostTensor>& inputs, bool show_progress)
     : schedule(s),
       hw(h),
+      costs(h),
       kernels(k),
       cycle(h.cycle_ns(), sc_core::SC_NS),
       sram(k ? s.sram_bytes : 0),

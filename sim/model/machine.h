@@ -12,7 +12,8 @@
 
 #include "compiler/schedule/schedule.h"
 #include "kernels/kernel_set.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/cost_model.h"
+#include "compiler/hw/hw_config.h"
 #include "sim/model/memories.h"
 
 namespace tilesim::sim {
@@ -110,18 +111,26 @@ class Activity {
   sc_core::sc_time last_ = sc_core::SC_ZERO_TIME;
 };
 
+// What the units did, counted as each uOp finishes.
+struct DoneCounts {
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+};
+
 struct Machine {
   Machine(const sched::Schedule& s, const HwConfig& h, const kernels::KernelSet* k,
           const std::map<std::string, HostTensor>& inputs, bool show_progress);
 
   const sched::Schedule& schedule;
   const HwConfig& hw;
+  const CostModel costs;
   const kernels::KernelSet* kernels;  // nullptr: timing only
   sc_core::sc_time cycle;
   Sram sram;
   std::unique_ptr<Dram> dram;  // absent in timing-only runs
   Tokens tokens;
   Activity activity;
+  DoneCounts done;
   ProgressBar progress;
   std::unique_ptr<TraceSignals> trace;
   // SRAM tiles that become live when each uOp starts and dead when it ends

@@ -148,23 +148,13 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   st.compute_busy_cycles = to_cycles(machine.activity.busy(kCompute), machine.cycle);
   st.overlap_cycles = to_cycles(machine.activity.overlap(), machine.cycle);
   st.uops = static_cast<std::int64_t>(schedule.uops.size());
-  for (const sched::Uop& u : schedule.uops) {
-    if (u.kind == sched::UopKind::Exec) {
-      ++st.tile_ops;
-      st.bound_compute_cycles +=
-          u.exec == sched::ExecKind::MatMul ? hw.compute.matmul_tile_cycles : hw.compute.vector_tile_cycles;
-      continue;
-    }
-    const std::int64_t bytes = schedule.tensors[u.tile.tensor].tile_transfer_bytes();
-    if (u.kind == sched::UopKind::Load) {
-      ++st.loads;
-      st.bytes_loaded += bytes;
-    } else {
-      ++st.stores;
-      st.bytes_stored += bytes;
-    }
-  }
-  st.bound_dma_cycles = (schedule.compulsory_bytes + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle;
+  st.loads = machine.done.loads;
+  st.stores = machine.done.stores;
+  st.tile_ops = machine.done.execs;
+  st.bytes_loaded = machine.done.bytes_loaded;
+  st.bytes_stored = machine.done.bytes_stored;
+  st.bound_compute_cycles = machine.costs.compute_bound_cycles(schedule);
+  st.bound_dma_cycles = machine.costs.dma_bound_cycles(schedule.compulsory_bytes);
 
   if (machine.dram) {
     for (std::size_t t = 0; t < schedule.tensors.size(); ++t) {

@@ -14,7 +14,7 @@
 
 #include "compiler/schedule/schedule.h"
 #include "kernels/kernel_set.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 #include "sim/io/host_tensor.h"
 
 namespace tilesim::sim {

@@ -56,16 +56,18 @@ void InOrderUnit::step() {
   }
   busy_ = true;
   m_.set_busy(unit_, true, current_);
-  next_trigger(m_.cycle * static_cast<double>(cycles(m_.schedule.uops[current_])));
-}
-
-std::int64_t DmaEngine::cycles(const Uop& uop) const {
-  const sched::TensorInfo& tensor = m_.schedule.tensors[uop.tile.tensor];
-  return m_.hw.dma.transfer_cycles(tensor.tile_transfer_bytes()) +
-         (tensor.transpose_of >= 0 ? m_.hw.dma.transpose_cycles : 0);
+  next_trigger(m_.cycle * static_cast<double>(m_.costs.uop_cycles(m_.schedule, m_.schedule.uops[current_])));
 }
 
 void DmaEngine::finish(const Uop& uop) {
+  const std::int64_t bytes = m_.schedule.tensors[uop.tile.tensor].tile_transfer_bytes();
+  if (uop.kind == UopKind::Load) {
+    ++m_.done.loads;
+    m_.done.bytes_loaded += bytes;
+  } else {
+    ++m_.done.stores;
+    m_.done.bytes_stored += bytes;
+  }
   if (!m_.dram) return;
   if (uop.kind == UopKind::Load) {
     m_.dram->load_tile(uop.tile, m_.sram.at(uop.addr));
@@ -74,11 +76,8 @@ void DmaEngine::finish(const Uop& uop) {
   }
 }
 
-std::int64_t ComputeUnit::cycles(const Uop& uop) const {
-  return uop.exec == ExecKind::MatMul ? m_.hw.compute.matmul_tile_cycles : m_.hw.compute.vector_tile_cycles;
-}
-
 void ComputeUnit::finish(const Uop& uop) {
+  ++m_.done.execs;
   if (!m_.kernels) return;
   const kernels::KernelSet& k = *m_.kernels;
   float* out = m_.sram.at(uop.addr);

@@ -26,7 +26,7 @@ SC_MODULE(Sequencer) {
 };
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
-// dependency token has arrived, holds the unit busy for the uOp's cycles,
+// dependency token has arrived, holds the unit busy for the uOp's cycles (CostModel),
 // then does the uOp's work (finish) and hands out its token. A method
 // process (a state machine woken by events), not a thread: no context switch
 // per uOp, which is most of a thread's cost at these tile sizes.
@@ -38,7 +38,6 @@ class InOrderUnit : public sc_core::sc_module {
   void step();
 
  protected:
-  virtual std::int64_t cycles(const sched::Uop& uop) const = 0;
   virtual void finish(const sched::Uop& uop) = 0;
   Machine& m_;
 
@@ -49,25 +48,23 @@ class InOrderUnit : public sc_core::sc_module {
   std::uint32_t current_ = 0;
 };
 
-// LOAD and STORE: setup_cycles + ceil(bytes / bytes_per_cycle) (+ transpose_cycles
-// for a transposing LOAD), then the tile moves between DRAM and SRAM.
+// LOAD and STORE: the transfer's cycles (CostModel), then the tile moves
+// between DRAM and SRAM.
 class DmaEngine : public InOrderUnit {
  public:
   DmaEngine(sc_core::sc_module_name name, Machine& machine) : InOrderUnit(name, machine, kDma) {}
 
  private:
-  std::int64_t cycles(const sched::Uop& uop) const override;
   void finish(const sched::Uop& uop) override;
 };
 
-// EXEC: matmul_tile_cycles or vector_tile_cycles, then the kernel runs on the
-// SRAM bytes at the scheduled addresses.
+// EXEC: the kind's cycles (CostModel), then the kernel runs on the SRAM bytes
+// at the scheduled addresses.
 class ComputeUnit : public InOrderUnit {
  public:
   ComputeUnit(sc_core::sc_module_name name, Machine& machine) : InOrderUnit(name, machine, kCompute) {}
 
  private:
-  std::int64_t cycles(const sched::Uop& uop) const override;
   void finish(const sched::Uop& uop) override;
 };
 

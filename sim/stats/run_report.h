@@ -6,7 +6,7 @@
 #include <string>
 
 #include "compiler/schedule/schedule.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 #include "sim/model/simulate.h"
 
 namespace tilesim::sim {

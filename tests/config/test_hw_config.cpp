@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/support/input_error.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 using tilesim::HwConfig;
 using tilesim::InputError;
@@ -47,13 +47,6 @@ TEST_CASE("only name and sram.size_kib are required; the rest defaults", "[confi
   CHECK(c == expected);
   CHECK(c.clock_mhz == 1000.0);
   CHECK(c.dma.setup_cycles == 64);
-}
-
-TEST_CASE("DMA transfer cost is setup + ceil(bytes / bytes_per_cycle)", "[config]") {
-  tilesim::DmaConfig dma;  // 32 B/cycle, 64 setup cycles
-  CHECK(dma.transfer_cycles(4096) == 64 + 128);
-  CHECK(dma.transfer_cycles(4097) == 64 + 129);  // a partial beat still costs a cycle
-  CHECK(dma.transfer_cycles(1) == 65);
 }
 
 TEST_CASE("every shipped hardware file round-trips through to_yaml", "[config]") {

@@ -1,8 +1,9 @@
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 #include <limits>
 #include <sstream>
 
+#include "compiler/hw/cost_model.h"
 #include "compiler/support/number_format.h"
 #include "compiler/support/yaml_reader.h"
 
@@ -60,9 +61,11 @@ HwConfig read(const yaml::Document& doc) {
   return config;
 }
 
-HwConfig with_overrides(yaml::Document doc, const std::vector<std::string>& overrides) {
+HwConfig with_overrides(yaml::Document doc, const std::string& source, const std::vector<std::string>& overrides) {
   for (const auto& assignment : overrides) doc.apply_override(assignment);
-  return read(doc);
+  HwConfig config = read(doc);
+  config.source = source;
+  return config;
 }
 
 }  // namespace
@@ -76,15 +79,14 @@ bool HwConfig::operator==(const HwConfig& o) const {
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return with_overrides(yaml::Document::load_file(path), overrides);
+  return with_overrides(yaml::Document::load_file(path), path, overrides);
 }
 
 HwConfig parse_hw_config(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
-  return with_overrides(yaml::Document::parse(text, name), overrides);
+  return with_overrides(yaml::Document::parse(text, name), name, overrides);
 }
 
 std::string to_yaml(const HwConfig& c) {
-  constexpr std::int64_t kTileBytes = 4096;
   YAML::Emitter name;
   name << c.name;
   std::ostringstream out;
@@ -92,10 +94,10 @@ std::string to_yaml(const HwConfig& c) {
       << "clock_mhz: " << format_number(c.clock_mhz) << "  # one cycle = " << format_number(c.cycle_ns()) << " ns\n"
       << "sram:\n"
       << "  size_kib: " << c.sram.size_kib << "  # " << c.sram.size_bytes() << " bytes, "
-      << c.sram.size_bytes() / kTileBytes << " tiles of 4 KiB\n"
+      << c.sram.size_bytes() / sched::kTileBytes << " tiles of 4 KiB\n"
       << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
-      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: " << c.dma.transfer_cycles(kTileBytes)
+      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes)
       << " cycles\n"
       << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"

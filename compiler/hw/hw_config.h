@@ -1,5 +1,7 @@
 // The hardware description: what a YAML file under configs/hw/ says, with
-// every default filled in. Units live in the field names.
+// every default filled in. Units live in the field names. It holds the
+// parameters only; what they cost a uOp is the CostModel's business
+// (compiler/hw/cost_model.h), the one place every cost formula lives.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +20,6 @@ struct DmaConfig {
   std::int64_t setup_cycles = 64;
   std::int64_t queue_depth = 4;
   std::int64_t transpose_cycles = 32;  // added to a LOAD that transposes its tile
-  // setup_cycles + ceil(bytes / bytes_per_cycle), the cost of one transfer.
-  std::int64_t transfer_cycles(std::int64_t bytes) const {
-    return setup_cycles + (bytes + bytes_per_cycle - 1) / bytes_per_cycle;
-  }
 };
 
 struct ComputeConfig {
@@ -31,7 +29,8 @@ struct ComputeConfig {
 };
 
 struct HwConfig {
-  std::string name;  // required
+  std::string name;    // required
+  std::string source;  // the file it was read from (for messages; not part of the description)
   double clock_mhz = 1000.0;
   SramConfig sram;
   DmaConfig dma;

@@ -1,0 +1,33 @@
+// "Compile this model for this hardware": the library's one call from files to
+// a schedule. Loads the model (YAML or ONNX), runs the default passes and the
+// scheduler with the hardware's SRAM and cost model.
+//
+// Contract: every refusal is an InputError naming the file and key at fault:
+// the model file for bad models and for a schedule beyond `max_uops`, the
+// hardware file's sram.size_kib for an SRAM too small for one EXEC of the
+// model. The result's schedule is not validated (sched::validate does that).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/hw/hw_config.h"
+#include "compiler/ir/graph.h"
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim {
+
+// What compiling and simulating one uOp costs in host memory, roughly: the
+// unit of --max-uops and of the memory estimate before a run.
+inline constexpr std::int64_t kHostBytesPerUop = 110;
+
+struct CompiledModel {
+  HwConfig hw;
+  ir::Graph graph;  // after the default passes
+  sched::Schedule schedule;
+};
+
+// max_uops: refuse a model whose schedule would have more uOps (0: no limit).
+CompiledModel compile_model(const HwConfig& hw, const std::string& model_path, std::int64_t max_uops);
+
+}  // namespace tilesim

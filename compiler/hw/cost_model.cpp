@@ -1,0 +1,46 @@
+#include "compiler/hw/cost_model.h"
+
+namespace tilesim {
+
+namespace {
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+std::int64_t CostModel::transfer_cycles(std::int64_t bytes) const {
+  return dma_.setup_cycles + ceil_div(bytes, dma_.bytes_per_cycle);
+}
+
+std::int64_t CostModel::tile_transfer_cycles(const sched::TensorInfo& tensor) const {
+  return transfer_cycles(tensor.tile_transfer_bytes()) + (tensor.transpose_of >= 0 ? dma_.transpose_cycles : 0);
+}
+
+std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
+  return kind == sched::ExecKind::MatMul ? compute_.matmul_tile_cycles : compute_.vector_tile_cycles;
+}
+
+std::int64_t CostModel::uop_cycles(const sched::Schedule& schedule, const sched::Uop& uop) const {
+  if (uop.kind == sched::UopKind::Exec) return exec_cycles(uop.exec);
+  return tile_transfer_cycles(schedule.tensors[uop.tile.tensor]);
+}
+
+std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) const {
+  std::int64_t cycles = 0;
+  for (const sched::Uop& uop : schedule.uops) {
+    if (uop.kind == sched::UopKind::Exec) cycles += exec_cycles(uop.exec);
+  }
+  return cycles;
+}
+
+std::int64_t CostModel::dma_bound_cycles(std::int64_t compulsory_bytes) const {
+  return ceil_div(compulsory_bytes, dma_.bytes_per_cycle);
+}
+
+std::int64_t CostModel::serial_cycles(const sched::Schedule& schedule) const {
+  std::int64_t cycles = 0;
+  for (const sched::Uop& uop : schedule.uops) cycles += uop_cycles(schedule, uop);
+  return cycles;
+}
+
+}  // namespace tilesim

@@ -1,0 +1,51 @@
+// The cost model: what each uOp costs on the hardware, in cycles of its clock.
+//
+// Contract: this is the one place a cost formula lives. The compiler's plan and
+// ordering estimates, the simulator's units, the lower bound and the derived
+// comments of `check-config` all ask it; docs/cycle-model.md states every rule
+// below, and an independent re-computation of cycles is checked against that page.
+//
+//   LOAD, STORE  dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)
+//                (+ dma.transpose_cycles for a LOAD of a transposed view),
+//                bytes = the tensor's tile_transfer_bytes(): 4096 for a tile,
+//                128 for a bias row, 4 for a scalar
+//   EXEC matmul  compute.matmul_tile_cycles
+//   EXEC add, bias_add, relu, scale   compute.vector_tile_cycles
+//
+// Built once from a HwConfig; a small value (it copies the few parameters it needs).
+#pragma once
+
+#include <cstdint>
+
+#include "compiler/hw/hw_config.h"
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim {
+
+class CostModel {
+ public:
+  explicit CostModel(const HwConfig& hw) : dma_(hw.dma), compute_(hw.compute) {}
+  CostModel() : CostModel(HwConfig{}) {}  // the default hardware's costs
+
+  // One DMA transfer of `bytes`, without the transpose surcharge.
+  std::int64_t transfer_cycles(std::int64_t bytes) const;
+  // A LOAD or STORE of one tile of `tensor` (a view's LOAD transposes).
+  std::int64_t tile_transfer_cycles(const sched::TensorInfo& tensor) const;
+  std::int64_t exec_cycles(sched::ExecKind kind) const;
+  std::int64_t uop_cycles(const sched::Schedule& schedule, const sched::Uop& uop) const;
+
+  // The lower bound's parts: every EXEC back to back; the compulsory bytes
+  // at full bandwidth with no setup cycles.
+  std::int64_t compute_bound_cycles(const sched::Schedule& schedule) const;
+  std::int64_t dma_bound_cycles(std::int64_t compulsory_bytes) const;
+  // Every uOp one after the other: no run of the schedule can take longer.
+  std::int64_t serial_cycles(const sched::Schedule& schedule) const;
+
+  const DmaConfig& dma() const { return dma_; }
+
+ private:
+  DmaConfig dma_;
+  ComputeConfig compute_;
+};
+
+}  // namespace tilesim
