@@ -12,7 +12,7 @@
 
 #include "compiler/support/input_error.h"
 #include "fuzz/fuzz_common.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 namespace {
 
