@@ -1,6 +1,5 @@
 #include "compiler/driver/compile_model.h"
 
-#include "compiler/frontend/onnx_loader.h"
 #include "compiler/hw/cost_model.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/scheduler/scheduler.h"
@@ -29,10 +28,10 @@ namespace {
 
 }  // namespace
 
-CompiledModel compile_model(const HwConfig& hw, const std::string& model_path, std::int64_t max_uops) {
+CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops) {
   CompiledModel result;
   result.hw = hw;
-  result.graph = frontend::load_any_model(model_path);
+  result.graph = std::move(graph);
   passes::run_default_passes(result.graph);
   sched::SchedulerOptions options;
   options.sram_bytes = hw.sram.size_bytes();
@@ -41,7 +40,7 @@ CompiledModel compile_model(const HwConfig& hw, const std::string& model_path, s
   try {
     result.schedule = sched::schedule_graph(result.graph, options);
   } catch (const sched::TooManyUops& e) {
-    too_many_uops(model_path, e);
+    too_many_uops(result.graph.source, e);
   } catch (const sched::SramTooSmall& e) {
     sram_too_small(hw, result.graph.name, e);
   }

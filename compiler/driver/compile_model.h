@@ -1,6 +1,6 @@
-// "Compile this model for this hardware": the library's one call from files to
-// a schedule. Loads the model (YAML or ONNX), runs the default passes and the
-// scheduler with the hardware's SRAM and cost model.
+// "Compile this model for this hardware": the library's one call from a loaded
+// model (frontend::load_any_model) to a schedule. Runs the default passes and
+// the scheduler with the hardware's SRAM and cost model.
 //
 // Contract: every refusal is an InputError naming the file and key at fault:
 // the model file for bad models and for a schedule beyond `max_uops`, the
@@ -28,6 +28,7 @@ struct CompiledModel {
 };
 
 // max_uops: refuse a model whose schedule would have more uOps (0: no limit).
-CompiledModel compile_model(const HwConfig& hw, const std::string& model_path, std::int64_t max_uops);
+// Messages name the model by graph.source.
+CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops);
 
 }  // namespace tilesim

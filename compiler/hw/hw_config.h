@@ -4,6 +4,8 @@
 // (compiler/hw/cost_model.h), the one place every cost formula lives.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,6 +39,9 @@ struct HwConfig {
   ComputeConfig compute;
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
+  // The simulator's clock period: whole picoseconds (SystemC's resolution),
+  // at least 1. Only meaningful for clocks the run's time-range check accepts.
+  std::int64_t cycle_ps() const { return std::max<std::int64_t>(1, std::llround(1e6 / clock_mhz)); }
   bool operator==(const HwConfig& other) const;
 };
 

@@ -1,11 +1,11 @@
 // tilesim check-config FILE [--set KEY=VALUE]...
 #include <iostream>
 
+#include "compiler/hw/hw_config.h"
 #include "compiler/support/input_error.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
-#include "compiler/hw/hw_config.h"
 
 namespace tilesim::cli {
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/support/input_error.h"
+#include "sim/io/staged_file.h"
 #include "kernels/kernel_set.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
@@ -38,7 +39,8 @@ const char kHelp[] =
     "stderr: 'tilesim: error: FILE:LINE: KEY: what is wrong (what was expected)'.\n"
     "\n"
     "Exit codes: 0 success, 1 internal error, 2 bad input (files or command line),\n"
-    "3 verification failed, 130/143 interrupted (SIGINT/SIGTERM).\n";
+    "3 verification failed, 4 an output could not be written (disk full; the old\n"
+    "file is kept), 130/143 interrupted (SIGINT/SIGTERM).\n";
 
 int dispatch(const std::vector<std::string>& global, const std::string& command, const std::vector<std::string>& args) {
   for (const auto& flag : global) {
@@ -92,6 +94,9 @@ int main(int argc, char** argv) {
   } catch (const kernels::KernelUnavailable& e) {
     std::cerr << "tilesim: error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const WriteFailed& e) {
+    std::cerr << "tilesim: error: " << e.what() << "\n";
+    return kExitWriteFailed;
   } catch (const std::bad_alloc&) {
     std::cerr << "tilesim: internal error: out of memory\n";
     return kExitInternalError;

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-
 namespace tilesim::cli {
 
 int check_config_command(const std::vector<std::string>& args, std::ostream& out);

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "compiler/driver/compile_model.h"
+#include "compiler/frontend/onnx_loader.h"
+#include "compiler/hw/hw_config.h"
 #include "compiler/ir/dot.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/validator.h"
@@ -13,7 +15,6 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
-#include "compiler/hw/hw_config.h"
 
 namespace tilesim::cli {
 
@@ -58,7 +59,8 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
     throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit), "summary, schedule or graph");
   }
 
-  const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides), a.files.model, max_uops(a.files));
+  const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides),
+                                               frontend::load_any_model(a.files.model), max_uops(a.files));
   std::string validation;
   if (a.validate) {
     const auto problems = sched::validate(compiled.schedule);

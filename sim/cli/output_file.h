@@ -1,10 +1,10 @@
 // Text outputs of the commands (stats.json, save files, schedules) are
-// written whole or not at all, like the tensor files (sim/io/atomic_write.h).
+// written whole or not at all, like the tensor files (sim/io/staged_file.h).
 #pragma once
 
 #include <string>
 
-#include "sim/io/atomic_write.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim::cli {
 

@@ -1,27 +1,35 @@
 // tilesim run --hw HW.yaml --model MODEL.yaml [--vcd FILE] [--out-dir DIR] ...
+//
+// A run is a sequence of named steps: read and check everything the user gave
+// (flags, hardware, model or schedule, every output destination, --expect
+// files, the memory the run needs), then compile, make the inputs, simulate,
+// report, verify, and write every output at once. A SIGINT/SIGTERM in any
+// step ends the run with nothing written but the trace of an interrupted
+// simulation (docs/reliability.md).
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 
+#include "compiler/driver/compile_model.h"
 #include "compiler/frontend/onnx_loader.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/support/input_error.h"
+#include "compiler/support/interrupt.h"
 #include "kernels/kernel_set.h"
-#include "compiler/driver/compile_model.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
-#include "sim/cli/options.h"
-#include "sim/cli/output_file.h"
+#include "sim/cli/host_memory.h"
+#include "sim/cli/run_options.h"
+#include "sim/cli/run_outputs.h"
 #include "sim/io/input_values.h"
 #include "sim/io/tensor_file.h"
+#include "sim/model/memories.h"
 #include "sim/model/simulate.h"
 #include "sim/reference/compare.h"
 #include "sim/reference/host_reference.h"
@@ -30,110 +38,142 @@
 
 namespace tilesim::cli {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-struct RunArgs {
-  ModelOptions files;
-  std::string out_dir, stats_json, vcd, kernel = "auto", trace_window, out_format = "npy", schedule;
-  std::vector<std::string> inputs, expects;
-  double rtol = 1e-3, atol = 1e-7;
-  std::uint64_t seed = kDefaultSeed;
-  bool force = false, timing_only = false, verify = false;
+// What the steps hand on to each other.
+struct Run {
+  RunArgs args;
+  CompiledModel compiled;
+  ir::Graph unfused;  // the model as loaded, for --verify's reference
+  std::vector<std::string> output_names;
+  OutputPlan plan;
+  std::vector<std::pair<std::string, HostTensor>> expected;  // --expect NAME, its tensor
+  std::map<std::string, HostTensor> inputs;
+  const kernels::KernelSet* kernels = nullptr;
+  sim::SimResult result;
+  std::string phase = "reading the input files";  // for the interrupt message
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
-po::options_description run_options(RunArgs& a) {
-  po::options_description options("Options");
-  options.add_options()("help,h", "show this help and exit");
-  add_model_options(options, a.files);
-  options.add_options()("schedule", po::value(&a.schedule)->value_name("FILE"),
-                        "simulate a schedule in the text form (docs/schedule-format.md) instead of compiling a "
-                        "--model: neither compiler nor validator sees it, inputs come from --seed")(
-      "input", po::value(&a.inputs)->value_name("NAME=FILE"),
-      "values of a graph input or param from a .npy file (float32/float64, C order) or an "
-      "ONNX TensorProto .pb file, of the model's shape; repeatable")(
-      "seed", po::value(&a.seed)->value_name("N"),
-      "seed for the inputs and params not given with --input: uniform in [-1, 1) (default 1)")(
-      "out-dir", po::value(&a.out_dir)->value_name("DIR"),
-      "write every graph output as DIR/NAME.npy (float32, true shape) and DIR/stats.json")(
-      "out-format", po::value(&a.out_format)->value_name("npy|pb"),
-      "format of the outputs in --out-dir: npy (default) or pb (ONNX TensorProto)")(
-      "expect", po::value(&a.expects)->value_name("NAME=FILE"),
-      "compare output NAME with the tensor in FILE (.npy or .pb): |got - expected| <= atol + "
-      "rtol * |expected| per element; exit 3 beyond it (repeatable)")("rtol", po::value(&a.rtol)->value_name("R"),
-                                                                      "relative tolerance of --expect (default 1e-3)")(
-      "atol", po::value(&a.atol)->value_name("A"), "absolute tolerance of --expect (default 1e-7)")(
-      "stats-json", po::value(&a.stats_json)->value_name("FILE"), "write the statistics there")(
-      "vcd", po::value(&a.vcd)->value_name("FILE.vcd"),
-      "write a VCD waveform and a GTKWave save file FILE.gtkw beside it")(
-      "trace-window", po::value(&a.trace_window)->value_name("FROM:TO"),
-      "trace only cycles FROM to TO (TO may be empty: to the end), for long runs")("force", po::bool_switch(&a.force),
-                                                                                   "overwrite output files that exist")(
-      "kernel", po::value(&a.kernel)->value_name("NAME"), "tile kernels: auto (default), avx512, avx2 or reference")(
-      "timing-only", po::bool_switch(&a.timing_only), "no math, only timing (fast sweeps); outputs are not written")(
-      "verify", po::bool_switch(&a.verify),
-      "compare every output with an independent host reference; exit 3 beyond tolerance");
-  return options;
+void install_signal_handlers() {
+  struct sigaction on_signal {};
+  on_signal.sa_handler = [](int signal) { request_interrupt(signal); };
+  sigemptyset(&on_signal.sa_mask);
+  sigaction(SIGINT, &on_signal, nullptr);
+  sigaction(SIGTERM, &on_signal, nullptr);
 }
 
-const char kSummary[] =
-    "Compiles the model for the hardware, runs the schedule on the SystemC model of\n"
-    "the accelerator (DMA engine and compute unit as concurrent processes) with the\n"
-    "real math in the tile kernels, and prints where the time went.\n"
-    "Exit codes: 0 success, 1 internal error, 2 bad input, 3 verification failed,\n"
-    "130/143 interrupted by SIGINT/SIGTERM (the trace is kept up to there).";
-
-// Every file this run will write, checked before the simulation starts: a
-// long run must not end by refusing to write its results.
-std::vector<std::string> planned_outputs(const RunArgs& a, const std::vector<std::string>& output_names) {
-  std::vector<std::string> files;
-  if (!a.out_dir.empty()) {
-    if (!a.timing_only) {
-      for (const auto& name : output_names) {
-        files.push_back((fs::path(a.out_dir) / (name + "." + a.out_format)).string());
-      }
-    }
-    files.push_back((fs::path(a.out_dir) / "stats.json").string());
-  }
-  if (!a.stats_json.empty()) files.push_back(a.stats_json);
-  if (!a.vcd.empty()) {
-    files.push_back(a.vcd);
-    files.push_back(sim::gtkw_path_for(a.vcd));
-  }
-  return files;
-}
-
-void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& files) {
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (fs::path(files[i]).lexically_normal() == fs::path(files[j]).lexically_normal()) {
-        throw InputError("run", "", "two outputs would be written to " + files[i],
-                         "distinct --stats-json, --vcd and --out-dir files");
-      }
-    }
-    std::error_code ec;
-    if (!a.force && fs::exists(files[i], ec)) {
-      throw InputError(files[i], "", "exists; not overwriting it", "a new file, or --force");
-    }
-  }
-}
-
-// A hand-written schedule for the hardware: no compiler, no validator (what
-// the simulator does with a broken schedule is the point of running one).
-CompiledModel load_schedule(const std::string& hw, const std::vector<std::string>& overrides, const std::string& path) {
-  CompiledModel result;
-  result.hw = load_hw_config(hw, overrides);
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "cannot open", "a readable schedule file");
-  result.schedule = sched::read_schedule_text(in, path);
-  if (result.schedule.sram_bytes > result.hw.sram.size_bytes()) {
-    throw InputError(path, "sram_bytes",
-                     std::to_string(result.schedule.sram_bytes) + " is more than the hardware's " +
-                         std::to_string(result.hw.sram.size_bytes()),
+// A hand-written schedule, checked like a compiled one before it runs.
+void load_schedule(Run& run) {
+  run.compiled.hw = load_hw_config(run.args.files.hw, run.args.files.overrides);
+  std::ifstream in(run.args.schedule);
+  if (!in) throw InputError(run.args.schedule, "", "cannot open", "a readable schedule file");
+  run.compiled.schedule = sched::read_schedule_text(in, run.args.schedule);
+  if (run.compiled.schedule.sram_bytes > run.compiled.hw.sram.size_bytes()) {
+    throw InputError(run.args.schedule, "sram_bytes",
+                     std::to_string(run.compiled.schedule.sram_bytes) + " is more than the hardware's " +
+                         std::to_string(run.compiled.hw.sram.size_bytes()),
                      "a schedule for this SRAM (--set sram.size_kib=...)");
   }
-  return result;
+}
+
+void load_model(Run& run) {
+  run.compiled.hw = load_hw_config(run.args.files.hw, run.args.files.overrides);
+  run.unfused = frontend::load_any_model(run.args.files.model);
+  for (const ir::TensorId id : run.unfused.outputs) run.output_names.push_back(run.unfused.tensors[id].name);
+}
+
+// An output file must never replace a file this run reads.
+void check_inputs_untouched(const Run& run) {
+  std::vector<std::string> read = {run.args.files.hw, run.args.files.model, run.args.schedule};
+  for (const auto& list : {run.args.inputs, run.args.expects}) {
+    for (const auto& assignment : list) read.push_back(assignment.substr(assignment.find('=') + 1));
+  }
+  const OutputPlan& p = run.plan;
+  std::vector<std::string> written = {p.out_dir_stats, p.stats_json, p.vcd, p.gtkw};
+  for (const auto& [name, file] : p.tensors) written.push_back(file);
+  for (const auto& out : written) {
+    std::error_code ec;
+    for (const auto& in : read) {
+      if (out.empty() || in.empty() || !std::filesystem::equivalent(out, in, ec)) continue;
+      throw InputError(out, "", "is also an input of this run; not overwriting it", "outputs apart from the inputs");
+    }
+  }
+}
+
+void read_expected(Run& run) {
+  for (const auto& assignment : run.args.expects) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == assignment.size()) {
+      throw InputError("--expect " + assignment, "", "malformed", "NAME=FILE.npy or NAME=FILE.pb");
+    }
+    const std::string name = assignment.substr(0, eq);
+    const auto& names = run.output_names;
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      throw InputError("--expect " + assignment, "", quoted(name) + " is not a graph output",
+                       "one of the model's outputs");
+    }
+    run.expected.emplace_back(name, read_tensor_file(assignment.substr(eq + 1)));
+  }
+}
+
+// Everything the user gave, checked before the work.
+void read_and_check(Run& run) {
+  if (run.args.schedule.empty()) {
+    load_model(run);
+  } else {
+    load_schedule(run);
+    for (const auto& t : run.compiled.schedule.tensors) {
+      if (t.is_graph_output) run.output_names.push_back(t.name);
+    }
+  }
+  run.plan = plan_outputs(run.args, run.output_names);
+  check_inputs_untouched(run);
+  read_expected(run);
+  run.kernels = run.args.timing_only ? nullptr : &kernels::select_kernels(run.args.kernel);
+}
+
+void compile(Run& run) {
+  if (!run.args.schedule.empty()) return;
+  run.phase = "compiling";
+  ir::Graph graph;
+  if (run.args.verify) {
+    graph = run.unfused;
+  } else {
+    graph = std::move(run.unfused);
+  }
+  run.compiled = compile_model(run.compiled.hw, std::move(graph), max_uops(run.args.files));
+}
+
+std::int64_t tensor_bytes(const std::vector<std::int64_t>& dims, std::int64_t element_bytes) {
+  std::int64_t n = element_bytes;
+  for (const std::int64_t d : dims) n *= d;
+  return n;
+}
+
+// Refuses, before allocating, a run that needs more host memory than there is.
+void check_memory(const Run& run) {
+  if (!run.kernels) return;  // timing only: the schedule is all, and it is built
+  const sched::Schedule& s = run.compiled.schedule;
+  std::int64_t dram = 0, host = 0;
+  for (const auto& t : s.tensors) {
+    if (t.transpose_of >= 0) continue;
+    dram += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
+    host += t.batch * t.rows * t.cols * 4;  // inputs made, outputs read back
+  }
+  std::int64_t reference = 0;
+  if (run.args.verify) {
+    for (const auto& t : run.unfused.tensors) reference += tensor_bytes(t.shape.dims(), 8);
+  }
+  const std::int64_t need = dram + host + reference + sim::Sram::used_bytes(s);
+  const std::int64_t available = available_memory_bytes();
+  if (available == 0 || need <= available) return;
+  const auto mib = [](std::int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; };
+  throw InputError(run.args.schedule.empty() ? run.args.files.model : run.args.schedule, "",
+                   "this run needs about " + mib(need) + " of memory (DRAM tensors " + mib(dram) +
+                       ", inputs and outputs " + mib(host) + ", reference " + mib(reference) + ", SRAM " +
+                       mib(sim::Sram::used_bytes(s)) + "), more than the " + mib(available) + " available",
+                   "a smaller model, --timing-only, or a run without --verify");
 }
 
 // Every input and param of a schedule, seeded as make_inputs seeds them.
@@ -150,194 +190,134 @@ std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule,
   return inputs;
 }
 
-// "FROM:TO" in cycles; TO may be empty (to the end).
-std::pair<std::int64_t, std::int64_t> parse_trace_window(const std::string& text) {
-  const std::string flag = "--trace-window " + text;
-  const std::string expected = "FROM:TO in cycles, FROM < TO, e.g. 20000:60000 or 20000:";
-  const auto colon = text.find(':');
-  if (colon == std::string::npos) throw InputError(flag, "", "no ':' between FROM and TO", expected);
-  auto number = [&](const std::string& part, const char* what) {
-    std::int64_t value = 0;
-    const auto result = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || result.ec != std::errc() || result.ptr != part.data() + part.size() || value < 0) {
-      throw InputError(flag, "", std::string(what) + " " + quoted(part) + " is not a cycle count", expected);
+void make_run_inputs(Run& run) {
+  if (!run.kernels) return;
+  run.phase = "making the inputs";
+  if (run.args.schedule.empty()) {
+    run.inputs = make_inputs(run.args.verify ? run.unfused : run.compiled.graph, run.args.inputs, run.args.seed);
+  } else {
+    run.inputs = seeded_inputs(run.compiled.schedule, run.args.seed);
+  }
+}
+
+void simulate(Run& run) {
+  run.phase = "simulating";
+  sim::SimOptions options;
+  options.kernels = run.kernels;
+  options.vcd_path = run.args.vcd;
+  options.trace_from_cycle = run.args.trace_from;
+  options.trace_to_cycle = run.args.trace_to;
+  options.progress = isatty(STDERR_FILENO) != 0;
+  run.result = sim::simulate(run.compiled.schedule, run.compiled.hw, run.inputs, options);
+}
+
+// The save file opens on the trace's span: the window, or the whole run.
+StagedFile stage_save_file(const Run& run, std::int64_t end_cycle) {
+  const std::int64_t ps = run.compiled.hw.cycle_ps();
+  const std::int64_t per_cycle = ps % 1000 ? ps : ps / 1000;  // the VCD's units (sim/trace/vcd_writer.h)
+  const std::int64_t from = std::min(run.args.trace_from, end_cycle);
+  const std::int64_t to = run.args.trace_to < 0 ? end_cycle : std::min(run.args.trace_to, end_cycle);
+  const std::string text = sim::gtkw_text(run.args.vcd, from * per_cycle, std::max(from, to) * per_cycle);
+  return stage_file(run.plan.gtkw, {{text.data(), text.size()}});
+}
+
+int report_interrupted_simulation(Run& run) {
+  const int signal = run.result.interrupted_by;
+  if (!run.args.vcd.empty()) {
+    OutputSet trace;
+    trace.add(std::move(run.result.trace));
+    trace.add(stage_save_file(run, run.result.stats.cycles));
+    trace.commit_all();
+  }
+  std::cerr << "tilesim: interrupted by " << signal_name(signal) << " at cycle " << run.result.stats.cycles
+            << " of the simulation"
+            << (run.args.vcd.empty() ? "" : "; " + run.args.vcd + " holds the trace up to there")
+            << "; no other output written\n";
+  return 128 + signal;
+}
+
+void print_comparison(std::ostream& out, const std::string& what, const Comparison& c) {
+  out << "  " << what << ": max abs error " << std::scientific << std::setprecision(3) << c.max_abs_error
+      << ", max rel error " << c.max_rel_error << std::defaultfloat
+      << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")") << "\n";
+}
+
+int check_results(Run& run, std::ostream& out) {
+  int code = kExitOk;
+  if (run.args.verify) {
+    run.phase = "verifying";
+    const auto reference = run_reference(run.unfused, run.inputs);
+    for (const auto& name : run.output_names) {
+      const Comparison c = compare_outputs(run.result.outputs.at(name), reference.at(name));
+      print_comparison(out, "verify " + name, c);
+      if (!c.within_tolerance) code = kExitVerifyFailed;
     }
-    return value;
-  };
-  const std::int64_t from = number(text.substr(0, colon), "FROM");
-  const std::string to_text = text.substr(colon + 1);
-  const std::int64_t to = to_text.empty() ? -1 : number(to_text, "TO");
-  if (to >= 0 && to <= from) throw InputError(flag, "", "TO is not after FROM", expected);
-  return {from, to};
+  }
+  for (const auto& [name, tensor] : run.expected) {
+    const Comparison c = compare_elementwise(run.result.outputs.at(name), tensor, run.args.rtol, run.args.atol);
+    print_comparison(out, "expect " + name, c);
+    if (!c.within_tolerance) code = kExitVerifyFailed;
+  }
+  return code;
+}
+
+void write_outputs(Run& run, const sim::RunReport& report) {
+  run.phase = "writing the outputs";
+  OutputSet outputs;
+  for (const auto& [name, file] : run.plan.tensors) {
+    poll_interrupt();
+    outputs.add(stage_tensor_file(file, run.result.outputs.at(name), name));
+  }
+  const std::string stats = sim::stats_json(report);
+  for (const std::string& file : {run.plan.out_dir_stats, run.plan.stats_json}) {
+    if (!file.empty()) outputs.add(stage_file(file, {{stats.data(), stats.size()}}));
+  }
+  if (!run.args.vcd.empty()) {
+    outputs.add(std::move(run.result.trace));
+    outputs.add(stage_save_file(run, run.result.stats.cycles));
+  }
+  poll_interrupt();
+  outputs.commit_all();
+}
+
+int run_steps(Run& run, std::ostream& out) {
+  read_and_check(run);
+  compile(run);
+  check_memory(run);
+  make_run_inputs(run);
+  poll_interrupt();
+  simulate(run);
+  if (run.result.interrupted_by) return report_interrupted_simulation(run);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
+  const sim::RunReport report =
+      sim::make_report(run.compiled.schedule, run.compiled.hw, run.result.stats,
+                       run.kernels ? run.kernels->name : "none", wall, run.result.wall_seconds);
+  sim::write_summary(report, out);
+  const int code = check_results(run, out);
+  write_outputs(run, report);
+  return code;
 }
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
-  RunArgs a;
-  const po::options_description options = run_options(a);
+  Run run;
+  const po::options_description options = run_options(run.args);
   const po::variables_map vm = parse_options("run", args, options, {});
   if (vm.count("help")) {
-    out << usage("run", "--hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] ...", kSummary, options);
+    out << usage("run", "--hw FILE.yaml --model FILE.yaml [--vcd FILE.vcd] [--out-dir DIR] ...", kRunSummary, options);
     return kExitOk;
   }
-  if (a.schedule.empty()) {
-    require_model_options("run", a.files);
-  } else {
-    if (a.files.hw.empty()) throw InputError("run", "", "no --hw given", "--hw FILE.yaml");
-    if (!a.files.model.empty()) {
-      throw InputError("run", "", "both --model and --schedule given", "one of them");
-    }
-    if (a.verify || !a.inputs.empty()) {
-      throw InputError("run", "", "--verify and --input need a --model", "--schedule with seeded inputs only");
-    }
-  }
-  if (!a.vcd.empty() && fs::path(a.vcd).extension() != ".vcd") {
-    throw InputError("--vcd " + a.vcd, "", "the trace file name must end in .vcd", "e.g. --vcd traces/run.vcd");
-  }
-  if (!a.trace_window.empty() && a.vcd.empty()) {
-    throw InputError("run", "", "--trace-window without --vcd", "--vcd FILE.vcd to trace into");
-  }
-  const auto window =
-      a.trace_window.empty() ? std::pair<std::int64_t, std::int64_t>{0, -1} : parse_trace_window(a.trace_window);
-  if (a.out_format != "npy" && a.out_format != "pb") {
-    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format),
-                     "npy or pb");
-  }
-  if (!(a.rtol >= 0) || !(a.atol >= 0)) {
-    throw InputError("run", "", "--rtol and --atol must be numbers >= 0", "e.g. --rtol 1e-3 --atol 1e-7");
-  }
-  if (a.timing_only && !a.expects.empty()) {
-    throw InputError("run", "", "--expect needs the math that --timing-only skips",
-                     "one of --timing-only and --expect");
-  }
-  if (a.timing_only && a.verify) {
-    throw InputError("run", "", "--verify needs the math that --timing-only skips",
-                     "one of --timing-only and --verify");
-  }
-  if (a.timing_only && !a.inputs.empty()) {
-    throw InputError("run", "", "--input has no effect with --timing-only", "--input only when outputs are computed");
-  }
-
-  // SIGINT/SIGTERM stop the simulation at a uOp boundary: the trace is closed
-  // and kept up to there, no other output is written. Before the simulation
-  // (reading, compiling) the run just ends, having written nothing.
-  struct sigaction on_signal {};
-  on_signal.sa_handler = [](int signal) { sim::request_interrupt(signal); };
-  sigemptyset(&on_signal.sa_mask);
-  sigaction(SIGINT, &on_signal, nullptr);
-  sigaction(SIGTERM, &on_signal, nullptr);
-  const auto wall_start = std::chrono::steady_clock::now();
-  const CompiledModel compiled = a.schedule.empty()
-                                     ? compile_model(load_hw_config(a.files.hw, a.files.overrides), a.files.model, max_uops(a.files))
-                                     : load_schedule(a.files.hw, a.files.overrides, a.schedule);
-  std::vector<std::string> output_names;
-  for (const auto& t : compiled.schedule.tensors) {
-    if (t.is_graph_output) output_names.push_back(t.name);
-  }
-  if (!a.out_dir.empty()) {
-    std::error_code ec;
-    if (fs::exists(a.out_dir, ec) && !fs::is_directory(a.out_dir, ec)) {
-      throw InputError(a.out_dir, "", "is not a folder", "--out-dir naming a folder");
-    }
-  }
-  check_outputs_writable(a, planned_outputs(a, output_names));
-  std::vector<std::pair<std::string, std::string>> expected_files;
-  for (const auto& assignment : a.expects) {
-    const auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == assignment.size()) {
-      throw InputError("--expect " + assignment, "", "malformed", "NAME=FILE.npy or NAME=FILE.pb");
-    }
-    const std::string name = assignment.substr(0, eq);
-    if (std::find(output_names.begin(), output_names.end(), name) == output_names.end()) {
-      throw InputError("--expect " + assignment, "", tilesim::quoted(name) + " is not a graph output",
-                       "one of the model's outputs");
-    }
-    expected_files.emplace_back(name, assignment.substr(eq + 1));
-  }
-
-  const kernels::KernelSet* kernel_set = a.timing_only ? nullptr : &kernels::select_kernels(a.kernel);
-  std::map<std::string, HostTensor> inputs;
-  if (!a.timing_only) {
-    inputs =
-        a.schedule.empty() ? make_inputs(compiled.graph, a.inputs, a.seed) : seeded_inputs(compiled.schedule, a.seed);
-  }
-
-  sim::SimOptions sim_options;
-  sim_options.kernels = kernel_set;
-  sim_options.vcd_path = a.vcd;
-  sim_options.trace_from_cycle = window.first;
-  sim_options.trace_to_cycle = window.second;
-  sim_options.progress = isatty(STDERR_FILENO) != 0;
-  if (!a.vcd.empty()) {
-    const fs::path parent = fs::path(a.vcd).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !fs::is_directory(parent, ec)) fs::create_directories(parent, ec);
-  }
-  if (const int signal = sim::pending_interrupt()) {
-    std::cerr << "tilesim: interrupted by " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
-              << " before the simulation started; no output written\n";
-    return 128 + signal;
-  }
-  sim::SimResult result;
+  check_run_flags(run.args);
+  install_signal_handlers();
   try {
-    result = sim::simulate(compiled.schedule, compiled.hw, inputs, sim_options);
-  } catch (const sim::SimulationInterrupted& e) {
-    if (!a.vcd.empty()) {
-      const double ns_per_cycle = compiled.hw.cycle_ns();
-      write_file_atomically(sim::gtkw_path_for(a.vcd),
-                            sim::gtkw_text(a.vcd, static_cast<std::int64_t>(window.first * ns_per_cycle),
-                                           static_cast<std::int64_t>(e.cycle * ns_per_cycle)));
-    }
-    std::cerr << "tilesim: interrupted by " << (e.signal == SIGINT ? "SIGINT" : "SIGTERM") << " at cycle " << e.cycle
-              << " of the simulation" << (a.vcd.empty() ? "" : "; " + a.vcd + " holds the trace up to there")
-              << "; no other output written\n";
+    return run_steps(run, out);
+  } catch (const Interrupted& e) {
+    out.flush();
+    std::cerr << "tilesim: interrupted by " << signal_name(e.signal) << " while " << run.phase
+              << "; no output written\n";
     return 128 + e.signal;
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  const sim::RunReport report = sim::make_report(compiled.schedule, compiled.hw, result.stats,
-                                                 kernel_set ? kernel_set->name : "none", wall, result.wall_seconds);
-  sim::write_summary(report, out);
-
-  int code = kExitOk;
-  if (a.verify) {
-    const auto expected = run_reference(frontend::load_any_model(a.files.model), inputs);  // --model only
-    for (const auto& name : output_names) {
-      const Comparison c = compare_outputs(result.outputs.at(name), expected.at(name));
-      out << "  verify " << name << ": max abs error " << std::scientific << std::setprecision(3) << c.max_abs_error
-          << ", max rel error " << c.max_rel_error << std::defaultfloat
-          << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")") << "\n";
-      if (!c.within_tolerance) code = kExitVerifyFailed;
-    }
-  }
-
-  for (const auto& [name, file] : expected_files) {
-    const auto it = result.outputs.find(name);
-    const Comparison c = compare_elementwise(it->second, read_tensor_file(file), a.rtol, a.atol);
-    out << "  expect " << name << " (" << file << "): max abs error " << std::scientific << std::setprecision(3)
-        << c.max_abs_error << ", max rel error " << c.max_rel_error << std::defaultfloat
-        << (c.within_tolerance ? " (within tolerance)" : " (BEYOND TOLERANCE: " + c.worst + ")") << "\n";
-    if (!c.within_tolerance) code = kExitVerifyFailed;
-  }
-
-  if (!a.out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(a.out_dir, ec);
-    if (ec) throw InputError(a.out_dir, "", "cannot create: " + ec.message(), "a writable folder");
-    for (const auto& [name, tensor] : result.outputs) {
-      write_tensor_file((fs::path(a.out_dir) / (name + "." + a.out_format)).string(), tensor, name);
-    }
-    write_file_atomically((fs::path(a.out_dir) / "stats.json").string(), sim::stats_json(report));
-  }
-  if (!a.stats_json.empty()) write_file_atomically(a.stats_json, sim::stats_json(report));
-  if (!a.vcd.empty()) {
-    const double ns_per_cycle = compiled.hw.cycle_ns();
-    const auto end_cycle = window.second < 0 ? result.stats.cycles : std::min(window.second, result.stats.cycles);
-    write_file_atomically(sim::gtkw_path_for(a.vcd),
-                          sim::gtkw_text(a.vcd, static_cast<std::int64_t>(window.first * ns_per_cycle),
-                                         static_cast<std::int64_t>(end_cycle * ns_per_cycle)));
-  }
-  return code;
 }
 
 }  // namespace tilesim::cli

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "compiler/support/input_error.h"
-#include "sim/io/atomic_write.h"
+#include "sim/io/staged_file.h"
 #include "sim/io/npy_header.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .npy code assumes a little-endian host");
@@ -149,7 +149,7 @@ std::string npy_header_bytes(const HostTensor& tensor) {
   return bytes + dict;
 }
 
-void write_npy(const std::string& path, const HostTensor& tensor) {
+StagedFile stage_npy(const std::string& path, const HostTensor& tensor) {
   std::int64_t elements = 0;
   try {
     elements = tensor.element_count();
@@ -162,8 +162,10 @@ void write_npy(const std::string& path, const HostTensor& tensor) {
   }
   const std::string header = npy_header_bytes(tensor);
 
-  write_atomically(path, {{header.data(), header.size()},
-                          {reinterpret_cast<const char*>(tensor.data.data()), tensor.data.size() * sizeof(float)}});
+  return stage_file(path, {{header.data(), header.size()},
+                           {reinterpret_cast<const char*>(tensor.data.data()), tensor.data.size() * sizeof(float)}});
 }
+
+void write_npy(const std::string& path, const HostTensor& tensor) { stage_npy(path, tensor).commit(); }
 
 }  // namespace tilesim

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/io/host_tensor.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim {
 
@@ -19,11 +20,11 @@ HostTensor read_npy(const std::string& path);
 
 // Writes `tensor` as a version 1.0 '<f4' C-order file whose header is padded
 // to a multiple of 64 bytes, of shape HostTensor::shape(): () for a scalar,
-// (n,) for rank 1, (a, b, c) and so on. The bytes go to a temporary file in
-// the same folder, renamed over `path` when complete, so `path` never holds half a file. Throws InputError when the
-// folder cannot take the file, std::runtime_error when writing fails midway,
-// std::invalid_argument when the tensor is inconsistent (data size, rank,
-// dims against rows/cols).
+// (n,) for rank 1, (a, b, c) and so on, staged as sim/io/staged_file.h says
+// (commit() puts it in place; errors as there). Throws std::invalid_argument
+// when the tensor is inconsistent (data size, rank, dims against rows/cols).
+StagedFile stage_npy(const std::string& path, const HostTensor& tensor);
+// stage_npy + commit.
 void write_npy(const std::string& path, const HostTensor& tensor);
 
 // The bytes write_npy writes before the data (magic through padded header).

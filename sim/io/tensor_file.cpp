@@ -46,18 +46,20 @@ HostTensor read_tensor_file(const std::string& path) {
   unknown_format(path);
 }
 
-void write_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name) {
+StagedFile stage_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name) {
   switch (format_of(path)) {
     case Format::Npy:
-      write_npy(path, tensor);
-      return;
+      return stage_npy(path, tensor);
     case Format::Pb:
-      write_tensor_proto(path, tensor, name);
-      return;
+      return stage_tensor_proto(path, tensor, name);
     case Format::Unknown:
       break;
   }
   unknown_format(path);
+}
+
+void write_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name) {
+  stage_tensor_file(path, tensor, name).commit();
 }
 
 }  // namespace tilesim

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/io/host_tensor.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim {
 
@@ -12,8 +13,10 @@ namespace tilesim {
 // InputError "FILE: ... (expected a .npy (NumPy) or .pb (ONNX TensorProto) file)".
 HostTensor read_tensor_file(const std::string& path);
 
-// write_npy (which ignores `name`) or write_tensor_proto by extension; any
+// stage_npy (which ignores `name`) or stage_tensor_proto by extension; any
 // other extension is the InputError above.
+StagedFile stage_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name);
+// stage_tensor_file + commit.
 void write_tensor_file(const std::string& path, const HostTensor& tensor, const std::string& name);
 
 // True when `path` ends in ".npy" or ".pb".

@@ -12,7 +12,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "compiler/support/input_error.h"
-#include "sim/io/atomic_write.h"
+#include "sim/io/staged_file.h"
 #include "sim/io/npy_header.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "raw_data is little-endian, as is the host");
@@ -165,7 +165,7 @@ HostTensor read_tensor_proto(const std::string& path, std::string* name) {
   return HostTensor::from_dims(std::move(dims), std::move(data));
 }
 
-void write_tensor_proto(const std::string& path, const HostTensor& tensor, const std::string& name) {
+StagedFile stage_tensor_proto(const std::string& path, const HostTensor& tensor, const std::string& name) {
   std::vector<std::int64_t> dims;
   try {
     dims = tensor.shape();
@@ -190,7 +190,11 @@ void write_tensor_proto(const std::string& path, const HostTensor& tensor, const
   proto.set_raw_data(reinterpret_cast<const char*>(tensor.data.data()), static_cast<std::size_t>(data_bytes));
   std::string bytes;
   if (!proto.SerializeToString(&bytes)) throw std::runtime_error("cannot write " + path + ": serializing failed");
-  write_atomically(path, {{bytes.data(), bytes.size()}});
+  return stage_file(path, {{bytes.data(), bytes.size()}});
+}
+
+void write_tensor_proto(const std::string& path, const HostTensor& tensor, const std::string& name) {
+  stage_tensor_proto(path, tensor, name).commit();
 }
 
 }  // namespace tilesim

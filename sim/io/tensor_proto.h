@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/io/host_tensor.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim {
 
@@ -22,10 +23,12 @@ HostTensor read_tensor_proto(const std::string& path, std::string* name = nullpt
 
 // Writes `tensor` as a TensorProto named `name`: data_type FLOAT, dims =
 // tensor.shape(), the values as little-endian raw_data. Whole or not at all
-// (a temporary file renamed over `path`). Throws InputError when the folder
+// (staged as sim/io/staged_file.h says). Throws InputError when the folder
 // cannot take the file, std::runtime_error when writing fails midway or the
 // tensor is over protobuf's 2 GiB message limit, std::invalid_argument when
 // the tensor is inconsistent.
+StagedFile stage_tensor_proto(const std::string& path, const HostTensor& tensor, const std::string& name);
+// stage_tensor_proto + commit.
 void write_tensor_proto(const std::string& path, const HostTensor& tensor, const std::string& name);
 
 }  // namespace tilesim

@@ -119,28 +119,37 @@ Machine::Machine(const sched::Schedule& s, const HwConfig& h, const kernels::Ker
       hw(h),
       costs(h),
       kernels(k),
-      cycle(h.cycle_ns(), sc_core::SC_NS),
-      sram(k ? s.sram_bytes : 0),
+      cycle(static_cast<double>(h.cycle_ps()), sc_core::SC_PS),
+      sram(k ? s : sched::Schedule{}),
       tokens(s),
       progress(show_progress, s.uops.size()) {
   if (kernels) dram = std::make_unique<Dram>(s, inputs);
 }
 
+std::int64_t Machine::now_cycle() const {
+  return static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / cycle.value());
+}
+
 void Machine::set_busy(int unit, bool busy, std::uint32_t uop) {
   activity.set_busy(unit, busy);
+  if (!busy) last_finish_cycle = now_cycle();
   if (!trace) return;
   current_uop[unit] = uop;
   sram_tiles_in_use += busy ? sram_tiles_born[uop] : -static_cast<std::int64_t>(sram_tiles_freed[uop]);
-  trace->changed.notify();
+  record_trace();
 }
 
-void Machine::enable_trace(sc_core::sc_time from, sc_core::sc_time to) {
-  trace = std::make_unique<TraceSignals>();
-  trace->from = from;
-  trace->to = to;
-  // At the window's start, write the state of that moment even if nothing changes then.
-  if (from > sc_core::SC_ZERO_TIME) trace->window_opens.notify(from);
+void Machine::enable_trace(const std::string& path, std::int64_t from_cycle, std::int64_t to_cycle) {
+  trace = std::make_unique<VcdWriter>(path, accelerator_signals(), hw.cycle_ps(), from_cycle, to_cycle);
   sram_liveness(schedule, sram_tiles_born, sram_tiles_freed);
+}
+
+// The values of accelerator_signals(), in order.
+void Machine::record_trace() {
+  const bool dma = activity.is_busy(kDma), compute = activity.is_busy(kCompute);
+  trace->record(now_cycle(), {dma, compute, dma && compute, current_uop[kDma], current_uop[kCompute],
+                              static_cast<std::uint64_t>(queued[kDma]), static_cast<std::uint64_t>(queued[kCompute]),
+                              static_cast<std::uint64_t>(sram_tiles_in_use) * sched::kTileBytes});
 }
 
 }  // namespace tilesim::sim

@@ -5,49 +5,23 @@
 #include <systemc>
 
 #include <array>
-#include <csignal>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "compiler/schedule/schedule.h"
-#include "kernels/kernel_set.h"
 #include "compiler/hw/cost_model.h"
 #include "compiler/hw/hw_config.h"
+#include "compiler/schedule/schedule.h"
+#include "kernels/kernel_set.h"
 #include "sim/model/memories.h"
+#include "sim/trace/vcd_writer.h"
 
 namespace tilesim::sim {
-
-// Set by request_interrupt() (a signal handler); the units poll it.
-extern volatile std::sig_atomic_t g_interrupt_signal;
 
 inline constexpr int kDma = 0;
 inline constexpr int kCompute = 1;
 inline constexpr int kUnits = 2;
 const char* unit_name(int unit);
-
-// The signals a VCD trace shows; only built when tracing is on, so an
-// untraced run pays for none of it. One process (Tracer) writes them all,
-// from the machine's state, whenever a unit reports a change.
-struct TraceSignals {
-  sc_core::sc_signal<bool> dma_busy{"dma_busy"};
-  sc_core::sc_signal<bool> compute_busy{"compute_busy"};
-  sc_core::sc_signal<bool> overlap{"overlap"};
-  sc_core::sc_signal<std::uint32_t> dma_uop{"dma_uop"};
-  sc_core::sc_signal<std::uint32_t> compute_uop{"compute_uop"};
-  sc_core::sc_signal<std::uint32_t> dma_queue{"dma_queue"};
-  sc_core::sc_signal<std::uint32_t> compute_queue{"compute_queue"};
-  sc_core::sc_signal<std::uint64_t> sram_bytes_in_use{"sram_bytes_in_use"};
-  sc_core::sc_event changed;
-  sc_core::sc_event window_opens;  // its own event: an earlier `changed` would cancel it
-  // The trace window, in simulated time (to == SC_ZERO_TIME: no end).
-  sc_core::sc_time from = sc_core::SC_ZERO_TIME;
-  sc_core::sc_time to = sc_core::SC_ZERO_TIME;
-  bool in_window() const {
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
-    return now >= from && (to == sc_core::SC_ZERO_TIME || now < to);
-  }
-};
 
 // "tilesim: simulating [#####     ] 52% ..." on stderr, for long runs on a
 // terminal: nothing for the first ~2 s, then about twice a second.
@@ -132,22 +106,25 @@ struct Machine {
   Activity activity;
   DoneCounts done;
   ProgressBar progress;
-  std::unique_ptr<TraceSignals> trace;
+  std::unique_ptr<VcdWriter> trace;  // absent in untraced runs
   // SRAM tiles that become live when each uOp starts and dead when it ends
   // (for the trace only).
   std::vector<std::uint8_t> sram_tiles_born, sram_tiles_freed;
   std::int64_t sram_tiles_in_use = 0;
   std::array<std::uint32_t, kUnits> current_uop{0, 0};
   std::array<std::int64_t, kUnits> queued{0, 0};  // uOps waiting in each command FIFO
+  std::int64_t last_finish_cycle = 0;             // when the last uOp so far ended
 
+  std::int64_t now_cycle() const;
   void set_busy(int unit, bool busy, std::uint32_t uop);
   // The sequencer queued (+1) or a unit took (-1) a command.
   void queue_changed(int unit, int delta) {
     if (!trace) return;
     queued[unit] += delta;
-    trace->changed.notify();
+    record_trace();
   }
-  void enable_trace(sc_core::sc_time from, sc_core::sc_time to);
+  void enable_trace(const std::string& path, std::int64_t from_cycle, std::int64_t to_cycle);
+  void record_trace();
   // A unit finished a uOp: hand out its token, advance the progress bar.
   void complete(int unit) {
     tokens.complete(unit);

@@ -1,12 +1,27 @@
 #include "sim/model/memories.h"
 
 #include <algorithm>
+#include <new>
 #include <stdexcept>
 
 namespace tilesim::sim {
 
 namespace {
 constexpr std::int64_t kDim = sched::kTileDim;
+}
+
+std::int64_t Sram::used_bytes(const sched::Schedule& schedule) {
+  std::int64_t end = 0;
+  for (const sched::Uop& u : schedule.uops) {
+    end = std::max<std::int64_t>(end, u.addr);
+    for (int p = 0; p < u.num_srcs(); ++p) end = std::max<std::int64_t>(end, u.src_addr[p]);
+  }
+  return schedule.uops.empty() ? 0 : end + sched::kTileBytes;
+}
+
+Sram::Sram(const sched::Schedule& schedule) : bytes_(used_bytes(schedule)) {
+  data_.reset(static_cast<float*>(std::calloc(static_cast<std::size_t>(bytes_ / 4) + 1, sizeof(float))));
+  if (!data_) throw std::bad_alloc();
 }
 
 Dram::Dram(const sched::Schedule& schedule, const std::map<std::string, HostTensor>& inputs) : schedule_(schedule) {

@@ -16,14 +16,24 @@
 namespace tilesim::sim {
 
 // On-chip scratchpad: the byte arena the schedule's addresses point into,
-// held as floats (every address is a multiple of 4 KiB).
+// held as floats (every address is a multiple of 4 KiB). It holds the extent
+// the schedule's addresses reach, not the configured size, and its pages are
+// zeroed lazily by the system (calloc): a 4 GiB SRAM costs what is used.
 class Sram {
  public:
-  explicit Sram(std::int64_t bytes) : data_(static_cast<std::size_t>(bytes / 4), 0.0f) {}
-  float* at(std::uint32_t byte_address) { return data_.data() + byte_address / 4; }
+  explicit Sram(const sched::Schedule& schedule);
+  float* at(std::uint32_t byte_address) { return data_.get() + byte_address / 4; }
+  std::int64_t bytes() const { return bytes_; }
+
+  // The bytes from address 0 to the end of the highest tile the schedule uses.
+  static std::int64_t used_bytes(const sched::Schedule& schedule);
 
  private:
-  std::vector<float> data_;
+  struct FreeDeleter {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::int64_t bytes_;
+  std::unique_ptr<float, FreeDeleter> data_;
 };
 
 // Off-chip memory: every tensor of the schedule, padded to tiles with zeros.

@@ -1,32 +1,23 @@
 #include "sim/model/simulate.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <sstream>
+#include <stdexcept>
 
+#include "compiler/hw/cost_model.h"
 #include "compiler/schedule/tile_format.h"
+#include "compiler/support/input_error.h"
+#include "compiler/support/interrupt.h"
+#include "compiler/support/number_format.h"
 #include "sim/model/machine.h"
 #include "sim/model/units.h"
 
 namespace tilesim::sim {
 
-volatile std::sig_atomic_t g_interrupt_signal = 0;
-
-void request_interrupt(int signal) noexcept { g_interrupt_signal = signal; }
-
-int pending_interrupt() noexcept { return g_interrupt_signal; }
-
-SimulationInterrupted::SimulationInterrupted(std::int64_t at_cycle, int sig)
-    : std::runtime_error("simulation interrupted at cycle " + std::to_string(at_cycle)), cycle(at_cycle), signal(sig) {}
-
 namespace {
 
+// Every time in the simulation is a whole number of cycles.
 std::int64_t to_cycles(const sc_core::sc_time& t, const sc_core::sc_time& cycle) {
-  return static_cast<std::int64_t>(std::llround(t / cycle));
+  return static_cast<std::int64_t>(t.value() / cycle.value());
 }
 
 // The top level: the FIFOs and the three processes around the shared machine.
@@ -80,6 +71,43 @@ std::string stall_report(const Machine& m) {
   return text;
 }
 
+SimStats collect_stats(const Machine& machine) {
+  SimStats st;
+  st.cycles = machine.last_finish_cycle;
+  st.dma_busy_cycles = to_cycles(machine.activity.busy(kDma), machine.cycle);
+  st.compute_busy_cycles = to_cycles(machine.activity.busy(kCompute), machine.cycle);
+  st.overlap_cycles = to_cycles(machine.activity.overlap(), machine.cycle);
+  st.uops = static_cast<std::int64_t>(machine.schedule.uops.size());
+  st.loads = machine.done.loads;
+  st.stores = machine.done.stores;
+  st.tile_ops = machine.done.execs;
+  st.bytes_loaded = machine.done.bytes_loaded;
+  st.bytes_stored = machine.done.bytes_stored;
+  st.bound_compute_cycles = machine.costs.compute_bound_cycles(machine.schedule);
+  st.bound_dma_cycles = machine.costs.dma_bound_cycles(machine.schedule.compulsory_bytes);
+  return st;
+}
+
+// No figure that breaks its own definition is ever printed: such a run is a
+// bug in the simulator (exit 1), not a result.
+void check_consistency(const SimStats& st, const sched::Schedule& schedule) {
+  auto require = [](bool holds, const std::string& what) {
+    if (!holds) throw std::logic_error("internal check failed: " + what);
+  };
+  const auto n = [](std::int64_t v) { return std::to_string(v); };
+  require(st.dma_busy_cycles <= st.cycles && st.compute_busy_cycles <= st.cycles,
+          "busy cycles (dma " + n(st.dma_busy_cycles) + ", compute " + n(st.compute_busy_cycles) + ") exceed the " +
+              n(st.cycles) + " cycles of the run");
+  require(st.overlap_cycles <= std::min(st.dma_busy_cycles, st.compute_busy_cycles),
+          "overlap " + n(st.overlap_cycles) + " exceeds a unit's busy cycles");
+  require(st.bound_cycles() <= st.cycles,
+          "lower bound " + n(st.bound_cycles()) + " exceeds the " + n(st.cycles) + " simulated cycles");
+  require(st.loads == schedule.loads && st.stores == schedule.stores && st.tile_ops == schedule.execs,
+          "the units did " + n(st.loads) + " LOADs, " + n(st.stores) + " STOREs and " + n(st.tile_ops) +
+              " EXECs; the schedule has " + n(schedule.loads) + ", " + n(schedule.stores) + " and " +
+              n(schedule.execs));
+}
+
 void configure_reports() {
   using sc_core::sc_report_handler;
   sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -88,74 +116,48 @@ void configure_reports() {
 
 }  // namespace
 
+void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
+  constexpr double kMaxPs = 9223372036854775807.0;  // 2^63 - 1
+  const std::int64_t worst_cycles = CostModel(hw).serial_cycles(schedule);
+  const double ps_per_cycle = 1e6 / hw.clock_mhz;
+  if (static_cast<double>(worst_cycles) * ps_per_cycle < kMaxPs) return;
+  std::ostringstream problem, expected;
+  problem << "at " << format_number(hw.clock_mhz) << " MHz a cycle is " << format_number(ps_per_cycle)
+          << " ps, and this schedule may take up to " << worst_cycles
+          << " cycles (every uOp one after the other): past the simulator's 64-bit time of 2^63 ps (106 days)";
+  expected << "clock_mhz >= " << format_number(static_cast<double>(worst_cycles) * 1e6 / kMaxPs * 1.000001)
+           << " for this schedule";
+  throw InputError(hw.source.empty() ? "hardware" : hw.source, "clock_mhz", problem.str(), expected.str());
+}
+
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options) {
+  check_time_range(schedule, hw);
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Machine machine(schedule, hw, options.kernels, inputs, options.progress);
-  sc_core::sc_trace_file* vcd = nullptr;
-  std::string temp_vcd_base;
   if (!options.vcd_path.empty()) {
-    const sc_core::sc_time from = machine.cycle * static_cast<double>(options.trace_from_cycle);
-    const sc_core::sc_time to = options.trace_to_cycle < 0
-                                    ? sc_core::SC_ZERO_TIME
-                                    : machine.cycle * static_cast<double>(options.trace_to_cycle);
-    machine.enable_trace(from, to);
-    // SystemC appends ".vcd"; the file is renamed to vcd_path once closed.
-    temp_vcd_base = options.vcd_path;
-    if (temp_vcd_base.size() > 4 && temp_vcd_base.compare(temp_vcd_base.size() - 4, 4, ".vcd") == 0) {
-      temp_vcd_base.resize(temp_vcd_base.size() - 4);
-    }
-    temp_vcd_base += ".tmp-" + std::to_string(::getpid());
-    vcd = sc_core::sc_create_vcd_trace_file(temp_vcd_base.c_str());
-    vcd->set_time_unit(1, sc_core::SC_NS);
-    TraceSignals& t = *machine.trace;
-    sc_core::sc_trace(vcd, t.dma_busy, "dma_busy");
-    sc_core::sc_trace(vcd, t.compute_busy, "compute_busy");
-    sc_core::sc_trace(vcd, t.overlap, "overlap");
-    sc_core::sc_trace(vcd, t.dma_uop, "dma_uop");
-    sc_core::sc_trace(vcd, t.compute_uop, "compute_uop");
-    sc_core::sc_trace(vcd, t.dma_queue, "dma_queue");
-    sc_core::sc_trace(vcd, t.compute_queue, "compute_queue");
-    sc_core::sc_trace(vcd, t.sram_bytes_in_use, "sram_bytes_in_use");
+    const std::int64_t horizon = CostModel(hw).serial_cycles(schedule);  // a window past it is past the end
+    machine.enable_trace(options.vcd_path, std::min(options.trace_from_cycle, horizon),
+                         options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1));
   }
   Accelerator top("accelerator", machine);
-  std::unique_ptr<Tracer> tracer;
-  if (machine.trace) tracer = std::make_unique<Tracer>("tracer", machine);
   sc_core::sc_start();
-  const sc_core::sc_time end = sc_core::sc_time_stamp();
-  if (vcd) {
-    sc_core::sc_close_vcd_trace_file(vcd);
-    if (std::rename((temp_vcd_base + ".vcd").c_str(), options.vcd_path.c_str()) != 0) {
-      const std::string reason = std::strerror(errno);
-      std::remove((temp_vcd_base + ".vcd").c_str());
-      throw std::runtime_error("cannot write " + options.vcd_path + ": " + reason);
-    }
-  }
-  if (g_interrupt_signal != 0) throw SimulationInterrupted(to_cycles(end, machine.cycle), g_interrupt_signal);
-
-  for (int unit : {kDma, kCompute}) {
-    if (machine.tokens.completed(unit) != machine.tokens.total(unit)) {
-      throw SimulationStalled(stall_report(machine));
-    }
-  }
 
   SimResult result;
-  SimStats& st = result.stats;
-  st.cycles = to_cycles(end, machine.cycle);
-  st.dma_busy_cycles = to_cycles(machine.activity.busy(kDma), machine.cycle);
-  st.compute_busy_cycles = to_cycles(machine.activity.busy(kCompute), machine.cycle);
-  st.overlap_cycles = to_cycles(machine.activity.overlap(), machine.cycle);
-  st.uops = static_cast<std::int64_t>(schedule.uops.size());
-  st.loads = machine.done.loads;
-  st.stores = machine.done.stores;
-  st.tile_ops = machine.done.execs;
-  st.bytes_loaded = machine.done.bytes_loaded;
-  st.bytes_stored = machine.done.bytes_stored;
-  st.bound_compute_cycles = machine.costs.compute_bound_cycles(schedule);
-  st.bound_dma_cycles = machine.costs.dma_bound_cycles(schedule.compulsory_bytes);
-
+  if (const int signal = pending_interrupt()) {
+    result.interrupted_by = signal;
+    result.stats.cycles = machine.now_cycle();
+    if (machine.trace) result.trace = machine.trace->finish(result.stats.cycles);
+    return result;
+  }
+  for (int unit : {kDma, kCompute}) {
+    if (machine.tokens.completed(unit) != machine.tokens.total(unit)) throw SimulationStalled(stall_report(machine));
+  }
+  result.stats = collect_stats(machine);
+  check_consistency(result.stats, schedule);
+  if (machine.trace) result.trace = machine.trace->finish(result.stats.cycles);
   if (machine.dram) {
     for (std::size_t t = 0; t < schedule.tensors.size(); ++t) {
       if (schedule.tensors[t].is_graph_output) {

@@ -12,18 +12,19 @@
 #include <stdexcept>
 #include <string>
 
+#include "compiler/hw/hw_config.h"
 #include "compiler/schedule/schedule.h"
 #include "kernels/kernel_set.h"
-#include "compiler/hw/hw_config.h"
 #include "sim/io/host_tensor.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim::sim {
 
 struct SimOptions {
   const kernels::KernelSet* kernels = nullptr;  // nullptr: timing only, no math
   std::string vcd_path;                         // empty: no trace (and no tracing cost)
-  // Trace only value changes in [from, to) cycles (to < 0: to the end); the
-  // signals hold their reset values before the window and freeze after it.
+  // Trace only value changes in [from, to) cycles (to < 0: to the end): the
+  // trace starts with the state at `from` and freezes at `to`.
   std::int64_t trace_from_cycle = 0;
   std::int64_t trace_to_cycle = -1;
   // A progress bar on stderr once the simulation has run ~2 s of host time.
@@ -47,6 +48,12 @@ struct SimStats {
 
 struct SimResult {
   SimStats stats;
+  // 0: the schedule ran to its end. Else the signal (request_interrupt) that
+  // stopped it at a uOp boundary at stats.cycles; the other figures and the
+  // outputs are then not filled.
+  int interrupted_by = 0;
+  // The VCD (options.vcd_path), staged: commit() puts it in place.
+  StagedFile trace;
   // Host time spent inside simulate(): elaboration, the simulation with its
   // data movement and math, collecting outputs. Not a simulated figure.
   double wall_seconds = 0;
@@ -61,23 +68,18 @@ struct SimulationStalled : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The simulation was stopped by request_interrupt() (SIGINT, SIGTERM). The
-// trace, if any, is complete up to `cycle` and already in place.
-struct SimulationInterrupted : std::runtime_error {
-  SimulationInterrupted(std::int64_t cycle, int signal);
-  std::int64_t cycle;
-  int signal;
-};
-
-// Asks a running simulation to stop at the next uOp boundary. Safe to call
-// from a signal handler (it only sets a flag).
-void request_interrupt(int signal) noexcept;
-// The signal request_interrupt() recorded, or 0.
-int pending_interrupt() noexcept;
+// Simulated time is SystemC time at 1 ps resolution, 64 bits: refuses (an
+// InputError naming the hardware file's clock_mhz) a clock so slow that the
+// schedule could run past 2^63 ps, taking the longest it could take: every uOp
+// one after the other (CostModel::serial_cycles). Tracing options never matter.
+void check_time_range(const sched::Schedule& schedule, const HwConfig& hw);
 
 // `inputs` holds every input and param at its true shape (ignored when
-// options.kernels is nullptr). The VCD is written under a temporary name and
-// renamed to options.vcd_path when closed, so it is never a half file.
+// options.kernels is nullptr). Calls check_time_range first. A SIGINT or
+// SIGTERM (compiler/support/interrupt.h) stops the run at the next uOp boundary
+// (SimResult::interrupted_by). After a whole run, an internal check (busy and
+// overlap within the cycles, the bound at most the cycles, every uOp done)
+// turns any inconsistency into std::logic_error, never a printed figure.
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options);
 

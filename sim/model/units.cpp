@@ -1,5 +1,7 @@
 #include "sim/model/units.h"
 
+#include "compiler/support/interrupt.h"
+
 namespace tilesim::sim {
 
 using sched::ExecKind;
@@ -30,7 +32,7 @@ InOrderUnit::InOrderUnit(sc_core::sc_module_name name, Machine& machine, int uni
 }
 
 void InOrderUnit::step() {
-  if (g_interrupt_signal != 0) {  // stop at a uOp boundary; simulate() reports where
+  if (pending_interrupt() != 0) {  // stop at a uOp boundary; simulate() reports where
     sc_core::sc_stop();
     return;
   }
@@ -101,26 +103,6 @@ void ComputeUnit::finish(const Uop& uop) {
       k.scale(a, uop.scale, out);
       break;
   }
-}
-
-Tracer::Tracer(sc_core::sc_module_name name, Machine& machine) : sc_core::sc_module(name), m_(machine) {
-  SC_METHOD(update);
-  sensitive << m_.trace->changed << m_.trace->window_opens;
-  dont_initialize();
-}
-
-void Tracer::update() {
-  TraceSignals& t = *m_.trace;
-  if (!t.in_window()) return;
-  const bool dma = m_.activity.is_busy(kDma), compute = m_.activity.is_busy(kCompute);
-  t.dma_busy.write(dma);
-  t.compute_busy.write(compute);
-  t.overlap.write(dma && compute);
-  t.dma_uop.write(m_.current_uop[kDma]);
-  t.compute_uop.write(m_.current_uop[kCompute]);
-  t.dma_queue.write(static_cast<std::uint32_t>(m_.queued[kDma]));
-  t.compute_queue.write(static_cast<std::uint32_t>(m_.queued[kCompute]));
-  t.sram_bytes_in_use.write(static_cast<std::uint64_t>(m_.sram_tiles_in_use) * sched::kTileBytes);
 }
 
 }  // namespace tilesim::sim

@@ -68,15 +68,4 @@ class ComputeUnit : public InOrderUnit {
   void finish(const sched::Uop& uop) override;
 };
 
-// Writes the trace signals from the machine's state after each change, as
-// their only driver. Exists only in traced runs.
-SC_MODULE(Tracer) {
-  SC_HAS_PROCESS(Tracer);
-  Tracer(sc_core::sc_module_name name, Machine & machine);
-  void update();
-
- private:
-  Machine& m_;
-};
-
 }  // namespace tilesim::sim

@@ -37,11 +37,16 @@ fs::path fresh_folder(const std::string& name) {
 
 void check_interrupted(int signal, const std::string& signal_name) {
   const fs::path dir = fresh_folder("interrupt-" + signal_name);
-  // Signal once the simulation has begun: its trace is being written under a
-  // temporary name (t.tmp-PID.vcd) until it is closed.
+  // Signal once the simulation has begun: its trace is being written to a
+  // temporary file (.tilesim-tmp-XXXXXX) until it is complete, and the header
+  // is there from the start (the empty files that probe the folder before the
+  // work do not count).
   auto simulating = [&] {
     for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.path().filename().string().rfind("t.tmp-", 0) == 0) return true;
+      std::error_code ec;
+      if (entry.path().filename().string().rfind(".tilesim-tmp-", 0) == 0 && fs::file_size(entry.path(), ec) > 0) {
+        return true;
+      }
     }
     return false;
   };

@@ -107,13 +107,17 @@ TEST_CASE("write_npy replaces a file whole and leaves no temporary file", "[io][
 
 TEST_CASE("write_npy errors", "[io][npy]") {
   TempDir dir;
-  const std::string path = dir.file("missing/y.npy");
+  // A missing folder is created; a folder that is a file cannot be.
+  write_npy(dir.file("new/y.npy"), tensor(2, 2, 2));
+  CHECK(std::filesystem::is_regular_file(dir.file("new/y.npy")));
+  write_npy(dir.file("f"), tensor(2, 2, 2));
+  const std::string path = dir.file("f/y.npy");
   try {
     write_npy(path, tensor(2, 2, 2));
     FAIL("no error");
   } catch (const tilesim::InputError& e) {
     CHECK(std::string(e.what()) ==
-          path + ": cannot create: No such file or directory (expected a path in a writable folder)");
+          path + ": " + dir.file("f") + " is not a folder (expected a path whose folders are folders)");
   }
   HostTensor wrong = tensor(2, 2, 2);
   wrong.data.pop_back();

@@ -112,7 +112,8 @@ TEST_CASE("sim: with double buffering the second K step's LOADs overlap the firs
   const auto s = parse(std::string(kHeader) + kDoubleBuffered);
   sim::SimOptions options;
   options.vcd_path = "sim_double_buffer.vcd";
-  const auto r = sim::simulate(s, default_hw(), {}, options);
+  auto r = sim::simulate(s, default_hw(), {}, options);
+  r.trace.commit();
   // DMA: x0 [0,192) w0 [192,384) x1 [384,576) w1 [576,768) STORE [832,1024).
   // Compute: EXEC 2 [384,448) while x1 loads (overlap 64), EXEC 5 [768,832).
   CHECK(r.stats.cycles == 1024);
@@ -194,7 +195,8 @@ TEST_CASE("sim: a trace window records value changes only inside it", "[sim]") {
   options.vcd_path = "sim_window.vcd";
   options.trace_from_cycle = 300;
   options.trace_to_cycle = 700;
-  const auto r = sim::simulate(s, default_hw(), {}, options);
+  auto r = sim::simulate(s, default_hw(), {}, options);
+  r.trace.commit();
   CHECK(r.stats.cycles == 1024);  // the window changes what is traced, not the timing
 
   const auto vcd = test::read_vcd("sim_window.vcd");

@@ -1,0 +1,115 @@
+#include "sim/trace/vcd_writer.h"
+
+#include <algorithm>
+
+namespace tilesim::sim {
+
+namespace {
+
+constexpr std::size_t kDrainBytes = std::size_t{1} << 20;
+
+// VCD identifier codes: letters only (any printable character is allowed,
+// but '$' and '#' confuse readers that scan for keywords and timestamps), one
+// each for the few signals a trace has, more when needed.
+std::string id_code(std::size_t index) {
+  static const char kLetters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::string id;
+  do {
+    id += kLetters[index % 52];
+    index /= 52;
+  } while (index > 0);
+  return id;
+}
+
+}  // namespace
+
+std::vector<VcdSignal> accelerator_signals() {
+  return {{"dma_busy", 1},     {"compute_busy", 1}, {"overlap", 1},        {"dma_uop", 32},
+          {"compute_uop", 32}, {"dma_queue", 32},   {"compute_queue", 32}, {"sram_bytes_in_use", 64}};
+}
+
+VcdWriter::VcdWriter(const std::string& path, std::vector<VcdSignal> signals, std::int64_t cycle_ps,
+                     std::int64_t from_cycle, std::int64_t to_cycle)
+    : out_(std::make_unique<OutputStream>(path)),
+      signals_(std::move(signals)),
+      units_per_cycle_ps_(cycle_ps % 1000 != 0),
+      units_per_cycle_(cycle_ps % 1000 != 0 ? cycle_ps : cycle_ps / 1000),
+      from_(from_cycle),
+      to_(to_cycle),
+      pending_(signals_.size(), 0) {}
+
+VcdWriter::~VcdWriter() = default;
+
+void VcdWriter::begin(std::int64_t cycle) {
+  started_ = true;
+  pending_cycle_ = cycle;
+  buffer_ += "$version tilesim $end\n$timescale " + std::string(timescale()) + " $end\n$scope module SystemC $end\n";
+  for (std::size_t i = 0; i < signals_.size(); ++i) {
+    const VcdSignal& s = signals_[i];
+    buffer_ += "$var wire " + std::to_string(s.width) + " " + id_code(i) + " " + s.name;
+    if (s.width > 1) buffer_ += " [" + std::to_string(s.width - 1) + ":0]";
+    buffer_ += " $end\n";
+  }
+  buffer_ += "$upscope $end\n$enddefinitions $end\n";
+  drain(true);  // the header at once: a trace being written is never an empty file
+}
+
+void VcdWriter::emit(std::size_t signal, std::uint64_t value) {
+  if (signals_[signal].width == 1) {
+    buffer_ += value ? '1' : '0';
+  } else {
+    buffer_ += 'b';
+    int bit = 63;
+    while (bit > 0 && ((value >> bit) & 1) == 0) --bit;
+    for (; bit >= 0; --bit) buffer_ += ((value >> bit) & 1) ? '1' : '0';
+    buffer_ += ' ';
+  }
+  buffer_ += id_code(signal);
+  buffer_ += '\n';
+}
+
+void VcdWriter::flush_pending() {
+  const bool first = written_.empty();
+  if (!first && pending_ == written_) return;
+  buffer_ += "#" + std::to_string(units(pending_cycle_)) + "\n";
+  if (first) buffer_ += "$dumpvars\n";
+  for (std::size_t i = 0; i < signals_.size(); ++i) {
+    if (first || pending_[i] != written_[i]) emit(i, pending_[i]);
+  }
+  if (first) buffer_ += "$end\n";
+  written_ = pending_;
+  drain(false);
+}
+
+void VcdWriter::drain(bool force) {
+  if (buffer_.size() < kDrainBytes && !force) return;
+  out_->write(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void VcdWriter::record(std::int64_t cycle, const std::vector<std::uint64_t>& values) {
+  if (!started_) {
+    if (cycle < from_) {  // before the window: only the latest state matters
+      pending_ = values;
+      return;
+    }
+    begin(from_);  // with the state of that moment, pending_
+  }
+  if (to_ >= 0 && cycle >= to_) return;  // after the window: frozen
+  if (cycle != pending_cycle_) {
+    flush_pending();
+    pending_cycle_ = cycle;
+  }
+  pending_ = values;
+}
+
+StagedFile VcdWriter::finish(std::int64_t end_cycle) {
+  if (!started_) begin(std::min(from_, end_cycle));
+  flush_pending();
+  std::int64_t stop = to_ >= 0 ? std::min(to_, end_cycle) : end_cycle;
+  if (stop > pending_cycle_) buffer_ += "#" + std::to_string(units(stop)) + "\n";
+  drain(true);
+  return out_->close();
+}
+
+}  // namespace tilesim::sim

@@ -1,0 +1,69 @@
+// The VCD trace of a run: a value change dump (IEEE 1364 §18) of the
+// accelerator's signals, written by tilesim itself rather than by SystemC's
+// tracer so that the file is staged like every output (sim/io/staged_file.h:
+// an exclusive temporary file, every write checked, renamed into place only
+// when whole) and a write error is never silent.
+//
+// Contract:
+//  * Time is in cycles of the hardware clock; the file's timescale is 1 ns when a
+//    cycle is a whole number of ns, else 1 ps, and each cycle is exactly
+//    `units_per_cycle` units of it (HwConfig::cycle_ps()).
+//  * record(cycle, values) gives the signals' values from `cycle` on; cycles never
+//    go back. Several records at one cycle coalesce: only the last is written,
+//    and only the signals whose value changed since the previous timestamp.
+//  * The window [from_cycle, to_cycle) limits what is written (to_cycle < 0: no
+//    end): the file starts at `from_cycle` with the values of that moment and
+//    stops changing at `to_cycle`; records outside it cost almost nothing.
+//    Tracing never changes a simulated figure.
+//  * finish(end_cycle) writes the last timestamp (the end of the run, or of the
+//    window) and returns the staged file; WriteFailed on any write error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/io/staged_file.h"
+
+namespace tilesim::sim {
+
+struct VcdSignal {
+  std::string name;
+  int width;  // bits: 1 is a wire written 0/1, more a vector written b<binary>
+};
+
+class VcdWriter {
+ public:
+  VcdWriter(const std::string& path, std::vector<VcdSignal> signals, std::int64_t cycle_ps, std::int64_t from_cycle,
+            std::int64_t to_cycle);
+  ~VcdWriter();
+
+  void record(std::int64_t cycle, const std::vector<std::uint64_t>& values);
+  StagedFile finish(std::int64_t end_cycle);
+
+  // "1 ns" or "1 ps", and the trace time of a cycle in those units.
+  const char* timescale() const { return units_per_cycle_ps_ ? "1 ps" : "1 ns"; }
+  std::int64_t units(std::int64_t cycle) const { return cycle * units_per_cycle_; }
+
+ private:
+  void begin(std::int64_t cycle);
+  void flush_pending();
+  void emit(std::size_t signal, std::uint64_t value);
+  void drain(bool force);
+
+  std::unique_ptr<OutputStream> out_;
+  std::vector<VcdSignal> signals_;
+  bool units_per_cycle_ps_;
+  std::int64_t units_per_cycle_;
+  std::int64_t from_, to_;
+  bool started_ = false;
+  std::int64_t pending_cycle_ = 0;
+  std::vector<std::uint64_t> pending_, written_;
+  std::string buffer_;
+};
+
+// The 8 signals of docs/traces.md, in the order Machine records them.
+std::vector<VcdSignal> accelerator_signals();
+
+}  // namespace tilesim::sim
