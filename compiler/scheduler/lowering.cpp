@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "compiler/scheduler/blocking.h"
+#include "compiler/support/interrupt.h"
 
 namespace tilesim::sched {
 
@@ -74,6 +75,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
     auto block = [&](std::int64_t i0, std::int64_t j0) {
       const std::int64_t i1 = std::min(mt, i0 + plan.block_m), j1 = std::min(nt, j0 + plan.block_n);
       for (std::int64_t k = 0; k < kt; ++k) {
+        poll_interrupt();  // an 8192^3 matmul lowers 16 M EXECs
         if (plan.a_outer) {
           for (std::int64_t i = i0; i < i1; ++i)
             for (std::int64_t j = j0; j < j1; ++j) emit(i, j, k);

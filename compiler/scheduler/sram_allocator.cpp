@@ -1,4 +1,6 @@
+
 #include "compiler/scheduler/sram_allocator.h"
+#include "compiler/support/interrupt.h"
 
 #include <algorithm>
 #include <deque>
@@ -27,6 +29,7 @@ std::vector<std::uint32_t> next_uses(const TileProgram& program, std::size_t til
   std::vector<std::uint32_t> next(4 * n, kNever);
   std::vector<std::uint32_t> last_seen(tile_count, kNever);
   for (std::size_t e = n; e-- > 0;) {
+    if ((e & 0xFFFF) == 0) poll_interrupt();
     const TileExec& x = program.execs[e];
     const TileId tiles[4] = {x.src[0], x.src[1], x.src[2], x.dst};
     for (int p = 0; p < 4; ++p) {
@@ -66,6 +69,7 @@ class Allocator {
     }
     std::size_t layer = 0;
     for (std::size_t e = 0; e < program_.execs.size(); ++e) {
+      if ((e & 0xFFF) == 0) poll_interrupt();
       while (layer + 1 < program_.layer_begin.size() && e >= program_.layer_begin[layer + 1]) ++layer;
       layer_ = &s_.layers[layer];
       exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[4 * e]);

@@ -1,4 +1,6 @@
+
 #include "compiler/scheduler/uop_ordering.h"
+#include "compiler/support/interrupt.h"
 
 #include <algorithm>
 #include <vector>
@@ -11,6 +13,7 @@ void order_by_start_time(Schedule& schedule, const CostModel& costs) {
   std::vector<std::int64_t> start(n), finish(n);
   std::int64_t free_at[2] = {0, 0};
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & 0xFFFF) == 0) poll_interrupt();
     const Uop& u = uops[i];
     const int unit = static_cast<int>(u.unit());
     const std::int64_t cost = costs.uop_cycles(schedule, u);

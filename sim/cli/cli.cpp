@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "compiler/support/input_error.h"
-#include "sim/io/staged_file.h"
 #include "kernels/kernel_set.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim::cli {
 

@@ -15,6 +15,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/options.h"
 #include "sim/cli/output_file.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim::cli {
 
@@ -59,6 +60,9 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
     throw InputError("--emit " + a.emit, "", "unknown output kind " + quoted(a.emit), "summary, schedule or graph");
   }
 
+  // -o replaces its file (compile has no --force), but its folder is checked
+  // before the work.
+  if (!a.output.empty()) check_output_path(a.output, /*overwrite=*/true, /*create_folder=*/true, "-o");
   const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides),
                                                frontend::load_any_model(a.files.model), max_uops(a.files));
   std::string validation;

@@ -47,7 +47,11 @@ struct Run {
   ir::Graph unfused;  // the model as loaded, for --verify's reference
   std::vector<std::string> output_names;
   OutputPlan plan;
-  std::vector<std::pair<std::string, HostTensor>> expected;  // --expect NAME, its tensor
+  struct Expected {
+    std::string name, file;
+    HostTensor tensor;
+  };
+  std::vector<Expected> expected;  // --expect NAME=FILE
   std::map<std::string, HostTensor> inputs;
   const kernels::KernelSet* kernels = nullptr;
   sim::SimResult result;
@@ -113,7 +117,8 @@ void read_expected(Run& run) {
       throw InputError("--expect " + assignment, "", quoted(name) + " is not a graph output",
                        "one of the model's outputs");
     }
-    run.expected.emplace_back(name, read_tensor_file(assignment.substr(eq + 1)));
+    const std::string file = assignment.substr(eq + 1);
+    run.expected.push_back({name, file, read_tensor_file(file)});
   }
 }
 
@@ -253,9 +258,9 @@ int check_results(Run& run, std::ostream& out) {
       if (!c.within_tolerance) code = kExitVerifyFailed;
     }
   }
-  for (const auto& [name, tensor] : run.expected) {
+  for (const auto& [name, file, tensor] : run.expected) {
     const Comparison c = compare_elementwise(run.result.outputs.at(name), tensor, run.args.rtol, run.args.atol);
-    print_comparison(out, "expect " + name, c);
+    print_comparison(out, "expect " + name + " (" + file + ")", c);
     if (!c.within_tolerance) code = kExitVerifyFailed;
   }
   return code;
@@ -294,6 +299,7 @@ int run_steps(Run& run, std::ostream& out) {
                        run.kernels ? run.kernels->name : "none", wall, run.result.wall_seconds);
   sim::write_summary(report, out);
   const int code = check_results(run, out);
+  out.flush();  // before any output that is this very stdout (--stats-json /dev/stdout)
   write_outputs(run, report);
   return code;
 }

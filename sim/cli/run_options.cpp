@@ -110,7 +110,8 @@ void check_run_flags(RunArgs& a) {
   check_vcd_flags(a);
   if (!a.trace_window.empty()) std::tie(a.trace_from, a.trace_to) = parse_trace_window(a.trace_window);
   if (a.out_format != "npy" && a.out_format != "pb") {
-    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format), "npy or pb");
+    throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format),
+                     "npy or pb");
   }
   refuse(!(a.rtol >= 0) || !(a.atol >= 0), "--rtol and --atol must be numbers >= 0", "e.g. --rtol 1e-3 --atol 1e-7");
   refuse(a.timing_only && !a.expects.empty(), "--expect needs the math that --timing-only skips",

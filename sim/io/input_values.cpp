@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "compiler/support/input_error.h"
+#include "compiler/support/interrupt.h"
 #include "compiler/support/yaml_reader.h"
 #include "sim/io/tensor_file.h"
 
@@ -102,6 +103,7 @@ std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, st
   const std::uint64_t key = seed ^ fnv1a64(name);
   std::vector<float> values(count);
   for (std::size_t i = 0; i < count; ++i) {
+    if ((i & 0xFFFFF) == 0) poll_interrupt();
     std::uint64_t z = key + (i + 1) * kGolden;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;

@@ -47,26 +47,55 @@ fs::path existing_ancestor(const fs::path& folder, const std::string& path) {
   return at;
 }
 
+// /dev/stdout, /dev/fd/3, /proc/self/fd/1: a process's open file, which may
+// be a regular file it was redirected to; written into, never replaced.
+bool names_open_file(const std::string& path) {
+  const std::string p = fs::path(path).lexically_normal().string();
+  for (const char* prefix : {"/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"}) {
+    if (p.rfind(prefix, 0) == 0) return true;
+  }
+  return p.rfind("/proc/", 0) == 0 && p.find("/fd/") != std::string::npos;
+}
+
+// The descriptor a path names in this process (/dev/stdout: 1), or -1. Written
+// through a duplicate, it shares the offset: a stdout redirected to a file
+// keeps what was printed before.
+int own_descriptor(const std::string& path) {
+  const std::string p = fs::path(path).lexically_normal().string();
+  if (p == "/dev/stdout") return 1;
+  if (p == "/dev/stderr") return 2;
+  for (const char* prefix : {"/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"}) {
+    const std::string pre = prefix;
+    if (p.rfind(pre, 0) == 0 && p.size() > pre.size() &&
+        p.find_first_not_of("0123456789", pre.size()) == std::string::npos && p.size() - pre.size() < 9) {
+      return std::stoi(p.substr(pre.size()));
+    }
+  }
+  return -1;
+}
+
 Destination resolve(const std::string& path) {
+  if (names_open_file(path)) return {Kind::Special, path};
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return {Kind::New, path};
+    if (errno == ENOENT || errno == ENAMETOOLONG) return {Kind::New, path};  // (check_name_length says why)
     if (errno == ENOTDIR) existing_ancestor(folder_of(path), path);  // names the file on the way
     throw InputError(path, "", std::string("cannot use as an output: ") + std::strerror(errno), "a writable file name");
   }
-  std::string file = path;
-  if (S_ISLNK(st.st_mode)) {
-    char* target = ::realpath(path.c_str(), nullptr);
-    if (!target || ::stat(target, &st) != 0) {
-      std::free(target);
-      throw InputError(path, "", "is a symbolic link to nothing; not writing through it",
-                       "a regular file, a new name, or a link to an existing file");
-    }
-    file = target;
-    std::free(target);
+  const bool link = S_ISLNK(st.st_mode);
+  if (link && ::stat(path.c_str(), &st) != 0) {
+    throw InputError(path, "", "is a symbolic link to nothing; not writing through it",
+                     "a regular file, a new name, or a link to an existing file");
   }
   if (S_ISDIR(st.st_mode)) throw InputError(path, "", "is a folder", "a file name");
-  return {S_ISREG(st.st_mode) ? Kind::Regular : Kind::Special, file};
+  if (!S_ISREG(st.st_mode)) return {Kind::Special, path};  // opened through the link, if any
+  if (!link) return {Kind::Regular, path};
+  // The link stays; the regular file it leads to is replaced.
+  char* target = ::realpath(path.c_str(), nullptr);
+  if (!target) throw InputError(path, "", std::string("cannot resolve: ") + std::strerror(errno), "a usable link");
+  const std::string file = target;
+  std::free(target);
+  return {Kind::Regular, file};
 }
 
 [[noreturn]] void cannot_create(const std::string& path, const std::string& folder, int err) {
@@ -140,7 +169,8 @@ OutputStream::OutputStream(const std::string& path) {
   staged_.destination_ = to.file;
   if (to.kind == Kind::Special) {
     special_ = true;
-    fd_ = ::open(to.file.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    const int own = own_descriptor(path);
+    fd_ = own >= 0 ? ::fcntl(own, F_DUPFD_CLOEXEC, 0) : ::open(to.file.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd_ < 0) throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno), "a writable file");
     return;
   }

@@ -11,8 +11,10 @@
 //  * A destination that is a symlink to a regular file keeps its link: the
 //    file it points to is replaced as above.
 //  * A destination that exists but is not a regular file (a FIFO, a terminal,
-//    /dev/null, /dev/stdout) is never replaced: it is opened and written
-//    directly when staged, and commit() has nothing left to do.
+//    /dev/null), or names a process's open file (/dev/stdout, /dev/stderr,
+//    /dev/fd/N, /proc/*/fd/N, even when redirected to a regular file), is never
+//    replaced: it is opened and written directly when staged, and commit() has
+//    nothing left to do.
 //  * A folder where a file is needed, a missing or unwritable folder, a name
 //    too long for the file system: InputError (bad input, exit 2), raised by
 //    check_output_path() before any work and again when staging.

@@ -1,4 +1,6 @@
+
 #include "sim/model/memories.h"
+#include "compiler/support/interrupt.h"
 
 #include <algorithm>
 #include <new>
@@ -27,6 +29,7 @@ Sram::Sram(const sched::Schedule& schedule) : bytes_(used_bytes(schedule)) {
 Dram::Dram(const sched::Schedule& schedule, const std::map<std::string, HostTensor>& inputs) : schedule_(schedule) {
   tensors_.reserve(schedule.tensors.size());
   for (const sched::TensorInfo& t : schedule.tensors) {
+    poll_interrupt();
     if (t.transpose_of >= 0) {  // a view: LOADs read the tensor it shows
       tensors_.push_back(nullptr);
       continue;

@@ -1,5 +1,7 @@
 #include "sim/model/simulate.h"
 
+#include <cmath>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -125,8 +127,10 @@ void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
   problem << "at " << format_number(hw.clock_mhz) << " MHz a cycle is " << format_number(ps_per_cycle)
           << " ps, and this schedule may take up to " << worst_cycles
           << " cycles (every uOp one after the other): past the simulator's 64-bit time of 2^63 ps (106 days)";
-  expected << "clock_mhz >= " << format_number(static_cast<double>(worst_cycles) * 1e6 / kMaxPs * 1.000001)
-           << " for this schedule";
+  // The slowest clock that fits, rounded up to two significant digits.
+  const double slowest = static_cast<double>(worst_cycles) * 1e6 / kMaxPs;
+  const double step = std::pow(10.0, std::floor(std::log10(slowest)) - 1);
+  expected << "clock_mhz >= " << std::setprecision(2) << std::ceil(slowest / step) * step << " for this schedule";
   throw InputError(hw.source.empty() ? "hardware" : hw.source, "clock_mhz", problem.str(), expected.str());
 }
 

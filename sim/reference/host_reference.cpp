@@ -1,4 +1,6 @@
+
 #include "sim/reference/host_reference.h"
+#include "compiler/support/interrupt.h"
 
 #include <algorithm>
 #include <cmath>
@@ -56,6 +58,7 @@ Nd matmul(const Nd& a, const Nd& b) {
     // i-k-j order: each out element still sums its products in ascending k.
     // No shortcut for zeros: inf * 0 must give NaN as IEEE says.
     for (std::int64_t i = 0; i < m; ++i) {
+      poll_interrupt();
       double* row = om + i * n;
       for (std::int64_t kk = 0; kk < k; ++kk) {
         const double aik = am[i * k + kk];

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+
+#include "compiler/support/number_format.h"
 #include <sstream>
 
 namespace tilesim::sim {
@@ -64,7 +66,7 @@ std::string percent(std::int64_t part, std::int64_t whole) {
 void write_summary(const RunReport& r, std::ostream& out) {
   const SimStats& s = r.stats;
   out << std::fixed;
-  out << "model " << r.model << " on " << r.hw << " (" << std::setprecision(0) << r.clock_mhz << " MHz), kernel "
+  out << "model " << r.model << " on " << r.hw << " (" << format_number(r.clock_mhz) << " MHz), kernel "
       << r.kernel << "\n"
       << "  cycles            " << s.cycles << "  (" << std::setprecision(3) << r.time_ns() / 1000.0 << " us)\n"
       << "  DMA busy          " << s.dma_busy_cycles << " cycles, " << percent(s.dma_busy_cycles, s.cycles) << "\n"

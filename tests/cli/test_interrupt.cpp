@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -94,5 +95,27 @@ TEST_CASE("interrupt: a finished traced run leaves no temporary trace file", "[i
   for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
   std::sort(left.begin(), left.end());
   CHECK(left == std::vector<std::string>{"t.gtkw", "t.vcd"});
+  fs::remove_all(dir);
+}
+
+TEST_CASE("interrupt: a signal while compiling ends the run at once, nothing written", "[interrupt]") {
+  // An 8192^3 matmul takes seconds to compile (16 M EXECs); the compiler
+  // polls for signals, so SIGTERM a second in ends it at once.
+  const fs::path dir = fresh_folder("compiling");
+  std::ofstream(dir / "big.yaml") << "name: big\ninputs:\n  x: [8192, 8192]\nparams:\n  w: [8192, 8192]\n"
+                                     "ops:\n  - {op: matmul, inputs: [x, w], output: y}\noutputs: [y]\n";
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = tilesim::test::run_tilesim_and_signal(
+      {"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", "big.yaml", "--timing-only", "--out-dir", "out",
+       "--vcd", "t.vcd"},
+      dir.string(), [] { return true; }, 1000, SIGTERM);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.exit_code == 128 + SIGTERM);
+  CHECK(r.out.empty());
+  CHECK(r.err == "tilesim: interrupted by SIGTERM while compiling; no output written\n");
+  CHECK(seconds < 2.5);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
+  CHECK(left == std::vector<std::string>{"big.yaml"});
   fs::remove_all(dir);
 }
