@@ -6,6 +6,7 @@
 
 #include "compiler/driver/compile_model.h"
 #include "compiler/support/input_error.h"
+#include "sim/cli/host_memory.h"
 
 namespace tilesim::cli {
 
@@ -33,16 +34,19 @@ void add_model_options(po::options_description& options, ModelOptions& values) {
       "set", po::value(&values.overrides)->value_name("KEY=VALUE"),
       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")(
       "max-uops", po::value(&values.max_uops)->value_name("N"),
-      "refuse a model whose schedule would have more uOps (default: half of this machine's "
-      "memory at ~110 bytes per uOp; 0: no limit)");
+      "refuse a model whose schedule would have more uOps (default: half of the memory available to "
+      "this process at ~110 bytes per uOp; 0: no limit)");
 }
 
 std::int64_t max_uops(const ModelOptions& values) {
   if (values.max_uops >= 0) return values.max_uops;
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return 0;
-  return static_cast<std::int64_t>(pages) * page_size / 2 / kHostBytesPerUop;
+  std::int64_t memory = available_memory_bytes();
+  if (memory == 0) {  // nothing readable: physical memory
+    const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page_size <= 0) return 0;
+    memory = static_cast<std::int64_t>(pages) * page_size;
+  }
+  return memory / 2 / kHostBytesPerUop;
 }
 
 void require_model_options(const std::string& command, const ModelOptions& values) {

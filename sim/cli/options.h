@@ -29,8 +29,9 @@ void add_model_options(po::options_description& options, ModelOptions& values);
 // Throws InputError naming the command when --hw or --model is missing.
 void require_model_options(const std::string& command, const ModelOptions& values);
 
-// --max-uops as given, or by default half of this machine's memory at
-// kHostBytesPerUop (what compiling and simulating a uOp costs); 0: no limit.
+// --max-uops as given, or by default half of the memory available to this
+// process (sim/cli/host_memory.h: cgroup limits count) at kHostBytesPerUop
+// (what compiling and simulating a uOp costs); 0: no limit.
 std::int64_t max_uops(const ModelOptions& values);
 
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.

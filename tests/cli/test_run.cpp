@@ -129,7 +129,7 @@ TEST_CASE("run: --timing-only skips the math and writes no outputs", "[run]") {
 }
 
 TEST_CASE("run: a model whose schedule would not fit in memory is refused before allocation", "[run]") {
-  // The default --max-uops is half of this machine's memory at ~110 bytes per
+  // The default --max-uops is half of the available memory at ~110 bytes per
   // uOp; 2^30 EXECs exceed it on any machine this runs on (< 110 GiB).
   const auto r = run_tilesim({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model",
                               kSource + "/tests/bad-inputs/scale/vast-matmul.yaml", "--timing-only"});
