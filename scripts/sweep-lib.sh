@@ -41,7 +41,8 @@ tmp_paths=()
 cleanup_tmp() { ((${#tmp_paths[@]} == 0)) || rm -rf -- "${tmp_paths[@]}"; }
 trap cleanup_tmp EXIT
 trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 make_temp() { # make_temp DIR NAME [-d]: REPLY = a new file (or folder) DIR/.NAME.XXXXXX
   REPLY=$(mktemp ${3:+"$3"} -- "$1/.$2.XXXXXX") || die "cannot create a temporary file in $1"

@@ -147,13 +147,13 @@ check_args() {
   ((${#keys[@]} > 0)) || die "--key and --values are required"
   ((${#keys[@]} == ${#values[@]})) || die "--key ${keys[-1]} has no --values"
   ((count_only || dry_run)) || [[ -n $out ]] || die "--out is required"
-  [[ -f $hw ]] || die "--hw $hw: no such file"
-  [[ -f $model ]] || die "--model $model: no such file"
+  check_file --hw "$hw"
+  check_file --model "$model"
   [[ $seed =~ ^[0-9]{1,19}$ ]] || die "--seed $seed: expected a non-negative integer"
   [[ -z $jobs || $jobs =~ ^[1-9][0-9]{0,5}$ ]] || die "--jobs $jobs: expected a positive integer"
   [[ -z $point || $point =~ ^[1-9][0-9]{0,8}$ ]] || die "--point $point: expected a positive integer"
   [[ -z $point ]] || ((!force)) || die "--point does not take --force (array tasks run together); clear the --out DIR first"
-  [[ -z $sshloginfile || -f $sshloginfile ]] || die "--sshloginfile $sshloginfile: no such file"
+  [[ -z $sshloginfile ]] || check_file --sshloginfile "$sshloginfile"
   ((!transfer)) || [[ -n $sshloginfile ]] || die "--transfer needs --sshloginfile"
   local -A seen=()
   for i in "${!keys[@]}"; do
@@ -163,6 +163,11 @@ check_args() {
     check_values "--values ${values[i]:-''} for ${keys[i]}" "${values[i]}"
   done
   [[ -z $out ]] || check_out "$out"
+}
+
+check_file() { # check_file OPTION PATH: PATH is a regular file (or a link to one)
+  [[ -e $2 ]] || die "$1 $2: no such file"
+  [[ -f $2 ]] || die "$1 $2: not a regular file"
 }
 
 # check_out DIR: an existing folder, or one that can be made; never an existing file.

@@ -67,6 +67,8 @@ expect_refusal "an unknown argument" "$e unknown argument '--bogus' (see --help)
 expect_refusal "--out without its value" "$e --out needs a value" sweep --key sram.size_kib --values 16 --out
 expect_refusal "a missing --hw file, named with a newline" "$e --hw $tmp/no\\nsuch.yaml: no such file" \
   "$s/sweep.sh" --hw "$tmp/no"$'\n'"such.yaml" --model "$model" --key sram.size_kib --values 16 --out "$out"
+expect_refusal "--model a folder" "$e --model $tmp/data: not a regular file" \
+  "$s/sweep.sh" --hw "$hw" --model "$tmp/data" --key sram.size_kib --values 16 --out "$out"
 expect_refusal "--seed not a number" "$e --seed 1x: expected a non-negative integer" sweep --key sram.size_kib --values 16 --seed 1x --out "$out"
 expect_refusal "--jobs 0" "$e --jobs 0: expected a positive integer" sweep --key sram.size_kib --values 16 --jobs 0 --out "$out"
 expect_refusal "--point beyond the sweep" "$e --point 3: the sweep has 2 points" sweep --key sram.size_kib --values 16,32 --point 3 --out "$out"
