@@ -21,6 +21,7 @@
 # out-of-memory (-rss_limit_mb=2048) is a failure: the input is copied to
 # build-fuzz/findings/TARGET/ and the script exits 1.
 # Reproduce one: build-fuzz/TARGET FILE. docs/reliability.md, "Fuzzing".
+# Bad arguments: one line "fuzz.sh: error: ..." on stderr, exit 2, nothing built.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,28 +32,27 @@ keep=0
 crashes=0
 build=build-fuzz
 targets=()
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "fuzz.sh: error: $*" >&2; exit 2; }
+need_value() { [[ $2 -ge 2 ]] || die "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
-    --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+    --seconds) need_value "$1" $#; seconds=$2; shift 2 ;;
+    --runs) need_value "$1" $#; runs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --crashes) crashes=1; shift ;;
     -h|--help) usage; exit 0 ;;
-    -*) echo "fuzz.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    -*) die "unknown option '$1' (see --help)" ;;
     *)
-      if [[ " ${all_targets[*]} " != *" $1 "* ]]; then
-        echo "fuzz.sh: unknown target $1 (expected one of: ${all_targets[*]})" >&2
-        exit 2
-      fi
+      [[ " ${all_targets[*]} " == *" $1 "* ]] || die "unknown target '$1' (expected one of: ${all_targets[*]})"
       targets+=("$1"); shift ;;
   esac
 done
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
-[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --seconds $seconds is not a number" >&2; exit 2; }
-[[ -z "$runs" || "$runs" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --runs $runs is not a number" >&2; exit 2; }
+[[ "$seconds" =~ ^[0-9]{1,9}$ ]] || die "--seconds '$seconds' is not a number of seconds"
+[[ -z "$runs" || "$runs" =~ ^[0-9]{1,18}$ ]] || die "--runs '$runs' is not a number"
 
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+command -v clang++ >/dev/null || die "clang++ not found (apt-get install clang libclang-rt-14-dev)"
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S fuzz -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -96,6 +96,10 @@ if [[ $crashes -eq 1 ]]; then
 fi
 
 printf '%-18s %12s %9s %7s %8s  %s\n' target executions exec/s cov ft outcome
+work=''
+trap '[[ -z $work || $keep -eq 1 ]] || rm -rf -- "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for target in "${targets[@]}"; do
   work=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-fuzz-$target.XXXXXX")
   mkdir -p "$work/corpus" "$work/artifacts"
@@ -125,7 +129,9 @@ for target in "${targets[@]}"; do
   if [[ $keep -eq 1 ]]; then
     echo "  kept: $work"
   else
-    rm -rf "$work"
+    rm -rf -- "$work"
   fi
+  work=''
+
 done
 exit $failed

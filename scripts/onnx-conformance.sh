@@ -10,7 +10,8 @@
 # A case is a folder with model.onnx and test_data_set_*/{input,output}_N.pb.
 # Prints one line per case - "pass", "fail" with the max error, or
 # "unsupported" with tilesim's reason - then "N unsupported" and finally
-# "N passed, N failed". Exits 1 when any case fails, 2 on bad arguments.
+# "N passed, N failed". Exits 1 when any case fails; 2 on bad arguments (one line
+# "onnx-conformance.sh: error: ..." on stderr, before any case runs).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,74 +24,124 @@ cases=()
 die() { echo "onnx-conformance.sh: error: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --tilesim) tilesim=${2:?--tilesim needs a path}; shift ;;
-    --hw) hw=${2:?--hw needs a file}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --tilesim | --hw)
+      [[ $# -ge 2 ]] || die "$1 needs a value"
+      if [[ $1 == --hw ]]; then hw=$2; else tilesim=$2; fi
+      shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; cases+=("$@"); break ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) cases+=("$1") ;;
   esac
   shift
 done
-[[ -x $tilesim ]] || die "no tilesim at $tilesim (build it, or pass --tilesim PATH)"
+[[ -f $tilesim && -x $tilesim ]] || die "no tilesim at $tilesim (build it, or pass --tilesim PATH)"
+[[ -f $hw ]] || die "--hw $hw: no such file"
+for dir in "${cases[@]}"; do
+  [[ -f $dir/model.onnx ]] || die "$(printf '%q' "$dir") has no model.onnx"
+done
 command -v protoc >/dev/null || die "protoc is missing (Debian package protobuf-compiler)"
 [[ -f /usr/include/onnx/onnx.proto ]] || die "/usr/include/onnx/onnx.proto is missing (package libonnx-dev)"
 
 # The model as protobuf text (protoc), for op types and graph input/output names.
 decode() { protoc --decode=onnx.ModelProto -I /usr/include onnx/onnx.proto <"$1/model.onnx" 2>/dev/null; }
 ops_of() { decode "$1" | sed -n 's/^ *op_type: "\(.*\)"$/\1/p' | sort -u; }
-# Top-level graph fields are indented by two spaces: "  input {", "    name: ...".
-names_of() {  # names_of CASE input|output|initializer
-  decode "$1" | awk -v field="$2" '
+
+# unescape TEXT: REPLY = a protobuf text-format string body (C escapes: \n \t \" \\ \ooo
+# \xHH ...) as the bytes it stands for. Names are data: never evaluated.
+unescape() {
+  local LC_ALL=C s=$1 out='' c
+  while [[ -n $s ]]; do
+    if [[ $s =~ ^\\([0-7]{1,3}) || $s =~ ^\\x([0-9A-Fa-f]{1,2}) ]]; then
+      # shellcheck disable=SC2059  # (the format is \ooo or \xHH: digits checked above)
+      if [[ ${s:1:1} == x ]]; then printf -v c "\\x${BASH_REMATCH[1]}"; else printf -v c "\\${BASH_REMATCH[1]}"; fi
+      out+=$c s=${s:${#BASH_REMATCH[0]}}
+    elif [[ ${s:0:1} == \\ ]]; then
+      case ${s:1:1} in
+        n) out+=$'\n' ;; t) out+=$'\t' ;; r) out+=$'\r' ;; a) out+=$'\a' ;; b) out+=$'\b' ;;
+        f) out+=$'\f' ;; v) out+=$'\v' ;; *) out+=${s:1:1} ;;
+      esac
+      s=${s:2}
+    else
+      out+=${s:0:1} s=${s:1}
+    fi
+  done
+  REPLY=$out
+}
+
+# names_of CASE input|output|initializer: NAMES = the names of that top-level graph field.
+# (Top-level fields are indented by two spaces: "  input {", "    name: ...". protoc
+# escapes every string, so each name is one line here.)
+names_of() {
+  local line
+  NAMES=()
+  while IFS= read -r line; do
+    unescape "$line"
+    NAMES+=("$REPLY")
+  done < <(decode "$1" | awk -v field="$2" '
     $0 == "  " field " {" { want = 1; next }
-    want && /^    name: / { sub(/^    name: "/, ""); sub(/"$/, ""); print; want = 0 }'
+    want && /^    name: "/ { sub(/^    name: "/, ""); sub(/"$/, ""); print; want = 0 }')
 }
 
 if [[ ${#cases[@]} -eq 0 ]]; then
   [[ -d $data ]] || die "no cases given and $data is missing (package libonnx-testdata)"
-  while IFS= read -r model; do
-    dir=$(dirname "$model")
+  while IFS= read -r -d '' model; do
+    dir=${model%/model.onnx}
     ops=$(ops_of "$dir")
     [[ -n $ops ]] || continue
     if ! grep -qvE "$supported" <<<"$ops"; then cases+=("$dir"); fi
-  done < <(find "$data" -name model.onnx | sort)
+  done < <(find "$data" -name model.onnx -print0 | sort -z)
 fi
 
 passed=0 failed=0 unsupported=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for dir in "${cases[@]}"; do
-  label=${dir#"$data"/}
-  [[ -f $dir/model.onnx ]] || die "$dir has no model.onnx"
-  mapfile -t inits < <(names_of "$dir" initializer)
-  mapfile -t inputs < <(names_of "$dir" input | grep -vxF -f <(printf '%s\n' "${inits[@]}" "") || true)
-  mapfile -t outputs < <(names_of "$dir" output)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/onnx-conformance.XXXXXX")
+trap 'rm -rf -- "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# run_case DIR: sets verdict (pass, fail, unsupported) and detail.
+run_case() {
+  local dir=$1 set i rc name
+  local -A init=()
+  local -a inputs=() outputs=() args
   verdict=pass detail=""
+  names_of "$dir" initializer
+  for name in "${NAMES[@]}"; do init[x$name]=1; done
+  names_of "$dir" input
+  for name in "${NAMES[@]}"; do [[ -n ${init[x$name]:-} ]] || inputs+=("$name"); done
+  names_of "$dir" output
+  outputs=("${NAMES[@]}")
+  for name in "${inputs[@]}" "${outputs[@]}"; do
+    # tilesim's --input/--expect NAME=FILE ends the name at the first '='.
+    if [[ $name == *=* ]]; then verdict=unsupported detail="tensor name $(printf '%q' "$name") contains '='"; return; fi
+  done
   # Every schedule also goes through the independent validator.
   rc=0
   "$tilesim" compile --hw "$hw" --model "$dir/model.onnx" --validate >/dev/null 2>"$tmp/err" || rc=$?
   if ((rc == 2)); then
-    verdict=unsupported detail=$(sed 's/^tilesim: error: //' "$tmp/err" | head -n 1)
+    verdict=unsupported detail=$(sed 's/^tilesim: error: //' "$tmp/err" | head -n 1); return
   elif ((rc != 0)); then
-    verdict=fail detail="invalid schedule: $(head -n 1 "$tmp/err")"
+    verdict=fail detail="invalid schedule: $(head -n 1 "$tmp/err")"; return
   fi
   for set in "$dir"/test_data_set_*; do
-    [[ $verdict == pass ]] || break
     args=(run --hw "$hw" --model "$dir/model.onnx" --rtol 1e-3 --atol 1e-7)
-    for i in "${!inputs[@]}"; do args+=(--input "${inputs[$i]}=$set/input_$i.pb"); done
-    for i in "${!outputs[@]}"; do args+=(--expect "${outputs[$i]}=$set/output_$i.pb"); done
+    for i in "${!inputs[@]}"; do args+=(--input "${inputs[i]}=$set/input_$i.pb"); done
+    for i in "${!outputs[@]}"; do args+=(--expect "${outputs[i]}=$set/output_$i.pb"); done
     rc=0
     "$tilesim" "${args[@]}" >"$tmp/out" 2>"$tmp/err" || rc=$?
     if ((rc == 2)); then
-      verdict=unsupported detail=$(sed 's/^tilesim: error: //' "$tmp/err" | head -n 1)
-      break
+      verdict=unsupported detail=$(sed 's/^tilesim: error: //' "$tmp/err" | head -n 1); return
     elif ((rc == 3)); then
-      verdict=fail detail="$(basename "$set"): $(grep -m1 'BEYOND' "$tmp/out" | sed 's/^ *//')"
-      break
+      verdict=fail detail="${set##*/}: $(grep -m1 'BEYOND' "$tmp/out" | sed 's/^ *//')"; return
     elif ((rc != 0)); then
-      verdict=fail detail="$(basename "$set"): exit $rc: $(head -n 1 "$tmp/err")"
-      break
+      verdict=fail detail="${set##*/}: exit $rc: $(head -n 1 "$tmp/err")"; return
     fi
   done
+}
+
+for dir in "${cases[@]}"; do
+  label=${dir#"$data"/}
+  run_case "$dir"
   case $verdict in
     pass) ((++passed)); echo "pass         $label" ;;
     fail) ((++failed)); echo "fail         $label  $detail" ;;

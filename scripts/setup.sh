@@ -6,6 +6,7 @@
 #   scripts/setup.sh [--deps-only] [--build-dir DIR] [--build-type TYPE] [-- CMAKE_ARGS...]
 #
 # Works as root and through sudo. Safe to run again: it only does what is left.
+# Bad arguments: one line "setup.sh: error: ..." on stderr, exit 2, nothing done.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,8 +18,10 @@ cmake_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --deps-only) deps_only=1 ;;
-    --build-dir) build_dir=${2:?--build-dir needs a value}; shift ;;
-    --build-type) build_type=${2:?--build-type needs a value}; shift ;;
+    --build-dir | --build-type)
+      [[ $# -ge 2 && -n $2 ]] || { echo "setup.sh: error: $1 needs a value" >&2; exit 2; }
+      if [[ $1 == --build-dir ]]; then build_dir=$2; else build_type=$2; fi
+      shift ;;
     --) shift; cmake_args=("$@"); break ;;
     -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: error: unknown argument '$1' (see scripts/setup.sh --help)" >&2; exit 2 ;;

@@ -1,239 +1,165 @@
 # shellcheck shell=bash
-# Functions of scripts/sweep.sh: aggregation (results.csv, manifest.json, plot).
-# Sourced, not run. Needs: jq, gnuplot, sha256sum; $prog and $script_dir set.
+# Shared functions of scripts/sweep.sh, sweep-point.sh and sweep-sram.sh. Sourced, not run;
+# needs $prog (the name errors are reported under).
+#
+# Contract: no function here turns a value (a path, a name, a key, a value) into code for
+# another interpreter. Errors are one line `PROG: error: ...` on stderr and exit 2, with
+# control characters escaped so a hostile name cannot add lines. Temporary files are made
+# by mktemp (O_EXCL: never through a planted symlink) in the folder of the file they
+# become, registered, and removed by the EXIT trap on every exit path; outputs are renamed
+# into place (`mv -T`: never into a directory of that name). Functions that produce a path
+# set REPLY instead of printing it, so a name ending in a newline survives.
 prog=${prog:-sweep.sh}
-script_dir=${script_dir:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+shopt -s inherit_errexit # (a failure inside $(...) fails the assignment, as at top level)
 
-die() { echo "$prog: error: $*" >&2; exit 2; }
-warn() { echo "$prog: warning: $*" >&2; }
+# A key is a hardware key of `tilesim run --set`; a value is one --set value. Both make
+# point names and so file names: DIR/points/KEY=VALUE[,KEY=VALUE]....json
+key_re='[A-Za-z_][A-Za-z0-9_.]*'
+value_re='[A-Za-z0-9._+-]+'
+# shellcheck disable=SC2034  # (used by sweep-point.sh)
+point_re="^$key_re=$value_re(,$key_re=$value_re)*\$"
+name_max=255 # bytes in one file name (NAME_MAX on Linux filesystems)
 
-json_array() { # the arguments as a JSON array of strings (any characters)
-  if (($# == 0)); then echo '[]'; return; fi
-  { printf '%s' "$1"; shift; printf '\0%s' "$@"; } | jq -Rsc 'split("\u0000")'
+one_line() { # one_line TEXT: REPLY = TEXT with control characters as \n, \t, \xHH
+  local LC_ALL=C s=$1 out='' c i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case $c in
+      $'\n') out+='\n' ;;
+      $'\t') out+='\t' ;;
+      [[:cntrl:]]) printf -v c '\\x%02x' "'$c"; out+=$c ;;
+      *) out+=$c ;;
+    esac
+  done
+  REPLY=$out
+}
+die() { one_line "$*"; printf '%s: error: %s\n' "$prog" "$REPLY" >&2; exit 2; }
+warn() { one_line "$*"; printf '%s: warning: %s\n' "$prog" "$REPLY" >&2; }
+
+# ---------------------------------------------------------------- temporary files
+tmp_paths=()
+cleanup_tmp() { ((${#tmp_paths[@]} == 0)) || rm -rf -- "${tmp_paths[@]}"; }
+trap cleanup_tmp EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+make_temp() { # make_temp DIR NAME [-d]: REPLY = a new file (or folder) DIR/.NAME.XXXXXX
+  REPLY=$(mktemp ${3:+"$3"} -- "$1/.$2.XXXXXX") || die "cannot create a temporary file in $1"
+  tmp_paths+=("$REPLY")
+}
+publish() { # publish TMP DEST: readable by all, renamed over DEST (never into a folder)
+  chmod 644 -- "$1"
+  mv -fT -- "$1" "$2" || die "cannot rename $1 to $2"
+}
+# write_atomic FILE TEXT: TEXT into FILE via a temporary file in FILE's folder. In this shell,
+# never in a pipeline's subshell (whose temporary the EXIT trap would not know): a failed
+# write exits with the old FILE untouched and the temporary removed.
+write_atomic() {
+  make_temp "${1%/*}" "${1##*/}"
+  printf '%s' "$2" >"$REPLY"
+  publish "$REPLY" "$1"
 }
 
-abspath() { # an existing file or directory -> absolute path (symlinks kept)
+# ---------------------------------------------------------------- paths
+abs_dir() { # abs_dir DIR: REPLY = the absolute path of the existing folder DIR
   local d
-  d=$(cd "$(dirname "$1")" && pwd) || return 1
-  printf '%s/%s\n' "$d" "$(basename "$1")"
+  d=$(cd -- "$1" && pwd && echo .) || return 1
+  REPLY=${d%$'\n.'}
+}
+abs_path() { # abs_path PATH: REPLY = PATH made absolute (its folder resolved, its name kept)
+  local dir=. base=$1
+  if [[ $1 == */* ]]; then dir=${1%/*} base=${1##*/}; fi
+  abs_dir "${dir:-/}" || return 1
+  REPLY=${REPLY%/}/$base
+}
+json_array() { # the arguments as a JSON array of strings (any characters, any first "-")
+  jq -nc '$ARGS.positional' --args -- "$@"
 }
 
-write_atomic() { # write_atomic FILE < content: via a temp file in the same dir, then rename
-  local tmp
-  tmp=$(mktemp "$(dirname "$1")/.$(basename "$1").XXXXXX")
-  cat >"$tmp"
-  chmod 644 "$tmp"
-  mv -f "$tmp" "$1"
+# ---------------------------------------------------------------- keys and values
+# value_id VALUE: REPLY = what names VALUE's point. Decimal numbers by their exact value
+# (64, 064, +64, 64.0 and 6.4e1 are one point: tilesim reads them alike), other text
+# ignoring case (point files differing only in case collide on some filesystems).
+value_id() {
+  local v=$1
+  REPLY=${v,,}
+  [[ $v =~ ^([+-]?)([0-9]*)(\.([0-9]*))?([eE]([+-]?)([0-9]{1,9}))?$ ]] || return 0
+  local sign=${BASH_REMATCH[1]} digits=${BASH_REMATCH[2]}${BASH_REMATCH[4]}
+  local exp=$((10#${BASH_REMATCH[7]:-0}))
+  [[ -n $digits ]] || return 0
+  [[ ${BASH_REMATCH[6]} != - ]] || exp=$((-exp))
+  exp=$((exp - ${#BASH_REMATCH[4]}))
+  [[ $digits =~ ^0*([0-9]*[1-9])?(0*)$ ]]
+  digits=${BASH_REMATCH[1]} exp=$((exp + ${#BASH_REMATCH[2]}))
+  if [[ -z $digits ]]; then REPLY=0; return 0; fi
+  [[ $sign == - ]] || sign=''
+  REPLY=${sign}${digits}e$exp
 }
 
-clean_out() { # remove a previous sweep's files (only the files a sweep writes)
-  local d=$1
-  rm -f "$d"/points/*.json "$d"/points/*.err "$d"/points/*.status "$d"/points/*.json.tmp \
-    "$d/results.csv" "$d/manifest.json" "$d/sweep.png" "$d/sweep.svg" "$d/joblog" "$d/sweep.json"
-}
-
-yaml_name() { # the top-level `name:` of a YAML file, else the file's base name
-  local n=''
-  n=$(sed -n 's/^name:[[:space:]]*//p' "$1" 2>/dev/null | head -n 1 | sed 's/[[:space:]]*#.*$//; s/^["'\'']//; s/["'\'']$//') || true
-  if [[ -z $n ]]; then n=$(basename "$1"); n=${n%.*}; fi
-  printf '%s\n' "$n"
-}
-
-key_unit() { # a unit for an axis label, from the key's name
-  case $1 in
-    *_kib) echo KiB ;; *bytes_per_cycle) echo B/cycle ;; *_bytes) echo B ;;
-    *_cycles) echo cycles ;; *_mhz) echo MHz ;; *queue_depth) echo entries ;; *) echo '' ;;
-  esac
-}
-
-# aggregate OUT ARGV...: results.csv, sweep.png/.svg, manifest.json from OUT/sweep.json
-# and OUT/points/*. Returns 0 when every point succeeded, 1 otherwise.
-aggregate() {
-  local out=$1; shift
-  local spec=$out/sweep.json pdir=$out/points
-  local -a keys points
-  mapfile -t keys < <(jq -r '.keys[].key' "$spec")
-  mapfile -t points < <(jq -r '.points[]' "$spec")
-  local hw model tilesim
-  hw=$(jq -r .hw "$spec"); model=$(jq -r .model "$spec"); tilesim=$(jq -r .tilesim "$spec")
-
-  local cols='cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency'
-  local filter='[.cycles, .time_ns, .dma.bytes_loaded, .dma.bytes_stored, .dma.loads,
-    .dma.loads_eliminated, .compute.busy_cycles, .overlap_cycles, .sram.peak_bytes,
-    .bound.cycles, .efficiency] | map(if . == null then "" else . end) | @csv'
-  local ncols=11 empty
-  empty=$(printf ',%.0s' $(seq "$ncols")); empty=${empty#,}
-
-  local csv plotdat failed_json ok=0 failed=0 missing=0 p kv status err row key_vals
-  csv=$(IFS=,; echo "${keys[*]},$cols,exit_status,error")$'\n'
-  plotdat=''
-  failed_json='[]'
-  for p in "${points[@]}"; do
-    key_vals=()
-    IFS=, read -r -a kv <<<"$p"
-    for row in "${kv[@]}"; do key_vals+=("${row#*=}"); done
-    status='' err=''
-    [[ -f $pdir/$p.status ]] && status=$(tr -d '[:space:]' <"$pdir/$p.status")
-    if [[ $status == 0 && -f $pdir/$p.json ]] && row=$(jq -r "$filter" "$pdir/$p.json" 2>/dev/null); then
-      ok=$((ok + 1))
-      csv+="$(IFS=,; echo "${key_vals[*]}"),$row,0,"$'\n'
-      plotdat+="$(IFS=$'\t'; echo "${key_vals[*]}")"$'\t'"$(jq -r '[.cycles, .bound.cycles, (.dma.bytes_loaded + .dma.bytes_stored)] | @tsv' "$pdir/$p.json")"$'\n'
-    else
-      if [[ -z $status || $status == 0 ]]; then
-        missing=$((missing + 1)); status=''
-        err="no result: the point has not run (or its stats file is missing)"
-      else
-        failed=$((failed + 1))
-        err=$(cat "$pdir/$p.err" 2>/dev/null || true)
-        err=${err%$'\n'}
-        err=${err//$'\n'/ | }
-      fi
-      csv+="$(IFS=,; echo "${key_vals[*]}"),$empty,$status,$(jq -rn --arg e "$err" '[$e] | @csv')"$'\n'
-      failed_json=$(jq -c --arg p "$p" --arg s "$status" --arg e "$err" \
-        '. + [{point: $p, exit_status: (if $s == "" then null else ($s | tonumber) end), error: $e}]' <<<"$failed_json")
-    fi
-  done
-  printf '%s' "$csv" | write_atomic "$out/results.csv"
-
-  local hw_name model_name
-  hw_name=$(yaml_name "$hw"); model_name=$(yaml_name "$model")
-  plot_sweep "$out" "$model_name" "$hw_name" "$plotdat" "$failed_json" "${keys[@]}"
-
-  # manifest.json
-  local version='' version_full='' commit='' hw_sha='' model_sha='' date
-  if [[ -x $tilesim ]]; then
-    version_full=$("$tilesim" --version 2>/dev/null || true)
-    version=${version_full%%$'\n'*}
-  fi
-  commit=$(git -C "$script_dir" rev-parse HEAD 2>/dev/null || true)
-  [[ -f $hw ]] && hw_sha=$(sha256sum "$hw" | cut -d' ' -f1)
-  [[ -f $model ]] && model_sha=$(sha256sum "$model" | cut -d' ' -f1)
-  date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  jq -n --slurpfile spec "$spec" --arg version "$version" --arg version_full "$version_full" \
-    --arg commit "$commit" --arg hw_sha "$hw_sha" --arg model_sha "$model_sha" --arg date "$date" \
-    --arg hw_name "$hw_name" --arg model_name "$model_name" --argjson failed "$failed_json" \
-    --argjson ok "$ok" --argjson nfailed "$failed" --argjson missing "$missing" --arg host "$(hostname)" \
-    --argjson argv "$(json_array "$@")" '$spec[0] as $s | {
-      tool: "scripts/sweep.sh",
-      tilesim: {path: $s.tilesim, version: $version, version_full: $version_full},
-      git_commit: (if $commit == "" then null else $commit end),
-      hw: {path: $s.hw, name: $hw_name, sha256: $hw_sha},
-      model: {path: $s.model, name: $model_name, sha256: $model_sha},
-      command_line: ($s.command_line | map(@sh) | join(" ")),
-      argv: $s.command_line, cwd: $s.cwd,
-      aggregated_by: ($argv | map(@sh) | join(" ")),
-      seed: $s.seed, date: $date, host: $host,
-      keys: $s.keys, extra_run_args: $s.extra_args, job_command: $s.job_command,
-      points: {total: ($ok + $nfailed + $missing), ok: $ok, failed: $nfailed, missing: $missing},
-      failed_points: $failed,
-      files: {results: "results.csv", plot: ["sweep.png", "sweep.svg"], joblog: "joblog",
-              stats: "points/POINT.json", stderr: "points/POINT.err", status: "points/POINT.status"}
-    }' | write_atomic "$out/manifest.json"
-
-  echo "$prog: ${#points[@]} points: $ok ok, $failed failed, $missing missing -> $out/results.csv" >&2
-  ((failed == 0 && missing == 0))
-}
-
-# plot_sweep OUT MODEL_NAME HW_NAME PLOTDATA FAILED_JSON KEYS...
-# PLOTDATA: one TSV line per successful point: key values..., cycles, bound, dma bytes.
-plot_sweep() {
-  local out=$1 model_name=$2 hw_name=$3 data=$4 failed_json=$5; shift 5
-  local -a keys=("$@")
-  local nk=${#keys[@]} k1=${keys[0]}
-  rm -f "$out/sweep.png" "$out/sweep.svg"
-  if [[ -z $data ]]; then warn "no successful point: no plot"; return 0; fi
-  command -v gnuplot >/dev/null || { warn "gnuplot not found: no plot"; return 0; }
-
-  # x: log scale with the swept values as ticks when they are all positive numbers,
-  # else one category per value in sweep order.
-  local -a xs
-  mapfile -t xs < <(jq -r '.keys[0].values[]' "$out/sweep.json")
-  local numeric=1 x xtics='' i=0
-  for x in "${xs[@]}"; do
-    if ! [[ $x =~ ^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$ ]] || [[ $(awk -v x="$x" 'BEGIN{print (x > 0)}') != 1 ]]; then numeric=0; fi
-  done
-  for x in "${xs[@]}"; do
-    if ((numeric)); then xtics+="\"$x\" $x, "; else xtics+="\"$x\" $i, "; fi
+# check_values WHERE VALUES: VALUES is a comma-separated list of --set values, each naming
+# a different point; else die naming WHERE (e.g. "--values 64,,128 for sram.size_kib").
+check_values() {
+  local where=$1 list=$2 v i=0
+  local -A seen=()
+  local -a vs
+  [[ -n $list ]] || die "$where: no value"
+  IFS=, read -r -d '' -a vs < <(printf '%s,\0' "$list") || true
+  for v in "${vs[@]}"; do
     i=$((i + 1))
+    [[ -n $v ]] || die "$where: value $i is empty"
+    [[ $v =~ ^$value_re$ ]] || die "$where: '$v' is not a --set value (letters, digits and . _ + - only)"
+    value_id "$v"
+    [[ -z ${seen[$REPLY]:-} ]] || die "$where: $v is the same point as ${seen[$REPLY]} (give each value once)"
+    seen[$REPLY]=$v
   done
-  xtics=${xtics%, }
-  local dat
-  dat=$(mktemp "$out/.plot.XXXXXX")
-  # columns: x, cycles, bound, bytes, group label (rest of the keys)
-  printf '%s' "$data" | awk -F'\t' -v nk="$nk" -v numeric="$numeric" -v xs="$(IFS=,; echo "${xs[*]}")" -v keys="$(IFS=,; echo "${keys[*]}")" '
-    BEGIN { n = split(xs, xv, ","); for (i = 1; i <= n; i++) idx[xv[i]] = i - 1; split(keys, kn, ",") }
-    { g = ""; for (i = 2; i <= nk; i++) g = g (i > 2 ? ", " : "") kn[i] "=" $i
-      x = numeric ? $1 : idx[$1]
-      if (!(g in seen)) { seen[g] = ++ng; order[ng] = g }
-      line[seen[g]] = line[seen[g]] x "\t" $(nk + 1) "\t" $(nk + 2) "\t" $(nk + 3) "\n" }
-    END { for (j = 1; j <= ng; j++) { printf "# %s\n%s\n\n", order[j], line[j] } }' >"$dat"
+}
 
-  # scales for readable axes
-  local maxc maxb cdiv=1 clab='cycles' bdiv=1 bunit=B
-  maxc=$(printf '%s' "$data" | awk -F'\t' -v c=$((nk + 1)) 'BEGIN{m=0} $c > m {m = $c} END{print m}')
-  maxb=$(printf '%s' "$data" | awk -F'\t' -v c=$((nk + 3)) 'BEGIN{m=0} $c > m {m = $c} END{print m}')
-  if awk -v m="$maxc" 'BEGIN{exit !(m >= 2e6)}'; then cdiv=1e6; clab='cycles (millions)';
-  elif awk -v m="$maxc" 'BEGIN{exit !(m >= 2e4)}'; then cdiv=1e3; clab='cycles (thousands)'; fi
-  if awk -v m="$maxb" 'BEGIN{exit !(m >= 2 * 1024^3)}'; then bdiv=1073741824; bunit=GiB;
-  elif awk -v m="$maxb" 'BEGIN{exit !(m >= 2 * 1024^2)}'; then bdiv=1048576; bunit=MiB;
-  elif awk -v m="$maxb" 'BEGIN{exit !(m >= 2 * 1024)}'; then bdiv=1024; bunit=KiB; fi
+# point_names KEY_COUNT KEYS... VALUE_LISTS...: REPLY_NAMES = the points, first key
+# outermost, each KEY=VALUE[,KEY=VALUE]...; dies when a name is too long for a file.
+point_names() {
+  local n=$1 i name v
+  shift
+  local -a keys=("${@:1:n}") lists=("${@:n+1:n}") next vs
+  REPLY_NAMES=('')
+  for ((i = 0; i < n; i++)); do
+    IFS=, read -r -a vs <<<"${lists[i]}"
+    next=()
+    for name in "${REPLY_NAMES[@]}"; do
+      for v in "${vs[@]}"; do next+=("${name:+$name,}${keys[i]}=$v"); done
+    done
+    REPLY_NAMES=("${next[@]}")
+  done
+  local LC_ALL=C
+  for name in "${REPLY_NAMES[@]}"; do
+    ((${#name} + 7 <= name_max)) ||
+      die "the point $name makes a file name of $((${#name} + 7)) bytes, more than $name_max (fewer keys or shorter values)"
+  done
+}
 
-  local unit xlabel title failed_note groups
-  unit=$(key_unit "$k1")
-  xlabel="$k1${unit:+ ($unit)}"
-  ((numeric)) && xlabel+=', log scale'
-  title="$model_name on $hw_name: sweep of ${keys[0]}"; for ((i = 1; i < nk; i++)); do title+=" × ${keys[$i]}"; done
-  failed_note=$(jq -r 'map("\(.point) (\(if .exit_status == null then "missing" else "exit \(.exit_status)" end))") | join(", ")' <<<"$failed_json")
-  [[ -z $failed_note ]] || title+="\\nnot plotted (failed): $failed_note"
-  groups=$(grep -c '^# ' "$dat")
-
-  local term_png=png
-  gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && term_png=pngcairo
-  local gp
-  gp=$(mktemp "$out/.plot.gp.XXXXXX")
-  {
-    echo "set encoding utf8"
-    echo "dat = '$dat'"
-    echo "set title \"$title\" noenhanced font ',13'"
-    echo "set xlabel \"$xlabel\" noenhanced"
-    echo "set ylabel \"$clab\" noenhanced"
-    echo "set xtics ($xtics) nomirror"
-    ((${#xs[@]} > 10)) && echo "set xtics rotate by -45"
-    echo "set ytics nomirror"
-    echo "set yrange [0:*]"
-    echo "set grid xtics ytics lc rgb '#d0d0d0' lw 1 dt 1"
-    echo "set border 11 lw 1"
-    echo "set key top right box opaque noenhanced spacing 1.2 samplen 3"
-    if ((numeric)); then echo "set logscale x 2"; echo "set offsets graph 0.03, graph 0.03, graph 0.05, 0"
-    else echo "set offsets 0.3, 0.3, graph 0.05, 0"; fi
-    if ((nk == 1)); then
-      echo "set border 15"
-      echo "set y2label \"DMA traffic, loaded + stored ($bunit)\" noenhanced"
-      echo "set y2tics nomirror"
-      echo "set y2range [0:*]"
-      echo "plot dat u 1:(\$2/$cdiv) w lp lw 2.5 pt 7 ps 1.2 lc rgb '#1f5fa8' t 'cycles (simulated)', \\"
-      echo "     dat u 1:(\$3/$cdiv) w l lw 2 dt (10,6) lc rgb '#1f5fa8' t 'lower bound (bound.cycles)', \\"
-      echo "     dat u 1:(\$4/$bdiv) axes x1y2 w lp lw 2.5 pt 5 ps 1.1 lc rgb '#d1495b' t 'DMA bytes, loaded + stored (right axis)'"
-    else
-      echo "set key title 'solid: cycles, dashed: lower bound' noenhanced"
-      local plot='plot ' j
-      for ((j = 0; j < groups; j++)); do
-        local label
-        label=$(grep '^# ' "$dat" | sed -n "$((j + 1))p" | sed 's/^# //')
-        plot+="dat index $j u 1:(\$2/$cdiv) w lp lw 2.5 pt 7 lc $((j + 1)) t \"$label\", "
-        plot+="dat index $j u 1:(\$3/$cdiv) w l lw 1.5 dt (8,5) lc $((j + 1)) notitle, "
-      done
-      echo "${plot%, }"
-    fi
-  } >"$gp"
-  local ok=1
-  gnuplot -e "set terminal $term_png size 1000,600 font 'Sans,11'; set output '$out/.sweep.png.tmp'" "$gp" 2>"$gp.err" || ok=0
-  gnuplot -e "set terminal svg size 1000,600 dynamic font 'Sans,11' background rgb 'white'; set output '$out/.sweep.svg.tmp'" "$gp" 2>>"$gp.err" || ok=0
-  if ((ok)); then
-    mv -f "$out/.sweep.png.tmp" "$out/sweep.png"; mv -f "$out/.sweep.svg.tmp" "$out/sweep.svg"
-  else
-    warn "gnuplot failed, no plot: $(head -c 500 "$gp.err")"
-    rm -f "$out/.sweep.png.tmp" "$out/.sweep.svg.tmp"
+# ---------------------------------------------------------------- the --out lock
+# lock_out DIR exclusive|shared OPTION: hold DIR/.sweep.lock until this process and its children
+# end. A sweep, --resume and --collect take it exclusively; --point tasks share it, so
+# array tasks run together while a sweep or a collect refuses them, and they it. Never
+# waits: a held lock is exit 2. The file is created by a hard link (never through a
+# planted symlink) and must be the very file that was opened.
+lock_out() {
+  local dir=$1 lock=$1/.sweep.lock flag=-x rc=0 opened option=$3
+  [[ $2 == exclusive ]] || flag=-s
+  if [[ -L $lock || (-e $lock && ! -f $lock) ]]; then
+    die "$lock: not a regular file (something was put there; remove it)"
   fi
-  rm -f "$dat" "$gp" "$gp.err"
+  if [[ ! -e $lock ]]; then
+    make_temp "$dir" sweep.lock
+    ln -T -- "$REPLY" "$lock" 2>/dev/null || true
+    rm -f -- "$REPLY"
+  fi
+  { exec {lock_fd}<>"$lock"; } 2>/dev/null || die "$lock: cannot open the lock file"
+  opened=$(stat -L -c %d:%i "/dev/fd/$lock_fd")
+  [[ $opened == "$(stat -c %d:%i -- "$lock")" && ! -L $lock ]] ||
+    die "$lock: replaced while it was being opened (something is tampering with $dir)"
+  flock -n -E 75 "$flag" "$lock_fd" || rc=$?
+  ((rc == 0)) && return 0
+  ((rc == 75)) || die "$lock: cannot lock (flock exit status $rc; does the filesystem support locks?)"
+  die "$option $dir: another sweep holds this folder ($lock); wait for it to finish or use another folder"
 }

@@ -2,14 +2,21 @@
 # Sweep hardware keys of tilesim: one `tilesim run --timing-only` per point, in
 # parallel with GNU parallel, then results.csv, manifest.json and a gnuplot plot.
 # See `scripts/sweep.sh --help` and docs/sweeps.md.
+#
+# Every value (paths, names, keys, values, extra arguments) is data: GNU parallel gets the
+# job's arguments as NUL-separated input, never inside its command template; gnuplot gets
+# names as escaped string literals (sweep-collect.sh); jq gets them with --arg. The --out
+# folder is locked for the whole sweep (sweep-lib.sh: lock_out).
 set -euo pipefail
 
 prog=sweep.sh
-script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo_dir=$(cd "$script_dir/.." && pwd)
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd && echo .) script_dir=${script_dir%$'\n.'}
+repo_dir=${script_dir%/*}
 helper=$script_dir/sweep-point.sh
 # shellcheck source=scripts/sweep-lib.sh
 source "$script_dir/sweep-lib.sh"
+# shellcheck source=scripts/sweep-collect.sh
+source "$script_dir/sweep-collect.sh"
 
 usage() {
   cat <<'EOF'
@@ -20,17 +27,19 @@ Usage: scripts/sweep.sh --hw HW.yaml --model MODEL.yaml --key KEY --values V1,V2
        scripts/sweep.sh ... --count | --dry-run
 
 Runs one `tilesim run --timing-only --hw HW --model MODEL --seed SEED --set KEY=VALUE...
---stats-json DIR/points/POINT.json [EXTRA_RUN_ARGS]` per point, in parallel with GNU
-parallel. With several --key/--values pairs the points are the cartesian product
-(first key outermost). POINT is the point's settings, e.g. sram.size_kib=64 or
-sram.size_kib=64,dma.bytes_per_cycle=16.
+--stats-json FILE [EXTRA_RUN_ARGS]` per point, in parallel with GNU parallel. With several
+--key/--values pairs the points are the cartesian product (first key outermost). POINT is
+the point's settings, e.g. sram.size_kib=64 or sram.size_kib=64,dma.bytes_per_cycle=16.
 
 Required:
   --hw FILE            hardware description (YAML)
   --model FILE         model (YAML or ONNX)
-  --key KEY            hardware key to sweep, as for `tilesim run --set` (repeatable)
-  --values V1,V2,...   its values, comma-separated, in sweep order (one per --key)
-  --out DIR            output directory (created)
+  --key KEY            hardware key to sweep, as for `tilesim run --set` (repeatable, each
+                       key once)
+  --values V1,V2,...   its values, comma-separated, in sweep order (one --values per --key);
+                       letters, digits and . _ + - only; no empty value, and no two values
+                       naming the same point (64 and 064, or 1000 and 1e3, are one point)
+  --out DIR            output directory (created; not an existing file)
 
 Options:
   --jobs N             points run at once (default: one per CPU thread)
@@ -51,7 +60,7 @@ Options:
   --collect DIR        aggregation only: rebuild results.csv, manifest.json and the
                        plot from DIR/sweep.json and DIR/points/*
   --count              print the number of points and exit
-  --dry-run            print the job commands and exit
+  --dry-run            print the job commands and exit (nothing is written)
   -h, --help           this help
   -- ARGS...           passed to every `tilesim run` unchanged
 
@@ -67,6 +76,8 @@ Outputs in DIR:
   sweep.png, sweep.svg cycles, lower bound and DMA bytes against the first key
   joblog               GNU parallel's job log (used by --resume)
   sweep.json           the sweep's definition (used by --resume, --point, --collect)
+  .sweep.lock          the lock: a sweep, --resume and --collect hold it alone, --point
+                       tasks share it; a sweep that finds it held stops with exit 2
 
 A failing point (tilesim exit status != 0) is a row with its exit status and error
 text; the sweep goes on. An --out DIR holding a sweep with a different command line
@@ -74,7 +85,8 @@ text; the sweep goes on. An --out DIR holding a sweep with a different command l
 --force.
 
 Exit status: 0 every point ran and succeeded; 1 at least one point failed or is
-missing (results are still written); 2 bad arguments or unusable --out DIR.
+missing (results are still written); 2 bad arguments, an unusable --out DIR or one
+another sweep holds (one line "sweep.sh: error: ..." on stderr, nothing written).
 EOF
 }
 
@@ -114,159 +126,261 @@ done
 
 # ---------------------------------------------------------------- --collect
 if [[ -n $collect ]]; then
-  [[ -z $hw$model$out$point && ${#keys[@]} -eq 0 && ${#extra[@]} -eq 0 ]] ||
+  if [[ -n $hw$model$out$point$jobs$sshloginfile || ${#keys[@]} -gt 0 || ${#extra[@]} -gt 0 ]] ||
+    ((resume || force || transfer || count_only || dry_run)); then
     die "--collect DIR takes no other sweep arguments (they are read from DIR/sweep.json)"
+  fi
+  [[ -d $collect ]] || die "--collect $collect: not a folder"
   [[ -f $collect/sweep.json ]] || die "$collect/sweep.json: not found (not a sweep directory)"
-  out=$(cd "$collect" && pwd)
-  aggregate "$out" "${argv[@]}"
-  exit $?
+  abs_dir "$collect" || die "--collect $collect: cannot enter the folder"
+  out_abs=$REPLY
+  lock_out "$out_abs" exclusive --collect
+  aggregate "$out_abs" "${argv[@]}"
+  exit "$AGGREGATE_STATUS"
 fi
 
-# ---------------------------------------------------------------- validation
-[[ -n $hw ]] || die "--hw is required"
-[[ -n $model ]] || die "--model is required"
-((${#keys[@]} > 0)) || die "--key and --values are required"
-((${#keys[@]} == ${#values[@]})) || die "--key ${keys[-1]} has no --values"
-((count_only || dry_run)) || [[ -n $out ]] || die "--out is required"
-[[ -f $hw ]] || die "--hw $hw: no such file"
-[[ -f $model ]] || die "--model $model: no such file"
-[[ $seed =~ ^[0-9]+$ ]] || die "--seed $seed: expected a non-negative integer"
-[[ -z $jobs || $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs $jobs: expected a positive integer"
-[[ -z $point || $point =~ ^[1-9][0-9]*$ ]] || die "--point $point: expected a positive integer"
-[[ -z $point ]] || ((!force)) || die "--point does not take --force (array tasks run together); clear the --out DIR first"
-[[ -z $sshloginfile || -f $sshloginfile ]] || die "--sshloginfile $sshloginfile: no such file"
-((!transfer)) || [[ -n $sshloginfile ]] || die "--transfer needs --sshloginfile"
-hw=$(abspath "$hw")
-model=$(abspath "$model")
-[[ -z $sshloginfile ]] || sshloginfile=$(abspath "$sshloginfile")
+# ---------------------------------------------------------------- validation (nothing written yet)
+check_args() {
+  local i
+  [[ -n $hw ]] || die "--hw is required"
+  [[ -n $model ]] || die "--model is required"
+  ((${#keys[@]} > 0)) || die "--key and --values are required"
+  ((${#keys[@]} == ${#values[@]})) || die "--key ${keys[-1]} has no --values"
+  ((count_only || dry_run)) || [[ -n $out ]] || die "--out is required"
+  check_file --hw "$hw"
+  check_file --model "$model"
+  [[ $seed =~ ^[0-9]{1,19}$ ]] || die "--seed $seed: expected a non-negative integer"
+  [[ -z $jobs || $jobs =~ ^[1-9][0-9]{0,5}$ ]] || die "--jobs $jobs: expected a positive integer"
+  [[ -z $point || $point =~ ^[1-9][0-9]{0,8}$ ]] || die "--point $point: expected a positive integer"
+  [[ -z $point ]] || ((!force)) || die "--point does not take --force (array tasks run together); clear the --out DIR first"
+  [[ -z $sshloginfile ]] || check_file --sshloginfile "$sshloginfile"
+  ((!transfer)) || [[ -n $sshloginfile ]] || die "--transfer needs --sshloginfile"
+  local -A seen=()
+  for i in "${!keys[@]}"; do
+    [[ ${keys[i]} =~ ^$key_re$ ]] || die "--key '${keys[i]}': expected a hardware key such as sram.size_kib"
+    [[ -z ${seen[${keys[i]}]:-} ]] || die "--key ${keys[i]} given twice (give all its values in one --values)"
+    seen[${keys[i]}]=1
+    check_values "--values ${values[i]:-''} for ${keys[i]}" "${values[i]}"
+  done
+  [[ -z $out ]] || check_out "$out"
+}
 
-declare -A seen=()
-for i in "${!keys[@]}"; do
-  k=${keys[$i]}
-  [[ $k =~ ^[A-Za-z_][A-Za-z0-9_.]*$ ]] || die "--key '$k': expected a hardware key such as sram.size_kib"
-  [[ -z ${seen[$k]:-} ]] || die "--key $k given twice"
-  seen[$k]=1
-  v=${values[$i]}
-  [[ $v =~ ^[A-Za-z0-9._+-]+(,[A-Za-z0-9._+-]+)*$ ]] ||
-    die "--values '$v' for $k: expected comma-separated values (letters, digits, . _ + -)"
-done
+check_file() { # check_file OPTION PATH: PATH is a regular file (or a link to one)
+  [[ -e $2 ]] || die "$1 $2: no such file"
+  [[ -f $2 ]] || die "$1 $2: not a regular file"
+}
 
+# check_out DIR: an existing folder, or one that can be made; never an existing file.
+check_out() {
+  local p=$1
+  if [[ -e $p || -L $p ]]; then
+    [[ -d $p ]] || die "--out $1: exists and is not a directory"
+    [[ -w $p && -x $p ]] || die "--out $1: not a writable directory"
+    return 0
+  fi
+  while [[ ! -e $p && ! -L $p ]]; do
+    if [[ $p == */* ]]; then p=${p%/*}; else p=.; fi
+    p=${p:-/}
+  done
+  [[ -d $p && -w $p && -x $p ]] || die "--out $1: cannot be created ($p is not a writable directory)"
+}
+
+check_args
+abs_path "$hw" || die "--hw $hw: cannot enter its folder"; hw=$REPLY
+abs_path "$model" || die "--model $model: cannot enter its folder"; model=$REPLY
+[[ -z $sshloginfile ]] || { abs_path "$sshloginfile" && sshloginfile=$REPLY; }
 if [[ -z $tilesim ]]; then tilesim=${TILESIM:-$repo_dir/build/sim/tilesim}; fi
 if [[ $tilesim != */* ]]; then
-  tilesim=$(command -v "$tilesim") || die "--tilesim: '$tilesim' not found in PATH"
+  tilesim=$(command -v -- "$tilesim") || die "--tilesim: '$tilesim' not found in PATH"
 fi
 [[ -x $tilesim && -f $tilesim ]] || die "tilesim not found or not executable: $tilesim (build it, or give --tilesim PATH or TILESIM)"
-tilesim=$(abspath "$tilesim")
+abs_path "$tilesim" && tilesim=$REPLY
 
-# ---------------------------------------------------------------- the points
-names=("")
-for i in "${!keys[@]}"; do
-  IFS=, read -r -a vs <<<"${values[$i]}"
-  next=()
-  for n in "${names[@]}"; do
-    for v in "${vs[@]}"; do next+=("${n:+$n,}${keys[$i]}=$v"); done
-  done
-  names=("${next[@]}")
-done
+point_names "${#keys[@]}" "${keys[@]}" "${values[@]}"
+names=("${REPLY_NAMES[@]}")
 npoints=${#names[@]}
-
+[[ -z $point ]] || ((point <= npoints)) || die "--point $point: the sweep has $npoints points"
 if ((count_only)); then echo "$npoints"; exit 0; fi
 
-# The job command is identical between runs of the same sweep (GNU parallel's
-# --resume-failed matches joblog entries by sequence number; we also check the text).
-extra_q=''
-if ((${#extra[@]} > 0)); then extra_q=" -- $(printf '%q ' "${extra[@]}")"; extra_q=${extra_q% }; fi
-points_dir_for() { printf '%s/points' "$1"; }
-out_abs=''
-if [[ -n $out ]]; then
-  mkdir -p "$out" 2>/dev/null || die "--out $out: cannot create the directory"
-  out_abs=$(cd "$out" && pwd)
+# out_abs: the --out folder's absolute path (the folder itself once it exists)
+if [[ -z $out ]]; then
+  out_abs=$PWD/OUT
+elif [[ -d $out ]]; then
+  abs_dir "$out" && out_abs=$REPLY
 else
-  out_abs=$(pwd)/OUT
+  out_abs=${out%"${out##*[!/]}"} # (trailing slashes dropped)
+  [[ $out_abs == /* ]] || out_abs=$PWD/$out_abs
 fi
-pdir=$(points_dir_for "$out_abs")
-job_cmd="bash $(printf '%q %q %q %q %q %q' "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed") {}$extra_q"
+pdir=$out_abs/points
+if [[ -n $sshloginfile ]]; then
+  # Other hosts get these paths through ssh and rsync command lines: only plain ones.
+  for p in "$script_dir" "$tilesim" "$hw" "$model" "$out_abs"; do
+    [[ $p =~ ^[A-Za-z0-9._+/-]+$ ]] ||
+      die "--sshloginfile: '$p' has characters other than letters, digits and . _ + - / (paths go to ssh and rsync on other hosts); use a plain path"
+  done
+fi
+
+# ---------------------------------------------------------------- the jobs
+# GNU parallel runs TEMPLATE once per point; it holds only {N} slots, filled from
+# NUL-separated input sources (parallel quotes each for the shell): helper, tilesim, hw,
+# model, points dir, seed, the extra args, and last the point name.
+nx=${#extra[@]}
+template="bash {1} {2} {3} {4} {5} {6} {$((7 + nx))}"
+if ((nx > 0)); then template+=' --'; for ((i = 7; i < 7 + nx; i++)); do template+=" {$i}"; done; fi
+
+run_parallel() { # run_parallel PARALLEL_ARGS...: the jobs of every point
+  local -a sources=()
+  local v fd
+  for v in "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed" "${extra[@]}"; do
+    exec {fd}< <(printf '%s\0' "$v")
+    sources+=("/dev/fd/$fd")
+  done
+  exec {fd}< <(printf '%s\0' "${names[@]}")
+  sources+=("/dev/fd/$fd")
+  parallel -0 "$@" "$template" :::: "${sources[@]}"
+}
+
+if ((dry_run)); then run_parallel --dry-run -k; exit 0; fi
+
+# ---------------------------------------------------------------- the spec
+# sig: what makes two sweeps the same (run_sig: the same but for the keys and values).
+sig_args=(--arg tilesim "$tilesim" --arg hw "$hw" --arg model "$model" --arg seed "$seed"
+  --argjson keys "$(json_array "${keys[@]}")" --argjson values "$(json_array "${values[@]}")"
+  --argjson extra "$(json_array "${extra[@]}")")
+# shellcheck disable=SC2016  # ($tilesim etc. are jq variables)
+sig_filter='{format: "tilesim-sweep/1", tilesim: $tilesim, hw: $hw, model: $model, seed: ($seed | tonumber),
+    keys: [$keys, $values] | transpose | map({key: .[0], values: (.[1] | split(","))}),
+    extra_args: $extra}
+  | . + {signature: ([.tilesim, .hw, .model, .seed, .keys, .extra_args] | tojson),
+         run_signature: ([.tilesim, .hw, .model, .seed, .extra_args] | tojson)}'
+{ IFS= read -r -d '' sig && IFS= read -r -d '' run_sig; } < <(jq -nj "${sig_args[@]}" "$sig_filter"' | .signature, "\u0000", .run_signature, "\u0000"')
+
+spec_json() { # the sweep.json of this sweep
+  local version_full
+  version_full=$("$tilesim" --version 2>/dev/null </dev/null || true)
+  jq -n "${sig_args[@]}" --argjson argv "$(json_array "${argv[@]}")" \
+    --argjson points "$(json_array "${names[@]}")" --arg cwd "$PWD" --arg version_full "$version_full" \
+    --argjson job "$(json_array bash "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed" POINT ${extra[@]+--} "${extra[@]}")" \
+    "$sig_filter"' + {job_command: ($job | map(@sh) | join(" ")),
+      tilesim_version: ($version_full | split("\n")[0]), tilesim_version_full: $version_full,
+      command_line: $argv, cwd: $cwd, points: $points}'
+}
+
+# ---------------------------------------------------------------- the --out dir
+# check_out_contents: what DIR holds allows this sweep (a sweep.json of the same command
+# line, or --resume/--force, or nothing); sets same_sig. Run before and under the lock.
+check_out_contents() {
+  local dir=$1
+  same_sig=0
+  if [[ -f $dir/sweep.json ]]; then
+    if jq -e --arg sig "$sig" '.signature == $sig' "$dir/sweep.json" >/dev/null 2>&1; then same_sig=1
+    elif ((!force && !resume)); then
+      die "--out $out holds a sweep with a different command line (see $out/sweep.json); use --resume to continue into it or --force to replace it"
+    fi
+  elif [[ -z $point ]] && ((!force)) && [[ -d $dir ]]; then
+    # (with --point, array tasks start together: the others may have created files already)
+    local -a entries
+    mapfile -t -d '' entries < <(find "$dir" -mindepth 1 -maxdepth 1 ! -name .sweep.lock -print0)
+    ((${#entries[@]} == 0)) ||
+      die "--out $out: exists and is not empty, and holds no sweep (no sweep.json); use --force to write into it"
+  fi
+}
+
+# old_points: the points and run of the sweep.json there before (for --resume).
+old_points() {
+  old_names=() old_same_run=0
+  [[ -f $out_abs/sweep.json ]] || return 0
+  jq -e --arg rs "$run_sig" '(.run_signature // ([.tilesim, .hw, .model, .seed, .extra_args] | tojson)) == $rs' \
+    "$out_abs/sweep.json" >/dev/null 2>&1 && old_same_run=1
+  mapfile -t -d '' old_names < <(jq -j '.points[]? | strings | ., "\u0000"' "$out_abs/sweep.json" 2>/dev/null)
+}
+
+clean_out() { # remove a previous sweep's files (only the files a sweep writes)
+  rm -rf -- "$pdir" "$out_abs/results.csv" "$out_abs/manifest.json" "$out_abs/sweep.png" \
+    "$out_abs/sweep.svg" "$out_abs/joblog" "$out_abs/sweep.json"
+}
+
+# write_spec: sweep.json. --point tasks run together: the first writes it (a hard link of
+# a complete file: atomic, never replaced) and the others check theirs is the same sweep.
+write_spec() {
+  if [[ -z $point ]] || ((resume && !same_sig)); then
+    write_atomic "$out_abs/sweep.json" "$(spec_json)"$'\n'
+    return 0
+  fi
+  if [[ ! -e $out_abs/sweep.json ]]; then
+    make_temp "$out_abs" sweep.json
+    spec_json >"$REPLY"
+    chmod 644 -- "$REPLY"
+    ln -T -- "$REPLY" "$out_abs/sweep.json" 2>/dev/null || true
+  fi
+  jq -e --arg sig "$sig" '.signature == $sig' "$out_abs/sweep.json" >/dev/null 2>&1 ||
+    die "--out $out holds a sweep with a different command line (see $out/sweep.json)"
+}
+
+check_out_contents "$out"
+mkdir -p -- "$out" 2>/dev/null || die "--out $out: cannot create the directory"
+abs_dir "$out" || die "--out $out: cannot enter the directory"
+out_abs=$REPLY pdir=$REPLY/points
+lock_out "$out_abs" "$([[ -n $point ]] && echo shared || echo exclusive)" --out
+check_out_contents "$out_abs"
+old_points
+if ((force && !same_sig)) && [[ -z $point ]]; then clean_out; fi
+[[ ! -L $pdir ]] || die "$pdir: a symbolic link where the points folder belongs"
+mkdir -p -- "$pdir"
+write_spec
+
+# ---------------------------------------------------------------- --point N
+if [[ -n $point ]]; then
+  name=${names[point - 1]}
+  rc=0
+  bash "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed" "$name" -- "${extra[@]}" || rc=$?
+  one_line "$name"
+  echo "$prog: point $point/$npoints $REPLY: exit status $rc" >&2
+  exit "$rc"
+fi
+
+# ---------------------------------------------------------------- run
+# filter_joblog: for --resume, keep the joblog entries of points that are the same (name
+# and run) as before and that failed or still have their stats file; GNU parallel's
+# --resume-failed reruns failed entries and the points without an entry.
+filter_joblog() {
+  local same='' has_json='' k
+  ((old_same_run)) || { rm -f -- "$out_abs/joblog"; return 0; }
+  for ((k = 1; k <= npoints; k++)); do
+    [[ ${old_names[k - 1]:-} == "${names[k - 1]}" ]] || continue
+    same+=" $k"
+    [[ ! -f $pdir/${names[k - 1]}.json ]] || has_json+=" $k"
+  done
+  make_temp "$out_abs" joblog
+  SAME=$same HAS_JSON=$has_json awk -F'\t' '
+    BEGIN { n = split(ENVIRON["SAME"], s, " "); for (i = 1; i <= n; i++) same[s[i]] = 1
+            n = split(ENVIRON["HAS_JSON"], s, " "); for (i = 1; i <= n; i++) has[s[i]] = 1 }
+    NR == 1 { print; next }
+    ($1 in same) && ($7 != 0 || $8 != 0 || ($1 in has))' "$out_abs/joblog" >"$REPLY"
+  publish "$REPLY" "$out_abs/joblog"
+}
 
 parallel_args=(--joblog "$out_abs/joblog")
 if [[ -n $jobs ]]; then parallel_args+=(-j "$jobs"); fi
 if [[ -n $sshloginfile ]]; then
   parallel_args+=(--sshloginfile "$sshloginfile")
   if ((transfer)); then
-    parallel_args+=(--basefile "$helper" --basefile "$hw" --basefile "$model"
-      --return "$pdir/{}.status" --return "$pdir/{}.err" --return "$pdir/{}.json" --cleanup)
+    parallel_args+=(--basefile "$helper" --basefile "$script_dir/sweep-lib.sh" --basefile "$hw" --basefile "$model"
+      --return "$pdir/{$((7 + nx))}.status" --return "$pdir/{$((7 + nx))}.err"
+      --return "$pdir/{$((7 + nx))}.json" --cleanup)
   fi
 fi
-
-if ((dry_run)); then
-  parallel --dry-run -k "$job_cmd" ::: "${names[@]}"
-  exit 0
-fi
-
-# ---------------------------------------------------------------- the --out dir
-spec_json() {
-  local keys_json
-  keys_json=$(for i in "${!keys[@]}"; do
-    jq -cn --arg k "${keys[$i]}" --arg v "${values[$i]}" '{key: $k, values: ($v | split(","))}'
-  done | jq -cs .)
-  jq -n --arg tilesim "$tilesim" --arg hw "$hw" --arg model "$model" --arg seed "$seed" \
-    --argjson keys "$keys_json" --arg job "$job_cmd" --argjson extra "$(json_array "${extra[@]}")" \
-    '{format: "tilesim-sweep/1", tilesim: $tilesim, hw: $hw, model: $model,
-      seed: ($seed | tonumber), keys: $keys, extra_args: $extra, job_command: $job}
-      | . + {signature: ([.tilesim, .hw, .model, .seed, .keys, .extra_args] | tojson)}'
-}
-spec=$(spec_json | jq --argjson argv "$(json_array "${argv[@]}")" --argjson points "$(json_array "${names[@]}")" \
-  --arg cwd "$PWD" '. + {command_line: $argv, cwd: $cwd, points: $points}')
-sig=$(jq -r .signature <<<"$spec")
-
-if [[ -f $out_abs/sweep.json ]]; then
-  old_sig=$(jq -r '.signature // ""' "$out_abs/sweep.json" 2>/dev/null || true)
-  if [[ $old_sig != "$sig" ]]; then
-    if ((force)); then
-      clean_out "$out_abs"
-    elif ((!resume)); then
-      die "--out $out holds a sweep with a different command line (see $out/sweep.json); use --resume to continue into it or --force to replace it"
-    fi
-  fi
-elif [[ -z $point && -n $(ls -A "$out_abs") ]] && ((!force)); then
-  # (with --point, array tasks start together: the others may have created files already)
-  die "--out $out: exists and is not empty, and holds no sweep (no sweep.json); use --force to write into it"
-fi
-mkdir -p "$pdir"
-write_atomic "$out_abs/sweep.json" <<<"$spec"
-
-# ---------------------------------------------------------------- --point N
-if [[ -n $point ]]; then
-  ((point <= npoints)) || die "--point $point: the sweep has $npoints points"
-  name=${names[$((point - 1))]}
-  rc=0
-  bash "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed" "$name" -- "${extra[@]}" || rc=$?
-  echo "$prog: point $point/$npoints $name: exit status $rc" >&2
-  exit "$rc"
-fi
-
-# ---------------------------------------------------------------- run
 if ((resume)) && [[ -f $out_abs/joblog ]]; then
-  # Keep only the joblog entries that still describe this sweep's job and, when
-  # they succeeded, whose stats file is still there; --resume-failed reruns the rest.
-  mapfile -t expected < <(parallel --dry-run -k "$job_cmd" ::: "${names[@]}")
-  tmp=$(mktemp "$out_abs/.joblog.XXXXXX")
-  {
-    IFS= read -r header && printf '%s\n' "$header"
-    while IFS=$'\t' read -r seq host start runtime send recv exitval signal cmd; do
-      if ! [[ $seq =~ ^[0-9]+$ ]] || ((seq < 1 || seq > npoints)); then continue; fi
-      [[ $cmd == "${expected[$((seq - 1))]}" ]] || continue
-      if [[ $exitval == 0 && $signal == 0 && ! -f $pdir/${names[$((seq - 1))]}.json ]]; then continue; fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$seq" "$host" "$start" "$runtime" "$send" "$recv" "$exitval" "$signal" "$cmd"
-    done
-  } <"$out_abs/joblog" >"$tmp"
-  mv -f "$tmp" "$out_abs/joblog"
+  filter_joblog
   parallel_args+=(--resume-failed)
 else
-  rm -f "$out_abs/joblog"
+  rm -f -- "$out_abs/joblog"
 fi
 if [[ -t 2 ]]; then parallel_args+=(--bar); fi
 
-echo "$prog: $npoints points of $(basename "$model") on $(basename "$hw") -> $out_abs" >&2
-parallel "${parallel_args[@]}" "$job_cmd" ::: "${names[@]}" || true
+one_line "$npoints points of ${model##*/} on ${hw##*/} -> $out_abs"
+echo "$prog: $REPLY" >&2
+run_parallel "${parallel_args[@]}" || true
 
 aggregate "$out_abs" "${argv[@]}"
+exit "$AGGREGATE_STATUS"

@@ -29,14 +29,18 @@ needed) and writes a PNG of the GTKWave window.
   -h, --help       this text
 
 With tilesim's 1 GHz default clock, 1 ns is 1 cycle.
-Exit status: 0 written; 2 bad input (missing file, not a VCD, bad option,
---from/--to outside the trace); 1 GTKWave or Xvfb failed or timed out.
+Exit status: 0 written; 2 bad input (missing file, not a VCD or one GTKWave
+cannot parse, bad option, --from/--to outside the trace, OUT a folder); 1 GTKWave
+or Xvfb failed or timed out. Paths and signal names are data: the Tcl script gets
+them from the environment and never evaluates them.
 Errors are one line on stderr: "wave-snapshot.sh: error: ...".
 EOF
 }
 
-die() {  # die STATUS MESSAGE
-  echo "$prog: error: $2" >&2
+die() {  # die STATUS MESSAGE (on one line: control characters escaped)
+  local msg=$2
+  msg=${msg//$'\n'/\\n} msg=${msg//$'\t'/\\t} msg=${msg//[[:cntrl:]]/?}
+  echo "$prog: error: $msg" >&2
   exit "$1"
 }
 
@@ -145,23 +149,28 @@ if [[ -z $out ]]; then
   [[ $vcd == *.vcd || $vcd == *.fst ]] && ((${#vcd} > 4)) && stem=${vcd%.*}
   out=$stem.png
 fi
-out_dir=$(dirname -- "$out")
+out_dir=.
+[[ $out != */* ]] || out_dir=${out%/*}
+out_dir=${out_dir:-/}
 [[ -d $out_dir ]] || die 2 "$out: directory $out_dir does not exist"
 [[ -w $out_dir ]] || die 2 "$out: directory $out_dir is not writable"
+[[ ! -d $out ]] || die 2 "$out: is a directory (expected the PNG file to write)"
 
 # --- the tools --------------------------------------------------------------
 command -v gtkwave >/dev/null || die 1 "gtkwave is not installed (Debian: apt-get install gtkwave)"
 command -v xvfb-run >/dev/null || die 1 "xvfb-run is not installed (Debian: apt-get install xvfb xauth)"
 [[ -r $tcl ]] || die 1 "$tcl is missing"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wave-snapshot.XXXXXX") || die 1 "cannot create a temporary directory"
-tmp_png=""
-cleanup() {
-  rm -rf -- "$work"
-  [[ -z $tmp_png ]] || rm -f -- "$tmp_png"
-}
+# Temporary files: $work (logs, the save file copy) and $grab_dir, a private folder made by
+# mktemp beside OUT that GTKWave writes the PNG into, so the final rename stays on one
+# filesystem and no name GTKWave opens can be planted. Both go on every exit path. Their
+# paths are absolute.
+work='' grab_dir=''
+cleanup() { rm -rf -- ${work:+"$work"} ${grab_dir:+"$grab_dir"}; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+work=$(mktemp -d "${TMPDIR:-/tmp}/wave-snapshot.XXXXXX") || die 1 "cannot create a temporary directory"
+[[ $work == /* ]] || work=$PWD/$work
 
 # GTKWave's [size] is the client area; the grab also has the window frame
 # (GTK's header bar): ask for that much less so the PNG comes out WIDTH x HEIGHT.
@@ -178,8 +187,9 @@ else
   add=1
 fi
 
-tmp_png=$(mktemp --suffix=.png "$out_dir/.wave-snapshot.XXXXXX") || die 1 "cannot create a temporary file in $out_dir"
-rm -f -- "$tmp_png"  # GTKWave creates it; an empty leftover would look like success
+grab_dir=$(mktemp -d "$out_dir/.wave-snapshot.XXXXXX") || die 1 "cannot create a temporary folder in $out_dir"
+[[ $grab_dir == /* ]] || grab_dir=$PWD/$grab_dir
+tmp_png=$grab_dir/grab.png  # GTKWave creates it; no file there means it failed
 
 screen_w=$((width + 200 > 1600 ? width + 200 : 1600))
 screen_h=$((height + 200 > 900 ? height + 200 : 900))
@@ -194,6 +204,9 @@ status=$?
 if ((status == 124 || status == 137)); then
   die 1 "GTKWave did not finish within ${timeout_s} s (a big trace may need a larger --timeout)"
 fi
+if [[ ! -s $tmp_png ]] && grep -aq 'VCD parse errors' "$work/gtkwave.log"; then
+  die 2 "$vcd: GTKWave cannot read this VCD ($(grep -am1 'VCD parse errors' "$work/gtkwave.log" | sed 's/^ *//'))"
+fi
 if [[ ! -s $tmp_png ]]; then
   reason=$(grep -av '^\s*$' "$work/gtkwave.log" | grep -aiE 'error|cannot|could not|malformed|exiting!' | tail -n 1)
   [[ -n $reason ]] || reason=$(grep -av '^\s*$' "$work/gtkwave.log" | tail -n 1)
@@ -202,13 +215,15 @@ fi
 
 # Make the size exact if the window frame differed from what we assumed.
 if command -v identify >/dev/null && command -v convert >/dev/null; then
-  size=$(identify -format '%w %h' "$tmp_png" 2>/dev/null)
+  # (through stdin and stdout: ImageMagick reads globs, "[frame]" and "coder:" in names)
+  size=$(identify -format '%w %h' png:- <"$tmp_png" 2>/dev/null)
   if [[ $size != "$width $height" ]]; then
-    convert "$tmp_png" -background '#d6d6d6' -gravity northwest -extent "${width}x${height}" "$tmp_png" \
+    convert png:- -background '#d6d6d6' -gravity northwest -extent "${width}x${height}" png:- \
+      <"$tmp_png" >"$grab_dir/sized.png" && mv -fT -- "$grab_dir/sized.png" "$tmp_png" \
       || die 1 "could not resize the grab to ${width}x${height}"
   fi
 fi
 
-mv -f -- "$tmp_png" "$out" || die 1 "cannot write $out"
-tmp_png=""
+chmod 644 -- "$tmp_png"
+mv -fT -- "$tmp_png" "$out" || die 1 "cannot write $out"
 echo "$out"

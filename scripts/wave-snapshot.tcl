@@ -1,6 +1,8 @@
 # GTKWave Tcl for scripts/wave-snapshot.sh: zoom, grab the window to a PNG, quit.
 # Run as `gtkwave -S wave-snapshot.tcl TRACE.vcd [SAVE.gtkw]` (under xvfb-run);
-# everything else comes from the environment, so paths need no Tcl quoting:
+# everything else comes from the environment, so paths need no Tcl quoting, and
+# signal names only travel as list elements: no value is ever evaluated as Tcl
+# (a path or name with [ ] $ " { or spaces is data):
 #   WAVE_SNAPSHOT_OUT       the PNG to write (required)
 #   WAVE_SNAPSHOT_FROM/_TO  the window in ns; both empty: the whole run
 #   WAVE_SNAPSHOT_ADD       1 when there is no save file: add tilesim's signals here

@@ -2,7 +2,8 @@
 # test_wave_snapshot.sh TILESIM SOURCE_DIR
 # The default run's VCD rendered by scripts/wave-snapshot.sh is a real picture
 # (size, more than a couple of colours), whole and windowed; bad input gives
-# exit 2 and one error line. Exit 77: a tool is missing (ctest: skipped).
+# exit 2 and one error line; hostile paths and signal names are data.
+# Exit 77: a tool is missing (ctest: skipped).
 set -uo pipefail
 tilesim=$1
 src=$2
@@ -29,7 +30,7 @@ check_png() {
   local file=$1 min_w=$2 min_h=$3 exact=${4:-}
   [[ -s $file ]] || { fail "$file was not written"; return; }
   local w h k
-  read -r w h k < <(identify -format '%w %h %k\n' "$file" 2>/dev/null | head -n 1)
+  read -r w h k < <(identify -format '%w %h %k\n' png:- <"$file" 2>/dev/null | head -n 1)
   [[ -n ${k:-} ]] || { fail "$file is not an image identify can read"; return; }
   echo "  $file: ${w}x${h}, $k colours"
   if [[ -n $exact ]]; then
@@ -79,6 +80,33 @@ expect_error "not a VCD" "$tmp/text.vcd"
 expect_error "--from after --to" "$tmp/mlp.vcd" "$tmp/x.png" --from 3000 --to 1000
 expect_error "--from past the end" "$tmp/mlp.vcd" "$tmp/x.png" --from 999999999
 expect_error "--from not a number" "$tmp/mlp.vcd" "$tmp/x.png" --from soon
+
+expect_error "OUT is a folder" "$tmp/mlp.vcd" "$tmp"
+
+# 5. Hostile paths and signal names are data: a trace and a PNG named with [ ] $ " { } ;
+# $(...) and a newline, and signals named with { } $ " [ ] \ (no save file: the Tcl script
+# adds them by name) render, nothing is run (no file PWNED) and no temporary is left.
+hostile=$tmp/$'w [a] $x "q" {b} ; `touch PWNED`\nnl'
+mkdir -p "$hostile"
+cp "$tmp/mlp.vcd" "$hostile/t [1] \$(touch PWNED) {z}.vcd"
+cp "$tmp/mlp.gtkw" "$hostile/t [1] \$(touch PWNED) {z}.gtkw"
+out=$("$snap" "$hostile/t [1] \$(touch PWNED) {z}.vcd" "$hostile/o [p] \$(touch PWNED) {q}\".png" 2>"$tmp/err5"); status=$?
+((status == 0)) || fail "snapshot with hostile paths: exit $status: $(cat "$tmp/err5")"
+[[ $out == "$hostile/o [p] \$(touch PWNED) {q}\".png" ]] || fail "snapshot with hostile paths printed '$out'"
+check_png "$hostile/o [p] \$(touch PWNED) {q}\".png" 800 400
+printf '%s\n' '$timescale 1 ns $end' '$scope module top $end' '$var wire 1 ! a{b}$c $end' \
+  '$var wire 1 % q"uote $end' '$var wire 8 & x[3] $end' '$var wire 1 ( a\b;[x] $end' '$upscope $end' \
+  '$enddefinitions $end' '#0' '0!' '1%' 'b0 &' '0(' '#10' '1!' '0%' 'b101 &' '1(' '#20' '0!' >"$hostile/names.vcd"
+"$snap" "$hostile/names.vcd" "$hostile/names.png" >/dev/null 2>"$tmp/err6"; status=$?
+((status == 0)) || fail "snapshot of signals with hostile names: exit $status: $(cat "$tmp/err6")"
+check_png "$hostile/names.png" 800 400
+found=$(find "$tmp" -name PWNED -o -name '.wave-snapshot.*')
+[[ -z $found ]] || fail "a hostile name was run, or temporaries were left: $found"
+sed 's/a{b}\$c/sp]ace[/' "$hostile/names.vcd" >"$tmp/unparsable.vcd"
+expect_error "a VCD GTKWave cannot parse" "$tmp/unparsable.vcd" "$tmp/unparsable.png"
+grep -q "^wave-snapshot.sh: error: $tmp/unparsable.vcd: GTKWave cannot read this VCD" "$tmp/bad.err" ||
+  fail "unparsable VCD: stderr '$(cat "$tmp/bad.err")'"
+[[ ! -e $tmp/unparsable.png ]] || fail "a PNG was written for an unparsable VCD"
 
 echo "  took $((SECONDS - start)) s"
 ((failures == 0)) || { echo "$failures failure(s)"; exit 1; }
