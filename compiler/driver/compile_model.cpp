@@ -14,7 +14,7 @@ namespace {
                    "its schedule would have about " + std::to_string(e.estimate) + " uOps (~" +
                        std::to_string(e.estimate * kHostBytesPerUop >> 20) + " MiB to build), more than the limit of " +
                        std::to_string(e.limit),
-                   "a model within --max-uops (default: half of this machine's memory), or a larger --max-uops");
+                   "a model within --max-uops (default: half of the available memory), or a larger --max-uops");
 }
 
 [[noreturn]] void sram_too_small(const HwConfig& hw, const std::string& model_name, const sched::SramTooSmall& e) {
