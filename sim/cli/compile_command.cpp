@@ -62,7 +62,10 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
 
   // -o replaces its file (compile has no --force), but its folder is checked
   // before the work.
-  if (!a.output.empty()) check_output_path(a.output, /*overwrite=*/true, /*create_folder=*/true, "-o");
+  if (!a.output.empty()) {
+    check_output_path(a.output, /*overwrite=*/true, /*create_folder=*/true, "-o");
+    check_not_an_input(a.output, {a.files.hw, a.files.model});
+  }
   const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides),
                                                frontend::load_any_model(a.files.model), max_uops(a.files));
   std::string validation;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "compiler/driver/compile_model.h"
@@ -52,6 +53,14 @@ std::int64_t max_uops(const ModelOptions& values) {
 void require_model_options(const std::string& command, const ModelOptions& values) {
   if (values.hw.empty()) throw InputError(command, "", "no --hw given", "--hw FILE.yaml");
   if (values.model.empty()) throw InputError(command, "", "no --model given", "--model FILE.yaml");
+}
+
+void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  for (const auto& input : inputs) {
+    if (output.empty() || input.empty() || !std::filesystem::equivalent(output, input, ec)) continue;
+    throw InputError(output, "", "is also an input of this run; not overwriting it", "outputs apart from the inputs");
+  }
 }
 
 std::string usage(const std::string& command, const std::string& synopsis, const std::string& summary,

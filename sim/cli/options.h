@@ -34,6 +34,10 @@ void require_model_options(const std::string& command, const ModelOptions& value
 // (what compiling and simulating a uOp costs); 0: no limit.
 std::int64_t max_uops(const ModelOptions& values);
 
+// An output must never replace a file the command reads: InputError when
+// `output` is one of `inputs` (the same file, however named).
+void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
+
 // The usual usage block: "Usage: tilesim COMMAND SYNOPSIS", a summary, options.
 std::string usage(const std::string& command, const std::string& synopsis, const std::string& summary,
                   const po::options_description& options);
