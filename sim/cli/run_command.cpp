@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "compiler/frontend/onnx_loader.h"
+#include "compiler/schedule/schedule_file.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/support/input_error.h"
 #include "kernels/kernel_set.h"
@@ -118,20 +119,12 @@ void check_outputs_writable(const RunArgs& a, const std::vector<std::string>& fi
   }
 }
 
-// A hand-written schedule for the hardware: no compiler, no validator (what
-// the simulator does with a broken schedule is the point of running one).
+// A hand-written schedule for the hardware, checked as fully as a compiled
+// one before anything runs (sched::load_schedule_file).
 CompiledModel load_schedule(const std::string& hw, const std::vector<std::string>& overrides, const std::string& path) {
   CompiledModel result;
   result.hw = load_hw_config(hw, overrides);
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "cannot open", "a readable schedule file");
-  result.schedule = sched::read_schedule_text(in, path);
-  if (result.schedule.sram_bytes > result.hw.sram.size_bytes()) {
-    throw InputError(path, "sram_bytes",
-                     std::to_string(result.schedule.sram_bytes) + " is more than the hardware's " +
-                         std::to_string(result.hw.sram.size_bytes()),
-                     "a schedule for this SRAM (--set sram.size_kib=...)");
-  }
+  result.schedule = sched::load_schedule_file(path, result.hw.sram.size_bytes());
   return result;
 }
 
