@@ -1,5 +1,6 @@
 #include "compiler/schedule/totals.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <unordered_set>
 #include <vector>
@@ -9,10 +10,19 @@
 namespace tilesim::sched {
 namespace {
 
-// Every slot of the 32-bit address space: uOp addresses are 32-bit.
-constexpr std::size_t kSlots = (std::size_t{1} << 32) / kTileBytes;
-
 std::size_t slot_of(std::uint32_t addr) { return addr / kTileBytes; }
+
+// One more than the highest slot any uOp names (at most 2^20: addresses are 32-bit).
+std::size_t slots_named(const Schedule& s) {
+  std::uint32_t top = 0;
+  for (const Uop& x : s.uops) {
+    top = std::max(top, x.addr);
+    for (int i = 0; i < 3; ++i) {
+      if (x.src[i].valid()) top = std::max(top, x.src_addr[i]);
+    }
+  }
+  return s.uops.empty() ? 0 : slot_of(top) + 1;
+}
 
 // A DRAM tile as (tensor, row, col), hashed. Rows are 64-bit: a view maps
 // onto its source's rows, which a schedule the validator rejects may put
@@ -38,7 +48,7 @@ std::int64_t tile_count(const TensorInfo& t) {
 
 class Counter {
  public:
-  explicit Counter(const Schedule& s) : s_(s), used_(kSlots, false), loaded_(kSlots, false) {}
+  explicit Counter(const Schedule& s) : s_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {}
 
   ScheduleTotals run() {
     for (const Uop& x : s_.uops) {

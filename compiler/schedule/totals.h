@@ -20,7 +20,8 @@
 //
 // Safe on any Schedule, also one the validator would reject: references out
 // of range count no bytes and no compulsory tile. O(uOps) time; memory
-// O(distinct compulsory tiles) plus one bit per 4 KiB of the 32-bit address space.
+// O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
+// address named.
 #pragma once
 
 #include <cstdint>
