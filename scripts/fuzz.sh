@@ -12,9 +12,9 @@
 #   --keep        keep each target's working corpus (printed) instead of
 #                 deleting it
 #   --crashes     no fuzzing: replay every fuzz/crashes/KIND-* file with its
-#                 target (KIND: hw model npy pb onnx); exit 1 if any fails
+#                 target (KIND: hw model npy pb onnx schedule); exit 1 if any fails
 #   TARGET        fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto
-#                 fuzz_onnx (default: all five)
+#                 fuzz_onnx fuzz_schedule (default: all six)
 #
 # Per target: executions, exec/s, coverage (cov/ft of libFuzzer's last line)
 # and the outcome. A crash, leak, sanitizer report, timeout (-timeout=5) or
@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-all_targets=(fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx)
+all_targets=(fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx fuzz_schedule)
 seconds=30
 runs=""
 keep=0
@@ -66,6 +66,7 @@ dict_of() {
     fuzz_npy) echo fuzz/npy.dict ;;
     fuzz_tensor_proto) echo fuzz/tensor_proto.dict ;;
     fuzz_onnx) echo fuzz/onnx.dict ;;
+    fuzz_schedule) echo fuzz/schedule.dict ;;
   esac
 }
 
@@ -76,6 +77,7 @@ kind_of() {
     fuzz_npy) echo npy ;;
     fuzz_tensor_proto) echo pb ;;
     fuzz_onnx) echo onnx ;;
+    fuzz_schedule) echo schedule ;;
   esac
 }
 

@@ -18,9 +18,11 @@
 //   5 compute EXEC scale z[0,0]@0x3000 <- y[0,0]@0x2000 scale=0.5 deps=4
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "compiler/schedule/schedule.h"
 
@@ -30,10 +32,24 @@ namespace tilesim::sched {
 // schedule whose unused uOp fields are left at their defaults).
 void write_schedule_text(const Schedule& schedule, std::ostream& out);
 
+// Where each item of a schedule file is: 1-based line numbers, 0 when the
+// file has no such line. Lets a caller point at the line a problem concerns.
+struct ScheduleLines {
+  std::int64_t sram_bytes = 0;
+  std::int64_t totals = 0;
+  std::vector<std::int64_t> tensors;  // one per tensor, in index order
+  std::vector<std::int64_t> uops;     // one per uOp, in id order
+};
+
 // Parses the text form. `name` is the file name used in messages. Malformed
-// input throws tilesim::InputError "NAME:LINE: what is wrong (expected ...)".
-// Without a `totals` line the totals are counted from the uOps (sram_peak_bytes:
-// distinct slots used x 4096). The result is NOT validated: call validate().
-Schedule read_schedule_text(std::istream& in, const std::string& name);
+// input throws tilesim::InputError "NAME:LINE: what is wrong (expected ...)";
+// the reader checks syntax, names and the ranges of the numbers it stores
+// (tile coordinates and ids fit in 32 bits, lines at most 1 MiB).
+// Totals the file leaves out are counted from the uOps (count_totals in
+// totals.h; sram_peak_bytes: the slots used). The result is NOT validated: call
+// validate(), or read a hand-written file with load_schedule_file()
+// (schedule_file.h), which checks everything. `lines`, when given, receives
+// the line of each item.
+Schedule read_schedule_text(std::istream& in, const std::string& name, ScheduleLines* lines = nullptr);
 
 }  // namespace tilesim::sched

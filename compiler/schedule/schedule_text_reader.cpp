@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <istream>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule_text.h"
+#include "compiler/schedule/totals.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::sched {
@@ -16,15 +19,19 @@ namespace {
 
 std::string str(std::string_view view) { return std::string(view); }
 
+// Longer lines are refused, not read into memory (a schedule line is ~60 bytes).
+constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
+constexpr std::int64_t kMaxIndex = std::numeric_limits<std::int32_t>::max();
+
 constexpr const char* kUopForm = "ID UNIT KIND TENSOR[ROW,COL]@ADDR ... deps=DEP, e.g. 3 dma LOAD x[0,1]@0x1000 deps=-";
 
 class Reader {
  public:
-  Reader(std::istream& in, const std::string& name) : in_(in), name_(name) {}
+  Reader(std::istream& in, const std::string& name, ScheduleLines& lines) : in_(in), name_(name), lines_(lines) {}
 
   Schedule run() {
-    while (std::getline(in_, line_)) {
-      ++line_no_;
+    lines_ = ScheduleLines{};
+    while (next_line()) {
       if (!line_.empty() && line_.back() == '\r') line_.pop_back();
       tokenize();
       if (tokens_.empty() || tokens_[0][0] == '#') continue;
@@ -34,7 +41,7 @@ class Reader {
         uop();
       } else {
         if (!s_.uops.empty())
-          fail("", "'" + str(tokens_[0]) + "' line after the first uop", "header lines before the uops");
+          fail("", quoted(str(tokens_[0])) + " line after the first uop", "header lines before the uops");
         header_line();
       }
     }
@@ -45,7 +52,8 @@ class Reader {
  private:
   std::istream& in_;
   std::string name_;
-  int line_no_ = 0;
+  ScheduleLines& lines_;
+  std::int64_t line_no_ = 0;
   std::string line_;
   std::vector<std::string_view> tokens_;
   Schedule s_;
@@ -54,13 +62,29 @@ class Reader {
   std::set<std::string> seen_;  // once-only header lines
   std::map<std::string, std::int64_t> totals_;
   std::int64_t uops_announced_ = -1;
-  int uops_line_ = 0;
+  std::int64_t uops_line_ = 0;
   struct PendingView {
     std::size_t tensor;
     std::string of;
-    int line;
+    std::int64_t line;
   };
   std::vector<PendingView> views_;  // view=transpose(NAME), resolved at the end (NAME may come later)
+
+  // std::getline, but a line over kMaxLineBytes is refused instead of read.
+  bool next_line() {
+    line_.clear();
+    std::streambuf* buffer = in_.rdbuf();
+    int c = buffer ? buffer->sbumpc() : EOF;
+    if (c == EOF) return false;
+    ++line_no_;
+    for (; c != EOF && c != '\n'; c = buffer->sbumpc()) {
+      if (line_.size() == kMaxLineBytes) {
+        fail("", "line longer than " + std::to_string(kMaxLineBytes) + " bytes", "a schedule line");
+      }
+      line_ += static_cast<char>(c);
+    }
+    return true;
+  }
 
   [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
     throw InputError(name_ + ":" + std::to_string(line_no_), key, problem, expected);
@@ -156,6 +180,7 @@ class Reader {
       once(what);
       arity(2, "sram_bytes BYTES");
       s_.sram_bytes = number(tokens_[1], what, "size");
+      lines_.sram_bytes = line_no_;
     } else if (what == "tensor") {
       tensor();
     } else if (what == "totals") {
@@ -164,6 +189,7 @@ class Reader {
                            {"loads", "stores", "execs", "loads_eliminated", "bytes_loaded", "bytes_stored",
                             "sram_peak_bytes", "compulsory_loads", "compulsory_bytes"},
                            {}, nullptr);
+      lines_.totals = line_no_;
     } else if (what == "layer") {
       layer();
     } else if (what == "uops") {
@@ -241,12 +267,19 @@ class Reader {
     if (tokens_.size() < 6) fail("tensor", "wrong number of fields", form);
     const std::string key = "tensor " + std::to_string(s_.tensors.size());
     if (number(tokens_[1], "tensor", "index") != static_cast<std::int64_t>(s_.tensors.size())) {
-      fail("tensor", "index " + str(tokens_[1]) + " out of sequence", std::to_string(s_.tensors.size()));
+      fail("tensor", "index " + quoted(str(tokens_[1])) + " out of sequence", std::to_string(s_.tensors.size()));
+    }
+    if (static_cast<std::int64_t>(s_.tensors.size()) >= kMaxIndex) {
+      fail("tensor", "more than " + std::to_string(kMaxIndex) + " tensors", "fewer tensors");
     }
     TensorInfo t;
     t.name = text_value(tokens_[2], key);
-    if (t.name.empty() || t.name.find_first_of("[]@\" \t") != std::string::npos) {
-      fail(key, "bad tensor name " + quoted(t.name), "a word without spaces, quotes, '[', ']' or '@'");
+    const bool control = std::any_of(t.name.begin(), t.name.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7f;
+    });
+    if (t.name.empty() || control || t.name.find_first_of("[]@\" ") != std::string::npos) {
+      fail(key, "bad tensor name " + quoted(t.name),
+           "a word without spaces, control characters, quotes, '[', ']' or '@'");
     }
     if (!names_.emplace(t.name, static_cast<std::int32_t>(s_.tensors.size())).second) {
       fail(key, "tensor name " + quoted(t.name) + " used twice", "unique names");
@@ -298,6 +331,7 @@ class Reader {
     // rank= wins; else dims= gives it (dims=[]: rank 0); else shape=: 1 or 2.
     if (!seen.count("rank") && seen.count("dims")) t.rank = static_cast<int>(t.dims.size());
     s_.tensors.push_back(std::move(t));
+    lines_.tensors.push_back(line_no_);
   }
 
   // "[]" or "[D,D,...]" (the part after dims=).
@@ -330,6 +364,15 @@ class Reader {
     return value;
   }
 
+  // A tile row or column: TileRef holds them in 32 bits.
+  std::int32_t coordinate(std::string_view text, const std::string& key, const std::string& what) const {
+    const std::int64_t value = number(text, key, what);
+    if (value > kMaxIndex) {
+      fail(key, what + " " + quoted(str(text)) + " too large", "at most " + std::to_string(kMaxIndex));
+    }
+    return static_cast<std::int32_t>(value);
+  }
+
   void operand(std::string_view text, const std::string& key, TileRef& tile, std::uint32_t& addr) const {
     const std::size_t at = text.rfind('@');
     const std::size_t open = text.find('[');
@@ -342,8 +385,8 @@ class Reader {
     auto it = names_.find(tensor);
     if (it == names_.end()) fail(key, "unknown tensor " + quoted(tensor), "a name from a tensor line");
     tile.tensor = it->second;
-    tile.row = static_cast<std::int32_t>(number(text.substr(open + 1, comma - open - 1), key, "tile row"));
-    tile.col = static_cast<std::int32_t>(number(text.substr(comma + 1, at - 1 - comma - 1), key, "tile column"));
+    tile.row = coordinate(text.substr(open + 1, comma - open - 1), key, "tile row");
+    tile.col = coordinate(text.substr(comma + 1, at - 1 - comma - 1), key, "tile column");
     addr = address(text.substr(at + 1), key);
   }
 
@@ -351,7 +394,10 @@ class Reader {
     const std::string key = "uop " + str(tokens_[0]);
     const auto id = number(tokens_[0], "uop", "id");
     if (id != static_cast<std::int64_t>(s_.uops.size())) {
-      fail("", "uop id " + str(tokens_[0]) + " out of sequence", std::to_string(s_.uops.size()));
+      fail("", "uop id " + quoted(str(tokens_[0])) + " out of sequence", std::to_string(s_.uops.size()));
+    }
+    if (s_.uops.size() >= kNoUop - 1) {
+      fail("", "more than " + std::to_string(kNoUop - 1) + " uops", "fewer uops: ids are 32-bit");
     }
     if (tokens_.size() < 5) fail(key, "incomplete line", kUopForm);
     Uop x;
@@ -371,7 +417,7 @@ class Reader {
     if (deps.compare(0, 5, "deps=") != 0) fail(key, "missing deps= at the end", "deps=ID or deps=-");
     if (deps != "deps=-") {
       const std::int64_t dep = number(deps.substr(5), key, "dependency");
-      if (dep >= kNoUop) fail(key, "dependency " + str(deps.substr(5)) + " too large", "a uop id");
+      if (dep >= kNoUop) fail(key, "dependency " + quoted(str(deps.substr(5))) + " too large", "a uop id");
       x.dep = static_cast<std::uint32_t>(dep);
     }
     if (x.kind != UopKind::Exec) {
@@ -381,6 +427,7 @@ class Reader {
       exec(key, x);
     }
     s_.uops.push_back(x);
+    lines_.uops.push_back(line_no_);
   }
 
   void exec(const std::string& key, Uop& x) {
@@ -410,7 +457,7 @@ class Reader {
     for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
       const std::string_view t = tokens_[i];
       if (t.compare(0, 6, "scale=") == 0) {
-        if (x.exec != ExecKind::Scale || scale) fail(key, "unexpected field " + str(t), form());
+        if (x.exec != ExecKind::Scale || scale) fail(key, "unexpected field " + quoted(str(t)), form());
         x.scale = factor(t.substr(6), key);
         scale = flags = true;
       } else if (t == "zero_init" || t == "relu") {
@@ -459,58 +506,38 @@ class Reader {
       auto it = names_.find(v.of);
       if (it == names_.end()) {
         line_no_ = v.line;
-        fail("tensor " + std::to_string(v.tensor),
-             "unknown tensor " + quoted(v.of) + " in view=transpose(" + v.of + ")", "a name from a tensor line");
+        fail("tensor " + std::to_string(v.tensor), "view=transpose of unknown tensor " + quoted(v.of),
+             "a name from a tensor line");
       }
       s_.tensors[v.tensor].transpose_of = it->second;
     }
-    count_totals();
+    fill_totals();
   }
 
-  // Fills the totals the file did not give from the uOps and the tensor table.
-  void count_totals() {
-    std::int64_t loads = 0, stores = 0, execs = 0, in = 0, out = 0;
-    std::set<std::uint32_t> slots;
-    for (const Uop& x : s_.uops) {
-      const auto bytes = [&](const TileRef& t) {
-        return t.tensor >= 0 && static_cast<std::size_t>(t.tensor) < s_.tensors.size()
-                   ? s_.tensors[static_cast<std::size_t>(t.tensor)].tile_transfer_bytes()
-                   : 0;
-      };
-      if (x.kind == UopKind::Load) ++loads, in += bytes(x.tile);
-      if (x.kind == UopKind::Store) ++stores, out += bytes(x.tile);
-      if (x.kind == UopKind::Exec) ++execs;
-      slots.insert(x.addr / kTileBytes);
-      for (int i = 0; i < 3; ++i)
-        if (x.src[i].valid()) slots.insert(x.src_addr[i] / kTileBytes);
+  // The totals the file did not give, counted from the uOps (totals.h).
+  void fill_totals() {
+    const ScheduleTotals counted = count_totals(s_);
+    set_totals(s_, counted, true);
+    const std::pair<const char*, std::int64_t*> fields[] = {{"loads", &s_.loads},
+                                                            {"stores", &s_.stores},
+                                                            {"execs", &s_.execs},
+                                                            {"loads_eliminated", &s_.loads_eliminated},
+                                                            {"bytes_loaded", &s_.bytes_loaded},
+                                                            {"bytes_stored", &s_.bytes_stored},
+                                                            {"sram_peak_bytes", &s_.sram_peak_bytes},
+                                                            {"compulsory_loads", &s_.compulsory_loads},
+                                                            {"compulsory_bytes", &s_.compulsory_bytes}};
+    for (const auto& [key, field] : fields) {
+      if (const auto it = totals_.find(key); it != totals_.end()) *field = it->second;
     }
-    std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
-    for (const TensorInfo& t : s_.tensors) {
-      const std::int64_t tiles = t.tile_rows() * t.tile_cols();
-      if (t.role == TensorRole::Input || t.role == TensorRole::Param) {
-        compulsory_loads += tiles;
-        compulsory_bytes += tiles * t.tile_transfer_bytes();
-      }
-      if (t.is_graph_output) compulsory_bytes += tiles * t.tile_transfer_bytes();
-    }
-    auto get = [this](const char* key, std::int64_t counted) {
-      auto it = totals_.find(key);
-      return it == totals_.end() ? counted : it->second;
-    };
-    s_.loads = get("loads", loads);
-    s_.stores = get("stores", stores);
-    s_.execs = get("execs", execs);
-    s_.loads_eliminated = get("loads_eliminated", 0);
-    s_.bytes_loaded = get("bytes_loaded", in);
-    s_.bytes_stored = get("bytes_stored", out);
-    s_.sram_peak_bytes = get("sram_peak_bytes", static_cast<std::int64_t>(slots.size()) * kTileBytes);
-    s_.compulsory_loads = get("compulsory_loads", compulsory_loads);
-    s_.compulsory_bytes = get("compulsory_bytes", compulsory_bytes);
   }
 };
 
 }  // namespace
 
-Schedule read_schedule_text(std::istream& in, const std::string& name) { return Reader(in, name).run(); }
+Schedule read_schedule_text(std::istream& in, const std::string& name, ScheduleLines* lines) {
+  ScheduleLines ignored;
+  return Reader(in, name, lines ? *lines : ignored).run();
+}
 
 }  // namespace tilesim::sched

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "compiler/schedule/tile_format.h"
+#include "compiler/schedule/totals.h"
 #include "compiler/schedule/validator_structure.h"
 
 namespace tilesim::sched {
@@ -35,8 +37,9 @@ struct TileState {
 };
 
 struct TensorState {
-  std::int64_t base = 0;  // gid of tile [0,0]
-  int producer = -1;      // ExecKind of the EXECs writing it; -1: none seen
+  std::int64_t base = 0;          // gid of tile [0,0]
+  std::int64_t stored_tiles = 0;  // distinct tiles stored
+  int producer = -1;              // ExecKind of the EXECs writing it; -1: none seen
   std::uint32_t first_exec = kNoUop;
   std::int32_t a = -1, b = -1;  // matmul operand tensors
   std::int32_t kt = 1;          // matmul K steps
@@ -51,7 +54,7 @@ class Checker {
  public:
   Checker(const Schedule& s, std::size_t max_errors) : s_(s), max_(max_errors) {}
 
-  std::vector<std::string> run() {
+  std::vector<Problem> run() {
     if (max_ == 0) return {};
     if (!init_tensors()) return errors_;
     const std::int64_t capped = std::min<std::int64_t>(std::max<std::int64_t>(s_.sram_bytes, 0), std::int64_t{1} << 32);
@@ -65,16 +68,28 @@ class Checker {
  private:
   const Schedule& s_;
   std::size_t max_;
-  std::vector<std::string> errors_;
+  std::vector<Problem> errors_;
   std::vector<TensorState> tensors_;
-  std::vector<TileState> tiles_;
+  // DRAM tiles a STORE wrote, by gid; the others hold what they started with
+  // (sparse: a tensor table may claim far more tiles than the uOps touch).
+  std::unordered_map<std::int64_t, TileState> tiles_;
   std::vector<Slot> slots_;
   std::int64_t hb_[2] = {-1, -1};  // per unit: latest other-unit uOp known complete
-  std::int64_t loads_ = 0, stores_ = 0, execs_ = 0, bytes_loaded_ = 0, bytes_stored_ = 0;
+  std::uint32_t current_ = 0;      // the uOp being checked
 
   bool full() const { return errors_.size() >= max_; }
-  void error(std::string message) {
-    if (!full()) errors_.push_back(std::move(message));
+  void error(Subject subject, std::size_t index, std::string message) {
+    if (!full()) errors_.push_back(Problem{subject, index, std::move(message)});
+  }
+  // A problem of the uOp being checked.
+  void error(std::string message) { error(Subject::Uop, current_, std::move(message)); }
+  // What DRAM tile `g` of `tensor` holds: inputs and params start complete.
+  TileState dram_tile(std::int64_t g, std::int32_t tensor) const {
+    const auto it = tiles_.find(g);
+    if (it != tiles_.end()) return it->second;
+    TileState fresh;
+    if (is_source(info(tensor))) fresh.dram = 1;
+    return fresh;
   }
   const TensorInfo& info(std::int32_t tensor) const { return s_.tensors[static_cast<std::size_t>(tensor)]; }
   std::string head(std::uint32_t id) const {
@@ -100,8 +115,9 @@ class Checker {
   }
 
   // ---- tensor table ----
+  // The table's sizes are checked first, so the sums below cannot overflow.
   bool init_tensors() {
-    for (std::string& p : structure::check_tensors(s_)) error(std::move(p));
+    for (Problem& p : structure::check_tensors(s_)) error(p.subject, p.index, std::move(p.text));
     if (!errors_.empty()) return false;
     std::int64_t base = 0;
     for (const TensorInfo& t : s_.tensors) {
@@ -109,12 +125,6 @@ class Checker {
       state.base = base;
       tensors_.push_back(state);
       base += t.tile_rows() * t.tile_cols();
-    }
-    tiles_.resize(static_cast<std::size_t>(base));
-    for (std::size_t i = 0; i < s_.tensors.size(); ++i) {
-      if (!is_source(s_.tensors[i])) continue;  // views have no DRAM tiles of their own
-      const std::int64_t end = i + 1 < tensors_.size() ? tensors_[i + 1].base : base;
-      for (std::int64_t g = tensors_[i].base; g < end; ++g) tiles_[static_cast<std::size_t>(g)].dram = 1;
     }
     return true;
   }
@@ -162,14 +172,19 @@ class Checker {
   std::string brief(std::uint32_t id) const {
     return "uop " + std::to_string(id) + " (" + format_uop_head(s_, s_.uops[id]) + ")";
   }
+  // What a hazard message expects: a dep ordering uop `id` after `other`.
+  std::string missing_dep(std::uint32_t other) const {
+    return " (expected a dependency on uop " + std::to_string(other) + " or a later " +
+           to_string(s_.uops[other].unit()) + " uop)";
+  }
   bool ordered(std::uint32_t other_uop, int own_unit) const {
     return unit_index(s_.uops[other_uop].unit()) == own_unit || static_cast<std::int64_t>(other_uop) <= hb_[own_unit];
   }
   void read_access(std::uint32_t id, int unit, std::uint32_t addr) {
     Slot& sl = slot(addr);
     if (sl.writer != kNoUop && !ordered(sl.writer, unit)) {
-      error(brief(id) + " reads slot at " + format_addr(addr) + " while " + brief(sl.writer) +
-            " may still write it (missing dependency)");
+      error(brief(id) + " reads slot at " + format_addr(addr) + " while " + brief(sl.writer) + " may still write it" +
+            missing_dep(sl.writer));
     }
     sl.reader[unit] = id;
   }
@@ -177,22 +192,26 @@ class Checker {
     Slot& sl = slot(addr);
     const std::uint32_t reader = sl.reader[1 - unit];
     if (reader != kNoUop && !ordered(reader, unit)) {
-      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(reader) +
-            " may still read it (missing dependency)");
+      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(reader) + " may still read it" +
+            missing_dep(reader));
     } else if (sl.writer != kNoUop && !ordered(sl.writer, unit)) {
-      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(sl.writer) +
-            " may still write it (missing dependency)");
+      error(brief(id) + " writes slot at " + format_addr(addr) + " while " + brief(sl.writer) + " may still write it" +
+            missing_dep(sl.writer));
     }
     sl.writer = id;
     sl.reader[0] = sl.reader[1] = kNoUop;
   }
 
   void step(std::uint32_t id) {
+    current_ = id;
     const Uop& x = s_.uops[id];
     const int unit = unit_index(x.unit());
     if (x.dep != kNoUop) {
       const std::string other = unit == 0 ? "compute" : "dma";
-      if (x.dep >= id) {
+      if (x.dep >= s_.uops.size()) {
+        error(head(id) + ": dep " + std::to_string(x.dep) + " does not exist (expected an earlier uop of the " + other +
+              " unit)");
+      } else if (x.dep >= id) {
         error(head(id) + ": dep " + std::to_string(x.dep) + (x.dep == id ? " is itself" : " points forward") +
               " (expected an earlier uop of the " + other + " unit)");
       } else if (unit_index(s_.uops[x.dep].unit()) == unit) {
@@ -204,15 +223,12 @@ class Checker {
     }
     switch (x.kind) {
       case UopKind::Load:
-        ++loads_;
         load(id, x, unit);
         break;
       case UopKind::Store:
-        ++stores_;
         store(id, x, unit);
         break;
       case UopKind::Exec:
-        ++execs_;
         exec(id, x, unit);
         break;
     }
@@ -221,7 +237,6 @@ class Checker {
   // ---- the three kinds ----
   void load(std::uint32_t id, const Uop& x, int unit) {
     if (!check_ref(id, x.tile, "tile")) return;
-    bytes_loaded_ += info(x.tile.tensor).tile_transfer_bytes();
     if (!check_addr(id, x.addr, "tile")) return;
     write_access(id, unit, x.addr);
     const std::int64_t g = gid(x.tile);
@@ -229,7 +244,7 @@ class Checker {
       load_view(id, x, g);
       return;
     }
-    Value v{g, tiles_[static_cast<std::size_t>(g)].dram};
+    Value v{g, dram_tile(g, x.tile.tensor).dram};
     if (v.version == kNever) {
       error(head(id) + ": " + tile(x.tile) +
             " was never stored to DRAM (expected an input, a param or a tile stored earlier)");
@@ -242,7 +257,7 @@ class Checker {
   void load_view(std::uint32_t id, const Uop& x, std::int64_t g) {
     const TileRef src = viewed(x.tile);
     const std::int64_t xg = gid(src);
-    const std::int32_t version = tiles_[static_cast<std::size_t>(xg)].dram;
+    const std::int32_t version = dram_tile(xg, src.tensor).dram;
     const std::string reads = tile(x.tile) + " reads " + tile(src) + " transposed";
     if (version == kNever) {
       error(head(id) + ": " + reads + ", which was never stored to DRAM (expected " + info(src.tensor).name +
@@ -256,7 +271,6 @@ class Checker {
   void store(std::uint32_t id, const Uop& x, int unit) {
     if (!check_ref(id, x.tile, "tile")) return;
     const TensorInfo& t = info(x.tile.tensor);
-    bytes_stored_ += t.tile_transfer_bytes();
     if (is_view(t)) {
       error(head(id) + ": stores into view " + t.name + " of " + info(t.transpose_of).name +
             " (expected an intermediate or output tensor: a view has no storage and is never stored)");
@@ -270,7 +284,7 @@ class Checker {
     if (!check_addr(id, x.addr, "tile")) return;
     read_access(id, unit, x.addr);
     const std::int64_t g = gid(x.tile);
-    TileState& ts = tiles_[static_cast<std::size_t>(g)];
+    TileState& ts = tiles_.emplace(g, dram_tile(g, x.tile.tensor)).first->second;
     Value v = slot(x.addr).value;
     if (v.gid != g) {
       error(head(id) + ": slot at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " + tile(x.tile) +
@@ -283,7 +297,10 @@ class Checker {
       error(head(id) + ": stores " + describe(v) +
             " (expected complete: an output is stored once, after its last EXEC)");
     }
-    if (ts.stores++ == 0) ts.store = id;
+    if (ts.stores++ == 0) {
+      ts.store = id;
+      ++tensors_[static_cast<std::size_t>(x.tile.tensor)].stored_tiles;
+    }
     ts.dram = v.version;
   }
 
@@ -356,7 +373,7 @@ class Checker {
     if (!result_ok) return;
     write_access(id, unit, x.addr);
     slot(x.addr).value = Value{g, version};
-    const TileState& tile_state = tiles_[static_cast<std::size_t>(g)];
+    const TileState tile_state = dram_tile(g, x.tile.tensor);
     if (c.is_graph_output && tile_state.stores > 0 && tile_state.dram != kAssumed &&
         tile_state.dram == need(x.tile.tensor)) {
       error(head(id) + ": writes " + tile(x.tile) + " after uop " + std::to_string(tile_state.store) +
@@ -405,15 +422,18 @@ class Checker {
   }
 
   // ---- the end ----
+  // Only tensors with fewer distinct tiles stored than they have are walked.
   void check_outputs() {
     for (std::size_t i = 0; i < s_.tensors.size() && !full(); ++i) {
       const TensorInfo& t = s_.tensors[i];
-      if (!t.is_graph_output) continue;
+      const TensorState& ts = tensors_[i];
+      if (!t.is_graph_output || ts.stored_tiles == t.tile_rows() * t.tile_cols()) continue;
       for (std::int32_t r = 0; r < t.tile_rows() && !full(); ++r) {
         for (std::int32_t c = 0; c < t.tile_cols() && !full(); ++c) {
           const TileRef ref{static_cast<std::int32_t>(i), r, c};
-          if (tiles_[static_cast<std::size_t>(gid(ref))].stores == 0) {
-            error("output " + tile(ref) + " is never stored (expected one STORE after its last EXEC)");
+          if (tiles_.count(gid(ref)) == 0) {
+            error(Subject::Tensor, i,
+                  "output " + tile(ref) + " is never stored (expected one STORE after its last EXEC)");
           }
         }
       }
@@ -422,27 +442,55 @@ class Checker {
 
   void check_total(const char* field, std::int64_t claimed, std::int64_t counted) {
     if (claimed == counted) return;
-    error("schedule totals: " + std::string(field) + " = " + std::to_string(claimed) + " (expected " +
-          std::to_string(counted) + ", counted from the uops)");
+    error(Subject::Totals, 0,
+          "schedule totals: " + std::string(field) + " = " + std::to_string(claimed) + " (expected " +
+              std::to_string(counted) + ", counted from the uops)");
+  }
+
+  // The peak lies between the slots one uOp needs at once and all slots used.
+  void check_peak(std::int64_t all_slots_bytes) {
+    std::int64_t one_uop = 0;
+    for (const Uop& x : s_.uops) {
+      std::int64_t slots[4] = {x.addr / kTileBytes};
+      std::int64_t n = 1;
+      for (int i = 0; i < 3; ++i) {
+        if (!x.src[i].valid()) continue;
+        const std::int64_t slot = x.src_addr[i] / kTileBytes;
+        if (std::find(slots, slots + n, slot) == slots + n) slots[n++] = slot;
+      }
+      one_uop = std::max(one_uop, n * kTileBytes);
+    }
+    if (s_.sram_peak_bytes >= one_uop && s_.sram_peak_bytes <= all_slots_bytes) return;
+    error(Subject::Totals, 0,
+          "schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) + " (expected " +
+              std::to_string(one_uop) + " to " + std::to_string(all_slots_bytes) +
+              ": at least the slots one uop uses at once, at most all the slots the uops use)");
   }
 
   void check_totals() {
-    check_total("loads", s_.loads, loads_);
-    check_total("stores", s_.stores, stores_);
-    check_total("execs", s_.execs, execs_);
-    check_total("bytes_loaded", s_.bytes_loaded, bytes_loaded_);
-    check_total("bytes_stored", s_.bytes_stored, bytes_stored_);
-    if (s_.sram_peak_bytes > s_.sram_bytes) {
-      error("schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) +
-            " exceeds sram_bytes = " + std::to_string(s_.sram_bytes));
-    }
+    const ScheduleTotals counted = count_totals(s_);
+    check_total("loads", s_.loads, counted.loads);
+    check_total("stores", s_.stores, counted.stores);
+    check_total("execs", s_.execs, counted.execs);
+    check_total("loads_eliminated", s_.loads_eliminated, counted.loads_eliminated);
+    check_total("bytes_loaded", s_.bytes_loaded, counted.bytes_loaded);
+    check_total("bytes_stored", s_.bytes_stored, counted.bytes_stored);
+    check_total("compulsory_loads", s_.compulsory_loads, counted.compulsory_loads);
+    check_total("compulsory_bytes", s_.compulsory_bytes, counted.compulsory_bytes);
+    if (!full()) check_peak(counted.slots_used_bytes);
   }
 };
 
 }  // namespace
 
-std::vector<std::string> validate(const Schedule& schedule, std::size_t max_errors) {
+std::vector<Problem> find_problems(const Schedule& schedule, std::size_t max_errors) {
   return Checker(schedule, max_errors).run();
+}
+
+std::vector<std::string> validate(const Schedule& schedule, std::size_t max_errors) {
+  std::vector<std::string> texts;
+  for (Problem& p : find_problems(schedule, max_errors)) texts.push_back(std::move(p.text));
+  return texts;
 }
 
 void validate_or_throw(const Schedule& schedule) {

@@ -1,8 +1,11 @@
 #include "compiler/schedule/validator_structure.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
+#include "compiler/frontend/model_loader.h"
+#include "compiler/schedule/saturating.h"
 #include "compiler/schedule/tile_format.h"
 
 namespace tilesim::sched::structure {
@@ -13,6 +16,9 @@ namespace {
 const TensorInfo& info(const Schedule& s, std::int32_t tensor) { return s.tensors[static_cast<std::size_t>(tensor)]; }
 
 std::string num(std::int64_t n) { return std::to_string(n); }
+
+// kSaturated is what saturating arithmetic gives for "too many to count".
+std::string count(std::int64_t n) { return n == kSaturated ? "more than 2^63" : num(n); }
 
 std::string padding(const std::string& what, std::int64_t size, std::int64_t padded) {
   if (padded >= size && padded % kTileDim == 0) return "";
@@ -47,9 +53,9 @@ std::string check_dims(const TensorInfo& t) {
            ")";
   }
   std::int64_t batch = 1;
-  for (std::size_t i = 0; i + 2 < n; ++i) batch *= t.dims[i];
+  for (std::size_t i = 0; i + 2 < n; ++i) batch = saturating_mul(batch, t.dims[i]);
   if (n >= 2 && batch != t.batch) {
-    return dims + " make a stack of " + num(batch) + " matrices (expected batch " + num(t.batch) + ")";
+    return dims + " make a stack of " + count(batch) + " matrices (expected batch " + num(t.batch) + ")";
   }
   return "";
 }
@@ -194,33 +200,65 @@ std::string repeat_tile(const Schedule& s, const Uop& x) {
   return wrong_tile(s, 1, x.src[1], want, why);
 }
 
+// Rank, batch and shape, the figures everything else is computed from.
+std::string check_shape(const TensorInfo& t) {
+  if (t.rank < 0 || t.rank > 4) return "rank " + num(t.rank) + " (expected 0 to 4)";
+  if (t.batch < 1) return "batch " + num(t.batch) + " (expected at least 1)";
+  if (t.rows < 1 || t.cols < 1) return "shape " + pair(t.rows, t.cols) + " (expected positive dimensions)";
+  if (t.rows > frontend::kMaxTensorElements || t.cols > frontend::kMaxTensorElements) {
+    return "shape " + pair(t.rows, t.cols) + " (expected dimensions of at most " + num(frontend::kMaxTensorElements) +
+           " (2^31))";
+  }
+  return "";
+}
+
+// The frontends' size limits (model_loader.h): per tensor, and for all the
+// tensors with DRAM storage together (a view has none of its own).
+struct TableSize {
+  std::int64_t bytes = 0;
+  bool reported = false;
+
+  std::string add(const TensorInfo& t) {
+    const std::int64_t rows = t.rank <= 1 ? 1 : t.padded_rows;
+    const std::int64_t elements = saturating_mul(saturating_mul(t.batch, rows), t.padded_cols);
+    if (elements > frontend::kMaxTensorElements) {
+      return "pads to " + count(elements) + " elements (expected at most " + num(frontend::kMaxTensorElements) +
+             " (2^31) elements per padded tensor)";
+    }
+    if (t.transpose_of != -1) return "";
+    bytes = saturating_add(bytes, elements * 4);
+    if (bytes <= frontend::kMaxModelBytes || reported) return "";
+    reported = true;
+    return "with it the schedule's padded tensors total " + count(bytes) + " bytes (expected at most " +
+           num(frontend::kMaxModelBytes) + " bytes (64 GiB) of padded float32 tensors in all)";
+  }
+};
+
 }  // namespace
 
-std::vector<std::string> check_tensors(const Schedule& s) {
-  std::vector<std::string> problems;
-  auto add = [&problems](std::string p) {
-    if (!p.empty()) problems.push_back(std::move(p));
-  };
+std::vector<Problem> check_tensors(const Schedule& s) {
+  std::vector<Problem> problems;
   std::unordered_map<std::string, std::size_t> names;
+  TableSize size;
   for (std::size_t i = 0; i < s.tensors.size(); ++i) {
+    auto add = [&problems, i](std::string p) {
+      if (!p.empty()) problems.push_back(Problem{Subject::Tensor, i, std::move(p)});
+    };
     const TensorInfo& t = s.tensors[i];
     const std::string where = "tensor " + num(static_cast<std::int64_t>(i)) + " " + t.name + ": ";
-    if (t.name.empty()) add("tensor " + num(static_cast<std::int64_t>(i)) + ": empty name");
+    if (t.name.empty()) add("tensor " + num(static_cast<std::int64_t>(i)) + ": empty name (expected a name)");
     auto [it, fresh] = names.emplace(t.name, i);
-    if (!fresh) add(where + "name also used by tensor " + num(static_cast<std::int64_t>(it->second)));
-    if (t.rank < 0 || t.rank > 4) {
-      add(where + "rank " + num(t.rank) + " (expected 0 to 4)");
-      continue;
+    if (!fresh) {
+      add(where + "name also used by tensor " + num(static_cast<std::int64_t>(it->second)) +
+          " (expected unique names)");
     }
-    if (t.batch < 1) {
-      add(where + "batch " + num(t.batch) + " (expected at least 1)");
-    } else if (t.rank <= 2 && t.batch != 1) {
+    if (const std::string p = check_shape(t); !p.empty()) {
+      add(where + p);
+      continue;  // nothing below may compute with these figures
+    }
+    if (t.rank <= 2 && t.batch != 1) {
       add(where + "batch " + num(t.batch) + " for a rank-" + num(t.rank) +
           " tensor (expected 1: only rank 3 and 4 tensors are stacks)");
-    }
-    if (t.rows < 1 || t.cols < 1) {
-      add(where + "shape " + pair(t.rows, t.cols) + " (expected positive dimensions)");
-      continue;
     }
     if (const std::string p = check_dims(t); !p.empty()) add(where + p);
     if (t.is_scalar()) {
@@ -234,12 +272,18 @@ std::vector<std::string> check_tensors(const Schedule& s) {
         add(padding(where + "padded rows ", t.rows, t.padded_rows));
       }
     }
+    if (const std::string p = size.add(t); !p.empty()) add(where + p);
     if (t.transpose_of != -1) {
       if (const std::string p = check_view(s, i, t); !p.empty()) add(where + p);
+    } else if (t.is_graph_output && (t.role == TensorRole::Input || t.role == TensorRole::Param)) {
+      add(where + "graph_output on " + to_string(t.role) +
+          " tensor (expected graph_output only on an output or intermediate: inputs and params are never stored)");
     }
   }
   if (s.sram_bytes < kTileBytes) {
-    add("schedule: sram_bytes " + num(s.sram_bytes) + " (expected at least one " + num(kTileBytes) + "-byte tile)");
+    problems.push_back(Problem{
+        Subject::SramBytes, 0,
+        "schedule: sram_bytes " + num(s.sram_bytes) + " (expected at least one " + num(kTileBytes) + "-byte tile)"});
   }
   return problems;
 }
@@ -267,8 +311,10 @@ std::string check_addr(const Schedule& s, std::uint32_t addr, const std::string&
            " (expected a tile-aligned address)";
   }
   if (static_cast<std::int64_t>(addr) + kTileBytes > s.sram_bytes) {
+    const std::int64_t last = std::min<std::int64_t>(s.sram_bytes, std::int64_t{1} << 32) / kTileBytes - 1;
     return what + " address " + format_addr(addr) + " + " + num(kTileBytes) + " bytes is outside the SRAM of " +
-           num(s.sram_bytes) + " bytes";
+           num(s.sram_bytes) + " bytes (expected at most " +
+           format_addr(static_cast<std::uint32_t>(last * kTileBytes)) + ")";
   }
   return "";
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/validator.h"
 
 namespace tilesim::sched::structure {
 
@@ -17,14 +18,18 @@ extern const std::string kOperand[3];
 
 // Names unique and non-empty; rank 0..4; batch >= 1 (1 up to rank 2); positive
 // shapes padded per matrix to multiples of 32 (rank 0/1: one row; a scalar
-// [1,32]); dims, when given, matching rank, shape and batch; a view the
-// transpose of a tensor with storage, of the same rank and batch.
-std::vector<std::string> check_tensors(const Schedule& schedule);
+// [1,32]); dims, when given, matching rank, shape and batch; sizes within the
+// frontends' limits (at most 2^31 padded elements per tensor, 64 GiB of padded
+// float32 for the tensors with storage); graph outputs neither inputs nor
+// params; a view the transpose of a tensor with storage, of the same rank and
+// batch; sram_bytes at least one tile. Every figure is checked before it is
+// multiplied, so any table is safe to pass.
+std::vector<Problem> check_tensors(const Schedule& schedule);
 
 // `what` names the reference in the message ("tile", "operand 1").
 std::string check_tile(const Schedule& schedule, const TileRef& tile, const std::string& what);
 
-// Tile-aligned and inside sram_bytes.
+// Tile-aligned and inside sram_bytes (sram_bytes checked by check_tensors).
 std::string check_addr(const Schedule& schedule, std::uint32_t addr, const std::string& what);
 
 // Operand count for the kind, every tile in its grid, shapes and coordinates as

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "compiler/schedule/totals.h"
 #include "compiler/scheduler/lowering.h"
 #include "compiler/scheduler/sram_allocator.h"
 #include "compiler/scheduler/tile_program.h"
@@ -58,25 +59,6 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   LoweringPass(sram_tiles, options.costs).run(graph, schedule, program);
 
   const TileSpace space(schedule.tensors);
-  // Compulsory traffic: what any schedule must move at least once: every
-  // input and param tile some EXEC reads, loaded once (a view counts for the
-  // tensor it shows), and every graph output tile stored once.
-  std::vector<bool> read(space.size(), false);
-  for (const TileExec& e : program.execs) {
-    for (const TileId t : e.src) {
-      if (t == kNoTile || read[t]) continue;
-      read[t] = true;
-      const TensorInfo& info = schedule.tensors[space.ref(t).tensor];
-      if (info.role != TensorRole::Input && info.role != TensorRole::Param) continue;
-      ++schedule.compulsory_loads;
-      schedule.compulsory_bytes += info.tile_transfer_bytes();
-    }
-  }
-  for (const TensorInfo& info : schedule.tensors) {
-    if (info.is_graph_output)
-      schedule.compulsory_bytes += info.tile_rows() * info.tile_cols() * info.tile_transfer_bytes();
-  }
-
   // One allocation of about the right size: a 4096^3 matmul has ~2.7 M uOps,
   // and growing (or shrinking) the vector would copy them all.
   const auto estimate = static_cast<std::size_t>(program.estimated_transfers) + program.execs.size();
@@ -94,6 +76,11 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   allocate_and_emit(program, space, alloc, schedule);
   program = TileProgram{};  // ~20 bytes per EXEC, no longer needed
   order_by_start_time(schedule, options.costs);
+  // The allocator counted the traffic it emitted (the validator checks that
+  // against count_totals); the compulsory traffic has one definition, there.
+  const ScheduleTotals totals = count_totals(schedule);
+  schedule.compulsory_loads = totals.compulsory_loads;
+  schedule.compulsory_bytes = totals.compulsory_bytes;
   return schedule;
 }
 

@@ -12,13 +12,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
 #include "compiler/driver/compile_model.h"
 #include "compiler/frontend/onnx_loader.h"
-#include "compiler/schedule/schedule_text.h"
+#include "compiler/schedule/schedule_file.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/interrupt.h"
 #include "kernels/kernel_set.h"
@@ -70,15 +69,7 @@ void install_signal_handlers() {
 // A hand-written schedule, checked like a compiled one before it runs.
 void load_schedule(Run& run) {
   run.compiled.hw = load_hw_config(run.args.files.hw, run.args.files.overrides);
-  std::ifstream in(run.args.schedule);
-  if (!in) throw InputError(run.args.schedule, "", "cannot open", "a readable schedule file");
-  run.compiled.schedule = sched::read_schedule_text(in, run.args.schedule);
-  if (run.compiled.schedule.sram_bytes > run.compiled.hw.sram.size_bytes()) {
-    throw InputError(run.args.schedule, "sram_bytes",
-                     std::to_string(run.compiled.schedule.sram_bytes) + " is more than the hardware's " +
-                         std::to_string(run.compiled.hw.sram.size_bytes()),
-                     "a schedule for this SRAM (--set sram.size_kib=...)");
-  }
+  run.compiled.schedule = sched::load_schedule_file(run.args.schedule, run.compiled.hw.sram.size_bytes());
 }
 
 void load_model(Run& run) {
@@ -173,20 +164,6 @@ void check_memory(const Run& run) {
                        ", inputs and outputs " + mib(host) + ", reference " + mib(reference) + ", SRAM " +
                        mib(sim::Sram::used_bytes(s)) + "), more than the " + mib(available) + " available",
                    "a smaller model, --timing-only, or a run without --verify");
-}
-
-// Every input and param of a schedule, seeded as make_inputs seeds them.
-std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {
-  std::map<std::string, HostTensor> inputs;
-  for (const auto& t : schedule.tensors) {
-    if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
-    std::vector<std::int64_t> dims = t.dims;
-    if (dims.empty())
-      dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
-    const auto count = static_cast<std::size_t>(t.batch * t.rows * t.cols);
-    inputs.emplace(t.name, HostTensor::from_dims(dims, seeded_values(seed, t.name, count)));
-  }
-  return inputs;
 }
 
 void make_run_inputs(Run& run) {

@@ -160,4 +160,17 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
   return values;
 }
 
+std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {
+  std::map<std::string, HostTensor> inputs;
+  for (const auto& t : schedule.tensors) {
+    if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
+    std::vector<std::int64_t> dims = t.dims;
+    if (dims.empty())
+      dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
+    const auto count = static_cast<std::size_t>(t.batch * t.rows * t.cols);
+    inputs.emplace(t.name, HostTensor::from_dims(dims, seeded_values(seed, t.name, count)));
+  }
+  return inputs;
+}
+
 }  // namespace tilesim

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ir/graph.h"
+#include "compiler/schedule/schedule.h"
 #include "sim/io/host_tensor.h"
 
 namespace tilesim {
@@ -40,5 +41,9 @@ std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, st
 // tensor's stored values do not fill its shape (a frontend bug).
 std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std::vector<std::string>& assignments,
                                               std::uint64_t seed);
+
+// Every input and param of a schedule (views excluded) at its true shape,
+// seeded as make_inputs seeds them: a hand-written schedule's inputs.
+std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed);
 
 }  // namespace tilesim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/totals.h"
 
 namespace tilesim::sched::testing {
 
@@ -100,16 +101,9 @@ class Builder {
   Uop& uop(std::uint32_t id) { return s_.uops.at(id); }
   Schedule& schedule() { return s_; }
 
-  // The schedule with its totals counted from the uOps.
+  // The schedule with its totals counted from the uOps (sram_peak_bytes: the slots used).
   Schedule done() {
-    s_.loads = s_.stores = s_.execs = s_.bytes_loaded = s_.bytes_stored = 0;
-    for (const Uop& x : s_.uops) {
-      const std::int64_t bytes = x.kind == UopKind::Exec ? 0 : s_.tensors.at(x.tile.tensor).tile_transfer_bytes();
-      if (x.kind == UopKind::Load) ++s_.loads, s_.bytes_loaded += bytes;
-      if (x.kind == UopKind::Store) ++s_.stores, s_.bytes_stored += bytes;
-      if (x.kind == UopKind::Exec) ++s_.execs;
-    }
-    s_.sram_peak_bytes = s_.sram_bytes;
+    set_totals(s_, count_totals(s_), true);
     return s_;
   }
 

@@ -277,7 +277,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "t.sched:2: unknown line 'foo' (expected tilesim-schedule, model, sram_bytes, tensor, totals, layer, uops "
         "or a uop line)");
   CHECK(error_of(kHeader + "tensor 4 z input shape=[1,1] padded=[32,32]\n") ==
-        "t.sched:7: tensor: index 4 out of sequence (expected 3)");
+        "t.sched:7: tensor: index '4' out of sequence (expected 3)");
   CHECK(error_of(kHeader + "tensor 3 x input shape=[1,1] padded=[32,32]\n") ==
         "t.sched:7: tensor 3: tensor name 'x' used twice (expected unique names)");
   CHECK(error_of(kHeader + "tensor 3 z weight shape=[1,1] padded=[32,32]\n") ==
@@ -293,7 +293,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "t.sched:7: uops: announced 2 uop lines but the file has 1 (expected as many uop lines as announced)");
   CHECK(error_of(kHeader + load0 + "tensor 3 z input shape=[1,1] padded=[32,32]\n") ==
         "t.sched:8: 'tensor' line after the first uop (expected header lines before the uops)");
-  CHECK(error_of(kHeader + "1 dma LOAD x[0,0]@0x0000 deps=-\n") == "t.sched:7: uop id 1 out of sequence (expected 0)");
+  CHECK(error_of(kHeader + "1 dma LOAD x[0,0]@0x0000 deps=-\n") ==
+        "t.sched:7: uop id '1' out of sequence (expected 0)");
   CHECK(error_of(kHeader + "0 dma LAOD x[0,0]@0x0000 deps=-\n") ==
         "t.sched:7: uop 0: unknown kind 'LAOD' (expected LOAD, STORE or EXEC)");
   CHECK(error_of(kHeader + "0 compute LOAD x[0,0]@0x0000 deps=-\n") ==
@@ -343,7 +344,7 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=x\n") ==
         "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME))");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
-        "t.sched:7: tensor 3: unknown tensor 'q' in view=transpose(q) (expected a name from a tensor line)");
+        "t.sched:7: tensor 3: view=transpose of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing scale=FACTOR (expected ID compute EXEC scale TENSOR[ROW,COL]@ADDR <- 1 operand "
         "scale=FACTOR deps=DEP)");
@@ -352,7 +353,7 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 scale=0.5x deps=0\n") ==
         "t.sched:8: uop 1: bad scale '0.5x' (expected a number, e.g. scale=0.5)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 <- x[0,0]@0x0000 scale=2 deps=0\n") ==
-        "t.sched:8: uop 1: unexpected field scale=2 (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 operand "
+        "t.sched:8: uop 1: unexpected field 'scale=2' (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 operand "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- scale=2 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: operand 'x[0,0]@0x0000' after the flags (expected ID compute EXEC scale "

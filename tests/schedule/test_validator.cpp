@@ -34,7 +34,7 @@ TEST_CASE("validator: LOAD overwriting a slot an EXEC still reads", "[schedule][
   b.uop(6).dep = 4;
   CHECK(validate(b.done()) ==
         Errors{"uop 5 (LOAD x[0,2]) writes slot at 0x0000 while uop 4 (EXEC matmul y[0,0]) may still read it "
-               "(missing dependency)"});
+               "(expected a dependency on uop 4 or a later compute uop)"});
 }
 
 TEST_CASE("validator: EXEC reading before its LOAD completes", "[schedule][validator]") {
@@ -42,7 +42,7 @@ TEST_CASE("validator: EXEC reading before its LOAD completes", "[schedule][valid
   b.uop(2).dep = 0;  // waits for x but not for w
   CHECK(validate(b.done()) ==
         Errors{"uop 2 (EXEC matmul y[0,0]) reads slot at 0x1000 while uop 1 (LOAD w[0,0]) may still write it "
-               "(missing dependency)"});
+               "(expected a dependency on uop 1 or a later dma uop)"});
 }
 
 TEST_CASE("validator: STORE before the EXEC that writes its slot is done", "[schedule][validator]") {
@@ -50,7 +50,7 @@ TEST_CASE("validator: STORE before the EXEC that writes its slot is done", "[sch
   b.uop(3).dep = kNoUop;
   CHECK(validate(b.done()) ==
         Errors{"uop 3 (STORE y[0,0]) reads slot at 0x2000 while uop 2 (EXEC matmul y[0,0]) may still write it "
-               "(missing dependency)"});
+               "(expected a dependency on uop 2 or a later compute uop)"});
 }
 
 TEST_CASE("validator: EXEC overwriting a slot a STORE still reads", "[schedule][validator]") {
@@ -66,11 +66,10 @@ TEST_CASE("validator: EXEC overwriting a slot a STORE still reads", "[schedule][
   spill.dep = 4;
   s.uops.insert(s.uops.begin() + 5, spill);  // uops 5 STORE, 6 EXEC (dep 3), 7 STORE
   s.uops[7].dep = 6;
-  ++s.stores;
-  s.bytes_stored += kTileBytes;
+  set_totals(s, count_totals(s), true);
   CHECK(validate(s) ==
         Errors{"uop 6 (EXEC matmul y[0,0]) writes slot at 0x4000 while uop 5 (STORE y[0,0]) may still read it "
-               "(missing dependency)"});
+               "(expected a dependency on uop 5 or a later dma uop)"});
   s.uops[6].dep = 5;
   CHECK(validate(s).empty());
 }
@@ -98,7 +97,7 @@ TEST_CASE("validator: forward and same-unit dependencies", "[schedule][validator
           "uop 3 STORE y[0,0]: dep 1 (LOAD w[0,0]) is on the same unit (expected an earlier uop of the compute unit)");
     CHECK(errors[1] ==
           "uop 3 (STORE y[0,0]) reads slot at 0x2000 while uop 2 (EXEC matmul y[0,0]) may still write it "
-          "(missing dependency)");
+          "(expected a dependency on uop 2 or a later compute uop)");
   }
 }
 

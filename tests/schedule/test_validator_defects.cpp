@@ -63,7 +63,9 @@ TEST_CASE("validator: out-of-range and unaligned addresses", "[schedule][validat
     b.uop(1).addr = 0x3000;
     const Errors errors = validate(b.done());
     REQUIRE(errors.size() == 2);
-    CHECK(errors[0] == "uop 1 LOAD w[0,0]: tile address 0x3000 + 4096 bytes is outside the SRAM of 12288 bytes");
+    CHECK(errors[0] ==
+          "uop 1 LOAD w[0,0]: tile address 0x3000 + 4096 bytes is outside the SRAM of 12288 bytes (expected at most "
+          "0x2000)");
     CHECK(errors[1] == "uop 2 EXEC matmul y[0,0]: operand 1 at 0x1000 holds nothing (expected w[0,0])");
   }
   SECTION("unaligned") {
@@ -228,7 +230,8 @@ TEST_CASE("validator: wrong totals", "[schedule][validator]") {
   s.sram_peak_bytes = s.sram_bytes + kTileBytes;
   CHECK(validate(s) == Errors{"schedule totals: loads = 3 (expected 2, counted from the uops)",
                               "schedule totals: bytes_stored = 0 (expected 4096, counted from the uops)",
-                              "schedule totals: sram_peak_bytes = 16384 exceeds sram_bytes = 12288"});
+                              "schedule totals: sram_peak_bytes = 16384 (expected 12288 to 12288: at least the "
+                              "slots one uop uses at once, at most all the slots the uops use)"});
   Schedule bias = three_k_ping_pong().done();
   CHECK(bias.bytes_loaded == 6 * kTileBytes + 128);
   CHECK(validate(bias).empty());
@@ -239,5 +242,5 @@ TEST_CASE("validator: tensor table", "[schedule][validator]") {
   s.tensors[1].padded_cols = 40;
   s.tensors[2].name = "x";
   CHECK(validate(s) == Errors{"tensor 1 w: padded cols 40 (expected a multiple of 32 that is at least 32, e.g. 32)",
-                              "tensor 2 x: name also used by tensor 0"});
+                              "tensor 2 x: name also used by tensor 0 (expected unique names)"});
 }

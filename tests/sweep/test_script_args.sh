@@ -135,7 +135,7 @@ expect_refusal "onnx-conformance.sh with a case that has no model" "$o $tmp/data
   "$s/onnx-conformance.sh" --tilesim "$tilesim" "$tmp/data"
 expect_refusal "fuzz.sh with an unknown option" "fuzz.sh: error: unknown option '--bogus' (see --help)" "$s/fuzz.sh" --bogus
 expect_refusal "fuzz.sh with an unknown target" \
-  "fuzz.sh: error: unknown target 'fuzz_x' (expected one of: fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx)" \
+  "fuzz.sh: error: unknown target 'fuzz_x' (expected one of: fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx fuzz_schedule)" \
   "$s/fuzz.sh" fuzz_x
 expect_refusal "fuzz.sh --seconds without its value" "fuzz.sh: error: --seconds needs a value" "$s/fuzz.sh" --seconds
 expect_refusal "fuzz.sh --runs not a number" "fuzz.sh: error: --runs 'many' is not a number" "$s/fuzz.sh" --runs many

@@ -1,0 +1,158 @@
+#include "compiler/schedule/totals.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <unordered_set>
+#include <vector>
+
+#include "compiler/schedule/saturating.h"
+
+namespace tilesim::sched {
+namespace {
+
+std::size_t slot_of(std::uint32_t addr) { return addr / kTileBytes; }
+
+// One more than the highest slot any uOp names (at most 2^20: addresses are 32-bit).
+std::size_t slots_named(const Schedule& s) {
+  std::uint32_t top = 0;
+  for (const Uop& x : s.uops) {
+    top = std::max(top, x.addr);
+    for (int i = 0; i < 3; ++i) {
+      if (x.src[i].valid()) top = std::max(top, x.src_addr[i]);
+    }
+  }
+  return s.uops.empty() ? 0 : slot_of(top) + 1;
+}
+
+// A DRAM tile as (tensor, row, col), hashed. Rows are 64-bit: a view maps
+// onto its source's rows, which a schedule the validator rejects may put
+// anywhere (the arithmetic wraps; such a schedule is refused anyway).
+struct DramTile {
+  std::int32_t tensor;
+  std::uint64_t row;
+  std::int32_t col;
+  bool operator==(const DramTile& o) const { return tensor == o.tensor && row == o.row && col == o.col; }
+};
+struct DramTileHash {
+  std::size_t operator()(const DramTile& t) const {
+    return std::hash<std::uint64_t>()(t.row * 0x9E3779B97F4A7C15ull ^ (static_cast<std::uint64_t>(t.tensor) << 32) ^
+                                      static_cast<std::uint32_t>(t.col));
+  }
+};
+
+// Padded tiles of `t` (batch x tile rows x tile columns), saturating.
+std::int64_t tile_count(const TensorInfo& t) {
+  const std::int64_t rows_per_matrix = t.rank <= 1 ? 1 : t.padded_rows / kTileDim;
+  return saturating_mul(saturating_mul(t.batch, rows_per_matrix), t.padded_cols / kTileDim);
+}
+
+class Counter {
+ public:
+  explicit Counter(const Schedule& s) : s_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {}
+
+  ScheduleTotals run() {
+    for (const Uop& x : s_.uops) {
+      touch(x.addr);
+      if (x.kind == UopKind::Exec) {
+        exec(x);
+        continue;
+      }
+      const std::int64_t bytes = transfer_bytes(x.tile);
+      if (x.kind == UopKind::Load) {
+        ++t_.loads;
+        t_.bytes_loaded = saturating_add(t_.bytes_loaded, bytes);
+        loaded_[slot_of(x.addr)] = true;
+      } else {
+        ++t_.stores;
+        t_.bytes_stored = saturating_add(t_.bytes_stored, bytes);
+      }
+    }
+    t_.slots_used_bytes = slots_used_ * kTileBytes;
+    for (const TensorInfo& t : s_.tensors) {
+      if (!t.is_graph_output) continue;
+      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, saturating_mul(tile_count(t), t.tile_transfer_bytes()));
+    }
+    return t_;
+  }
+
+ private:
+  const Schedule& s_;
+  ScheduleTotals t_;
+  std::vector<bool> used_;  // slots any uOp touched
+  std::int64_t slots_used_ = 0;
+  std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
+  std::unordered_set<DramTile, DramTileHash> compulsory_;
+
+  const TensorInfo* tensor(std::int32_t index) const {
+    if (index < 0 || static_cast<std::size_t>(index) >= s_.tensors.size()) return nullptr;
+    return &s_.tensors[static_cast<std::size_t>(index)];
+  }
+  void touch(std::uint32_t addr) {
+    if (used_[slot_of(addr)]) return;
+    used_[slot_of(addr)] = true;
+    ++slots_used_;
+  }
+  std::int64_t transfer_bytes(const TileRef& tile) const {
+    const TensorInfo* t = tensor(tile.tensor);
+    return t ? t->tile_transfer_bytes() : 0;
+  }
+
+  void exec(const Uop& x) {
+    ++t_.execs;
+    for (int i = 0; i < 3; ++i) {
+      if (!x.src[i].valid()) continue;
+      const std::size_t slot = slot_of(x.src_addr[i]);
+      touch(x.src_addr[i]);
+      if (loaded_[slot]) {
+        loaded_[slot] = false;
+      } else {
+        ++t_.loads_eliminated;
+      }
+      read_from_dram(x.src[i]);
+    }
+    // A partial sum loaded back is consumed by the step that accumulates on it;
+    // the result's slot holds the EXEC's value from now on.
+    loaded_[slot_of(x.addr)] = false;
+  }
+
+  // Counts the input or param tile an EXEC operand stands for, once.
+  void read_from_dram(const TileRef& tile) {
+    const TensorInfo* t = tensor(tile.tensor);
+    if (!t || tile.row < 0 || tile.col < 0) return;
+    DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
+    if (t->transpose_of >= 0) {
+      const TensorInfo* x = tensor(t->transpose_of);
+      const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
+      if (!x || x->transpose_of >= 0 || mt < 1 || x->padded_rows < 0) return;
+      const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
+      // View tile (r, c) of matrix b is X's tile (c, r) of matrix b.
+      dram = DramTile{t->transpose_of,
+                      static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
+                      static_cast<std::int32_t>(tile.row % mt)};
+      t = x;
+    }
+    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return;
+    if (compulsory_.insert(dram).second) {
+      ++t_.compulsory_loads;
+      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t->tile_transfer_bytes());
+    }
+  }
+};
+
+}  // namespace
+
+ScheduleTotals count_totals(const Schedule& schedule) { return Counter(schedule).run(); }
+
+void set_totals(Schedule& schedule, const ScheduleTotals& totals, bool with_peak) {
+  schedule.loads = totals.loads;
+  schedule.stores = totals.stores;
+  schedule.execs = totals.execs;
+  schedule.loads_eliminated = totals.loads_eliminated;
+  schedule.bytes_loaded = totals.bytes_loaded;
+  schedule.bytes_stored = totals.bytes_stored;
+  if (with_peak) schedule.sram_peak_bytes = totals.slots_used_bytes;
+  schedule.compulsory_loads = totals.compulsory_loads;
+  schedule.compulsory_bytes = totals.compulsory_bytes;
+}
+
+}  // namespace tilesim::sched

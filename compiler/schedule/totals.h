@@ -1,0 +1,47 @@
+// A schedule's totals, counted from its uOps and tensor table: the one
+// definition that the scheduler (filling them), the schedule text reader
+// (filling the ones a file leaves out), the validator (checking the ones a
+// schedule records) and the simulator's lower bound all use.
+//
+// Definitions (docs/schedule-format.md, "Totals"):
+//  * loads, stores, execs: uOps of each kind; bytes_loaded, bytes_stored: the
+//    sum of TensorInfo::tile_transfer_bytes() over the LOADs and STOREs.
+//  * loads_eliminated: EXEC operand reads that no LOAD brought in just for
+//    them: an operand whose slot was written by a LOAD that no EXEC has read
+//    since counts as loaded; every other operand read counts as eliminated.
+//  * slots_used_bytes: distinct SRAM slots any uOp touches, x 4096: an upper
+//    bound of the peak (the scheduler knows the true peak; a hand-written
+//    schedule's peak is taken to be this).
+//  * compulsory_loads: distinct input and param tiles that some EXEC reads, a
+//    view's tile counted as the tile of the tensor it shows (view tile (r, c)
+//    of matrix b is X's tile (c, r) of matrix b), so reading X and X's
+//    transpose costs one load per tile; compulsory_bytes: those loads' bytes
+//    plus every graph-output tile stored once.
+//
+// Safe on any Schedule, also one the validator would reject: references out
+// of range count no bytes and no compulsory tile. O(uOps) time; memory
+// O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
+// address named.
+#pragma once
+
+#include <cstdint>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+struct ScheduleTotals {
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t loads_eliminated = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t slots_used_bytes = 0;
+  std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
+};
+
+ScheduleTotals count_totals(const Schedule& schedule);
+
+// Copies every counted total into `schedule` (sram_peak_bytes from
+// slots_used_bytes only when `with_peak`: the scheduler keeps its own peak).
+void set_totals(Schedule& schedule, const ScheduleTotals& totals, bool with_peak);
+
+}  // namespace tilesim::sched
