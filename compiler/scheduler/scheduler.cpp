@@ -76,11 +76,9 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   allocate_and_emit(program, space, alloc, schedule);
   program = TileProgram{};  // ~20 bytes per EXEC, no longer needed
   order_by_start_time(schedule, options.costs);
-  // The allocator counted the traffic it emitted (the validator checks that
-  // against count_totals); the compulsory traffic has one definition, there.
-  const ScheduleTotals totals = count_totals(schedule);
-  schedule.compulsory_loads = totals.compulsory_loads;
-  schedule.compulsory_bytes = totals.compulsory_bytes;
+  // The totals have one definition (count_totals); the allocator knows only
+  // the true SRAM peak and each layer's share.
+  set_totals(schedule, count_totals(schedule), /*with_peak=*/false);
   return schedule;
 }
 

@@ -104,7 +104,6 @@ class Allocator {
     for (int p = 0; p < 3; ++p) {
       if (x.src[p] == kNoTile) continue;
       if (tiles_[x.src[p]].slot >= 0) {
-        ++s_.loads_eliminated;
         ++layer_->loads_eliminated;
       } else {
         load(x.src[p], e);
@@ -138,7 +137,6 @@ class Allocator {
     }
     u.dep = dep;
     const std::uint32_t id = emit(u);
-    ++s_.execs;
     ++layer_->execs;
 
     for (int p = 0; p < 3; ++p) {
@@ -218,15 +216,7 @@ class Allocator {
     const std::uint32_t id = emit(u);
     slots_[slot].dma_touch = id;
     const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
-    if (kind == UopKind::Load) {
-      ++s_.loads;
-      s_.bytes_loaded += bytes;
-      ++layer_->loads;
-    } else {
-      ++s_.stores;
-      s_.bytes_stored += bytes;
-      ++layer_->stores;
-    }
+    ++(kind == UopKind::Load ? layer_->loads : layer_->stores);
     layer_->dma_bytes += bytes;
     return id;
   }
