@@ -217,7 +217,8 @@ Document Document::parse(const std::string& text, const std::string& name) {
 }
 
 void Document::apply_override(const std::string& assignment) {
-  const std::string flag = "--set " + assignment;
+  // The flag as messages show it: a value of megabytes is cut (input_error.h).
+  const std::string flag = "--set " + printable(assignment);
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0 || equals + 1 == assignment.size()) {
     throw InputError(flag, "", "malformed override", "KEY.PATH=VALUE, e.g. sram.size_kib=64");
@@ -352,8 +353,8 @@ std::int64_t MapReader::integer(const std::string& key, const IntRule& rule,
   const auto value = parse_integer(text, &out_of_range);
   if (out_of_range) fail(key, quoted(text) + " is out of range", expected);
   if (!value) fail(key, quoted(text) + " is not an integer", expected);
-  if (*value < rule.min) fail(key, text + " is too small", expected);
-  if (*value > rule.max) fail(key, text + " is too large", expected);
+  if (*value < rule.min) fail(key, printable(text) + " is too small", expected);
+  if (*value > rule.max) fail(key, printable(text) + " is too large", expected);
   return *value;
 }
 
@@ -376,8 +377,8 @@ double MapReader::number(const std::string& key, const NumberRule& rule, const s
     fail(key, quoted(text) + " is not a number", expected);
   }
   if (errno == ERANGE || !std::isfinite(value)) fail(key, quoted(text) + " is out of range", expected);
-  if (!(value > rule.min_exclusive)) fail(key, text + " is too small", expected);
-  if (value > rule.max) fail(key, text + " is too large", expected);
+  if (!(value > rule.min_exclusive)) fail(key, printable(text) + " is too small", expected);
+  if (value > rule.max) fail(key, printable(text) + " is too large", expected);
   return value;
 }
 
@@ -452,8 +453,8 @@ std::int64_t MapReader::integer_at(const Item& item, const IntRule& rule) const 
   const auto value = parse_integer(text, &out_of_range);
   if (out_of_range) fail_at(item.mark, item.path, quoted(text) + " is out of range", expected);
   if (!value) fail_at(item.mark, item.path, quoted(text) + " is not an integer", expected);
-  if (*value < rule.min) fail_at(item.mark, item.path, text + " is too small", expected);
-  if (*value > rule.max) fail_at(item.mark, item.path, text + " is too large", expected);
+  if (*value < rule.min) fail_at(item.mark, item.path, printable(text) + " is too small", expected);
+  if (*value > rule.max) fail_at(item.mark, item.path, printable(text) + " is too large", expected);
   return *value;
 }
 

@@ -48,7 +48,64 @@ TEST_CASE("errors in nested sections carry the full dotted key path", "[yaml]") 
 
 TEST_CASE("control bytes in values are escaped so an error stays one line", "[yaml]") {
   CHECK(tilesim::quoted("a\nb\tc") == "'a\\x0ab\\x09c'");
-  CHECK(tilesim::quoted(std::string(100, 'x')) == "'" + std::string(60, 'x') + "...'");
+  CHECK(tilesim::quoted(std::string("\x1b[2J\0\x7f", 6)) == "'\\x1b[2J\\x00\\x7f'");
+  // C1 controls (CSI U+009B), a bidi override (U+202E), a line separator (U+2028).
+  CHECK(tilesim::quoted("\xc2\x9b"
+                        "1m \xe2\x80\xae \xe2\x80\xa8") == "'\\xc2\\x9b1m \\xe2\\x80\\xae \\xe2\\x80\\xa8'");
+  // Invalid UTF-8: a stray byte, an overlong '/', a surrogate, a sequence cut short.
+  CHECK(tilesim::quoted("\xff \xc0\xaf \xed\xa0\x80 \xe2\x82") == "'\\xff \\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82'");
+  // Printable UTF-8 stays as it is.
+  CHECK(tilesim::quoted("caf\xc3\xa9 \xe2\x80\xa6") == "'caf\xc3\xa9 \xe2\x80\xa6'");
+}
+
+TEST_CASE("a long value is cut after 64 characters, saying how much is left out", "[yaml]") {
+  CHECK(tilesim::quoted(std::string(64, 'x')) == "'" + std::string(64, 'x') + "'");
+  CHECK(tilesim::quoted(std::string(100, 'x')) ==
+        "'" + std::string(64, 'x') + "\xe2\x80\xa6' (100 bytes, 36 not shown)");
+  CHECK(tilesim::quoted(std::string(1 << 20, 'a')) ==
+        "'" + std::string(64, 'a') + "\xe2\x80\xa6' (1048576 bytes, 1048512 not shown)");
+  // The cut never splits an escape or a UTF-8 character.
+  CHECK(tilesim::quoted(std::string(62, 'x') + "\n" + "yz") ==
+        "'" + std::string(62, 'x') + "\xe2\x80\xa6' (65 bytes, 3 not shown)");
+  CHECK(tilesim::quoted(std::string(63, 'x') + "\xc3\xa9") ==
+        "'" + std::string(63, 'x') + "\xe2\x80\xa6' (65 bytes, 2 not shown)");
+  CHECK(tilesim::printable(std::string(70, '7')) == std::string(64, '7') + "\xe2\x80\xa6 (70 bytes, 6 not shown)");
+  CHECK(tilesim::printable("a\nb", 2) == "a\xe2\x80\xa6 (3 bytes, 2 not shown)");
+}
+
+TEST_CASE("every InputError is one line of at most 4 KiB, whatever its parts hold", "[yaml]") {
+  const std::string mega(1 << 20, 'm');
+  const InputError composed(mega + "\n", mega, "problem " + mega, mega + "\x1b");
+  const std::string text = composed.what();
+  CHECK(text.size() <= tilesim::kMaxMessageBytes);
+  CHECK(text.find('\n') == std::string::npos);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text == std::string(512, 'm') + "\xe2\x80\xa6 (1048577 bytes, 1048065 not shown): " + std::string(200, 'm') +
+                    "\xe2\x80\xa6 (1048576 bytes, 1048376 not shown): problem " + std::string(1016, 'm') +
+                    "\xe2\x80\xa6 (1048584 bytes, 1047560 not shown) (expected " + std::string(1024, 'm') +
+                    "\xe2\x80\xa6 (1048577 bytes, 1047553 not shown))");
+  const InputError whole(mega + "\r\n");
+  CHECK(std::string(whole.what()).size() <= tilesim::kMaxMessageBytes);
+  CHECK(std::string(whole.what()) == std::string(4032, 'm') + "\xe2\x80\xa6 (1048578 bytes, 1044546 not shown)");
+  // A short message is left exactly as it was.
+  CHECK(std::string(InputError("f.yaml:3", "a.b", "'x' is not an integer", "an integer").what()) ==
+        "f.yaml:3: a.b: 'x' is not an integer (expected an integer)");
+}
+
+TEST_CASE("a --set value of a megabyte is cut in the flag and in the value", "[yaml]") {
+  Document doc = Document::parse("size: 1\n", "c.yaml");
+  doc.apply_override("size=" + std::string(1 << 20, '9'));
+  auto root = doc.root("a mapping");
+  try {
+    root.integer("size", IntRule{0, 10, ""}, std::nullopt);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    const std::string nines = std::string(59, '9');
+    CHECK(std::string(e.what()) == "--set size=" + nines + "\xe2\x80\xa6 (1048581 bytes, 1048517 not shown): size: '" +
+                                       std::string(64, '9') +
+                                       "\xe2\x80\xa6' (1048576 bytes, 1048512 not shown) is out of range "
+                                       "(expected an integer from 0 to 10)");
+  }
 }
 
 TEST_CASE("a missing file names the file and the system's reason", "[yaml]") {
