@@ -135,9 +135,16 @@ std::string type_name(const YAML::Node& node) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  // The distance costs length x length: a word longer than a message shows
+  // is no typo to suggest for, and a candidate whose length alone differs by
+  // more than a typo may is not worth measuring (names of megabytes would
+  // otherwise take hours).
+  if (word.size() > kMaxShownChars) return "";
+  const std::size_t max_typo = std::max<std::size_t>(2, word.size() / 3);
   std::size_t best = std::numeric_limits<std::size_t>::max();
   std::string suggestion;
   for (const auto& name : candidates) {
+    if (name.size() > word.size() + max_typo || word.size() > name.size() + max_typo) continue;
     const std::size_t distance = edit_distance(word, name);
     if (distance < best) {
       best = distance;
@@ -145,10 +152,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     }
   }
   // A candidate as different as a complete rewrite is no typo ('z' for 'x').
-  if (suggestion.empty() || best == 0 || best >= word.size() || best > std::max<std::size_t>(2, word.size() / 3)) {
-    return "";
-  }
-  return ", did you mean '" + suggestion + "'?";
+  if (suggestion.empty() || best == 0 || best >= word.size() || best > max_typo) return "";
+  return ", did you mean " + tilesim::quoted(suggestion) + "?";
 }
 
 std::optional<std::int64_t> parse_integer(const std::string& text, bool* out_of_range) {

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
+#include "sim/config/hw_config.h"
 
 using tilesim::InputError;
 using tilesim::yaml::Document;
@@ -116,4 +120,88 @@ TEST_CASE("a missing file names the file and the system's reason", "[yaml]") {
     CHECK(std::string(e.what()) ==
           "/nonexistent/hw.yaml: cannot open: No such file or directory (expected a readable YAML file)");
   }
+}
+
+namespace {
+
+struct KeyRow {
+  std::string key, type, fallback, range;
+};
+
+// The rows of the "## Keys" table of docs/config-reference.md.
+std::vector<KeyRow> documented_keys() {
+  std::ifstream in(std::string(TILESIM_SOURCE_DIR) + "/docs/config-reference.md");
+  std::vector<KeyRow> rows;
+  bool in_keys = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) in_keys = line == "## Keys";
+    if (!in_keys || line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream split(line.substr(1));
+    for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell.substr(1, cell.size() - 2));
+    rows.push_back({cells[0].substr(1, cells[0].size() - 2), cells[1], cells[3], cells[4]});
+  }
+  return rows;
+}
+
+// The error from loading a minimal design with `key=value` set, or "".
+std::string error_with(const std::string& key, const std::string& value) {
+  try {
+    tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml", {key + "=" + value});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string default_of(const std::string& key) {
+  YAML::Node node =
+      YAML::Load(tilesim::to_yaml(tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml")));
+  std::stringstream path(key);
+  for (std::string part; std::getline(path, part, '.');) node.reset(node[part]);
+  return node.Scalar();
+}
+
+}  // namespace
+
+TEST_CASE("docs/config-reference.md states every bound and default the hardware loader enforces", "[yaml][docs]") {
+  const auto rows = documented_keys();
+  REQUIRE(rows.size() == 13);
+  for (const KeyRow& row : rows) {
+    INFO(row.key << ": " << row.range);
+    if (row.type == "integer") {
+      std::int64_t low = 0, high = 0;
+      std::string to;
+      std::istringstream(row.range) >> low >> to >> high;
+      REQUIRE(to == "to");
+      CHECK(error_with(row.key, std::to_string(low)).empty());
+      CHECK(error_with(row.key, std::to_string(high)).empty());
+      CHECK(error_with(row.key, std::to_string(low - 1)).find(" is too small ") != std::string::npos);
+      CHECK(error_with(row.key, std::to_string(high + 1)).find(" is too large ") != std::string::npos);
+    } else if (row.type == "number") {
+      REQUIRE(row.range == "> 0, ≤ 1000000");
+      CHECK(error_with(row.key, "0").find(" is too small ") != std::string::npos);
+      CHECK(error_with(row.key, "1e-300").empty());
+      CHECK(error_with(row.key, "1000000").empty());
+      CHECK(error_with(row.key, "1000000.001").find(" is too large ") != std::string::npos);
+    } else if (row.type == "string") {
+      REQUIRE(row.range == "non-empty");
+      CHECK_THROWS_WITH(tilesim::parse_hw_config("name: \"\"\nsram: {size_kib: 64}\n", "t.yaml"),
+                        Catch::Contains("name: is an empty string"));
+    }
+    if (row.fallback == "**required**") {
+      CHECK_THROWS_WITH(tilesim::parse_hw_config(row.key == "name" ? "sram: {size_kib: 64}\n" : "name: t\n", "t.yaml"),
+                        Catch::Contains("missing required"));
+    } else if (row.type == "integer" || row.type == "number") {
+      CHECK(default_of(row.key) == row.fallback);
+    }
+  }
+}
+
+TEST_CASE("did_you_mean takes no time on names of megabytes", "[yaml]") {
+  const std::string huge(1 << 22, 'a');
+  // Quadratic in the lengths, these would take hours.
+  CHECK(tilesim::yaml::did_you_mean(huge, {huge + "b", "size_kib"}).empty());
+  CHECK(tilesim::yaml::did_you_mean("size_kb", {huge, "size_kib"}) == ", did you mean 'size_kib'?");
+  CHECK(tilesim::yaml::did_you_mean("x\x1b", {"x\x1b\x1b"}) == ", did you mean 'x\\x1b\\x1b'?");
 }
