@@ -27,7 +27,7 @@ struct UnknownField {
 
 // The first unknown field of `message` or of a message inside it, depth
 // first, skipping the model's functions and training_info (which tilesim
-// does not use; onnx_loader.h says why that is harmless).
+// does not use; docs/onnx.md says why that is harmless).
 std::optional<UnknownField> first_unknown_field(const google::protobuf::Message& message);
 
 // For an InputError: "field number 8 is not defined in ONNX IR version 8",

@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "compiler/frontend/model_loader.h"
+#include "compiler/frontend/onnx_broadcast.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_tensor.h"
@@ -85,27 +87,38 @@ class OnnxImporter {
     throw InputError(path_, key, problem, expected);
   }
 
+  void refuse_if(const std::optional<Refusal>& refusal, const std::string& key) const {
+    if (refusal) fail(key, refusal->problem, refusal->expected);
+  }
+
   static std::string node_key(const onnx::NodeProto& node) {
     const std::string& name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "?";
     return "node " + quoted(name) + " (" + printable(node.op_type()) + ")";
   }
 
   Shape shape_of(const std::vector<std::int64_t>& dims, const std::string& key) const {
-    if (const auto refusal = dims_refusal(dims)) fail(key, refusal->problem, refusal->expected);
+    refuse_if(dims_refusal(dims), key);
     return Shape::from_dims(dims);
   }
 
   // Every tensor of the graph comes through here: named, new, within the size limits.
   TensorId add_tensor(const std::string& name, Shape shape, TensorKind kind, const std::string& key) {
     if (name.empty()) fail(key, "has an empty name", "named tensors");
-    if (graph_.find(name) != ir::kNone)
-      fail(key, "tensor " + quoted(name) + " is defined twice", "unique tensor names");
-    if (const auto over = budget_.add(name, shape)) fail(key, over->problem, over->expected);
+    if (find(name) != ir::kNone) fail(key, "tensor " + quoted(name) + " is defined twice", "unique tensor names");
+    refuse_if(budget_.add(name, shape), key);
     ir::Tensor t;
     t.name = name;
     t.shape = std::move(shape);
     t.kind = kind;
-    return graph_.add_tensor(std::move(t));
+    const TensorId id = graph_.add_tensor(std::move(t));
+    by_name_.emplace(name, id);
+    return id;
+  }
+
+  // ir::Graph::find scans every tensor; a model of many nodes needs a map.
+  TensorId find(const std::string& name) const {
+    const auto it = by_name_.find(name);
+    return it == by_name_.end() ? ir::kNone : it->second;
   }
 
   // Size limits first, from the dims alone, then the stored values: nothing
@@ -113,10 +126,10 @@ class OnnxImporter {
   void add_initializer(const onnx::TensorProto& init) {
     const std::string key = "initializer " + quoted(init.name());
     const Shape shape = shape_of({init.dims().begin(), init.dims().end()}, key);
-    if (const auto refusal = tensor_storage_refusal(init, ".onnx")) fail(key, refusal->problem, refusal->expected);
+    refuse_if(tensor_storage_refusal(init, ".onnx"), key);
     const TensorId id = add_tensor(init.name(), shape, TensorKind::Param, key);
     const std::int64_t count = shape.batch() * shape.rows * shape.cols;
-    if (const auto refusal = tensor_values_refusal(init, count)) fail(key, refusal->problem, refusal->expected);
+    refuse_if(tensor_values_refusal(init, count), key);
     graph_.tensors[id].values = tensor_values(init, count);
   }
 
@@ -158,13 +171,13 @@ class OnnxImporter {
   // An input that is also an initializer is the initializer (a constant with
   // a default, in ONNX's words); its declaration must agree with it.
   void add_input(const onnx::ValueInfoProto& input, const std::string& key) {
-    const TensorId initializer = graph_.find(input.name());
+    const TensorId initializer = find(input.name());
     if (initializer != ir::kNone) return check_declared(input, initializer, key, "its initializer holds");
     add_tensor(input.name(), declared_shape(input, key), TensorKind::Input, key);
   }
 
   TensorId input_of(const onnx::NodeProto& node, int index) const {
-    const TensorId id = graph_.find(node.input(index));
+    const TensorId id = find(node.input(index));
     if (id == ir::kNone) {
       fail(node_key(node), "reads tensor " + quoted(node.input(index)) + ", which nothing defines before it",
            "graph inputs, initializers or outputs of earlier nodes");
@@ -176,7 +189,7 @@ class OnnxImporter {
 
   TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& out_name, const Shape& out_shape,
                 const std::string& key, float scale = 1.0f) {
-    if (graph_.find(out_name) != ir::kNone) {
+    if (find(out_name) != ir::kNone) {
       fail(key, "writes tensor " + quoted(out_name) + ", which is already defined", "unique names");
     }
     const TensorId out = add_tensor(out_name, out_shape, TensorKind::Intermediate, key);
@@ -193,7 +206,7 @@ class OnnxImporter {
   std::string fresh(const std::string& base) {
     for (int i = 0;; ++i) {
       const std::string name = base + (i ? "." + std::to_string(i) : "");
-      if (graph_.find(name) == ir::kNone) return name;
+      if (find(name) == ir::kNone) return name;
     }
   }
 
@@ -240,49 +253,12 @@ class OnnxImporter {
     }
   }
 
-  // Add's broadcasting, as the hardware can do it; `a` is the larger operand.
-  void check_add_broadcast(const Shape& a, const Shape& b, const std::string& key) const {
-    if (a == b || b.is_scalar()) return;
-    const bool row = b.rows == 1 && b.cols == a.cols && b.batch() == 1;
-    if (row) return;
-    const auto& ab = a.batch_dims;
-    const auto& bb = b.batch_dims;
-    const bool suffix = b.rows == a.rows && b.cols == a.cols && bb.size() <= ab.size() &&
-                        std::equal(bb.rbegin(), bb.rend(), ab.rbegin());
-    if (suffix) return;
-    fail(key, "broadcasts " + ir::to_string(b) + " over " + ir::to_string(a),
-         "equal shapes, a scalar, a row [N] or [1, N], or the trailing dims of the other operand");
-  }
-
-  // Add before opset 7: without broadcast=1 the shapes are equal; with it B
-  // is a scalar or A's trailing dims (axis, if given, where they start) -
-  // the cases where the old rule and NumPy's agree.
-  void check_legacy_add(const Shape& a, const Shape& b, const NodeAttributes& attributes,
-                        const std::string& key) const {
-    if (a == b) return;
-    const std::string where = " in opset " + std::to_string(opset_);
-    if (!attributes.broadcast) {
-      fail(key, "adds " + ir::to_string(a) + " and " + ir::to_string(b) + " without broadcast=1" + where,
-           "equal shapes, or broadcast=1");
-    }
-    const auto ad = a.dims(), bd = b.dims();
-    const bool scalar = bd.empty() || (bd.size() == 1 && bd[0] == 1);
-    const auto offset = static_cast<std::int64_t>(ad.size()) - static_cast<std::int64_t>(bd.size());
-    const bool suffix = offset >= 0 && std::equal(bd.begin(), bd.end(), ad.begin() + offset);
-    if (!scalar && (!suffix || (attributes.axis && *attributes.axis != offset))) {
-      fail(key,
-           "broadcasts " + ir::to_string(b) + " over " + ir::to_string(a) +
-               (attributes.axis ? " at axis " + std::to_string(*attributes.axis) : std::string()) + where,
-           "B a scalar or the trailing dims of A (axis omitted, or the rank of A minus the rank of B)");
-    }
-  }
-
   void add_add(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
                const std::string& key) {
     TensorId a = input_of(node, 0), b = input_of(node, 1);
-    if (opset_ < 7) check_legacy_add(shape(a), shape(b), attributes, key);
+    if (opset_ < 7) refuse_if(legacy_add_refusal(shape(a), shape(b), attributes, opset_), key);
     if (shape(b).rank > shape(a).rank || (shape(b).rank == shape(a).rank && shape(a).is_scalar())) std::swap(a, b);
-    check_add_broadcast(shape(a), shape(b), key);
+    refuse_if(add_refusal(shape(a), shape(b)), key);
     emit(OpKind::Add, {a, b}, out, shape(a), key);
   }
 
@@ -337,23 +313,6 @@ class OnnxImporter {
     return emit(OpKind::MatMul, {a, b}, out, matmul_shape(shape(a), shape(b), key), key);
   }
 
-  // C broadcast to the product as the hardware can: a scalar, a row or the
-  // whole [M, N]; before opset 7 only [M, N] unless broadcast=1.
-  void check_gemm_c(const Shape& cs, const Shape& ps, const NodeAttributes& attributes, const std::string& key) const {
-    const bool ok = cs.is_scalar() || (cs.rank == 1 && cs.cols == ps.cols) ||
-                    (cs.rank == 2 && cs.rows == 1 && cs.cols == ps.cols) || (cs.rank == 2 && cs == ps);
-    if (!ok) {
-      fail(key, "has C of shape " + ir::to_string(cs) + " for a product of shape " + ir::to_string(ps),
-           "C of shape [], [1], [N], [1, N] or [M, N]");
-    }
-    if (opset_ < 7 && !attributes.broadcast && cs != ps) {
-      fail(key,
-           "has C of shape " + ir::to_string(cs) + " for a product of shape " + ir::to_string(ps) +
-               " without broadcast=1 in opset " + std::to_string(opset_),
-           "C of the product's shape, or broadcast=1");
-    }
-  }
-
   void add_gemm(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
                 const std::string& key) {
     TensorId a = input_of(node, 0), b = input_of(node, 1);
@@ -371,14 +330,14 @@ class OnnxImporter {
     TensorId c = input_of(node, 2);
     const Shape ps = shape(p);  // copies: emit() grows the tensor table
     const Shape cs = shape(c);
-    check_gemm_c(cs, ps, attributes, key);
+    refuse_if(gemm_c_refusal(cs, ps, attributes, opset_), key);
     if (attributes.beta != 1.0f) c = emit(OpKind::Scale, {c}, fresh(node.input(2) + ".beta"), cs, key, attributes.beta);
     emit(OpKind::Add, {p, c}, out, ps, key);
   }
 
   void add_output(const onnx::ValueInfoProto& output) {
     const std::string key = "output " + quoted(output.name());
-    const TensorId id = graph_.find(output.name());
+    const TensorId id = find(output.name());
     if (id == ir::kNone) fail(key, "is not produced by any node", "an output of some node");
     ir::Tensor& t = graph_.tensors[id];
     if (t.kind == TensorKind::Output) fail(key, "is listed twice", "each graph output once");
@@ -398,13 +357,14 @@ class OnnxImporter {
   // value_info only annotates, but an annotation that disagrees with what the
   // import computed means the two read the model differently: refused.
   void check_value_info(const onnx::ValueInfoProto& info) {
-    const TensorId id = graph_.find(info.name());
+    const TensorId id = find(info.name());
     if (id != ir::kNone) check_declared(info, id, "value_info " + quoted(info.name()), "the tensor is");
   }
 
   std::string path_;
   std::int64_t opset_ = 0;
   ir::Graph graph_;
+  std::unordered_map<std::string, TensorId> by_name_;
   SizeBudget budget_;
 };
 
