@@ -34,7 +34,9 @@ std::string declared_text(const onnx::TensorShapeProto& shape) {
   for (int i = 0; i < shape.dim_size(); ++i) {
     const auto& dim = shape.dim(i);
     text += i ? ", " : "";
-    text += dim.has_dim_value() ? std::to_string(dim.dim_value()) : dim.has_dim_param() ? dim.dim_param() : "?";
+    text += dim.has_dim_value()   ? std::to_string(dim.dim_value())
+            : dim.has_dim_param() ? printable(dim.dim_param())
+                                  : "?";
   }
   return text + "]";
 }
