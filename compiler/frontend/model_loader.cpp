@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/frontend/size_limits.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
 
@@ -116,24 +117,7 @@ class Loader {
 
   // Padded size limits: one tensor, and all of them together.
   void check_size(const MapReader& reader, const std::string& key, const ir::Tensor& t) {
-    const std::int64_t rows = ir::padded_rows(t.shape);
-    const std::int64_t cols = ir::padded_cols(t.shape);
-    // Both are at most 2^31 + 31, so the product cannot overflow int64.
-    const std::int64_t elements = rows * cols;
-    if (elements > kMaxTensorElements) {
-      reader.fail(key,
-                  "tensor " + quoted(t.name) + " of shape " + shape_text(t.shape) + " pads to [" +
-                      std::to_string(rows) + ", " + std::to_string(cols) + "] = " + std::to_string(elements) +
-                      " elements",
-                  "at most 2147483648 (2^31) elements per padded tensor");
-    }
-    total_bytes_ += elements * 4;
-    if (total_bytes_ > kMaxModelBytes) {
-      reader.fail(key,
-                  "with tensor " + quoted(t.name) + " the model's padded tensors total " +
-                      std::to_string(total_bytes_) + " bytes",
-                  "at most 68719476736 bytes (64 GiB) of padded float32 tensors in all");
-    }
+    if (const auto over = budget_.add(t.name, t.shape)) reader.fail(key, over->problem, over->expected);
   }
 
   PendingOp read_op(const MapReader& ops_owner, const MapReader::Item& item) {
@@ -264,7 +248,7 @@ class Loader {
   Graph graph_;
   std::unordered_map<std::string, TensorId> by_name_;
   std::unordered_map<TensorId, std::string> op_paths_;  // "ops[3]" for each op output
-  std::int64_t total_bytes_ = 0;
+  SizeBudget budget_;
 };
 
 }  // namespace

@@ -135,9 +135,16 @@ std::string type_name(const YAML::Node& node) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  // The distance costs length x length: a word longer than a message shows
+  // is no typo to suggest for, and a candidate whose length alone differs by
+  // more than a typo may is not worth measuring (names of megabytes would
+  // otherwise take hours).
+  if (word.size() > kMaxShownChars) return "";
+  const std::size_t max_typo = std::max<std::size_t>(2, word.size() / 3);
   std::size_t best = std::numeric_limits<std::size_t>::max();
   std::string suggestion;
   for (const auto& name : candidates) {
+    if (name.size() > word.size() + max_typo || word.size() > name.size() + max_typo) continue;
     const std::size_t distance = edit_distance(word, name);
     if (distance < best) {
       best = distance;
@@ -145,10 +152,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     }
   }
   // A candidate as different as a complete rewrite is no typo ('z' for 'x').
-  if (suggestion.empty() || best == 0 || best >= word.size() || best > std::max<std::size_t>(2, word.size() / 3)) {
-    return "";
-  }
-  return ", did you mean '" + suggestion + "'?";
+  if (suggestion.empty() || best == 0 || best >= word.size() || best > max_typo) return "";
+  return ", did you mean " + tilesim::quoted(suggestion) + "?";
 }
 
 std::optional<std::int64_t> parse_integer(const std::string& text, bool* out_of_range) {
@@ -217,7 +222,8 @@ Document Document::parse(const std::string& text, const std::string& name) {
 }
 
 void Document::apply_override(const std::string& assignment) {
-  const std::string flag = "--set " + assignment;
+  // The flag as messages show it: a value of megabytes is cut (input_error.h).
+  const std::string flag = "--set " + printable(assignment);
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0 || equals + 1 == assignment.size()) {
     throw InputError(flag, "", "malformed override", "KEY.PATH=VALUE, e.g. sram.size_kib=64");
@@ -352,8 +358,8 @@ std::int64_t MapReader::integer(const std::string& key, const IntRule& rule,
   const auto value = parse_integer(text, &out_of_range);
   if (out_of_range) fail(key, quoted(text) + " is out of range", expected);
   if (!value) fail(key, quoted(text) + " is not an integer", expected);
-  if (*value < rule.min) fail(key, text + " is too small", expected);
-  if (*value > rule.max) fail(key, text + " is too large", expected);
+  if (*value < rule.min) fail(key, printable(text) + " is too small", expected);
+  if (*value > rule.max) fail(key, printable(text) + " is too large", expected);
   return *value;
 }
 
@@ -376,8 +382,8 @@ double MapReader::number(const std::string& key, const NumberRule& rule, const s
     fail(key, quoted(text) + " is not a number", expected);
   }
   if (errno == ERANGE || !std::isfinite(value)) fail(key, quoted(text) + " is out of range", expected);
-  if (!(value > rule.min_exclusive)) fail(key, text + " is too small", expected);
-  if (value > rule.max) fail(key, text + " is too large", expected);
+  if (!(value > rule.min_exclusive)) fail(key, printable(text) + " is too small", expected);
+  if (value > rule.max) fail(key, printable(text) + " is too large", expected);
   return value;
 }
 
@@ -452,8 +458,8 @@ std::int64_t MapReader::integer_at(const Item& item, const IntRule& rule) const 
   const auto value = parse_integer(text, &out_of_range);
   if (out_of_range) fail_at(item.mark, item.path, quoted(text) + " is out of range", expected);
   if (!value) fail_at(item.mark, item.path, quoted(text) + " is not an integer", expected);
-  if (*value < rule.min) fail_at(item.mark, item.path, text + " is too small", expected);
-  if (*value > rule.max) fail_at(item.mark, item.path, text + " is too large", expected);
+  if (*value < rule.min) fail_at(item.mark, item.path, printable(text) + " is too small", expected);
+  if (*value > rule.max) fail_at(item.mark, item.path, printable(text) + " is too large", expected);
   return *value;
 }
 

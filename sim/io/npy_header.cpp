@@ -13,8 +13,7 @@ constexpr const char* kExpectedDict =
     "a Python dict literal like {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
 constexpr const char* kExpectedKeys = "the keys 'descr', 'fortran_order' and 'shape'";
 constexpr const char* kExpectedRank = "rank 0 () to rank 4 (a, b, rows, cols)";
-constexpr int kMaxDepth = 16;          // NumPy never nests deeper than 3
-constexpr std::size_t kMaxShown = 60;  // characters of a value shown in a message
+constexpr int kMaxDepth = 16;  // NumPy never nests deeper than 3
 
 // One Python literal. Dict items alternate key, value.
 struct Value {
@@ -63,7 +62,6 @@ void append_repr(const Value& v, std::string& out) {
       for (std::size_t i = 0; i < v.items.size(); ++i) {
         if (i > 0) out += dict && i % 2 == 1 ? ": " : ", ";
         append_repr(v.items[i], out);
-        if (out.size() > kMaxShown) return;
       }
       if (v.kind == Value::Kind::Tuple && v.items.size() == 1) out += ',';
       out += v.kind == Value::Kind::Tuple ? ')' : dict ? '}' : ']';
@@ -72,12 +70,12 @@ void append_repr(const Value& v, std::string& out) {
   }
 }
 
-// The value as Python would print it, cut after kMaxShown characters.
+// The value as Python would print it, cut as every value in a message is
+// (input_error.h). The header is at most 64 KiB, so the whole text is cheap.
 std::string repr(const Value& v) {
   std::string out;
   append_repr(v, out);
-  if (out.size() > kMaxShown) out = out.substr(0, kMaxShown) + "...";
-  return out;
+  return printable(out);
 }
 
 class Parser {
@@ -208,7 +206,7 @@ class Parser {
       v.kind = Value::Kind::None;
     } else {
       pos_ = start;
-      fail("unknown name '" + name.substr(0, kMaxShown) + "'");
+      fail("unknown name " + quoted(name));
     }
     return v;
   }

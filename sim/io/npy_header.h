@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "compiler/frontend/size_limits.h"
+
 namespace tilesim::npy {
 
-// At most this many elements per array: the frontend's per-tensor limit
-// (frontend::kMaxTensorElements), so every model tensor fits and no hostile
-// shape can ask for more.
-inline constexpr std::int64_t kMaxElements = std::int64_t{1} << 31;
+// At most this many elements per array: the frontends' per-tensor limit, so
+// every model tensor fits and no hostile shape can ask for more.
+inline constexpr std::int64_t kMaxElements = frontend::kMaxTensorElements;
 
 struct Header {
   int item_bytes = 4;               // 4: '<f4', 8: '<f8'

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
+#include "sim/config/hw_config.h"
 
 using tilesim::InputError;
 using tilesim::yaml::Document;
@@ -48,7 +52,64 @@ TEST_CASE("errors in nested sections carry the full dotted key path", "[yaml]") 
 
 TEST_CASE("control bytes in values are escaped so an error stays one line", "[yaml]") {
   CHECK(tilesim::quoted("a\nb\tc") == "'a\\x0ab\\x09c'");
-  CHECK(tilesim::quoted(std::string(100, 'x')) == "'" + std::string(60, 'x') + "...'");
+  CHECK(tilesim::quoted(std::string("\x1b[2J\0\x7f", 6)) == "'\\x1b[2J\\x00\\x7f'");
+  // C1 controls (CSI U+009B), a bidi override (U+202E), a line separator (U+2028).
+  CHECK(tilesim::quoted("\xc2\x9b"
+                        "1m \xe2\x80\xae \xe2\x80\xa8") == "'\\xc2\\x9b1m \\xe2\\x80\\xae \\xe2\\x80\\xa8'");
+  // Invalid UTF-8: a stray byte, an overlong '/', a surrogate, a sequence cut short.
+  CHECK(tilesim::quoted("\xff \xc0\xaf \xed\xa0\x80 \xe2\x82") == "'\\xff \\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82'");
+  // Printable UTF-8 stays as it is.
+  CHECK(tilesim::quoted("caf\xc3\xa9 \xe2\x80\xa6") == "'caf\xc3\xa9 \xe2\x80\xa6'");
+}
+
+TEST_CASE("a long value is cut after 64 characters, saying how much is left out", "[yaml]") {
+  CHECK(tilesim::quoted(std::string(64, 'x')) == "'" + std::string(64, 'x') + "'");
+  CHECK(tilesim::quoted(std::string(100, 'x')) ==
+        "'" + std::string(64, 'x') + "\xe2\x80\xa6' (100 bytes, 36 not shown)");
+  CHECK(tilesim::quoted(std::string(1 << 20, 'a')) ==
+        "'" + std::string(64, 'a') + "\xe2\x80\xa6' (1048576 bytes, 1048512 not shown)");
+  // The cut never splits an escape or a UTF-8 character.
+  CHECK(tilesim::quoted(std::string(62, 'x') + "\n" + "yz") ==
+        "'" + std::string(62, 'x') + "\xe2\x80\xa6' (65 bytes, 3 not shown)");
+  CHECK(tilesim::quoted(std::string(63, 'x') + "\xc3\xa9") ==
+        "'" + std::string(63, 'x') + "\xe2\x80\xa6' (65 bytes, 2 not shown)");
+  CHECK(tilesim::printable(std::string(70, '7')) == std::string(64, '7') + "\xe2\x80\xa6 (70 bytes, 6 not shown)");
+  CHECK(tilesim::printable("a\nb", 2) == "a\xe2\x80\xa6 (3 bytes, 2 not shown)");
+}
+
+TEST_CASE("every InputError is one line of at most 4 KiB, whatever its parts hold", "[yaml]") {
+  const std::string mega(1 << 20, 'm');
+  const InputError composed(mega + "\n", mega, "problem " + mega, mega + "\x1b");
+  const std::string text = composed.what();
+  CHECK(text.size() <= tilesim::kMaxMessageBytes);
+  CHECK(text.find('\n') == std::string::npos);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text == std::string(512, 'm') + "\xe2\x80\xa6 (1048577 bytes, 1048065 not shown): " + std::string(200, 'm') +
+                    "\xe2\x80\xa6 (1048576 bytes, 1048376 not shown): problem " + std::string(1016, 'm') +
+                    "\xe2\x80\xa6 (1048584 bytes, 1047560 not shown) (expected " + std::string(1024, 'm') +
+                    "\xe2\x80\xa6 (1048577 bytes, 1047553 not shown))");
+  const InputError whole(mega + "\r\n");
+  CHECK(std::string(whole.what()).size() <= tilesim::kMaxMessageBytes);
+  CHECK(std::string(whole.what()) == std::string(4032, 'm') + "\xe2\x80\xa6 (1048578 bytes, 1044546 not shown)");
+  // A short message is left exactly as it was.
+  CHECK(std::string(InputError("f.yaml:3", "a.b", "'x' is not an integer", "an integer").what()) ==
+        "f.yaml:3: a.b: 'x' is not an integer (expected an integer)");
+}
+
+TEST_CASE("a --set value of a megabyte is cut in the flag and in the value", "[yaml]") {
+  Document doc = Document::parse("size: 1\n", "c.yaml");
+  doc.apply_override("size=" + std::string(1 << 20, '9'));
+  auto root = doc.root("a mapping");
+  try {
+    root.integer("size", IntRule{0, 10, ""}, std::nullopt);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    const std::string nines = std::string(59, '9');
+    CHECK(std::string(e.what()) == "--set size=" + nines + "\xe2\x80\xa6 (1048581 bytes, 1048517 not shown): size: '" +
+                                       std::string(64, '9') +
+                                       "\xe2\x80\xa6' (1048576 bytes, 1048512 not shown) is out of range "
+                                       "(expected an integer from 0 to 10)");
+  }
 }
 
 TEST_CASE("a missing file names the file and the system's reason", "[yaml]") {
@@ -59,4 +120,88 @@ TEST_CASE("a missing file names the file and the system's reason", "[yaml]") {
     CHECK(std::string(e.what()) ==
           "/nonexistent/hw.yaml: cannot open: No such file or directory (expected a readable YAML file)");
   }
+}
+
+namespace {
+
+struct KeyRow {
+  std::string key, type, fallback, range;
+};
+
+// The rows of the "## Keys" table of docs/config-reference.md.
+std::vector<KeyRow> documented_keys() {
+  std::ifstream in(std::string(TILESIM_SOURCE_DIR) + "/docs/config-reference.md");
+  std::vector<KeyRow> rows;
+  bool in_keys = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) in_keys = line == "## Keys";
+    if (!in_keys || line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream split(line.substr(1));
+    for (std::string cell; std::getline(split, cell, '|');) cells.push_back(cell.substr(1, cell.size() - 2));
+    rows.push_back({cells[0].substr(1, cells[0].size() - 2), cells[1], cells[3], cells[4]});
+  }
+  return rows;
+}
+
+// The error from loading a minimal design with `key=value` set, or "".
+std::string error_with(const std::string& key, const std::string& value) {
+  try {
+    tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml", {key + "=" + value});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string default_of(const std::string& key) {
+  YAML::Node node =
+      YAML::Load(tilesim::to_yaml(tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml")));
+  std::stringstream path(key);
+  for (std::string part; std::getline(path, part, '.');) node.reset(node[part]);
+  return node.Scalar();
+}
+
+}  // namespace
+
+TEST_CASE("docs/config-reference.md states every bound and default the hardware loader enforces", "[yaml][docs]") {
+  const auto rows = documented_keys();
+  REQUIRE(rows.size() == 13);
+  for (const KeyRow& row : rows) {
+    INFO(row.key << ": " << row.range);
+    if (row.type == "integer") {
+      std::int64_t low = 0, high = 0;
+      std::string to;
+      std::istringstream(row.range) >> low >> to >> high;
+      REQUIRE(to == "to");
+      CHECK(error_with(row.key, std::to_string(low)).empty());
+      CHECK(error_with(row.key, std::to_string(high)).empty());
+      CHECK(error_with(row.key, std::to_string(low - 1)).find(" is too small ") != std::string::npos);
+      CHECK(error_with(row.key, std::to_string(high + 1)).find(" is too large ") != std::string::npos);
+    } else if (row.type == "number") {
+      REQUIRE(row.range == "> 0, ≤ 1000000");
+      CHECK(error_with(row.key, "0").find(" is too small ") != std::string::npos);
+      CHECK(error_with(row.key, "1e-300").empty());
+      CHECK(error_with(row.key, "1000000").empty());
+      CHECK(error_with(row.key, "1000000.001").find(" is too large ") != std::string::npos);
+    } else if (row.type == "string") {
+      REQUIRE(row.range == "non-empty");
+      CHECK_THROWS_WITH(tilesim::parse_hw_config("name: \"\"\nsram: {size_kib: 64}\n", "t.yaml"),
+                        Catch::Contains("name: is an empty string"));
+    }
+    if (row.fallback == "**required**") {
+      CHECK_THROWS_WITH(tilesim::parse_hw_config(row.key == "name" ? "sram: {size_kib: 64}\n" : "name: t\n", "t.yaml"),
+                        Catch::Contains("missing required"));
+    } else if (row.type == "integer" || row.type == "number") {
+      CHECK(default_of(row.key) == row.fallback);
+    }
+  }
+}
+
+TEST_CASE("did_you_mean takes no time on names of megabytes", "[yaml]") {
+  const std::string huge(1 << 22, 'a');
+  // Quadratic in the lengths, these would take hours.
+  CHECK(tilesim::yaml::did_you_mean(huge, {huge + "b", "size_kib"}).empty());
+  CHECK(tilesim::yaml::did_you_mean("size_kb", {huge, "size_kib"}) == ", did you mean 'size_kib'?");
+  CHECK(tilesim::yaml::did_you_mean("x\x1b", {"x\x1b\x1b"}) == ", did you mean 'x\\x1b\\x1b'?");
 }

@@ -184,3 +184,18 @@ TEST_CASE("read_tensor_file and write_tensor_file go by extension", "[io][pb][np
   CHECK(tilesim::is_tensor_file_name("a/b.pb"));
   CHECK_FALSE(tilesim::is_tensor_file_name("a.pb/b"));
 }
+
+TEST_CASE("TensorProto: metadata_props of a later IR version is read past, other new fields are not", "[io][pb]") {
+  TempDir dir;
+  const std::string path = dir.file("t.pb");
+  // metadata_props (TensorProto field 16, IR version 10): one key/value entry.
+  const std::string entry = pb::field_bytes(1, "origin") + pb::field_bytes(2, "torch");
+  tilesim::test::write_bytes(path, pb::float_raw({2}, {1.5f, -2.0f}) + pb::field_bytes(16, entry));
+  const HostTensor t = read_tensor_proto(path);
+  CHECK(t.data == std::vector<float>{1.5f, -2.0f});
+  tilesim::test::write_bytes(path, pb::float_raw({2}, {1.5f, -2.0f}) + pb::field_bytes(17, entry));
+  CHECK(error_of([&] { read_tensor_proto(path); }) ==
+        path +
+            ": not an ONNX TensorProto: field number 17 is not a TensorProto field "
+            "(expected a serialized onnx.TensorProto, as the ONNX backend test data stores it)");
+}

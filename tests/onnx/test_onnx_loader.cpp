@@ -24,6 +24,14 @@ void set_shape(onnx::ValueInfoProto* v, const std::string& name, std::vector<std
   for (const auto d : dims) shape->add_dim()->set_dim_value(d);
 }
 
+// An empty model of IR version 7 importing ai.onnx opset 13, as PyTorch exports.
+onnx::ModelProto new_model(std::int64_t opset = 13) {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(opset);
+  return m;
+}
+
 onnx::NodeProto* add_node(onnx::GraphProto* g, const std::string& op, std::vector<std::string> inputs,
                           const std::string& output) {
   auto* n = g->add_node();
@@ -52,7 +60,7 @@ std::string error_of(const onnx::ModelProto& model, ir::Graph* graph = nullptr) 
 
 // x [4, 3] @ w [3, 5] (initializer) -> relu -> y
 onnx::ModelProto linear_relu() {
-  onnx::ModelProto m;
+  onnx::ModelProto m = new_model();
   auto* g = m.mutable_graph();
   g->set_name("linear_relu");
   set_shape(g->add_input(), "x", {4, 3});
@@ -86,7 +94,7 @@ TEST_CASE("onnx: a MatMul and Relu with an initializer become the graph", "[onnx
 }
 
 TEST_CASE("onnx: Gemm with transB, alpha and a bias becomes transpose, matmul, scale, add", "[onnx]") {
-  onnx::ModelProto m;
+  onnx::ModelProto m = new_model();
   auto* g = m.mutable_graph();
   set_shape(g->add_input(), "a", {2, 3});
   set_shape(g->add_input(), "b", {4, 3});
@@ -136,7 +144,7 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
     auto m = linear_relu();
     m.mutable_graph()->mutable_initializer(0)->set_data_type(onnx::TensorProto_DataType_INT32);
     CHECK(error_of(m) ==
-          "test_model.onnx: initializer 'w': has data type INT32 (expected FLOAT (float32) tensors only)");
+          "test_model.onnx: initializer 'w': data type INT32 is not supported (expected FLOAT or DOUBLE)");
   }
   {
     auto m = linear_relu();
@@ -146,7 +154,7 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
           "before it (expected graph inputs, initializers or outputs of earlier nodes)");
   }
   {
-    onnx::ModelProto m;
+    onnx::ModelProto m = new_model();
     auto* g = m.mutable_graph();
     set_shape(g->add_input(), "x", {4, 3});
     add_node(g, "Relu", {"x"}, "h");
@@ -159,7 +167,7 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
           "(expected a Transpose of a graph input or initializer (the DMA engine transposes while loading))");
   }
   {
-    onnx::ModelProto m;
+    onnx::ModelProto m = new_model();
     auto* g = m.mutable_graph();
     set_shape(g->add_input(), "x", {2, 3, 4});
     set_shape(g->add_input(), "z", {3, 1});
@@ -170,7 +178,7 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
           "shapes, a scalar, a row [N] or [1, N], or the trailing dims of the other operand)");
   }
   {
-    onnx::ModelProto m;
+    onnx::ModelProto m = new_model();
     auto* g = m.mutable_graph();
     set_shape(g->add_input(), "a", {2, 3, 4});
     set_shape(g->add_input(), "b", {5, 4, 2});
@@ -214,7 +222,7 @@ TEST_CASE("onnx: stacks, transposes, scales and broadcasts compute right at ever
   // x [3, 70, 50] @ w [50, 40] (shared by the stack) + b [40], relu, then
   // Gemm(a [90, 60] transposed, c [60, 33] transposed) with alpha 0.5 and
   // beta 2 on a [1, 33] bias, and an Add of a [70, 40] over the stack.
-  onnx::ModelProto m;
+  onnx::ModelProto m = new_model();
   auto* g = m.mutable_graph();
   g->set_name("mixed");
   set_shape(g->add_input(), "x", {3, 70, 50});
@@ -263,4 +271,116 @@ TEST_CASE("onnx: stacks, transposes, scales and broadcasts compute right at ever
     CHECK(compiled.exit_code == 0);
     CHECK(compiled.err.empty());
   }
+}
+
+TEST_CASE("onnx: fields the importer's onnx.proto does not define are refused, annotations aside", "[onnx]") {
+  {
+    auto m = linear_relu();
+    m.mutable_graph()->mutable_node(0)->mutable_unknown_fields()->AddLengthDelimited(8, "overload");
+    CHECK(error_of(m) ==
+          "test_model.onnx: graph.node[0]: field number 8 is not defined in ONNX IR version 8 "
+          "(expected the fields of ONNX IR version 8, the onnx.proto tilesim reads)");
+  }
+  {
+    auto m = linear_relu();
+    m.mutable_graph()->mutable_initializer(0)->mutable_unknown_fields()->AddVarint(14, 5);
+    CHECK(error_of(m) ==
+          "test_model.onnx: graph.initializer[0]: data_location has a value that ONNX IR version 8 does not define "
+          "(expected the fields of ONNX IR version 8, the onnx.proto tilesim reads)");
+  }
+  {
+    // metadata_props of IR version 10: NodeProto 9, GraphProto 16, TensorProto 16, ValueInfoProto 4.
+    auto m = linear_relu();
+    auto* g = m.mutable_graph();
+    g->mutable_node(0)->mutable_unknown_fields()->AddLengthDelimited(9, "\x0a\x01k\x12\x01v");
+    g->mutable_unknown_fields()->AddLengthDelimited(16, "\x0a\x01k\x12\x01v");
+    g->mutable_initializer(0)->mutable_unknown_fields()->AddLengthDelimited(16, "\x0a\x01k\x12\x01v");
+    g->mutable_input(0)->mutable_unknown_fields()->AddLengthDelimited(4, "\x0a\x01k\x12\x01v");
+    CHECK(error_of(m).empty());
+  }
+}
+
+TEST_CASE("onnx: opset 6 broadcast and consumed_inputs mean what they meant then", "[onnx]") {
+  auto int_attribute = [](onnx::NodeProto* node, const char* name, std::int64_t value) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_i(value);
+    a->set_type(onnx::AttributeProto_AttributeType_INT);
+  };
+  onnx::ModelProto m = new_model(5);
+  auto* g = m.mutable_graph();
+  set_shape(g->add_input(), "a", {4, 5});
+  set_shape(g->add_input(), "b", {5, 3});
+  set_shape(g->add_input(), "c", {3});
+  auto* gemm = add_node(g, "Gemm", {"a", "b", "c"}, "p");
+  int_attribute(gemm, "broadcast", 1);
+  auto* add = add_node(g, "Add", {"p", "c"}, "s");
+  int_attribute(add, "broadcast", 1);
+  int_attribute(add, "axis", 1);
+  auto* relu = add_node(g, "Relu", {"s"}, "y");
+  auto* consumed = relu->add_attribute();
+  consumed->set_name("consumed_inputs");
+  consumed->add_ints(0);
+  consumed->set_type(onnx::AttributeProto_AttributeType_INTS);
+  set_shape(g->add_output(), "y", {4, 3});
+  ir::Graph graph;
+  REQUIRE(error_of(m, &graph).empty());
+  std::vector<std::string> kinds;
+  for (const auto op : graph.topological_order()) kinds.push_back(ir::to_string(graph.ops[op].kind));
+  CHECK(kinds == std::vector<std::string>{"matmul", "add", "add", "relu"});
+  // consumed_inputs is gone in opset 6, broadcast and axis in opset 7.
+  m.mutable_opset_import(0)->set_version(6);
+  CHECK(error_of(m) ==
+        "test_model.onnx: node 'y_node' (Relu): unknown attribute 'consumed_inputs' "
+        "(expected no attributes for Relu in opset 6)");
+  m.mutable_graph()->mutable_node(2)->clear_attribute();
+  m.mutable_opset_import(0)->set_version(7);
+  CHECK(error_of(m) ==
+        "test_model.onnx: node 'p_node' (Gemm): unknown attribute 'broadcast' "
+        "(expected alpha, beta, transA or transB for Gemm in opset 7)");
+}
+
+TEST_CASE("onnx: what agrees with the model is accepted", "[onnx]") {
+  auto m = linear_relu();
+  auto* g = m.mutable_graph();
+  // A declared input for the initializer, a value_info with a named dim, no shape on the output.
+  set_shape(g->add_input(), "w", {3, 5});
+  auto* info = g->add_value_info();
+  set_shape(info, "h", {4, 5});
+  info->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param("batch");
+  g->mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  // DOUBLE values, rounded to float32.
+  auto* w = g->mutable_initializer(0);
+  w->clear_float_data();
+  w->set_data_type(onnx::TensorProto_DataType_DOUBLE);
+  for (int i = 0; i < 15; ++i) w->add_double_data(0.1 * i);
+  ir::Graph graph;
+  REQUIRE(error_of(m, &graph).empty());
+  CHECK(graph.tensors[graph.find("w")].values[3] == static_cast<float>(0.3));
+  // Gemm with C given as the empty name: no C.
+  onnx::ModelProto gm = new_model(13);
+  auto* gg = gm.mutable_graph();
+  set_shape(gg->add_input(), "a", {2, 3});
+  set_shape(gg->add_input(), "b", {3, 4});
+  add_node(gg, "Gemm", {"a", "b", ""}, "y");
+  set_shape(gg->add_output(), "y", {2, 4});
+  REQUIRE(error_of(gm, &graph).empty());
+  CHECK(graph.topological_order().size() == 1);
+}
+
+TEST_CASE("onnx: a node name of a megabyte with control characters is one short line", "[onnx]") {
+  auto m = linear_relu();
+  m.mutable_graph()->mutable_node(1)->set_op_type("Conv");
+  m.mutable_graph()->mutable_node(1)->set_name("\x1b]0;title\x07" + std::string(1 << 20, 'n') + "\n");
+  {
+    std::ofstream out("long_name.onnx", std::ios::binary);
+    m.SerializeToOstream(&out);
+  }
+  const auto r = test::run_tilesim(
+      {"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml", "--model", "long_name.onnx"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "tilesim: error: long_name.onnx: node '\\x1b]0;title\\x07" + std::string(48, 'n') +
+                     "\xe2\x80\xa6' (1048587 bytes, 1048529 not shown) (Conv): unsupported op "
+                     "(expected one of MatMul, Gemm, Relu, Add or Transpose)\n");
 }

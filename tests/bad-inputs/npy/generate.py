@@ -32,6 +32,17 @@ def floats(n):
 
 
 garbled = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3}"
+# Long values in messages keep their first 64 characters (compiler/support/input_error.h).
+ELLIPSIS = "\u2026"
+
+
+def cut(text, total=None):
+    total = len(text) if total is None else total
+    return "%s%s (%d bytes, %d not shown)" % (text[:64], ELLIPSIS, total, total - 64)
+
+
+long_shape = "(" + ", ".join(["1"] * 2000) + ")"
+long_name = "Fals" + "e" * 3000
 CASES = {
     "empty": (b"", "{file}: not a NumPy file: the file is empty (expected \\x93NUMPY)"),
     "bad-magic": (b"\x89PNG\r\n\x1a\n" + b"\0" * 56, "{file}: not a NumPy file: bad magic (expected \\x93NUMPY)"),
@@ -83,6 +94,15 @@ CASES = {
                            "(expected the whole array)"),
     "truncated-data": (npy(dict_text(), floats(99)),
                        "{file}: data is 396 bytes, shape (10, 10) needs 400 (expected the whole array)"),
+    "long-dtype": (npy(dict_text(descr="'" + "x" * 5000 + "'"), floats(100)),
+                   "{file}: dtype %s not supported (expected '<f4' or '<f8')" % cut("'" + "x" * 5000 + "'")),
+    "dtype-control-characters": (npy(dict_text(descr="'<f4\x1b[2J\x9b'"), floats(100)),
+                                 "{file}: dtype '<f4\\x1b[2J\\x9b' not supported (expected '<f4' or '<f8')"),
+    "long-shape": (npy(dict_text(shape=long_shape)),
+                   "{file}: shape %s has rank 2000 (expected %s)" % (cut(long_shape), RANK)),
+    "long-unknown-name": (npy("{'descr': '<f4', 'fortran_order': %s, 'shape': (2,), }" % long_name, floats(2)),
+                          "{file}: header: garbled: unknown name '%s at offset 34 (expected %s)"
+                          % (cut(long_name).replace(ELLIPSIS, ELLIPSIS + "'", 1), DICT)),
     "trailing-bytes": (npy(dict_text(), floats(101)),
                        "{file}: data is 404 bytes, shape (10, 10) needs 400: 4 trailing bytes "
                        "(expected the file to end with the array)"),
@@ -91,6 +111,6 @@ CASES = {
 for name, (data, expect) in CASES.items():
     with open(os.path.join(HERE, name + ".npy"), "wb") as f:
         f.write(data)
-    with open(os.path.join(HERE, name + ".expect"), "w") as f:
+    with open(os.path.join(HERE, name + ".expect"), "w", encoding="utf-8") as f:
         f.write(expect + "\n")
 print("wrote %d cases" % len(CASES))

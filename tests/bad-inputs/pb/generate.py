@@ -3,7 +3,8 @@
 exact message read_tensor_proto must throw, with {file} standing for the path
 it was given. Plain Python, no protobuf package: every field is encoded here
 by hand (onnx.proto: dims=1, data_type=2, segment=3, float_data=4,
-int32_data=5, name=8, raw_data=9, double_data=10, data_location=14). Run
+int32_data=5, string_data=6, int64_data=7, name=8, raw_data=9, double_data=10,
+uint64_data=11, data_location=14). Run
 from anywhere; checked by tests/io/test_bad_pb_files.cpp."""
 import os
 import struct
@@ -98,6 +99,22 @@ CASES = {
                            "{file}: values in both raw_data and float_data (expected the values in one of them)"),
     "float-with-int32-data": (tensor(dims=(2,), ints=[1, 2]),
                               "{file}: a FLOAT tensor with values in int32_data (expected float_data or raw_data)"),
+    "float-with-int64-data": (tensor(dims=(2,), extra=field_bytes(7, varint(1) + varint(2))),
+                              "{file}: a FLOAT tensor with values in int64_data (expected float_data or raw_data)"),
+    "float-with-double-data": (tensor(dims=(2,), extra=field_bytes(10, struct.pack("<2d", 1, 2))),
+                               "{file}: a FLOAT tensor with values in double_data (expected float_data or raw_data)"),
+    "float-with-uint64-data": (tensor(dims=(2,), extra=field_bytes(11, varint(1) + varint(2))),
+                               "{file}: a FLOAT tensor with values in uint64_data (expected float_data or raw_data)"),
+    "float-with-string-data": (tensor(dims=(1,), extra=field_bytes(6, b"1.5")),
+                               "{file}: a FLOAT tensor with values in string_data (expected float_data or raw_data)"),
+    "double-with-float-data": (tensor(dims=(2,), data_type=DOUBLE, floats=[1, 2]),
+                               "{file}: a DOUBLE tensor with values in float_data (expected double_data or raw_data)"),
+    "raw-and-double-data": (tensor(dims=(2,), data_type=DOUBLE, raw=struct.pack("<2d", 1, 2),
+                                   extra=field_bytes(10, struct.pack("<2d", 1, 2))),
+                            "{file}: values in both raw_data and double_data (expected the values in one of them)"),
+    "unknown-data-location": (tensor(dims=(2,), raw=raw_floats(2), extra=field_varint(14, 5)),
+                              "{file}: data_location has a value that ONNX IR version 8 does not define "
+                              "(expected the fields of ONNX IR version 8, the onnx.proto tilesim reads)"),
 }
 
 for name, (data, expect) in CASES.items():

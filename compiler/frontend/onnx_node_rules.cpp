@@ -1,0 +1,253 @@
+#include "compiler/frontend/onnx_node_rules.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "compiler/support/input_error.h"
+
+namespace tilesim::frontend {
+
+const char* const kSupportedOps = "MatMul, Gemm, Relu, Add or Transpose";
+
+namespace {
+
+using Type = onnx::AttributeProto::AttributeType;
+
+struct AttributeRule {
+  const char* name;
+  Type type;
+  std::int64_t before_opset;  // the attribute exists in opsets below this; 0: in every opset
+};
+
+struct OpRule {
+  const char* op;
+  std::vector<const char*> inputs;  // ONNX's names for them, in order
+  int optional_inputs;              // how many of the last ones may be absent
+  std::vector<AttributeRule> attributes;
+};
+
+const std::vector<OpRule>& op_rules() {
+  static const std::vector<OpRule> rules = {
+      {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
+      {"Add",
+       {"A", "B"},
+       0,
+       {{"broadcast", onnx::AttributeProto::INT, 7},
+        {"axis", onnx::AttributeProto::INT, 7},
+        {"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
+      {"MatMul", {"A", "B"}, 0, {}},
+      {"Gemm",
+       {"A", "B", "C"},
+       1,
+       {{"alpha", onnx::AttributeProto::FLOAT, 0},
+        {"beta", onnx::AttributeProto::FLOAT, 0},
+        {"transA", onnx::AttributeProto::INT, 0},
+        {"transB", onnx::AttributeProto::INT, 0},
+        {"broadcast", onnx::AttributeProto::INT, 7}}},
+      {"Transpose", {"data"}, 0, {{"perm", onnx::AttributeProto::INTS, 0}}},
+  };
+  return rules;
+}
+
+const OpRule& rule_of(const std::string& op) {
+  for (const OpRule& rule : op_rules()) {
+    if (rule.op == op) return rule;
+  }
+  throw std::logic_error("check_node on an unsupported op " + op);
+}
+
+bool in_opset(const AttributeRule& rule, std::int64_t opset) {
+  return rule.before_opset == 0 || opset < rule.before_opset;
+}
+
+std::string type_name(int type) {
+  if (!onnx::AttributeProto_AttributeType_IsValid(type)) return "type " + std::to_string(type);
+  return onnx::AttributeProto_AttributeType_Name(static_cast<Type>(type));
+}
+
+// The AttributeProto field that holds a value of `type`.
+const char* value_field(Type type) {
+  switch (type) {
+    case onnx::AttributeProto::FLOAT:
+      return "f";
+    case onnx::AttributeProto::INT:
+      return "i";
+    case onnx::AttributeProto::INTS:
+      return "ints";
+    default:
+      return "";
+  }
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& last_separator) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += i + 1 == items.size() ? last_separator : ", ";
+    text += items[i];
+  }
+  return text;
+}
+
+class NodeChecker {
+ public:
+  NodeChecker(const onnx::NodeProto& node, std::int64_t opset, const std::string& file, const std::string& key)
+      : node_(node), rule_(rule_of(node.op_type())), opset_(opset), file_(file), key_(key) {}
+
+  NodeAttributes run() {
+    check_inputs();
+    check_outputs();
+    std::set<std::string> seen;
+    for (const onnx::AttributeProto& attribute : node_.attribute()) {
+      if (!seen.insert(attribute.name()).second) {
+        fail("attribute " + quoted(attribute.name()) + " is given twice", "each attribute once");
+      }
+      read(attribute, check_attribute(attribute));
+    }
+    return attributes_;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
+    throw InputError(file_, key_, problem, expected);
+  }
+
+  // Inputs required in this opset: Gemm's C is optional from opset 11 on.
+  int required_inputs() const {
+    const bool c_required = std::string(rule_.op) == "Gemm" && opset_ < 11;
+    return static_cast<int>(rule_.inputs.size()) - (c_required ? 0 : rule_.optional_inputs);
+  }
+
+  std::string inputs_expected() const {
+    const int all = static_cast<int>(rule_.inputs.size());
+    const int required = required_inputs();
+    std::vector<std::string> names(rule_.inputs.begin(), rule_.inputs.end());
+    if (required == all) {
+      std::string text = std::to_string(all) + (all == 1 ? " input: " : " inputs: ") + join(names, " and ");
+      if (std::string(rule_.op) == "Gemm") text += " (C is optional from opset 11)";
+      return text;
+    }
+    names.back() = "optionally " + names.back();
+    return std::to_string(required) + " or " + std::to_string(all) + " inputs: " + join(names, " and ");
+  }
+
+  void check_inputs() const {
+    const int count = node_.input_size();
+    if (count < required_inputs() || count > static_cast<int>(rule_.inputs.size())) {
+      fail("has " + std::to_string(count) + (count == 1 ? " input" : " inputs"), inputs_expected());
+    }
+    for (int i = 0; i < required_inputs(); ++i) {
+      if (node_.input(i).empty()) {
+        fail("input " + std::to_string(i) + " (" + rule_.inputs[i] + ") is the empty name",
+             std::string("a tensor: ") + rule_.inputs[i] + " is not optional");
+      }
+    }
+  }
+
+  void check_outputs() const {
+    if (node_.output_size() != 1) {
+      fail("has " + std::to_string(node_.output_size()) + " outputs", "1 output");
+    }
+    if (node_.output(0).empty()) fail("output 0 is the empty name", "a tensor name");
+  }
+
+  std::string known_attributes() const {
+    std::vector<std::string> names;
+    for (const AttributeRule& rule : rule_.attributes) {
+      if (in_opset(rule, opset_)) names.push_back(rule.name);
+    }
+    const std::string where = std::string(" for ") + rule_.op + " in opset " + std::to_string(opset_);
+    return names.empty() ? "no attributes" + where : join(names, " or ") + where;
+  }
+
+  // The rule for `attribute`, after checking its name, type and value field.
+  const AttributeRule& check_attribute(const onnx::AttributeProto& attribute) const {
+    const std::string name = "attribute " + quoted(attribute.name());
+    const AttributeRule* rule = nullptr;
+    for (const AttributeRule& candidate : rule_.attributes) {
+      if (candidate.name == attribute.name() && in_opset(candidate, opset_)) rule = &candidate;
+    }
+    if (!rule) fail("unknown " + name, known_attributes());
+    if (!attribute.ref_attr_name().empty()) {
+      fail(name + " refers to " + quoted(attribute.ref_attr_name()), "a value (ref_attr_name belongs in functions)");
+    }
+    if (attribute.type() != rule->type) fail(name + " has type " + type_name(attribute.type()), type_name(rule->type));
+    check_value_fields(attribute, *rule, name);
+    return *rule;
+  }
+
+  // The value is in the type's own field and nowhere else (an INTS list may be empty).
+  void check_value_fields(const onnx::AttributeProto& attribute, const AttributeRule& rule,
+                          const std::string& name) const {
+    const std::string own = value_field(rule.type);
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    attribute.GetReflection()->ListFields(attribute, &fields);
+    bool has_own = false;
+    for (const auto* field : fields) {
+      const std::string& field_name = field->name();
+      if (field_name == "name" || field_name == "type" || field_name == "doc_string") continue;
+      if (field_name != own) fail(name + " of type " + type_name(rule.type) + " sets " + field_name, "only " + own);
+      has_own = true;
+    }
+    if (!has_own && rule.type != onnx::AttributeProto::INTS) {
+      fail(name + " of type " + type_name(rule.type) + " has no value", "a value in " + own);
+    }
+  }
+
+  bool flag(const onnx::AttributeProto& attribute) const {
+    if (attribute.i() != 0 && attribute.i() != 1) {
+      fail(attribute.name() + " is " + std::to_string(attribute.i()), "0 or 1");
+    }
+    return attribute.i() == 1;
+  }
+
+  float finite(const onnx::AttributeProto& attribute) const {
+    if (!std::isfinite(attribute.f())) {
+      std::ostringstream shown;
+      shown << attribute.f();
+      fail(attribute.name() + " is " + shown.str(), "a finite number");
+    }
+    return attribute.f();
+  }
+
+  void read(const onnx::AttributeProto& attribute, const AttributeRule& rule) {
+    const std::string name = rule.name;
+    if (name == "alpha") attributes_.alpha = finite(attribute);
+    if (name == "beta") attributes_.beta = finite(attribute);
+    if (name == "transA") attributes_.trans_a = flag(attribute);
+    if (name == "transB") attributes_.trans_b = flag(attribute);
+    if (name == "broadcast") attributes_.broadcast = flag(attribute);
+    if (name == "axis") attributes_.axis = attribute.i();
+    if (name == "perm") attributes_.perm.emplace(attribute.ints().begin(), attribute.ints().end());
+    // consumed_inputs: a buffer-reuse hint of opsets 1-5; the result is the same without it.
+  }
+
+  const onnx::NodeProto& node_;
+  const OpRule& rule_;
+  std::int64_t opset_;
+  const std::string& file_;
+  const std::string& key_;
+  NodeAttributes attributes_;
+};
+
+}  // namespace
+
+bool is_supported_op(const std::string& op_type) {
+  for (const OpRule& rule : op_rules()) {
+    if (rule.op == op_type) return true;
+  }
+  return false;
+}
+
+NodeAttributes check_node(const onnx::NodeProto& node, std::int64_t opset, const std::string& file,
+                          const std::string& key) {
+  return NodeChecker(node, opset, file, key).run();
+}
+
+bool has_input(const onnx::NodeProto& node, int index) {
+  return index < node.input_size() && !node.input(index).empty();
+}
+
+}  // namespace tilesim::frontend
