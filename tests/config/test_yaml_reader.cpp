@@ -5,7 +5,7 @@
 
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
-#include "sim/config/hw_config.h"
+#include "compiler/hw/hw_config.h"
 
 using tilesim::InputError;
 using tilesim::yaml::Document;
