@@ -1,6 +1,5 @@
 #include "sim/io/input_values.h"
 
-#include <cstdio>
 #include <stdexcept>
 
 #include "compiler/support/input_error.h"
@@ -13,22 +12,6 @@ namespace tilesim {
 namespace {
 
 constexpr std::size_t kMaxListed = 12;  // names listed in an "expected one of" message
-
-// User text for a message location: control bytes escaped, so it stays one line.
-std::string shown(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", byte);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 bool takes_values(const ir::Tensor& t) { return t.kind == ir::TensorKind::Input || t.kind == ir::TensorKind::Param; }
 
@@ -55,14 +38,14 @@ struct Assignment {
 };
 
 Assignment parse_assignment(const std::string& text, const ir::Graph& graph) {
-  const std::string location = "--input " + shown(text);
+  const std::string location = "--input " + printable(text);
   const auto eq = text.find('=');
   if (eq == std::string::npos) {
     throw InputError(location, "", "no '='", "NAME=FILE.npy or NAME=FILE.pb, e.g. --input x=x.npy");
   }
   Assignment a{text, text.substr(0, eq), text.substr(eq + 1)};
   if (a.name.empty()) throw InputError(location, "", "the tensor name is empty", "NAME=FILE.npy or NAME=FILE.pb");
-  const std::string key = shown(a.name);
+  const std::string key = printable(a.name);
   if (a.file.empty()) throw InputError(location, key, "the file name is empty", "NAME=FILE.npy or NAME=FILE.pb");
   const auto names = value_names(graph);
   const ir::TensorId id = graph.find(a.name);
@@ -122,8 +105,8 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
     Assignment a = parse_assignment(text, graph);
     const auto [it, fresh] = given.emplace(a.name, a);
     if (!fresh) {
-      throw InputError("--input " + shown(text), shown(a.name),
-                       "given twice (first as --input " + shown(it->second.text) + ")", "each tensor at most once");
+      throw InputError("--input " + printable(text), printable(a.name),
+                       "given twice (first as --input " + printable(it->second.text) + ")", "each tensor at most once");
     }
   }
 
@@ -136,8 +119,8 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
     if (it != given.end()) {
       host = read_tensor_file(it->second.file);
       if (host.shape() != dims) {
-        throw InputError("--input " + shown(it->second.text), tensor.name,
-                         "shape " + host.shape_text() + " in " + shown(it->second.file) +
+        throw InputError("--input " + printable(it->second.text), tensor.name,
+                         "shape " + host.shape_text() + " in " + printable(it->second.file) +
                              " does not match the model's " + ir::to_string(tensor.shape),
                          "the model's shape");
       }
