@@ -1,6 +1,19 @@
-# shellcheck shell=bash disable=SC2154  # tmp: set by the sourcing test
-# Helpers of the script tests in tests/sweep/ (sourced): fail, pass, expect_refusal,
-# no_pwned. Needs $tmp (the test's scratch folder) and runs commands from $tmp/cwd.
+# shellcheck shell=bash
+# Helpers of the script tests in tests/sweep/ (sourced): setup_test, fail, pass,
+# expect_refusal, no_pwned. The others need $tmp (set by setup_test) and run commands
+# from $tmp/cwd.
+
+# setup_test NAME "$@": checks the test's two arguments (TILESIM SOURCE_DIR) and sets
+# src and tilesim (absolute) and tmp (a scratch folder removed when the test exits).
+setup_test() {
+  local name=$1
+  shift
+  if (($# != 2)); then echo "usage: $name.sh TILESIM SOURCE_DIR" >&2; exit 2; fi
+  src=$(cd "$2" && pwd) tilesim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-$name.XXXXXX")
+  # shellcheck disable=SC2064  # $tmp is fixed now
+  trap "rm -rf -- '$tmp'" EXIT
+}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }

@@ -7,12 +7,9 @@
 # Usage: test_onnx_conformance_names.sh TILESIM SOURCE_DIR
 set -euo pipefail
 
-if (($# != 2)); then echo "usage: test_onnx_conformance_names.sh TILESIM SOURCE_DIR" >&2; exit 2; fi
-src=$(cd "$2" && pwd) tilesim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-onnx-names.XXXXXX")
-trap 'rm -rf -- "$tmp"' EXIT
 # shellcheck source=tests/sweep/test_lib.sh
-source "$src/tests/sweep/test_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
+setup_test test_onnx_conformance_names "$@"
 mkdir -p "$tmp/cwd"
 
 relu=/usr/share/libonnx-testdata/data/node/test_relu

@@ -9,12 +9,9 @@
 # Usage: test_script_args.sh TILESIM SOURCE_DIR
 set -euo pipefail
 
-if (($# != 2)); then echo "usage: test_script_args.sh TILESIM SOURCE_DIR" >&2; exit 2; fi
-src=$(cd "$2" && pwd) tilesim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-script-args.XXXXXX")
-trap 'rm -rf -- "$tmp"' EXIT
 # shellcheck source=tests/sweep/test_lib.sh
-source "$src/tests/sweep/test_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
+setup_test test_script_args "$@"
 mkdir -p "$tmp/cwd" "$tmp/data"
 s=$src/scripts
 hw=$src/configs/hw/default.yaml model=$src/configs/models/mlp.yaml

@@ -11,13 +11,10 @@
 # exactly, and manifest.json must record the paths and arguments exactly.
 set -euo pipefail
 
-if (($# != 2)); then echo "usage: test_sweep_hostile.sh TILESIM SOURCE_DIR" >&2; exit 2; fi
-src=$(cd "$2" && pwd) tilesim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-sweep=$src/scripts/sweep.sh
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-sweep-hostile.XXXXXX")
-trap 'rm -rf -- "$tmp"' EXIT
 # shellcheck source=tests/sweep/test_lib.sh
-source "$src/tests/sweep/test_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
+setup_test test_sweep_hostile "$@"
+sweep=$src/scripts/sweep.sh
 mkdir -p "$tmp/cwd"
 
 hostile=$'in "dq" \'sq\' $(touch PWNED) `touch PWNED` ; * ? {} {= system("touch PWNED") =} \\ $HOME\nnewline'

@@ -9,13 +9,10 @@
 # lock shows that it is held while the points run and while the plot is drawn.
 set -euo pipefail
 
-if (($# != 2)); then echo "usage: test_sweep_lock.sh TILESIM SOURCE_DIR" >&2; exit 2; fi
-src=$(cd "$2" && pwd) tilesim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-sweep=$src/scripts/sweep.sh
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilesim-sweep-lock.XXXXXX")
-trap 'rm -rf -- "$tmp"' EXIT
 # shellcheck source=tests/sweep/test_lib.sh
-source "$src/tests/sweep/test_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
+setup_test test_sweep_lock "$@"
+sweep=$src/scripts/sweep.sh
 mkdir -p "$tmp/cwd" "$tmp/data"
 
 out=$tmp/data/sweep
