@@ -227,3 +227,17 @@ TEST_CASE("outputs: a slow clock within the time range gives the same cycles", "
   CHECK(r.out.find("  cycles            1766528  (") != std::string::npos);
   CHECK(r.out.find("efficiency 0.890") != std::string::npos);
 }
+
+TEST_CASE("outputs: a hand-written schedule's output name stays inside --out-dir", "[cli][outputs]") {
+  const fs::path dir = fresh_folder("schedule-name");
+  std::string text = read_file(kSource + "/docs/examples/one-tile.schedule");
+  for (std::size_t at = text.find(" y"); at != std::string::npos; at = text.find(" y", at + 12)) {
+    text.replace(at + 1, 1, "../../evil");
+  }
+  write_file(dir / "s.schedule", text);
+  const auto r = run_tilesim({"run", "--hw", kHw, "--schedule", "s.schedule", "--out-dir", "out"}, dir.string());
+  CHECK(r.exit_code == 0);
+  CHECK(names_in(dir / "out") == std::vector<std::string>{"%2E.%2F..%2Fevil.npy", "stats.json"});
+  CHECK(names_in(dir) == std::vector<std::string>{"out", "s.schedule"});
+  fs::remove_all(dir);
+}
