@@ -10,9 +10,9 @@
 #include <typeinfo>
 #include <vector>
 
+#include "compiler/hw/hw_config.h"
 #include "compiler/support/input_error.h"
 #include "fuzz/fuzz_common.h"
-#include "compiler/hw/hw_config.h"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "compiler/frontend/model_loader.h"
+#include "compiler/hw/hw_config.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/scheduler/scheduler.h"
 #include "kernels/kernel_set.h"
-#include "compiler/hw/hw_config.h"
 
 using namespace tilesim;
 

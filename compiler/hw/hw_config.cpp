@@ -97,8 +97,8 @@ std::string to_yaml(const HwConfig& c) {
       << c.sram.size_bytes() / sched::kTileBytes << " tiles of 4 KiB\n"
       << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
-      << "  setup_cycles: " << c.dma.setup_cycles << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes)
-      << " cycles\n"
+      << "  setup_cycles: " << c.dma.setup_cycles
+      << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes) << " cycles\n"
       << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
       << "compute:\n"

@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
+#include "compiler/hw/cost_model.h"
 #include "compiler/ir/graph.h"
 #include "compiler/schedule/schedule.h"
-#include "compiler/hw/cost_model.h"
 #include "compiler/scheduler/tile_program.h"
 
 namespace tilesim::sched {

@@ -14,8 +14,8 @@
 
 #include <cstdint>
 
-#include "compiler/schedule/schedule.h"
 #include "compiler/hw/cost_model.h"
+#include "compiler/schedule/schedule.h"
 
 namespace tilesim::sched {
 

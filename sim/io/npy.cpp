@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "compiler/support/input_error.h"
-#include "sim/io/staged_file.h"
 #include "sim/io/npy_header.h"
+#include "sim/io/staged_file.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .npy code assumes a little-endian host");
 

@@ -79,7 +79,7 @@ Destination resolve(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENAMETOOLONG) return {Kind::New, path};  // (check_name_length says why)
-    if (errno == ENOTDIR) existing_ancestor(folder_of(path), path);  // names the file on the way
+    if (errno == ENOTDIR) existing_ancestor(folder_of(path), path);          // names the file on the way
     throw InputError(path, "", std::string("cannot use as an output: ") + std::strerror(errno), "a writable file name");
   }
   const bool link = S_ISLNK(st.st_mode);

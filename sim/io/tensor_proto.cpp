@@ -14,8 +14,8 @@
 #include "compiler/frontend/onnx_fields.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/support/input_error.h"
-#include "sim/io/staged_file.h"
 #include "sim/io/npy_header.h"
+#include "sim/io/staged_file.h"
 
 namespace tilesim {
 

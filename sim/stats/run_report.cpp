@@ -4,8 +4,8 @@
 
 #include <iomanip>
 
-#include "compiler/support/number_format.h"
 #include <sstream>
+#include "compiler/support/number_format.h"
 
 namespace tilesim::sim {
 
@@ -66,8 +66,8 @@ std::string percent(std::int64_t part, std::int64_t whole) {
 void write_summary(const RunReport& r, std::ostream& out) {
   const SimStats& s = r.stats;
   out << std::fixed;
-  out << "model " << r.model << " on " << r.hw << " (" << format_number(r.clock_mhz) << " MHz), kernel "
-      << r.kernel << "\n"
+  out << "model " << r.model << " on " << r.hw << " (" << format_number(r.clock_mhz) << " MHz), kernel " << r.kernel
+      << "\n"
       << "  cycles            " << s.cycles << "  (" << std::setprecision(3) << r.time_ns() / 1000.0 << " us)\n"
       << "  DMA busy          " << s.dma_busy_cycles << " cycles, " << percent(s.dma_busy_cycles, s.cycles) << "\n"
       << "  compute busy      " << s.compute_busy_cycles << " cycles, " << percent(s.compute_busy_cycles, s.cycles)

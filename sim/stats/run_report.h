@@ -5,8 +5,8 @@
 #include <ostream>
 #include <string>
 
-#include "compiler/schedule/schedule.h"
 #include "compiler/hw/hw_config.h"
+#include "compiler/schedule/schedule.h"
 #include "sim/model/simulate.h"
 
 namespace tilesim::sim {

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "compiler/support/input_error.h"
 #include "compiler/hw/hw_config.h"
+#include "compiler/support/input_error.h"
 
 using tilesim::HwConfig;
 using tilesim::InputError;

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/hw/hw_config.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
-#include "compiler/hw/hw_config.h"
 
 using tilesim::InputError;
 using tilesim::yaml::Document;
