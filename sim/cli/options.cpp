@@ -34,7 +34,11 @@ void add_model_options(po::options_description& options, ModelOptions& values) {
       "model", po::value(&values.model)->value_name("FILE"), "model file: YAML, or ONNX (*.onnx) (required)")(
       "set", po::value(&values.overrides)->value_name("KEY=VALUE"),
       "override a hardware key, e.g. --set sram.size_kib=64 (repeatable)")(
-      "max-uops", po::value(&values.max_uops)->value_name("N"),
+      "max-uops", po::value(&values.max_uops)->value_name("N")->notifier([](std::int64_t n) {
+        if (n < 0) {
+          throw InputError("--max-uops " + std::to_string(n), "", "a negative limit", "N >= 0 (0: no limit)");
+        }
+      }),
       "refuse a model whose schedule would have more uOps (default: half of the memory available to "
       "this process at ~110 bytes per uOp; 0: no limit)");
 }
