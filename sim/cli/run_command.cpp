@@ -34,6 +34,7 @@
 #include "sim/reference/host_reference.h"
 #include "sim/stats/run_report.h"
 #include "sim/trace/gtkw_writer.h"
+#include "sim/trace/vcd_writer.h"
 
 namespace tilesim::cli {
 
@@ -189,8 +190,7 @@ void simulate(Run& run) {
 
 // The save file opens on the trace's span: the window, or the whole run.
 StagedFile stage_save_file(const Run& run, std::int64_t end_cycle) {
-  const std::int64_t ps = run.compiled.hw.cycle_ps();
-  const std::int64_t per_cycle = ps % 1000 ? ps : ps / 1000;  // the VCD's units (sim/trace/vcd_writer.h)
+  const std::int64_t per_cycle = sim::vcd_timescale(run.compiled.hw.cycle_ps()).units_per_cycle;
   const std::int64_t from = std::min(run.args.trace_from, end_cycle);
   const std::int64_t to = run.args.trace_to < 0 ? end_cycle : std::min(run.args.trace_to, end_cycle);
   const std::string text = sim::gtkw_text(run.args.vcd, from * per_cycle, std::max(from, to) * per_cycle);

@@ -23,6 +23,11 @@ std::string id_code(std::size_t index) {
 
 }  // namespace
 
+VcdTimescale vcd_timescale(std::int64_t cycle_ps) {
+  if (cycle_ps % 1000 == 0) return {"1 ns", cycle_ps / 1000};
+  return {"1 ps", cycle_ps};
+}
+
 std::vector<VcdSignal> accelerator_signals() {
   return {{"dma_busy", 1},     {"compute_busy", 1}, {"overlap", 1},        {"dma_uop", 32},
           {"compute_uop", 32}, {"dma_queue", 32},   {"compute_queue", 32}, {"sram_bytes_in_use", 64}};
@@ -32,8 +37,7 @@ VcdWriter::VcdWriter(const std::string& path, std::vector<VcdSignal> signals, st
                      std::int64_t from_cycle, std::int64_t to_cycle)
     : out_(std::make_unique<OutputStream>(path)),
       signals_(std::move(signals)),
-      units_per_cycle_ps_(cycle_ps % 1000 != 0),
-      units_per_cycle_(cycle_ps % 1000 != 0 ? cycle_ps : cycle_ps / 1000),
+      timescale_(vcd_timescale(cycle_ps)),
       from_(from_cycle),
       to_(to_cycle),
       pending_(signals_.size(), 0) {}
@@ -43,7 +47,8 @@ VcdWriter::~VcdWriter() = default;
 void VcdWriter::begin(std::int64_t cycle) {
   started_ = true;
   pending_cycle_ = cycle;
-  buffer_ += "$version tilesim $end\n$timescale " + std::string(timescale()) + " $end\n$scope module SystemC $end\n";
+  buffer_ +=
+      "$version tilesim $end\n$timescale " + std::string(timescale_.unit) + " $end\n$scope module SystemC $end\n";
   for (std::size_t i = 0; i < signals_.size(); ++i) {
     const VcdSignal& s = signals_[i];
     buffer_ += "$var wire " + std::to_string(s.width) + " " + id_code(i) + " " + s.name;

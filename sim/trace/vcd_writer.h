@@ -28,6 +28,14 @@
 
 namespace tilesim::sim {
 
+// The trace's time unit for a clock period: 1 ns when a cycle is a whole
+// number of ns, else 1 ps; a cycle is exactly units_per_cycle of it.
+struct VcdTimescale {
+  const char* unit;  // "1 ns" or "1 ps"
+  std::int64_t units_per_cycle;
+};
+VcdTimescale vcd_timescale(std::int64_t cycle_ps);
+
 struct VcdSignal {
   std::string name;
   int width;  // bits: 1 is a wire written 0/1, more a vector written b<binary>
@@ -42,9 +50,8 @@ class VcdWriter {
   void record(std::int64_t cycle, const std::vector<std::uint64_t>& values);
   StagedFile finish(std::int64_t end_cycle);
 
-  // "1 ns" or "1 ps", and the trace time of a cycle in those units.
-  const char* timescale() const { return units_per_cycle_ps_ ? "1 ps" : "1 ns"; }
-  std::int64_t units(std::int64_t cycle) const { return cycle * units_per_cycle_; }
+  // The trace time of a cycle in the timescale's units.
+  std::int64_t units(std::int64_t cycle) const { return cycle * timescale_.units_per_cycle; }
 
  private:
   void begin(std::int64_t cycle);
@@ -54,8 +61,7 @@ class VcdWriter {
 
   std::unique_ptr<OutputStream> out_;
   std::vector<VcdSignal> signals_;
-  bool units_per_cycle_ps_;
-  std::int64_t units_per_cycle_;
+  VcdTimescale timescale_;
   std::int64_t from_, to_;
   bool started_ = false;
   std::int64_t pending_cycle_ = 0;

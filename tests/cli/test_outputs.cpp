@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "tests/support/run_process.h"
+#include "tests/support/vcd_reader.h"
 
 namespace fs = std::filesystem;
 using tilesim::test::run_process;
@@ -239,5 +240,22 @@ TEST_CASE("outputs: a hand-written schedule's output name stays inside --out-dir
   CHECK(r.exit_code == 0);
   CHECK(names_in(dir / "out") == std::vector<std::string>{"%2E.%2F..%2Fevil.npy", "stats.json"});
   CHECK(names_in(dir) == std::vector<std::string>{"out", "s.schedule"});
+  fs::remove_all(dir);
+}
+
+TEST_CASE("outputs: at a clock whose cycle is not whole nanoseconds the trace is in exact picoseconds",
+          "[cli][outputs]") {
+  // 300 MHz: a cycle is round(10^6 / 300) = 3333 ps. The cycles are the clock's own
+  // (6272 on mlp.yaml, overlap 2496); the trace shows each at cycle x 3333 ps.
+  const fs::path dir = fresh_folder("picoseconds");
+  const auto r = run_tilesim(
+      {"run", "--hw", kHw, "--model", kMlp, "--timing-only", "--set", "clock_mhz=300", "--vcd", "t.vcd"}, dir.string());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("  cycles            6272  (20.907 us)") != std::string::npos);
+  const auto vcd = tilesim::test::read_vcd((dir / "t.vcd").string());
+  CHECK(vcd.timescale == "1 ps");
+  CHECK(vcd.end_time == 6272 * 3333);
+  CHECK(vcd.time_high("overlap") == 2496 * 3333);
+  CHECK(vcd.time_high("dma_busy") == 5952 * 3333);
   fs::remove_all(dir);
 }
