@@ -147,9 +147,15 @@ void Machine::enable_trace(const std::string& path, std::int64_t from_cycle, std
 // The values of accelerator_signals(), in order.
 void Machine::record_trace() {
   const bool dma = activity.is_busy(kDma), compute = activity.is_busy(kCompute);
-  trace->record(now_cycle(), {dma, compute, dma && compute, current_uop[kDma], current_uop[kCompute],
-                              static_cast<std::uint64_t>(queued[kDma]), static_cast<std::uint64_t>(queued[kCompute]),
-                              static_cast<std::uint64_t>(sram_tiles_in_use) * sched::kTileBytes});
+  try {
+    trace->record(now_cycle(), {dma, compute, dma && compute, current_uop[kDma], current_uop[kCompute],
+                                static_cast<std::uint64_t>(queued[kDma]), static_cast<std::uint64_t>(queued[kCompute]),
+                                static_cast<std::uint64_t>(sram_tiles_in_use) * sched::kTileBytes});
+  } catch (const WriteFailed& e) {
+    trace_failure = e.what();
+    trace.reset();  // removes the temporary file; the old trace stays
+    sc_core::sc_stop();
+  }
 }
 
 }  // namespace tilesim::sim

@@ -107,6 +107,10 @@ struct Machine {
   DoneCounts done;
   ProgressBar progress;
   std::unique_ptr<VcdWriter> trace;  // absent in untraced runs
+  // A write of the trace failed (WriteFailed's message): the simulation was
+  // stopped, and simulate() reports it once SystemC has returned (an exception
+  // leaving a process would become a SystemC error report).
+  std::string trace_failure;
   // SRAM tiles that become live when each uOp starts and dead when it ends
   // (for the trace only).
   std::vector<std::uint8_t> sram_tiles_born, sram_tiles_freed;

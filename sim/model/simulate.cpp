@@ -149,6 +149,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   Accelerator top("accelerator", machine);
   sc_core::sc_start();
 
+  if (!machine.trace_failure.empty()) throw WriteFailed(machine.trace_failure);
   SimResult result;
   if (const int signal = pending_interrupt()) {
     result.interrupted_by = signal;

@@ -189,21 +189,27 @@ TEST_CASE("outputs: every destination is checked before the work", "[cli][output
 }
 
 TEST_CASE("outputs: a write that fails keeps the old file and says so (exit 4)", "[cli][outputs]") {
-  const fs::path dir = fresh_folder("full");
-  write_file(dir / "s.json", "old");
   // A file size limit of 0 (SIGXFSZ ignored: every write fails with EFBIG)
-  // stands in for a full disk.
-  // stderr goes through a pipe, which the limit does not cover.
-  const auto r = run_process({"/bin/bash", "-c",
-                              "(ulimit -f 0; trap '' XFSZ; exec \"$0\" run --hw \"$1\" --model \"$2\" --timing-only "
-                              "--stats-json s.json --force) 2>&1 >/dev/null | cat >&2; exit ${PIPESTATUS[0]}",
-                              TILESIM_BINARY, kHw, kMlp},
-                             dir.string());
-  CHECK(r.exit_code == 4);
-  CHECK(r.err == "tilesim: error: cannot write s.json: File too large; s.json is unchanged\n");
-  CHECK(read_file(dir / "s.json") == "old");
-  CHECK(names_in(dir) == std::vector<std::string>{"s.json"});  // no temporary file left
-  fs::remove_all(dir);
+  // stands in for a full disk; stderr goes through a pipe, which the limit
+  // does not cover. The statistics are written at the end, the trace during
+  // the simulation: either way the old file stays and nothing is left over.
+  for (const std::string output : {"--stats-json s.json", "--vcd s.vcd"}) {
+    INFO(output);
+    const fs::path dir = fresh_folder("full");
+    const std::string file = output.substr(output.find(' ') + 1);
+    write_file(dir / file, "old");
+    const auto r =
+        run_process({"/bin/bash", "-c",
+                     "(ulimit -f 0; trap '' XFSZ; exec \"$0\" run --hw \"$1\" --model \"$2\" --timing-only " + output +
+                         " --force) 2>&1 >/dev/null | cat >&2; exit ${PIPESTATUS[0]}",
+                     TILESIM_BINARY, kHw, kMlp},
+                    dir.string());
+    CHECK(r.exit_code == 4);
+    CHECK(r.err == "tilesim: error: cannot write " + file + ": File too large; " + file + " is unchanged\n");
+    CHECK(read_file(dir / file) == "old");
+    CHECK(names_in(dir) == std::vector<std::string>{file});  // no temporary file left
+    fs::remove_all(dir);
+  }
 }
 
 TEST_CASE("outputs: a trace window past the end changes no figure", "[cli][outputs]") {
