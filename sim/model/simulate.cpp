@@ -10,62 +10,35 @@
 #include "compiler/support/input_error.h"
 #include "compiler/support/interrupt.h"
 #include "compiler/support/number_format.h"
-#include "sim/model/machine.h"
-#include "sim/model/units.h"
+#include "sim/model/accelerator.h"
 
 namespace tilesim::sim {
 
 namespace {
 
-// Every time in the simulation is a whole number of cycles.
-std::int64_t to_cycles(const sc_core::sc_time& t, const sc_core::sc_time& cycle) {
-  return static_cast<std::int64_t>(t.value() / cycle.value());
+// The uOp a queue holds when it stalls: the first it has not completed.
+std::uint32_t held_uop(const sched::Schedule& schedule, sched::Unit queue, std::uint32_t completed) {
+  std::uint32_t seen = 0;
+  for (std::uint32_t i = 0; i < schedule.uops.size(); ++i) {
+    if (schedule.uops[i].unit() == queue && seen++ == completed) return i;
+  }
+  return 0;
 }
 
-// The top level: the FIFOs and the three processes around the shared machine.
-SC_MODULE(Accelerator) {
-  sc_core::sc_fifo<std::uint32_t> dma_commands;
-  sc_core::sc_fifo<std::uint32_t> compute_commands;
-  Sequencer sequencer;
-  DmaEngine dma;
-  ComputeUnit compute;
-
-  Accelerator(sc_core::sc_module_name name, Machine & m)
-      : sc_core::sc_module(name),
-        dma_commands("dma_commands", static_cast<int>(m.hw.dma.queue_depth)),
-        compute_commands("compute_commands", static_cast<int>(m.hw.compute.queue_depth)),
-        sequencer("sequencer", m),
-        dma("dma", m),
-        compute("compute", m) {
-    sequencer.to_dma(dma_commands);
-    sequencer.to_compute(compute_commands);
-    dma.commands(dma_commands);
-    compute.commands(compute_commands);
-  }
-};
-
-std::string stall_report(const Machine& m) {
+std::string stall_report(const Accelerator& top, const sched::Schedule& schedule) {
   std::ostringstream out;
-  out << "simulation stalled at cycle " << to_cycles(sc_core::sc_time_stamp(), m.cycle) << ":";
-  for (int unit : {kDma, kCompute}) {
-    const std::uint32_t dep = m.tokens.waiting_for(unit);
+  out << "simulation stalled at cycle " << top.activity.now_cycle() << ":";
+  for (const sched::Unit queue : {sched::Unit::Dma, sched::Unit::Compute}) {
+    const std::uint32_t dep = top.tokens.waiting_for(queue);
     if (dep == sched::kNoUop) continue;
-    // The uOp the unit holds is the first it has not completed.
-    std::uint32_t seen = 0, stuck = 0;
-    for (std::uint32_t i = 0; i < m.schedule.uops.size(); ++i) {
-      if (static_cast<int>(m.schedule.uops[i].unit()) != unit) continue;
-      if (seen++ == m.tokens.completed(unit)) {
-        stuck = i;
-        break;
-      }
-    }
-    out << " " << unit_name(unit) << " unit holds uop " << stuck << " ("
-        << sched::format_uop_head(m.schedule, m.schedule.uops[stuck]) << ") waiting for the token of uop " << dep;
-    if (dep >= m.schedule.uops.size()) {
+    const std::uint32_t stuck = held_uop(schedule, queue, top.tokens.completed(queue));
+    out << " " << sched::to_string(queue) << " unit holds uop " << stuck << " ("
+        << sched::format_uop_head(schedule, schedule.uops[stuck]) << ") waiting for the token of uop " << dep;
+    if (dep >= schedule.uops.size()) {
       out << ", which does not exist;";
     } else {
-      out << " (" << sched::format_uop_head(m.schedule, m.schedule.uops[dep]) << "), which "
-          << unit_name(static_cast<int>(m.schedule.uops[dep].unit())) << " never completes;";
+      out << " (" << sched::format_uop_head(schedule, schedule.uops[dep]) << "), which "
+          << sched::to_string(schedule.uops[dep].unit()) << " never completes;";
     }
   }
   std::string text = out.str();
@@ -73,20 +46,21 @@ std::string stall_report(const Machine& m) {
   return text;
 }
 
-SimStats collect_stats(const Machine& machine) {
+SimStats collect_stats(const Accelerator& top, const sched::Schedule& schedule) {
   SimStats st;
-  st.cycles = machine.last_finish_cycle;
-  st.dma_busy_cycles = to_cycles(machine.activity.busy(kDma), machine.cycle);
-  st.compute_busy_cycles = to_cycles(machine.activity.busy(kCompute), machine.cycle);
-  st.overlap_cycles = to_cycles(machine.activity.overlap(), machine.cycle);
-  st.uops = static_cast<std::int64_t>(machine.schedule.uops.size());
-  st.loads = machine.done.loads;
-  st.stores = machine.done.stores;
-  st.tile_ops = machine.done.execs;
-  st.bytes_loaded = machine.done.bytes_loaded;
-  st.bytes_stored = machine.done.bytes_stored;
-  st.bound_compute_cycles = machine.costs.compute_bound_cycles(machine.schedule);
-  st.bound_dma_cycles = machine.costs.dma_bound_cycles(machine.schedule.compulsory_bytes);
+  st.cycles = top.activity.last_finish_cycle();
+  st.dma_busy_cycles = top.activity.busy_cycles(sched::Unit::Dma);
+  st.compute_busy_cycles = top.activity.busy_cycles(sched::Unit::Compute);
+  st.overlap_cycles = top.activity.overlap_cycles();
+  st.uops = static_cast<std::int64_t>(schedule.uops.size());
+  const UnitCounts& dma = top.dma.counts();
+  st.loads = dma.loads;
+  st.stores = dma.stores;
+  st.bytes_loaded = dma.bytes_loaded;
+  st.bytes_stored = dma.bytes_stored;
+  st.tile_ops = top.compute.counts().uops;
+  st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
+  st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
   return st;
 }
 
@@ -118,6 +92,15 @@ void configure_reports() {
 
 }  // namespace
 
+std::int64_t sram_extent_bytes(const sched::Schedule& schedule) {
+  std::int64_t end = -1;
+  for (const sched::Uop& u : schedule.uops) {
+    end = std::max<std::int64_t>(end, u.addr);
+    for (int p = 0; p < u.num_srcs(); ++p) end = std::max<std::int64_t>(end, u.src_addr[p]);
+  }
+  return end < 0 ? 0 : end + sched::kTileBytes;
+}
+
 void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
   constexpr double kMaxPs = 9223372036854775807.0;  // 2^63 - 1
   const std::int64_t worst_cycles = CostModel(hw).serial_cycles(schedule);
@@ -140,33 +123,33 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Machine machine(schedule, hw, options.kernels, inputs, options.progress);
+  Accelerator top("accelerator", schedule, hw, options.kernels, options.progress);
+  if (options.kernels) top.dram.image().write_inputs(inputs);
   if (!options.vcd_path.empty()) {
     const std::int64_t horizon = CostModel(hw).serial_cycles(schedule);  // a window past it is past the end
-    machine.enable_trace(options.vcd_path, std::min(options.trace_from_cycle, horizon),
-                         options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1));
+    top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
+                              options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1));
   }
-  Accelerator top("accelerator", machine);
   sc_core::sc_start();
 
-  if (!machine.trace_failure.empty()) throw WriteFailed(machine.trace_failure);
+  if (!top.activity.trace_failure().empty()) throw WriteFailed(top.activity.trace_failure());
   SimResult result;
   if (const int signal = pending_interrupt()) {
     result.interrupted_by = signal;
-    result.stats.cycles = machine.now_cycle();
-    if (machine.trace) result.trace = machine.trace->finish(result.stats.cycles);
+    result.stats.cycles = top.activity.now_cycle();
+    result.trace = top.activity.finish_trace(result.stats.cycles);
     return result;
   }
-  for (int unit : {kDma, kCompute}) {
-    if (machine.tokens.completed(unit) != machine.tokens.total(unit)) throw SimulationStalled(stall_report(machine));
+  for (const sched::Unit queue : {sched::Unit::Dma, sched::Unit::Compute}) {
+    if (top.tokens.completed(queue) != top.tokens.total(queue)) throw SimulationStalled(stall_report(top, schedule));
   }
-  result.stats = collect_stats(machine);
+  result.stats = collect_stats(top, schedule);
   check_consistency(result.stats, schedule);
-  if (machine.trace) result.trace = machine.trace->finish(result.stats.cycles);
-  if (machine.dram) {
+  result.trace = top.activity.finish_trace(result.stats.cycles);
+  if (options.kernels) {
     for (std::size_t t = 0; t < schedule.tensors.size(); ++t) {
       if (schedule.tensors[t].is_graph_output) {
-        result.outputs[schedule.tensors[t].name] = machine.dram->read_tensor(static_cast<std::int32_t>(t));
+        result.outputs[schedule.tensors[t].name] = top.dram.image().read_tensor(static_cast<std::int32_t>(t));
       }
     }
   }

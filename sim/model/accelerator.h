@@ -1,0 +1,40 @@
+// The top level of the model: the sequencer, the units, the memories and the
+// channels between them, built and bound in one place.
+//
+//   Sequencer --fifo--> DmaEngine --TLM--> DramModule
+//       |                   `-----TLM--> SramModule <--TLM-- ComputeUnit
+//       `-------fifo-------------------------------------------^
+//   every unit --port--> TokenBoard, ActivityMonitor
+#pragma once
+
+#include <systemc>
+
+#include "compiler/hw/cost_model.h"
+#include "compiler/hw/hw_config.h"
+#include "sim/model/activity_monitor.h"
+#include "sim/model/dram_module.h"
+#include "sim/model/sram_module.h"
+#include "sim/model/token_board.h"
+#include "sim/model/units.h"
+
+namespace tilesim::sim {
+
+SC_MODULE(Accelerator) {
+  // kernels: nullptr for a timing-only run (no data anywhere).
+  Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
+              const kernels::KernelSet* kernels, bool progress);
+
+  const CostModel costs;
+  const sc_core::sc_time cycle;
+  TokenBoard tokens;
+  ActivityMonitor activity;
+  sc_core::sc_fifo<std::uint32_t> dma_commands;
+  sc_core::sc_fifo<std::uint32_t> compute_commands;
+  DramModule dram;
+  SramModule sram;
+  Sequencer sequencer;
+  DmaEngine dma;
+  ComputeUnit compute;
+};
+
+}  // namespace tilesim::sim

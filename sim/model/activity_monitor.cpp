@@ -1,0 +1,94 @@
+#include "sim/model/activity_monitor.h"
+
+namespace tilesim::sim {
+
+namespace {
+
+// Which SRAM tiles hold live data: a slot is live from the uOp that writes a
+// fresh value into it to the last uOp that reads that value. Walking
+// backwards, a read with no later read of the same slot ends a live range.
+void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born, std::vector<std::uint8_t>& freed) {
+  const std::size_t slots = static_cast<std::size_t>(s.sram_bytes / sched::kTileBytes);
+  born.assign(s.uops.size(), 0);
+  freed.assign(s.uops.size(), 0);
+  std::vector<bool> read_later(slots, false);
+  for (std::size_t i = s.uops.size(); i-- > 0;) {
+    const sched::Uop& u = s.uops[i];
+    auto read = [&](std::uint32_t address) {
+      const std::size_t slot = address / sched::kTileBytes;
+      if (slot < slots && !read_later[slot]) {
+        ++freed[i];
+        read_later[slot] = true;
+      }
+    };
+    const std::size_t dst = u.addr / sched::kTileBytes;
+    const bool fresh = u.kind == sched::UopKind::Load ||
+                       (u.kind == sched::UopKind::Exec && (u.exec != sched::ExecKind::MatMul || u.zero_init));
+    if (fresh && dst < slots) {
+      ++born[i];
+      if (!read_later[dst]) ++freed[i];  // a value nobody reads
+      read_later[dst] = false;
+    } else {
+      read(u.addr);  // STORE, or a matmul step accumulating into its tile
+    }
+    for (int p = 0; p < u.num_srcs(); ++p) read(u.src_addr[p]);
+  }
+}
+
+}  // namespace
+
+ActivityMonitor::ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle,
+                                 bool progress)
+    : sc_core::sc_prim_channel(name), schedule_(schedule), cycle_(cycle), progress_(progress, schedule.uops.size()) {}
+
+void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const std::size_t r = index(role);
+  if (role_busy(0) && role_busy(1)) overlap_ += now - last_;
+  last_ = now;
+  if (busy) {
+    if (busy_units_[r]++ == 0) since_[r] = now;
+  } else {
+    if (--busy_units_[r] == 0) busy_time_[r] += now - since_[r];
+    last_finish_cycle_ = cycles(now);
+    progress_.uop_done(cycle_);
+  }
+  if (!trace_) return;
+  current_uop_[r] = uop;
+  sram_tiles_in_use_ += busy ? sram_tiles_born_[uop] : -static_cast<std::int64_t>(sram_tiles_freed_[uop]);
+  record_trace();
+}
+
+void ActivityMonitor::queue_changed(sched::Unit role, int delta) {
+  if (!trace_) return;
+  queued_[index(role)] += delta;
+  record_trace();
+}
+
+void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle,
+                                   std::int64_t to_cycle) {
+  trace_ = std::make_unique<VcdWriter>(path, accelerator_signals(), cycle_ps, from_cycle, to_cycle);
+  sram_liveness(schedule_, sram_tiles_born_, sram_tiles_freed_);
+}
+
+StagedFile ActivityMonitor::finish_trace(std::int64_t end_cycle) {
+  return trace_ ? trace_->finish(end_cycle) : StagedFile();
+}
+
+// The values of accelerator_signals(), in order.
+void ActivityMonitor::record_trace() {
+  constexpr std::size_t kDma = 0, kCompute = 1;
+  const bool dma = role_busy(kDma), compute = role_busy(kCompute);
+  try {
+    trace_->record(now_cycle(),
+                   {dma, compute, dma && compute, current_uop_[kDma], current_uop_[kCompute],
+                    static_cast<std::uint64_t>(queued_[kDma]), static_cast<std::uint64_t>(queued_[kCompute]),
+                    static_cast<std::uint64_t>(sram_tiles_in_use_) * sched::kTileBytes});
+  } catch (const WriteFailed& e) {
+    trace_failure_ = e.what();
+    trace_.reset();  // removes the temporary file; the old trace stays
+    sc_core::sc_stop();
+  }
+}
+
+}  // namespace tilesim::sim

@@ -1,0 +1,78 @@
+// What the units report about themselves, and everything measured from it:
+// busy time per role (the DMA side, the compute side), their overlap, when the
+// last uOp ended, the progress bar and the VCD trace. A SystemC channel the
+// units reach through ports (sc_port<ActivityIf>).
+//
+// Contract: a role is busy while at least one of its units runs a uOp; busy
+// and overlap are measured in simulated time and reported in whole cycles.
+// Tracing is optional and never changes a figure; a trace write that fails
+// stops the simulation (trace_failure() says why) instead of throwing out of a
+// SystemC process.
+#pragma once
+
+#include <systemc>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+#include "sim/model/progress_bar.h"
+#include "sim/trace/vcd_writer.h"
+
+namespace tilesim::sim {
+
+class ActivityIf : public virtual sc_core::sc_interface {
+ public:
+  // A unit of `role` starts (busy) or ends (!busy) uOp `uop`.
+  virtual void set_busy(sched::Unit role, bool busy, std::uint32_t uop) = 0;
+  // A uOp entered (+1) or left (-1) a command FIFO of `role`.
+  virtual void queue_changed(sched::Unit role, int delta) = 0;
+};
+
+class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
+ public:
+  ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle, bool progress);
+  void set_busy(sched::Unit role, bool busy, std::uint32_t uop) override;
+  void queue_changed(sched::Unit role, int delta) override;
+
+  // Records the signals of docs/traces.md into a VCD at `path`.
+  void enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle, std::int64_t to_cycle);
+  // The staged trace up to `end_cycle` (call once, after the run).
+  StagedFile finish_trace(std::int64_t end_cycle);
+  const std::string& trace_failure() const { return trace_failure_; }
+
+  std::int64_t busy_cycles(sched::Unit role) const { return cycles(busy_time_[index(role)]); }
+  std::int64_t overlap_cycles() const { return cycles(overlap_); }
+  std::int64_t last_finish_cycle() const { return last_finish_cycle_; }
+  std::int64_t now_cycle() const { return cycles(sc_core::sc_time_stamp()); }
+
+ private:
+  static std::size_t index(sched::Unit role) { return static_cast<std::size_t>(role); }
+  std::int64_t cycles(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
+  bool role_busy(std::size_t role) const { return busy_units_[role] > 0; }
+  void record_trace();
+
+  const sched::Schedule& schedule_;
+  sc_core::sc_time cycle_;
+  ProgressBar progress_;
+  std::array<int, 2> busy_units_{0, 0};
+  std::array<sc_core::sc_time, 2> since_{};
+  std::array<sc_core::sc_time, 2> busy_time_{};
+  sc_core::sc_time overlap_ = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time last_ = sc_core::SC_ZERO_TIME;
+  std::int64_t last_finish_cycle_ = 0;
+
+  // Tracing only.
+  std::unique_ptr<VcdWriter> trace_;
+  std::string trace_failure_;
+  std::array<std::uint32_t, 2> current_uop_{0, 0};
+  std::array<std::int64_t, 2> queued_{0, 0};
+  // SRAM tiles that become live when each uOp starts and dead when it ends.
+  std::vector<std::uint8_t> sram_tiles_born_, sram_tiles_freed_;
+  std::int64_t sram_tiles_in_use_ = 0;
+};
+
+}  // namespace tilesim::sim

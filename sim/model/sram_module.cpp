@@ -1,0 +1,59 @@
+#include "sim/model/sram_module.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "sim/model/simulate.h"
+
+namespace tilesim::sim {
+
+SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, bool with_data)
+    : sc_core::sc_module(name), socket("socket") {
+  socket.register_b_transport(this, &SramModule::b_transport);
+  socket.register_get_direct_mem_ptr(this, &SramModule::get_direct_mem_ptr);
+  socket.register_transport_dbg(this, &SramModule::transport_dbg);
+  if (!with_data) return;
+  bytes_ = sram_extent_bytes(schedule);
+  arena_.reset(static_cast<unsigned char*>(std::calloc(static_cast<std::size_t>(bytes_) + 4, 1)));
+  if (!arena_) throw std::bad_alloc();
+}
+
+bool SramModule::copy(tlm::tlm_generic_payload& trans) {
+  const std::uint64_t address = trans.get_address();
+  const std::uint64_t length = trans.get_data_length();
+  if (!arena_ || address + length > static_cast<std::uint64_t>(bytes_)) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return false;
+  }
+  unsigned char* at = arena_.get() + address;
+  if (trans.is_write()) {
+    std::memcpy(at, trans.get_data_ptr(), length);
+  } else {
+    std::memcpy(trans.get_data_ptr(), at, length);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return true;
+}
+
+void SramModule::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  trans.set_dmi_allowed(arena_ != nullptr);
+  copy(trans);
+}
+
+bool SramModule::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  if (!arena_ || bytes_ == 0) return false;
+  dmi.allow_read_write();
+  dmi.set_dmi_ptr(arena_.get());
+  dmi.set_start_address(0);
+  dmi.set_end_address(static_cast<sc_dt::uint64>(bytes_ - 1));
+  dmi.set_read_latency(sc_core::SC_ZERO_TIME);
+  dmi.set_write_latency(sc_core::SC_ZERO_TIME);
+  return true;
+}
+
+unsigned int SramModule::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+  return copy(trans) ? trans.get_data_length() : 0;
+}
+
+}  // namespace tilesim::sim

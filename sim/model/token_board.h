@@ -1,0 +1,53 @@
+// Dependency tokens between the units, as a SystemC channel the units reach
+// through ports (sc_port<TokenIf>), not shared state.
+//
+// Contract: every uOp names at most one dependency, a uOp of another unit
+// queue. Each queue (the DMA's, the compute unit's) completes its uOps in list
+// order, so "uOp d has completed" is "d's queue has completed more uOps than
+// d's position in it": one counter per queue replaces a token per uOp. A
+// token costs no time: a uOp whose dependency completes at t may start at t.
+#pragma once
+
+#include <systemc>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sim {
+
+class TokenIf : public virtual sc_core::sc_interface {
+ public:
+  // Whether uop's dependency has completed. When not, records what uop's
+  // queue waits for (the stall report) and sets *wait_on to the event that
+  // announces progress of the queue it waits on.
+  virtual bool ready(std::uint32_t uop, const sc_core::sc_event** wait_on) = 0;
+  // uop has completed (uOps of one queue complete in list order).
+  virtual void complete(std::uint32_t uop) = 0;
+};
+
+class TokenBoard : public sc_core::sc_prim_channel, public TokenIf {
+ public:
+  TokenBoard(const char* name, const sched::Schedule& schedule);
+  bool ready(std::uint32_t uop, const sc_core::sc_event** wait_on) override;
+  void complete(std::uint32_t uop) override;
+
+  // After the run: progress of each queue, and what it waits for (kNoUop: nothing).
+  std::uint32_t completed(sched::Unit queue) const { return completed_[index(queue)]; }
+  std::uint32_t total(sched::Unit queue) const { return total_[index(queue)]; }
+  std::uint32_t waiting_for(sched::Unit queue) const { return waiting_for_[index(queue)]; }
+
+ private:
+  static std::size_t index(sched::Unit queue) { return static_cast<std::size_t>(queue); }
+  const sched::Schedule& schedule_;
+  std::vector<std::uint32_t> position_;  // uop id -> index in its queue
+  std::array<std::uint32_t, 2> completed_{0, 0};
+  std::array<std::uint32_t, 2> total_{0, 0};
+  std::array<std::uint32_t, 2> waiting_for_{sched::kNoUop, sched::kNoUop};
+  std::array<sc_core::sc_event, 2> advanced_;
+  sc_core::sc_event never_;  // for a dependency on a uOp that does not exist
+};
+
+}  // namespace tilesim::sim
