@@ -21,6 +21,8 @@ constexpr std::int64_t kMaxSramKib = std::int64_t{4} << 20;
 constexpr std::int64_t kMaxCycles = std::int64_t{1} << 32;
 constexpr std::int64_t kMaxBytesPerCycle = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxQueueDepth = 4096;
+constexpr std::int64_t kMaxDmaChannels = 64;
+constexpr std::int64_t kMaxOutstanding = 4096;
 
 constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute";
 
@@ -37,13 +39,18 @@ HwConfig read(const yaml::Document& doc) {
 
   const DmaConfig dma_defaults;
   MapReader dma =
-      root.section("dma", false, "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth, transpose_cycles");
+      root.section("dma", false,
+                   "a mapping with keys bytes_per_cycle, setup_cycles, queue_depth, transpose_cycles, channels, "
+                   "max_outstanding");
   config.dma.bytes_per_cycle =
       dma.integer("bytes_per_cycle", IntRule{1, kMaxBytesPerCycle, "bytes per cycle"}, dma_defaults.bytes_per_cycle);
   config.dma.setup_cycles = dma.integer("setup_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.setup_cycles);
   config.dma.queue_depth = dma.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, dma_defaults.queue_depth);
   config.dma.transpose_cycles =
       dma.integer("transpose_cycles", IntRule{0, kMaxCycles, "cycles"}, dma_defaults.transpose_cycles);
+  config.dma.channels = dma.integer("channels", IntRule{1, kMaxDmaChannels, "DMA engines"}, dma_defaults.channels);
+  config.dma.max_outstanding = dma.integer(
+      "max_outstanding", IntRule{1, kMaxOutstanding, "bursts in flight per engine"}, dma_defaults.max_outstanding);
   dma.finish();
 
   const ComputeConfig compute_defaults;
@@ -74,6 +81,7 @@ bool HwConfig::operator==(const HwConfig& o) const {
   return name == o.name && clock_mhz == o.clock_mhz && sram.size_kib == o.sram.size_kib &&
          dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
          dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
+         dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
          compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth;
 }
@@ -101,6 +109,8 @@ std::string to_yaml(const HwConfig& c) {
       << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes) << " cycles\n"
       << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
+      << "  channels: " << c.dma.channels << "  # DMA engines (a timed DRAM only)\n"
+      << "  max_outstanding: " << c.dma.max_outstanding << "  # bursts in flight per engine (a timed DRAM only)\n"
       << "compute:\n"
       << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"

@@ -22,6 +22,10 @@ struct DmaConfig {
   std::int64_t setup_cycles = 64;
   std::int64_t queue_depth = 4;
   std::int64_t transpose_cycles = 32;  // added to a LOAD that transposes its tile
+  // Against a timed DRAM (dram.preset other than ideal): DMA engines the
+  // sequencer feeds, and bursts each may have in flight. Unused by `ideal`.
+  std::int64_t channels = 1;
+  std::int64_t max_outstanding = 16;
 };
 
 struct ComputeConfig {

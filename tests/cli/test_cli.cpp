@@ -46,6 +46,8 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "  setup_cycles: 64  # one 4 KiB tile: 192 cycles\n"
         "  queue_depth: 4\n"
         "  transpose_cycles: 32\n"
+        "  channels: 1  # DMA engines (a timed DRAM only)\n"
+        "  max_outstanding: 16  # bursts in flight per engine (a timed DRAM only)\n"
         "compute:\n"
         "  matmul_tile_cycles: 64\n"
         "  vector_tile_cycles: 8\n"
