@@ -144,8 +144,12 @@ void check_timing(const DramConfig& c, const MapReader& section) {
   check_at_least(section, "tCCD_L", c.tCCD_L, "tCCD_S", c.tCCD_S, same_group);
   check_at_least(section, "tRRD_L", c.tRRD_L, "tRRD_S", c.tRRD_S, same_group);
   check_at_least(section, "tWTR_L", c.tWTR_L, "tWTR_S", c.tWTR_S, same_group);
-  check_at_least(section, "tCCD_S", c.tCCD_S, "burst_length / 2", c.burst_cycles(),
-                 "tCCD_S >= the nCK one burst holds the data bus (burst_length / 2)");
+  if (c.tCCD_S < c.burst_cycles()) {
+    section.fail(
+        blame(section, {"tCCD_S", "burst_length"}),
+        "tCCD_S " + std::to_string(c.tCCD_S) + " is less than burst_length / 2 = " + std::to_string(c.burst_cycles()),
+        "tCCD_S >= the nCK one burst holds the data bus (burst_length / 2)");
+  }
   if (c.tREFI < min_refresh_interval(c)) {
     section.fail(blame(section, {"tREFI", "tRFC"}),
                  "tREFI " + std::to_string(c.tREFI) + " leaves no room for an access between refreshes",
@@ -210,6 +214,7 @@ void check_config(const DramConfig& c, const MapReader& section) {
 
 PagePolicy read_policy(MapReader& section, const std::optional<std::string>& fallback) {
   const std::string text = section.string("page_policy", fallback);
+  if (text.empty()) return PagePolicy::kOpen;  // absent and required: finish() reports it
   if (text == "open") return PagePolicy::kOpen;
   if (text == "closed") return PagePolicy::kClosed;
   section.fail("page_policy", quoted(text) + " is not a page policy" + yaml::did_you_mean(text, {"open", "closed"}),
@@ -242,20 +247,6 @@ const dram_presets::Preset* find_preset(const std::string& name) {
   return nullptr;
 }
 
-// A preset file is a hardware-file fragment: one `dram:` section giving every key.
-DramConfig read_preset(const dram_presets::Preset& preset) {
-  const yaml::Document doc = yaml::Document::parse(std::string(preset.text, preset.size), preset.path);
-  MapReader root = doc.root("a mapping with key dram");
-  MapReader section = root.section("dram", true, "a mapping with every dram key but preset");
-  DramConfig c;
-  if (std::string(preset.name) != "ideal") c = read_fields(section, nullptr);
-  section.finish();
-  root.finish();
-  if (!c.ideal) check_config(c, section);
-  c.preset = preset.name;
-  return c;
-}
-
 // The ideal preset has nothing to set: a timing key given with it is a mistake.
 void reject_keys_with_ideal(const MapReader& section) {
   std::vector<const char*> keys;
@@ -273,6 +264,20 @@ void reject_keys_with_ideal(const MapReader& section) {
 }
 
 }  // namespace
+
+// A preset file is a hardware-file fragment: one `dram:` section giving every key.
+DramConfig parse_dram_preset(const std::string& name, const std::string& text, const std::string& path) {
+  const yaml::Document doc = yaml::Document::parse(text, path);
+  MapReader root = doc.root("a mapping with key dram");
+  MapReader section = root.section("dram", true, "a mapping with every dram key but preset");
+  DramConfig c;
+  if (name != "ideal") c = read_fields(section, nullptr);
+  section.finish();
+  root.finish();
+  if (!c.ideal) check_config(c, section);
+  c.preset = name;
+  return c;
+}
 
 std::vector<std::string> dram_preset_names() {
   std::vector<std::string> names;
@@ -326,7 +331,7 @@ DramConfig read_dram_config(MapReader& section) {
     section.fail("preset", quoted(name) + " is not a preset" + yaml::did_you_mean(name, names),
                  "one of: " + join(names, ", "));
   }
-  const DramConfig defaults = read_preset(*preset);
+  const DramConfig defaults = parse_dram_preset(preset->name, std::string(preset->text, preset->size), preset->path);
   if (defaults.ideal) {
     reject_keys_with_ideal(section);
     read_fields(section, &defaults);  // none is present: this only tells finish() the keys, for its messages

@@ -84,6 +84,11 @@ DramConfig read_dram_config(yaml::MapReader& section);
 // read_dram_config it gives an equal DramConfig.
 std::string dram_yaml(const DramConfig& config);
 
+// Reads one preset file's text (a `dram:` section giving every key but
+// preset); `path` names it in messages. read_dram_config reads the compiled-in
+// presets with it; tests read broken ones.
+DramConfig parse_dram_preset(const std::string& name, const std::string& text, const std::string& path);
+
 // The presets compiled into the library, sorted by name.
 std::vector<std::string> dram_preset_names();
 
