@@ -15,6 +15,8 @@ struct Rank {
   int order;  // the request's age (queue index) or the rank of a refresh
 };
 
+bool is_column(DramCommand cmd) { return cmd == DramCommand::kRead || cmd == DramCommand::kWrite; }
+
 bool beats(const Rank& a, const Rank& b) {
   if (a.cycle != b.cycle) return a.cycle < b.cycle;
   if (a.priority != b.priority) return a.priority < b.priority;
@@ -27,6 +29,7 @@ ChannelController::ChannelController(const DramConfig& config)
     : config_(config),
       timing_(config),
       refresh_due_(static_cast<std::size_t>(config.ranks), config.tREFI),
+      queued_per_bank_(static_cast<std::size_t>(timing_.banks()), 0),
       choice_(static_cast<std::size_t>(timing_.banks()), -1) {
   queue_.reserve(static_cast<std::size_t>(config.queue_depth));
 }
@@ -46,13 +49,42 @@ void ChannelController::enqueue(const DramRequest& request, const DramCoordinate
   for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
     if (it->burst_address == burst_address && (it->is_write || q.is_write)) {
       q.waits_for = it->seq + 1;
+      ++waiting_;
       break;
     }
   }
   auto at = queue_.end();
   while (at != queue_.begin() && (at - 1)->arrival_ps > q.arrival_ps) --at;
+  const int index = static_cast<int>(at - queue_.begin());
   queue_.insert(at, q);
-  cache_valid_ = false;
+  ++queued_per_bank_[q.bank];
+  update_cache_for(index);
+}
+
+void ChannelController::update_cache_for(int index) {
+  if (!cache_valid_) return;
+  const Request& q = queue_[index];
+  // Inserted before the end, it moved the cached request's index; with
+  // requests waiting (it may be one), a bank's requests may be ineligible.
+  if (index + 1 != static_cast<int>(queue_.size()) || waiting_ > 0) {
+    cache_valid_ = false;
+    return;
+  }
+  const bool hit = is_hit(q);
+  if (queued_per_bank_[q.bank] > 1) {
+    // The bank keeps its choice (an older request) unless the newcomer is a hit.
+    if (hit) cache_valid_ = false;
+    return;
+  }
+  // Alone in its bank: its own command competes with the cached winner.
+  const DramCommand cmd = hit ? (q.is_write ? DramCommand::kWrite : DramCommand::kRead)
+                              : (timing_.is_open(q.bank) ? DramCommand::kPrecharge : DramCommand::kActivate);
+  const std::int64_t t = std::max({timing_.earliest(cmd, q.bank), next_cycle_, q.arrival_cycle});
+  if (t >= refresh_due_[timing_.rank_of(q.bank)]) return;
+  if (!cached_.valid || t < cached_.cycle ||
+      (t == cached_.cycle && cached_.request >= 0 && hit && !is_column(cached_.command))) {
+    cache_valid_ = false;
+  }
 }
 
 std::int64_t ChannelController::next_event_ps() const {
@@ -103,7 +135,6 @@ ChannelController::Decision ChannelController::decide(std::int64_t cursor) const
 }
 
 void ChannelController::request_candidates(std::int64_t cursor, Decision& best, std::int64_t& next_arrival) const {
-  auto is_hit = [&](const Request& q) { return timing_.is_open(q.bank) && timing_.open_row(q.bank) == q.row; };
   // Each bank serves its oldest row hit, else its oldest request.
   touched_.clear();
   for (int i = 0; i < static_cast<int>(queue_.size()); ++i) {
@@ -200,9 +231,12 @@ void ChannelController::complete_request(int index, std::int64_t end_cycle) {
   if (q.first == FirstCommand::kActivate) ++stats_.row_misses;
   if (q.first == FirstCommand::kPrecharge) ++stats_.row_conflicts;
   in_flight_.push_back(Pending{q.id, end_cycle});
+  --queued_per_bank_[q.bank];
   queue_.erase(queue_.begin() + index);
   for (Request& other : queue_) {
-    if (other.waits_for == q.seq + 1) other.waits_for = 0;
+    if (other.waits_for != q.seq + 1) continue;
+    other.waits_for = 0;
+    --waiting_;
   }
 }
 

@@ -69,6 +69,9 @@ class ChannelController {
   // the decided one is the same decision.
   const Decision& next_decision() const;
   Decision decide(std::int64_t from_cycle) const;
+  // Keeps the cached decision when the request just enqueued cannot change it.
+  void update_cache_for(int index);
+  bool is_hit(const Request& q) const { return timing_.is_open(q.bank) && timing_.open_row(q.bank) == q.row; }
   void refresh_candidates(std::int64_t cursor, Decision& best) const;
   void request_candidates(std::int64_t cursor, Decision& best, std::int64_t& next_arrival) const;
   void apply(const Decision& d);
@@ -79,7 +82,9 @@ class ChannelController {
   std::vector<Request> queue_;  // oldest first: by arrival, then enqueue order
   std::deque<Pending> in_flight_;
   std::vector<std::int64_t> refresh_due_;  // per rank: the cycle its next refresh is due
-  std::int64_t next_cycle_ = 0;            // the first cycle not decided yet
+  std::vector<int> queued_per_bank_;
+  int waiting_ = 0;              // queued requests that wait for an older one to their burst
+  std::int64_t next_cycle_ = 0;  // the first cycle not decided yet
   std::uint64_t next_seq_ = 0;
   DramChannelStats stats_;
   mutable Decision cached_;
