@@ -183,3 +183,52 @@ TEST_CASE("misuse by the caller is a logic error, not a wrong number", "[dram][s
   CHECK_THROWS_AS(dram.enqueue(read(3, 128, 1)), std::logic_error);  // 625 ps: before the last advance
   CHECK_THROWS_AS(dram.advance_to(999, done), std::logic_error);
 }
+
+TEST_CASE("tREFI: a rank takes no command from the cycle its refresh is due", "[dram][system]") {
+  // DDR4-3200: the first refresh is due at cycle tREFI = 12480.
+  DramSystem early = ddr4();
+  early.enqueue(read(1, ddr4_address(0, 0, 0, 0), 12479));
+  // ACT at 12479 (< 12480), but its RD at 12501 is past the due cycle: the
+  // bank is precharged at ACT + tRAS = 12531, REF at + tRP = 12553, ACT again
+  // at + tRFC = 13113, RD at 13135, done at + CL + BL/2 = 13161.
+  auto done = run(early);
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].done_ps == 13161 * kTck);
+  CHECK((early.stats().total.activates == 2 && early.stats().total.refreshes == 1));
+  DramSystem due = ddr4();
+  due.enqueue(read(1, ddr4_address(0, 0, 0, 0), 12480));
+  // REF at 12480 (every bank closed), ACT at 12480 + tRFC 560 = 13040, RD 13062, done 13088.
+  done = run(due);
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].done_ps == 13088 * kTck);
+  // An idle memory refreshes all the same: at 12480 and 24960 before a read at 30000.
+  DramSystem idle = ddr4();
+  idle.enqueue(read(1, ddr4_address(0, 0, 0, 0), 30000));
+  done = run(idle);
+  CHECK(idle.stats().total.refreshes == 2);
+  CHECK(done[0].done_ps == (30000 + 48) * kTck);
+}
+
+TEST_CASE("stats are kept per channel and added up", "[dram][system]") {
+  DramSystem hbm(tilesim::test::dram_preset("hbm2"));  // channel bits 6-8
+  for (std::uint64_t c = 0; c < 8; ++c) {
+    for (std::uint64_t k = 0; k <= c; ++k) hbm.enqueue(DramRequest{c * 10 + k, (k << 11) | (c << 6), k == 1, 0});
+  }
+  const auto done = run(hbm);
+  REQUIRE(done.size() == 36);
+  const auto& s = hbm.stats();
+  REQUIRE(s.channels.size() == 8);
+  for (std::uint64_t c = 0; c < 8; ++c) {
+    INFO(c);
+    CHECK(s.channels[c].reads + s.channels[c].writes == c + 1);
+    CHECK(s.channels[c].writes == (c >= 1 ? 1u : 0u));
+    CHECK(s.channels[c].bytes == (c + 1) * 64);
+    CHECK(s.channels[c].data_bus_busy_ps == static_cast<std::int64_t>(c + 1) * 2 * 1000);
+  }
+  CHECK(s.total.reads == 29);
+  CHECK(s.total.writes == 7);
+  CHECK(s.total.bytes == 36 * 64);
+  // Channel 0's lone read: ACT 0, RD at tRCD 12, done at + RL 17 + BL/2 2 = 31 ns.
+  CHECK(done[0].done_ps == 31000);
+  CHECK(s.channels[0].read_latency_max_ps == 31000);
+}
