@@ -30,7 +30,8 @@ ChannelController::ChannelController(const DramConfig& config)
       timing_(config),
       refresh_due_(static_cast<std::size_t>(config.ranks), config.tREFI),
       queued_per_bank_(static_cast<std::size_t>(timing_.banks()), 0),
-      choice_(static_cast<std::size_t>(timing_.banks()), -1) {
+      choice_(static_cast<std::size_t>(timing_.banks()), -1),
+      chosen_hit_(static_cast<std::size_t>(timing_.banks()), false) {
   queue_.reserve(static_cast<std::size_t>(config.queue_depth));
 }
 
@@ -147,9 +148,11 @@ void ChannelController::request_candidates(std::int64_t cursor, Decision& best, 
     int& chosen = choice_[q.bank];
     if (chosen < 0) {
       chosen = i;
+      chosen_hit_[q.bank] = is_hit(q);
       touched_.push_back(q.bank);
-    } else if (!is_hit(queue_[chosen]) && is_hit(q)) {
+    } else if (!chosen_hit_[q.bank] && is_hit(q)) {
       chosen = i;
+      chosen_hit_[q.bank] = true;
     }
   }
   Rank best_rank{best.cycle, 0, 0};
@@ -157,7 +160,7 @@ void ChannelController::request_candidates(std::int64_t cursor, Decision& best, 
     const int i = choice_[bank];
     choice_[bank] = -1;
     const Request& q = queue_[i];
-    const bool hit = is_hit(q);
+    const bool hit = chosen_hit_[bank];
     const DramCommand cmd = hit ? (q.is_write ? DramCommand::kWrite : DramCommand::kRead)
                                 : (timing_.is_open(bank) ? DramCommand::kPrecharge : DramCommand::kActivate);
     const std::int64_t t = std::max(timing_.earliest(cmd, bank), cursor);

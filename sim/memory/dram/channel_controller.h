@@ -91,6 +91,7 @@ class ChannelController {
   mutable bool cache_valid_ = false;
   // Scratch of decide(): the request each bank serves next.
   mutable std::vector<int> choice_;
+  mutable std::vector<char> chosen_hit_;  // whether that request is a row hit
   mutable std::vector<BankIndex> touched_;
 };
 
