@@ -79,7 +79,7 @@ TEST_CASE("every preset round-trips through dram_yaml, overrides included", "[dr
   CHECK(changed != dram_preset("hbm2"));
 }
 
-TEST_CASE("--set overrides any key on top of the preset", "[dram][config]") {
+TEST_CASE("any key is overridable by --set on top of the preset", "[dram][config]") {
   const DramConfig c =
       dram_from_text("dram:\n  preset: ddr4-3200\n  tRCD: 24\n",
                      {"dram.channels=2", "dram.address_mapping=RoBaCoBgCh", "dram.queue_depth=8", "dram.tRCD=26"});
