@@ -1,0 +1,44 @@
+// Decodes a byte address into channel, rank, bank group, bank, row and column
+// by the config's address_mapping (docs/dram-model.md, "Address mapping"):
+// the lowest log2(burst_bytes) bits select a byte inside the burst and are
+// ignored; above them each field of the mapping string takes log2(its count)
+// bits, the last field lowest. Bits above the capacity are ignored (the
+// address is taken modulo capacity_bytes()). The config must be valid.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/hw/dram_config.h"
+
+namespace tilesim::dram {
+
+struct DramCoordinates {
+  int channel = 0;
+  int rank = 0;
+  int bank_group = 0;
+  int bank = 0;  // inside its bank group
+  std::int64_t row = 0;
+  std::int64_t column = 0;  // in bursts inside the row
+};
+
+class AddressMap {
+ public:
+  explicit AddressMap(const DramConfig& config);
+  DramCoordinates decode(std::uint64_t address) const;
+  // The address with the byte-in-burst bits cleared and the capacity applied.
+  std::uint64_t burst_address(std::uint64_t address) const { return address & capacity_mask_ & ~offset_mask_; }
+  int channel_of(std::uint64_t address) const;
+
+ private:
+  struct Slice {
+    DramField field;
+    int shift;
+    std::uint64_t mask;
+  };
+  std::vector<Slice> slices_;
+  std::uint64_t capacity_mask_ = 0;
+  std::uint64_t offset_mask_ = 0;
+};
+
+}  // namespace tilesim::dram

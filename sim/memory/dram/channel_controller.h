@@ -1,0 +1,98 @@
+// One channel's memory controller (docs/dram-model.md, "Scheduling"): a
+// request queue of queue_depth bursts, FR-FCFS over per-bank choices, the
+// open- or closed-page policy, all-bank refresh per rank every tREFI, and the
+// completions in order of their data on the bus.
+//
+// Event-driven: it never ticks. Each step computes, from the timing state,
+// the earliest cycle any candidate command may issue and issues the winner
+// there, so a step costs O(queue + banks) whatever the gap in time.
+// advance_to(now) decides every cycle up to floor(now / tck); a request
+// enqueued later takes part from the first undecided cycle (enqueue first
+// when requests arrive at the instant you advance to).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "compiler/hw/dram_config.h"
+#include "sim/memory/dram/address_map.h"
+#include "sim/memory/dram/channel_timing.h"
+#include "sim/memory/dram/dram_types.h"
+
+namespace tilesim::dram {
+
+class ChannelController {
+ public:
+  explicit ChannelController(const DramConfig& config);
+
+  bool can_accept() const { return static_cast<std::int64_t>(queue_.size()) < config_.queue_depth; }
+  void enqueue(const DramRequest& request, const DramCoordinates& where, std::uint64_t burst_address);
+  // The earliest time something happens for a request: a command issues or a
+  // burst completes; kNever when no request is queued or in flight.
+  std::int64_t next_event_ps() const;
+  // Issues every command up to `now_ps` and appends each burst done by then.
+  void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
+
+  const DramChannelStats& stats() const { return stats_; }
+  const ChannelTiming& timing() const { return timing_; }
+  std::size_t queued() const { return queue_.size(); }
+
+ private:
+  enum class FirstCommand : std::uint8_t { kNone, kActivate, kPrecharge };
+  struct Request {
+    std::uint64_t id;
+    std::uint64_t seq;  // enqueue order, breaks ties of arrival
+    std::int64_t arrival_ps;
+    std::int64_t arrival_cycle;  // the first cycle it may take part in
+    std::uint64_t burst_address;
+    BankIndex bank;
+    std::int64_t row;
+    bool is_write;
+    std::uint64_t waits_for;  // seq + 1 of an older request to the same burst it must follow; 0: none
+    FirstCommand first = FirstCommand::kNone;
+  };
+  struct Decision {
+    bool valid = false;
+    std::int64_t cycle = 0;
+    DramCommand command = DramCommand::kActivate;
+    BankIndex bank = 0;
+    int request = -1;  // index into queue_; -1 for a refresh command
+  };
+  struct Pending {
+    std::uint64_t id;
+    std::int64_t done_cycle;
+  };
+
+  // The next command from next_cycle_ on, cached until the state changes
+  // (a new request or an issued command): the decision from any cycle up to
+  // the decided one is the same decision.
+  const Decision& next_decision() const;
+  Decision decide(std::int64_t from_cycle) const;
+  // Keeps the cached decision when the request just enqueued cannot change it.
+  void update_cache_for(int index);
+  bool is_hit(const Request& q) const { return timing_.is_open(q.bank) && timing_.open_row(q.bank) == q.row; }
+  void refresh_candidates(std::int64_t cursor, Decision& best) const;
+  void request_candidates(std::int64_t cursor, Decision& best, std::int64_t& next_arrival) const;
+  void apply(const Decision& d);
+  void complete_request(int index, std::int64_t cycle);
+
+  DramConfig config_;
+  ChannelTiming timing_;
+  std::vector<Request> queue_;  // oldest first: by arrival, then enqueue order
+  std::deque<Pending> in_flight_;
+  std::vector<std::int64_t> refresh_due_;  // per rank: the cycle its next refresh is due
+  std::vector<int> queued_per_bank_;
+  int waiting_ = 0;              // queued requests that wait for an older one to their burst
+  std::int64_t next_cycle_ = 0;  // the first cycle not decided yet
+  std::uint64_t next_seq_ = 0;
+  DramChannelStats stats_;
+  mutable Decision cached_;
+  mutable bool cache_valid_ = false;
+  // Scratch of decide(): the request each bank serves next.
+  mutable std::vector<int> choice_;
+  mutable std::vector<char> chosen_hit_;  // whether that request is a row hit
+  mutable std::vector<BankIndex> touched_;
+};
+
+}  // namespace tilesim::dram
