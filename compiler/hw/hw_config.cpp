@@ -24,7 +24,7 @@ constexpr std::int64_t kMaxQueueDepth = 4096;
 constexpr std::int64_t kMaxDmaChannels = 64;
 constexpr std::int64_t kMaxOutstanding = 4096;
 
-constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute";
+constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute, dram";
 
 HwConfig read(const yaml::Document& doc) {
   MapReader root = doc.root(kTopKeys);
@@ -64,6 +64,10 @@ HwConfig read(const yaml::Document& doc) {
       compute.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, compute_defaults.queue_depth);
   compute.finish();
 
+  MapReader dram = root.section("dram", false, "a mapping with key preset and the keys of docs/config-reference.md");
+  config.dram = read_dram_config(dram);
+  dram.finish();
+
   root.finish();
   return config;
 }
@@ -83,7 +87,8 @@ bool HwConfig::operator==(const HwConfig& o) const {
          dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
          dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
-         compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth;
+         compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth &&
+         dram == o.dram;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -114,7 +119,8 @@ std::string to_yaml(const HwConfig& c) {
       << "compute:\n"
       << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
-      << "  queue_depth: " << c.compute.queue_depth << "\n";
+      << "  queue_depth: " << c.compute.queue_depth << "\n"
+      << dram_yaml(c.dram);
   return out.str();
 }
 

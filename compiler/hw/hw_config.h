@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/hw/dram_config.h"
+
 namespace tilesim {
 
 struct SramConfig {
@@ -41,6 +43,7 @@ struct HwConfig {
   SramConfig sram;
   DmaConfig dma;
   ComputeConfig compute;
+  DramConfig dram;  // preset `ideal`: today's fixed-cost transfers
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
   // The simulator's clock period: whole picoseconds (SystemC's resolution),

@@ -51,7 +51,9 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "compute:\n"
         "  matmul_tile_cycles: 64\n"
         "  vector_tile_cycles: 8\n"
-        "  queue_depth: 4\n");
+        "  queue_depth: 4\n"
+        "dram:\n"
+        "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n");
 }
 
 TEST_CASE("check-config applies --set overrides in order", "[cli]") {

@@ -83,9 +83,9 @@ TEST_CASE("set overrides apply in order and are validated like the file", "[conf
         "--set name.first=x: name: is a scalar, not a section "
         "(expected a key path that follows the document's sections)");
   // A section the file lacks is created by the override; its unknown key is the flag's fault.
-  CHECK(error_of(kMinimal, {"dram.size_mib=4"}) ==
-        "--set dram.size_mib=4: dram: unknown key, did you mean 'sram'? "
-        "(expected one of: clock_mhz, compute, dma, name, sram)");
+  CHECK(error_of(kMinimal, {"sdram.size_mib=4"}) ==
+        "--set sdram.size_mib=4: sdram: unknown key, did you mean 'dram'? "
+        "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
   // An error in the file itself still points at the file, not at an unrelated flag.
   CHECK(error_of("name: x\nsram: {size_kib: 64}\ndma: {bytes_per_cycle: 0}\n", {"sram.size_kib=32"}) ==
         "hw.yaml:3: dma.bytes_per_cycle: 0 is too small "
@@ -101,7 +101,7 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: size_kib)");
   CHECK(error_of("name: x\nsran: {size_kib: 64}\n") ==
         "hw.yaml:2: sran: unknown key, did you mean 'sram'? "
-        "(expected one of: clock_mhz, compute, dma, name, sram)");
+        "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64, size_kb: 64}\n") ==
         "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: size_kib)");
   CHECK(error_of("sram: {size_kib: 64}\n") == "hw.yaml:1: name: missing required key (expected a string)");
@@ -144,10 +144,10 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
 TEST_CASE("files that are not a YAML mapping are rejected with their line", "[config]") {
   CHECK(error_of("") ==
         "hw.yaml:1: the document is empty (expected a mapping with keys name, "
-        "clock_mhz, sram, dma, compute)");
+        "clock_mhz, sram, dma, compute, dram)");
   CHECK(error_of("- a\n- b\n") ==
         "hw.yaml:1: the document is a sequence (expected a mapping with "
-        "keys name, clock_mhz, sram, dma, compute)");
+        "keys name, clock_mhz, sram, dma, compute, dram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64\n") ==
         "hw.yaml:3: not valid YAML: end of map flow not found (expected a YAML document)");
   CHECK(error_of("name: x\n\xff\xfe\n") == "hw.yaml:2: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");

@@ -163,10 +163,11 @@ std::string default_of(const std::string& key) {
   return node.Scalar();
 }
 
-// Every key of the fully-defaulted configuration, as dotted paths.
+// Every key of the fully-defaulted configuration, as dotted paths (with a
+// timed DRAM, whose keys the ideal one does not print).
 std::vector<std::string> loader_keys() {
-  const YAML::Node root =
-      YAML::Load(tilesim::to_yaml(tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml")));
+  const YAML::Node root = YAML::Load(tilesim::to_yaml(
+      tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\ndram:\n  preset: ddr4-3200\n", "t.yaml")));
   std::vector<std::string> keys;
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -192,6 +193,8 @@ TEST_CASE("docs/config-reference.md states every bound and default the hardware 
   REQUIRE(documented == loader_keys());  // no key undocumented, none documented that does not exist
   for (const KeyRow& row : rows) {
     INFO(row.key << ": " << row.range);
+    // The DRAM's keys default per preset and bound each other: tests/dram checks each.
+    if (row.key.rfind("dram.", 0) == 0) continue;
     if (row.type == "integer") {
       std::int64_t low = 0, high = 0;
       std::string to;
