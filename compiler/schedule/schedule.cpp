@@ -32,6 +32,14 @@ const char* to_string(ExecKind kind) {
   return "?";
 }
 
+const char* to_string(DramLayout layout) { return layout == DramLayout::TileMajor ? "tile_major" : "row_major"; }
+
+std::optional<DramLayout> parse_dram_layout(const std::string& text) {
+  if (text == "row_major") return DramLayout::RowMajor;
+  if (text == "tile_major") return DramLayout::TileMajor;
+  return std::nullopt;
+}
+
 const char* to_string(TensorRole role) {
   switch (role) {
     case TensorRole::Input:

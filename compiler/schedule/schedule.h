@@ -9,8 +9,15 @@
 //    order. Because every dep points backwards, a schedule cannot deadlock.
 //  * SRAM is `sram_bytes` of byte-addressed memory. Every tile occupies
 //    kTileBytes at an address that is a multiple of kTileBytes.
-//  * DRAM holds every tensor padded to multiples of 32, row-major; a rank-1
-//    tensor (a bias [c]) is one row, so its tiles are 1 x 32 (128 bytes moved).
+//  * DRAM holds every tensor padded to multiples of 32; a rank-1 tensor (a
+//    bias [c]) is one row, so its tiles are 1 x 32 (128 bytes moved). Each
+//    tensor with storage has a DRAM byte address (dram_placement.h places them)
+//    and the schedule's `dram_layout` says how its tiles lie there: row_major
+//    (each matrix padded and row-major: a tile is 32 strided rows of 128 B) or
+//    tile_major (each 32x32 tile 4 KiB contiguous, tiles in row-major order of
+//    the tile grid). dram_layout.h turns a tile into the byte ranges it touches.
+//    The layout moves no data in the simulator's functional DRAM, which keeps
+//    tensors row-major; it only changes the addresses the timing model sees.
 //
 // uOp semantics (a, b: tile coordinates (row, col) in units of 32):
 //   LOAD  tile            SRAM[addr] = DRAM tile `tile`
@@ -38,9 +45,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "compiler/schedule/saturating.h"
 #include "kernels/tile.h"
 
 namespace tilesim::sched {
@@ -52,9 +61,14 @@ inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max(
 enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
 enum class UopKind : std::uint8_t { Load, Store, Exec };
 enum class ExecKind : std::uint8_t { MatMul, Add, BiasAdd, Relu, Scale };
+// How a tensor's tiles lie in DRAM (text: row_major, tile_major).
+enum class DramLayout : std::uint8_t { RowMajor, TileMajor };
 const char* to_string(Unit unit);
 const char* to_string(UopKind kind);
 const char* to_string(ExecKind kind);
+const char* to_string(DramLayout layout);
+// "row_major" or "tile_major"; nullopt for anything else.
+std::optional<DramLayout> parse_dram_layout(const std::string& text);
 
 // One tile of one tensor, in tile coordinates.
 struct TileRef {
@@ -98,6 +112,9 @@ struct TensorInfo {
   std::int64_t batch = 1;          // matrices in the stack (product of the leading dims)
   std::vector<std::int64_t> dims;  // true dims as the model gave them (empty: [rows, cols] or [cols])
   std::int32_t transpose_of = -1;  // a view: tensor X with its last two dims swapped
+  // Byte address in DRAM of the tensor's first byte; none for a view (it reads
+  // the tensor it shows). Placed by place_tensors (dram_placement.h).
+  std::optional<std::uint64_t> dram_address;
 
   bool is_scalar() const { return rank == 0 || (rank == 1 && cols == 1); }
   std::int64_t tile_rows_per_matrix() const { return rank <= 1 ? 1 : padded_rows / kTileDim; }
@@ -109,6 +126,14 @@ struct TensorInfo {
     constexpr std::int64_t element = kernels::kElementBytes;
     if (is_scalar()) return element;
     return (rank <= 1 ? 1 : kTileDim) * kTileDim * element;
+  }
+  // Bytes the tensor occupies in DRAM in either layout: batch x padded rows x
+  // padded cols x 4 (rank 0 and 1: one padded row, 128 B for a scalar).
+  // Saturates at kSaturated for figures no valid table has.
+  std::int64_t dram_bytes() const {
+    const std::int64_t rows = rank <= 1 ? 1 : padded_rows;
+    return saturating_mul(saturating_mul(saturating_mul(batch, rows), padded_cols),
+                          static_cast<std::int64_t>(kernels::kElementBytes));
   }
 };
 
@@ -128,6 +153,7 @@ struct LayerSummary {
 struct Schedule {
   std::string model;
   std::int64_t sram_bytes = 0;
+  DramLayout dram_layout = DramLayout::RowMajor;
   std::vector<TensorInfo> tensors;
   std::vector<Uop> uops;
   std::vector<LayerSummary> layers;

@@ -5,9 +5,10 @@
 //   tilesim-schedule 1
 //   model mlp
 //   sram_bytes 12288
-//   tensor 0 x input shape=[32,64] padded=[32,64]
-//   tensor 1 a input shape=[64,32] padded=[64,32] batch=2 dims=[2,64,32]
-//   tensor 2 s param shape=[1] padded=[32] dims=[]                (a rank-0 scalar)
+//   dram_layout row_major                          (optional: row_major or tile_major)
+//   tensor 0 x input shape=[32,64] padded=[32,64] dram=0x0000
+//   tensor 1 a input shape=[64,32] padded=[64,32] dram=0x2000 batch=2 dims=[2,64,32]
+//   tensor 2 s param shape=[1] padded=[32] dram=0x6000 dims=[]     (a rank-0 scalar)
 //   tensor 3 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)
 //   ...
 //   totals loads=4 stores=1 execs=2 ...          (optional when hand-written)
@@ -45,6 +46,9 @@ struct ScheduleLines {
 // input throws tilesim::InputError "NAME:LINE: what is wrong (expected ...)";
 // the reader checks syntax, names and the ranges of the numbers it stores
 // (tile coordinates and ids fit in 32 bits, lines at most 1 MiB).
+// DRAM addresses (dram=) are all or nothing: a file that gives none gets the
+// compiler's default placement (place_tensors, dram_placement.h); one that
+// gives some must give every tensor that is not a view its own.
 // Totals the file leaves out are counted from the uOps (count_totals in
 // totals.h; sram_peak_bytes: the slots used). The result is NOT validated: call
 // validate(), or read a hand-written file with load_schedule_file()

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/schedule/dram_placement.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/totals.h"
 #include "compiler/support/input_error.h"
@@ -68,7 +69,8 @@ class Reader {
     std::string of;
     std::int64_t line;
   };
-  std::vector<PendingView> views_;  // view=transpose(NAME), resolved at the end (NAME may come later)
+  std::vector<PendingView> views_;       // view=transpose(NAME), resolved at the end (NAME may come later)
+  std::int64_t first_dram_tensor_ = -1;  // the first tensor line without view= that gives dram=
 
   // std::getline, but a line over kMaxLineBytes is refused instead of read.
   bool next_line() {
@@ -181,6 +183,12 @@ class Reader {
       arity(2, "sram_bytes BYTES");
       s_.sram_bytes = number(tokens_[1], what, "size");
       lines_.sram_bytes = line_no_;
+    } else if (what == "dram_layout") {
+      once(what);
+      arity(2, "dram_layout row_major or dram_layout tile_major");
+      const auto layout = parse_dram_layout(str(tokens_[1]));
+      if (!layout) fail(what, "unknown layout " + quoted(str(tokens_[1])), "row_major or tile_major");
+      s_.dram_layout = *layout;
     } else if (what == "tensor") {
       tensor();
     } else if (what == "totals") {
@@ -199,7 +207,7 @@ class Reader {
       uops_line_ = line_no_;
     } else {
       fail("", "unknown line " + quoted(what),
-           "tilesim-schedule, model, sram_bytes, tensor, totals, layer, uops or a uop line");
+           "tilesim-schedule, model, sram_bytes, dram_layout, tensor, totals, layer, uops or a uop line");
     }
   }
 
@@ -262,7 +270,7 @@ class Reader {
 
   void tensor() {
     const std::string form =
-        "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [rank=R] [batch=B] [dims=[D,...]] "
+        "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [dram=ADDR] [rank=R] [batch=B] [dims=[D,...]] "
         "[view=transpose(NAME)] [graph_output]";
     if (tokens_.size() < 6) fail("tensor", "wrong number of fields", form);
     const std::string key = "tensor " + std::to_string(s_.tensors.size());
@@ -317,6 +325,8 @@ class Reader {
         t.batch = number(value, key, "batch");
       } else if (name == "dims" && name.size() < field.size()) {
         t.dims = dim_list(value, key);
+      } else if (name == "dram" && name.size() < field.size()) {
+        t.dram_address = dram_address(value, key);
       } else if (name == "view" && name.size() < field.size()) {
         const std::string_view open = "transpose(";
         if (value.compare(0, open.size(), open) != 0 || value.size() < open.size() + 2 || value.back() != ')') {
@@ -325,8 +335,11 @@ class Reader {
         views_.push_back({s_.tensors.size(), str(value.substr(open.size(), value.size() - open.size() - 1)), line_no_});
       } else {
         fail(key, "unknown field " + quoted(str(field)),
-             "rank=R, batch=B, dims=[D,...], view=transpose(NAME) or graph_output");
+             "dram=ADDR, rank=R, batch=B, dims=[D,...], view=transpose(NAME) or graph_output");
       }
+    }
+    if (t.dram_address && !seen.count("view") && first_dram_tensor_ < 0) {
+      first_dram_tensor_ = static_cast<std::int64_t>(s_.tensors.size());
     }
     // rank= wins; else dims= gives it (dims=[]: rank 0); else shape=: 1 or 2.
     if (!seen.count("rank") && seen.count("dims")) t.rank = static_cast<int>(t.dims.size());
@@ -351,17 +364,30 @@ class Reader {
     return out;
   }
 
+  // "0x" and 1 to 16 hex digits (the part after dram=).
+  std::uint64_t dram_address(std::string_view text, const std::string& key) const {
+    const bool ok = text.size() > 2 && text.size() <= 18 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
+                    text.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string_view::npos;
+    if (!ok) fail(key, "bad field " + quoted("dram=" + str(text)), "dram=0x followed by 1 to 16 hex digits");
+    return hex_value<std::uint64_t>(text.substr(2));
+  }
+
+  template <typename Int>
+  static Int hex_value(std::string_view digits) {
+    Int value = 0;
+    for (char c : digits) {
+      const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10;
+      value = value * 16 + static_cast<Int>(digit);
+    }
+    return value;
+  }
+
   // ---- uops ----
   std::uint32_t address(std::string_view text, const std::string& key) const {
     const bool ok = text.size() > 2 && text.size() <= 10 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
                     text.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string_view::npos;
     if (!ok) fail(key, "bad address " + quoted(str(text)), "0x followed by 1 to 8 hex digits");
-    std::uint32_t value = 0;
-    for (char c : text.substr(2)) {
-      const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10;
-      value = value * 16 + static_cast<std::uint32_t>(digit);
-    }
-    return value;
+    return hex_value<std::uint32_t>(text.substr(2));
   }
 
   // A tile row or column: TileRef holds them in 32 bits.
@@ -511,7 +537,24 @@ class Reader {
       }
       s_.tensors[v.tensor].transpose_of = it->second;
     }
+    place();
     fill_totals();
+  }
+
+  // Without dram= the tensors get the compiler's default placement; with it,
+  // every tensor that is not a view gives its own (the validator checks them).
+  void place() {
+    if (first_dram_tensor_ < 0) {
+      place_tensors(s_.tensors);
+      return;
+    }
+    for (std::size_t i = 0; i < s_.tensors.size(); ++i) {
+      const TensorInfo& t = s_.tensors[i];
+      if (t.transpose_of != -1 || t.dram_address) continue;
+      line_no_ = lines_.tensors[i];
+      fail("tensor " + std::to_string(i), "no dram= but tensor " + std::to_string(first_dram_tensor_) + " has one",
+           "dram=ADDR on every tensor that is not a view, or on none");
+    }
   }
 
   // The totals the file did not give, counted from the uOps (totals.h).

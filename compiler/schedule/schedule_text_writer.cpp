@@ -39,11 +39,13 @@ std::string shape(int rank, std::int64_t rows, std::int64_t cols) {
   return "[" + std::to_string(rows) + "," + std::to_string(cols) + "]";
 }
 
-// The optional fields after padded=: batch= when not 1; dims= when given, and
+// The optional fields after padded=: dram= when the tensor has an address;
+// batch= when not 1; dims= when given, and
 // dims=[] for rank 0; rank= when the reader could not infer it from those
 // (from dims= when present, else from shape=: 1 or 2); view=transpose(X).
 std::string tensor_extras(const Schedule& s, const TensorInfo& t) {
   std::string out;
+  if (t.dram_address) out += " dram=" + format_dram_addr(*t.dram_address);
   const bool dims = !t.dims.empty() || t.rank == 0;
   const int inferred = dims ? static_cast<int>(t.dims.size()) : (t.rank <= 1 ? 1 : 2);
   if (t.rank != inferred) out += " rank=" + std::to_string(t.rank);
@@ -96,6 +98,7 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
   out << "tilesim-schedule 1\n";
   out << "model " << text_value(s.model) << "\n";
   out << "sram_bytes " << s.sram_bytes << "\n";
+  out << "dram_layout " << to_string(s.dram_layout) << "\n";
   for (std::size_t i = 0; i < s.tensors.size(); ++i) {
     const TensorInfo& t = s.tensors[i];
     out << "tensor " << i << " " << text_value(t.name) << " " << to_string(t.role)

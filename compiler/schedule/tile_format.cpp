@@ -17,6 +17,12 @@ std::string format_addr(std::uint32_t addr) {
   return buf;
 }
 
+std::string format_dram_addr(std::uint64_t addr) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%04llx", static_cast<unsigned long long>(addr));
+  return buf;
+}
+
 std::string format_tile(const Schedule& schedule, const TileRef& tile) {
   if (!tile.valid()) return "-";
   std::string name;

@@ -3,7 +3,8 @@
 // safe to run, done before any simulation.
 //
 // One pass over the uOps in list order, O(uOps) time and O(SRAM slots + tiles
-// stored) memory. It checks structure (indices, tile grids of stacks, operand shapes and
+// stored) memory, after the tensor table (shapes, sizes, views, DRAM
+// placement). It checks structure (indices, tile grids of stacks, operand shapes and
 // coordinates incl. batched matmul, repeating Add, scalars and views, addresses),
 // dependencies (backwards, to existing uOps of the other unit), hazards (every conflicting SRAM
 // access of the other unit is ordered by happens-before), data (every EXEC reads

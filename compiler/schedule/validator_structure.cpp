@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "compiler/frontend/model_loader.h"
+#include "compiler/schedule/dram_placement.h"
 #include "compiler/schedule/saturating.h"
 #include "compiler/schedule/tile_format.h"
 
@@ -234,6 +235,75 @@ struct TableSize {
   }
 };
 
+std::string label(const Schedule& s, std::size_t i) {
+  return "tensor " + num(static_cast<std::int64_t>(i)) + " " + s.tensors[i].name;
+}
+
+constexpr auto kAlign = static_cast<std::int64_t>(kDramAlignment);
+
+// One tensor's DRAM address: present exactly when it has storage, aligned, and
+// with its bytes inside the 64-bit address space.
+std::string check_address(const TensorInfo& t) {
+  if (t.transpose_of != -1) {
+    if (!t.dram_address) return "";
+    return "DRAM address " + format_dram_addr(*t.dram_address) +
+           " on a view (expected none: a view reads the DRAM of the tensor it shows)";
+  }
+  if (!t.dram_address) return "no DRAM address (expected one for every tensor that is not a view)";
+  const std::uint64_t address = *t.dram_address;
+  if (address % kDramAlignment != 0) {
+    return "DRAM address " + format_dram_addr(address) + " is not a multiple of " + num(kAlign) + " (expected a " +
+           num(kAlign) + "-byte aligned address)";
+  }
+  const auto bytes = static_cast<std::uint64_t>(t.dram_bytes());
+  const std::uint64_t last = (0 - bytes) & ~(kDramAlignment - 1);  // 2^64 - bytes, aligned down
+  if (address > last) {
+    return "DRAM address " + format_dram_addr(address) + " + " + num(t.dram_bytes()) +
+           " bytes passes the end of the 64-bit address space (expected at most " + format_dram_addr(last) + ")";
+  }
+  return "";
+}
+
+// Overlaps between the tensors' DRAM ranges, each reported on the tensor that
+// starts later (ties: the later in the table) against the one reaching
+// furthest before it. Needs every address present and in range.
+void check_overlaps(const Schedule& s, std::vector<Problem>& problems) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < s.tensors.size(); ++i) {
+    if (s.tensors[i].dram_address) order.push_back(i);
+  }
+  const auto start = [&s](std::size_t i) { return *s.tensors[i].dram_address; };
+  // The last byte, not the end: a tensor may end exactly at 2^64.
+  const auto last = [&s, &start](std::size_t i) {
+    return start(i) + (static_cast<std::uint64_t>(s.tensors[i].dram_bytes()) - 1);
+  };
+  std::stable_sort(order.begin(), order.end(), [&start](std::size_t a, std::size_t b) { return start(a) < start(b); });
+  const auto range = [&s, &start](std::size_t i) {
+    return format_dram_addr(start(i)) + " + " + num(s.tensors[i].dram_bytes()) + " bytes";
+  };
+  std::size_t furthest = order.empty() ? 0 : order[0];
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const std::size_t i = order[k];
+    if (start(i) <= last(furthest)) {
+      problems.push_back(Problem{Subject::Tensor, i,
+                                 label(s, i) + ": DRAM range " + range(i) + " overlaps " + label(s, furthest) + " at " +
+                                     range(furthest) + " (expected disjoint DRAM ranges)"});
+    }
+    if (last(i) > last(furthest)) furthest = i;
+  }
+}
+
+// The DRAM placement, once the table's shapes and sizes are sound.
+void check_placement(const Schedule& s, std::vector<Problem>& problems) {
+  const std::size_t before = problems.size();
+  for (std::size_t i = 0; i < s.tensors.size(); ++i) {
+    if (const std::string p = check_address(s.tensors[i]); !p.empty()) {
+      problems.push_back(Problem{Subject::Tensor, i, label(s, i) + ": " + p});
+    }
+  }
+  if (problems.size() == before) check_overlaps(s, problems);
+}
+
 }  // namespace
 
 std::vector<Problem> check_tensors(const Schedule& s) {
@@ -285,6 +355,7 @@ std::vector<Problem> check_tensors(const Schedule& s) {
         Subject::SramBytes, 0,
         "schedule: sram_bytes " + num(s.sram_bytes) + " (expected at least one " + num(kTileBytes) + "-byte tile)"});
   }
+  if (problems.empty()) check_placement(s, problems);
   return problems;
 }
 

@@ -23,7 +23,9 @@ extern const std::string kOperand[3];
 // float32 for the tensors with storage); graph outputs neither inputs nor
 // params; a view the transpose of a tensor with storage, of the same rank and
 // batch; sram_bytes at least one tile. Every figure is checked before it is
-// multiplied, so any table is safe to pass.
+// multiplied, so any table is safe to pass. When all of that holds, the DRAM
+// placement: an address on every tensor with storage and on no view, each a
+// multiple of kDramAlignment, with its bytes below 2^64, no two overlapping.
 std::vector<Problem> check_tensors(const Schedule& schedule);
 
 // `what` names the reference in the message ("tile", "operand 1").

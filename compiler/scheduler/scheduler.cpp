@@ -57,6 +57,8 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   schedule.sram_bytes = options.sram_bytes;
   TileProgram program;
   LoweringPass(sram_tiles, options.costs).run(graph, schedule, program);
+  schedule.dram_layout = options.dram_layout;
+  place_tensors(schedule.tensors, options.dram_alignment);
 
   const TileSpace space(schedule.tensors);
   // One allocation of about the right size: a 4096^3 matmul has ~2.7 M uOps,

@@ -1,11 +1,13 @@
 // The compiler's back end in one call: lowering (loop nests chosen for the
-// SRAM), SRAM allocation with Belady eviction, dependencies, totals.
+// SRAM), DRAM placement of the tensors, SRAM allocation with Belady eviction,
+// dependencies, totals.
 #pragma once
 
 #include <cstdint>
 #include <stdexcept>
 
 #include "compiler/ir/graph.h"
+#include "compiler/schedule/dram_placement.h"
 #include "compiler/schedule/schedule.h"
 #include "compiler/scheduler/uop_ordering.h"
 
@@ -21,6 +23,13 @@ struct SchedulerOptions {
   // Refuse, before allocating anything large, a schedule of more uOps than
   // this (each costs ~100 bytes to build; 0: no limit).
   std::int64_t max_uops = 0;
+  // How tensors lie in DRAM (Schedule::dram_layout): it changes the DRAM
+  // addresses a tile transfer touches, never the uOps or the ideal machine's cycles.
+  DramLayout dram_layout = DramLayout::RowMajor;
+  // Every tensor's DRAM address is a multiple of this (dram_placement.h): a
+  // power of two of at least kDramAlignment, e.g. a DRAM row. Another value
+  // throws std::invalid_argument.
+  std::uint64_t dram_alignment = kDramAlignment;
 };
 
 // The schedule would exceed SchedulerOptions::max_uops.

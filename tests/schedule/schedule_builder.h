@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/schedule/dram_placement.h"
 #include "compiler/schedule/schedule.h"
 #include "compiler/schedule/totals.h"
 
@@ -70,6 +71,7 @@ class Builder {
     std::swap(t.padded_rows, t.padded_cols);
     if (!t.dims.empty()) std::swap(t.dims[t.dims.size() - 1], t.dims[t.dims.size() - 2]);
     t.transpose_of = of;
+    t.dram_address.reset();  // a view has no storage
     s_.tensors.push_back(t);
     return static_cast<std::int32_t>(s_.tensors.size() - 1);
   }
@@ -101,9 +103,11 @@ class Builder {
   Uop& uop(std::uint32_t id) { return s_.uops.at(id); }
   Schedule& schedule() { return s_; }
 
-  // The schedule with its totals counted from the uOps (sram_peak_bytes: the slots used).
+  // The schedule with its totals counted from the uOps (sram_peak_bytes: the
+  // slots used) and its tensors placed in DRAM as the compiler places them.
   Schedule done() {
     set_totals(s_, count_totals(s_), true);
+    place_tensors(s_.tensors);
     return s_;
   }
 

@@ -1,9 +1,12 @@
 // `tilesim run --schedule FILE` from the outside: every case of the bad-input
 // corpus tests/bad-inputs/schedules ends with exit code 2, nothing on stdout,
 // exactly its line on stderr and nothing written; the lower bound of a
-// re-read compiled schedule counts a transposed view as the tensor it shows.
+// re-read compiled schedule counts a transposed view as the tensor it shows;
+// compiled schedules show their DRAM layout and addresses, which change no
+// cycle of the ideal machine.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -76,4 +79,58 @@ TEST_CASE("run --schedule: a sound hand-written schedule writes its output", "[c
   CHECK(fs::exists(out / "y.npy"));
   CHECK(fs::exists(out / "stats.json"));
   fs::remove_all(out);
+}
+
+TEST_CASE("compile --emit schedule: the layout line and every tensor's DRAM address", "[cli][dram]") {
+  const auto r =
+      run_tilesim({"compile", "--hw", kHw, "--model", kSource + "/configs/models/mlp.yaml", "--emit", "schedule"});
+  REQUIRE(r.exit_code == 0);
+  // x [128,128] 64 KiB at 0; w1 [128,64] 32 KiB; w2 [64,32] 8 KiB; w3 [32,32] 4 KiB; a1, a2, y.
+  CHECK(r.out.find("\nsram_bytes 262144\n"
+                   "dram_layout row_major\n"
+                   "tensor 0 x input shape=[128,128] padded=[128,128] dram=0x0000 dims=[128,128]\n"
+                   "tensor 1 w1 param shape=[128,64] padded=[128,64] dram=0x10000 dims=[128,64]\n"
+                   "tensor 2 w2 param shape=[64,32] padded=[64,32] dram=0x18000 dims=[64,32]\n"
+                   "tensor 3 w3 param shape=[32,32] padded=[32,32] dram=0x1a000 dims=[32,32]\n"
+                   "tensor 4 a1 intermediate shape=[128,64] padded=[128,64] dram=0x1b000 dims=[128,64]\n"
+                   "tensor 5 a2 intermediate shape=[128,32] padded=[128,32] dram=0x23000 dims=[128,32]\n"
+                   "tensor 6 y output shape=[128,32] padded=[128,32] dram=0x27000 dims=[128,32] graph_output\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("run --schedule: the DRAM layout and addresses change no cycle of the ideal machine", "[cli][dram]") {
+  const std::string example = kSource + "/docs/examples/one-tile.schedule";
+  const auto plain = run_tilesim({"run", "--hw", kHw, "--schedule", example, "--timing-only"});
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find("\n  cycles            708  (0.708 us)\n") != std::string::npos);
+  // The same schedule, tile-major, its tensors in reverse order and far apart.
+  const fs::path file = scratch("tile-major.schedule");
+  std::ofstream(file) << "tilesim-schedule 1\n"
+                         "model one_tile\n"
+                         "sram_bytes 16384\n"
+                         "dram_layout tile_major\n"
+                         "tensor 0 x input shape=[32,32] padded=[32,32] dram=0x900000000\n"
+                         "tensor 1 w param shape=[32,32] padded=[32,32] dram=0x600000000\n"
+                         "tensor 2 b param shape=[32] padded=[32] dram=0x300000000\n"
+                         "tensor 3 y output shape=[32,32] padded=[32,32] dram=0x0000 graph_output\n"
+                         "0 dma LOAD x[0,0]@0x0000 deps=-\n"
+                         "1 dma LOAD w[0,0]@0x1000 deps=-\n"
+                         "2 dma LOAD b[0,0]@0x2000 deps=-\n"
+                         "3 compute EXEC matmul y[0,0]@0x3000 <- x[0,0]@0x0000 w[0,0]@0x1000 bias b[0,0]@0x2000 "
+                         "zero_init relu deps=2\n"
+                         "4 dma STORE y[0,0]@0x3000 deps=3\n";
+  const auto tile_major = run_tilesim({"run", "--hw", kHw, "--schedule", file.string(), "--timing-only"});
+  fs::remove(file);
+  CHECK(tile_major.err.empty());
+  CHECK(tile_major.exit_code == 0);
+  // Every figure but the host's wall time.
+  const auto figures = [](const std::string& out) {
+    std::vector<std::string> lines = tilesim::test::lines_of(out);
+    lines.erase(
+        std::remove_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("  wall time", 0) == 0; }),
+        lines.end());
+    return lines;
+  };
+  CHECK(figures(tile_major.out) == figures(plain.out));
+  CHECK(figures(plain.out).size() == 9);
 }

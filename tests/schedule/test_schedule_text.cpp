@@ -39,6 +39,7 @@ void check_tile(const TileRef& a, const TileRef& b) {
 void check_same(const Schedule& a, const Schedule& b) {
   CHECK(a.model == b.model);
   CHECK(a.sram_bytes == b.sram_bytes);
+  CHECK(a.dram_layout == b.dram_layout);
   REQUIRE(a.tensors.size() == b.tensors.size());
   for (std::size_t i = 0; i < a.tensors.size(); ++i) {
     const TensorInfo &x = a.tensors[i], &y = b.tensors[i];
@@ -53,6 +54,7 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.batch == y.batch);
     CHECK(x.dims == y.dims);
     CHECK(x.transpose_of == y.transpose_of);
+    CHECK(x.dram_address == y.dram_address);
   }
   REQUIRE(a.uops.size() == b.uops.size());
   for (std::size_t i = 0; i < a.uops.size(); ++i) {
@@ -133,9 +135,10 @@ TEST_CASE("schedule text: exact form", "[schedule][text]") {
         "tilesim-schedule 1\n"
         "model one_tile\n"
         "sram_bytes 12288\n"
-        "tensor 0 x input shape=[32,32] padded=[32,32]\n"
-        "tensor 1 w param shape=[32,32] padded=[32,32]\n"
-        "tensor 2 y output shape=[32,32] padded=[32,32] graph_output\n"
+        "dram_layout row_major\n"
+        "tensor 0 x input shape=[32,32] padded=[32,32] dram=0x0000\n"
+        "tensor 1 w param shape=[32,32] padded=[32,32] dram=0x1000\n"
+        "tensor 2 y output shape=[32,32] padded=[32,32] dram=0x2000 graph_output\n"
         "totals loads=2 stores=1 execs=1 loads_eliminated=0 bytes_loaded=8192 bytes_stored=4096 "
         "sram_peak_bytes=12288 compulsory_loads=2 compulsory_bytes=12288\n"
         "uops 4\n"
@@ -144,7 +147,7 @@ TEST_CASE("schedule text: exact form", "[schedule][text]") {
         "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1\n"
         "3 dma STORE y[0,0]@0x2000 deps=2\n");
   const std::string fused = text_of(three_k_ping_pong().done());
-  CHECK(fused.find("tensor 2 b param shape=[32] padded=[32]\n") != std::string::npos);
+  CHECK(fused.find("tensor 2 b param shape=[32] padded=[32] dram=0x6000\n") != std::string::npos);
   CHECK(fused.find("\n9 compute EXEC matmul y[0,0]@0x4000 <- x[0,2]@0x0000 w[2,0]@0x1000 bias b[0,0]@0x5000 "
                    "relu deps=7\n") != std::string::npos);
 }
@@ -180,15 +183,20 @@ TEST_CASE("schedule text: round trip is exact", "[schedule][text]") {
   layer.sram_peak_bytes = 28672;
   s.layers = {layer, LayerSummary{}};
   check_round_trip(s);
+  s.dram_layout = DramLayout::TileMajor;
+  s.tensors[1].dram_address = 0xfedcba9876543000;
+  check_round_trip(s);
 }
 
 TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][onnx]") {
   const std::string bmm = text_of(batched_matmul(false).done());
-  CHECK(bmm.find("\ntensor 0 a input shape=[64,64] padded=[64,64] batch=2 dims=[2,64,64]\n") != std::string::npos);
-  CHECK(bmm.find("\ntensor 2 c output shape=[64,32] padded=[64,32] batch=2 dims=[2,64,32] graph_output\n") !=
+  CHECK(bmm.find("\ntensor 0 a input shape=[64,64] padded=[64,64] dram=0x0000 batch=2 dims=[2,64,64]\n") !=
         std::string::npos);
+  CHECK(
+      bmm.find("\ntensor 2 c output shape=[64,32] padded=[64,32] dram=0xc000 batch=2 dims=[2,64,32] graph_output\n") !=
+      std::string::npos);
   const std::string scalar = text_of(scalar_bias().done());
-  CHECK(scalar.find("\ntensor 2 s param shape=[1] padded=[32] dims=[]\n") != std::string::npos);
+  CHECK(scalar.find("\ntensor 2 s param shape=[1] padded=[32] dram=0x3000 dims=[]\n") != std::string::npos);
   CHECK(scalar.find(" bytes_loaded=12292 ") != std::string::npos);
   CHECK(scalar.find("\n5 compute EXEC matmul y[0,1]@0x5000 <- x[0,0]@0x0000 w[0,1]@0x2000 bias s[0,0]@0x3000 "
                     "zero_init deps=3\n") != std::string::npos);
@@ -222,13 +230,15 @@ TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][o
   odd.tensors[1].dims = {1, 2, 64, 32};
   odd.tensors[2].rank = 0;  // invalid: rank 0 with dims
   const std::string text = text_of(odd);
-  CHECK(text.find("\ntensor 0 a input shape=[64,64] padded=[64,64] rank=3 batch=2\n") != std::string::npos);
-  CHECK(text.find("\ntensor 1 w param shape=[64,32] padded=[64,32] batch=2 dims=[1,2,64,32]\n") != std::string::npos);
-  CHECK(text.find("\ntensor 2 c output shape=[32] padded=[32] rank=0 batch=2 dims=[2,64,32] graph_output\n") !=
+  CHECK(text.find("\ntensor 0 a input shape=[64,64] padded=[64,64] dram=0x0000 rank=3 batch=2\n") != std::string::npos);
+  CHECK(text.find("\ntensor 1 w param shape=[64,32] padded=[64,32] dram=0x8000 batch=2 dims=[1,2,64,32]\n") !=
+        std::string::npos);
+  CHECK(text.find(
+            "\ntensor 2 c output shape=[32] padded=[32] dram=0xc000 rank=0 batch=2 dims=[2,64,32] graph_output\n") !=
         std::string::npos);
   Schedule rank1 = scalar_bias().done();
   rank1.tensors[2].rank = 1;
-  CHECK(text_of(rank1).find("\ntensor 2 s param shape=[1] padded=[32]\n") != std::string::npos);
+  CHECK(text_of(rank1).find("\ntensor 2 s param shape=[1] padded=[32] dram=0x3000\n") != std::string::npos);
   check_round_trip(rank1);
 
   // A view may name a tensor that comes later in the table.
@@ -274,8 +284,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of("tilesim-schedule 1\nsram_bytes 1\nsram_bytes 2\n") ==
         "t.sched:3: second 'sram_bytes' line (expected one)");
   CHECK(error_of("tilesim-schedule 1\nfoo 1\n") ==
-        "t.sched:2: unknown line 'foo' (expected tilesim-schedule, model, sram_bytes, tensor, totals, layer, uops "
-        "or a uop line)");
+        "t.sched:2: unknown line 'foo' (expected tilesim-schedule, model, sram_bytes, dram_layout, tensor, totals, "
+        "layer, uops or a uop line)");
   CHECK(error_of(kHeader + "tensor 4 z input shape=[1,1] padded=[32,32]\n") ==
         "t.sched:7: tensor: index '4' out of sequence (expected 3)");
   CHECK(error_of(kHeader + "tensor 3 x input shape=[1,1] padded=[32,32]\n") ==
@@ -329,7 +339,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
 TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text][onnx]") {
   const std::string load0 = "0 dma LOAD x[0,0]@0x0000 deps=-\n";
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] graph_output batch=2 color=red\n") ==
-        "t.sched:7: tensor 3: unknown field 'color=red' (expected rank=R, batch=B, dims=[D,...], "
+        "t.sched:7: tensor 3: unknown field 'color=red' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "view=transpose(NAME) or graph_output)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=2 batch=3\n") ==
         "t.sched:7: tensor 3: field batch given twice (expected each field once)");
