@@ -9,8 +9,10 @@
 
 #include "compiler/driver/compile_model.h"
 #include "compiler/frontend/model_loader.h"
+#include "compiler/hw/cost_model.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/validator.h"
+#include "sim/memory/sram/uop_accesses.h"
 #include "tests/sram/machine_replay.h"
 
 using namespace tilesim;
@@ -98,6 +100,10 @@ TEST_CASE("replay: the worked example on one narrow bank, by hand", "[sram]") {
     CHECK(r.sram[1].bandwidth_stall_cycles == 320 + 448);
     CHECK(r.sram[1].port_cycles == 128 * (3 + 4));
   }
+  // The time-range bound: 5 x 192 + 2 x 64 own cycles, 5 + 7 accesses of 128 port cycles.
+  CHECK(CostModel(default_hw()).serial_cycles(s) == 1088);
+  CHECK(sim::sram_serial_port_cycles(s, kNarrow) == 1536);
+  CHECK(sim::sram_serial_port_cycles(s, SramBanksConfig{}) == 0);
 }
 
 TEST_CASE("replay: the default MLP keeps 6272 cycles by default and with enough banks", "[sram]") {
@@ -143,6 +149,7 @@ TEST_CASE("replay: the default MLP on narrower SRAMs slows down and counts its c
     const auto other = replay(s, hw, c.banks, false);
     CHECK(other.finishes == r.finishes);
     CHECK(r.cycles == c.cycles);
+    CHECK(r.cycles <= CostModel(hw).serial_cycles(s) + sim::sram_serial_port_cycles(s, c.banks));
     CHECK(r.sram[0].conflict_stall_cycles == c.dma_conflicts);
     CHECK(r.sram[1].conflict_stall_cycles == c.compute_conflicts);
     if (c.banks.banks == 4) CHECK(r.sram[1].bandwidth_stall_cycles == 2304);

@@ -30,4 +30,19 @@ void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, s
   out->push_back(SramAccess{uop.addr, bytes, true});
 }
 
+std::int64_t sram_serial_port_cycles(const sched::Schedule& schedule, const SramBanksConfig& config) {
+  if (config.ideal()) return 0;
+  std::vector<SramAccess> accesses;
+  std::vector<SramBankShare> shares;
+  std::int64_t total = 0;
+  for (const sched::Uop& uop : schedule.uops) {
+    uop_sram_accesses(schedule, uop, &accesses);
+    for (const SramAccess& a : accesses) {
+      split_over_banks(config, a.address, a.bytes, &shares);
+      for (const SramBankShare& share : shares) total += share.cycles;
+    }
+  }
+  return total;
+}
+
 }  // namespace tilesim::sim

@@ -20,4 +20,11 @@ namespace tilesim::sim {
 // once it has grown to five).
 void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, std::vector<SramAccess>* out);
 
+// The port cycles of every access of every uOp, summed over the banks each
+// touches (0 for the ideal SRAM). No run of the schedule on these banks lasts
+// longer than CostModel::serial_cycles() plus this: in every cycle of a run
+// some uOp is inside its own cycles or some port is held (docs/sram-model.md,
+// "Time range"). For the simulator's time-range check.
+std::int64_t sram_serial_port_cycles(const sched::Schedule& schedule, const SramBanksConfig& config);
+
 }  // namespace tilesim::sim
