@@ -1,0 +1,48 @@
+#include "sim/memory/sram/uop_accesses.h"
+
+namespace tilesim::sim {
+
+namespace {
+
+std::uint32_t tile_bytes(const sched::Schedule& schedule, const sched::TileRef& tile) {
+  return static_cast<std::uint32_t>(schedule.tensors[static_cast<std::size_t>(tile.tensor)].tile_transfer_bytes());
+}
+
+}  // namespace
+
+void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, std::vector<SramAccess>* out) {
+  out->clear();
+  const std::uint32_t bytes = tile_bytes(schedule, uop.tile);
+  switch (uop.kind) {
+    case sched::UopKind::Load:
+      out->push_back(SramAccess{uop.addr, bytes, true});
+      return;
+    case sched::UopKind::Store:
+      out->push_back(SramAccess{uop.addr, bytes, false});
+      return;
+    case sched::UopKind::Exec:
+      break;
+  }
+  for (int p = 0; p < uop.num_srcs(); ++p) {
+    out->push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
+  }
+  if (uop.exec == sched::ExecKind::MatMul && !uop.zero_init) out->push_back(SramAccess{uop.addr, bytes, false});
+  out->push_back(SramAccess{uop.addr, bytes, true});
+}
+
+std::int64_t sram_serial_port_cycles(const sched::Schedule& schedule, const SramBanksConfig& config) {
+  if (config.ideal()) return 0;
+  std::vector<SramAccess> accesses;
+  std::vector<SramBankShare> shares;
+  std::int64_t total = 0;
+  for (const sched::Uop& uop : schedule.uops) {
+    uop_sram_accesses(schedule, uop, &accesses);
+    for (const SramAccess& a : accesses) {
+      split_over_banks(config, a.address, a.bytes, &shares);
+      for (const SramBankShare& share : shares) total += share.cycles;
+    }
+  }
+  return total;
+}
+
+}  // namespace tilesim::sim
