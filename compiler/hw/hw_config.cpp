@@ -32,10 +32,10 @@ HwConfig read(const yaml::Document& doc) {
   config.name = root.string("name", std::nullopt);
   config.clock_mhz = root.number("clock_mhz", NumberRule{0.0, 1e6, "MHz"}, 1000.0);
 
-  MapReader sram = root.section("sram", true, "a mapping with key size_kib");
+  MapReader sram = root.section("sram", true, std::string("a mapping with keys size_kib, ") + kSramBanksKeys);
   config.sram.size_kib =
       sram.integer("size_kib", IntRule{kMinSramKib, kMaxSramKib, "KiB; 12 holds one tile operation"}, std::nullopt);
-  sram.finish();
+  config.sram.banks = read_sram_banks(sram, config.sram.size_bytes());  // finishes the section
 
   const DmaConfig dma_defaults;
   MapReader dma =
@@ -82,7 +82,7 @@ HwConfig with_overrides(yaml::Document doc, const std::string& source, const std
 }  // namespace
 
 bool HwConfig::operator==(const HwConfig& o) const {
-  return name == o.name && clock_mhz == o.clock_mhz && sram.size_kib == o.sram.size_kib &&
+  return name == o.name && clock_mhz == o.clock_mhz && sram.size_kib == o.sram.size_kib && sram.banks == o.sram.banks &&
          dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
          dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
          dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
@@ -108,7 +108,7 @@ std::string to_yaml(const HwConfig& c) {
       << "sram:\n"
       << "  size_kib: " << c.sram.size_kib << "  # " << c.sram.size_bytes() << " bytes, "
       << c.sram.size_bytes() / sched::kTileBytes << " tiles of 4 KiB\n"
-      << "dma:\n"
+      << sram_banks_yaml(c.sram.banks) << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
       << "  setup_cycles: " << c.dma.setup_cycles
       << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes) << " cycles\n"

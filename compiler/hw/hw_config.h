@@ -1,5 +1,6 @@
 // The hardware description: what a YAML file under configs/hw/ says, with
-// every default filled in. Units live in the field names. It holds the
+// every default filled in. Units live in the field names. The DRAM and the
+// SRAM's banks have files of their own (dram_config.h, sram_banks_config.h). It holds the
 // parameters only; what they cost a uOp is the CostModel's business
 // (compiler/hw/cost_model.h), the one place every cost formula lives.
 #pragma once
@@ -11,11 +12,13 @@
 #include <vector>
 
 #include "compiler/hw/dram_config.h"
+#include "compiler/hw/sram_banks_config.h"
 
 namespace tilesim {
 
 struct SramConfig {
   std::int64_t size_kib = 0;  // required
+  SramBanksConfig banks;      // banks 0: ideal ports
   std::int64_t size_bytes() const { return size_kib * 1024; }
 };
 

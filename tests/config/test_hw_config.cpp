@@ -73,7 +73,7 @@ TEST_CASE("set overrides apply in order and are validated like the file", "[conf
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");
   CHECK(error_of(kMinimal, {"sram.size_kb=64"}) ==
         "--set sram.size_kb=64: sram.size_kb: unknown key, did you mean 'size_kib'? "
-        "(expected one of: size_kib)");
+        "(expected one of: bank_bytes_per_cycle, banks, interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of(kMinimal, {"sram.size_kib"}) ==
         "--set sram.size_kib: malformed override (expected KEY.PATH=VALUE, e.g. sram.size_kib=64)");
   CHECK(error_of(kMinimal, {"sram..size_kib=3"}) ==
@@ -98,15 +98,15 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");
   // A typo is both an unknown key and a missing one: the typo is the better message.
   CHECK(error_of("name: x\nsram: {size_kb: 64}\n") ==
-        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: size_kib)");
+        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of("name: x\nsran: {size_kib: 64}\n") ==
         "hw.yaml:2: sran: unknown key, did you mean 'sram'? "
         "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64, size_kb: 64}\n") ==
-        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: size_kib)");
+        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of("sram: {size_kib: 64}\n") == "hw.yaml:1: name: missing required key (expected a string)");
-  CHECK(error_of("name: x\n") == "hw.yaml:1: sram: missing required section (expected a mapping with key size_kib)");
-  CHECK(error_of("name: x\nsram: 64\n") == "hw.yaml:2: sram: is a scalar (expected a mapping with key size_kib)");
+  CHECK(error_of("name: x\n") == "hw.yaml:1: sram: missing required section (expected a mapping with keys size_kib, banks, bank_bytes_per_cycle, ports_per_bank, interleave_bytes)");
+  CHECK(error_of("name: x\nsram: 64\n") == "hw.yaml:2: sram: is a scalar (expected a mapping with keys size_kib, banks, bank_bytes_per_cycle, ports_per_bank, interleave_bytes)");
   CHECK(error_of("name: x\nsram:\n  size_kib: 8\n") ==
         "hw.yaml:3: sram.size_kib: 8 is too small "
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");

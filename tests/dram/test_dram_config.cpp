@@ -231,32 +231,3 @@ TEST_CASE("a broken preset file is reported at its own file and line", "[dram][c
   CHECK(preset_error("dram: 3\n") ==
         "configs/dram/mine.yaml:1: dram: is a scalar (expected a mapping with every dram key but preset)");
 }
-
-// tests/bad-inputs/dram/*.yaml: hardware files whose first line holds the
-// exact message reading their `dram:` section gives ({file}: the path).
-TEST_CASE("the bad dram corpus gives each file's exact message", "[dram][config][bad-input]") {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> cases;
-  for (const auto& entry : fs::directory_iterator(std::string(TILESIM_SOURCE_DIR) + "/tests/bad-inputs/dram")) {
-    if (entry.path().extension() == ".yaml") cases.push_back(entry.path());
-  }
-  std::sort(cases.begin(), cases.end());
-  REQUIRE(cases.size() >= 10);
-  for (const fs::path& path : cases) {
-    INFO(path.filename().string());
-    std::ifstream in(path);
-    std::string first;
-    std::getline(in, first);
-    REQUIRE(first.rfind("# expect: ", 0) == 0);
-    std::string expected = first.substr(10);
-    const auto placeholder = expected.find("{file}");
-    if (placeholder != std::string::npos) expected.replace(placeholder, 6, path.string());
-    std::string message = "(no error)";
-    try {
-      tilesim::test::dram_from_document(tilesim::yaml::Document::load_file(path.string()), {});
-    } catch (const tilesim::InputError& e) {
-      message = e.what();
-    }
-    CHECK(message == expected);
-  }
-}

@@ -169,33 +169,6 @@ TEST_CASE("sram banks: unknown keys and a missing size_kib come before the relat
   }
 }
 
-TEST_CASE("sram banks: the bad-input corpus gives its exact messages", "[sram][config][bad-input]") {
-  std::vector<std::filesystem::path> cases;
-  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/tests/bad-inputs/sram")) {
-    if (entry.path().extension() == ".yaml") cases.push_back(entry.path());
-  }
-  std::sort(cases.begin(), cases.end());
-  REQUIRE(cases.size() >= 12);
-  for (const auto& path : cases) {
-    INFO(path.filename().string());
-    std::ifstream in(path);
-    std::string first;
-    std::getline(in, first);
-    REQUIRE(first.rfind("# expect: ", 0) == 0);
-    std::string expected = first.substr(10);
-    const auto at = expected.find("{file}");
-    REQUIRE(at != std::string::npos);
-    expected.replace(at, 6, path.string());
-    std::string got = "(no error)";
-    try {
-      read_doc(yaml::Document::load_file(path.string()));
-    } catch (const InputError& e) {
-      got = e.what();
-    }
-    CHECK(got == expected);
-  }
-}
-
 TEST_CASE("sram banks: the interleave splits an access over its banks", "[sram][config]") {
   std::vector<SramBankShare> shares;
   // 300 B at byte 100, 4 banks x 64 B interleave, 32 B/cycle: chunks 1..6
