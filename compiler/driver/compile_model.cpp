@@ -36,6 +36,7 @@ CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t ma
   sched::SchedulerOptions options;
   options.sram_bytes = hw.sram.size_bytes();
   options.costs = CostModel(hw);
+  options.dram_layout = hw.dram_layout;
   options.max_uops = max_uops;
   try {
     result.schedule = sched::schedule_graph(result.graph, options);

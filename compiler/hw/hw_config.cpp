@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "compiler/hw/cost_model.h"
+#include "compiler/support/input_error.h"
 #include "compiler/support/number_format.h"
 #include "compiler/support/yaml_reader.h"
 
@@ -25,6 +26,14 @@ constexpr std::int64_t kMaxDmaChannels = 64;
 constexpr std::int64_t kMaxOutstanding = 4096;
 
 constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute, dram";
+
+sched::DramLayout read_layout(MapReader& dram) {
+  const std::string text = dram.string("layout", std::string("row_major"));
+  if (const auto layout = sched::parse_dram_layout(text)) return *layout;
+  dram.fail("layout",
+            tilesim::quoted(text) + " is not a DRAM layout" + yaml::did_you_mean(text, {"row_major", "tile_major"}),
+            "row_major or tile_major");
+}
 
 HwConfig read(const yaml::Document& doc) {
   MapReader root = doc.root(kTopKeys);
@@ -66,6 +75,7 @@ HwConfig read(const yaml::Document& doc) {
 
   MapReader dram = root.section("dram", false, "a mapping with key preset and the keys of docs/config-reference.md");
   config.dram = read_dram_config(dram);
+  config.dram_layout = read_layout(dram);
   dram.finish();
 
   root.finish();
@@ -88,7 +98,7 @@ bool HwConfig::operator==(const HwConfig& o) const {
          dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
          compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth &&
-         dram == o.dram;
+         dram == o.dram && dram_layout == o.dram_layout;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -120,7 +130,8 @@ std::string to_yaml(const HwConfig& c) {
       << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
       << "  queue_depth: " << c.compute.queue_depth << "\n"
-      << dram_yaml(c.dram);
+      << dram_yaml(c.dram) << "  layout: " << sched::to_string(c.dram_layout)
+      << "  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n";
   return out.str();
 }
 

@@ -13,6 +13,7 @@
 
 #include "compiler/hw/dram_config.h"
 #include "compiler/hw/sram_banks_config.h"
+#include "compiler/schedule/schedule.h"
 
 namespace tilesim {
 
@@ -47,6 +48,9 @@ struct HwConfig {
   DmaConfig dma;
   ComputeConfig compute;
   DramConfig dram;  // preset `ideal`: today's fixed-cost transfers
+  // How tensors lie in DRAM (dram.layout): which addresses a tile transfer
+  // touches, so row-buffer hits on a timed DRAM; no cycle of `ideal` moves.
+  sched::DramLayout dram_layout = sched::DramLayout::RowMajor;
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
   // The simulator's clock period: whole picoseconds (SystemC's resolution),

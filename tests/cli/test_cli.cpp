@@ -57,7 +57,8 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "  vector_tile_cycles: 8\n"
         "  queue_depth: 4\n"
         "dram:\n"
-        "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n");
+        "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n"
+        "  layout: row_major  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n");
 }
 
 TEST_CASE("check-config applies --set overrides in order", "[cli]") {
