@@ -1,5 +1,7 @@
 #include "compiler/hw/cost_model.h"
 
+#include <algorithm>
+
 namespace tilesim {
 
 namespace {
@@ -34,7 +36,16 @@ std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) co
 }
 
 std::int64_t CostModel::dma_bound_cycles(std::int64_t compulsory_bytes) const {
-  return ceil_div(compulsory_bytes, dma_.bytes_per_cycle);
+  if (dram_.ideal) return ceil_div(compulsory_bytes, dma_.bytes_per_cycle);
+  const std::int64_t ports = ceil_div(compulsory_bytes, dma_.channels * dma_.bytes_per_cycle);
+  // Every data bus busy every memory cycle: channels x burst_bytes per BL/2 nCK.
+  using Wide = unsigned __int128;
+  const Wide num =
+      static_cast<Wide>(compulsory_bytes) * static_cast<Wide>(dram_.burst_cycles()) * static_cast<Wide>(dram_.tck_ps);
+  const Wide den =
+      static_cast<Wide>(dram_.channels) * static_cast<Wide>(dram_.burst_bytes()) * static_cast<Wide>(cycle_ps_);
+  const auto dram = static_cast<std::int64_t>((num + den - 1) / den);
+  return std::max(ports, dram);
 }
 
 std::int64_t CostModel::serial_cycles(const sched::Schedule& schedule) const {

@@ -12,6 +12,9 @@
 //   EXEC matmul  compute.matmul_tile_cycles
 //   EXEC add, bias_add, relu, scale   compute.vector_tile_cycles
 //
+// On a timed DRAM a transfer's time is the simulation's (its bursts); its
+// cost above still times its SRAM side and the engine's port.
+//
 // Built once from a HwConfig; a small value (it copies the few parameters it needs).
 #pragma once
 
@@ -24,7 +27,8 @@ namespace tilesim {
 
 class CostModel {
  public:
-  explicit CostModel(const HwConfig& hw) : dma_(hw.dma), compute_(hw.compute) {}
+  explicit CostModel(const HwConfig& hw)
+      : dma_(hw.dma), compute_(hw.compute), dram_(hw.dram), cycle_ps_(hw.cycle_ps()) {}
   CostModel() : CostModel(HwConfig{}) {}  // the default hardware's costs
 
   // One DMA transfer of `bytes`, without the transpose surcharge.
@@ -35,7 +39,9 @@ class CostModel {
   std::int64_t uop_cycles(const sched::Schedule& schedule, const sched::Uop& uop) const;
 
   // The lower bound's parts: every EXEC back to back; the compulsory bytes
-  // at full bandwidth with no setup cycles.
+  // at full bandwidth with no setup cycles — the DMA engine's, and on a timed
+  // DRAM the slower of the engines' ports and the DRAM's peak bandwidth
+  // (docs/cycle-model.md, "Lower bound").
   std::int64_t compute_bound_cycles(const sched::Schedule& schedule) const;
   std::int64_t dma_bound_cycles(std::int64_t compulsory_bytes) const;
   // Every uOp one after the other: no run of the schedule can take longer.
@@ -46,6 +52,8 @@ class CostModel {
  private:
   DmaConfig dma_;
   ComputeConfig compute_;
+  DramConfig dram_;
+  std::int64_t cycle_ps_;
 };
 
 }  // namespace tilesim

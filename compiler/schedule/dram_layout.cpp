@@ -51,4 +51,15 @@ DramSpans tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout) {
   return spans;
 }
 
+void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes,
+                 std::vector<std::uint64_t>* out) {
+  out->clear();
+  for (const DramSpan& span : tile_spans(schedule, tile)) {
+    const std::uint64_t last = (span.address + span.bytes - 1) / burst_bytes;
+    for (std::uint64_t b = span.address / burst_bytes; b <= last; ++b) {
+      if (out->empty() || out->back() != b * burst_bytes) out->push_back(b * burst_bytes);
+    }
+  }
+}
+
 }  // namespace tilesim::sched

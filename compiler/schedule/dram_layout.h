@@ -23,6 +23,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "compiler/schedule/schedule.h"
 
@@ -59,5 +60,12 @@ DramSpans tile_spans(const Schedule& schedule, const TileRef& tile, DramLayout l
 inline DramSpans tile_spans(const Schedule& schedule, const TileRef& tile) {
   return tile_spans(schedule, tile, schedule.dram_layout);
 }
+
+// The burst addresses a transfer of `tile` touches on a DRAM whose bursts are
+// `burst_bytes` (a power of two): for each span in order, the bursts holding
+// its first to its last byte, a burst equal to the one just before it not
+// repeated (docs/cycle-model.md, "Bursts of a transfer"). Replaces *out.
+void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes,
+                 std::vector<std::uint64_t>* out);
 
 }  // namespace tilesim::sched

@@ -1,6 +1,14 @@
 #include "sim/model/accelerator.h"
 
+#include <string>
+
 namespace tilesim::sim {
+
+namespace {
+
+std::size_t dma_engines(const HwConfig& hw) { return hw.dram.ideal ? 1 : static_cast<std::size_t>(hw.dma.channels); }
+
+}  // namespace
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
                          const kernels::KernelSet* kernels, bool progress)
@@ -9,25 +17,60 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
       cycle(static_cast<double>(hw.cycle_ps()), sc_core::SC_PS),
       tokens("tokens", schedule),
       activity("activity", schedule, cycle, progress),
-      dma_commands("dma_commands", static_cast<int>(hw.dma.queue_depth)),
+      dma_commands("dma_commands", dma_engines(hw),
+                   [&](const char* fifo_name, std::size_t) {
+                     return new sc_core::sc_fifo<std::uint32_t>(fifo_name, static_cast<int>(hw.dma.queue_depth));
+                   }),
       compute_commands("compute_commands", static_cast<int>(hw.compute.queue_depth)),
-      dram("dram", schedule, kernels != nullptr),
-      sram("sram", schedule, kernels != nullptr),
-      sequencer("sequencer", schedule),
-      dma("dma", schedule, costs, cycle, &dram.image(), kernels != nullptr),
+      dram("dram", schedule, hw.dram, kernels != nullptr),
+      sram("sram", schedule, hw.sram.banks, kernels != nullptr),
+      sequencer("sequencer", schedule, dma_engines(hw)),
       compute("compute", schedule, costs, cycle, kernels) {
-  sequencer.to_dma(dma_commands);
   sequencer.to_compute(compute_commands);
   sequencer.activity(activity);
-  for (InOrderUnit* unit : {static_cast<InOrderUnit*>(&dma), static_cast<InOrderUnit*>(&compute)}) {
-    unit->tokens(tokens);
-    unit->activity(activity);
-  }
-  dma.commands(dma_commands);
+  compute.tokens(tokens);
+  compute.activity(activity);
+  compute.sram_ports(sram);
   compute.commands(compute_commands);
-  dma.to_dram.bind(dram.socket);
-  dma.to_sram.bind(sram.socket);
   compute.to_sram.bind(sram.socket);
+  const bool with_data = kernels != nullptr;
+  if (hw.dram.ideal) {
+    dma = std::make_unique<DmaEngine>("dma", schedule, costs, cycle, with_data);
+    dma->tokens(tokens);
+    dma->activity(activity);
+    dma->sram_ports(sram);
+    dma->commands(dma_commands[0]);
+    sequencer.to_dma[0](dma_commands[0]);
+    dma->to_dram.bind(dram.socket);
+    dma->to_sram.bind(sram.socket);
+    return;
+  }
+  for (std::size_t e = 0; e < dma_commands.size(); ++e) {
+    const std::string engine_name = dma_commands.size() == 1 ? "dma" : "dma" + std::to_string(e);
+    engines.push_back(std::make_unique<BurstDmaEngine>(engine_name.c_str(), schedule, hw, costs, cycle, with_data));
+    BurstDmaEngine& engine = *engines.back();
+    engine.tokens(tokens);
+    engine.activity(activity);
+    engine.sram_ports(sram);
+    engine.commands(dma_commands[e]);
+    sequencer.to_dma[e](dma_commands[e]);
+    engine.to_dram.bind(dram.socket);
+    engine.to_sram.bind(sram.socket);
+  }
+}
+
+UnitCounts Accelerator::dma_counts() const {
+  if (dma) return dma->counts();
+  UnitCounts total;
+  for (const auto& engine : engines) {
+    const UnitCounts& c = engine->counts();
+    total.uops += c.uops;
+    total.loads += c.loads;
+    total.stores += c.stores;
+    total.bytes_loaded += c.bytes_loaded;
+    total.bytes_stored += c.bytes_stored;
+  }
+  return total;
 }
 
 }  // namespace tilesim::sim

@@ -1,17 +1,22 @@
 // The top level of the model: the sequencer, the units, the memories and the
 // channels between them, built and bound in one place.
 //
-//   Sequencer --fifo--> DmaEngine --TLM--> DramModule
-//       |                   `-----TLM--> SramModule <--TLM-- ComputeUnit
-//       `-------fifo-------------------------------------------^
-//   every unit --port--> TokenBoard, ActivityMonitor
+//   Sequencer --fifo--> DmaEngine (ideal DRAM) or BurstDmaEngine x dma.channels (timed)
+//       |                   |--TLM--> DramModule
+//       |                   `--TLM--> SramModule <--TLM-- ComputeUnit
+//       `-------fifo----------------------------------------^
+//   every unit --port--> TokenBoard, ActivityMonitor, SramModule's ports
 #pragma once
 
 #include <systemc>
 
+#include <memory>
+#include <vector>
+
 #include "compiler/hw/cost_model.h"
 #include "compiler/hw/hw_config.h"
 #include "sim/model/activity_monitor.h"
+#include "sim/model/burst_dma.h"
 #include "sim/model/dram_module.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/token_board.h"
@@ -24,16 +29,20 @@ SC_MODULE(Accelerator) {
   Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
               const kernels::KernelSet* kernels, bool progress);
 
+  // What the DMA side did, over its engine(s).
+  UnitCounts dma_counts() const;
+
   const CostModel costs;
   const sc_core::sc_time cycle;
   TokenBoard tokens;
   ActivityMonitor activity;
-  sc_core::sc_fifo<std::uint32_t> dma_commands;
+  sc_core::sc_vector<sc_core::sc_fifo<std::uint32_t>> dma_commands;  // one per DMA engine
   sc_core::sc_fifo<std::uint32_t> compute_commands;
   DramModule dram;
   SramModule sram;
   Sequencer sequencer;
-  DmaEngine dma;
+  std::unique_ptr<DmaEngine> dma;                        // ideal DRAM
+  std::vector<std::unique_ptr<BurstDmaEngine>> engines;  // timed DRAM
   ComputeUnit compute;
 };
 

@@ -65,6 +65,12 @@ void ActivityMonitor::queue_changed(sched::Unit role, int delta) {
   record_trace();
 }
 
+void ActivityMonitor::set_sram_stall(sched::Unit role, bool stalled) {
+  if (!trace_) return;
+  sram_stalled_[index(role)] += stalled ? 1 : -1;
+  record_trace();
+}
+
 void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle,
                                    std::int64_t to_cycle) {
   trace_ = std::make_unique<VcdWriter>(path, accelerator_signals(), cycle_ps, from_cycle, to_cycle);

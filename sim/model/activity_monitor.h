@@ -30,6 +30,9 @@ class ActivityIf : public virtual sc_core::sc_interface {
   virtual void set_busy(sched::Unit role, bool busy, std::uint32_t uop) = 0;
   // A uOp entered (+1) or left (-1) a command FIFO of `role`.
   virtual void queue_changed(sched::Unit role, int delta) = 0;
+  // A unit of `role` starts (true) or ends (false) waiting for the SRAM's
+  // ports past its own cycles (docs/cycle-model.md, "SRAM banks").
+  virtual void set_sram_stall(sched::Unit role, bool stalled) = 0;
 };
 
 class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
@@ -37,6 +40,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
   ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle, bool progress);
   void set_busy(sched::Unit role, bool busy, std::uint32_t uop) override;
   void queue_changed(sched::Unit role, int delta) override;
+  void set_sram_stall(sched::Unit role, bool stalled) override;
 
   // Records the signals of docs/traces.md into a VCD at `path`.
   void enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle, std::int64_t to_cycle);
@@ -70,6 +74,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
   std::string trace_failure_;
   std::array<std::uint32_t, 2> current_uop_{0, 0};
   std::array<std::int64_t, 2> queued_{0, 0};
+  std::array<int, 2> sram_stalled_{0, 0};
   // SRAM tiles that become live when each uOp starts and dead when it ends.
   std::vector<std::uint8_t> sram_tiles_born_, sram_tiles_freed_;
   std::int64_t sram_tiles_in_use_ = 0;

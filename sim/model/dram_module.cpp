@@ -1,14 +1,23 @@
 #include "sim/model/dram_module.h"
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace tilesim::sim {
 
-DramModule::DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, bool with_data)
+DramModule::DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const DramConfig& config,
+                       bool with_data)
     : sc_core::sc_module(name), socket("socket"), image_(schedule, with_data) {
   socket.register_b_transport(this, &DramModule::b_transport);
   socket.register_get_direct_mem_ptr(this, &DramModule::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &DramModule::transport_dbg);
+  if (config.ideal) return;
+  timing_ = std::make_unique<dram::DramSystem>(config);
+  socket.register_nb_transport_fw(this, &DramModule::nb_transport_fw);
+  SC_METHOD(advance);
+  sensitive << wake_;
+  dont_initialize();
 }
 
 bool DramModule::copy(tlm::tlm_generic_payload& trans) {
@@ -28,12 +37,12 @@ bool DramModule::copy(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
-void DramModule::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+void DramModule::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.set_dmi_allowed(image_.data() != nullptr);
   copy(trans);
 }
 
-bool DramModule::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+bool DramModule::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   if (!image_.data() || image_.size_bytes() == 0) return false;
   dmi.allow_read_write();
   dmi.set_dmi_ptr(image_.data());
@@ -44,8 +53,86 @@ bool DramModule::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi
   return true;
 }
 
-unsigned int DramModule::transport_dbg(tlm::tlm_generic_payload& trans) {
+unsigned int DramModule::transport_dbg(int, tlm::tlm_generic_payload& trans) {
   return copy(trans) ? trans.get_data_length() : 0;
+}
+
+tlm::tlm_sync_enum DramModule::nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                               sc_core::sc_time& delay) {
+  if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
+  if (phase != tlm::BEGIN_REQ || delay != sc_core::SC_ZERO_TIME) {
+    throw std::logic_error(std::string("DRAM: unsupported phase or delay from an initiator: ") + phase.get_name());
+  }
+  const Burst burst{id, &trans};
+  // A burst waits behind the earlier ones of its channel: arrival order.
+  bool behind = false;
+  for (const Burst& w : waiting_)
+    behind = behind || timing_->address_map().channel_of(w.trans->get_address()) ==
+                           timing_->address_map().channel_of(trans.get_address());
+  if (behind || !timing_->can_accept(trans.get_address())) {
+    waiting_.push_back(burst);
+    return tlm::TLM_ACCEPTED;
+  }
+  enqueue(burst, now_ps());
+  phase = tlm::END_REQ;
+  return tlm::TLM_UPDATED;
+}
+
+void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
+  std::uint64_t id = in_dram_.size();
+  if (!free_ids_.empty()) {
+    id = free_ids_.back();
+    free_ids_.pop_back();
+    in_dram_[id] = burst;
+  } else {
+    in_dram_.push_back(burst);
+  }
+  timing_->enqueue({id, burst.trans->get_address(), burst.trans->is_write(), now_ps});
+  wake_at_next_event();
+}
+
+void DramModule::wake_at_next_event() {
+  const std::int64_t next = timing_->next_event_ps();
+  if (next == dram::kNever) return;
+  wake_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(std::max(next, now_ps()) - now_ps())));
+}
+
+// At each instant the timing engine has an event: once every other process
+// has run at this instant, decide the DRAM up to now, answer the bursts done,
+// and let waiting bursts into the queues that have room.
+void DramModule::advance() {
+  if (sc_core::sc_pending_activity_at_current_time()) {
+    next_trigger(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  const std::int64_t now = now_ps();
+  done_.clear();
+  timing_->advance_to(now, done_);
+  admit_waiting(now);
+  for (const dram::DramCompletion& c : done_) {
+    const Burst burst = in_dram_[c.id];
+    free_ids_.push_back(c.id);
+    burst.trans->set_response_status(tlm::TLM_OK_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_RESP;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket[burst.socket_id]->nb_transport_bw(*burst.trans, phase, delay);
+  }
+  wake_at_next_event();
+}
+
+void DramModule::admit_waiting(std::int64_t now) {
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    if (!timing_->can_accept(it->trans->get_address())) {
+      ++it;
+      continue;
+    }
+    const Burst burst = *it;
+    it = waiting_.erase(it);
+    enqueue(burst, now);
+    tlm::tlm_phase phase = tlm::END_REQ;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket[burst.socket_id]->nb_transport_bw(*burst.trans, phase, delay);
+  }
 }
 
 }  // namespace tilesim::sim

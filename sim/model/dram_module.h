@@ -1,35 +1,73 @@
 // The off-chip DRAM as a SystemC module behind a TLM-2.0 target socket: the
-// bytes of every tensor (DramImage) at their addresses.
+// bytes of every tensor (DramImage) at their addresses and, for a timed
+// preset, the DRAM timing engine (tilesim::dram::DramSystem) that says when
+// each burst is done.
 //
-// Contract: the `ideal` memory (dram.preset: ideal) moves data in no simulated
-// time: the DMA engine's timing comes from the cost model, and its data moves
-// through DMI (granted for the whole image) or transport_dbg at the uOp's end.
-// b_transport copies and annotates no delay. Another TLM-2.0 target can be
-// bound in its place (docs/architecture.md).
+// Contract:
+//  * `ideal` (dram.preset: ideal): no timing here. The DMA engine's timing
+//    comes from the cost model; b_transport copies and annotates no delay.
+//  * timed: approximately timed, base protocol. A burst is a BEGIN_REQ of
+//    one burst at a burst address; the module answers END_REQ at once when
+//    the burst's channel queue has room, else later, in arrival order per
+//    channel, when a queued request leaves it; BEGIN_RESP at the instant the
+//    burst is done (the initiator may answer TLM_COMPLETED). Within one
+//    instant the module decides its commands only after every other process
+//    has run (docs/cycle-model.md, "Same instant"). Bursts carry no data.
+//  * Data: DMI for the whole image, and transport_dbg, in both modes.
+//    Another TLM-2.0 target can be bound in its place (docs/architecture.md).
 #pragma once
 
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <systemc>
 #include <tlm>
 
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "compiler/hw/dram_config.h"
+#include "sim/memory/dram/dram_system.h"
 #include "sim/model/dram_image.h"
 
 namespace tilesim::sim {
 
 class DramModule : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<DramModule> socket;
+  tlm_utils::multi_passthrough_target_socket<DramModule> socket;
 
-  DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, bool with_data);
+  SC_HAS_PROCESS(DramModule);
+  DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const DramConfig& config, bool with_data);
   DramImage& image() { return image_; }
+  // The timing engine (nullptr for `ideal`): statistics after the run.
+  const dram::DramSystem* timing() const { return timing_.get(); }
 
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  struct Burst {
+    int socket_id;
+    tlm::tlm_generic_payload* trans;
+  };
+
+  void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
   bool copy(tlm::tlm_generic_payload& trans);
 
+  void advance();
+  void admit_waiting(std::int64_t now_ps);
+  void enqueue(const Burst& burst, std::int64_t now_ps);
+  void wake_at_next_event();
+  std::int64_t now_ps() const { return static_cast<std::int64_t>(sc_core::sc_time_stamp().value()); }
+
   DramImage image_;
+  std::unique_ptr<dram::DramSystem> timing_;
+  std::vector<Burst> in_dram_;  // by request id; socket_id < 0: free
+  std::vector<std::uint64_t> free_ids_;
+  std::deque<Burst> waiting_;               // arrived while their channel's queue was full
+  std::vector<dram::DramCompletion> done_;  // scratch of advance()
+  sc_core::sc_event wake_;
 };
 
 }  // namespace tilesim::sim

@@ -53,7 +53,7 @@ SimStats collect_stats(const Accelerator& top, const sched::Schedule& schedule) 
   st.compute_busy_cycles = top.activity.busy_cycles(sched::Unit::Compute);
   st.overlap_cycles = top.activity.overlap_cycles();
   st.uops = static_cast<std::int64_t>(schedule.uops.size());
-  const UnitCounts& dma = top.dma.counts();
+  const UnitCounts dma = top.dma_counts();
   st.loads = dma.loads;
   st.stores = dma.stores;
   st.bytes_loaded = dma.bytes_loaded;
@@ -61,6 +61,11 @@ SimStats collect_stats(const Accelerator& top, const sched::Schedule& schedule) 
   st.tile_ops = top.compute.counts().uops;
   st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
+  if (const dram::DramSystem* timing = top.dram.timing()) {
+    st.dram_timed = true;
+    st.dram = timing->stats();
+  }
+  st.sram = top.sram.stats();
   return st;
 }
 

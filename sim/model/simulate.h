@@ -17,6 +17,8 @@
 #include "kernels/kernel_set.h"
 #include "sim/io/host_tensor.h"
 #include "sim/io/staged_file.h"
+#include "sim/memory/dram/dram_types.h"
+#include "sim/memory/sram/sram_banks.h"
 
 namespace tilesim::sim {
 
@@ -44,6 +46,11 @@ struct SimStats {
   std::int64_t bound_compute_cycles = 0;  // every EXEC back to back
   std::int64_t bound_dma_cycles = 0;      // compulsory bytes at full bandwidth
   std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }
+  // The DRAM's own statistics (docs/dram-model.md), a timed preset only.
+  bool dram_timed = false;
+  dram::DramStats dram;
+  // The SRAM's traffic and stalls per requester: dma, compute (docs/sram-model.md).
+  std::vector<SramRequesterStats> sram;
 };
 
 struct SimResult {

@@ -4,12 +4,14 @@
 #include <cstring>
 #include <new>
 
+#include "sim/memory/sram/uop_accesses.h"
 #include "sim/model/simulate.h"
 
 namespace tilesim::sim {
 
-SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, bool with_data)
-    : sc_core::sc_module(name), socket("socket") {
+SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const SramBanksConfig& banks,
+                       bool with_data)
+    : sc_core::sc_module(name), socket("socket"), schedule_(schedule), banks_(banks, {"dma", "compute"}) {
   socket.register_b_transport(this, &SramModule::b_transport);
   socket.register_get_direct_mem_ptr(this, &SramModule::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &SramModule::transport_dbg);
@@ -18,6 +20,14 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   arena_.reset(static_cast<unsigned char*>(std::calloc(static_cast<std::size_t>(bytes_) + 4, 1)));
   if (!arena_) throw std::bad_alloc();
 }
+
+SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
+                               std::int64_t busy_cycles) {
+  uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
+  return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_);
+}
+
+SramOutcome SramModule::finish(SramTicket ticket) { return banks_.finish(ticket); }
 
 bool SramModule::copy(tlm::tlm_generic_payload& trans) {
   const std::uint64_t address = trans.get_address();

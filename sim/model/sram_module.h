@@ -8,6 +8,11 @@
 // uses and is zeroed lazily; in timing-only runs there is no arena and no
 // data moves. Direct memory access (DMI) to the arena is granted for reads and
 // writes, so the kernels work on the SRAM bytes in place; transport_dbg copies.
+//
+// The timing of the SRAM's banks and ports is a second interface
+// (SramPortsIf, reached through an sc_port): a unit asks, when a uOp starts,
+// for its accesses to be served, and at the end of its own cycles when it may
+// end (docs/sram-model.md; docs/cycle-model.md, "SRAM banks").
 #pragma once
 
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -18,16 +23,37 @@
 #include <cstdlib>
 #include <memory>
 
+#include <vector>
+
+#include "compiler/hw/sram_banks_config.h"
 #include "compiler/schedule/schedule.h"
+#include "sim/memory/sram/sram_banks.h"
 
 namespace tilesim::sim {
 
-class SramModule : public sc_core::sc_module {
+// Requester indices: the arbitration order of one start cycle.
+enum class SramRequester : std::size_t { Dma = 0, Compute = 1 };
+
+class SramPortsIf : public virtual sc_core::sc_interface {
+ public:
+  // uOp `uop` of `who` starts at `start_cycle`, busy for `busy_cycles` of its own.
+  virtual SramTicket request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
+                             std::int64_t busy_cycles) = 0;
+  // When it may end (call at a simulated time after its start, once).
+  virtual SramOutcome finish(SramTicket ticket) = 0;
+};
+
+class SramModule : public sc_core::sc_module, public SramPortsIf {
  public:
   tlm_utils::multi_passthrough_target_socket<SramModule> socket;
 
   // with_data: hold the bytes (runs with math); else timing only.
-  SramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, bool with_data);
+  SramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const SramBanksConfig& banks,
+             bool with_data);
+  SramTicket request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle, std::int64_t busy_cycles) override;
+  SramOutcome finish(SramTicket ticket) override;
+  // Per requester (dma, compute): traffic and stall cycles.
+  const std::vector<SramRequesterStats>& stats() const { return banks_.stats(); }
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -39,6 +65,9 @@ class SramModule : public sc_core::sc_module {
   struct FreeDeleter {
     void operator()(unsigned char* p) const { std::free(p); }
   };
+  const sched::Schedule& schedule_;
+  SramBanks banks_;
+  std::vector<SramAccess> accesses_;  // scratch of request()
   std::int64_t bytes_ = 0;
   std::unique_ptr<unsigned char, FreeDeleter> arena_;
 };

@@ -29,6 +29,13 @@ bool TokenBoard::ready(std::uint32_t uop, const sc_core::sc_event** wait_on) {
   return true;
 }
 
+bool TokenBoard::in_turn(std::uint32_t uop, const sc_core::sc_event** wait_on) {
+  const std::size_t queue = index(schedule_.uops[uop].unit());
+  if (completed_[queue] == position_[uop]) return true;
+  *wait_on = &advanced_[queue];
+  return false;
+}
+
 void TokenBoard::complete(std::uint32_t uop) {
   const std::size_t queue = index(schedule_.uops[uop].unit());
   ++completed_[queue];

@@ -24,6 +24,10 @@ class TokenIf : public virtual sc_core::sc_interface {
   // queue waits for (the stall report) and sets *wait_on to the event that
   // announces progress of the queue it waits on.
   virtual bool ready(std::uint32_t uop, const sc_core::sc_event** wait_on) = 0;
+  // Whether every uOp before `uop` in its own queue has completed (several
+  // DMA engines complete their uOps in queue order); when not, sets *wait_on
+  // to the event that announces progress of that queue.
+  virtual bool in_turn(std::uint32_t uop, const sc_core::sc_event** wait_on) = 0;
   // uop has completed (uOps of one queue complete in list order).
   virtual void complete(std::uint32_t uop) = 0;
 };
@@ -32,6 +36,7 @@ class TokenBoard : public sc_core::sc_prim_channel, public TokenIf {
  public:
   TokenBoard(const char* name, const sched::Schedule& schedule);
   bool ready(std::uint32_t uop, const sc_core::sc_event** wait_on) override;
+  bool in_turn(std::uint32_t uop, const sc_core::sc_event** wait_on) override;
   void complete(std::uint32_t uop) override;
 
   // After the run: progress of each queue, and what it waits for (kNoUop: nothing).

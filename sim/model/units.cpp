@@ -1,10 +1,8 @@
 #include "sim/model/units.h"
 
-#include <cstring>
 #include <stdexcept>
 
 #include "compiler/support/interrupt.h"
-#include "sim/model/dram_image.h"
 
 namespace tilesim::sim {
 
@@ -12,8 +10,8 @@ using sched::ExecKind;
 using sched::Uop;
 using sched::UopKind;
 
-Sequencer::Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule)
-    : sc_core::sc_module(name), schedule_(schedule) {
+Sequencer::Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule, std::size_t dma_engines)
+    : sc_core::sc_module(name), to_dma("to_dma", dma_engines), schedule_(schedule) {
   SC_METHOD(issue);
 }
 
@@ -21,14 +19,25 @@ void Sequencer::issue() {
   const auto& uops = schedule_.uops;
   while (next_ < uops.size()) {
     const sched::Unit role = uops[next_].unit();
-    sc_core::sc_fifo_out<std::uint32_t>& fifo = role == sched::Unit::Dma ? to_dma : to_compute;
+    sc_core::sc_fifo_out<std::uint32_t>& fifo =
+        role == sched::Unit::Dma ? to_dma[dma_issued_ % to_dma.size()] : to_compute;
     if (!fifo->nb_write(next_)) {
       next_trigger(fifo->data_read_event());
       return;
     }
+    if (role == sched::Unit::Dma) ++dma_issued_;
     activity->queue_changed(role, +1);
     ++next_;
   }
+}
+
+void UnitCounts::count(const sched::Schedule& schedule, const Uop& uop) {
+  ++uops;
+  if (uop.kind == UopKind::Exec) return;
+  const std::int64_t bytes = schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)].tile_transfer_bytes();
+  const bool load = uop.kind == UopKind::Load;
+  ++(load ? loads : stores);
+  (load ? bytes_loaded : bytes_stored) += bytes;
 }
 
 InOrderUnit::InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role,
@@ -42,9 +51,10 @@ void InOrderUnit::step() {
     sc_core::sc_stop();
     return;
   }
-  if (busy_) {  // woken at the end of the running uOp
+  if (busy_) {  // woken at the end of the uOp's own cycles, or of its SRAM stall
+    if (!end_or_stall()) return;
     finish(schedule_.uops[current_]);
-    ++counts_.uops;
+    counts_.count(schedule_, schedule_.uops[current_]);
     activity->set_busy(role_, false, current_);
     tokens->complete(current_);
     busy_ = holding_ = false;
@@ -62,109 +72,48 @@ void InOrderUnit::step() {
     next_trigger(*progress);
     return;
   }
+  start();
+}
+
+void InOrderUnit::start() {
   busy_ = true;
+  asked_ = false;
   activity->set_busy(role_, true, current_);
-  next_trigger(cycle_ * static_cast<double>(costs_.uop_cycles(schedule_, schedule_.uops[current_])));
+  const std::int64_t cost = costs_.uop_cycles(schedule_, schedule_.uops[current_]);
+  const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
+  ticket_ = sram_ports->request(who, current_, now_cycle(), cost);
+  next_trigger(cycle_ * static_cast<double>(cost));
 }
 
-namespace {
-
-// The memory's DMI pointer for the whole address space, or nullptr.
-template <typename Socket>
-unsigned char* dmi_pointer(Socket& socket) {
-  tlm::tlm_generic_payload probe;
-  probe.set_address(0);
-  probe.set_command(tlm::TLM_READ_COMMAND);
-  tlm::tlm_dmi dmi;
-  if (!socket->get_direct_mem_ptr(probe, dmi) || !dmi.is_read_write_allowed() || dmi.get_start_address() != 0) {
-    return nullptr;
+// At the end of its own cycles a uOp asks the SRAM when it may end: false
+// (and a wake-up set) while its accesses still hold it.
+bool InOrderUnit::end_or_stall() {
+  if (asked_) {
+    activity->set_sram_stall(role_, false);
+    return true;
   }
-  return dmi.get_dmi_ptr();
+  asked_ = true;
+  const std::int64_t stall = sram_ports->finish(ticket_).finish - now_cycle();
+  if (stall <= 0) return true;
+  activity->set_sram_stall(role_, true);
+  next_trigger(cycle_ * static_cast<double>(stall));
+  return false;
 }
-
-}  // namespace
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-                     sc_core::sc_time cycle, const DramImage* layout, bool with_data)
+                     sc_core::sc_time cycle, bool with_data)
     : InOrderUnit(name, schedule, sched::Unit::Dma, costs, cycle),
       to_dram("to_dram"),
       to_sram("to_sram"),
-      layout_(layout),
-      with_data_(with_data) {}
+      with_data_(with_data),
+      mover_(schedule) {}
 
 void DmaEngine::end_of_elaboration() {
-  if (!with_data_) return;
-  dram_dmi_ = dmi_pointer(to_dram);
-  sram_dmi_ = dmi_pointer(to_sram);
-}
-
-// Data moves in no simulated time: the cost model priced the transfer.
-void DmaEngine::access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes) {
-  unsigned char* dmi = dram ? dram_dmi_ : sram_dmi_;
-  if (dmi) {
-    if (command == tlm::TLM_READ_COMMAND) {
-      std::memcpy(data, dmi + address, bytes);
-    } else {
-      std::memcpy(dmi + address, data, bytes);
-    }
-    return;
-  }
-  tlm::tlm_generic_payload trans;
-  trans.set_command(command);
-  trans.set_address(address);
-  trans.set_data_ptr(static_cast<unsigned char*>(data));
-  trans.set_data_length(static_cast<unsigned int>(bytes));
-  const unsigned int done = dram ? to_dram->transport_dbg(trans) : to_sram->transport_dbg(trans);
-  if (done != bytes) throw std::logic_error("DMA: the memory refused an access at " + std::to_string(address));
-}
-
-// The tile (a view's: transposed) as 32 x 32 floats (1 row for a bias, one value for a scalar).
-void DmaEngine::read_tile(const sched::TileRef& tile, float* out) {
-  const sched::TileRef stored = layout_->stored_tile(tile);
-  float* row = tile.tensor == stored.tensor ? out : staging_;
-  layout_->for_each_span(stored, [&](std::uint64_t address, std::uint64_t bytes) {
-    access(tlm::TLM_READ_COMMAND, true, address, row, bytes);
-    row += sched::kTileDim;
-  });
-  if (tile.tensor != stored.tensor) {  // a transposing LOAD
-    for (std::int64_t q = 0; q < sched::kTileDim; ++q)
-      for (std::int64_t p = 0; p < sched::kTileDim; ++p)
-        out[q * sched::kTileDim + p] = staging_[p * sched::kTileDim + q];
-  }
-  if (schedule_.tensors[static_cast<std::size_t>(tile.tensor)].is_scalar()) {
-    std::fill_n(out + 1, sched::kTileDim - 1, out[0]);  // a scalar serves as a bias row
-  }
-}
-
-void DmaEngine::write_tile(const sched::TileRef& tile, const float* in) {
-  const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
-  // Inputs, params and views are never stored (the validator refuses it).
-  if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param || t.transpose_of >= 0) {
-    throw std::logic_error("STORE into " + t.name + ", an input, param or view");
-  }
-  layout_->for_each_span(tile, [&](std::uint64_t address, std::uint64_t bytes) {
-    access(tlm::TLM_WRITE_COMMAND, true, address, const_cast<float*>(in), bytes);
-    in += sched::kTileDim;
-  });
+  if (with_data_) mover_.connect(to_dram.operator->(), to_sram.operator->());
 }
 
 void DmaEngine::finish(const Uop& uop) {
-  const sched::TensorInfo& tensor = schedule_.tensors[static_cast<std::size_t>(uop.tile.tensor)];
-  const std::int64_t bytes = tensor.tile_transfer_bytes();
-  const bool load = uop.kind == UopKind::Load;
-  ++(load ? counts_.loads : counts_.stores);
-  (load ? counts_.bytes_loaded : counts_.bytes_stored) += bytes;
-  if (!with_data_) return;
-  float tile[sched::kTileDim * sched::kTileDim];
-  if (load) {
-    read_tile(uop.tile, tile);
-    // A bias row (or a scalar, spread over it) fills row 0 of its slot only.
-    const std::uint64_t rows = tensor.rank <= 1 ? 1 : sched::kTileDim;
-    access(tlm::TLM_WRITE_COMMAND, false, uop.addr, tile, rows * sched::kTileDim * sizeof(float));
-  } else {
-    access(tlm::TLM_READ_COMMAND, false, uop.addr, tile, sizeof tile);
-    write_tile(uop.tile, tile);
-  }
+  if (with_data_) mover_.move(uop);
 }
 
 ComputeUnit::ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
@@ -173,7 +122,7 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& sc
 
 void ComputeUnit::end_of_elaboration() {
   if (!kernels_) return;
-  sram_ = dmi_pointer(to_sram);
+  sram_ = dmi_pointer(to_sram.operator->());
   // The kernels work on the SRAM bytes in place.
   if (!sram_) throw std::logic_error("compute unit: the SRAM grants no direct memory access");
 }

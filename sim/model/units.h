@@ -1,8 +1,8 @@
 // The concurrent processes of the accelerator: the sequencer that issues the
-// schedule, and the in-order units that run it — the DMA engine and the
-// compute unit. Each is a named module that reaches the others only through
-// its ports and sockets: command FIFOs from the sequencer, the token board,
-// the activity monitor, and TLM-2.0 initiator sockets to the memories.
+// schedule, and the in-order units that run it — the DMA engine of the ideal
+// DRAM and the compute unit (a timed DRAM's engines: burst_dma.h). Each is a named module that reaches the others only
+// through its ports and sockets: command FIFOs from the sequencer, the token board, the activity monitor, and TLM-2.0
+// initiator sockets to the memories.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -15,23 +15,27 @@
 #include "compiler/schedule/schedule.h"
 #include "kernels/kernel_set.h"
 #include "sim/model/activity_monitor.h"
+#include "sim/model/sram_module.h"
+#include "sim/model/tile_mover.h"
 #include "sim/model/token_board.h"
 
 namespace tilesim::sim {
 
 // Issues the uOps in schedule order into the units' FIFOs, holding back while
-// the target FIFO is full (a single instruction stream, as in VTA-like designs).
+// the target FIFO is full (a single instruction stream, as in VTA-like
+// designs). The DMA queue's k-th uOp goes to DMA engine k mod to_dma.size().
 SC_MODULE(Sequencer) {
-  sc_core::sc_fifo_out<std::uint32_t> to_dma;
+  sc_core::sc_vector<sc_core::sc_fifo_out<std::uint32_t>> to_dma;
   sc_core::sc_fifo_out<std::uint32_t> to_compute;
   sc_core::sc_port<ActivityIf> activity;
   SC_HAS_PROCESS(Sequencer);
-  Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule);
+  Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule, std::size_t dma_engines);
   void issue();
 
  private:
   const sched::Schedule& schedule_;
   std::uint32_t next_ = 0;
+  std::size_t dma_issued_ = 0;
 };
 
 // What a unit did, counted as each uOp finishes.
@@ -39,17 +43,20 @@ struct UnitCounts {
   std::int64_t uops = 0;
   std::int64_t loads = 0, stores = 0;               // DMA only
   std::int64_t bytes_loaded = 0, bytes_stored = 0;  // DMA only
+  void count(const sched::Schedule& schedule, const sched::Uop& uop);
 };
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
-// dependency token has arrived, holds the unit busy for the uOp's cycles,
-// then does the uOp's work (finish) and hands out its token. A method process
-// (a state machine woken by events), not a thread: no context switch per uOp.
+// dependency token has arrived, holds the unit busy for the uOp's cycles and
+// then as long as the SRAM's ports keep it (SramPortsIf::finish), then does
+// the uOp's work (finish) and hands out its token. A method process (a state
+// machine woken by events), not a thread: no context switch per uOp.
 class InOrderUnit : public sc_core::sc_module {
  public:
   sc_core::sc_fifo_in<std::uint32_t> commands;
   sc_core::sc_port<TokenIf> tokens;
   sc_core::sc_port<ActivityIf> activity;
+  sc_core::sc_port<SramPortsIf> sram_ports;
   SC_HAS_PROCESS(InOrderUnit);
   InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role, const CostModel& costs,
               sc_core::sc_time cycle);
@@ -62,37 +69,39 @@ class InOrderUnit : public sc_core::sc_module {
   UnitCounts counts_;
 
  private:
+  void start();
+  bool end_or_stall();
+  std::int64_t now_cycle() const {
+    return static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / cycle_.value());
+  }
+
   const sched::Unit role_;
   const CostModel costs_;
   const sc_core::sc_time cycle_;
   bool holding_ = false;  // a uOp taken from the FIFO, not yet finished
   bool busy_ = false;     // ... and started
+  bool asked_ = false;    // ... and its own cycles are over: the SRAM said when it ends
   std::uint32_t current_ = 0;
+  SramTicket ticket_;
 };
 
-// A LOAD moves a tile from DRAM into the SRAM, a STORE from the SRAM to DRAM,
-// at the end of the transfer's cycles (CostModel). Data moves through DMI
-// pointers when the memories grant them, else through transport_dbg.
+// The DMA engine of the ideal DRAM: a LOAD moves a tile from DRAM into the
+// SRAM, a STORE from the SRAM to DRAM, at the end of the transfer's fixed
+// cycles (CostModel).
 class DmaEngine : public InOrderUnit {
  public:
   tlm_utils::simple_initiator_socket<DmaEngine> to_dram;
   tlm_utils::simple_initiator_socket<DmaEngine> to_sram;
   // with_data: move the bytes (runs with math); else timing only.
   DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-            sc_core::sc_time cycle, const class DramImage* layout, bool with_data);
+            sc_core::sc_time cycle, bool with_data);
 
  private:
   void finish(const sched::Uop& uop) override;
   void end_of_elaboration() override;
-  void read_tile(const sched::TileRef& tile, float* out);
-  void write_tile(const sched::TileRef& tile, const float* in);
-  void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
 
-  const DramImage* layout_;
   const bool with_data_;
-  unsigned char* dram_dmi_ = nullptr;
-  unsigned char* sram_dmi_ = nullptr;
-  float staging_[sched::kTileDim * sched::kTileDim];
+  TileMover mover_;
 };
 
 // An EXEC runs for its kind's cycles (CostModel), then the tile kernel works

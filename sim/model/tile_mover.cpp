@@ -1,0 +1,100 @@
+#include "sim/model/tile_mover.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "compiler/schedule/dram_layout.h"
+
+namespace tilesim::sim {
+
+namespace {
+
+constexpr std::int64_t kDim = sched::kTileDim;
+
+}  // namespace
+
+unsigned char* dmi_pointer(tlm::tlm_fw_transport_if<>* memory) {
+  tlm::tlm_generic_payload probe;
+  probe.set_address(0);
+  probe.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  if (!memory->get_direct_mem_ptr(probe, dmi) || !dmi.is_read_write_allowed() || dmi.get_start_address() != 0) {
+    return nullptr;
+  }
+  return dmi.get_dmi_ptr();
+}
+
+void TileMover::connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_if<>* sram) {
+  dram_ = dram;
+  sram_ = sram;
+  dram_dmi_ = dmi_pointer(dram);
+  sram_dmi_ = dmi_pointer(sram);
+}
+
+void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes) {
+  if (unsigned char* dmi = dram ? dram_dmi_ : sram_dmi_) {
+    if (command == tlm::TLM_READ_COMMAND) {
+      std::memcpy(data, dmi + address, bytes);
+    } else {
+      std::memcpy(dmi + address, data, bytes);
+    }
+    return;
+  }
+  tlm::tlm_generic_payload trans;
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(static_cast<unsigned char*>(data));
+  trans.set_data_length(static_cast<unsigned int>(bytes));
+  trans.set_streaming_width(static_cast<unsigned int>(bytes));
+  const unsigned int done = (dram ? dram_ : sram_)->transport_dbg(trans);
+  if (done != bytes) {
+    throw std::logic_error(std::string("DMA: the ") + (dram ? "DRAM" : "SRAM") + " refused an access at " +
+                           std::to_string(address));
+  }
+}
+
+// The tile as 32 x 32 floats (1 row for a bias, one value for a scalar).
+void TileMover::read_tile(const sched::TileRef& tile, float* out) {
+  const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
+  const bool transposing = t.transpose_of >= 0;
+  auto* at = reinterpret_cast<unsigned char*>(transposing ? staging_ : out);
+  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+    access(tlm::TLM_READ_COMMAND, true, span.address, at, span.bytes);
+    at += span.bytes;
+  }
+  if (transposing) {
+    for (std::int64_t q = 0; q < kDim; ++q)
+      for (std::int64_t p = 0; p < kDim; ++p) out[q * kDim + p] = staging_[p * kDim + q];
+  }
+  if (t.is_scalar()) std::fill_n(out + 1, kDim - 1, out[0]);  // a scalar serves as a bias row
+}
+
+void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
+  const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
+  // Inputs, params and views are never stored (the validator refuses it).
+  if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param || t.transpose_of >= 0) {
+    throw std::logic_error("STORE into " + t.name + ", an input, param or view");
+  }
+  const auto* from = reinterpret_cast<const unsigned char*>(in);
+  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+    access(tlm::TLM_WRITE_COMMAND, true, span.address, const_cast<unsigned char*>(from), span.bytes);
+    from += span.bytes;
+  }
+}
+
+void TileMover::move(const sched::Uop& uop) {
+  const sched::TensorInfo& tensor = schedule_.tensors[static_cast<std::size_t>(uop.tile.tensor)];
+  float tile[kDim * kDim];
+  if (uop.kind == sched::UopKind::Load) {
+    read_tile(uop.tile, tile);
+    const std::uint64_t rows = tensor.rank <= 1 ? 1 : kDim;
+    access(tlm::TLM_WRITE_COMMAND, false, uop.addr, tile, rows * kDim * sizeof(float));
+  } else {
+    access(tlm::TLM_READ_COMMAND, false, uop.addr, tile, sizeof tile);
+    write_tile(uop.tile, tile);
+  }
+}
+
+}  // namespace tilesim::sim

@@ -1,0 +1,45 @@
+// The data a DMA uOp moves, functionally, at the instant it completes: a LOAD
+// copies its tile from the DRAM's spans (sched::tile_spans) into its SRAM
+// slot, a STORE the other way. Shared by the DMA engine of the ideal DRAM and
+// the burst engines of a timed one: timing is theirs, bytes are this.
+//
+// Contract: bytes move through the memories' DMI pointers when they grant
+// them for the whole address space, else through transport_dbg (so another
+// TLM-2.0 target bound as the DRAM gets the bytes too); a memory that refuses
+// an access is a logic_error. A transposed view's LOAD reads the shown
+// tensor's tile (c, r) and transposes it; a scalar's LOAD spreads the value
+// over the slot's first row; a bias tile fills row 0 of its slot only.
+#pragma once
+
+#include <tlm>
+
+#include <cstdint>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sim {
+
+// The memory's DMI pointer for its whole address space (from 0), or nullptr.
+unsigned char* dmi_pointer(tlm::tlm_fw_transport_if<>* memory);
+
+class TileMover {
+ public:
+  explicit TileMover(const sched::Schedule& schedule) : schedule_(schedule) {}
+  // Once the sockets are bound (end_of_elaboration).
+  void connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_if<>* sram);
+  void move(const sched::Uop& uop);
+
+ private:
+  void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
+  void read_tile(const sched::TileRef& tile, float* out);
+  void write_tile(const sched::TileRef& tile, const float* in);
+
+  const sched::Schedule& schedule_;
+  tlm::tlm_fw_transport_if<>* dram_ = nullptr;
+  tlm::tlm_fw_transport_if<>* sram_ = nullptr;
+  unsigned char* dram_dmi_ = nullptr;
+  unsigned char* sram_dmi_ = nullptr;
+  float staging_[sched::kTileDim * sched::kTileDim];
+};
+
+}  // namespace tilesim::sim
