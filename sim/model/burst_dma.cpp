@@ -178,33 +178,35 @@ void BurstDmaEngine::issue_burst(std::int64_t) {
   trans->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   trans->started_seq = started_base_ + started_.size() - 1;
   ++in_flight_;
-  awaiting_accept_ = true;
+  awaiting_accept_ = trans;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   const tlm::tlm_sync_enum status = to_dram->nb_transport_fw(*trans, phase, delay);
-  if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) awaiting_accept_ = false;
+  if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) awaiting_accept_ = nullptr;
   if (status == tlm::TLM_COMPLETED) {
-    awaiting_accept_ = false;
+    awaiting_accept_ = nullptr;
     burst_done(*trans);
   }
 }
 
 tlm::tlm_sync_enum BurstDmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                                    sc_core::sc_time&) {
+  if (&trans == awaiting_accept_) awaiting_accept_ = nullptr;  // END_REQ, or BEGIN_RESP implying it
   if (phase == tlm::END_REQ) {
-    awaiting_accept_ = false;
-  } else if (phase == tlm::BEGIN_RESP) {
-    awaiting_accept_ = false;  // a response implies the request was taken
-    burst_done(trans);
-    phase = tlm::END_RESP;
-  } else {
+    response_.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
+  if (phase != tlm::BEGIN_RESP) {
     throw std::logic_error(std::string("DMA: unexpected phase from the DRAM: ") + phase.get_name());
   }
-  response_.notify(sc_core::SC_ZERO_TIME);
-  return phase == tlm::END_RESP ? tlm::TLM_COMPLETED : tlm::TLM_ACCEPTED;
+  // Most responses change nothing step() waits for: it frees the slot when it
+  // next runs. Wake it only for a full engine or the oldest uOp's last burst.
+  if (burst_done(trans) || (issuing_ && in_flight_ >= max_outstanding_)) response_.notify(sc_core::SC_ZERO_TIME);
+  phase = tlm::END_RESP;
+  return tlm::TLM_COMPLETED;
 }
 
-void BurstDmaEngine::burst_done(tlm::tlm_generic_payload& trans) {
+bool BurstDmaEngine::burst_done(tlm::tlm_generic_payload& trans) {
   if (trans.is_response_error()) {
     throw std::logic_error("DMA: the DRAM answered " + trans.get_response_string() + " at address " +
                            std::to_string(trans.get_address()));
@@ -216,6 +218,7 @@ void BurstDmaEngine::burst_done(tlm::tlm_generic_payload& trans) {
   --s.bursts_left;
   frees_.push_back(done);
   trans.release();
+  return s.bursts_left == 0 && &s == &started_.front();
 }
 
 // The earliest cycle after `now` at which the state changes by itself.
@@ -230,7 +233,7 @@ std::int64_t BurstDmaEngine::next_deadline(std::int64_t now) const {
     else if (!frees_.empty())
       consider(frees_.front());
   }
-  if (holding_ && !issuing_) consider(next_issue_);
+  if (!issuing_) consider(next_issue_);  // the issue stage frees: take the next uOp
   for (const Started& s : started_) {
     if (s.sram_finish < 0) consider(s.own_end);
   }

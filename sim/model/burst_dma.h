@@ -70,7 +70,8 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   std::int64_t next_deadline(std::int64_t now) const;
   void plan_bursts(const sched::Uop& uop);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
-  void burst_done(tlm::tlm_generic_payload& trans);
+  // Counts a burst done; true when it was the last of the oldest uOp.
+  bool burst_done(tlm::tlm_generic_payload& trans);
   tlm::tlm_generic_payload* acquire_payload();
   void free(tlm::tlm_generic_payload* trans) override;  // tlm_mm_interface
   void end_of_elaboration() override;
@@ -96,8 +97,8 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   bool issuing_ = false;  // the started uOp at started_.back() has bursts left
   std::vector<std::uint64_t> bursts_;
   std::size_t next_burst_ = 0;
-  std::int64_t next_issue_ = 0;   // the cycle the engine's port is free for a burst
-  bool awaiting_accept_ = false;  // the last burst has no END_REQ yet
+  std::int64_t next_issue_ = 0;                                // the cycle the engine's port is free for a burst
+  const tlm::tlm_generic_payload* awaiting_accept_ = nullptr;  // the last burst, until its END_REQ
 
   std::deque<Started> started_;
   std::uint64_t started_base_ = 0;  // sequence number of started_.front()

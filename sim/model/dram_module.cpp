@@ -91,8 +91,10 @@ void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
   wake_at_next_event();
 }
 
+// At the next completion, or while a burst waits for queue room at the next
+// command (a queue entry frees when its RD or WR issues).
 void DramModule::wake_at_next_event() {
-  const std::int64_t next = timing_->next_event_ps();
+  const std::int64_t next = waiting_.empty() ? timing_->next_completion_bound_ps() : timing_->next_event_ps();
   if (next == dram::kNever) return;
   wake_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(std::max(next, now_ps()) - now_ps())));
 }

@@ -98,6 +98,11 @@ std::int64_t ChannelController::next_event_ps() const {
   return t;
 }
 
+std::int64_t ChannelController::next_completion_bound_ps() const {
+  if (!in_flight_.empty()) return in_flight_.front().done_cycle * config_.tck_ps;
+  return next_event_ps();
+}
+
 void ChannelController::advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
   const std::int64_t horizon = now_ps / config_.tck_ps;
   for (;;) {

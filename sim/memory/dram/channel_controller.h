@@ -31,6 +31,10 @@ class ChannelController {
   // The earliest time something happens for a request: a command issues or a
   // burst completes; kNever when no request is queued or in flight.
   std::int64_t next_event_ps() const;
+  // The earliest time a caller must advance to so as not to miss a
+  // completion: the oldest burst in flight (a burst issued later has its data
+  // later on this channel's bus), else the next command for a queued request.
+  std::int64_t next_completion_bound_ps() const;
   // Issues every command up to `now_ps` and appends each burst done by then.
   void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
 

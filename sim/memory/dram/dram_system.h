@@ -29,6 +29,10 @@ class DramSystem {
   bool can_accept(std::uint64_t address) const;
   void enqueue(const DramRequest& request);
   std::int64_t next_event_ps() const;
+  // No burst completes before this (kNever: nothing queued or in flight):
+  // advancing only there, and to next_event_ps() while a caller waits for
+  // queue room, gives the same results with fewer calls.
+  std::int64_t next_completion_bound_ps() const;
   void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
   const DramStats& stats() const;
 
