@@ -113,9 +113,16 @@ void BurstDmaEngine::ask_sram(std::int64_t now) {
 // false with *wait_on set when the oldest waits for an earlier one elsewhere.
 bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on) {
   while (!started_.empty()) {
-    const Started& s = started_.front();
-    if (s.bursts_left > 0 || s.sram_finish < 0 || std::max(s.bursts_done_cycle, s.sram_finish) > now) return true;
+    Started& s = started_.front();
+    if (s.bursts_left > 0 || s.sram_finish < 0) return true;
+    if (std::max(s.bursts_done_cycle, s.sram_finish) > now) {
+      // Done but for the SRAM's ports: the trace's stall signal.
+      if (!s.sram_stalled && s.bursts_done_cycle <= now) activity->set_sram_stall(sched::Unit::Dma, true);
+      s.sram_stalled = s.sram_stalled || s.bursts_done_cycle <= now;
+      return true;
+    }
     if (!tokens->in_turn(s.uop, wait_on)) return false;
+    if (s.sram_stalled) activity->set_sram_stall(sched::Unit::Dma, false);
     const sched::Uop& uop = schedule_.uops[s.uop];
     if (with_data_) mover_.move(uop);
     counts_.count(schedule_, uop);

@@ -58,6 +58,7 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
     std::int64_t bursts_done_cycle = 0;  // the latest done cycle of its bursts (+ transpose)
     SramTicket ticket;
     std::int64_t sram_finish = -1;  // -1: not asked yet
+    bool sram_stalled = false;      // its bursts are done, the SRAM's ports still hold it
   };
 
   void step();

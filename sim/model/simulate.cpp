@@ -2,14 +2,18 @@
 
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "compiler/hw/cost_model.h"
+#include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/tile_format.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/interrupt.h"
 #include "compiler/support/number_format.h"
+#include "sim/memory/sram/uop_accesses.h"
 #include "sim/model/accelerator.h"
 
 namespace tilesim::sim {
@@ -106,20 +110,66 @@ std::int64_t sram_extent_bytes(const sched::Schedule& schedule) {
   return end < 0 ? 0 : end + sched::kTileBytes;
 }
 
+namespace {
+
+// The longest a run of the schedule could last, split into a part in cycles
+// of the accelerator's clock and a part in ps of the DRAM's own clock
+// (docs/cycle-model.md, "Time range"): every uOp's own cycles one after the
+// other, every SRAM port cycle, and on a timed DRAM every burst alone, issued
+// after its port interval and paying every timing parameter of the DRAM.
+struct LongestRun {
+  double cycles = 0;
+  double dram_ps = 0;
+};
+
+LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw) {
+  LongestRun run;
+  run.cycles = static_cast<double>(CostModel(hw).serial_cycles(schedule)) +
+               static_cast<double>(sram_serial_port_cycles(schedule, hw.sram.banks));
+  if (hw.dram.ideal) return run;
+  const DramConfig& d = hw.dram;
+  const double burst_worst_ps =
+      static_cast<double>(d.tRFC + d.tRC + d.tRAS + d.tRP + d.tRCD + d.CL + d.CWL + d.burst_cycles() + d.tWR + d.tRTP +
+                          d.tRTW + d.tWTR_L + d.tFAW + d.tRRD_L + d.tCCD_L + d.tRTRS) *
+      static_cast<double>(d.tck_ps);
+  const double interval = static_cast<double>((d.burst_bytes() + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle);
+  std::vector<std::uint64_t> bursts;
+  double count = 0;
+  for (const sched::Uop& uop : schedule.uops) {
+    if (uop.kind == sched::UopKind::Exec) continue;
+    sched::tile_bursts(schedule, uop.tile, static_cast<std::uint64_t>(d.burst_bytes()), &bursts);
+    count += static_cast<double>(bursts.size());
+  }
+  run.cycles += count * (interval + 1);  // + 1: a done time rounded up to the cycle
+  run.dram_ps = count * burst_worst_ps;
+  return run;
+}
+
+}  // namespace
+
+std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw) {
+  const LongestRun run = longest_run(schedule, hw);
+  const double cycles = run.cycles + std::ceil(run.dram_ps / static_cast<double>(hw.cycle_ps()));
+  return cycles >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(cycles);
+}
+
 void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
   constexpr double kMaxPs = 9223372036854775807.0;  // 2^63 - 1
-  const std::int64_t worst_cycles = CostModel(hw).serial_cycles(schedule);
+  const LongestRun run = longest_run(schedule, hw);
   const double ps_per_cycle = 1e6 / hw.clock_mhz;
-  if (static_cast<double>(worst_cycles) * ps_per_cycle < kMaxPs) return;
+  if (run.cycles * ps_per_cycle + run.dram_ps < kMaxPs) return;
   std::ostringstream problem, expected;
   problem << "at " << format_number(hw.clock_mhz) << " MHz a cycle is " << format_number(ps_per_cycle)
-          << " ps, and this schedule may take up to " << worst_cycles
-          << " cycles (every uOp one after the other): past the simulator's 64-bit time of 2^63 ps (106 days)";
+          << " ps, and this schedule may take up to " << format_number(run.cycles) << " cycles";
+  if (run.dram_ps > 0) problem << " and " << format_number(run.dram_ps) << " ps in DRAM";
+  problem << " (every uOp one after the other): past the simulator's 64-bit time of 2^63 ps (106 days)";
+  const std::string where = hw.source.empty() ? "hardware" : hw.source;
+  if (run.dram_ps >= kMaxPs) throw InputError(where, "clock_mhz", problem.str(), "a schedule with fewer DRAM bursts");
   // The slowest clock that fits, rounded up to two significant digits.
-  const double slowest = static_cast<double>(worst_cycles) * 1e6 / kMaxPs;
+  const double slowest = run.cycles * 1e6 / (kMaxPs - run.dram_ps);
   const double step = std::pow(10.0, std::floor(std::log10(slowest)) - 1);
   expected << "clock_mhz >= " << std::setprecision(2) << std::ceil(slowest / step) * step << " for this schedule";
-  throw InputError(hw.source.empty() ? "hardware" : hw.source, "clock_mhz", problem.str(), expected.str());
+  throw InputError(where, "clock_mhz", problem.str(), expected.str());
 }
 
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
@@ -131,7 +181,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   Accelerator top("accelerator", schedule, hw, options.kernels, options.progress);
   if (options.kernels) top.dram.image().write_inputs(inputs);
   if (!options.vcd_path.empty()) {
-    const std::int64_t horizon = CostModel(hw).serial_cycles(schedule);  // a window past it is past the end
+    const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
                               options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1));
   }

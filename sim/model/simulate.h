@@ -82,8 +82,11 @@ std::int64_t sram_extent_bytes(const sched::Schedule& schedule);
 // Simulated time is SystemC time at 1 ps resolution, 64 bits: refuses (an
 // InputError naming the hardware file's clock_mhz) a clock so slow that the
 // schedule could run past 2^63 ps, taking the longest it could take: every uOp
-// one after the other (CostModel::serial_cycles). Tracing options never matter.
+// one after the other (CostModel::serial_cycles), every SRAM port cycle, and
+// on a timed DRAM every burst alone at its worst. Tracing options never matter.
 void check_time_range(const sched::Schedule& schedule, const HwConfig& hw);
+// That longest run in cycles (saturating), for bounding trace windows.
+std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw);
 
 // `inputs` holds every input and param at its true shape (ignored when
 // options.kernels is nullptr). Calls check_time_range first. A SIGINT or
