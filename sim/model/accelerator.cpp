@@ -11,7 +11,7 @@ std::size_t dma_engines(const HwConfig& hw) { return hw.dram.ideal ? 1 : static_
 }  // namespace
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-                         const kernels::KernelSet* kernels, bool progress)
+                         const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram)
     : sc_core::sc_module(name),
       costs(hw),
       cycle(static_cast<double>(hw.cycle_ps()), sc_core::SC_PS),
@@ -22,7 +22,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
                      return new sc_core::sc_fifo<std::uint32_t>(fifo_name, static_cast<int>(hw.dma.queue_depth));
                    }),
       compute_commands("compute_commands", static_cast<int>(hw.compute.queue_depth)),
-      dram("dram", schedule, hw.dram, kernels != nullptr),
+      dram(bind_dram ? nullptr : std::make_unique<DramModule>("dram", schedule, hw.dram, kernels != nullptr)),
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
       sequencer("sequencer", schedule, dma_engines(hw)),
       compute("compute", schedule, costs, cycle, kernels) {
@@ -41,7 +41,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     dma->sram_ports(sram);
     dma->commands(dma_commands[0]);
     sequencer.to_dma[0](dma_commands[0]);
-    dma->to_dram.bind(dram.socket);
+    bind_dram ? bind_dram(dma->to_dram) : dma->to_dram.bind(dram->socket);
     dma->to_sram.bind(sram.socket);
     return;
   }
@@ -54,7 +54,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     engine.sram_ports(sram);
     engine.commands(dma_commands[e]);
     sequencer.to_dma[e](dma_commands[e]);
-    engine.to_dram.bind(dram.socket);
+    bind_dram ? bind_dram(engine.to_dram) : engine.to_dram.bind(dram->socket);
     engine.to_sram.bind(sram.socket);
   }
 }

@@ -10,6 +10,7 @@
 
 #include <systemc>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -24,10 +25,18 @@
 
 namespace tilesim::sim {
 
+// Binds a DMA engine's DRAM socket to a TLM-2.0 target of the caller's in
+// place of the built-in DramModule (docs/architecture.md, "Binding another
+// DRAM"): called once per engine.
+using DramBinder = std::function<void(tlm::tlm_initiator_socket<>& dma_to_dram)>;
+
 SC_MODULE(Accelerator) {
-  // kernels: nullptr for a timing-only run (no data anywhere).
+  // kernels: nullptr for a timing-only run (no data anywhere). bind_dram:
+  // empty for the built-in DRAM; else there is no DramModule (`dram` is
+  // null) and the caller's target must serve the bursts (a timed preset's
+  // AT protocol, or b_transport-free `ideal`), transport_dbg or DMI for data.
   Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-              const kernels::KernelSet* kernels, bool progress);
+              const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {});
 
   // What the DMA side did, over its engine(s).
   UnitCounts dma_counts() const;
@@ -38,7 +47,7 @@ SC_MODULE(Accelerator) {
   ActivityMonitor activity;
   sc_core::sc_vector<sc_core::sc_fifo<std::uint32_t>> dma_commands;  // one per DMA engine
   sc_core::sc_fifo<std::uint32_t> compute_commands;
-  DramModule dram;
+  std::unique_ptr<DramModule> dram;
   SramModule sram;
   Sequencer sequencer;
   std::unique_ptr<DmaEngine> dma;                        // ideal DRAM

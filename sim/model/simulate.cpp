@@ -65,7 +65,7 @@ SimStats collect_stats(const Accelerator& top, const sched::Schedule& schedule) 
   st.tile_ops = top.compute.counts().uops;
   st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
-  if (const dram::DramSystem* timing = top.dram.timing()) {
+  if (const dram::DramSystem* timing = top.dram->timing()) {
     st.dram_timed = true;
     st.dram = timing->stats();
   }
@@ -179,7 +179,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Accelerator top("accelerator", schedule, hw, options.kernels, options.progress);
-  if (options.kernels) top.dram.image().write_inputs(inputs);
+  if (options.kernels) top.dram->image().write_inputs(inputs);
   if (!options.vcd_path.empty()) {
     const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
@@ -204,7 +204,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   if (options.kernels) {
     for (std::size_t t = 0; t < schedule.tensors.size(); ++t) {
       if (schedule.tensors[t].is_graph_output) {
-        result.outputs[schedule.tensors[t].name] = top.dram.image().read_tensor(static_cast<std::int32_t>(t));
+        result.outputs[schedule.tensors[t].name] = top.dram->image().read_tensor(static_cast<std::int32_t>(t));
       }
     }
   }
