@@ -50,7 +50,7 @@ std::string stall_report(const Accelerator& top, const sched::Schedule& schedule
   return text;
 }
 
-SimStats collect_stats(const Accelerator& top, const sched::Schedule& schedule) {
+SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   SimStats st;
   st.cycles = top.activity.last_finish_cycle();
   st.dma_busy_cycles = top.activity.busy_cycles(sched::Unit::Dma);

@@ -21,13 +21,32 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   if (!arena_) throw std::bad_alloc();
 }
 
+// The ideal SRAM never holds a uOp: the ticket carries its end, and the
+// traffic is counted once after the run (stats()), off the per-uOp path.
 SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
                                std::int64_t busy_cycles) {
+  if (banks_.config().ideal()) return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
   uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
   return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_);
 }
 
-SramOutcome SramModule::finish(SramTicket ticket) { return banks_.finish(ticket); }
+SramOutcome SramModule::finish(SramTicket ticket) {
+  if (banks_.config().ideal()) return SramOutcome{static_cast<std::int64_t>(ticket.id), 0, 0};
+  return banks_.finish(ticket);
+}
+
+const std::vector<SramRequesterStats>& SramModule::stats() {
+  if (banks_.config().ideal() && !ideal_counted_) {
+    ideal_counted_ = true;
+    for (std::uint32_t i = 0; i < schedule_.uops.size(); ++i) {
+      const sched::Uop& uop = schedule_.uops[i];
+      const SramRequester who = uop.unit() == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
+      uop_sram_accesses(schedule_, uop, &accesses_);
+      banks_.finish(banks_.request(static_cast<std::size_t>(who), i, 1, accesses_));
+    }
+  }
+  return banks_.stats();
+}
 
 bool SramModule::copy(tlm::tlm_generic_payload& trans) {
   const std::uint64_t address = trans.get_address();

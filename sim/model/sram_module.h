@@ -52,8 +52,8 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
              bool with_data);
   SramTicket request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle, std::int64_t busy_cycles) override;
   SramOutcome finish(SramTicket ticket) override;
-  // Per requester (dma, compute): traffic and stall cycles.
-  const std::vector<SramRequesterStats>& stats() const { return banks_.stats(); }
+  // Per requester (dma, compute): traffic and stall cycles, after a whole run.
+  const std::vector<SramRequesterStats>& stats();
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -68,6 +68,7 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   const sched::Schedule& schedule_;
   SramBanks banks_;
   std::vector<SramAccess> accesses_;  // scratch of request()
+  bool ideal_counted_ = false;
   std::int64_t bytes_ = 0;
   std::unique_ptr<unsigned char, FreeDeleter> arena_;
 };
