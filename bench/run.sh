@@ -6,8 +6,9 @@
 # 1. Kernels: GFLOP/s of the reference, AVX2 and AVX-512 32x32x32 matmul-accumulate
 #    and the one-core FMA peak of each vector width, with the ratios.
 # 2. Simulator on mlp-large (default hw): with math vs the same kernels replayed
-#    alone; --timing-only uOps per second; traced vs untraced; a 4096^3 matmul
-#    --timing-only (wall time, peak memory).
+#    alone; --timing-only uOps per second; DRAM bursts per second on DDR4-3200
+#    and HBM2; traced vs untraced; a 4096^3 matmul --timing-only (wall time,
+#    peak memory).
 # 3. Schedule quality on mlp-large at 64 KiB .. 8 MiB beside the seed prototype.
 # 4. Compiler speed: compile time and peak memory, mlp-large and the 4096^3 matmul.
 # Every ratio compares figures measured in this run on this machine. --quick
@@ -70,6 +71,16 @@ traced_s=$(best_of sim_wall_seconds --timing-only --vcd "$tmp/t.vcd")
 timing_run_s=$(best_of wall_seconds --timing-only)
 traced_run_s=$(best_of wall_seconds --timing-only --vcd "$tmp/t.vcd")
 uops=$(jq .uops "$tmp/s.json")
+# The timed DRAMs: DRAM bursts (reads + writes) simulated per second of the simulation.
+memories="[]"
+for preset in ddr4-3200 hbm2; do
+  dram_s=$(best_of sim_wall_seconds --timing-only --set dram.preset=$preset)
+  memories=$(jq --arg preset "$preset" --argjson s "$dram_s" \
+    '. + [{preset: $preset, seconds: $s, bursts: ($q[0].dram.reads + $q[0].dram.writes), cycles: $q[0].cycles,
+           row_hit_rate: $q[0].dram.row_hit_rate,
+           bursts_per_second: (($q[0].dram.reads + $q[0].dram.writes) / $s)}]' \
+    --slurpfile q "$tmp/s.json" <<<"$memories")
+done
 
 # wall seconds and peak RSS (MiB) of a command: measure FILE CMD...
 measure() {
@@ -112,7 +123,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson replay "$replay_s" --argjson math "$math_s" --argjson timing "$timing_s" --argjson traced "$traced_s" \
   --argjson timing_run "$timing_run_s" --argjson traced_run "$traced_run_s" --argjson uops "$uops" \
   --argjson big_s "$big_run_s" --argjson big_mib "$big_run_mib" --argjson big_uops "${big_uops:-0}" \
-  --argjson quality "$quality" \
+  --argjson quality "$quality" --argjson memories "$memories" \
   --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
   --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" '
 {date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
@@ -123,7 +134,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
              math_over_kernels: ($math / $replay), timing_only_seconds: $timing,
              timing_only_uops_per_second: ($uops / $timing), traced_seconds: $traced,
              traced_over_untraced: ($traced / $timing), traced_over_untraced_whole_run: ($traced_run / $timing_run),
-             matmul4096_timing_only_seconds: $big_s, matmul4096_peak_mib: $big_mib, matmul4096_uops: $big_uops},
+             matmul4096_timing_only_seconds: $big_s, matmul4096_peak_mib: $big_mib, matmul4096_uops: $big_uops,
+             timed_dram: $memories},
  schedule_quality: $quality,
  compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
             matmul4096_peak_mib: $cb_mib}}' >"$tmp/results.json"
@@ -142,7 +154,8 @@ row("avx2 / reference"; f(.kernels.avx2_over_reference; 2); ">= 20"; pf(.kernels
 "",
 "simulator, mlp-large on default hw (kernel \(.simulator.kernel)):",
 row("with math / kernels alone (simulation)"; f(.simulator.math_over_kernels; 2) + "x"; "<= 1.30x"; pf(.simulator.math_over_kernels <= 1.3)),
-row("timing-only simulated uOps/s"; f(.simulator.timing_only_uops_per_second / 1e6; 2) + " M"; ">= 1 M"; pf(.simulator.timing_only_uops_per_second >= 1e6)),
+row("timing-only simulated uOps/s (ideal DRAM)"; f(.simulator.timing_only_uops_per_second / 1e6; 2) + " M"; ">= 5 M"; pf(.simulator.timing_only_uops_per_second >= 5e6)),
+(.simulator.timed_dram[] | row("timing-only on \(.preset): DRAM bursts/s"; f(.bursts_per_second / 1e6; 2) + " M"; ">= 2 M"; pf(.bursts_per_second >= 2e6))),
 row("traced / untraced (simulation)"; f(.simulator.traced_over_untraced; 2) + "x"; "<= 4x"; pf(.simulator.traced_over_untraced <= 4)),
 row("traced / untraced (whole run)"; f(.simulator.traced_over_untraced_whole_run; 2) + "x"; "<= 4x"; pf(.simulator.traced_over_untraced_whole_run <= 4)),
 row("4096^3 matmul timing-only, wall"; f(.simulator.matmul4096_timing_only_seconds; 2) + " s"; "< 10 s"; pf(.simulator.matmul4096_timing_only_seconds < 10)),
