@@ -1,8 +1,14 @@
 // The tilesim program seen from outside: exit codes, stdout, exact stderr.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "tests/support/run_process.h"
 
+namespace fs = std::filesystem;
 using tilesim::test::lines_of;
 using tilesim::test::run_tilesim;
 
@@ -58,7 +64,8 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "  queue_depth: 4\n"
         "dram:\n"
         "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n"
-        "  layout: row_major  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n");
+        "  layout: row_major  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB "
+        "contiguous)\n");
 }
 
 TEST_CASE("check-config applies --set overrides in order", "[cli]") {
@@ -67,6 +74,44 @@ TEST_CASE("check-config applies --set overrides in order", "[cli]") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("  size_kib: 64  # 65536 bytes, 16 tiles of 4 KiB\n") != std::string::npos);
   CHECK(r.out.find("  setup_cycles: 0  # one 4 KiB tile: 128 cycles\n") != std::string::npos);
+}
+
+TEST_CASE("check-config accepts every shipped hardware file and reads its printout back unchanged", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("tilesim-hw-files-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kSource + "/configs/hw")) {
+    INFO(entry.path().string());
+    const auto first = run_tilesim({"check-config", entry.path().string()});
+    CHECK(first.exit_code == 0);
+    CHECK(first.err.empty());
+    const fs::path printed = dir / entry.path().filename();
+    std::ofstream(printed) << first.out;
+    const auto again = run_tilesim({"check-config", printed.string()});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out == first.out);
+    ++files;
+  }
+  CHECK(files >= 7);
+  fs::remove_all(dir);
+}
+
+// The README's machines: each realistic one on its timed memory, default.yaml ideal.
+TEST_CASE("check-config: the realistic machines run on timed memories, default.yaml on the ideal one", "[cli]") {
+  const std::vector<std::vector<std::string>> machines{
+      {"edge", "clock_mhz: 800  # one cycle = 1.25 ns\n", "  preset: lpddr4-3200\n", "  layout: row_major  #"},
+      {"desktop", "clock_mhz: 1000  # one cycle = 1 ns\n", "  preset: ddr4-3200\n", "  layout: row_major  #"},
+      {"datacenter", "clock_mhz: 1000  # one cycle = 1 ns\n", "  preset: hbm2\n", "  layout: tile_major  #"},
+      {"default", "clock_mhz: 1000  # one cycle = 1 ns\n", "  preset: ideal  #", "  layout: row_major  #"}};
+  for (const auto& m : machines) {
+    INFO(m[0]);
+    const auto r = run_tilesim({"check-config", kSource + "/configs/hw/" + m[0] + ".yaml"});
+    CHECK(r.exit_code == 0);
+    for (std::size_t i = 1; i < m.size(); ++i) CHECK(r.out.find(m[i]) != std::string::npos);
+    const bool ideal = m[0] == "default";
+    CHECK((r.out.find("  banks: 0  # ideal") != std::string::npos) == ideal);
+  }
 }
 
 TEST_CASE("check-config help documents the set flag", "[cli]") {

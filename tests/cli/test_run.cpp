@@ -67,12 +67,14 @@ TEST_CASE("run: mlp-large verifies against the host reference", "[run]") {
 
 TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
   const fs::path dir = fresh_folder("readme");
-  const auto r = run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "configs/models/mlp.yaml", "--vcd",
+  const auto r = run_tilesim({"run", "--hw", "configs/hw/edge.yaml", "--model", "configs/models/mlp.yaml", "--vcd",
                               "traces/mlp.vcd", "--out-dir", "out/", "--verify", "--force"},
                              dir.string());
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out.find("cycles") != std::string::npos);
+  CHECK(r.out.rfind("model mlp on edge (800 MHz), kernel ", 0) == 0);
+  CHECK(r.out.find("verify y: max abs error ") != std::string::npos);
+  CHECK(r.out.find("(within tolerance)") != std::string::npos);
   CHECK(fs::file_size(dir / "out/y.npy") == 128 + 128 * 32 * 4);  // v1.0 header, float32 [128, 32]
   CHECK(fs::exists(dir / "traces/mlp.vcd"));
   CHECK(fs::exists(dir / "traces/mlp.gtkw"));
@@ -86,8 +88,9 @@ TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
     CHECK(stats["dma"].contains(key));
   }
   CHECK(stats["model"] == "mlp");
-  CHECK(stats["hw"] == "default");
-  CHECK(stats["time_ns"] == stats["cycles"].get<double>());  // 1 GHz
+  CHECK(stats["hw"] == "edge");
+  CHECK(stats["clock_mhz"] == 800);
+  CHECK(stats["time_ns"].get<double>() == Approx(stats["cycles"].get<double>() * 1.25));  // 800 MHz
   const auto cycles = stats["cycles"].get<std::int64_t>();
   const auto bound = stats["bound"]["cycles"].get<std::int64_t>();
   CHECK(bound == std::max(stats["bound"]["compute_cycles"].get<std::int64_t>(),
@@ -97,6 +100,9 @@ TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
   CHECK(stats["overlap_cycles"].get<std::int64_t>() <= stats["compute"]["busy_cycles"].get<std::int64_t>());
   // 3 layers of 128 rows: compute bound is every EXEC at 64 cycles.
   CHECK(stats["compute"]["tile_ops"].get<std::int64_t>() * 64 == stats["bound"]["compute_cycles"].get<std::int64_t>());
+  // The DMA bound is the LPDDR4's peak, 12.8 GB/s = 16 B per 800 MHz cycle (below the two
+  // engines' 2 x 16 B): 126976 compulsory bytes / 16.
+  CHECK(stats["bound"]["dma_cycles"] == 7936);
   fs::remove_all(dir);
 }
 

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <set>
+#include <string>
+
 #include "compiler/hw/hw_config.h"
 #include "compiler/support/input_error.h"
 
@@ -50,10 +54,20 @@ TEST_CASE("only name and sram.size_kib are required; the rest defaults", "[confi
 }
 
 TEST_CASE("every shipped hardware file round-trips through to_yaml", "[config]") {
-  for (const char* file : {"default", "small-sram", "compute-rich", "minimal-sram"}) {
-    INFO(file);
-    const HwConfig c = tilesim::load_hw_config(kSource + "/configs/hw/" + file + ".yaml");
+  // Every file of configs/hw, so that a new one is covered without editing this list;
+  // the names below must be among them, so an empty or moved folder fails.
+  std::set<std::string> stems;
+  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs/hw")) {
+    const std::string stem = entry.path().stem().string();
+    INFO(entry.path().string());
+    REQUIRE(entry.path().extension() == ".yaml");
+    const HwConfig c = tilesim::load_hw_config(entry.path().string());
+    CHECK(c.name == stem);
     CHECK(parse_hw_config(tilesim::to_yaml(c), "printed.yaml") == c);
+    stems.insert(stem);
+  }
+  for (const char* file : {"default", "small-sram", "compute-rich", "minimal-sram", "edge", "desktop", "datacenter"}) {
+    CHECK(stems.count(file) == 1);
   }
   HwConfig odd = parse_hw_config("name: 'a: b # c'\nclock_mhz: 333.3\nsram: {size_kib: 13}\n", "x");
   CHECK(parse_hw_config(tilesim::to_yaml(odd), "printed.yaml") == odd);
@@ -98,15 +112,21 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");
   // A typo is both an unknown key and a missing one: the typo is the better message.
   CHECK(error_of("name: x\nsram: {size_kb: 64}\n") ==
-        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, interleave_bytes, ports_per_bank, size_kib)");
+        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, "
+        "interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of("name: x\nsran: {size_kib: 64}\n") ==
         "hw.yaml:2: sran: unknown key, did you mean 'sram'? "
         "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64, size_kb: 64}\n") ==
-        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, interleave_bytes, ports_per_bank, size_kib)");
+        "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, "
+        "interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of("sram: {size_kib: 64}\n") == "hw.yaml:1: name: missing required key (expected a string)");
-  CHECK(error_of("name: x\n") == "hw.yaml:1: sram: missing required section (expected a mapping with keys size_kib, banks, bank_bytes_per_cycle, ports_per_bank, interleave_bytes)");
-  CHECK(error_of("name: x\nsram: 64\n") == "hw.yaml:2: sram: is a scalar (expected a mapping with keys size_kib, banks, bank_bytes_per_cycle, ports_per_bank, interleave_bytes)");
+  CHECK(error_of("name: x\n") ==
+        "hw.yaml:1: sram: missing required section (expected a mapping with keys size_kib, banks, "
+        "bank_bytes_per_cycle, ports_per_bank, interleave_bytes)");
+  CHECK(error_of("name: x\nsram: 64\n") ==
+        "hw.yaml:2: sram: is a scalar (expected a mapping with keys size_kib, banks, bank_bytes_per_cycle, "
+        "ports_per_bank, interleave_bytes)");
   CHECK(error_of("name: x\nsram:\n  size_kib: 8\n") ==
         "hw.yaml:3: sram.size_kib: 8 is too small "
         "(expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)");
