@@ -35,6 +35,14 @@ sched::DramLayout read_layout(MapReader& dram) {
             "row_major or tile_major");
 }
 
+// On the ideal DRAM a tile's transfer has a fixed cost; on a timed one the
+// DRAM decides, and only the engine's own part is fixed.
+std::string setup_comment(const HwConfig& c) {
+  const std::int64_t cycles = CostModel(c).transfer_cycles(sched::kTileBytes);
+  if (c.dram.ideal) return "  # one 4 KiB tile: " + std::to_string(cycles) + " cycles\n";
+  return "  # one 4 KiB tile: at least " + std::to_string(cycles) + " cycles, the rest the DRAM's\n";
+}
+
 HwConfig read(const yaml::Document& doc) {
   MapReader root = doc.root(kTopKeys);
   HwConfig config;
@@ -120,8 +128,7 @@ std::string to_yaml(const HwConfig& c) {
       << c.sram.size_bytes() / sched::kTileBytes << " tiles of 4 KiB\n"
       << sram_banks_yaml(c.sram.banks) << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
-      << "  setup_cycles: " << c.dma.setup_cycles
-      << "  # one 4 KiB tile: " << CostModel(c).transfer_cycles(sched::kTileBytes) << " cycles\n"
+      << "  setup_cycles: " << c.dma.setup_cycles << setup_comment(c)
       << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
       << "  channels: " << c.dma.channels << "  # DMA engines (a timed DRAM only)\n"
