@@ -19,9 +19,12 @@ constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 // Its own bytes, so a target that copies data has somewhere to put them.
 struct BurstDmaEngine::BurstPayload : tlm::tlm_generic_payload {
   explicit BurstPayload(tlm::tlm_mm_interface* mm, std::int64_t bytes)
-      : tlm::tlm_generic_payload(mm), data(static_cast<std::size_t>(bytes)) {}
+      : tlm::tlm_generic_payload(mm), data(static_cast<std::size_t>(bytes)), order(new BurstOrder) {
+    set_extension(order);  // the payload owns it
+  }
   std::uint64_t started_seq = 0;
   std::vector<unsigned char> data;
+  BurstOrder* order;
 };
 
 BurstDmaEngine::BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
@@ -184,6 +187,7 @@ void BurstDmaEngine::issue_burst(std::int64_t) {
   trans->set_address(bursts_[next_burst_++]);
   trans->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   trans->started_seq = started_base_ + started_.size() - 1;
+  trans->order->key = started_.back().uop;  // same-instant bursts: the older uOp's first
   ++in_flight_;
   awaiting_accept_ = trans;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
@@ -200,7 +204,9 @@ tlm::tlm_sync_enum BurstDmaEngine::nb_transport_bw(tlm::tlm_generic_payload& tra
                                                    sc_core::sc_time&) {
   if (&trans == awaiting_accept_) awaiting_accept_ = nullptr;  // END_REQ, or BEGIN_RESP implying it
   if (phase == tlm::END_REQ) {
-    response_.notify(sc_core::SC_ZERO_TIME);
+    // Accepted at the instant it was issued: the port is busy until
+    // next_issue_ anyway, so only a late acceptance needs a wake-up.
+    if (now_cycle_ceil() >= next_issue_) response_.notify(sc_core::SC_ZERO_TIME);
     return tlm::TLM_ACCEPTED;
   }
   if (phase != tlm::BEGIN_RESP) {
@@ -234,7 +240,9 @@ std::int64_t BurstDmaEngine::next_deadline(std::int64_t now) const {
   auto consider = [&](std::int64_t cycle) {
     if (cycle > now) t = std::min(t, cycle);
   };
-  if (issuing_ && !awaiting_accept_) {
+  // A burst awaiting END_REQ usually gets it at the instant it was issued,
+  // without waking the engine: the port's next cycle is still a deadline.
+  if (issuing_) {
     if (in_flight_ < max_outstanding_)
       consider(next_issue_);
     else if (!frees_.empty())
@@ -267,9 +275,6 @@ tlm::tlm_generic_payload* BurstDmaEngine::acquire_payload() {
   return p;
 }
 
-void BurstDmaEngine::free(tlm::tlm_generic_payload* trans) {
-  trans->reset();  // drops extensions, keeps data pointer and length
-  spare_.push_back(static_cast<BurstPayload*>(trans));
-}
+void BurstDmaEngine::free(tlm::tlm_generic_payload* trans) { spare_.push_back(static_cast<BurstPayload*>(trans)); }
 
 }  // namespace tilesim::sim

@@ -27,6 +27,7 @@
 #include "compiler/hw/hw_config.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/model/activity_monitor.h"
+#include "sim/model/dram_module.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/tile_mover.h"
 #include "sim/model/token_board.h"

@@ -1,5 +1,6 @@
 #include "sim/model/dram_module.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -63,19 +64,36 @@ tlm::tlm_sync_enum DramModule::nb_transport_fw(int id, tlm::tlm_generic_payload&
   if (phase != tlm::BEGIN_REQ || delay != sc_core::SC_ZERO_TIME) {
     throw std::logic_error(std::string("DRAM: unsupported phase or delay from an initiator: ") + phase.get_name());
   }
-  const Burst burst{id, &trans};
-  // A burst waits behind the earlier ones of its channel: arrival order.
-  bool behind = false;
-  for (const Burst& w : waiting_)
-    behind = behind || timing_->address_map().channel_of(w.trans->get_address()) ==
-                           timing_->address_map().channel_of(trans.get_address());
-  if (behind || !timing_->can_accept(trans.get_address())) {
-    waiting_.push_back(burst);
-    return tlm::TLM_ACCEPTED;
+  const BurstOrder* order = trans.get_extension<BurstOrder>();
+  constexpr std::uint64_t kForeign = std::uint64_t{1} << 63;
+  arrivals_.push_back(Burst{id, &trans, order ? order->key : kForeign + foreign_arrivals_++});
+  wake_.notify(sc_core::SC_ZERO_TIME);
+  return tlm::TLM_ACCEPTED;
+}
+
+// The bursts of this instant, in BurstOrder: into their channel's queue, or
+// behind the bursts that already wait for room there.
+void DramModule::take_arrivals(std::int64_t now) {
+  std::sort(arrivals_.begin(), arrivals_.end(), [](const Burst& a, const Burst& b) { return a.key < b.key; });
+  const dram::AddressMap& map = timing_->address_map();
+  for (const Burst& burst : arrivals_) {
+    const std::int64_t channel = map.channel_of(burst.trans->get_address());
+    const bool behind = std::any_of(waiting_.begin(), waiting_.end(),
+                                    [&](const Burst& w) { return map.channel_of(w.trans->get_address()) == channel; });
+    if (behind || !timing_->can_accept(burst.trans->get_address())) {
+      waiting_.push_back(burst);
+    } else {
+      accept(burst, now);
+    }
   }
-  enqueue(burst, now_ps());
-  phase = tlm::END_REQ;
-  return tlm::TLM_UPDATED;
+  arrivals_.clear();
+}
+
+void DramModule::accept(const Burst& burst, std::int64_t now) {
+  enqueue(burst, now);
+  tlm::tlm_phase phase = tlm::END_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  socket[burst.socket_id]->nb_transport_bw(*burst.trans, phase, delay);
 }
 
 void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
@@ -102,12 +120,18 @@ void DramModule::wake_at_next_event() {
 // At each instant the timing engine has an event: once every other process
 // has run at this instant, decide the DRAM up to now, answer the bursts done,
 // and let waiting bursts into the queues that have room.
+// At each instant with arrivals or an event of the timing engine: once every
+// other process has run at this instant, take its bursts, decide the DRAM up
+// to now, answer the bursts done, and let waiting bursts into the queues
+// that have room. Bursts that arrive because of those answers wake it again
+// at this instant and join from the next memory cycle.
 void DramModule::advance() {
   if (sc_core::sc_pending_activity_at_current_time()) {
     next_trigger(sc_core::SC_ZERO_TIME);
     return;
   }
   const std::int64_t now = now_ps();
+  take_arrivals(now);
   done_.clear();
   timing_->advance_to(now, done_);
   admit_waiting(now);
@@ -130,10 +154,7 @@ void DramModule::admit_waiting(std::int64_t now) {
     }
     const Burst burst = *it;
     it = waiting_.erase(it);
-    enqueue(burst, now);
-    tlm::tlm_phase phase = tlm::END_REQ;
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    socket[burst.socket_id]->nb_transport_bw(*burst.trans, phase, delay);
+    accept(burst, now);
   }
 }
 

@@ -27,7 +27,7 @@ SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_
                                std::int64_t busy_cycles) {
   if (banks_.config().ideal()) return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
   uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
-  return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_);
+  return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_, uop);
 }
 
 SramOutcome SramModule::finish(SramTicket ticket) {

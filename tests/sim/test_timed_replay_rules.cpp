@@ -367,9 +367,11 @@ TEST_CASE("timed: a full DMA FIFO holds back the uOps behind it", "[timed]") {
 // setup_cycles = 0: a uOp's first burst issues at its start. x: bursts at 2j,
 // ACT g0 0, RD_j = 22 + 4j, done 300 (C = 300, t_last 236). EXEC relu
 // 300-308. The LOAD of w (deps on the EXEC) starts at 308 because of the
-// EXEC's completion at 308, so its first burst joins at 309: RD_j = 309 + 4j,
-// last done 587 (586 had it joined at 308).
-TEST_CASE("timed: a burst issued because of a completion at that instant joins a cycle later", "[timed]") {
+// EXEC's completion at 308 — not something the DRAM hands back at 308, so its
+// first burst reaches the DRAM before the DRAM decides 308 and joins at 308:
+// RD_j = 308 + 4j, first done 334, last done 586 (587 had it joined at 309,
+// as a burst freed by a completion of the DRAM at that instant would).
+TEST_CASE("timed: a burst issued at an EXEC's completion joins the DRAM at that instant", "[timed]") {
   const auto r = run(parse(std::string(kTwoTiles) + "tensor 2 y intermediate shape=[32,32] padded=[32,32]\n"
                                                     "0 dma LOAD x[0,0]@0x0000 deps=-\n"
                                                     "1 compute EXEC relu y[0,0]@0x1000 <- x[0,0]@0x0000 deps=0\n"
@@ -378,8 +380,8 @@ TEST_CASE("timed: a burst issued because of a completion at that instant joins a
   CHECK(r.completions[0] == 300);
   CHECK(r.starts[2] == 308);
   CHECK(r.burst_log[64].issue == 308);
-  CHECK(r.burst_log[64].done_cycle == 335);
-  CHECK(r.cycles == 587);
+  CHECK(r.burst_log[64].done_cycle == 334);
+  CHECK(r.cycles == 586);
 }
 
 // Refresh (tREFI = 1000; the room rule needs 763): x's LOAD ends at 364 with

@@ -3,12 +3,14 @@
 //   1. the DRAM decides everything before T (event by event while a burst
 //      waits for room in a channel queue: a waiting burst enters at the
 //      instant its queue frees, which is one of next_event_ps()'s events);
-//   2. phase "before": the units act on what is known before T, without any
-//      completion of instant T; the bursts they issue are enqueued at T;
+//   2. phase "before": the units act on what is known before T — including
+//      the uOps that complete at c without a DRAM event of instant T (an
+//      EXEC's end, a LOAD whose bursts were all done before T) — and the
+//      bursts they issue are enqueued at T;
 //   3. the DRAM advances to T (bursts done at T free their slots; a queue
 //      that frees at T takes its oldest waiting burst at T);
-//   4. phase "after": the uOps that complete at c complete, and everything
-//      they and step 3 enable at c happens; bursts issued now join the
+//   4. phase "after": everything step 3 enables at c happens (uOps that
+//      complete because of it, and what their tokens start); bursts issued now join the
 //      controller from its next memory cycle (they are enqueued after the
 //      advance to T, with arrival T);
 //   5. the SRAM requests of the DMA uOps that started at c, in DMA-queue order.
@@ -18,10 +20,11 @@
 //  * An engine takes its next uOp out of its FIFO at the first cycle at which
 //    its issue stage is free (t_last(u') + I) and the FIFO holds one; it then
 //    holds it while it waits for its token.
-//  * "A completion of that instant" is any completion at c: a burst whose
-//    done_ps is T, a uOp completing at c (a LOAD's token, an EXEC's end), and
-//    the acceptance at T of an engine's previous burst; whatever they enable
-//    at c, directly or through the sequencer and FIFOs, is "after".
+//  * "What the DRAM hands back at T": a burst whose done_ps is T and the
+//    acceptance at T of an engine's previous burst; whatever they enable at c
+//    (a freed slot, a uOp completing and its token or turn), directly or
+//    through the sequencer and FIFOs, is "after". Everything else at c — an
+//    EXEC's end and what its token starts — is "before".
 //  * Bursts issued at one instant in one phase reach the DRAM in DMA-queue
 //    order of their uOps (the older uOp first), so they are enqueued in that
 //    order (the controller's "earliest enqueued" tie) and wait for room in it.
@@ -203,7 +206,7 @@ void Machine::visit(std::int64_t c) {
   now_ = c;
   const std::int64_t t = c * cycle_ps_;
   if (t > 0) drain_before(t);
-  settle(c, false);
+  settle(c, true);
   flush_bursts(t);
   advance(t);
   accept_waiters(t);

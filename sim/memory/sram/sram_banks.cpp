@@ -21,7 +21,7 @@ SramBanks::SramBanks(const SramBanksConfig& config, std::vector<std::string> req
 }
 
 SramTicket SramBanks::request(std::size_t requester, std::int64_t start, std::int64_t busy_cycles,
-                              const std::vector<SramAccess>& accesses) {
+                              const std::vector<SramAccess>& accesses, std::uint64_t order) {
   if (requester >= stats_.size()) throw std::invalid_argument("SramBanks: unknown requester");
   if (start < 0 || busy_cycles < 0) throw std::invalid_argument("SramBanks: negative start or busy cycles");
   if (start <= served_through_) {
@@ -35,7 +35,7 @@ SramTicket SramBanks::request(std::size_t requester, std::int64_t start, std::in
     spare_.pop_back();
   }
   list.assign(accesses.begin(), accesses.end());
-  pending_.push_back(Pending{next_id_, requester, start, busy_cycles, std::move(list)});
+  pending_.push_back(Pending{next_id_, requester, start, busy_cycles, std::move(list), order});
   return SramTicket{next_id_++};
 }
 
@@ -64,6 +64,7 @@ void SramBanks::serve_through(std::int64_t last_start) {
   std::sort(pending_.begin(), due, [](const Pending& a, const Pending& b) {
     if (a.start != b.start) return a.start < b.start;
     if (a.who != b.who) return a.who < b.who;
+    if (a.order != b.order) return a.order < b.order;
     return a.id < b.id;
   });
   for (auto p = pending_.begin(); p != due; ++p) {

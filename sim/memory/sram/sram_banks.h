@@ -11,8 +11,8 @@
 //    start + busy. The uOp may end at finish = max(start + busy, the end of
 //    its last access) (finish(); >= start + busy).
 //  * Requests are served one at a time, in the order (start, requester
-//    index, call order): an earlier start wins a port cycle; at the same
-//    start the lower requester index wins. Each served access takes the
+//    index, order key, call order): an earlier start wins a port cycle; at
+//    the same start the lower requester index wins, then the lower key. Each served access takes the
 //    earliest port cycles no earlier-served access holds.
 //  * Two-phase calls make that order independent of the order in which the
 //    caller's processes run within one cycle: request() at the uOp's start,
@@ -71,8 +71,11 @@ class SramBanks {
 
   // A uOp of `requester` that starts at cycle `start` (>= 0) and is busy for
   // `busy_cycles` (>= 0) of its own work, with its SRAM traffic.
+  // `order` ranks requests of one requester at one start (lower first; then
+  // call order): several engines behind one requester index make theirs in
+  // an order of their own, e.g. their uOps' list order, not the processes'.
   SramTicket request(std::size_t requester, std::int64_t start, std::int64_t busy_cycles,
-                     const std::vector<SramAccess>& accesses);
+                     const std::vector<SramAccess>& accesses, std::uint64_t order = 0);
   // When that uOp may end. Call once per ticket, at a simulated time later
   // than its start.
   SramOutcome finish(SramTicket ticket);
@@ -87,6 +90,7 @@ class SramBanks {
     std::int64_t start;
     std::int64_t busy;
     std::vector<SramAccess> accesses;
+    std::uint64_t order;
   };
 
   void serve_through(std::int64_t last_start);
