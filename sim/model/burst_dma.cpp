@@ -140,7 +140,8 @@ bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on)
 // Takes the next uOp from the FIFO and starts it when its token is out and
 // the issue stage is free; false with *wait_on set when it waits for either.
 bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_on) {
-  if (issuing_) return true;
+  // The issue stage is free from the previous uOp's last burst + I.
+  if (issuing_ || now < next_issue_) return true;
   if (!holding_) {
     if (!commands->nb_read(held_)) {
       *wait_on = &commands->data_written_event();
@@ -149,7 +150,6 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
     holding_ = true;
     activity->queue_changed(sched::Unit::Dma, -1);
   }
-  if (now < next_issue_) return true;  // the previous uOp's last burst holds the port
   if (!tokens->ready(held_, wait_on)) return false;
   const sched::Uop& uop = schedule_.uops[held_];
   const std::int64_t cost = costs_.uop_cycles(schedule_, uop);

@@ -146,6 +146,12 @@ void DramModule::advance() {
   wake_at_next_event();
 }
 
+void DramModule::finish_at(std::int64_t end_ps) {
+  if (!timing_) return;
+  done_.clear();
+  timing_->advance_to(std::max(end_ps, now_ps()), done_);
+}
+
 void DramModule::admit_waiting(std::int64_t now) {
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if (!timing_->can_accept(it->trans->get_address())) {

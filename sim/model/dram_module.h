@@ -51,6 +51,9 @@ class DramModule : public sc_core::sc_module {
   DramImage& image() { return image_; }
   // The timing engine (nullptr for `ideal`): statistics after the run.
   const dram::DramSystem* timing() const { return timing_.get(); }
+  // After the run: decides the DRAM up to its end, so the statistics count
+  // the refreshes of a DRAM left idle while the last EXECs ran.
+  void finish_at(std::int64_t end_ps);
 
  private:
   struct Burst {

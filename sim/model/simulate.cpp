@@ -65,7 +65,8 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   st.tile_ops = top.compute.counts().uops;
   st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
-  if (const dram::DramSystem* timing = top.dram->timing()) {
+  if (top.dram) top.dram->finish_at(st.cycles * static_cast<std::int64_t>(top.cycle.value()));
+  if (const dram::DramSystem* timing = top.dram ? top.dram->timing() : nullptr) {
     st.dram_timed = true;
     st.dram = timing->stats();
   }
