@@ -106,7 +106,6 @@ void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
     in_dram_.push_back(burst);
   }
   timing_->enqueue({id, burst.trans->get_address(), burst.trans->is_write(), now_ps});
-  wake_at_next_event();
 }
 
 // At the next completion, or while a burst waits for queue room at the next
