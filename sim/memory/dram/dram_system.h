@@ -29,6 +29,9 @@ class DramSystem {
   bool can_accept(std::uint64_t address) const;
   void enqueue(const DramRequest& request);
   std::int64_t next_event_ps() const;
+  // The earliest command of any channel, refreshes of idle channels included
+  // (ChannelController::next_command_ps): advancing to it changes no result.
+  std::int64_t next_command_ps() const;
   void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
   const DramStats& stats() const;
 
