@@ -8,7 +8,7 @@ namespace tilesim::sim {
 
 DramModule::DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const DramConfig& config,
                        bool with_data)
-    : sc_core::sc_module(name), socket("socket"), image_(schedule, with_data) {
+    : sc_core::sc_module(name), socket("socket"), activity("activity"), image_(schedule, with_data) {
   socket.register_b_transport(this, &DramModule::b_transport);
   socket.register_get_direct_mem_ptr(this, &DramModule::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &DramModule::transport_dbg);
@@ -79,6 +79,7 @@ tlm::tlm_sync_enum DramModule::nb_transport_fw(int id, tlm::tlm_generic_payload&
 }
 
 void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
+  if (traced_) trace_before(now_ps);
   std::uint64_t id = in_dram_.size();
   if (!free_ids_.empty()) {
     id = free_ids_.back();
@@ -88,7 +89,36 @@ void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
     in_dram_.push_back(burst);
   }
   timing_->enqueue({id, burst.trans->get_address(), burst.trans->is_write(), now_ps});
+  if (traced_) report_channels(now_ps);
   wake_at_next_event();
+}
+
+void DramModule::start_of_simulation() {
+  traced_ = timing_ && activity->trace_dram(*this);
+  if (traced_) reported_.assign(static_cast<std::size_t>(timing_->config().channels), DramChannelTrace{});
+}
+
+// Only commands no request waits for can be due before `ps` (the module
+// wakes for every other one at its instant): refreshes of channels with
+// nothing queued, and their PREA. One at a time, so each is reported when it
+// happens.
+void DramModule::trace_before(std::int64_t ps) {
+  if (!timing_) return;
+  for (std::int64_t next = timing_->next_command_ps(); next < ps; next = timing_->next_command_ps()) {
+    timing_->advance_to(next, caught_up_);
+    if (!caught_up_.empty()) throw std::logic_error("DRAM: a burst completed while catching up refreshes");
+    if (traced_) report_channels(next);
+  }
+}
+
+void DramModule::report_channels(std::int64_t now_ps) {
+  for (std::size_t c = 0; c < reported_.size(); ++c) {
+    const dram::ChannelController& channel = timing_->channel(static_cast<int>(c));
+    const DramChannelTrace state{channel.busy(), channel.stats().row_hits, channel.stats().refreshes};
+    if (state == reported_[c]) continue;
+    reported_[c] = state;
+    activity->dram_channel(c, now_ps, state);
+  }
 }
 
 void DramModule::wake_at_next_event() {
@@ -106,8 +136,10 @@ void DramModule::advance() {
     return;
   }
   const std::int64_t now = now_ps();
+  if (traced_) trace_before(now);
   done_.clear();
   timing_->advance_to(now, done_);
+  if (traced_) report_channels(now);
   admit_waiting(now);
   for (const dram::DramCompletion& c : done_) {
     const Burst burst = in_dram_[c.id];

@@ -5,6 +5,9 @@
 // when whole) and a write error is never silent.
 //
 // Contract:
+//  * Signals sit in the scope `SystemC`; a name with dots is declared in
+//    nested scopes below it (`dram.ch0.busy`: `busy` in `ch0` in `dram`, which
+//    GTKWave calls SystemC.dram.ch0.busy). Signals of one scope come together.
 //  * Time is in cycles of the hardware clock; the file's timescale is 1 ns when a
 //    cycle is a whole number of ns, else 1 ps, and each cycle is exactly
 //    `units_per_cycle` units of it (HwConfig::cycle_ps()).
@@ -68,8 +71,5 @@ class VcdWriter {
   std::vector<std::uint64_t> pending_, written_;
   std::string buffer_;
 };
-
-// The 8 signals of docs/traces.md, in the order Machine records them.
-std::vector<VcdSignal> accelerator_signals();
 
 }  // namespace tilesim::sim
