@@ -92,6 +92,7 @@ void VcdWriter::flush_pending() {
   const bool first = written_.empty();
   if (!first && pending_ == written_) return;
   buffer_ += "#" + std::to_string(units(pending_cycle_)) + "\n";
+  stamped_cycle_ = pending_cycle_;
   if (first) buffer_ += "$dumpvars\n";
   for (std::size_t i = 0; i < signals_.size(); ++i) {
     if (first || pending_[i] != written_[i]) emit(i, pending_[i]);
@@ -125,9 +126,12 @@ void VcdWriter::record(std::int64_t cycle, const std::vector<std::uint64_t>& val
 
 StagedFile VcdWriter::finish(std::int64_t end_cycle) {
   if (!started_) begin(std::min(from_, end_cycle));
-  flush_pending();
-  std::int64_t stop = to_ >= 0 ? std::min(to_, end_cycle) : end_cycle;
-  if (stop > pending_cycle_) buffer_ += "#" + std::to_string(units(stop)) + "\n";
+  const std::int64_t stop = to_ >= 0 ? std::min(to_, end_cycle) : end_cycle;
+  // A change recorded after the end (a DRAM instant rounded up past the
+  // cycle an interrupted run stopped at) is not part of the trace.
+  const bool after_end = !written_.empty() && pending_cycle_ > stop;
+  if (!after_end) flush_pending();
+  if (stop > (after_end ? stamped_cycle_ : pending_cycle_)) buffer_ += "#" + std::to_string(units(stop)) + "\n";
   drain(true);
   return out_->close();
 }

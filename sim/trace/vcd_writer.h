@@ -19,7 +19,8 @@
 //    stops changing at `to_cycle`; records outside it cost almost nothing.
 //    Tracing never changes a simulated figure.
 //  * finish(end_cycle) writes the last timestamp (the end of the run, or of the
-//    window) and returns the staged file; WriteFailed on any write error.
+//    window), leaving out changes recorded after it, and returns the staged
+//    file; WriteFailed on any write error.
 #pragma once
 
 #include <cstdint>
@@ -68,6 +69,7 @@ class VcdWriter {
   std::int64_t from_, to_;
   bool started_ = false;
   std::int64_t pending_cycle_ = 0;
+  std::int64_t stamped_cycle_ = -1;  // of the last timestamp written
   std::vector<std::uint64_t> pending_, written_;
   std::string buffer_;
 };
