@@ -192,7 +192,8 @@ StagedFile stage_save_file(const Run& run, std::int64_t end_cycle) {
   const std::int64_t per_cycle = sim::vcd_timescale(run.compiled.hw.cycle_ps()).units_per_cycle;
   const std::int64_t from = std::min(run.args.trace_from, end_cycle);
   const std::int64_t to = run.args.trace_to < 0 ? end_cycle : std::min(run.args.trace_to, end_cycle);
-  const std::string text = sim::gtkw_text(run.args.vcd, from * per_cycle, std::max(from, to) * per_cycle);
+  const std::string text = sim::gtkw_text(run.args.vcd, from * per_cycle, std::max(from, to) * per_cycle,
+                                          sim::TraceLayout::of(run.compiled.hw));
   return stage_file(run.plan.gtkw, {{text.data(), text.size()}});
 }
 

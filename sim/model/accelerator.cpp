@@ -26,6 +26,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
       sequencer("sequencer", schedule, dma_engines(hw)),
       compute("compute", schedule, costs, cycle, kernels) {
+  if (dram) dram->activity(activity);
   sequencer.to_compute(compute_commands);
   sequencer.activity(activity);
   compute.tokens(tokens);

@@ -1,5 +1,7 @@
 #include "sim/model/activity_monitor.h"
 
+#include <algorithm>
+
 namespace tilesim::sim {
 
 namespace {
@@ -42,6 +44,7 @@ ActivityMonitor::ActivityMonitor(const char* name, const sched::Schedule& schedu
     : sc_core::sc_prim_channel(name), schedule_(schedule), cycle_(cycle), progress_(progress, schedule.uops.size()) {}
 
 void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
+  if (trace_) trace_dram_before_now();  // recorded with the state before this change
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const std::size_t r = index(role);
   if (role_busy(0) && role_busy(1)) overlap_ += now - last_;
@@ -56,24 +59,47 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
   if (!trace_) return;
   current_uop_[r] = uop;
   sram_tiles_in_use_ += busy ? sram_tiles_born_[uop] : -static_cast<std::int64_t>(sram_tiles_freed_[uop]);
-  record_trace();
+  record_trace(now_cycle());
 }
 
 void ActivityMonitor::queue_changed(sched::Unit role, int delta) {
   if (!trace_) return;
+  trace_dram_before_now();
   queued_[index(role)] += delta;
-  record_trace();
+  record_trace(now_cycle());
 }
 
 void ActivityMonitor::set_sram_stall(sched::Unit role, bool stalled) {
   if (!trace_) return;
-  sram_stalled_[index(role)] += stalled ? 1 : -1;
-  record_trace();
+  trace_dram_before_now();
+  const std::size_t r = index(role);
+  sram_stalled_[r] += stalled ? 1 : -1;
+  if (!layout_.sram_stalls) return;
+  values_[layout_.sram_stall_index(r)] = sram_stalled_[r] > 0;
+  record_trace(now_cycle());
+}
+
+bool ActivityMonitor::trace_dram(DramTraceSource& source) {
+  if (!trace_ || layout_.dram_channels == 0) return false;
+  dram_ = &source;
+  return true;
+}
+
+void ActivityMonitor::dram_channel(std::size_t channel, std::int64_t at_ps, const DramChannelTrace& state) {
+  if (!trace_ || channel >= layout_.dram_channels) return;
+  values_[layout_.dram_index(channel, DramSignal::Busy)] = state.busy;
+  values_[layout_.dram_index(channel, DramSignal::RowHits)] = state.row_hits;
+  values_[layout_.dram_index(channel, DramSignal::Refreshes)] = state.refreshes;
+  const std::int64_t cycle_ps = static_cast<std::int64_t>(cycle_.value());
+  record_trace((at_ps + cycle_ps - 1) / cycle_ps);  // the DRAM's instants fall between cycles: round up
 }
 
 void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle,
-                                   std::int64_t to_cycle) {
-  trace_ = std::make_unique<VcdWriter>(path, accelerator_signals(), cycle_ps, from_cycle, to_cycle);
+                                   std::int64_t to_cycle, const TraceLayout& layout) {
+  layout_ = layout;
+  const std::vector<VcdSignal> signals = layout.signals();
+  values_.assign(signals.size(), 0);
+  trace_ = std::make_unique<VcdWriter>(path, signals, cycle_ps, from_cycle, to_cycle);
   sram_liveness(schedule_, sram_tiles_born_, sram_tiles_freed_);
 }
 
@@ -81,15 +107,22 @@ StagedFile ActivityMonitor::finish_trace(std::int64_t end_cycle) {
   return trace_ ? trace_->finish(end_cycle) : StagedFile();
 }
 
-// The values of accelerator_signals(), in order.
-void ActivityMonitor::record_trace() {
+// The values of the accelerator's signals, in the order of
+// accelerator_signals(); the others are kept up to date in values_ as they change.
+void ActivityMonitor::record_trace(std::int64_t cycle) {
   constexpr std::size_t kDma = 0, kCompute = 1;
   const bool dma = role_busy(kDma), compute = role_busy(kCompute);
+  values_[0] = dma;
+  values_[1] = compute;
+  values_[2] = dma && compute;
+  values_[3] = current_uop_[kDma];
+  values_[4] = current_uop_[kCompute];
+  values_[5] = static_cast<std::uint64_t>(queued_[kDma]);
+  values_[6] = static_cast<std::uint64_t>(queued_[kCompute]);
+  values_[7] = static_cast<std::uint64_t>(sram_tiles_in_use_) * sched::kTileBytes;
+  trace_cycle_ = std::max(trace_cycle_, cycle);
   try {
-    trace_->record(now_cycle(),
-                   {dma, compute, dma && compute, current_uop_[kDma], current_uop_[kCompute],
-                    static_cast<std::uint64_t>(queued_[kDma]), static_cast<std::uint64_t>(queued_[kCompute]),
-                    static_cast<std::uint64_t>(sram_tiles_in_use_) * sched::kTileBytes});
+    trace_->record(trace_cycle_, values_);
   } catch (const WriteFailed& e) {
     trace_failure_ = e.what();
     trace_.reset();  // removes the temporary file; the old trace stays

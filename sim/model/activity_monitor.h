@@ -1,13 +1,17 @@
 // What the units report about themselves, and everything measured from it:
 // busy time per role (the DMA side, the compute side), their overlap, when the
 // last uOp ended, the progress bar and the VCD trace. A SystemC channel the
-// units reach through ports (sc_port<ActivityIf>).
+// units reach through ports (sc_port<ActivityIf>); the DRAM module reports
+// its channels through a second interface (sc_port<DramActivityIf>), for the
+// trace only.
 //
 // Contract: a role is busy while at least one of its units runs a uOp; busy
 // and overlap are measured in simulated time and reported in whole cycles.
 // Tracing is optional and never changes a figure; a trace write that fails
 // stops the simulation (trace_failure() says why) instead of throwing out of a
-// SystemC process.
+// SystemC process. The trace holds the signals of TraceLayout
+// (sim/trace/trace_signals.h); a DRAM instant is shown at the first cycle at
+// or after it.
 #pragma once
 
 #include <systemc>
@@ -20,6 +24,7 @@
 
 #include "compiler/schedule/schedule.h"
 #include "sim/model/progress_bar.h"
+#include "sim/trace/trace_signals.h"
 #include "sim/trace/vcd_writer.h"
 
 namespace tilesim::sim {
@@ -35,15 +40,50 @@ class ActivityIf : public virtual sc_core::sc_interface {
   virtual void set_sram_stall(sched::Unit role, bool stalled) = 0;
 };
 
-class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
+// A timed DRAM's channels, as the trace shows them (docs/traces.md).
+struct DramChannelTrace {
+  bool busy = false;            // a request queued or in flight
+  std::uint64_t row_hits = 0;   // so far (DramChannelStats::row_hits)
+  std::uint64_t refreshes = 0;  // so far (DramChannelStats::refreshes)
+  bool operator==(const DramChannelTrace& o) const {
+    return busy == o.busy && row_hits == o.row_hits && refreshes == o.refreshes;
+  }
+};
+
+// What the monitor asks of a traced DRAM: issue, and report, every command
+// due strictly before `ps` that no request waits for (refreshes of idle
+// channels), so that the trace, written in time order, shows each at its
+// instant. Changes no result.
+class DramTraceSource {
+ public:
+  virtual void trace_before(std::int64_t ps) = 0;
+
+ protected:
+  ~DramTraceSource() = default;
+};
+
+class DramActivityIf : public virtual sc_core::sc_interface {
+ public:
+  // Whether the trace shows the DRAM (asked once, as the simulation starts).
+  // If so, the monitor calls source.trace_before(now) before it records
+  // anything else at `now`; if not, the DRAM reports nothing.
+  virtual bool trace_dram(DramTraceSource& source) = 0;
+  // Channel `channel` is in `state` from simulated time `at_ps` on.
+  virtual void dram_channel(std::size_t channel, std::int64_t at_ps, const DramChannelTrace& state) = 0;
+};
+
+class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, public DramActivityIf {
  public:
   ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle, bool progress);
   void set_busy(sched::Unit role, bool busy, std::uint32_t uop) override;
   void queue_changed(sched::Unit role, int delta) override;
   void set_sram_stall(sched::Unit role, bool stalled) override;
+  bool trace_dram(DramTraceSource& source) override;
+  void dram_channel(std::size_t channel, std::int64_t at_ps, const DramChannelTrace& state) override;
 
-  // Records the signals of docs/traces.md into a VCD at `path`.
-  void enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle, std::int64_t to_cycle);
+  // Records the signals of docs/traces.md (those `layout` holds) into a VCD at `path`.
+  void enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle, std::int64_t to_cycle,
+                    const TraceLayout& layout);
   // The staged trace up to `end_cycle` (call once, after the run).
   StagedFile finish_trace(std::int64_t end_cycle);
   const std::string& trace_failure() const { return trace_failure_; }
@@ -57,7 +97,11 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
   static std::size_t index(sched::Unit role) { return static_cast<std::size_t>(role); }
   std::int64_t cycles(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
   bool role_busy(std::size_t role) const { return busy_units_[role] > 0; }
-  void record_trace();
+  void record_trace(std::int64_t cycle);
+  // Before a unit's change at the current time: the DRAM's earlier instants first.
+  void trace_dram_before_now() {
+    if (dram_ != nullptr) dram_->trace_before(static_cast<std::int64_t>(sc_core::sc_time_stamp().value()));
+  }
 
   const sched::Schedule& schedule_;
   sc_core::sc_time cycle_;
@@ -75,6 +119,10 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf {
   std::array<std::uint32_t, 2> current_uop_{0, 0};
   std::array<std::int64_t, 2> queued_{0, 0};
   std::array<int, 2> sram_stalled_{0, 0};
+  TraceLayout layout_;
+  DramTraceSource* dram_ = nullptr;    // traced DRAM, if any
+  std::vector<std::uint64_t> values_;  // of layout_.signals(), as last recorded
+  std::int64_t trace_cycle_ = 0;       // the latest cycle recorded: the trace never goes back
   // SRAM tiles that become live when each uOp starts and dead when it ends.
   std::vector<std::uint8_t> sram_tiles_born_, sram_tiles_freed_;
   std::int64_t sram_tiles_in_use_ = 0;

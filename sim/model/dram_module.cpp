@@ -9,7 +9,7 @@ namespace tilesim::sim {
 
 DramModule::DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const DramConfig& config,
                        bool with_data)
-    : sc_core::sc_module(name), socket("socket"), image_(schedule, with_data) {
+    : sc_core::sc_module(name), socket("socket"), activity("activity"), image_(schedule, with_data) {
   socket.register_b_transport(this, &DramModule::b_transport);
   socket.register_get_direct_mem_ptr(this, &DramModule::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &DramModule::transport_dbg);
@@ -97,6 +97,7 @@ void DramModule::accept(const Burst& burst, std::int64_t now) {
 }
 
 void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
+  if (traced_) trace_before(now_ps);
   std::uint64_t id = in_dram_.size();
   if (!free_ids_.empty()) {
     id = free_ids_.back();
@@ -106,6 +107,36 @@ void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
     in_dram_.push_back(burst);
   }
   timing_->enqueue({id, burst.trans->get_address(), burst.trans->is_write(), now_ps});
+  if (traced_) report_channels(now_ps);
+}
+
+void DramModule::start_of_simulation() {
+  traced_ = timing_ && activity->trace_dram(*this);
+  if (traced_) reported_.assign(static_cast<std::size_t>(timing_->config().channels), DramChannelTrace{});
+}
+
+// Decides the DRAM command by command up to just before `ps`, so each is
+// reported when it happens: refreshes of idle channels, and the commands of
+// queued requests the module had no reason to wake for (it wakes at every
+// instant a burst can complete, so none completes here). Deciding more often
+// changes no result (docs/dram-model.md, "The interface").
+void DramModule::trace_before(std::int64_t ps) {
+  if (!timing_) return;
+  for (std::int64_t next = timing_->next_command_ps(); next < ps; next = timing_->next_command_ps()) {
+    timing_->advance_to(next, caught_up_);
+    if (!caught_up_.empty()) throw std::logic_error("DRAM: a burst completed while catching up refreshes");
+    if (traced_) report_channels(next);
+  }
+}
+
+void DramModule::report_channels(std::int64_t now_ps) {
+  for (std::size_t c = 0; c < reported_.size(); ++c) {
+    const dram::ChannelController& channel = timing_->channel(static_cast<int>(c));
+    const DramChannelTrace state{channel.busy(), channel.stats().row_hits, channel.stats().refreshes};
+    if (state == reported_[c]) continue;
+    reported_[c] = state;
+    activity->dram_channel(c, now_ps, state);
+  }
 }
 
 // At the next completion, or while a burst waits for queue room at the next
@@ -130,9 +161,11 @@ void DramModule::advance() {
     return;
   }
   const std::int64_t now = now_ps();
+  if (traced_) trace_before(now);
   take_arrivals(now);
   done_.clear();
   timing_->advance_to(now, done_);
+  if (traced_) report_channels(now);
   admit_waiting(now);
   for (const dram::DramCompletion& c : done_) {
     const Burst burst = in_dram_[c.id];
@@ -143,12 +176,6 @@ void DramModule::advance() {
     socket[burst.socket_id]->nb_transport_bw(*burst.trans, phase, delay);
   }
   wake_at_next_event();
-}
-
-void DramModule::finish_at(std::int64_t end_ps) {
-  if (!timing_) return;
-  done_.clear();
-  timing_->advance_to(std::max(end_ps, now_ps()), done_);
 }
 
 void DramModule::admit_waiting(std::int64_t now) {

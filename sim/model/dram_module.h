@@ -16,6 +16,17 @@
 //    (the initiator may answer TLM_COMPLETED). Bursts carry no data.
 //  * Data: DMI for the whole image, and transport_dbg, in both modes.
 //    Another TLM-2.0 target can be bound in its place (docs/architecture.md).
+//  * Trace (timed, when the `activity` port says the DRAM is traced): each
+//    channel's busy state and running row-hit and refresh counts go to the
+//    port at the instants they change. A channel with nothing queued does not
+//    wake the module for its refreshes; they are issued when asked
+//    (trace_before: by the monitor before it records a later instant, and by
+//    this module before it advances), each reported at its own instant.
+//    Advancing the DRAM at more instants changes no result
+//    (docs/dram-model.md, "The interface"): tracing changes no figure.
+//  * finish(end_ps) after the run issues the commands the DRAM owes before
+//    the run's end (refreshes of idle channels), so that its statistics count
+//    every command of [0, end_ps), traced or not.
 #pragma once
 
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -29,6 +40,7 @@
 
 #include "compiler/hw/dram_config.h"
 #include "sim/memory/dram/dram_system.h"
+#include "sim/model/activity_monitor.h"
 #include "sim/model/dram_image.h"
 
 namespace tilesim::sim {
@@ -42,18 +54,21 @@ struct BurstOrder : tlm::tlm_extension<BurstOrder> {
   void copy_from(const tlm::tlm_extension_base& other) override { key = static_cast<const BurstOrder&>(other).key; }
 };
 
-class DramModule : public sc_core::sc_module {
+class DramModule : public sc_core::sc_module, public DramTraceSource {
  public:
   tlm_utils::multi_passthrough_target_socket<DramModule> socket;
+  sc_core::sc_port<DramActivityIf> activity;
 
   SC_HAS_PROCESS(DramModule);
   DramModule(sc_core::sc_module_name name, const sched::Schedule& schedule, const DramConfig& config, bool with_data);
   DramImage& image() { return image_; }
   // The timing engine (nullptr for `ideal`): statistics after the run.
   const dram::DramSystem* timing() const { return timing_.get(); }
-  // After the run: decides the DRAM up to its end, so the statistics count
-  // the refreshes of a DRAM left idle while the last EXECs ran.
-  void finish_at(std::int64_t end_ps);
+  // The run ended at end_ps: issue every command due up to that instant
+  // (call once, after the simulation, before reading the statistics), so they
+  // count the refreshes of a DRAM left idle while the last EXECs ran.
+  void finish(std::int64_t end_ps) { trace_before(end_ps + 1); }
+  void trace_before(std::int64_t ps) override;
 
  private:
   struct Burst {
@@ -75,17 +90,22 @@ class DramModule : public sc_core::sc_module {
   void accept(const Burst& burst, std::int64_t now_ps);
   void enqueue(const Burst& burst, std::int64_t now_ps);
   void wake_at_next_event();
+  void start_of_simulation() override;
+  void report_channels(std::int64_t now_ps);
   std::int64_t now_ps() const { return static_cast<std::int64_t>(sc_core::sc_time_stamp().value()); }
 
   DramImage image_;
   std::unique_ptr<dram::DramSystem> timing_;
   std::vector<Burst> in_dram_;  // by request id; socket_id < 0: free
   std::vector<std::uint64_t> free_ids_;
-  std::vector<Burst> arrivals_;             // BEGIN_REQs of this instant, not yet taken
-  std::uint64_t foreign_arrivals_ = 0;      // bursts without a BurstOrder so far
-  std::deque<Burst> waiting_;               // arrived while their channel's queue was full
-  std::vector<dram::DramCompletion> done_;  // scratch of advance()
+  std::vector<Burst> arrivals_;                  // BEGIN_REQs of this instant, not yet taken
+  std::uint64_t foreign_arrivals_ = 0;           // bursts without a BurstOrder so far
+  std::deque<Burst> waiting_;                    // arrived while their channel's queue was full
+  std::vector<dram::DramCompletion> done_;       // scratch of advance()
+  std::vector<dram::DramCompletion> caught_up_;  // of trace_before(): stays empty
   sc_core::sc_event wake_;
+  bool traced_ = false;
+  std::vector<DramChannelTrace> reported_;  // per channel, as last reported (traced only)
 };
 
 }  // namespace tilesim::sim

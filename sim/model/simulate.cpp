@@ -65,7 +65,6 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   st.tile_ops = top.compute.counts().uops;
   st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
-  if (top.dram) top.dram->finish_at(st.cycles * static_cast<std::int64_t>(top.cycle.value()));
   if (const dram::DramSystem* timing = top.dram ? top.dram->timing() : nullptr) {
     st.dram_timed = true;
     st.dram = timing->stats();
@@ -92,6 +91,10 @@ void check_consistency(const SimStats& st, const sched::Schedule& schedule) {
           "the units did " + n(st.loads) + " LOADs, " + n(st.stores) + " STOREs and " + n(st.tile_ops) +
               " EXECs; the schedule has " + n(schedule.loads) + ", " + n(schedule.stores) + " and " +
               n(schedule.execs));
+  const dram::DramChannelStats& d = st.dram.total;
+  require(d.row_hits + d.row_misses + d.row_conflicts == d.reads + d.writes,
+          "the DRAM's row hits, misses and conflicts (" + std::to_string(d.row_hits + d.row_misses + d.row_conflicts) +
+              ") are not its " + std::to_string(d.reads + d.writes) + " reads and writes");
 }
 
 void configure_reports() {
@@ -184,7 +187,8 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   if (!options.vcd_path.empty()) {
     const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
-                              options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1));
+                              options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1),
+                              TraceLayout::of(hw));
   }
   sc_core::sc_start();
 
@@ -199,6 +203,8 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   for (const sched::Unit queue : {sched::Unit::Dma, sched::Unit::Compute}) {
     if (top.tokens.completed(queue) != top.tokens.total(queue)) throw SimulationStalled(stall_report(top, schedule));
   }
+  // The DRAM's statistics (and trace) hold every command before the run's end.
+  if (top.dram) top.dram->finish(top.activity.last_finish_cycle() * hw.cycle_ps());
   result.stats = collect_stats(top, schedule);
   check_consistency(result.stats, schedule);
   result.trace = top.activity.finish_trace(result.stats.cycles);

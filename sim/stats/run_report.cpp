@@ -19,11 +19,85 @@ RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const
   r.loads_eliminated = schedule.loads_eliminated;
   r.sram_capacity_bytes = hw.sram.size_bytes();
   r.sram_peak_bytes = schedule.sram_peak_bytes;
+  r.dram_preset = hw.dram.preset;
+  r.dram_peak_bytes_per_second = hw.dram.peak_bytes_per_second();
+  r.cycle_ps = hw.cycle_ps();
+  r.sram_banks = hw.sram.banks.banks;
   r.kernel = kernel;
   r.wall_seconds = wall_seconds;
   r.sim_wall_seconds = sim_wall_seconds;
   return r;
 }
+
+namespace {
+
+double ratio(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// One channel's figures, or the sum over channels (docs/stats.md).
+nlohmann::ordered_json dram_figures(const RunReport& r, const dram::DramChannelStats& d, double peak_bytes_per_second) {
+  return {{"reads", d.reads},
+          {"writes", d.writes},
+          {"bytes", d.bytes},
+          {"row_hits", d.row_hits},
+          {"row_misses", d.row_misses},
+          {"row_conflicts", d.row_conflicts},
+          {"activates", d.activates},
+          {"precharges", d.precharges},
+          {"refreshes", d.refreshes},
+          {"row_hit_rate", ratio(d.row_hits, d.reads + d.writes)},
+          {"achieved_gb_per_s", r.achieved_gb_per_s(d.bytes)},
+          {"peak_gb_per_s", peak_bytes_per_second / 1e9},
+          {"mean_read_latency_ns", d.mean_read_latency_ps() / 1000.0},
+          {"max_read_latency_ns", static_cast<double>(d.read_latency_max_ps) / 1000.0}};
+}
+
+nlohmann::ordered_json dram_json(const RunReport& r) {
+  nlohmann::ordered_json j = {{"preset", r.dram_preset}};
+  if (!r.stats.dram_timed) return j;
+  j.update(dram_figures(r, r.stats.dram.total, r.dram_peak_bytes_per_second));
+  const double channels = static_cast<double>(r.stats.dram.channels.size());
+  j["channels"] = nlohmann::ordered_json::array();
+  for (const dram::DramChannelStats& c : r.stats.dram.channels) {
+    j["channels"].push_back(dram_figures(r, c, r.dram_peak_bytes_per_second / channels));
+  }
+  return j;
+}
+
+nlohmann::ordered_json sram_json(const RunReport& r) {
+  nlohmann::ordered_json j = {
+      {"capacity_bytes", r.sram_capacity_bytes}, {"peak_bytes", r.sram_peak_bytes}, {"banks", r.sram_banks}};
+  SramRequesterStats sum;
+  for (const SramRequesterStats& q : r.stats.sram) {
+    sum.reads += q.reads;
+    sum.writes += q.writes;
+    sum.bytes_read += q.bytes_read;
+    sum.bytes_written += q.bytes_written;
+    sum.conflict_stall_cycles += q.conflict_stall_cycles;
+    sum.bandwidth_stall_cycles += q.bandwidth_stall_cycles;
+  }
+  j.update({{"reads", sum.reads},
+            {"writes", sum.writes},
+            {"bytes_read", sum.bytes_read},
+            {"bytes_written", sum.bytes_written},
+            {"bank_conflict_stall_cycles", sum.conflict_stall_cycles},
+            {"bandwidth_stall_cycles", sum.bandwidth_stall_cycles}});
+  for (const SramRequesterStats& q : r.stats.sram) {
+    j[q.name] = {{"requests", q.requests},
+                 {"reads", q.reads},
+                 {"writes", q.writes},
+                 {"bytes_read", q.bytes_read},
+                 {"bytes_written", q.bytes_written},
+                 {"port_cycles", q.port_cycles},
+                 {"bandwidth_stall_cycles", q.bandwidth_stall_cycles},
+                 {"conflict_stall_cycles", q.conflict_stall_cycles},
+                 {"conflicted_requests", q.conflicted_requests}};
+  }
+  return j;
+}
+
+}  // namespace
 
 std::string stats_json(const RunReport& r) {
   const SimStats& s = r.stats;
@@ -41,7 +115,8 @@ std::string stats_json(const RunReport& r) {
               {"loads_eliminated", r.loads_eliminated}};
   j["compute"] = {{"busy_cycles", s.compute_busy_cycles}, {"tile_ops", s.tile_ops}};
   j["overlap_cycles"] = s.overlap_cycles;
-  j["sram"] = {{"capacity_bytes", r.sram_capacity_bytes}, {"peak_bytes", r.sram_peak_bytes}};
+  j["sram"] = sram_json(r);
+  j["dram"] = dram_json(r);
   j["bound"] = {
       {"compute_cycles", s.bound_compute_cycles}, {"dma_cycles", s.bound_dma_cycles}, {"cycles", s.bound_cycles()}};
   j["efficiency"] = r.efficiency();
@@ -61,6 +136,32 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return out.str();
 }
 
+// "  DRAM   ddr4-3200: ..." for a timed DRAM only.
+void write_dram_line(const RunReport& r, std::ostream& out) {
+  if (!r.stats.dram_timed) return;
+  const dram::DramChannelStats& d = r.stats.dram.total;
+  out << "  DRAM              " << r.dram_preset << ": " << d.reads << " reads, " << d.writes << " writes, row hits "
+      << percent(static_cast<std::int64_t>(d.row_hits), static_cast<std::int64_t>(d.reads + d.writes)) << ", "
+      << std::setprecision(1) << r.achieved_gb_per_s(d.bytes) << " of " << r.dram_peak_bytes_per_second / 1e9
+      << " GB/s, mean read latency " << d.mean_read_latency_ps() / 1000.0 << " ns\n";
+}
+
+// "  SRAM stalls ..." with banks only: the ideal SRAM never stalls.
+void write_sram_line(const RunReport& r, std::ostream& out) {
+  if (r.sram_banks == 0) return;
+  std::int64_t conflict = 0, bandwidth = 0;
+  std::ostringstream each_conflict, each_bandwidth;
+  for (const SramRequesterStats& q : r.stats.sram) {
+    conflict += q.conflict_stall_cycles;
+    bandwidth += q.bandwidth_stall_cycles;
+    each_conflict << (each_conflict.tellp() > 0 ? ", " : "") << q.name << " " << q.conflict_stall_cycles;
+    each_bandwidth << (each_bandwidth.tellp() > 0 ? ", " : "") << q.name << " " << q.bandwidth_stall_cycles;
+  }
+  out << "  SRAM stalls       " << r.sram_banks << (r.sram_banks == 1 ? " bank" : " banks") << ": bank conflict "
+      << conflict << " cycles (" << each_conflict.str() << "), bandwidth " << bandwidth << " cycles ("
+      << each_bandwidth.str() << ")\n";
+}
+
 }  // namespace
 
 void write_summary(const RunReport& r, std::ostream& out) {
@@ -74,10 +175,12 @@ void write_summary(const RunReport& r, std::ostream& out) {
       << "\n"
       << "  overlap           " << s.overlap_cycles << " cycles, " << percent(s.overlap_cycles, s.cycles) << "\n"
       << "  DMA traffic       " << s.bytes_loaded << " B loaded in " << s.loads << " loads, " << s.bytes_stored
-      << " B stored in " << s.stores << " stores\n"
-      << "  loads eliminated  " << r.loads_eliminated << "\n"
-      << "  SRAM peak         " << r.sram_peak_bytes << " of " << r.sram_capacity_bytes << " B\n"
-      << "  lower bound       " << s.bound_cycles() << " cycles (compute " << s.bound_compute_cycles << ", DMA "
+      << " B stored in " << s.stores << " stores\n";
+  write_dram_line(r, out);
+  out << "  loads eliminated  " << r.loads_eliminated << "\n"
+      << "  SRAM peak         " << r.sram_peak_bytes << " of " << r.sram_capacity_bytes << " B\n";
+  write_sram_line(r, out);
+  out << "  lower bound       " << s.bound_cycles() << " cycles (compute " << s.bound_compute_cycles << ", DMA "
       << s.bound_dma_cycles << "), efficiency " << std::setprecision(3) << r.efficiency() << "\n"
       << "  wall time         " << std::setprecision(3) << r.wall_seconds << " s, of which simulation "
       << r.sim_wall_seconds << " s: " << std::setprecision(0)

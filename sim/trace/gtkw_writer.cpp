@@ -1,6 +1,8 @@
 #include "sim/trace/gtkw_writer.h"
 
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace tilesim::sim {
 
@@ -14,10 +16,37 @@ constexpr const char* kDecimal = "@24";
 constexpr const char* kGroupBegin = "@800200";
 constexpr const char* kGroupEnd = "@1000200";
 
-void group(std::ostream& out, const char* name, const char* flags, std::initializer_list<const char*> signals) {
-  out << kGroupBegin << "\n-" << name << "\n" << flags << "\n";
-  for (const char* signal : signals) out << "SystemC." << signal << "\n";
+// A group of signals, by their indices in TraceLayout::signals(), each with
+// its display flags; the name and width (a bus's bit range) come from there.
+void group(std::ostream& out, const std::string& name, const std::vector<VcdSignal>& all,
+           std::initializer_list<std::pair<std::size_t, const char*>> members) {
+  out << kGroupBegin << "\n-" << name << "\n";
+  const char* flags = nullptr;
+  for (const auto& [index, shown] : members) {
+    if (flags != shown) out << (flags = shown) << "\n";
+    const VcdSignal& s = all[index];
+    out << "SystemC." << s.name;
+    if (s.width > 1) out << "[" << s.width - 1 << ":0]";
+    out << "\n";
+  }
   out << kGroupEnd << "\n-" << name << "\n";
+}
+
+void groups(std::ostream& out, const TraceLayout& layout) {
+  const std::vector<VcdSignal> all = layout.signals();
+  group(out, "activity", all, {{0, kBinary}, {1, kBinary}, {2, kBinary}});
+  group(out, "current uOp", all, {{3, kDecimal}, {4, kDecimal}});
+  group(out, "queues", all, {{5, kDecimal}, {6, kDecimal}});
+  group(out, "SRAM", all, {{7, kDecimal}});
+  if (layout.sram_stalls) {
+    group(out, "SRAM stalls", all, {{layout.sram_stall_index(0), kBinary}, {layout.sram_stall_index(1), kBinary}});
+  }
+  for (std::size_t c = 0; c < layout.dram_channels; ++c) {
+    group(out, "DRAM ch" + std::to_string(c), all,
+          {{layout.dram_index(c, DramSignal::Busy), kBinary},
+           {layout.dram_index(c, DramSignal::RowHits), kDecimal},
+           {layout.dram_index(c, DramSignal::Refreshes), kDecimal}});
+  }
 }
 
 }  // namespace
@@ -30,7 +59,8 @@ std::string gtkw_path_for(const std::string& vcd_path) {
   return vcd_path + ".gtkw";
 }
 
-std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::int64_t end_ns) {
+std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::int64_t end_ns,
+                      const TraceLayout& layout) {
   std::ostringstream out;
   out << "[*] GTKWave save file written by tilesim: gtkwave " << vcd_path << " " << gtkw_path_for(vcd_path) << "\n"
       << "[dumpfile] \"" << vcd_path << "\"\n"
@@ -52,10 +82,7 @@ std::string gtkw_text(const std::string& vcd_path, std::int64_t start_ns, std::i
       << "[signals_width] 220\n"
       << "[sst_expanded] 1\n"
       << "[sst_vpaned_height] 160\n";
-  group(out, "activity", kBinary, {"dma_busy", "compute_busy", "overlap"});
-  group(out, "current uOp", kDecimal, {"dma_uop[31:0]", "compute_uop[31:0]"});
-  group(out, "queues", kDecimal, {"dma_queue[31:0]", "compute_queue[31:0]"});
-  group(out, "SRAM", kDecimal, {"sram_bytes_in_use[63:0]"});
+  groups(out, layout);
   out << "[pattern_trace] 1\n[pattern_trace] 0\n";
   return out.str();
 }

@@ -21,16 +21,22 @@ std::string id_code(std::size_t index) {
   return id;
 }
 
+// Splits "dram.ch0.busy" into its scopes {"dram", "ch0"} and returns "busy".
+std::string split_scopes(const std::string& name, std::vector<std::string>& scopes) {
+  scopes.clear();
+  std::size_t from = 0;
+  for (std::size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', from)) {
+    scopes.push_back(name.substr(from, dot - from));
+    from = dot + 1;
+  }
+  return name.substr(from);
+}
+
 }  // namespace
 
 VcdTimescale vcd_timescale(std::int64_t cycle_ps) {
   if (cycle_ps % 1000 == 0) return {"1 ns", cycle_ps / 1000};
   return {"1 ps", cycle_ps};
-}
-
-std::vector<VcdSignal> accelerator_signals() {
-  return {{"dma_busy", 1},     {"compute_busy", 1}, {"overlap", 1},        {"dma_uop", 32},
-          {"compute_uop", 32}, {"dma_queue", 32},   {"compute_queue", 32}, {"sram_bytes_in_use", 64}};
 }
 
 VcdWriter::VcdWriter(const std::string& path, std::vector<VcdSignal> signals, std::int64_t cycle_ps,
@@ -49,12 +55,21 @@ void VcdWriter::begin(std::int64_t cycle) {
   pending_cycle_ = cycle;
   buffer_ +=
       "$version tilesim $end\n$timescale " + std::string(timescale_.unit) + " $end\n$scope module SystemC $end\n";
+  std::vector<std::string> open, scopes;  // the scopes below SystemC now open, and the next signal's
   for (std::size_t i = 0; i < signals_.size(); ++i) {
     const VcdSignal& s = signals_[i];
-    buffer_ += "$var wire " + std::to_string(s.width) + " " + id_code(i) + " " + s.name;
+    const std::string leaf = split_scopes(s.name, scopes);
+    std::size_t common = 0;
+    while (common < open.size() && common < scopes.size() && open[common] == scopes[common]) ++common;
+    for (; open.size() > common; open.pop_back()) buffer_ += "$upscope $end\n";
+    for (; open.size() < scopes.size(); open.push_back(scopes[open.size()])) {
+      buffer_ += "$scope module " + scopes[open.size()] + " $end\n";
+    }
+    buffer_ += "$var wire " + std::to_string(s.width) + " " + id_code(i) + " " + leaf;
     if (s.width > 1) buffer_ += " [" + std::to_string(s.width - 1) + ":0]";
     buffer_ += " $end\n";
   }
+  for (; !open.empty(); open.pop_back()) buffer_ += "$upscope $end\n";
   buffer_ += "$upscope $end\n$enddefinitions $end\n";
   drain(true);  // the header at once: a trace being written is never an empty file
 }
@@ -77,6 +92,7 @@ void VcdWriter::flush_pending() {
   const bool first = written_.empty();
   if (!first && pending_ == written_) return;
   buffer_ += "#" + std::to_string(units(pending_cycle_)) + "\n";
+  stamped_cycle_ = pending_cycle_;
   if (first) buffer_ += "$dumpvars\n";
   for (std::size_t i = 0; i < signals_.size(); ++i) {
     if (first || pending_[i] != written_[i]) emit(i, pending_[i]);
@@ -110,9 +126,12 @@ void VcdWriter::record(std::int64_t cycle, const std::vector<std::uint64_t>& val
 
 StagedFile VcdWriter::finish(std::int64_t end_cycle) {
   if (!started_) begin(std::min(from_, end_cycle));
-  flush_pending();
-  std::int64_t stop = to_ >= 0 ? std::min(to_, end_cycle) : end_cycle;
-  if (stop > pending_cycle_) buffer_ += "#" + std::to_string(units(stop)) + "\n";
+  const std::int64_t stop = to_ >= 0 ? std::min(to_, end_cycle) : end_cycle;
+  // A change recorded after the end (a DRAM instant rounded up past the
+  // cycle an interrupted run stopped at) is not part of the trace.
+  const bool after_end = !written_.empty() && pending_cycle_ > stop;
+  if (!after_end) flush_pending();
+  if (stop > (after_end ? stamped_cycle_ : pending_cycle_)) buffer_ += "#" + std::to_string(units(stop)) + "\n";
   drain(true);
   return out_->close();
 }

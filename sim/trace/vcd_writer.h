@@ -5,6 +5,9 @@
 // when whole) and a write error is never silent.
 //
 // Contract:
+//  * Signals sit in the scope `SystemC`; a name with dots is declared in
+//    nested scopes below it (`dram.ch0.busy`: `busy` in `ch0` in `dram`, which
+//    GTKWave calls SystemC.dram.ch0.busy). Signals of one scope come together.
 //  * Time is in cycles of the hardware clock; the file's timescale is 1 ns when a
 //    cycle is a whole number of ns, else 1 ps, and each cycle is exactly
 //    `units_per_cycle` units of it (HwConfig::cycle_ps()).
@@ -16,7 +19,8 @@
 //    stops changing at `to_cycle`; records outside it cost almost nothing.
 //    Tracing never changes a simulated figure.
 //  * finish(end_cycle) writes the last timestamp (the end of the run, or of the
-//    window) and returns the staged file; WriteFailed on any write error.
+//    window), leaving out changes recorded after it, and returns the staged
+//    file; WriteFailed on any write error.
 #pragma once
 
 #include <cstdint>
@@ -65,11 +69,9 @@ class VcdWriter {
   std::int64_t from_, to_;
   bool started_ = false;
   std::int64_t pending_cycle_ = 0;
+  std::int64_t stamped_cycle_ = -1;  // of the last timestamp written
   std::vector<std::uint64_t> pending_, written_;
   std::string buffer_;
 };
-
-// The 8 signals of docs/traces.md, in the order Machine records them.
-std::vector<VcdSignal> accelerator_signals();
 
 }  // namespace tilesim::sim

@@ -232,3 +232,33 @@ TEST_CASE("stats are kept per channel and added up", "[dram][system]") {
   CHECK(done[0].done_ps == 31000);
   CHECK(s.channels[0].read_latency_max_ps == 31000);
 }
+
+TEST_CASE("an idle channel's next command is its refresh, and busy spans queued and in-flight requests",
+          "[dram][system]") {
+  DramSystem dram = ddr4();
+  CHECK(dram.next_event_ps() == kNever);          // nothing to complete
+  CHECK(dram.next_command_ps() == 12480 * kTck);  // the first REF, due at tREFI, every bank closed
+  CHECK_FALSE(dram.channel(0).busy());
+  dram.enqueue(read(1, ddr4_address(0, 0, 0, 0), 0));
+  CHECK(dram.channel(0).busy());
+  CHECK(dram.next_command_ps() == 0);  // its ACT
+  std::vector<DramCompletion> done;
+  dram.advance_to(22 * kTck, done);  // ACT at 0, RD at tRCD = 22: in flight until 22 + CL + BL/2
+  CHECK(done.empty());
+  CHECK(dram.channel(0).busy());
+  CHECK(dram.next_event_ps() == 48 * kTck);
+  CHECK(dram.next_command_ps() == 12480 * kTck);  // left out of next_event_ps: it completes nothing
+  dram.advance_to(48 * kTck, done);
+  CHECK(done.size() == 1);
+  CHECK_FALSE(dram.channel(0).busy());
+  // The row stays open (open page): PREA at the due cycle, REF tRP = 22 later,
+  // then the next refresh a tREFI after the first was due, every bank closed.
+  dram.advance_to(dram.next_command_ps(), done);
+  CHECK(dram.stats().total.precharges == 1);
+  CHECK(dram.stats().total.refreshes == 0);
+  CHECK(dram.next_command_ps() == (12480 + 22) * kTck);
+  dram.advance_to(dram.next_command_ps(), done);
+  CHECK(dram.stats().total.refreshes == 1);
+  CHECK(dram.next_command_ps() == 2 * 12480 * kTck);
+  CHECK(done.size() == 1);
+}

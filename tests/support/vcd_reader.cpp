@@ -26,9 +26,17 @@ VcdTrace read_vcd(const std::string& path) {
   std::string word;
   std::int64_t now = 0;
   bool in_definitions = true;
+  std::vector<std::string> scopes;  // open scopes; names are given below the outermost
   while (in >> word) {
     if (in_definitions) {
-      if (word == "$timescale") {
+      if (word == "$scope") {
+        std::string kind, name, end;
+        in >> kind >> name >> end;
+        scopes.push_back(name);
+      } else if (word == "$upscope") {
+        in >> word;  // $end
+        if (!scopes.empty()) scopes.pop_back();
+      } else if (word == "$timescale") {
         std::string part;
         while (in >> part && part != "$end") trace.timescale += (trace.timescale.empty() ? "" : " ") + part;
       } else if (word == "$var") {
@@ -36,7 +44,9 @@ VcdTrace read_vcd(const std::string& path) {
         in >> type >> width >> id >> name;
         while (in >> rest && rest != "$end") {
         }
-        trace.ids[name] = id;
+        std::string path;
+        for (std::size_t i = 1; i < scopes.size(); ++i) path += scopes[i] + ".";
+        trace.ids[path + name] = id;
       } else if (word == "$comment" || word == "$date" || word == "$version") {
         while (in >> word && word != "$end") {
         }

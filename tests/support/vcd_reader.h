@@ -10,13 +10,19 @@
 namespace tilesim::test {
 
 struct VcdTrace {
-  std::string timescale;                                                             // e.g. "1 ns"
-  std::map<std::string, std::string> ids;                                            // signal name -> identifier code
+  std::string timescale;  // e.g. "1 ns"
+  // signal name -> identifier code; a signal in scopes below the outermost is
+  // named by them: "dram.ch0.busy" is `busy` in `ch0` in `dram` in `SystemC`.
+  std::map<std::string, std::string> ids;
   std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> changes;  // id -> (time, value)
   std::vector<std::int64_t> timestamps;                                              // every #time, in file order
   std::int64_t end_time = 0;
 
   bool has(const std::string& name) const { return ids.count(name) != 0; }
+  // The value changes of a signal by name: (time, value) in time order.
+  const std::vector<std::pair<std::int64_t, std::string>>& of(const std::string& name) const {
+    return changes.at(ids.at(name));
+  }
   // Total time a 1-bit signal was "1" until end_time.
   std::int64_t time_high(const std::string& name) const;
 };

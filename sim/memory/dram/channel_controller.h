@@ -41,6 +41,16 @@ class ChannelController {
   const DramChannelStats& stats() const { return stats_; }
   const ChannelTiming& timing() const { return timing_; }
   std::size_t queued() const { return queue_.size(); }
+  // A request is queued or in flight (as of the last advance_to).
+  bool busy() const { return !queue_.empty() || !in_flight_.empty(); }
+  // The earliest time the controller issues a command if no request arrives:
+  // with an empty queue, the next refresh (PREA or REF), which
+  // next_event_ps() leaves out because it changes no completion. For a
+  // caller that wants to see refreshes when they happen (a trace).
+  std::int64_t next_command_ps() const {
+    const Decision& d = next_decision();
+    return d.valid ? d.cycle * config_.tck_ps : kNever;
+  }
 
  private:
   enum class FirstCommand : std::uint8_t { kNone, kActivate, kPrecharge };

@@ -66,6 +66,12 @@ std::int64_t DramSystem::next_completion_bound_ps() const {
   return t;
 }
 
+std::int64_t DramSystem::next_command_ps() const {
+  std::int64_t t = kNever;
+  for (const ChannelController& channel : channels_) t = std::min(t, channel.next_command_ps());
+  return t;
+}
+
 void DramSystem::advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
   if (now_ps < last_advance_ps_) {
     throw std::logic_error("DramSystem::advance_to: time went back from " + std::to_string(last_advance_ps_) +

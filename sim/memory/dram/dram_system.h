@@ -33,6 +33,9 @@ class DramSystem {
   // advancing only there, and to next_event_ps() while a caller waits for
   // queue room, gives the same results with fewer calls.
   std::int64_t next_completion_bound_ps() const;
+  // The earliest command of any channel, refreshes of idle channels included
+  // (ChannelController::next_command_ps): advancing to it changes no result.
+  std::int64_t next_command_ps() const;
   void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
   const DramStats& stats() const;
 
