@@ -86,13 +86,13 @@ void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
 
 void TileMover::move(const sched::Uop& uop) {
   const sched::TensorInfo& tensor = schedule_.tensors[static_cast<std::size_t>(uop.tile.tensor)];
-  float tile[kDim * kDim];
+  float* tile = tile_;
   if (uop.kind == sched::UopKind::Load) {
     read_tile(uop.tile, tile);
     const std::uint64_t rows = tensor.rank <= 1 ? 1 : kDim;
     access(tlm::TLM_WRITE_COMMAND, false, uop.addr, tile, rows * kDim * sizeof(float));
   } else {
-    access(tlm::TLM_READ_COMMAND, false, uop.addr, tile, sizeof tile);
+    access(tlm::TLM_READ_COMMAND, false, uop.addr, tile, sizeof tile_);
     write_tile(uop.tile, tile);
   }
 }

@@ -40,6 +40,7 @@ class TileMover {
   unsigned char* dram_dmi_ = nullptr;
   unsigned char* sram_dmi_ = nullptr;
   float staging_[sched::kTileDim * sched::kTileDim];
+  float tile_[sched::kTileDim * sched::kTileDim];  // the tile being moved
 };
 
 }  // namespace tilesim::sim
