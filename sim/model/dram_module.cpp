@@ -15,6 +15,9 @@ DramModule::DramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   socket.register_transport_dbg(this, &DramModule::transport_dbg);
   if (config.ideal) return;
   timing_ = std::make_unique<dram::DramSystem>(config);
+  buffered_.assign(static_cast<std::size_t>(config.channels), 0);
+  waiting_on_.assign(static_cast<std::size_t>(config.channels), 0);
+  min_latency_ps_ = (std::min(config.CL, config.CWL) + config.burst_cycles()) * config.tck_ps;
   socket.register_nb_transport_fw(this, &DramModule::nb_transport_fw);
   SC_METHOD(advance);
   sensitive << wake_;
@@ -66,27 +69,57 @@ tlm::tlm_sync_enum DramModule::nb_transport_fw(int id, tlm::tlm_generic_payload&
   }
   const BurstOrder* order = trans.get_extension<BurstOrder>();
   constexpr std::uint64_t kForeign = std::uint64_t{1} << 63;
-  arrivals_.push_back(Burst{id, &trans, order ? order->key : kForeign + foreign_arrivals_++});
-  wake_.notify(sc_core::SC_ZERO_TIME);
-  return tlm::TLM_ACCEPTED;
+  Burst burst{id, &trans, order ? order->key : kForeign + foreign_arrivals_++, now_ps(), false};
+  const auto channel = static_cast<std::size_t>(timing_->address_map().channel_of(trans.get_address()));
+  // Room for it whatever else arrives at this instant (one burst per
+  // initiator): accept at once and take it lazily, before the DRAM next
+  // decides anything — no wake-up of this module per burst.
+  burst.accepted = order && waiting_on_[channel] == 0 &&
+                   static_cast<std::int64_t>(timing_->channel(static_cast<int>(channel)).queued()) +
+                           buffered_[channel] + static_cast<std::int64_t>(socket.size()) <=
+                       timing_->config().queue_depth;
+  ++buffered_[channel];
+  arrivals_.push_back(burst);
+  if (!burst.accepted) {
+    wake_.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
+  wake_by(burst.arrival_ps + min_latency_ps_);  // it cannot complete earlier
+  phase = tlm::END_REQ;
+  return tlm::TLM_UPDATED;
 }
 
-// The bursts of this instant, in BurstOrder: into their channel's queue, or
+// The bursts that arrived up to `until_ps`, in order of arrival, then of
+// BurstOrder: the accepted ones into their queue; the others (arrived at
+// this instant to a queue that might be full) into it, with END_REQ, or
 // behind the bursts that already wait for room there.
-void DramModule::take_arrivals(std::int64_t now) {
-  std::sort(arrivals_.begin(), arrivals_.end(), [](const Burst& a, const Burst& b) { return a.key < b.key; });
+void DramModule::take_arrivals(std::int64_t until_ps) {
+  if (arrivals_.empty()) return;
+  std::sort(arrivals_.begin(), arrivals_.end(), [](const Burst& a, const Burst& b) {
+    return a.arrival_ps != b.arrival_ps ? a.arrival_ps < b.arrival_ps : a.key < b.key;
+  });
+  std::size_t taken = 0;
   const dram::AddressMap& map = timing_->address_map();
-  for (const Burst& burst : arrivals_) {
-    const std::int64_t channel = map.channel_of(burst.trans->get_address());
-    const bool behind = std::any_of(waiting_.begin(), waiting_.end(),
-                                    [&](const Burst& w) { return map.channel_of(w.trans->get_address()) == channel; });
-    if (behind || !timing_->can_accept(burst.trans->get_address())) {
+  for (; taken < arrivals_.size() && arrivals_[taken].arrival_ps <= until_ps; ++taken) {
+    const Burst& burst = arrivals_[taken];
+    const auto channel = static_cast<std::size_t>(map.channel_of(burst.trans->get_address()));
+    --buffered_[channel];
+    if (burst.accepted) {
+      enqueue(burst, burst.arrival_ps);
+    } else if (waiting_on_[channel] > 0 || !timing_->can_accept(burst.trans->get_address())) {
+      ++waiting_on_[channel];
       waiting_.push_back(burst);
     } else {
-      accept(burst, now);
+      accept(burst, burst.arrival_ps);
     }
   }
-  arrivals_.clear();
+  arrivals_.erase(arrivals_.begin(), arrivals_.begin() + static_cast<std::ptrdiff_t>(taken));
+}
+
+void DramModule::wake_by(std::int64_t ps) {
+  if (ps >= wake_ps_) return;
+  wake_ps_ = ps;
+  wake_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(std::max(ps, now_ps()) - now_ps())));
 }
 
 void DramModule::accept(const Burst& burst, std::int64_t now) {
@@ -97,7 +130,6 @@ void DramModule::accept(const Burst& burst, std::int64_t now) {
 }
 
 void DramModule::enqueue(const Burst& burst, std::int64_t now_ps) {
-  if (traced_) trace_before(now_ps);
   std::uint64_t id = in_dram_.size();
   if (!free_ids_.empty()) {
     id = free_ids_.back();
@@ -122,10 +154,18 @@ void DramModule::start_of_simulation() {
 // changes no result (docs/dram-model.md, "The interface").
 void DramModule::trace_before(std::int64_t ps) {
   if (!timing_) return;
-  for (std::int64_t next = timing_->next_command_ps(); next < ps; next = timing_->next_command_ps()) {
-    timing_->advance_to(next, caught_up_);
+  for (;;) {  // arrivals and commands in time order, each reported at its instant
+    const std::int64_t command = timing_->next_command_ps();
+    std::int64_t arrival = dram::kNever;
+    for (const Burst& burst : arrivals_) arrival = std::min(arrival, burst.arrival_ps);
+    if (std::min(command, arrival) >= ps) return;
+    if (arrival <= command) {
+      take_arrivals(arrival);
+      continue;
+    }
+    timing_->advance_to(command, caught_up_);
     if (!caught_up_.empty()) throw std::logic_error("DRAM: a burst completed while catching up refreshes");
-    if (traced_) report_channels(next);
+    if (traced_) report_channels(command);
   }
 }
 
@@ -142,9 +182,10 @@ void DramModule::report_channels(std::int64_t now_ps) {
 // At the next completion, or while a burst waits for queue room at the next
 // command (a queue entry frees when its RD or WR issues).
 void DramModule::wake_at_next_event() {
+  wake_ps_ = dram::kNever;  // a fresh plan: the pending notification is replaced or kept if earlier
   const std::int64_t next = waiting_.empty() ? timing_->next_completion_bound_ps() : timing_->next_event_ps();
-  if (next == dram::kNever) return;
-  wake_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(std::max(next, now_ps()) - now_ps())));
+  if (next != dram::kNever) wake_by(next);
+  for (const Burst& burst : arrivals_) wake_by(burst.arrival_ps + min_latency_ps_);
 }
 
 // At each instant the timing engine has an event: once every other process
@@ -186,6 +227,7 @@ void DramModule::admit_waiting(std::int64_t now) {
     }
     const Burst burst = *it;
     it = waiting_.erase(it);
+    --waiting_on_[static_cast<std::size_t>(timing_->address_map().channel_of(burst.trans->get_address()))];
     accept(burst, now);
   }
 }

@@ -7,13 +7,17 @@
 //  * `ideal` (dram.preset: ideal): no timing here. The DMA engine's timing
 //    comes from the cost model; b_transport copies and annotates no delay.
 //  * timed: approximately timed, base protocol. A burst is a BEGIN_REQ of
-//    one burst at a burst address. The module takes the bursts of an instant
-//    once every other process has run at it, in BurstOrder, then decides its
-//    commands and completions up to that instant (docs/cycle-model.md, "Same
-//    instant"); END_REQ (on the backward path, at that instant) when the
-//    burst's channel queue has room, else when a queued request leaves it,
-//    in that order per channel; BEGIN_RESP at the instant the burst is done
-//    (the initiator may answer TLM_COMPLETED). Bursts carry no data.
+//    one burst at a burst address. The DRAM takes the bursts of an instant in
+//    BurstOrder, once every other process has run at it, before it decides
+//    its commands and completions up to that instant (docs/cycle-model.md,
+//    "Same instant"). END_REQ comes at once (TLM_UPDATED) when the burst's
+//    channel queue has room for every burst that can arrive at this instant
+//    (such a burst is taken lazily, before the DRAM next decides anything,
+//    with its own arrival time: the same result without waking this module
+//    per burst); else on the backward path at that instant, or when a queued
+//    request leaves the full queue, in that order per channel. BEGIN_RESP at
+//    the instant the burst is done (the initiator may answer TLM_COMPLETED).
+//    Bursts carry no data.
 //  * Data: DMI for the whole image, and transport_dbg, in both modes.
 //    Another TLM-2.0 target can be bound in its place (docs/architecture.md).
 //  * Trace (timed, when the `activity` port says the DRAM is traced): each
@@ -75,6 +79,8 @@ class DramModule : public sc_core::sc_module, public DramTraceSource {
     int socket_id;
     tlm::tlm_generic_payload* trans;
     std::uint64_t key;  // BurstOrder, or past every key in arrival order
+    std::int64_t arrival_ps;
+    bool accepted;  // END_REQ given on arrival: its queue has room for it
   };
 
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -85,11 +91,12 @@ class DramModule : public sc_core::sc_module, public DramTraceSource {
   bool copy(tlm::tlm_generic_payload& trans);
 
   void advance();
-  void take_arrivals(std::int64_t now_ps);
+  void take_arrivals(std::int64_t until_ps);
   void admit_waiting(std::int64_t now_ps);
   void accept(const Burst& burst, std::int64_t now_ps);
   void enqueue(const Burst& burst, std::int64_t now_ps);
   void wake_at_next_event();
+  void wake_by(std::int64_t ps);
   void start_of_simulation() override;
   void report_channels(std::int64_t now_ps);
   std::int64_t now_ps() const { return static_cast<std::int64_t>(sc_core::sc_time_stamp().value()); }
@@ -100,6 +107,10 @@ class DramModule : public sc_core::sc_module, public DramTraceSource {
   std::vector<std::uint64_t> free_ids_;
   std::vector<Burst> arrivals_;                  // BEGIN_REQs of this instant, not yet taken
   std::uint64_t foreign_arrivals_ = 0;           // bursts without a BurstOrder so far
+  std::vector<std::int64_t> buffered_;           // per channel: bursts in arrivals_
+  std::vector<std::int64_t> waiting_on_;         // per channel: bursts in waiting_
+  std::int64_t min_latency_ps_ = 0;              // no burst completes sooner after it arrives
+  std::int64_t wake_ps_ = dram::kNever;          // the earliest wake-up asked for since the last run
   std::deque<Burst> waiting_;                    // arrived while their channel's queue was full
   std::vector<dram::DramCompletion> done_;       // scratch of advance()
   std::vector<dram::DramCompletion> caught_up_;  // of trace_before(): stays empty
