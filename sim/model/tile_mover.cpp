@@ -48,7 +48,9 @@ void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t addres
   trans.set_data_ptr(static_cast<unsigned char*>(data));
   trans.set_data_length(static_cast<unsigned int>(bytes));
   trans.set_streaming_width(static_cast<unsigned int>(bytes));
-  const unsigned int done = (dram ? dram_ : sram_)->transport_dbg(trans);
+  tlm::tlm_fw_transport_if<>* memory = sram_;
+  if (dram) memory = dram_;
+  const unsigned int done = memory->transport_dbg(trans);
   if (done != bytes) {
     throw std::logic_error(std::string("DMA: the ") + (dram ? "DRAM" : "SRAM") + " refused an access at " +
                            std::to_string(address));
