@@ -51,10 +51,13 @@ read_status() {
 
 # The columns of results.csv after the keys, and the jq program that reads them from a
 # stats.json (a missing figure is an empty cell; anything but a number is an error).
-csv_cols='cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency'
-csv_filter='def num: if . == null then "" elif type == "number" then . else error("not a number") end;
+csv_cols='cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles'
+csv_filter='def num: if . == null then null elif type == "number" then . else error("not a number") end;
   ([.cycles, .time_ns, .dma.bytes_loaded, .dma.bytes_stored, .dma.loads, .dma.loads_eliminated,
-    .compute.busy_cycles, .overlap_cycles, .sram.peak_bytes, .bound.cycles, .efficiency]
+    .compute.busy_cycles, .overlap_cycles, .sram.peak_bytes, .bound.cycles, .efficiency,
+    .dram.achieved_gb_per_s, .dram.row_hit_rate,
+    (if .sram.bank_conflict_stall_cycles == null then null
+     else .sram.bank_conflict_stall_cycles + .sram.bandwidth_stall_cycles end)]
    | map(num) | @csv),
   ([.cycles, .bound.cycles, (.dma.bytes_loaded + .dma.bytes_stored)] | map(num) | @tsv),
   ({model: (.model | strings), hw: (.hw | strings)} | tojson)'
@@ -69,7 +72,9 @@ aggregate() {
   load_spec "$spec"
   local empty csv p status err rows ok=0 failed=0 missing=0 i
   local -a failed_args=() kv key_vals row
-  empty=$(printf ',%.0s' {1..11}) empty=${empty#,}
+  local ncols
+  ncols=$(tr -cd , <<<"$csv_cols" | wc -c)  # the commas between the figures: one fewer than they
+  empty=$(printf ',%.0s' $(seq 1 "$ncols"))
   csv=$(IFS=,; echo "${SPEC_KEYS[*]},$csv_cols,exit_status,error")$'\n'
   PLOT_X=() PLOT_GROUP=() PLOT_ROW=() NAMES_JSON=''
   for p in "${SPEC_POINTS[@]}"; do

@@ -43,7 +43,7 @@ csv=$out/results.csv
 [[ -f $csv ]] || fail "no results.csv"
 mapfile -t lines <"$csv"
 ((${#lines[@]} == 5)) || fail "results.csv has ${#lines[@]} lines, expected 5"
-expected_header='sram.size_kib,cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,exit_status,error'
+expected_header='sram.size_kib,cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles,exit_status,error'
 [[ ${lines[0]} == "$expected_header" ]] || fail "results.csv header is '${lines[0]}', expected '$expected_header'"
 pass "results.csv: header + 4 rows"
 
@@ -54,7 +54,7 @@ want_err=$("$tilesim" run --timing-only --hw "$hw" --model "$model" --set sram.s
 ((want_rc == 2)) || fail "tilesim with sram.size_kib=8 exited $want_rc, expected 2 (test premise)"
 row=${lines[1]}
 [[ $(csv_field "$row" 1) == 8 ]] || fail "first row is not the 8 KiB point: $row"
-[[ $(csv_field "$row" 13) == 2 ]] || fail "8 KiB row: exit_status '$(csv_field "$row" 13)', expected 2: $row"
+[[ $(csv_field "$row" 16) == 2 ]] || fail "8 KiB row: exit_status '$(csv_field "$row" 16)', expected 2: $row"
 [[ $(csv_field "$row" 2) == '' ]] || fail "8 KiB row: cycles should be empty for a failed point: $row"
 got_err=$(csv_error "$row")
 [[ $got_err == "$want_err" ]] || fail "8 KiB row: error text
@@ -67,7 +67,7 @@ prev_bytes=''
 for i in 2 3 4; do
   row=${lines[$i]}
   size=$(csv_field "$row" 1) cycles=$(csv_field "$row" 2)
-  [[ $(csv_field "$row" 13) == 0 ]] || fail "row $size KiB: exit_status not 0: $row"
+  [[ $(csv_field "$row" 16) == 0 ]] || fail "row $size KiB: exit_status not 0: $row"
   [[ $cycles =~ ^[0-9]+$ ]] && ((cycles > 0)) || fail "row $size KiB: cycles '$cycles' not > 0"
   [[ -z $(csv_error "$row") ]] || fail "row $size KiB: error column not empty: $row"
   bytes=$(($(csv_field "$row" 4) + $(csv_field "$row" 5)))
