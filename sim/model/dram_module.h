@@ -88,7 +88,6 @@ class DramModule : public sc_core::sc_module, public DramTraceSource {
                                      sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
-  bool copy(tlm::tlm_generic_payload& trans);
 
   void advance();
   void take_arrivals(std::int64_t until_ps);

@@ -1,11 +1,11 @@
 #include "sim/model/sram_module.h"
 
 #include <algorithm>
-#include <cstring>
 #include <new>
 
 #include "sim/memory/sram/uop_accesses.h"
 #include "sim/model/simulate.h"
+#include "sim/model/tlm_bytes.h"
 
 namespace tilesim::sim {
 
@@ -48,41 +48,17 @@ const std::vector<SramRequesterStats>& SramModule::stats() {
   return banks_.stats();
 }
 
-bool SramModule::copy(tlm::tlm_generic_payload& trans) {
-  const std::uint64_t address = trans.get_address();
-  const std::uint64_t length = trans.get_data_length();
-  if (!arena_ || address + length > static_cast<std::uint64_t>(bytes_)) {
-    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return false;
-  }
-  unsigned char* at = arena_.get() + address;
-  if (trans.is_write()) {
-    std::memcpy(at, trans.get_data_ptr(), length);
-  } else {
-    std::memcpy(trans.get_data_ptr(), at, length);
-  }
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  return true;
-}
-
 void SramModule::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.set_dmi_allowed(arena_ != nullptr);
-  copy(trans);
+  copy_bytes(trans, arena_.get(), static_cast<std::uint64_t>(bytes_));
 }
 
 bool SramModule::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
-  if (!arena_ || bytes_ == 0) return false;
-  dmi.allow_read_write();
-  dmi.set_dmi_ptr(arena_.get());
-  dmi.set_start_address(0);
-  dmi.set_end_address(static_cast<sc_dt::uint64>(bytes_ - 1));
-  dmi.set_read_latency(sc_core::SC_ZERO_TIME);
-  dmi.set_write_latency(sc_core::SC_ZERO_TIME);
-  return true;
+  return grant_dmi(dmi, arena_.get(), static_cast<std::uint64_t>(bytes_));
 }
 
 unsigned int SramModule::transport_dbg(int, tlm::tlm_generic_payload& trans) {
-  return copy(trans) ? trans.get_data_length() : 0;
+  return copy_bytes(trans, arena_.get(), static_cast<std::uint64_t>(bytes_)) ? trans.get_data_length() : 0;
 }
 
 }  // namespace tilesim::sim

@@ -59,8 +59,6 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
-  // Copies between the arena and the payload; false when out of range.
-  bool copy(tlm::tlm_generic_payload& trans);
 
   struct FreeDeleter {
     void operator()(unsigned char* p) const { std::free(p); }

@@ -15,17 +15,6 @@ constexpr std::int64_t kDim = sched::kTileDim;
 
 }  // namespace
 
-unsigned char* dmi_pointer(tlm::tlm_fw_transport_if<>* memory) {
-  tlm::tlm_generic_payload probe;
-  probe.set_address(0);
-  probe.set_command(tlm::TLM_READ_COMMAND);
-  tlm::tlm_dmi dmi;
-  if (!memory->get_direct_mem_ptr(probe, dmi) || !dmi.is_read_write_allowed() || dmi.get_start_address() != 0) {
-    return nullptr;
-  }
-  return dmi.get_dmi_ptr();
-}
-
 void TileMover::connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_if<>* sram) {
   dram_ = dram;
   sram_ = sram;

@@ -16,11 +16,9 @@
 #include <cstdint>
 
 #include "compiler/schedule/schedule.h"
+#include "sim/model/tlm_bytes.h"
 
 namespace tilesim::sim {
-
-// The memory's DMI pointer for its whole address space (from 0), or nullptr.
-unsigned char* dmi_pointer(tlm::tlm_fw_transport_if<>* memory);
 
 class TileMover {
  public:
