@@ -11,6 +11,7 @@
 #include "compiler/schedule/validator.h"
 #include "compiler/scheduler/lowering.h"
 #include "compiler/scheduler/scheduler.h"
+#include "tests/support/random_mlp.h"
 
 using namespace tilesim;
 
@@ -33,36 +34,6 @@ void check_valid_at_all_sizes(ir::Graph graph, const std::vector<std::int64_t>& 
     CHECK(s.loads >= s.compulsory_loads);
     CHECK(s.sram_peak_bytes <= kib * 1024);
   }
-}
-
-std::string random_mlp(std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  auto dim = [&] { return std::uniform_int_distribution<int>(1, 150)(rng); };
-  const int layers = std::uniform_int_distribution<int>(1, 4)(rng);
-  std::ostringstream params, ops;
-  const int rows = dim(), in_cols = dim();
-  int cols = in_cols;
-  std::string x = "x";
-  for (int l = 0; l < layers; ++l) {
-    const int out = dim();
-    const std::string w = "w" + std::to_string(l), h = "h" + std::to_string(l);
-    params << "  " << w << ": [" << cols << ", " << out << "]\n";
-    ops << "  - {op: matmul, inputs: [" << x << ", " << w << "], output: " << h << "}\n";
-    x = h;
-    if (rng() % 2) {
-      params << "  b" << l << ": [" << out << "]\n";
-      ops << "  - {op: add, inputs: [" << x << ", b" << l << "], output: " << x << "b}\n";
-      x += "b";
-    }
-    if (l + 1 < layers && rng() % 3) {
-      ops << "  - {op: relu, inputs: [" << x << "], output: " << x << "r}\n";
-      x += "r";
-    }
-    cols = out;
-  }
-  std::ostringstream model;
-  model << "name: random" << seed << "\ninputs:\n  x: [" << rows << ", " << in_cols << "]\n";
-  return model.str() + "params:\n" + params.str() + "ops:\n" + ops.str() + "outputs: [" + x + "]\n";
 }
 
 }  // namespace
@@ -111,7 +82,7 @@ TEST_CASE("scheduler: at 8 MiB the large MLP moves only compulsory traffic", "[s
 
 TEST_CASE("scheduler: random MLPs with odd shapes validate at every size", "[scheduler][random]") {
   for (std::uint32_t seed = 1; seed <= 12; ++seed) {
-    const std::string text = random_mlp(seed);
+    const std::string text = random_mlp(seed, test::RandomMlpShape{150, 4, false, 3});
     INFO(text);
     check_valid_at_all_sizes(frontend::parse_model(text, "random.yaml"), {16, 24, 64, 256});
   }

@@ -7,6 +7,7 @@
 #include "compiler/driver/compile_model.h"
 #include "compiler/frontend/model_loader.h"
 #include "compiler/schedule/schedule_text.h"
+#include "tests/support/random_mlp.h"
 
 namespace tilesim::test {
 namespace {
@@ -37,38 +38,6 @@ const std::vector<Config>& configs() {
         "dma.queue_depth=1"}},
   };
   return list;
-}
-
-// An MLP of 1 to 3 layers with dimensions 1 to 100, each layer with or
-// without a bias and a ReLU.
-std::string random_mlp(std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  auto dim = [&] { return std::uniform_int_distribution<int>(1, 100)(rng); };
-  const int layers = std::uniform_int_distribution<int>(1, 3)(rng);
-  std::ostringstream params, ops;
-  int cols = dim();
-  const int rows = dim(), in_cols = cols;
-  std::string x = "x";
-  for (int l = 0; l < layers; ++l) {
-    const int out = dim();
-    const std::string w = "w" + std::to_string(l), h = "h" + std::to_string(l);
-    params << "  " << w << ": [" << cols << ", " << out << "]\n";
-    ops << "  - {op: matmul, inputs: [" << x << ", " << w << "], output: " << h << "}\n";
-    x = h;
-    if (rng() % 2) {
-      params << "  b" << l << ": [" << out << "]\n";
-      ops << "  - {op: add, inputs: [" << x << ", b" << l << "], output: " << x << "b}\n";
-      x += "b";
-    }
-    if (rng() % 2) {
-      ops << "  - {op: relu, inputs: [" << x << "], output: " << x << "r}\n";
-      x += "r";
-    }
-    cols = out;
-  }
-  std::ostringstream model;
-  model << "name: random" << seed << "\ninputs:\n  x: [" << rows << ", " << in_cols << "]\n";
-  return model.str() + "params:\n" + params.str() + "ops:\n" + ops.str() + "outputs: [" + x + "]\n";
 }
 
 // docs/schedule-format.md's hand-written schedule: y = 0.5 (a @ w^T + s).
@@ -102,7 +71,8 @@ sched::Schedule hand_schedule(const HwConfig& hw) {
 
 std::vector<TimedCase> timed_cases() {
   std::vector<std::pair<std::string, std::string>> models{{"mlp", ""}};
-  for (const std::uint32_t seed : {3u, 11u}) models.emplace_back("random" + std::to_string(seed), random_mlp(seed));
+  for (const std::uint32_t seed : {3u, 11u})
+    models.emplace_back("random" + std::to_string(seed), random_mlp(seed, RandomMlpShape{}));
   std::vector<TimedCase> cases;
   for (const Config& config : configs()) {
     const HwConfig hw = load_hw_config(kSource + "/configs/hw/default.yaml", config.overrides);
