@@ -65,7 +65,7 @@ void fresh_simulation_context() {
 std::int64_t padded_bytes(const sched::Schedule& s) {
   std::int64_t bytes = 0;
   for (const sched::TensorInfo& t : s.tensors) {
-    if (t.transpose_of < 0) bytes += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
+    if (!t.is_view()) bytes += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
   }
   return bytes;
 }

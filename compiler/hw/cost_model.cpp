@@ -15,7 +15,7 @@ std::int64_t CostModel::transfer_cycles(std::int64_t bytes) const {
 }
 
 std::int64_t CostModel::tile_transfer_cycles(const sched::TensorInfo& tensor) const {
-  return transfer_cycles(tensor.tile_transfer_bytes()) + (tensor.transpose_of >= 0 ? dma_.transpose_cycles : 0);
+  return transfer_cycles(tensor.tile_transfer_bytes()) + (tensor.is_view() ? dma_.transpose_cycles : 0);
 }
 
 std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {

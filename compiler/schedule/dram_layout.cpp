@@ -14,11 +14,11 @@ constexpr std::uint64_t kTile = static_cast<std::uint64_t>(kTileBytes);
 // (r, c) of matrix b the shown tensor's tile (c, r) of matrix b.
 TileRef stored_tile(const Schedule& s, const TileRef& tile) {
   const TensorInfo& v = s.tensors[static_cast<std::size_t>(tile.tensor)];
-  if (v.transpose_of < 0) return tile;
-  const TensorInfo& x = s.tensors[static_cast<std::size_t>(v.transpose_of)];
+  if (!v.is_view()) return tile;
+  const TensorInfo& x = s.tensors[static_cast<std::size_t>(v.view.of)];
   const std::int64_t mt = v.tile_rows_per_matrix();
   const std::int64_t row = tile.row / mt * x.tile_rows_per_matrix() + tile.col;
-  return TileRef{v.transpose_of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(tile.row % mt)};
+  return TileRef{v.view.of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(tile.row % mt)};
 }
 
 }  // namespace

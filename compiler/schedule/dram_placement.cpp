@@ -35,7 +35,7 @@ void place_tensors(std::vector<TensorInfo>& tensors, std::uint64_t alignment) {
   }
   std::uint64_t next = 0;
   for (TensorInfo& t : tensors) {
-    if (t.transpose_of != -1) continue;
+    if (t.is_view()) continue;
     t.dram_address = next;
     next = align_up(add_or_max(next, static_cast<std::uint64_t>(t.dram_bytes())), alignment);
   }

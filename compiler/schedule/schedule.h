@@ -38,9 +38,10 @@
 // may repeat over the stack: its tile row is i % Z.tile_rows().
 // Scalars (rank 0, or [1]): one tile whose LOAD writes the value to all 32
 // floats of row 0, so a scalar serves as a bias row ((bias, 0, 0) for every j).
-// Views: a tensor with transpose_of = X has no DRAM storage of its own; a LOAD
-// of its tile (r, c) reads X's tile (c, r) (of the same matrix) transposed.
-// Views are never stored.
+// Layouts and views (tensor_view.h): a tensor's true dims map to its storage
+// by its layout (matrix, nhwc, conv_weight). A view (transpose, im2col,
+// relayout of a tensor X) has no DRAM storage of its own: a LOAD of one of its
+// tiles reads X's elements from DRAM. Views are never stored.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,7 @@
 #include <vector>
 
 #include "compiler/schedule/saturating.h"
+#include "compiler/schedule/tensor_view.h"
 #include "kernels/tile.h"
 
 namespace tilesim::sched {
@@ -108,15 +110,18 @@ struct TensorInfo {
   std::int64_t cols = 0;
   std::int64_t padded_rows = 0;  // multiples of 32 (rank 0 and 1: 1)
   std::int64_t padded_cols = 0;
-  bool is_graph_output = false;    // must be in DRAM, complete, at the end
-  std::int64_t batch = 1;          // matrices in the stack (product of the leading dims)
-  std::vector<std::int64_t> dims;  // true dims as the model gave them (empty: [rows, cols] or [cols])
-  std::int32_t transpose_of = -1;  // a view: tensor X with its last two dims swapped
+  bool is_graph_output = false;                // must be in DRAM, complete, at the end
+  std::int64_t batch = 1;                      // matrices in the stack (product of the leading dims)
+  std::vector<std::int64_t> dims;              // true dims as the model gave them (empty: [rows, cols] or [cols])
+  TensorLayout layout = TensorLayout::Matrix;  // how dims map to storage
+  std::int32_t groups = 1;                     // conv_weight only: the convolution's groups
+  TensorView view;                             // kind None: the tensor has storage of its own
   // Byte address in DRAM of the tensor's first byte; none for a view (it reads
   // the tensor it shows). Placed by place_tensors (dram_placement.h).
   std::optional<std::uint64_t> dram_address;
 
   bool is_scalar() const { return rank == 0 || (rank == 1 && cols == 1); }
+  bool is_view() const { return view.kind != ViewKind::None; }
   std::int64_t tile_rows_per_matrix() const { return rank <= 1 ? 1 : padded_rows / kTileDim; }
   std::int64_t tile_rows() const { return batch * tile_rows_per_matrix(); }
   std::int64_t tile_cols() const { return padded_cols / kTileDim; }

@@ -535,7 +535,7 @@ class Reader {
         fail("tensor " + std::to_string(v.tensor), "view=transpose of unknown tensor " + quoted(v.of),
              "a name from a tensor line");
       }
-      s_.tensors[v.tensor].transpose_of = it->second;
+      s_.tensors[v.tensor].view = sched::TensorView{sched::ViewKind::Transpose, it->second, {}};
     }
     place();
     fill_totals();
@@ -550,7 +550,7 @@ class Reader {
     }
     for (std::size_t i = 0; i < s_.tensors.size(); ++i) {
       const TensorInfo& t = s_.tensors[i];
-      if (t.transpose_of != -1 || t.dram_address) continue;
+      if (t.is_view() || t.dram_address) continue;
       line_no_ = lines_.tensors[i];
       fail("tensor " + std::to_string(i), "no dram= but tensor " + std::to_string(first_dram_tensor_) + " has one",
            "dram=ADDR on every tensor that is not a view, or on none");

@@ -55,10 +55,10 @@ std::string tensor_extras(const Schedule& s, const TensorInfo& t) {
     for (std::size_t i = 0; i < t.dims.size(); ++i) out += (i ? "," : "") + std::to_string(t.dims[i]);
     out += "]";
   }
-  if (t.transpose_of != -1) {
-    const bool known = t.transpose_of >= 0 && static_cast<std::size_t>(t.transpose_of) < s.tensors.size();
+  if (t.is_view()) {
+    const bool known = t.is_view() && static_cast<std::size_t>(t.view.of) < s.tensors.size();
     out += " view=transpose(" +
-           (known ? s.tensors[static_cast<std::size_t>(t.transpose_of)].name : "#" + std::to_string(t.transpose_of)) +
+           (known ? s.tensors[static_cast<std::size_t>(t.view.of)].name : "#" + std::to_string(t.view.of)) +
            ")";
   }
   return out;

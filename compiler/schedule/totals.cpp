@@ -120,13 +120,13 @@ class Counter {
     const TensorInfo* t = tensor(tile.tensor);
     if (!t || tile.row < 0 || tile.col < 0) return;
     DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
-    if (t->transpose_of >= 0) {
-      const TensorInfo* x = tensor(t->transpose_of);
+    if (t->is_view()) {
+      const TensorInfo* x = tensor(t->view.of);
       const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
-      if (!x || x->transpose_of >= 0 || mt < 1 || x->padded_rows < 0) return;
+      if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return;
       const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
       // View tile (r, c) of matrix b is X's tile (c, r) of matrix b.
-      dram = DramTile{t->transpose_of,
+      dram = DramTile{t->view.of,
                       static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
                       static_cast<std::int32_t>(tile.row % mt)};
       t = x;

@@ -101,17 +101,17 @@ class Checker {
   }
   Slot& slot(std::uint32_t addr) { return slots_[addr / kTileBytes]; }
   static bool is_source(const TensorInfo& t) {
-    return t.transpose_of < 0 && (t.role == TensorRole::Input || t.role == TensorRole::Param);
+    return !t.is_view() && (t.role == TensorRole::Input || t.role == TensorRole::Param);
   }
-  static bool is_view(const TensorInfo& t) { return t.transpose_of >= 0; }
+  static bool is_view(const TensorInfo& t) { return t.is_view(); }
   // The tile of X that a LOAD of view tile `t` reads transposed: (r, c) of
   // matrix b is X's (c, r) of matrix b.
   TileRef viewed(const TileRef& t) const {
     const TensorInfo& v = info(t.tensor);
-    const TensorInfo& x = info(v.transpose_of);
+    const TensorInfo& x = info(v.view.of);
     const std::int64_t mt = v.tile_rows_per_matrix();
     const std::int64_t row = t.row / mt * x.tile_rows_per_matrix() + t.col;
-    return TileRef{v.transpose_of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(t.row % mt)};
+    return TileRef{v.view.of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(t.row % mt)};
   }
 
   // ---- tensor table ----
@@ -272,7 +272,7 @@ class Checker {
     if (!check_ref(id, x.tile, "tile")) return;
     const TensorInfo& t = info(x.tile.tensor);
     if (is_view(t)) {
-      error(head(id) + ": stores into view " + t.name + " of " + info(t.transpose_of).name +
+      error(head(id) + ": stores into view " + t.name + " of " + info(t.view.of).name +
             " (expected an intermediate or output tensor: a view has no storage and is never stored)");
       return;
     }
@@ -326,7 +326,7 @@ class Checker {
     const TensorInfo& c = info(x.tile.tensor);
     const bool matmul = x.exec == ExecKind::MatMul;
     if (is_view(c)) {
-      error(head(id) + ": writes view " + c.name + " of " + info(c.transpose_of).name +
+      error(head(id) + ": writes view " + c.name + " of " + info(c.view.of).name +
             " (expected an intermediate or output tensor: a view is only loaded)");
     } else if (is_source(c)) {
       error(head(id) + ": writes " + to_string(c.role) + " tensor " + c.name +

@@ -63,14 +63,14 @@ std::string check_dims(const TensorInfo& t) {
 
 // A view's relation to its tensor X; "" when it is a proper transpose of X.
 std::string check_view(const Schedule& s, std::size_t index, const TensorInfo& v) {
-  const std::int32_t of = v.transpose_of;
+  const std::int32_t of = v.view.of;
   const std::int64_t n = static_cast<std::int64_t>(s.tensors.size());
   if (of < 0 || of >= n) {
     return "view of tensor index " + num(of) + " out of range (expected 0.." + num(n - 1) + ")";
   }
   if (static_cast<std::size_t>(of) == index) return "view of itself (expected a view of another tensor)";
   const TensorInfo& x = info(s, of);
-  if (x.transpose_of != -1) {
+  if (x.is_view()) {
     return "view of " + x.name + ", which is itself a view (expected a view of a tensor with storage)";
   }
   if (x.rank < 2 || x.rank > 4) {
@@ -226,7 +226,7 @@ struct TableSize {
       return "pads to " + count(elements) + " elements (expected at most " + num(frontend::kMaxTensorElements) +
              " (2^31) elements per padded tensor)";
     }
-    if (t.transpose_of != -1) return "";
+    if (t.is_view()) return "";
     bytes = saturating_add(bytes, elements * 4);
     if (bytes <= frontend::kMaxModelBytes || reported) return "";
     reported = true;
@@ -244,7 +244,7 @@ constexpr auto kAlign = static_cast<std::int64_t>(kDramAlignment);
 // One tensor's DRAM address: present exactly when it has storage, aligned, and
 // with its bytes inside the 64-bit address space.
 std::string check_address(const TensorInfo& t) {
-  if (t.transpose_of != -1) {
+  if (t.is_view()) {
     if (!t.dram_address) return "";
     return "DRAM address " + format_dram_addr(*t.dram_address) +
            " on a view (expected none: a view reads the DRAM of the tensor it shows)";
@@ -343,7 +343,7 @@ std::vector<Problem> check_tensors(const Schedule& s) {
       }
     }
     if (const std::string p = size.add(t); !p.empty()) add(where + p);
-    if (t.transpose_of != -1) {
+    if (t.is_view()) {
       if (const std::string p = check_view(s, i, t); !p.empty()) add(where + p);
     } else if (t.is_graph_output && (t.role == TensorRole::Input || t.role == TensorRole::Param)) {
       add(where + "graph_output on " + to_string(t.role) +

@@ -182,7 +182,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     if (source.role != TensorRole::Input && source.role != TensorRole::Param) {
       throw std::logic_error("lowering: Transpose of a computed tensor " + source.name);
     }
-    view.transpose_of = index[op.inputs[0]];
+    view.view = sched::TensorView{sched::ViewKind::Transpose, index[op.inputs[0]], {}};
     view.role = source.role;
   }
   for (const ir::TensorId id : graph.outputs) schedule.tensors[index[id]].is_graph_output = true;

@@ -147,7 +147,7 @@ void check_memory(const Run& run) {
   const sched::Schedule& s = run.compiled.schedule;
   std::int64_t dram = 0, host = 0;
   for (const auto& t : s.tensors) {
-    if (t.transpose_of >= 0) continue;
+    if (t.is_view()) continue;
     dram += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
     host += t.batch * t.rows * t.cols * 4;  // inputs made, outputs read back
   }

@@ -146,7 +146,7 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
 std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {
   std::map<std::string, HostTensor> inputs;
   for (const auto& t : schedule.tensors) {
-    if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
+    if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
     std::vector<std::int64_t> dims = t.dims;
     if (dims.empty())
       dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};

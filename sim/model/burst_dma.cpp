@@ -226,7 +226,7 @@ bool BurstDmaEngine::burst_done(tlm::tlm_generic_payload& trans) {
   }
   const std::int64_t done = now_cycle_ceil();
   Started& s = started_[static_cast<BurstPayload&>(trans).started_seq - started_base_];
-  const bool view = schedule_.tensors[static_cast<std::size_t>(schedule_.uops[s.uop].tile.tensor)].transpose_of >= 0;
+  const bool view = schedule_.tensors[static_cast<std::size_t>(schedule_.uops[s.uop].tile.tensor)].is_view();
   s.bursts_done_cycle = std::max(s.bursts_done_cycle, done + (view ? transpose_cycles_ : 0));
   --s.bursts_left;
   frees_.push_back(done);

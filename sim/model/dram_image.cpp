@@ -60,7 +60,7 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
   float tile[kDim * kDim];
   for (std::size_t i = 0; i < schedule_.tensors.size(); ++i) {
     const sched::TensorInfo& t = schedule_.tensors[i];
-    if (t.transpose_of >= 0 || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
+    if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
     const auto it = inputs.find(t.name);
     if (it == inputs.end()) throw std::logic_error("no values for tensor " + t.name);
     const HostTensor& values = it->second;

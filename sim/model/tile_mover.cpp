@@ -49,7 +49,7 @@ void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t addres
 // The tile as 32 x 32 floats (1 row for a bias, one value for a scalar).
 void TileMover::read_tile(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
-  const bool transposing = t.transpose_of >= 0;
+  const bool transposing = t.is_view();
   auto* at = reinterpret_cast<unsigned char*>(transposing ? staging_ : out);
   for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
     access(tlm::TLM_READ_COMMAND, true, span.address, at, span.bytes);
@@ -65,7 +65,7 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
 void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   // Inputs, params and views are never stored (the validator refuses it).
-  if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param || t.transpose_of >= 0) {
+  if (t.role == sched::TensorRole::Input || t.role == sched::TensorRole::Param || t.is_view()) {
     throw std::logic_error("STORE into " + t.name + ", an input, param or view");
   }
   const auto* from = reinterpret_cast<const unsigned char*>(in);

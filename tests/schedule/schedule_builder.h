@@ -70,7 +70,7 @@ class Builder {
     std::swap(t.rows, t.cols);
     std::swap(t.padded_rows, t.padded_cols);
     if (!t.dims.empty()) std::swap(t.dims[t.dims.size() - 1], t.dims[t.dims.size() - 2]);
-    t.transpose_of = of;
+    t.view = sched::TensorView{sched::ViewKind::Transpose, of, {}};
     t.dram_address.reset();  // a view has no storage
     s_.tensors.push_back(t);
     return static_cast<std::int32_t>(s_.tensors.size() - 1);

@@ -53,7 +53,7 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.is_graph_output == y.is_graph_output);
     CHECK(x.batch == y.batch);
     CHECK(x.dims == y.dims);
-    CHECK(x.transpose_of == y.transpose_of);
+    CHECK((x.view.kind == y.view.kind && x.view.of == y.view.of));
     CHECK(x.dram_address == y.dram_address);
   }
   REQUIRE(a.uops.size() == b.uops.size());
@@ -246,7 +246,7 @@ TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][o
       "tilesim-schedule 1\nsram_bytes 4096\n"
       "tensor 0 wt intermediate shape=[64,32] padded=[64,32] batch=3 dims=[3,64,32] view=transpose(w)\n"
       "tensor 1 w param shape=[32,64] padded=[32,64] dims=[3,32,64] batch=3\n");
-  CHECK(later.tensors[0].transpose_of == 1);
+  CHECK(later.tensors[0].view.of == 1);
   CHECK(later.tensors[0].rank == 3);
   CHECK(later.tensors[1].batch == 3);
   CHECK(validate(later).empty());
@@ -401,7 +401,7 @@ TEST_CASE("schedule text: the ONNX example in docs/schedule-format.md parses, va
   const std::size_t close = text.find("```\n", open + 4);
   REQUIRE(close != std::string::npos);
   const Schedule s = parse(text.substr(open + 4, close - open - 4), "schedule-format.md");
-  CHECK(s.tensors[2].transpose_of == 1);
+  CHECK(s.tensors[2].view.of == 1);
   CHECK(s.tensors[3].rank == 0);
   CHECK(s.tensors[5].batch == 2);
   CHECK(s.uops[6].scale == 0.5f);

@@ -164,8 +164,10 @@ TEST_CASE("sim: a dependency cycle stops with the stuck units named", "[sim]") {
   // Built without the text reader, which (like the validator) rejects it.
   sched::Schedule s;
   s.sram_bytes = 262144;
-  s.tensors.push_back({"x", sched::TensorRole::Input, 2, 32, 32, 32, 32, false, 1, {}, -1, {}});
-  s.tensors.push_back({"y", sched::TensorRole::Output, 2, 32, 32, 32, 32, true, 1, {}, -1, {}});
+  s.tensors.push_back(
+      {"x", sched::TensorRole::Input, 2, 32, 32, 32, 32, false, 1, {}, sched::TensorLayout::Matrix, 1, {}, {}});
+  s.tensors.push_back(
+      {"y", sched::TensorRole::Output, 2, 32, 32, 32, 32, true, 1, {}, sched::TensorLayout::Matrix, 1, {}, {}});
   sched::Uop load;
   load.kind = sched::UopKind::Load;
   load.tile = {0, 0, 0};

@@ -182,7 +182,7 @@ Machine::Machine(const sched::Schedule& s, const HwConfig& hw, const TimedReplay
     if (uop.unit() != sched::Unit::Dma) continue;
     DmaUop d;
     d.id = i;
-    const bool view = s.tensors[static_cast<std::size_t>(uop.tile.tensor)].transpose_of >= 0;
+    const bool view = s.tensors[static_cast<std::size_t>(uop.tile.tensor)].is_view();
     d.extra = uop.kind == sched::UopKind::Load && view ? hw.dma.transpose_cycles : 0;
     dma_.push_back(d);
   }

@@ -1,0 +1,185 @@
+#include "compiler/schedule/tensor_view.h"
+
+#include <stdexcept>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+const char* to_string(TensorLayout layout) {
+  switch (layout) {
+    case TensorLayout::Matrix:
+      return "matrix";
+    case TensorLayout::Nhwc:
+      return "nhwc";
+    case TensorLayout::ConvWeight:
+      return "conv_weight";
+  }
+  return "?";
+}
+
+const char* to_string(ViewKind kind) {
+  switch (kind) {
+    case ViewKind::None:
+      return "none";
+    case ViewKind::Transpose:
+      return "transpose";
+    case ViewKind::Im2col:
+      return "im2col";
+    case ViewKind::Relayout:
+      return "relayout";
+  }
+  return "?";
+}
+
+bool Im2colGeometry::operator==(const Im2colGeometry& o) const {
+  return kernel_h == o.kernel_h && kernel_w == o.kernel_w && stride_h == o.stride_h && stride_w == o.stride_w &&
+         dilation_h == o.dilation_h && dilation_w == o.dilation_w && pad_top == o.pad_top && pad_left == o.pad_left &&
+         out_h == o.out_h && out_w == o.out_w && channel_stride == o.channel_stride &&
+         pad_negative_infinity == o.pad_negative_infinity;
+}
+
+std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, const std::vector<std::int64_t>& dims,
+                                                         std::int64_t groups) {
+  const std::size_t rank = dims.size();
+  switch (layout) {
+    case TensorLayout::Matrix: {
+      std::int64_t batch = 1;
+      for (std::size_t i = 0; i + 2 < rank; ++i) batch *= dims[i];
+      const std::int64_t rows = rank >= 2 ? dims[rank - 2] : 1;
+      return std::array<std::int64_t, 3>{batch, rows, rank >= 1 ? dims[rank - 1] : 1};
+    }
+    case TensorLayout::Nhwc:
+      if (rank != 4) return std::nullopt;
+      return std::array<std::int64_t, 3>{dims[0], dims[2] * dims[3], dims[1]};
+    case TensorLayout::ConvWeight:
+      if (rank != 4 || groups < 1 || dims[0] % groups != 0) return std::nullopt;
+      return std::array<std::int64_t, 3>{1, dims[2] * dims[3] * dims[1] * groups, dims[0]};
+  }
+  return std::nullopt;
+}
+
+StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index) {
+  const std::size_t rank = t.dims.empty() ? static_cast<std::size_t>(t.rank) : t.dims.size();
+  switch (t.layout) {
+    case TensorLayout::Nhwc:
+      return StorageCoord{index[0], index[2] * t.dims[3] + index[3], index[1]};
+    case TensorLayout::ConvWeight: {
+      const std::int64_t cg = t.dims[1], kw = t.dims[3];
+      const std::int64_t channels = cg * t.groups, ocg = t.dims[0] / t.groups;
+      return StorageCoord{0, (index[2] * kw + index[3]) * channels + index[0] / ocg * cg + index[1], index[0]};
+    }
+    case TensorLayout::Matrix:
+      break;
+  }
+  if (rank <= 1) return StorageCoord{0, 0, rank == 1 ? index[0] : 0};
+  std::int64_t matrix = 0;
+  for (std::size_t i = 0; i + 2 < rank; ++i) matrix = matrix * t.dims[i] + index[i];
+  return StorageCoord{matrix, index[rank - 2], index[rank - 1]};
+}
+
+std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at) {
+  if (at.matrix < 0 || at.matrix >= t.batch || at.row < 0 || at.row >= t.rows || at.col < 0 || at.col >= t.cols) {
+    return std::nullopt;
+  }
+  switch (t.layout) {
+    case TensorLayout::Nhwc:
+      return std::vector<std::int64_t>{at.matrix, at.col, at.row / t.dims[3], at.row % t.dims[3]};
+    case TensorLayout::ConvWeight: {
+      const std::int64_t cg = t.dims[1], kw = t.dims[3], ocg = t.dims[0] / t.groups;
+      const std::int64_t channels = cg * t.groups, pos = at.row / channels, c = at.row % channels;
+      if (c / cg != at.col / ocg) return std::nullopt;  // another group's channel
+      return std::vector<std::int64_t>{at.col, c % cg, pos / kw, pos % kw};
+    }
+    case TensorLayout::Matrix:
+      break;
+  }
+  const std::size_t rank = t.dims.empty() ? static_cast<std::size_t>(t.rank) : t.dims.size();
+  if (rank == 0) return std::vector<std::int64_t>{};
+  if (rank == 1) return std::vector<std::int64_t>{at.col};
+  std::vector<std::int64_t> index(rank);
+  index[rank - 1] = at.col;
+  index[rank - 2] = at.row;
+  std::int64_t matrix = at.matrix;
+  for (std::size_t i = rank - 2; i-- > 0;) {
+    index[i] = matrix % t.dims[i];
+    matrix /= t.dims[i];
+  }
+  return index;
+}
+
+namespace {
+
+// The dims a tensor has in true_index/storage_coord terms.
+std::vector<std::int64_t> dims_of(const TensorInfo& t) {
+  if (!t.dims.empty()) return t.dims;
+  if (t.rank == 0) return {};
+  if (t.rank == 1) return {t.cols};
+  return {t.rows, t.cols};
+}
+
+GatheredElement source(const TensorInfo& x, const std::int64_t* index) {
+  GatheredElement e;
+  e.kind = GatheredElement::Source;
+  e.at = storage_coord(x, index);
+  return e;
+}
+
+GatheredElement im2col_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
+  const Im2colGeometry& g = v.view.im2col;
+  const std::int64_t pixels = static_cast<std::int64_t>(g.out_h) * g.out_w;
+  const std::int64_t positions = static_cast<std::int64_t>(g.kernel_h) * g.kernel_w;
+  const std::int64_t channels = x.dims[1];
+  GatheredElement zero;
+  if (at.row >= pixels || at.col >= positions * g.channel_stride) return zero;
+  const std::int64_t pos = at.col / g.channel_stride, c = at.col % g.channel_stride;
+  if (c >= channels) return zero;
+  const std::int64_t ih = at.row / g.out_w * g.stride_h - g.pad_top + pos / g.kernel_w * g.dilation_h;
+  const std::int64_t iw = at.row % g.out_w * g.stride_w - g.pad_left + pos % g.kernel_w * g.dilation_w;
+  if (ih < 0 || ih >= x.dims[2] || iw < 0 || iw >= x.dims[3]) {
+    GatheredElement pad;
+    pad.kind = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
+    return pad;
+  }
+  const std::int64_t index[4] = {at.matrix, c, ih, iw};
+  return source(x, index);
+}
+
+GatheredElement relayout_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
+  const auto index = true_index(v, at);
+  if (!index) return GatheredElement{};
+  const std::vector<std::int64_t> vd = dims_of(v), xd = dims_of(x);
+  std::int64_t flat = 0;
+  for (std::size_t i = 0; i < vd.size(); ++i) flat = flat * vd[i] + (*index)[i];
+  std::vector<std::int64_t> xi(xd.size());
+  for (std::size_t i = xd.size(); i-- > 0;) {
+    xi[i] = flat % xd[i];
+    flat /= xd[i];
+  }
+  return source(x, xi.data());
+}
+
+}  // namespace
+
+void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out) {
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
+  const std::int64_t mt = v.tile_rows_per_matrix();
+  const std::int64_t matrix = tile.row / mt;
+  const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
+  for (std::int64_t r = 0; r < kTileDim; ++r) {
+    for (std::int64_t c = 0; c < kTileDim; ++c) {
+      const StorageCoord at{matrix, row0 + r, col0 + c};
+      GatheredElement& e = (*out)[static_cast<std::size_t>(r * kTileDim + c)];
+      if (v.view.kind == ViewKind::Im2col) {
+        e = im2col_element(v, x, at);
+      } else if (v.view.kind == ViewKind::Relayout) {
+        e = relayout_element(v, x, at);
+      } else {
+        throw std::logic_error("gather_tile: " + v.name + " is not an im2col or relayout view");
+      }
+    }
+  }
+}
+
+}  // namespace tilesim::sched

@@ -1,0 +1,106 @@
+// How a tensor's elements lie in its storage, and what a view shows.
+//
+// Every tensor has true dims (what the model and the user see, NCHW for
+// images) and a storage form the hardware sees: a stack of `batch` matrices of
+// rows x cols, each padded to tiles on its own (TensorInfo). The layout maps
+// one to the other:
+//   matrix       dims [..., R, C]: matrix = the leading dims flattened, row r,
+//                col c (rank 0 and 1: one row). Row-major order of the dims is
+//                row-major order of the storage, so files copy straight in.
+//   nhwc         dims [N, C, H, W]: matrix n, row h*W + w, col c. What
+//                convolutions and pooling produce: a pixel's channels lie side
+//                by side, so an im2col gather reads them as one run.
+//   conv_weight  dims [OC, Cg, KH, KW] of a convolution with G groups
+//                (C = Cg*G input channels, OCg = OC/G): one matrix
+//                [KH*KW*C, OC], element (o, ci, kh, kw) at row
+//                (kh*KW + kw)*C + (o / OCg)*Cg + ci, col o; every other element
+//                is zero (a group reads only its own channels). The GEMM
+//                operand of the convolution, laid out once when the weights
+//                are written to DRAM.
+//
+// A view has no storage: a LOAD of one of its tiles reads the elements of the
+// tensor it shows (`of`), which must be in DRAM:
+//   transpose    X with its last two dims swapped; tile (r, c) of matrix b is
+//                X's tile (c, r) of matrix b, transposed (a transposing LOAD).
+//   im2col       the GEMM operand of a convolution or pooling window over the
+//                image X [N, C, H, W] (any layout): matrix n [OH*OW, KH*KW*S],
+//                S = channel_stride >= C. Element (p, q): pixel p = oh*OW + ow,
+//                kernel position q / S = kh*KW + kw, channel c = q % S; it reads
+//                X (n, c, oh*sh - pad_top + kh*dh, ow*sw - pad_left + kw*dw),
+//                or pad_value when that lies outside the image; c >= C and
+//                positions past the matrix read 0. S = C packs the channels
+//                (convolution: K = KH*KW*C, matching conv_weight's rows);
+//                S = C padded to 32 puts each kernel position in its own tile
+//                columns (pooling: tile column pos*Ct + j is channel block j).
+//   relayout     the same elements in another shape and layout: element i of
+//                the view in row-major order of its dims is element i of X in
+//                row-major order of X's dims (Reshape, Flatten, Squeeze, and
+//                nhwc -> matrix for a graph output).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tilesim::sched {
+
+struct TensorInfo;
+struct TileRef;
+
+enum class TensorLayout : std::uint8_t { Matrix, Nhwc, ConvWeight };
+enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout };
+const char* to_string(TensorLayout layout);
+const char* to_string(ViewKind kind);
+
+struct Im2colGeometry {
+  std::int32_t kernel_h = 1, kernel_w = 1;
+  std::int32_t stride_h = 1, stride_w = 1;
+  std::int32_t dilation_h = 1, dilation_w = 1;
+  std::int32_t pad_top = 0, pad_left = 0;
+  std::int32_t out_h = 1, out_w = 1;
+  std::int32_t channel_stride = 1;     // S above
+  bool pad_negative_infinity = false;  // pad_value: -inf (max pooling) or 0
+  bool operator==(const Im2colGeometry& o) const;
+  bool operator!=(const Im2colGeometry& o) const { return !(*this == o); }
+};
+
+struct TensorView {
+  ViewKind kind = ViewKind::None;
+  std::int32_t of = -1;   // the tensor shown (index into Schedule::tensors)
+  Im2colGeometry im2col;  // im2col only
+  bool is_view() const { return kind != ViewKind::None; }
+};
+
+// A position in a tensor's storage: matrix of the stack, row, col.
+struct StorageCoord {
+  std::int64_t matrix = 0, row = 0, col = 0;
+};
+
+// The storage position of the element at true index `index` (dims.size()
+// entries, each within its dim). Precondition: a consistent tensor
+// (validator) that is not a view.
+StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index);
+// The inverse: the true index of a storage position, or nullopt for a
+// padding position (or, in conv_weight, a structural zero).
+std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at);
+// The storage shape a layout gives true dims: {batch, rows, cols}; nullopt
+// when the dims do not fit the layout (nhwc and conv_weight need rank 4,
+// conv_weight OC divisible by groups).
+std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, const std::vector<std::int64_t>& dims,
+                                                         std::int64_t groups);
+
+// Where each of a view tile's 32 x 32 elements comes from: a storage position
+// of the shown tensor, or a constant (0 or -inf).
+struct GatheredElement {
+  enum Kind : std::uint8_t { Source, Zero, NegativeInfinity } kind = Zero;
+  StorageCoord at;  // Source only
+};
+using GatheredTile = std::array<GatheredElement, 1024>;
+
+// Fills *out for a LOAD of tile `tile` of an im2col or relayout view.
+// Precondition: the view and the tensor it shows passed the validator.
+void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
+
+}  // namespace tilesim::sched
