@@ -221,7 +221,7 @@ class Loader {
           "shapes " + shape_text(a) + " and " + shape_text(b) + " do not match for " + ir::to_string(op.kind);
       if (op.kind == OpKind::MatMul) {
         if (a.rank != 2 || b.rank != 2 || a.cols != b.rows) p.reader.fail("inputs", mismatch, "[M, K] @ [K, N]");
-        out = Shape{a.rows, b.cols, 2, {}};
+        out = Shape::from_dims({a.rows, b.cols});
       } else if (a == b) {
         out = a;
       } else if (a.rank == 2 && b.rank == 1 && a.cols == b.cols) {

@@ -1,5 +1,6 @@
 #include "compiler/frontend/onnx_loader.h"
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_tensor.h"
+#include "compiler/frontend/onnx_window.h"
 #include "compiler/frontend/size_limits.h"
 #include "compiler/support/input_error.h"
 
@@ -250,18 +252,190 @@ class OnnxImporter {
       add_transpose(node, attributes, out, key);
     } else if (op == "MatMul") {
       add_matmul(input_of(node, 0), input_of(node, 1), out, key);
+    } else if (op == "Conv") {
+      add_conv(node, attributes, out, key);
+    } else if (op == "BatchNormalization") {
+      add_batch_norm(node, attributes, out, key);
+    } else if (op == "Flatten") {
+      add_flatten(node, attributes, out, key);
     } else {
       add_gemm(node, attributes, out, key);
     }
   }
 
+  // ---- images ----
+  const ir::Tensor& tensor(TensorId id) const { return graph_.tensors[id]; }
+
+  // A param with its values (an initializer), or an InputError.
+  TensorId initializer_input(const onnx::NodeProto& node, int index, const std::string& what) const {
+    const TensorId id = input_of(node, index);
+    if (tensor(id).kind != TensorKind::Param || tensor(id).values.empty()) {
+      fail(node_key(node), what + " " + quoted(node.input(index)) + " is computed by the graph or a graph input",
+           "an initializer (constant " + what + ")");
+    }
+    return id;
+  }
+
+  void add_conv(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
+                const std::string& key) {
+    const TensorId x = input_of(node, 0);
+    const TensorId w = initializer_input(node, 1, "weights");
+    const std::vector<std::int64_t> xd = shape(x).dims(), wd = shape(w).dims();
+    if (wd.size() != 4 || tensor(w).shape.layout != ir::Layout::Matrix) {
+      fail(key, "weights " + quoted(tensor(w).name) + " are " + ir::to_string(shape(w)),
+           "rank-4 weights [OC, C/group, KH, KW] used by this Conv only (2-D convolution)");
+    }
+    ir::Window window = onnx_window(attributes, xd, {wd[2], wd[3]}, path_, key);
+    const std::int64_t group = attributes.group;
+    if (group < 1 || xd[1] % group != 0 || wd[0] % group != 0 || wd[1] * group != xd[1]) {
+      fail(key,
+           "attribute group is " + std::to_string(group) + " for input " + ir::to_string(shape(x)) + " and weights " +
+               ir::to_string(shape(w)),
+           "a group count dividing the input channels (C) and the output channels (OC), with weights [OC, C/group, "
+           "KH, KW]");
+    }
+    window.group = group;
+    std::vector<TensorId> inputs{x, w};
+    if (has_input(node, 2)) {
+      const TensorId b = input_of(node, 2);
+      if (shape(b).dims() != std::vector<std::int64_t>{wd[0]}) {
+        fail(key, "bias " + quoted(tensor(b).name) + " is " + ir::to_string(shape(b)),
+             "[" + std::to_string(wd[0]) + "], one value per output channel");
+      }
+      inputs.push_back(b);
+    }
+    if (tensor(w).users.size() > 0 || tensor(w).kind != TensorKind::Param) {
+      fail(key, "weights " + quoted(tensor(w).name) + " are shared with another node", "weights for one Conv");
+    }
+    graph_.tensors[w].shape = Shape::with_layout(wd, ir::Layout::ConvWeight, group);
+    const Shape y = Shape::with_layout({xd[0], wd[0], window.out_h(xd[2]), window.out_w(xd[3])}, ir::Layout::Nhwc);
+    const TensorId id = emit(OpKind::Conv, inputs, out, y, key);
+    graph_.ops[graph_.tensors[id].producer].window = window;
+  }
+
+  // Folded into the Conv before it when that Conv's output feeds only this
+  // node: w' = w * s and b' = (b - mean) * s + B per output channel, with
+  // s = scale / sqrt(var + epsilon); the output keeps the Conv's op.
+  void add_batch_norm(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
+                      const std::string& key) {
+    const TensorId x = input_of(node, 0);
+    const std::vector<std::int64_t> xd = shape(x).dims();
+    if (xd.size() < 2) fail(key, "input is " + ir::to_string(shape(x)), "[N, C, ...] with channels on axis 1");
+    std::vector<std::vector<float>> p;
+    for (int i = 1; i <= 4; ++i) {
+      const TensorId id = initializer_input(node, i, "statistics");
+      if (shape(id).dims() != std::vector<std::int64_t>{xd[1]}) {
+        fail(key, "input " + std::to_string(i) + " " + quoted(tensor(id).name) + " is " + ir::to_string(shape(id)),
+             "[" + std::to_string(xd[1]) + "], one value per channel");
+      }
+      p.push_back(tensor(id).values);
+    }
+    const ir::OpId conv = tensor(x).producer;
+    if (conv == ir::kNone || graph_.ops[conv].kind != OpKind::Conv || !tensor(x).users.empty() ||
+        tensor(x).kind != TensorKind::Intermediate) {
+      fail(key,
+           "follows " + (conv == ir::kNone ? std::string("no node") : ir::to_string(graph_.ops[conv].kind)) +
+               " or shares its input",
+           "a BatchNormalization directly after a Conv whose output only it reads (folded into the Conv)");
+    }
+    fold_batch_norm(graph_.ops[conv], p, attributes.epsilon, out, key);
+  }
+
+  void fold_batch_norm(ir::Op& conv, const std::vector<std::vector<float>>& p, float epsilon, const std::string& out,
+                       const std::string& key) {
+    ir::Tensor& w = graph_.tensors[conv.inputs[1]];
+    const std::size_t oc = p[0].size(), per_channel = w.values.size() / oc;
+    std::vector<float> bias(oc, 0.0f);
+    if (conv.inputs.size() > 2) bias = graph_.tensors[conv.inputs[2]].values;
+    if (conv.inputs.size() > 2 && (graph_.tensors[conv.inputs[2]].kind != TensorKind::Param || bias.size() != oc)) {
+      fail(key, "follows a Conv whose bias is computed", "a Conv with a constant bias, or none");
+    }
+    for (std::size_t o = 0; o < oc; ++o) {
+      const double s = static_cast<double>(p[0][o]) / std::sqrt(static_cast<double>(p[3][o]) + epsilon);
+      for (std::size_t i = 0; i < per_channel; ++i) {
+        float& v = w.values[o * per_channel + i];
+        v = static_cast<float>(v * s);
+      }
+      bias[o] = static_cast<float>((bias[o] - static_cast<double>(p[2][o])) * s + p[1][o]);
+    }
+    const std::string bias_name = fresh(out + ".folded_bias");
+    const TensorId b = add_tensor(bias_name, Shape::from_dims({static_cast<std::int64_t>(oc)}), TensorKind::Param, key);
+    graph_.tensors[b].values = std::move(bias);
+    if (conv.inputs.size() > 2)
+      conv.inputs[2] = b;
+    else
+      conv.inputs.push_back(b);
+    // The Conv now writes the BatchNormalization's output.
+    ir::Tensor& y = graph_.tensors[conv.output];
+    if (find(out) != ir::kNone)
+      fail(key, "writes tensor " + quoted(out) + ", which is already defined", "unique names");
+    by_name_.erase(y.name);
+    y.name = out;
+    by_name_.emplace(out, conv.output);
+    graph_.relink();
+  }
+
+  void add_flatten(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
+                   const std::string& key) {
+    const TensorId x = input_of(node, 0);
+    const std::vector<std::int64_t> xd = shape(x).dims();
+    const auto rank = static_cast<std::int64_t>(xd.size());
+    std::int64_t axis = attributes.axis.value_or(1);
+    if (axis < -rank || axis > rank) {
+      fail(key, "attribute axis is " + std::to_string(axis) + " for a rank-" + std::to_string(rank) + " input",
+           "an axis in [" + std::to_string(-rank) + ", " + std::to_string(rank) + "]");
+    }
+    if (axis < 0) axis += rank;
+    std::int64_t outer = 1, inner = 1;
+    for (std::int64_t i = 0; i < rank; ++i) (i < axis ? outer : inner) *= xd[static_cast<std::size_t>(i)];
+    relayout(x, Shape::from_dims({outer, inner}), out, key);
+  }
+
+  // x's elements in `to`'s shape: a view the DMA gathers (no EXEC).
+  TensorId relayout(TensorId x, const Shape& to, const std::string& out, const std::string& key) {
+    return emit(OpKind::Relayout, {x}, out, to, key);
+  }
+
+  // A graph output must be stored in its own matrix layout: an image in nhwc
+  // or a view is renamed and copied (a relayout view loaded, then stored).
+  TensorId materialized(TensorId id, const std::string& key) {
+    const ir::Tensor& t = tensor(id);
+    const bool image = t.shape.layout != ir::Layout::Matrix;
+    const bool view = graph_.ops[t.producer].kind == OpKind::Relayout;
+    if (!image && !view) return id;
+    const std::string name = t.name;
+    by_name_.erase(name);
+    graph_.tensors[id].name = fresh(name + (image ? ".nhwc" : ".view"));
+    by_name_.emplace(graph_.tensors[id].name, id);
+    TensorId source = id;
+    if (image) source = relayout(id, Shape::from_dims(t.shape.dims()), fresh(name + ".view"), key);
+    return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
+  }
+
   void add_add(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
                const std::string& key) {
     TensorId a = input_of(node, 0), b = input_of(node, 1);
+    if (shape(a).layout != ir::Layout::Matrix || shape(b).layout != ir::Layout::Matrix) {
+      return add_image_add(a, b, out, key);
+    }
     if (opset_ < 7) refuse_if(legacy_add_refusal(shape(a), shape(b), attributes, opset_), key);
     if (shape(b).rank > shape(a).rank || (shape(b).rank == shape(a).rank && shape(a).is_scalar())) std::swap(a, b);
     refuse_if(add_refusal(shape(a), shape(b)), key);
     emit(OpKind::Add, {a, b}, out, shape(a), key);
+  }
+
+  // An Add with an image in nhwc (a Conv's result): both operands the same
+  // image, the other brought to nhwc by a relayout view.
+  void add_image_add(TensorId a, TensorId b, const std::string& out, const std::string& key) {
+    const std::vector<std::int64_t> dims = shape(a).dims();
+    if (shape(b).dims() != dims) {
+      fail(key, "adds " + ir::to_string(shape(a)) + " and " + ir::to_string(shape(b)),
+           "two images of the same shape (broadcasting over a convolution's result is not supported)");
+    }
+    const Shape nhwc = Shape::with_layout(dims, ir::Layout::Nhwc);
+    if (shape(a).layout != ir::Layout::Nhwc) a = relayout(a, nhwc, fresh(tensor(a).name + ".nhwc"), key);
+    if (shape(b).layout != ir::Layout::Nhwc) b = relayout(b, nhwc, fresh(tensor(b).name + ".nhwc"), key);
+    emit(OpKind::Add, {a, b}, out, nhwc, key);
   }
 
   void add_transpose(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
@@ -339,13 +513,14 @@ class OnnxImporter {
 
   void add_output(const onnx::ValueInfoProto& output) {
     const std::string key = "output " + quoted(output.name());
-    const TensorId id = find(output.name());
+    TensorId id = find(output.name());
     if (id == ir::kNone) fail(key, "is not produced by any node", "an output of some node");
-    ir::Tensor& t = graph_.tensors[id];
-    if (t.kind == TensorKind::Output) fail(key, "is listed twice", "each graph output once");
-    if (t.kind != TensorKind::Intermediate) {
+    if (tensor(id).kind == TensorKind::Output) fail(key, "is listed twice", "each graph output once");
+    if (tensor(id).kind != TensorKind::Intermediate) {
       fail(key, "is a graph input or initializer, not computed", "an output of some node");
     }
+    id = materialized(id, key);
+    ir::Tensor& t = graph_.tensors[id];
     if (graph_.ops[t.producer].kind == OpKind::Transpose) {
       fail(key, "is the result of a Transpose",
            "a Transpose that feeds a MatMul or another op (the hardware "

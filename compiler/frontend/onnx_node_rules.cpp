@@ -10,7 +10,7 @@
 
 namespace tilesim::frontend {
 
-const char* const kSupportedOps = "MatMul, Gemm, Relu, Add or Transpose";
+const char* const kSupportedOps = "MatMul, Gemm, Relu, Add, Transpose, Conv, BatchNormalization or Flatten";
 
 namespace {
 
@@ -19,7 +19,8 @@ using Type = onnx::AttributeProto::AttributeType;
 struct AttributeRule {
   const char* name;
   Type type;
-  std::int64_t before_opset;  // the attribute exists in opsets below this; 0: in every opset
+  std::int64_t before_opset;     // the attribute exists in opsets below this; 0: in every opset
+  std::int64_t since_opset = 0;  // ... and from this opset on
 };
 
 struct OpRule {
@@ -48,6 +49,25 @@ const std::vector<OpRule>& op_rules() {
         {"transB", onnx::AttributeProto::INT, 0},
         {"broadcast", onnx::AttributeProto::INT, 7}}},
       {"Transpose", {"data"}, 0, {{"perm", onnx::AttributeProto::INTS, 0}}},
+      {"Conv",
+       {"X", "W", "B"},
+       1,
+       {{"auto_pad", onnx::AttributeProto::STRING, 0},
+        {"dilations", onnx::AttributeProto::INTS, 0},
+        {"group", onnx::AttributeProto::INT, 0},
+        {"kernel_shape", onnx::AttributeProto::INTS, 0},
+        {"pads", onnx::AttributeProto::INTS, 0},
+        {"strides", onnx::AttributeProto::INTS, 0}}},
+      {"BatchNormalization",
+       {"X", "scale", "B", "input_mean", "input_var"},
+       0,
+       {{"epsilon", onnx::AttributeProto::FLOAT, 0},
+        {"momentum", onnx::AttributeProto::FLOAT, 0},
+        {"spatial", onnx::AttributeProto::INT, 9},
+        {"is_test", onnx::AttributeProto::INT, 7},
+        {"consumed_inputs", onnx::AttributeProto::INTS, 6},
+        {"training_mode", onnx::AttributeProto::INT, 0, 14}}},
+      {"Flatten", {"input"}, 0, {{"axis", onnx::AttributeProto::INT, 0}}},
   };
   return rules;
 }
@@ -60,7 +80,7 @@ const OpRule& rule_of(const std::string& op) {
 }
 
 bool in_opset(const AttributeRule& rule, std::int64_t opset) {
-  return rule.before_opset == 0 || opset < rule.before_opset;
+  return (rule.before_opset == 0 || opset < rule.before_opset) && opset >= rule.since_opset;
 }
 
 std::string type_name(int type) {
@@ -77,6 +97,8 @@ const char* value_field(Type type) {
       return "i";
     case onnx::AttributeProto::INTS:
       return "ints";
+    case onnx::AttributeProto::STRING:
+      return "s";
     default:
       return "";
   }
@@ -221,7 +243,25 @@ class NodeChecker {
     if (name == "broadcast") attributes_.broadcast = flag(attribute);
     if (name == "axis") attributes_.axis = attribute.i();
     if (name == "perm") attributes_.perm.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "auto_pad") attributes_.auto_pad = auto_pad(attribute);
+    if (name == "dilations") attributes_.dilations.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "kernel_shape") attributes_.kernel_shape.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "pads") attributes_.pads.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "strides") attributes_.strides.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "group") attributes_.group = attribute.i();
+    if (name == "epsilon") attributes_.epsilon = finite(attribute);
+    if (name == "spatial" && !flag(attribute)) fail("spatial is 0 (per-element statistics)", "spatial 1");
+    if (name == "training_mode" && flag(attribute)) fail("training_mode is 1", "0 (inference)");
+    // momentum only matters in training; is_test and spatial's 1 are inference's defaults.
     // consumed_inputs: a buffer-reuse hint of opsets 1-5; the result is the same without it.
+  }
+
+  std::string auto_pad(const onnx::AttributeProto& attribute) const {
+    const std::string& value = attribute.s();
+    if (value != "NOTSET" && value != "SAME_UPPER" && value != "SAME_LOWER" && value != "VALID") {
+      fail("auto_pad is " + quoted(value), "NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+    }
+    return value;
   }
 
   const onnx::NodeProto& node_;

@@ -42,6 +42,11 @@ struct NodeAttributes {
   bool broadcast = false;                         // Add and Gemm before opset 7
   std::optional<std::int64_t> axis;               // Add before opset 7
   std::optional<std::vector<std::int64_t>> perm;  // Transpose; absent means "reverse the dims"
+  // Conv and pooling (absent: ONNX's default, which depends on the input)
+  std::string auto_pad = "NOTSET";
+  std::optional<std::vector<std::int64_t>> dilations, kernel_shape, pads, strides;
+  std::int64_t group = 1;
+  float epsilon = 1e-5f;  // BatchNormalization
 };
 
 // Checks `node` (of a supported op type) as described above and returns its

@@ -39,11 +39,18 @@ const char* to_string(OpKind kind) {
       return "transpose";
     case OpKind::Scale:
       return "scale";
+    case OpKind::Conv:
+      return "conv";
+    case OpKind::Im2col:
+      return "im2col";
+    case OpKind::Relayout:
+      return "relayout";
   }
   return "?";
 }
 
 std::vector<std::int64_t> Shape::dims() const {
+  if (layout != Layout::Matrix) return layout_dims;
   if (rank == 0) return {};
   if (rank == 1) return {cols};
   std::vector<std::int64_t> all = batch_dims;
@@ -59,6 +66,47 @@ Shape Shape::from_dims(const std::vector<std::int64_t>& dims) {
   s.cols = dims.empty() ? 1 : dims.back();
   if (dims.size() > 2) s.batch_dims.assign(dims.begin(), dims.end() - 2);
   return s;
+}
+
+Shape Shape::with_layout(const std::vector<std::int64_t>& dims, Layout layout, std::int64_t groups) {
+  Shape s = from_dims(dims);
+  if (layout == Layout::Matrix) return s;
+  s.layout = layout;
+  s.groups = groups;
+  s.layout_dims = dims;
+  if (layout == Layout::Nhwc) {
+    s.batch_dims = {dims[0]};
+    s.rows = dims[2] * dims[3];
+    s.cols = dims[1];
+  } else {
+    s.batch_dims.clear();
+    s.rows = dims[2] * dims[3] * dims[1] * groups;
+    s.cols = dims[0];
+  }
+  return s;
+}
+
+namespace {
+std::int64_t window_out(std::int64_t in, std::int64_t pads, std::int64_t dilation, std::int64_t kernel,
+                        std::int64_t stride, bool ceil_mode) {
+  const std::int64_t span = in + pads - dilation * (kernel - 1) - 1;
+  if (span < 0) return 0;
+  return (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+}
+}  // namespace
+
+// With ceil_mode the last window must start inside the input or its leading
+// padding (PyTorch's rule, which its ONNX exports rely on).
+std::int64_t Window::out_h(std::int64_t in_h) const {
+  std::int64_t out = window_out(in_h, pad_top + pad_bottom, dilation_h, kernel_h, stride_h, ceil_mode);
+  if (ceil_mode && out > 0 && (out - 1) * stride_h >= in_h + pad_top) --out;
+  return out;
+}
+
+std::int64_t Window::out_w(std::int64_t in_w) const {
+  std::int64_t out = window_out(in_w, pad_left + pad_right, dilation_w, kernel_w, stride_w, ceil_mode);
+  if (ceil_mode && out > 0 && (out - 1) * stride_w >= in_w + pad_left) --out;
+  return out;
 }
 
 std::string to_string(const Shape& shape) {

@@ -23,6 +23,12 @@ inline constexpr std::int64_t kTileDim = kernels::kTileDim;
 inline constexpr std::int64_t pad_to_tile(std::int64_t n) { return (n + kTileDim - 1) / kTileDim * kTileDim; }
 
 enum class TensorKind { Input, Param, Intermediate, Output };
+
+// How a tensor's true dims lie in the 2-D storage the hardware sees
+// (sched::TensorLayout states each exactly): Matrix keeps row-major order;
+// Nhwc holds an image [N, C, H, W] as N matrices [H*W, C]; ConvWeight holds a
+// convolution's weights [OC, Cg, KH, KW] as the GEMM operand [KH*KW*C, OC].
+enum class Layout { Matrix, Nhwc, ConvWeight };
 const char* to_string(TensorKind kind);
 
 // Every tensor is 2-D for the hardware. A rank-1 tensor [c] (a bias) is held
@@ -42,9 +48,17 @@ struct Shape {
   }
   std::vector<std::int64_t> dims() const;
   static Shape from_dims(const std::vector<std::int64_t>& dims);
+  // An image or a convolution's weights in their own layout: rows, cols and
+  // batch_dims ({N} or {}) are then the storage's, dims() the true dims.
+  // Precondition: rank-4 dims (ConvWeight: OC divisible by groups).
+  static Shape with_layout(const std::vector<std::int64_t>& dims, Layout layout, std::int64_t groups = 1);
+  Layout layout = Layout::Matrix;
+  std::int64_t groups = 1;                // ConvWeight only
+  std::vector<std::int64_t> layout_dims;  // the true dims when layout is not Matrix
   bool is_scalar() const { return rank == 0 || (rank == 1 && cols == 1); }
   bool operator==(const Shape& o) const {
-    return rows == o.rows && cols == o.cols && rank == o.rank && batch_dims == o.batch_dims;
+    return rows == o.rows && cols == o.cols && rank == o.rank && batch_dims == o.batch_dims && layout == o.layout &&
+           groups == o.groups && layout_dims == o.layout_dims;
   }
   bool operator!=(const Shape& o) const { return !(*this == o); }
 };
@@ -92,8 +106,40 @@ enum class OpKind {
   // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
   // when has_bias; relu after the bias when has_relu.
   FusedMatMul,
+  // out = conv2d(x, w) (+ b): x [N, C, H, W] (any layout), w [OC, C/group,
+  // KH, KW], b [OC]; out [N, OC, OH, OW] in Nhwc. ONNX Conv's meaning; the
+  // window (kernel, strides, dilations, pads, group) is in Op::window. The
+  // conv lowering pass turns it into an Im2col view and a MatMul.
+  Conv,
+  // out = the im2col matrix of image x for Op::window: a view (no EXEC) the
+  // DMA gathers from x in DRAM (sched::ViewKind::Im2col); out [N, OH*OW, K].
+  Im2col,
+  // out = x's elements in another shape or layout, in row-major order of the
+  // true dims (Reshape, Flatten, Squeeze, Unsqueeze): a view the DMA gathers.
+  Relayout,
+};
+
+// A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
+// terms. Output size per axis: floor((in + pads - dilation*(k-1) - 1) /
+// stride) + 1 (ceil with ceil_mode).
+struct Window {
+  std::int64_t kernel_h = 1, kernel_w = 1;
+  std::int64_t stride_h = 1, stride_w = 1;
+  std::int64_t dilation_h = 1, dilation_w = 1;
+  std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  std::int64_t group = 1;              // Conv
+  bool ceil_mode = false;              // pooling
+  bool count_include_pad = false;      // AveragePool
+  std::int64_t channel_stride = 0;     // Im2col: the columns per kernel position (0: C)
+  bool pad_negative_infinity = false;  // Im2col: padding reads -inf (max pooling)
+  std::int64_t out_h(std::int64_t in_h) const;
+  std::int64_t out_w(std::int64_t in_w) const;
 };
 const char* to_string(OpKind kind);
+// Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout.
+inline bool is_view_op(OpKind kind) {
+  return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout;
+}
 
 struct Op {
   OpKind kind = OpKind::MatMul;
@@ -102,6 +148,7 @@ struct Op {
   bool has_bias = false;                // FusedMatMul only: inputs[2] is the bias
   bool has_relu = false;                // FusedMatMul only
   float scale = 1.0f;                   // Scale only
+  Window window;                        // Conv, Im2col
   bool dead = false;                    // removed by a pass; ignored everywhere
   int line = 0;                         // 1-based line of the (first) op in the model file
   std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}

@@ -1,11 +1,14 @@
 #include "compiler/passes/pipeline.h"
 
+#include "compiler/passes/conv_lowering_pass.h"
 #include "compiler/passes/fusion_pass.h"
 #include "compiler/passes/tiling_pass.h"
 
 namespace tilesim::passes {
 
 void run_default_passes(ir::Graph& graph) {
+  ConvLoweringPass conv_lowering;
+  conv_lowering.run(graph);
   FusionPass fusion;
   fusion.run(graph);
   TilingPass tiling;

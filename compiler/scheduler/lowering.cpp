@@ -38,6 +38,34 @@ std::string shape_text(const TensorInfo& t) {
   return out.str();
 }
 
+TensorLayout layout_of(ir::Layout layout) {
+  switch (layout) {
+    case ir::Layout::Nhwc:
+      return TensorLayout::Nhwc;
+    case ir::Layout::ConvWeight:
+      return TensorLayout::ConvWeight;
+    case ir::Layout::Matrix:
+      break;
+  }
+  return TensorLayout::Matrix;
+}
+
+Im2colGeometry geometry_of(const ir::Op& op) {
+  const ir::Window& w = op.window;
+  Im2colGeometry g;
+  g.kernel_h = static_cast<std::int32_t>(w.kernel_h);
+  g.kernel_w = static_cast<std::int32_t>(w.kernel_w);
+  g.stride_h = static_cast<std::int32_t>(w.stride_h);
+  g.stride_w = static_cast<std::int32_t>(w.stride_w);
+  g.dilation_h = static_cast<std::int32_t>(w.dilation_h);
+  g.dilation_w = static_cast<std::int32_t>(w.dilation_w);
+  g.pad_top = static_cast<std::int32_t>(w.pad_top);
+  g.pad_left = static_cast<std::int32_t>(w.pad_left);
+  g.channel_stride = static_cast<std::int32_t>(w.channel_stride);
+  g.pad_negative_infinity = w.pad_negative_infinity;
+  return g;
+}
+
 std::string op_names(const ir::Op& op) {
   if (op.fused_from.empty()) return ir::to_string(op.kind);
   std::string names;
@@ -136,7 +164,7 @@ std::int64_t min_sram_tiles(const ir::Graph& graph) {
   std::int64_t need = 2;
   for (const ir::Op& op : graph.ops) {
     if (op.dead) continue;
-    if (op.kind == ir::OpKind::Relu || op.kind == ir::OpKind::Scale || op.kind == ir::OpKind::Transpose) continue;
+    if (op.kind == ir::OpKind::Relu || op.kind == ir::OpKind::Scale || is_view_op(op.kind)) continue;
     need = std::max<std::int64_t>(need, op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 4 : 3);
   }
   return need;
@@ -169,21 +197,33 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     info.padded_cols = t.padded_cols;
     info.batch = t.shape.batch();
     info.dims = t.shape.dims();
+    info.layout = layout_of(t.shape.layout);
+    info.groups = static_cast<std::int32_t>(t.shape.groups);
     schedule.tensors.push_back(info);
   }
-  // A Transpose runs no EXEC: its output is a view the DMA engine reads
-  // transposed from the input's DRAM storage (the frontend allows Transpose
-  // of graph inputs and params only).
+  // A view op runs no EXEC: its output is a view the DMA engine reads from
+  // the input's DRAM storage (the frontend allows Transpose of graph inputs
+  // and params only; an im2col or relayout of a computed tensor makes the
+  // allocator store that tensor).
   for (const ir::OpId op_id : graph.live_ops()) {
     const ir::Op& op = graph.ops[op_id];
-    if (op.kind != ir::OpKind::Transpose) continue;
+    if (!is_view_op(op.kind)) continue;
     TensorInfo& view = schedule.tensors[index[op.output]];
     const TensorInfo& source = schedule.tensors[index[op.inputs[0]]];
-    if (source.role != TensorRole::Input && source.role != TensorRole::Param) {
+    if (op.kind == ir::OpKind::Transpose && source.role != TensorRole::Input && source.role != TensorRole::Param) {
       throw std::logic_error("lowering: Transpose of a computed tensor " + source.name);
     }
-    view.view = sched::TensorView{sched::ViewKind::Transpose, index[op.inputs[0]], {}};
-    view.role = source.role;
+    view.view.of = index[op.inputs[0]];
+    view.view.kind = op.kind == ir::OpKind::Transpose ? ViewKind::Transpose
+                     : op.kind == ir::OpKind::Im2col  ? ViewKind::Im2col
+                                                      : ViewKind::Relayout;
+    if (op.kind == ir::OpKind::Im2col) {
+      view.view.im2col = geometry_of(op);
+      const std::vector<std::int64_t>& x = source.dims;
+      view.view.im2col.out_h = static_cast<std::int32_t>(op.window.out_h(x[2]));
+      view.view.im2col.out_w = static_cast<std::int32_t>(op.window.out_w(x[3]));
+    }
+    view.role = source.role == TensorRole::Output ? TensorRole::Intermediate : source.role;
   }
   for (const ir::TensorId id : graph.outputs) schedule.tensors[index[id]].is_graph_output = true;
   for (ir::Op& op : ops) {
@@ -198,7 +238,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
   schedule.layers.clear();
   for (const ir::OpId op_id : graph.topological_order()) {
     const ir::Op& op = ops[op_id];
-    if (op.kind == ir::OpKind::Transpose) continue;
+    if (is_view_op(op.kind)) continue;
     program.layer_begin.push_back(program.execs.size());
     LayerSummary layer;
     layer.name = schedule.tensors[op.output].name;

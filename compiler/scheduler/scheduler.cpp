@@ -35,7 +35,7 @@ std::int64_t count_execs(const ir::Graph& graph) {
     const std::int64_t out_tiles = out.tile_rows() * out.tile_cols();
     if (op.kind == ir::OpKind::MatMul || op.kind == ir::OpKind::FusedMatMul) {
       execs += out_tiles * graph.tensors[op.inputs[0]].tile_cols();
-    } else if (op.kind != ir::OpKind::Transpose) {
+    } else if (!ir::is_view_op(op.kind)) {
       execs += out_tiles;
     }
   }

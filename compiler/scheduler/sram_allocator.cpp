@@ -56,6 +56,12 @@ class Allocator {
       const TensorRole role = s_.tensors[space_.ref(static_cast<TileId>(id)).tensor].role;
       tiles_[id].in_dram = role == TensorRole::Input || role == TensorRole::Param;
     }
+    // A tensor some view shows is read from DRAM: its tiles are stored when complete.
+    stored_.resize(s_.tensors.size());
+    for (std::size_t t = 0; t < s_.tensors.size(); ++t) {
+      stored_[t] = stored_[t] || s_.tensors[t].is_graph_output;
+      if (s_.tensors[t].is_view()) stored_[static_cast<std::size_t>(s_.tensors[t].view.of)] = true;
+    }
   }
 
   void run() {
@@ -151,7 +157,7 @@ class Allocator {
     for (int p = 0; p < 3; ++p) {
       if (x.src[p] != kNoTile) retire(x.src[p], next[p]);
     }
-    const bool output = x.final_write && s_.tensors[ref(x.dst).tensor].is_graph_output;
+    const bool output = x.final_write && stored_[static_cast<std::size_t>(ref(x.dst).tensor)];
     if (output) pending_stores_.emplace_back(x.dst, static_cast<std::int64_t>(e) + options_.store_delay_execs);
     retire(x.dst, next[kDstPosition], output);
   }
@@ -192,6 +198,9 @@ class Allocator {
   }
 
   void load(TileId t, std::uint32_t e) {
+    // A view's LOAD reads the tensor it shows from DRAM: every STORE still
+    // held back goes first (the DMA queue is in order).
+    if (s_.tensors[static_cast<std::size_t>(ref(t).tensor)].is_view()) flush_stores(-1);
     const std::int32_t slot = allocate(e);
     const std::uint32_t id = transfer(UopKind::Load, t, slot, slots_[slot].compute_touch);
     slots_[slot].dma_write = id;
@@ -283,6 +292,7 @@ class Allocator {
   std::deque<std::int32_t> free_;
   std::set<std::pair<std::uint32_t, TileId>> live_;             // resident tiles by next use
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
+  std::vector<bool> stored_;                                    // per tensor: its complete tiles go to DRAM
   LayerSummary* layer_ = nullptr;
   std::int64_t peak_slots_ = 0;
 };

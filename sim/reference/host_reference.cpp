@@ -1,6 +1,7 @@
 
 #include "sim/reference/host_reference.h"
 #include "compiler/support/interrupt.h"
+#include "sim/reference/window_reference.h"
 
 #include <algorithm>
 #include <cmath>
@@ -147,7 +148,11 @@ std::size_t arity(const ir::Op& op) {
     case ir::OpKind::Relu:
     case ir::OpKind::Scale:
     case ir::OpKind::Transpose:
+    case ir::OpKind::Relayout:
+    case ir::OpKind::Im2col:
       return 1;
+    case ir::OpKind::Conv:
+      return op.inputs.size() > 2 ? 3 : 2;
     case ir::OpKind::FusedMatMul:
       return op.has_bias ? 3 : 2;
     case ir::OpKind::MatMul:
@@ -227,6 +232,18 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Transpose:
         out = transpose(*in[0]);
         break;
+      case ir::OpKind::Conv:
+        out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
+        out.v = conv2d_reference(in[0]->dims, in[0]->v, in[1]->dims, in[1]->v,
+                                 in.size() > 2 ? in[2]->v.data() : nullptr, op.window);
+        break;
+      case ir::OpKind::Relayout:  // the same elements in row-major order
+        out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
+        out.v = in[0]->v;
+        if (element_count(out.dims) != out.v.size()) bad("relayout to " + dims_text(out.dims));
+        break;
+      case ir::OpKind::Im2col:
+        bad("im2col in the unfused graph (the conv lowering pass makes it)");
       case ir::OpKind::FusedMatMul:
         out = matmul(*in[0], *in[1]);
         if (op.has_bias) {

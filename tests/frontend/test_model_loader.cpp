@@ -173,12 +173,12 @@ TEST_CASE("Graph API: find, add_tensor, add_op, relink, to_string", "[frontend][
   g.source = "hand.yaml";
   Tensor a;
   a.name = "a";
-  a.shape = Shape{2, 3, 2, {}};
+  a.shape = Shape::from_dims({2, 3});
   a.kind = TensorKind::Input;
   const TensorId ta = g.add_tensor(a);
   Tensor b;
   b.name = "b";
-  b.shape = Shape{2, 3, 2, {}};
+  b.shape = Shape::from_dims({2, 3});
   b.line = 4;
   const TensorId tb = g.add_tensor(b);
   CHECK(g.find("a") == ta);
@@ -200,8 +200,8 @@ TEST_CASE("Graph API: find, add_tensor, add_op, relink, to_string", "[frontend][
   CHECK(g.tensors[ta].users.empty());
   CHECK(g.topological_order().empty());
 
-  CHECK(to_string(Shape{1, 96, 1, {}}) == "[96]");
-  CHECK(to_string(Shape{128, 784, 2, {}}) == "[128, 784]");
+  CHECK(to_string(Shape::from_dims({96})) == "[96]");
+  CHECK(to_string(Shape::from_dims({128, 784})) == "[128, 784]");
   CHECK(std::string(to_string(TensorKind::Param)) == "param");
   CHECK(std::string(to_string(OpKind::FusedMatMul)) == "fused_matmul");
   CHECK(pad_to_tile(1) == 32);
@@ -215,7 +215,7 @@ TEST_CASE("a cycle in a hand-built graph names a tensor on it", "[frontend][ir]"
   for (const char* name : {"p", "q", "r"}) {
     Tensor t;
     t.name = name;
-    t.shape = Shape{4, 4, 2, {}};
+    t.shape = Shape::from_dims({4, 4});
     t.line = 10 + static_cast<int>(g.tensors.size());
     g.add_tensor(t);
   }

@@ -1,0 +1,20 @@
+// Conv as a GEMM whose left operand the DMA gathers (implicit GEMM): each
+// Conv x * w (+ b) becomes an Im2col view of x ([N, OH*OW, KH*KW*C], its
+// columns in (kh, kw, c) order) times w in conv_weight layout ([KH*KW*C, OC],
+// block-diagonal over groups) (+ b as a bias row), whose result [N, OH*OW,
+// OC] is the Conv's output in nhwc. Runs before fusion, so the bias and a
+// following ReLU join the matmul's epilogue.
+#pragma once
+
+#include "compiler/ir/graph.h"
+#include "compiler/passes/pass.h"
+
+namespace tilesim::passes {
+
+class ConvLoweringPass : public Pass {
+ public:
+  const char* name() const override { return "conv-lowering"; }
+  void run(ir::Graph& graph) override;
+};
+
+}  // namespace tilesim::passes
