@@ -44,7 +44,8 @@ mapfile -t lines <"$tmp/out"
 [[ ${lines[1]} == "pass         $m/$hostile  sram.size_kib=64" ]] || fail "hostile name: ${lines[1]}"
 [[ ${lines[2]} == "fail         $m/wrong  sram.size_kib=64  expect y ($m/wrong/output_0.npy): max abs error "*"(BEYOND TOLERANCE: [1, 3]: got "* ]] ||
   fail "wrong output: ${lines[2]}"
-[[ ${lines[3]} == "unsupported  $m/unsup  sram.size_kib=64  $m/unsup/model.onnx: node '/1/Relu' (NoSuchOp): unsupported op (expected "* ]] ||
+# (tilesim's own wording of the refusal is its business: its first line, naming the op)
+[[ ${lines[3]} == "unsupported  $m/unsup  sram.size_kib=64  $m/unsup/model.onnx: "*NoSuchOp* ]] ||
   fail "unsupported op: ${lines[3]}"
 [[ ${lines[4]} == "fail         $m/extra  sram.size_kib=64  input_1.npy is there, but the model has no graph input 1" ]] ||
   fail "extra input: ${lines[4]}"
