@@ -43,45 +43,8 @@ done
 command -v protoc >/dev/null || die "protoc is missing (Debian package protobuf-compiler)"
 [[ -f /usr/include/onnx/onnx.proto ]] || die "/usr/include/onnx/onnx.proto is missing (package libonnx-dev)"
 
-# The model as protobuf text (protoc), for op types and graph input/output names.
-decode() { protoc --decode=onnx.ModelProto -I /usr/include onnx/onnx.proto <"$1/model.onnx" 2>/dev/null; }
-ops_of() { decode "$1" | sed -n 's/^ *op_type: "\(.*\)"$/\1/p' | sort -u; }
-
-# unescape TEXT: REPLY = a protobuf text-format string body (C escapes: \n \t \" \\ \ooo
-# \xHH ...) as the bytes it stands for. Names are data: never evaluated.
-unescape() {
-  local LC_ALL=C s=$1 out='' c
-  while [[ -n $s ]]; do
-    if [[ $s =~ ^\\([0-7]{1,3}) || $s =~ ^\\x([0-9A-Fa-f]{1,2}) ]]; then
-      # shellcheck disable=SC2059  # (the format is \ooo or \xHH: digits checked above)
-      if [[ ${s:1:1} == x ]]; then printf -v c "\\x${BASH_REMATCH[1]}"; else printf -v c "\\${BASH_REMATCH[1]}"; fi
-      out+=$c s=${s:${#BASH_REMATCH[0]}}
-    elif [[ ${s:0:1} == \\ ]]; then
-      case ${s:1:1} in
-        n) out+=$'\n' ;; t) out+=$'\t' ;; r) out+=$'\r' ;; a) out+=$'\a' ;; b) out+=$'\b' ;;
-        f) out+=$'\f' ;; v) out+=$'\v' ;; *) out+=${s:1:1} ;;
-      esac
-      s=${s:2}
-    else
-      out+=${s:0:1} s=${s:1}
-    fi
-  done
-  REPLY=$out
-}
-
-# names_of CASE input|output|initializer: NAMES = the names of that top-level graph field.
-# (Top-level fields are indented by two spaces: "  input {", "    name: ...". protoc
-# escapes every string, so each name is one line here.)
-names_of() {
-  local line
-  NAMES=()
-  while IFS= read -r line; do
-    unescape "$line"
-    NAMES+=("$REPLY")
-  done < <(decode "$1" | awk -v field="$2" '
-    $0 == "  " field " {" { want = 1; next }
-    want && /^    name: "/ { sub(/^    name: "/, ""); sub(/"$/, ""); print; want = 0 }')
-}
+# shellcheck source=scripts/onnx-lib.sh
+source "$root/scripts/onnx-lib.sh"
 
 if [[ ${#cases[@]} -eq 0 ]]; then
   [[ -d $data ]] || die "no cases given and $data is missing (package libonnx-testdata)"
@@ -102,15 +65,10 @@ trap 'exit 143' TERM
 # run_case DIR: sets verdict (pass, fail, unsupported) and detail.
 run_case() {
   local dir=$1 set i rc name
-  local -A init=()
   local -a inputs=() outputs=() args
   verdict=pass detail=""
-  names_of "$dir" initializer
-  for name in "${NAMES[@]}"; do init[x$name]=1; done
-  names_of "$dir" input
-  for name in "${NAMES[@]}"; do [[ -n ${init[x$name]:-} ]] || inputs+=("$name"); done
-  names_of "$dir" output
-  outputs=("${NAMES[@]}")
+  graph_io "$dir"
+  inputs=("${INPUTS[@]}") outputs=("${OUTPUTS[@]}")
   for name in "${inputs[@]}" "${outputs[@]}"; do
     # tilesim's --input/--expect NAME=FILE ends the name at the first '='.
     if [[ $name == *=* ]]; then verdict=unsupported detail="tensor name $(printf '%q' "$name") contains '='"; return; fi

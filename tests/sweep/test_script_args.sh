@@ -5,7 +5,8 @@
 # written. Covers sweep.sh's duplicate, empty and unusable --values, a key given twice, an
 # --out that is a file, a tampered sweep.json for --collect, hostile text in messages
 # (escaped onto one line), and the argument errors of sweep-sram.sh, sweep-point.sh,
-# sweep-slurm.sbatch, wave-snapshot.sh, onnx-conformance.sh, fuzz.sh and setup.sh.
+# sweep-slurm.sbatch, wave-snapshot.sh, onnx-conformance.sh, check-torch-models.sh, fuzz.sh
+# and setup.sh.
 # Usage: test_script_args.sh TILESIM SOURCE_DIR
 set -euo pipefail
 
@@ -130,6 +131,27 @@ expect_refusal "onnx-conformance.sh --hw without its value" "$o --hw needs a val
   "$s/onnx-conformance.sh" --tilesim "$tilesim" --hw
 expect_refusal "onnx-conformance.sh with a case that has no model" "$o $tmp/data has no model.onnx" \
   "$s/onnx-conformance.sh" --tilesim "$tilesim" "$tmp/data"
+c='check-torch-models.sh: error:'
+ct() { "$s/check-torch-models.sh" --tilesim "$tilesim" "$@"; }
+expect_refusal "check-torch-models.sh with an unknown option" "$c unknown option '--bogus' (see --help)" ct --bogus
+expect_refusal "check-torch-models.sh --sram-kib without its value" "$c --sram-kib needs a value" ct --sram-kib
+expect_refusal "check-torch-models.sh --sram-kib empty" "$c --sram-kib is empty (expected sizes in KiB such as 64,1024)" \
+  ct --sram-kib ''
+expect_refusal "check-torch-models.sh --sram-kib with a hostile value (control characters shown as ?)" \
+  "$c --sram-kib 64;\$(touch PWNED)?: expected comma-separated whole numbers of KiB such as 64,1024" \
+  ct --sram-kib '64;$(touch PWNED)'$'\n'
+expect_refusal "check-torch-models.sh --sram-kib with an empty size" "$c --sram-kib 64,,128: size 2 is empty" \
+  ct --sram-kib 64,,128
+expect_refusal "check-torch-models.sh --sram-kib 064" \
+  "$c --sram-kib 064: 064 is not a size in KiB (expected a whole number from 1, without leading zeros)" ct --sram-kib 064
+expect_refusal "check-torch-models.sh --sram-kib with a size twice" "$c --sram-kib 64,1024,64: 64 is given twice" \
+  ct --sram-kib 64,1024,64
+expect_refusal "check-torch-models.sh --sram-kib below what tilesim allows (its message)" \
+  "$c --sram-kib 64,8: --set sram.size_kib=8: sram.size_kib: 8 is too small (expected an integer from 12 to 4194304, in KiB; 12 holds one tile operation)" \
+  ct --sram-kib 64,8 "$src/tests/models/torch/mlp_gemm"
+expect_refusal "check-torch-models.sh with a folder that has no model" "$c $tmp/data has no model.onnx" ct "$tmp/data"
+expect_refusal "check-torch-models.sh with a missing tilesim" "$c no tilesim at $tmp/data/none (build it, or pass --tilesim PATH)" \
+  "$s/check-torch-models.sh" --tilesim "$tmp/data/none" "$src/tests/models/torch/mlp_gemm"
 expect_refusal "fuzz.sh with an unknown option" "fuzz.sh: error: unknown option '--bogus' (see --help)" "$s/fuzz.sh" --bogus
 expect_refusal "fuzz.sh with an unknown target" \
   "fuzz.sh: error: unknown target 'fuzz_x' (expected one of: fuzz_hw_config fuzz_model fuzz_npy fuzz_tensor_proto fuzz_onnx fuzz_schedule)" \
