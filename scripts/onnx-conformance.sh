@@ -6,7 +6,7 @@
 #   scripts/onnx-conformance.sh [--tilesim PATH] [--hw HW.yaml] [CASE_DIR ...]
 #
 # With no CASE_DIR: every case under /usr/share/libonnx-testdata/data (Debian's
-# libonnx-testdata) whose ops are all MatMul, Gemm, Relu, Add or Transpose.
+# libonnx-testdata) whose ops are all ones tilesim supports (the list below).
 # A case is a folder with model.onnx and test_data_set_*/{input,output}_N.pb.
 # Prints one line per case - "pass", "fail" with the max error, or
 # "unsupported" with tilesim's reason - then "N unsupported" and finally
@@ -18,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tilesim=${TILESIM:-$root/build/sim/tilesim}
 hw=$root/configs/hw/default.yaml
 data=/usr/share/libonnx-testdata/data
-supported='^(MatMul|Gemm|Relu|Add|Transpose)$'
+supported='^(MatMul|Gemm|Relu|Add|Transpose|Conv|BatchNormalization|Flatten)$'
 cases=()
 
 die() { echo "onnx-conformance.sh: error: $*" >&2; exit 2; }

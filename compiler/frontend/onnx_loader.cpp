@@ -77,6 +77,7 @@ class OnnxImporter {
       if (!inputs.insert(input.name()).second) fail(key, "is declared twice", "each graph input once");
       add_input(input, key);
     }
+    check_supported_ops(g);
     for (const onnx::NodeProto& node : g.node()) add_node(node);
     for (const onnx::ValueInfoProto& output : g.output()) add_output(output);
     if (graph_.outputs.empty()) fail("graph", "has no outputs", "at least one graph output");
@@ -234,6 +235,25 @@ class OnnxImporter {
     return emit(OpKind::Transpose, {id}, fresh(graph_.tensors[id].name + ".T"), s, key);
   }
 
+  // Every distinct unsupported op type at once, each with its first node, so
+  // that one run tells the user all that is missing.
+  void check_supported_ops(const onnx::GraphProto& g) const {
+    std::vector<const onnx::NodeProto*> first;
+    std::set<std::string> seen;
+    for (const onnx::NodeProto& node : g.node()) {
+      const bool foreign = !node.domain().empty() && node.domain() != "ai.onnx";
+      if (!foreign && !is_supported_op(node.op_type()) && seen.insert(node.op_type()).second) first.push_back(&node);
+    }
+    if (first.empty()) return;
+    std::string problem = "unsupported op";
+    for (std::size_t i = 1; i < first.size(); ++i) {
+      const onnx::NodeProto& n = *first[i];
+      const std::string& name = !n.name().empty() ? n.name() : n.output_size() ? n.output(0) : "?";
+      problem += (i == 1 ? "; so are " : ", ") + printable(n.op_type()) + " (node " + quoted(name) + ")";
+    }
+    fail(node_key(*first[0]), problem, "one of " + std::string(kSupportedOps));
+  }
+
   void add_node(const onnx::NodeProto& node) {
     const std::string key = node_key(node);
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
@@ -276,9 +296,19 @@ class OnnxImporter {
     return id;
   }
 
+  // A graph input image read first by a Conv is stored as N matrices [C, H*W]
+  // (the same row-major order, without padding each channel to 32 x 32).
+  void store_as_image(TensorId x) {
+    ir::Tensor& t = graph_.tensors[x];
+    if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
+      t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
+    }
+  }
+
   void add_conv(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
                 const std::string& key) {
     const TensorId x = input_of(node, 0);
+    store_as_image(x);
     const TensorId w = initializer_input(node, 1, "weights");
     const std::vector<std::int64_t> xd = shape(x).dims(), wd = shape(w).dims();
     if (wd.size() != 4 || tensor(w).shape.layout != ir::Layout::Matrix) {
@@ -400,7 +430,7 @@ class OnnxImporter {
   // or a view is renamed and copied (a relayout view loaded, then stored).
   TensorId materialized(TensorId id, const std::string& key) {
     const ir::Tensor& t = tensor(id);
-    const bool image = t.shape.layout != ir::Layout::Matrix;
+    const bool image = t.shape.layout == ir::Layout::Nhwc;
     const bool view = graph_.ops[t.producer].kind == OpKind::Relayout;
     if (!image && !view) return id;
     const std::string name = t.name;
@@ -408,7 +438,7 @@ class OnnxImporter {
     graph_.tensors[id].name = fresh(name + (image ? ".nhwc" : ".view"));
     by_name_.emplace(graph_.tensors[id].name, id);
     TensorId source = id;
-    if (image) source = relayout(id, Shape::from_dims(t.shape.dims()), fresh(name + ".view"), key);
+    if (image) source = relayout(id, Shape::with_layout(t.shape.dims(), ir::Layout::Nchw), fresh(name + ".view"), key);
     return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
   }
 

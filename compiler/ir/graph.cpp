@@ -74,10 +74,10 @@ Shape Shape::with_layout(const std::vector<std::int64_t>& dims, Layout layout, s
   s.layout = layout;
   s.groups = groups;
   s.layout_dims = dims;
-  if (layout == Layout::Nhwc) {
+  if (layout == Layout::Nhwc || layout == Layout::Nchw) {
     s.batch_dims = {dims[0]};
-    s.rows = dims[2] * dims[3];
-    s.cols = dims[1];
+    s.rows = layout == Layout::Nhwc ? dims[2] * dims[3] : dims[1];
+    s.cols = layout == Layout::Nhwc ? dims[1] : dims[2] * dims[3];
   } else {
     s.batch_dims.clear();
     s.rows = dims[2] * dims[3] * dims[1] * groups;

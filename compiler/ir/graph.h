@@ -26,9 +26,9 @@ enum class TensorKind { Input, Param, Intermediate, Output };
 
 // How a tensor's true dims lie in the 2-D storage the hardware sees
 // (sched::TensorLayout states each exactly): Matrix keeps row-major order;
-// Nhwc holds an image [N, C, H, W] as N matrices [H*W, C]; ConvWeight holds a
+// Nchw too, an image [N, C, H, W] as N matrices [C, H*W]; Nhwc holds an image [N, C, H, W] as N matrices [H*W, C]; ConvWeight holds a
 // convolution's weights [OC, Cg, KH, KW] as the GEMM operand [KH*KW*C, OC].
-enum class Layout { Matrix, Nhwc, ConvWeight };
+enum class Layout { Matrix, Nchw, Nhwc, ConvWeight };
 const char* to_string(TensorKind kind);
 
 // Every tensor is 2-D for the hardware. A rank-1 tensor [c] (a bias) is held

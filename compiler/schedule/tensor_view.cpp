@@ -10,6 +10,8 @@ const char* to_string(TensorLayout layout) {
   switch (layout) {
     case TensorLayout::Matrix:
       return "matrix";
+    case TensorLayout::Nchw:
+      return "nchw";
     case TensorLayout::Nhwc:
       return "nhwc";
     case TensorLayout::ConvWeight:
@@ -49,6 +51,9 @@ std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, co
       const std::int64_t rows = rank >= 2 ? dims[rank - 2] : 1;
       return std::array<std::int64_t, 3>{batch, rows, rank >= 1 ? dims[rank - 1] : 1};
     }
+    case TensorLayout::Nchw:
+      if (rank != 4) return std::nullopt;
+      return std::array<std::int64_t, 3>{dims[0], dims[1], dims[2] * dims[3]};
     case TensorLayout::Nhwc:
       if (rank != 4) return std::nullopt;
       return std::array<std::int64_t, 3>{dims[0], dims[2] * dims[3], dims[1]};
@@ -62,6 +67,8 @@ std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, co
 StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index) {
   const std::size_t rank = t.dims.empty() ? static_cast<std::size_t>(t.rank) : t.dims.size();
   switch (t.layout) {
+    case TensorLayout::Nchw:
+      return StorageCoord{index[0], index[1], index[2] * t.dims[3] + index[3]};
     case TensorLayout::Nhwc:
       return StorageCoord{index[0], index[2] * t.dims[3] + index[3], index[1]};
     case TensorLayout::ConvWeight: {
@@ -83,6 +90,8 @@ std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const S
     return std::nullopt;
   }
   switch (t.layout) {
+    case TensorLayout::Nchw:
+      return std::vector<std::int64_t>{at.matrix, at.row, at.col / t.dims[3], at.col % t.dims[3]};
     case TensorLayout::Nhwc:
       return std::vector<std::int64_t>{at.matrix, at.col, at.row / t.dims[3], at.row % t.dims[3]};
     case TensorLayout::ConvWeight: {

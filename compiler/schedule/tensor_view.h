@@ -7,6 +7,9 @@
 //   matrix       dims [..., R, C]: matrix = the leading dims flattened, row r,
 //                col c (rank 0 and 1: one row). Row-major order of the dims is
 //                row-major order of the storage, so files copy straight in.
+//   nchw         dims [N, C, H, W]: matrix n, row c, col h*W + w: row-major
+//                order too, without padding each channel's H x W to tiles
+//                (images the user gives or gets).
 //   nhwc         dims [N, C, H, W]: matrix n, row h*W + w, col c. What
 //                convolutions and pooling produce: a pixel's channels lie side
 //                by side, so an im2col gather reads them as one run.
@@ -49,7 +52,7 @@ namespace tilesim::sched {
 struct TensorInfo;
 struct TileRef;
 
-enum class TensorLayout : std::uint8_t { Matrix, Nhwc, ConvWeight };
+enum class TensorLayout : std::uint8_t { Matrix, Nchw, Nhwc, ConvWeight };
 enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout };
 const char* to_string(TensorLayout layout);
 const char* to_string(ViewKind kind);
@@ -86,7 +89,7 @@ StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index);
 // padding position (or, in conv_weight, a structural zero).
 std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at);
 // The storage shape a layout gives true dims: {batch, rows, cols}; nullopt
-// when the dims do not fit the layout (nhwc and conv_weight need rank 4,
+// when the dims do not fit the layout (nchw, nhwc and conv_weight need rank 4,
 // conv_weight OC divisible by groups).
 std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, const std::vector<std::int64_t>& dims,
                                                          std::int64_t groups);

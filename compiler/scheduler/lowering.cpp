@@ -40,6 +40,8 @@ std::string shape_text(const TensorInfo& t) {
 
 TensorLayout layout_of(ir::Layout layout) {
   switch (layout) {
+    case ir::Layout::Nchw:
+      return TensorLayout::Nchw;
     case ir::Layout::Nhwc:
       return TensorLayout::Nhwc;
     case ir::Layout::ConvWeight:

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "compiler/frontend/onnx_loader.h"
+#include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/support/input_error.h"
 #include "tests/support/run_process.h"
 
@@ -120,10 +121,9 @@ TEST_CASE("onnx: Gemm with transB, alpha and a bias becomes transpose, matmul, s
 TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
   {
     auto m = linear_relu();
-    m.mutable_graph()->mutable_node(1)->set_op_type("Conv");
-    CHECK(error_of(m) ==
-          "test_model.onnx: node 'y_node' (Conv): unsupported op "
-          "(expected one of MatMul, Gemm, Relu, Add or Transpose)");
+    m.mutable_graph()->mutable_node(1)->set_op_type("LRN");
+    CHECK(error_of(m) == "test_model.onnx: node 'y_node' (LRN): unsupported op (expected one of " +
+                             std::string(tilesim::frontend::kSupportedOps) + ")");
   }
   {
     auto m = linear_relu();
@@ -370,7 +370,7 @@ TEST_CASE("onnx: what agrees with the model is accepted", "[onnx]") {
 
 TEST_CASE("onnx: a node name of a megabyte with control characters is one short line", "[onnx]") {
   auto m = linear_relu();
-  m.mutable_graph()->mutable_node(1)->set_op_type("Conv");
+  m.mutable_graph()->mutable_node(1)->set_op_type("LRN");
   m.mutable_graph()->mutable_node(1)->set_name("\x1b]0;title\x07" + std::string(1 << 20, 'n') + "\n");
   {
     std::ofstream out("long_name.onnx", std::ios::binary);
@@ -381,6 +381,6 @@ TEST_CASE("onnx: a node name of a megabyte with control characters is one short 
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == "tilesim: error: long_name.onnx: node '\\x1b]0;title\\x07" + std::string(48, 'n') +
-                     "\xe2\x80\xa6' (1048587 bytes, 1048529 not shown) (Conv): unsupported op "
-                     "(expected one of MatMul, Gemm, Relu, Add or Transpose)\n");
+                     "\xe2\x80\xa6' (1048587 bytes, 1048529 not shown) (LRN): unsupported op (expected one of " +
+                     std::string(tilesim::frontend::kSupportedOps) + ")\n");
 }
