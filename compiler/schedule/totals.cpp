@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/schedule/saturating.h"
@@ -88,9 +88,12 @@ class Counter {
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
   std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
-  std::unordered_set<DramTile, DramTileHash> compulsory_;
-  LayerTotals* layer_ = nullptr;                              // the current uOp's, if known
-  std::unordered_set<DramTile, DramTileHash> loaded_source_;  // input and param tiles a LOAD brought in
+  // Input and param tiles in DRAM: whether some EXEC has read one (kRead) and
+  // whether a LOAD has brought it in (kLoaded). One map for both: a tile's
+  // LOAD and its reads find the same entry.
+  static constexpr std::uint8_t kRead = 1, kLoaded = 2;
+  std::unordered_map<DramTile, std::uint8_t, DramTileHash> sources_;
+  LayerTotals* layer_ = nullptr;  // the current uOp's, if known
 
   const TensorInfo* tensor(std::int32_t index) const {
     if (index < 0 || static_cast<std::size_t>(index) >= s_.tensors.size()) return nullptr;
@@ -120,7 +123,10 @@ class Counter {
     l.bytes_loaded = saturating_add(l.bytes_loaded, bytes);
     const TensorInfo* source = nullptr;
     const std::optional<DramTile> dram = source_tile(x.tile, source);
-    if (dram && loaded_source_.insert(*dram).second) {
+    if (!dram) return;
+    std::uint8_t& seen = sources_[*dram];
+    if ((seen & kLoaded) == 0) {
+      seen |= kLoaded;
       l.compulsory_bytes = saturating_add(l.compulsory_bytes, source->tile_transfer_bytes());
     }
   }
@@ -171,7 +177,10 @@ class Counter {
   void read_from_dram(const TileRef& tile) {
     const TensorInfo* t = nullptr;
     const std::optional<DramTile> dram = source_tile(tile, t);
-    if (dram && compulsory_.insert(*dram).second) {
+    if (!dram) return;
+    std::uint8_t& seen = sources_[*dram];
+    if ((seen & kRead) == 0) {
+      seen |= kRead;
       ++t_.compulsory_loads;
       t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t->tile_transfer_bytes());
     }

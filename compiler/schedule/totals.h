@@ -31,7 +31,7 @@
 //
 // Safe on any Schedule, also one the validator would reject: references out
 // of range count no bytes and no compulsory tile. O(uOps) time; memory
-// O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
+// O(distinct input and param tiles loaded or read) plus two bits per SRAM slot up to the highest
 // address named.
 #pragma once
 

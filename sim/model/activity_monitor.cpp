@@ -53,14 +53,13 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
   const std::size_t r = index(role);
   if (role_busy(0) && role_busy(1)) overlap_ += now - last_;
   last_ = now;
-  const std::int64_t cycle = cycles(now);
   if (busy) {
     if (busy_units_[r]++ == 0) since_[r] = now;
-    layers_.started(uop, cycle);
+    layers_.started(uop, now.value());
   } else {
     if (--busy_units_[r] == 0) busy_time_[r] += now - since_[r];
-    last_finish_cycle_ = cycle;
-    layers_.completed(uop, cycle);
+    last_finish_cycle_ = cycles(now);
+    layers_.completed(uop, now.value());
     progress_.uop_done(cycle_);
   }
   if (!trace_) return;

@@ -1,7 +1,7 @@
 // What the units report about themselves, and everything measured from it:
 // busy time per role (the DMA side, the compute side), their overlap, when the
-// last uOp ended, each layer's span and counts (layer_activity.h), the
-// progress bar and the VCD trace. A SystemC channel the
+// last uOp ended, each layer's span (layer_activity.h), the progress bar and
+// the VCD trace. A SystemC channel the
 // units reach through ports (sc_port<ActivityIf>); the DRAM module reports
 // its channels through a second interface (sc_port<DramActivityIf>), for the
 // trace only.
@@ -94,6 +94,8 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   std::int64_t overlap_cycles() const { return cycles(overlap_); }
   std::int64_t last_finish_cycle() const { return last_finish_cycle_; }
   const LayerActivity& layers() const { return layers_; }
+  // A time the monitor reported (LayerActivity's units) in whole cycles.
+  std::int64_t cycles_of(std::uint64_t time) const { return static_cast<std::int64_t>(time / cycle_.value()); }
   std::int64_t now_cycle() const { return cycles(sc_core::sc_time_stamp()); }
 
  private:

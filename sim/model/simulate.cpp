@@ -55,17 +55,21 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   const LayerActivity& activity = top.activity.layers();
   st.layers_known = activity.known();
   if (!st.layers_known) return;
+  // What each layer's uOps did, counted as the units count theirs (every uOp ran).
+  std::vector<UnitCounts> counts(schedule.layers.size());
+  for (std::size_t i = 0; i < schedule.uops.size(); ++i)
+    counts[schedule.uop_layer[i]].count(schedule, schedule.uops[i]);
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
-  for (std::size_t l = 0; l < activity.layers().size(); ++l) {
-    const LayerActivity::Layer& a = activity.layers()[l];
+  for (std::size_t l = 0; l < counts.size(); ++l) {
+    const LayerActivity::Span& span = activity.spans()[l];
     LayerStats layer;
-    layer.first_cycle = a.first_cycle;
-    layer.last_cycle = a.last_cycle;
-    layer.loads = a.counts.loads;
-    layer.stores = a.counts.stores;
-    layer.execs = a.counts.execs();
-    layer.bytes_loaded = a.counts.bytes_loaded;
-    layer.bytes_stored = a.counts.bytes_stored;
+    layer.first_cycle = top.activity.cycles_of(span.first_start);
+    layer.last_cycle = top.activity.cycles_of(span.last_complete);
+    layer.loads = counts[l].loads;
+    layer.stores = counts[l].stores;
+    layer.execs = counts[l].execs();
+    layer.bytes_loaded = counts[l].bytes_loaded;
+    layer.bytes_stored = counts[l].bytes_stored;
     layer.bound_compute_cycles = compute[l];
     layer.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.layers[l].compulsory_bytes);
     st.layers.push_back(layer);

@@ -1,5 +1,5 @@
-// What a unit did, counted as each uOp finishes: the run's figures (units.h,
-// burst_dma.h) and each layer's (layer_activity.h) count the same way.
+// What a unit did, counted as each uOp finishes (units.h, burst_dma.h); each
+// layer's figures are counted the same way after the run (simulate.cpp).
 #pragma once
 
 #include <cstddef>
