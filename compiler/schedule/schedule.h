@@ -153,6 +153,10 @@ struct LayerSummary {
   std::int64_t loads_eliminated = 0;  // operand reads served by a resident tile
   std::int64_t dma_bytes = 0;         // loaded + stored
   std::int64_t sram_peak_bytes = 0;
+  // The layer's compulsory transfers (totals.h): its LOADs that bring an
+  // input or param tile into SRAM for the first time in the run, and its
+  // STOREs of graph-output tiles; the DMA part of its lower bound.
+  std::int64_t compulsory_bytes = 0;
 };
 
 struct Schedule {
@@ -162,6 +166,13 @@ struct Schedule {
   std::vector<TensorInfo> tensors;
   std::vector<Uop> uops;
   std::vector<LayerSummary> layers;
+  // The layer of each uOp: empty ("layers unknown": a hand-written schedule
+  // that does not say), or uop_layer[i] < layers.size() for every uOp i. Kept
+  // beside `uops` rather than in Uop, which has no spare bytes. A LOAD belongs
+  // to the layer of the EXEC it feeds, a STORE to the layer that computed its
+  // tile, an EXEC to its op's layer (the scheduler's attribution).
+  std::vector<std::uint32_t> uop_layer;
+  bool layers_known() const { return !uops.empty() && uop_layer.size() == uops.size(); }
 
   // Totals over `uops` (filled by the scheduler, checked by the validator).
   std::int64_t loads = 0, stores = 0, execs = 0;

@@ -21,6 +21,8 @@ std::int64_t line_of(const Problem& p, const ScheduleLines& lines) {
       return p.index < lines.uops.size() ? lines.uops[p.index] : 0;
     case Subject::Totals:
       return lines.totals;
+    case Subject::Layer:
+      return p.index < lines.layers.size() ? lines.layers[p.index] : 0;
   }
   return 0;
 }

@@ -14,7 +14,7 @@
 //   totals loads=4 stores=1 execs=2 ...          (optional when hand-written)
 //   layer name=y ops=matmul shapes="..." ...      (optional, any number)
 //   uops 7                                        (optional: checked count)
-//   0 dma LOAD x[0,0]@0x0000 deps=-
+//   0 dma LOAD x[0,0]@0x0000 deps=- layer=0       (layer=: on every uop or none)
 //   2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1
 //   5 compute EXEC scale z[0,0]@0x3000 <- y[0,0]@0x2000 scale=0.5 deps=4
 #pragma once
@@ -39,6 +39,7 @@ struct ScheduleLines {
   std::int64_t sram_bytes = 0;
   std::int64_t totals = 0;
   std::vector<std::int64_t> tensors;  // one per tensor, in index order
+  std::vector<std::int64_t> layers;   // one per layer line, in order
   std::vector<std::int64_t> uops;     // one per uOp, in id order
 };
 
@@ -50,7 +51,9 @@ struct ScheduleLines {
 // compiler's default placement (place_tensors, dram_placement.h); one that
 // gives some must give every tensor that is not a view its own.
 // Totals the file leaves out are counted from the uOps (count_totals in
-// totals.h; sram_peak_bytes: the slots used). The result is NOT validated: call
+// totals.h; sram_peak_bytes: the slots used); so are the figures a layer line
+// leaves out when the uOps give their layer= (sram_peak_bytes: the schedule's),
+// else they are 0. A uOp's layer= must name a layer line (they come first). The result is NOT validated: call
 // validate(), or read a hand-written file with load_schedule_file()
 // (schedule_file.h), which checks everything. `lines`, when given, receives
 // the line of each item.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/schedule/dram_placement.h"
+#include "compiler/schedule/saturating.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/totals.h"
 #include "compiler/support/input_error.h"
@@ -69,7 +70,9 @@ class Reader {
     std::string of;
     std::int64_t line;
   };
-  std::vector<PendingView> views_;       // view=transpose(NAME), resolved at the end (NAME may come later)
+  std::vector<PendingView> views_;  // view=transpose(NAME), resolved at the end (NAME may come later)
+  std::vector<std::map<std::string, std::int64_t>> layer_figures_;  // the numbers each layer line gives
+  bool uops_have_layer_ = false;                                    // uop 0 gives layer=, so all must
   std::int64_t first_dram_tensor_ = -1;  // the first tensor line without view= that gives dram=
 
   // std::getline, but a line over kMaxLineBytes is refused instead of read.
@@ -238,15 +241,15 @@ class Reader {
 
   void layer() {
     std::map<std::string, std::string> texts;
-    auto ints = key_values("layer", {"loads", "stores", "execs", "loads_eliminated", "dma_bytes", "sram_peak_bytes"},
-                           {"name", "ops", "shapes", "tiles", "plan"}, &texts);
+    auto ints = key_values(
+        "layer", {"loads", "stores", "execs", "loads_eliminated", "dma_bytes", "sram_peak_bytes", "compulsory_bytes"},
+        {"name", "ops", "shapes", "tiles", "plan"}, &texts);
     LayerSummary l;
     l.name = texts["name"], l.ops = texts["ops"], l.shapes = texts["shapes"];
     l.tiles = texts["tiles"], l.plan = texts["plan"];
-    l.loads = ints["loads"], l.stores = ints["stores"], l.execs = ints["execs"];
-    l.loads_eliminated = ints["loads_eliminated"], l.dma_bytes = ints["dma_bytes"];
-    l.sram_peak_bytes = ints["sram_peak_bytes"];
     s_.layers.push_back(std::move(l));
+    layer_figures_.push_back(std::move(ints));  // set in fill_layers, once the uOps are known
+    lines_.layers.push_back(line_no_);
   }
 
   // [N] (rank 1) or [R,C]; returns the rank.
@@ -426,6 +429,7 @@ class Reader {
       fail("", "more than " + std::to_string(kNoUop - 1) + " uops", "fewer uops: ids are 32-bit");
     }
     if (tokens_.size() < 5) fail(key, "incomplete line", kUopForm);
+    uop_layer(key);
     Uop x;
     const std::string kind = str(tokens_[2]);
     if (kind == "LOAD")
@@ -454,6 +458,27 @@ class Reader {
     }
     s_.uops.push_back(x);
     lines_.uops.push_back(line_no_);
+  }
+
+  // An optional last field layer=N, on every uOp or on none (uop 0 decides);
+  // taken off the line's tokens.
+  void uop_layer(const std::string& key) {
+    const std::string_view last = tokens_.back();
+    const bool given = last.compare(0, 6, "layer=") == 0;
+    if (s_.uops.empty()) uops_have_layer_ = given;
+    if (given != uops_have_layer_) {
+      fail(key, given ? "layer= but uop 0 has none" : "no layer= but uop 0 has one",
+           "layer=N at the end of every uop line, or of none");
+    }
+    if (!given) return;
+    const std::int64_t layer = number(last.substr(6), key, "layer");
+    if (layer >= static_cast<std::int64_t>(s_.layers.size())) {
+      const std::size_t n = s_.layers.size();
+      fail(key, "layer=" + std::to_string(layer) + " names no layer line: the file has " + std::to_string(n),
+           n == 0 ? "a layer line for each layer, before the uops" : "a layer from 0 to " + std::to_string(n - 1));
+    }
+    s_.uop_layer.push_back(static_cast<std::uint32_t>(layer));
+    tokens_.pop_back();
   }
 
   void exec(const std::string& key, Uop& x) {
@@ -538,7 +563,9 @@ class Reader {
       s_.tensors[v.tensor].view = sched::TensorView{sched::ViewKind::Transpose, it->second, {}};
     }
     place();
-    fill_totals();
+    const ScheduleTotals counted = count_totals(s_);
+    fill_totals(counted);
+    fill_layers(counted);
   }
 
   // Without dram= the tensors get the compiler's default placement; with it,
@@ -558,8 +585,7 @@ class Reader {
   }
 
   // The totals the file did not give, counted from the uOps (totals.h).
-  void fill_totals() {
-    const ScheduleTotals counted = count_totals(s_);
+  void fill_totals(const ScheduleTotals& counted) {
     set_totals(s_, counted, true);
     const std::pair<const char*, std::int64_t*> fields[] = {{"loads", &s_.loads},
                                                             {"stores", &s_.stores},
@@ -572,6 +598,32 @@ class Reader {
                                                             {"compulsory_bytes", &s_.compulsory_bytes}};
     for (const auto& [key, field] : fields) {
       if (const auto it = totals_.find(key); it != totals_.end()) *field = it->second;
+    }
+  }
+
+  // Each layer's figures as its line gives them; those it leaves out are
+  // counted from its uOps when the uOps say their layer (sram_peak_bytes: the
+  // schedule's), else 0.
+  void fill_layers(const ScheduleTotals& counted) {
+    for (std::size_t i = 0; i < s_.layers.size(); ++i) {
+      LayerSummary& l = s_.layers[i];
+      if (i < counted.layers.size()) {
+        const LayerTotals& c = counted.layers[i];
+        l.loads = c.loads, l.stores = c.stores, l.execs = c.execs, l.loads_eliminated = c.loads_eliminated;
+        l.dma_bytes = saturating_add(c.bytes_loaded, c.bytes_stored);
+        l.compulsory_bytes = c.compulsory_bytes;
+        l.sram_peak_bytes = s_.sram_peak_bytes;
+      }
+      const std::pair<const char*, std::int64_t*> fields[] = {{"loads", &l.loads},
+                                                              {"stores", &l.stores},
+                                                              {"execs", &l.execs},
+                                                              {"loads_eliminated", &l.loads_eliminated},
+                                                              {"dma_bytes", &l.dma_bytes},
+                                                              {"sram_peak_bytes", &l.sram_peak_bytes},
+                                                              {"compulsory_bytes", &l.compulsory_bytes}};
+      for (const auto& [key, field] : fields) {
+        if (const auto it = layer_figures_[i].find(key); it != layer_figures_[i].end()) *field = it->second;
+      }
     }
   }
 };

@@ -113,7 +113,8 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
     out << "layer name=" << text_value(l.name) << " ops=" << text_value(l.ops) << " shapes=" << text_value(l.shapes)
         << " tiles=" << text_value(l.tiles) << " plan=" << text_value(l.plan) << " loads=" << l.loads
         << " stores=" << l.stores << " execs=" << l.execs << " loads_eliminated=" << l.loads_eliminated
-        << " dma_bytes=" << l.dma_bytes << " sram_peak_bytes=" << l.sram_peak_bytes << "\n";
+        << " dma_bytes=" << l.dma_bytes << " sram_peak_bytes=" << l.sram_peak_bytes
+        << " compulsory_bytes=" << l.compulsory_bytes << "\n";
   }
   out << "uops " << s.uops.size() << "\n";
   std::string chunk;
@@ -149,6 +150,10 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
       chunk += '-';
     else
       append_number(chunk, x.dep);
+    if (id < s.uop_layer.size()) {
+      chunk += " layer=";
+      append_number(chunk, s.uop_layer[id]);
+    }
     chunk += '\n';
     if (chunk.size() > (1 << 16)) {
       out << chunk;

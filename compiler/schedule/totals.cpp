@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <unordered_set>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/schedule/saturating.h"
@@ -51,7 +52,12 @@ class Counter {
   explicit Counter(const Schedule& s) : s_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {}
 
   ScheduleTotals run() {
-    for (const Uop& x : s_.uops) {
+    const bool layered = s_.layers_known();
+    if (layered) t_.layers.resize(s_.layers.size());
+    for (std::size_t i = 0; i < s_.uops.size(); ++i) {
+      const Uop& x = s_.uops[i];
+      // A layer out of range (an invalid schedule) counts in no layer.
+      layer_ = layered && s_.uop_layer[i] < t_.layers.size() ? &t_.layers[s_.uop_layer[i]] : nullptr;
       touch(x.addr);
       if (x.kind == UopKind::Exec) {
         exec(x);
@@ -66,6 +72,7 @@ class Counter {
         ++t_.stores;
         t_.bytes_stored = saturating_add(t_.bytes_stored, bytes);
       }
+      if (layer_) transfer_in_layer(x, bytes);
     }
     t_.slots_used_bytes = slots_used_ * kTileBytes;
     for (const TensorInfo& t : s_.tensors) {
@@ -81,7 +88,12 @@ class Counter {
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
   std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
-  std::unordered_set<DramTile, DramTileHash> compulsory_;
+  // Input and param tiles in DRAM: whether some EXEC has read one (kRead) and
+  // whether a LOAD has brought it in (kLoaded). One map for both: a tile's
+  // LOAD and its reads find the same entry.
+  static constexpr std::uint8_t kRead = 1, kLoaded = 2;
+  std::unordered_map<DramTile, std::uint8_t, DramTileHash> sources_;
+  LayerTotals* layer_ = nullptr;  // the current uOp's, if known
 
   const TensorInfo* tensor(std::int32_t index) const {
     if (index < 0 || static_cast<std::size_t>(index) >= s_.tensors.size()) return nullptr;
@@ -97,8 +109,31 @@ class Counter {
     return t ? t->tile_transfer_bytes() : 0;
   }
 
+  // A LOAD or STORE in its layer; its compulsory bytes as totals.h defines them.
+  void transfer_in_layer(const Uop& x, std::int64_t bytes) {
+    LayerTotals& l = *layer_;
+    if (x.kind == UopKind::Store) {
+      ++l.stores;
+      l.bytes_stored = saturating_add(l.bytes_stored, bytes);
+      const TensorInfo* t = tensor(x.tile.tensor);
+      if (t && t->is_graph_output) l.compulsory_bytes = saturating_add(l.compulsory_bytes, bytes);
+      return;
+    }
+    ++l.loads;
+    l.bytes_loaded = saturating_add(l.bytes_loaded, bytes);
+    const TensorInfo* source = nullptr;
+    const std::optional<DramTile> dram = source_tile(x.tile, source);
+    if (!dram) return;
+    std::uint8_t& seen = sources_[*dram];
+    if ((seen & kLoaded) == 0) {
+      seen |= kLoaded;
+      l.compulsory_bytes = saturating_add(l.compulsory_bytes, source->tile_transfer_bytes());
+    }
+  }
+
   void exec(const Uop& x) {
     ++t_.execs;
+    if (layer_) ++layer_->execs;
     for (int i = 0; i < 3; ++i) {
       if (!x.src[i].valid()) continue;
       const std::size_t slot = slot_of(x.src_addr[i]);
@@ -107,6 +142,7 @@ class Counter {
         loaded_[slot] = false;
       } else {
         ++t_.loads_eliminated;
+        if (layer_) ++layer_->loads_eliminated;
       }
       read_from_dram(x.src[i]);
     }
@@ -115,15 +151,16 @@ class Counter {
     loaded_[slot_of(x.addr)] = false;
   }
 
-  // Counts the input or param tile an EXEC operand stands for, once.
-  void read_from_dram(const TileRef& tile) {
+  // The input or param tile in DRAM that `tile` stands for (a view's tile as
+  // the tile of the tensor it shows), with that tensor; nullopt for any other.
+  std::optional<DramTile> source_tile(const TileRef& tile, const TensorInfo*& source) const {
     const TensorInfo* t = tensor(tile.tensor);
-    if (!t || tile.row < 0 || tile.col < 0) return;
+    if (!t || tile.row < 0 || tile.col < 0) return std::nullopt;
     DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
     if (t->is_view()) {
       const TensorInfo* x = tensor(t->view.of);
       const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
-      if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return;
+      if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return std::nullopt;
       const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
       // View tile (r, c) of matrix b is X's tile (c, r) of matrix b.
       dram = DramTile{t->view.of,
@@ -131,8 +168,19 @@ class Counter {
                       static_cast<std::int32_t>(tile.row % mt)};
       t = x;
     }
-    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return;
-    if (compulsory_.insert(dram).second) {
+    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return std::nullopt;
+    source = t;
+    return dram;
+  }
+
+  // Counts the input or param tile an EXEC operand stands for, once.
+  void read_from_dram(const TileRef& tile) {
+    const TensorInfo* t = nullptr;
+    const std::optional<DramTile> dram = source_tile(tile, t);
+    if (!dram) return;
+    std::uint8_t& seen = sources_[*dram];
+    if ((seen & kRead) == 0) {
+      seen |= kRead;
       ++t_.compulsory_loads;
       t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t->tile_transfer_bytes());
     }

@@ -17,18 +17,37 @@
 //    of matrix b is X's tile (c, r) of matrix b), so reading X and X's
 //    transpose costs one load per tile; compulsory_bytes: those loads' bytes
 //    plus every graph-output tile stored once.
+//  * layers: when Schedule::uop_layer gives every uOp's layer, one entry per
+//    Schedule::layers entry with the counts above over that layer's uOps
+//    (an EXEC's loads_eliminated in the EXEC's layer), and its
+//    compulsory_bytes: the bytes of its compulsory transfers — its LOADs that
+//    bring an input or param tile (a view's as the tile it shows) into SRAM
+//    for the first time in the list, and its STOREs of graph-output tiles.
+//    Over the layers these add up to the schedule's figures; compulsory_bytes
+//    too when every tile loaded is read by some EXEC and every graph-output
+//    tile stored once (any schedule the compiler makes or the validator
+//    passes). A layer's compulsory transfers are among its own uOps, so its
+//    lower bound never exceeds its span in a run.
 //
 // Safe on any Schedule, also one the validator would reject: references out
 // of range count no bytes and no compulsory tile. O(uOps) time; memory
-// O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
+// O(distinct input and param tiles loaded or read) plus two bits per SRAM slot up to the highest
 // address named.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "compiler/schedule/schedule.h"
 
 namespace tilesim::sched {
+
+struct LayerTotals {
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t loads_eliminated = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t compulsory_bytes = 0;
+};
 
 struct ScheduleTotals {
   std::int64_t loads = 0, stores = 0, execs = 0;
@@ -36,6 +55,7 @@ struct ScheduleTotals {
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
   std::int64_t slots_used_bytes = 0;
   std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
+  std::vector<LayerTotals> layers;  // empty when the uOps' layers are unknown
 };
 
 ScheduleTotals count_totals(const Schedule& schedule);

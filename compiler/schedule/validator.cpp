@@ -8,6 +8,7 @@
 
 #include "compiler/schedule/tile_format.h"
 #include "compiler/schedule/totals.h"
+#include "compiler/schedule/validator_layers.h"
 #include "compiler/schedule/validator_structure.h"
 
 namespace tilesim::sched {
@@ -450,16 +451,7 @@ class Checker {
   // The peak lies between the slots one uOp needs at once and all slots used.
   void check_peak(std::int64_t all_slots_bytes) {
     std::int64_t one_uop = 0;
-    for (const Uop& x : s_.uops) {
-      std::int64_t slots[4] = {x.addr / kTileBytes};
-      std::int64_t n = 1;
-      for (int i = 0; i < 3; ++i) {
-        if (!x.src[i].valid()) continue;
-        const std::int64_t slot = x.src_addr[i] / kTileBytes;
-        if (std::find(slots, slots + n, slot) == slots + n) slots[n++] = slot;
-      }
-      one_uop = std::max(one_uop, n * kTileBytes);
-    }
+    for (const Uop& x : s_.uops) one_uop = std::max(one_uop, structure::uop_slot_bytes(x));
     if (s_.sram_peak_bytes >= one_uop && s_.sram_peak_bytes <= all_slots_bytes) return;
     error(Subject::Totals, 0,
           "schedule totals: sram_peak_bytes = " + std::to_string(s_.sram_peak_bytes) + " (expected " +
@@ -478,6 +470,8 @@ class Checker {
     check_total("compulsory_loads", s_.compulsory_loads, counted.compulsory_loads);
     check_total("compulsory_bytes", s_.compulsory_bytes, counted.compulsory_bytes);
     if (!full()) check_peak(counted.slots_used_bytes);
+    if (full()) return;
+    for (Problem& p : check_layers(s_, counted, max_ - errors_.size())) errors_.push_back(std::move(p));
   }
 };
 

@@ -10,7 +10,8 @@
 // access of the other unit is ordered by happens-before), data (every EXEC reads
 // the complete tile its operand names; matmul K steps in order; zero_init and
 // epilogue on the right steps), outputs (stored exactly once, complete) and the
-// schedule's totals against count_totals() (totals.h). The tensor table's
+// schedule's totals against count_totals() (totals.h), then the layers
+// (validator_layers.h: each uOp's layer, each layer's figures). The tensor table's
 // sizes stay within the frontends' limits (2^31 padded elements per tensor,
 // 64 GiB in all), so nothing computed from it overflows.
 // docs/schedule-format.md lists every check.
@@ -32,11 +33,12 @@ enum class Subject : std::uint8_t {
   Tensor,     // tensor `index` (its table entry, or an output tile never stored)
   Uop,        // uop `index`
   Totals,     // the schedule's recorded totals
+  Layer,      // layer `index` (Schedule::layers)
 };
 
 struct Problem {
   Subject subject = Subject::Uop;
-  std::size_t index = 0;  // the tensor or uop (Subject::Tensor, Subject::Uop)
+  std::size_t index = 0;  // the tensor, uop or layer (Subject::Tensor, Uop, Layer)
   std::string text;       // as validate() gives it
 };
 

@@ -437,4 +437,15 @@ std::string check_exec(const Schedule& s, const Uop& x) {
   return "";
 }
 
+std::int64_t uop_slot_bytes(const Uop& x) {
+  std::int64_t slots[4] = {x.addr / kTileBytes};
+  std::int64_t n = 1;
+  for (int i = 0; i < 3; ++i) {
+    if (!x.src[i].valid()) continue;
+    const std::int64_t slot = x.src_addr[i] / kTileBytes;
+    if (std::find(slots, slots + n, slot) == slots + n) slots[n++] = slot;
+  }
+  return n * kTileBytes;
+}
+
 }  // namespace tilesim::sched::structure

@@ -40,4 +40,8 @@ std::string check_addr(const Schedule& schedule, std::uint32_t addr, const std::
 // problem.
 std::string check_exec(const Schedule& schedule, const Uop& exec);
 
+// The SRAM one uOp needs at once: its distinct slots (result and operands) x
+// 4096 bytes. A lower bound of any SRAM peak that includes the uOp.
+std::int64_t uop_slot_bytes(const Uop& uop);
+
 }  // namespace tilesim::sched::structure

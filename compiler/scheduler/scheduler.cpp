@@ -68,6 +68,7 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
     throw TooManyUops(static_cast<std::int64_t>(estimate), options.max_uops);
   }
   schedule.uops.reserve(estimate + estimate / 8);
+  schedule.uop_layer.reserve(estimate + estimate / 8);
   AllocatorOptions alloc;
   alloc.sram_tiles = sram_tiles;
   alloc.store_delay_execs = options.store_delay_execs;
@@ -80,7 +81,12 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   order_by_start_time(schedule, options.costs);
   // The totals have one definition (count_totals); the allocator knows only
   // the true SRAM peak and each layer's share.
-  set_totals(schedule, count_totals(schedule), /*with_peak=*/false);
+  const ScheduleTotals totals = count_totals(schedule);
+  set_totals(schedule, totals, /*with_peak=*/false);
+  // Each layer's compulsory share is counted like the totals' (totals.h).
+  for (std::size_t l = 0; l < totals.layers.size(); ++l) {
+    schedule.layers[l].compulsory_bytes = totals.layers[l].compulsory_bytes;
+  }
   return schedule;
 }
 

@@ -78,6 +78,7 @@ class Allocator {
       if ((e & 0xFFF) == 0) poll_interrupt();
       while (layer + 1 < program_.layer_begin.size() && e >= program_.layer_begin[layer + 1]) ++layer;
       layer_ = &s_.layers[layer];
+      layer_index_ = static_cast<std::uint32_t>(layer);
       exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[4 * e]);
       flush_stores(static_cast<std::int64_t>(e));
       keep_slots_free(static_cast<std::uint32_t>(e));
@@ -92,6 +93,8 @@ class Allocator {
     std::uint32_t next_use = kNever;
     bool dirty = false;    // SRAM holds a value DRAM does not
     bool in_dram = false;  // DRAM holds the tile's current value
+    // The layer whose EXEC wrote it: its STOREs belong there.
+    std::uint32_t layer = 0;
   };
   struct SlotState {
     TileId tile = kNoTile;
@@ -142,8 +145,9 @@ class Allocator {
       dep = later(dep, slots_[slot].dma_write);
     }
     u.dep = dep;
-    const std::uint32_t id = emit(u);
+    const std::uint32_t id = emit(u, layer_index_);
     ++layer_->execs;
+    tiles_[x.dst].layer = layer_index_;
 
     for (int p = 0; p < 3; ++p) {
       if (x.src[p] != kNoTile) slots_[tiles_[x.src[p]].slot].compute_touch = id;
@@ -215,18 +219,22 @@ class Allocator {
     tiles_[t].in_dram = true;
   }
 
-  // Emits a LOAD or STORE of tile t at `slot` and counts its traffic.
+  // Emits a LOAD or STORE of tile t at `slot` and counts its traffic in its
+  // layer: a LOAD's is the EXEC's it feeds, a STORE's the one that computed
+  // the tile (a spill or a held-back STORE may come during a later layer).
   std::uint32_t transfer(UopKind kind, TileId t, std::int32_t slot, std::uint32_t dep) {
     Uop u;
     u.kind = kind;
     u.tile = ref(t);
     u.addr = addr(slot);
     u.dep = dep;
-    const std::uint32_t id = emit(u);
+    const std::uint32_t layer = kind == UopKind::Load ? layer_index_ : tiles_[t].layer;
+    const std::uint32_t id = emit(u, layer);
     slots_[slot].dma_touch = id;
     const std::int64_t bytes = s_.tensors[u.tile.tensor].tile_transfer_bytes();
-    ++(kind == UopKind::Load ? layer_->loads : layer_->stores);
-    layer_->dma_bytes += bytes;
+    LayerSummary& owner = s_.layers[layer];
+    ++(kind == UopKind::Load ? owner.loads : owner.stores);
+    owner.dma_bytes += bytes;
     return id;
   }
 
@@ -277,9 +285,10 @@ class Allocator {
     return slot;
   }
 
-  std::uint32_t emit(const Uop& u) {
+  std::uint32_t emit(const Uop& u, std::uint32_t layer) {
     if (s_.uops.size() >= kNoUop - 1) throw std::length_error("schedule exceeds 4 billion uOps");
     s_.uops.push_back(u);
+    s_.uop_layer.push_back(layer);
     return next_id() - 1;
   }
 
@@ -294,6 +303,7 @@ class Allocator {
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
   std::vector<bool> stored_;                                    // per tensor: its complete tiles go to DRAM
   LayerSummary* layer_ = nullptr;
+  std::uint32_t layer_index_ = 0;  // layer_'s index in s_.layers
   std::int64_t peak_slots_ = 0;
 };
 

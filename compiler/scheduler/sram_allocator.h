@@ -29,8 +29,9 @@ struct AllocatorOptions {
   std::int64_t free_pool_horizon_execs = 128;
 };
 
-// Appends the uOps for `program` to schedule.uops and fills the totals and the
-// per-layer counters of schedule.layers (which lowering created).
+// Appends the uOps for `program` to schedule.uops, the layer of each to
+// schedule.uop_layer, and fills the totals and the per-layer counters of
+// schedule.layers (which lowering created).
 void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
                        Schedule& schedule);
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/support/text_table.h"
+
 namespace tilesim::sched {
 
 namespace {
@@ -18,23 +20,6 @@ std::string kib(std::int64_t bytes) {
     out << std::fixed << std::setprecision(1) << bytes / 1024.0 << " KiB";
   }
   return out.str();
-}
-
-// A plain text table: columns as wide as their widest cell, numbers right-aligned.
-void write_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& numeric,
-                 std::ostream& out) {
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::string pad(width[c] - row[c].size(), ' ');
-      line += c ? "  " : "";
-      line += numeric[c] ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : "");
-    }
-    out << line << "\n";
-  }
 }
 
 }  // namespace

@@ -45,12 +45,15 @@ void order_by_start_time(Schedule& schedule, const CostModel& costs) {
   for (Uop& u : list) {
     if (u.dep != kNoUop) u.dep = new_id[u.dep];
   }
+  std::vector<std::uint32_t>& layer = schedule.uop_layer;  // kept in step with the uOps
+  const bool layered = layer.size() == n;
   // Permute in place, cycle by cycle: a 4096^3 matmul has ~2.8 M uOps, and a
   // second list would double the compiler's peak memory.
   for (std::uint32_t i = 0; i < n; ++i) {
     while (new_id[i] != i) {
       const std::uint32_t target = new_id[i];
       std::swap(list[i], list[target]);
+      if (layered) std::swap(layer[i], layer[target]);
       std::swap(new_id[i], new_id[target]);
     }
   }

@@ -9,7 +9,8 @@
 // estimated start time. A LOAD thus moves up to right after the EXEC that
 // frees its slot, and the list interleaves the units the way they will run.
 // Each unit's own order, and so every hazard, is unchanged; dependencies are
-// renumbered and still point backwards.
+// renumbered and still point backwards. Schedule::uop_layer, when it holds
+// one entry per uOp, moves with its uOp.
 #pragma once
 
 #include <cstdint>

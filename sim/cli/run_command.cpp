@@ -193,7 +193,7 @@ StagedFile stage_save_file(const Run& run, std::int64_t end_cycle) {
   const std::int64_t from = std::min(run.args.trace_from, end_cycle);
   const std::int64_t to = run.args.trace_to < 0 ? end_cycle : std::min(run.args.trace_to, end_cycle);
   const std::string text = sim::gtkw_text(run.args.vcd, from * per_cycle, std::max(from, to) * per_cycle,
-                                          sim::TraceLayout::of(run.compiled.hw));
+                                          sim::TraceLayout::of(run.compiled.hw, run.compiled.schedule));
   return stage_file(run.plan.gtkw, {{text.data(), text.size()}});
 }
 
@@ -268,7 +268,7 @@ int run_steps(Run& run, std::ostream& out) {
   const sim::RunReport report =
       sim::make_report(run.compiled.schedule, run.compiled.hw, run.result.stats,
                        run.kernels ? run.kernels->name : "none", wall, run.result.wall_seconds);
-  sim::write_summary(report, out);
+  sim::write_summary(report, out, run.args.per_layer);
   const int code = check_results(run, out);
   out.flush();  // before any output that is this very stdout (--stats-json /dev/stdout)
   write_outputs(run, report);

@@ -51,7 +51,9 @@ po::options_description run_options(RunArgs& a) {
       "kernel", po::value(&a.kernel)->value_name("NAME"), "tile kernels: auto (default), avx512, avx2 or reference")(
       "timing-only", po::bool_switch(&a.timing_only), "no math, only timing (fast sweeps); outputs are not written")(
       "verify", po::bool_switch(&a.verify),
-      "compare every output with an independent host reference; exit 3 beyond tolerance");
+      "compare every output with an independent host reference; exit 3 beyond tolerance")(
+      "per-layer", po::bool_switch(&a.per_layer),
+      "list every layer in the summary (without it, a model of more than 12 layers shows its 5 longest)");
   return options;
 }
 

@@ -19,6 +19,7 @@ struct RunArgs {
   double rtol = 1e-3, atol = 1e-7;
   std::uint64_t seed = 1;
   bool force = false, timing_only = false, verify = false;
+  bool per_layer = false;  // the summary lists every layer
   // From trace_window: cycles [from, to), to < 0: to the end.
   std::int64_t trace_from = 0, trace_to = -1;
 };

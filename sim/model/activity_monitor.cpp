@@ -41,7 +41,11 @@ void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born, st
 
 ActivityMonitor::ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle,
                                  bool progress)
-    : sc_core::sc_prim_channel(name), schedule_(schedule), cycle_(cycle), progress_(progress, schedule.uops.size()) {}
+    : sc_core::sc_prim_channel(name),
+      schedule_(schedule),
+      cycle_(cycle),
+      progress_(progress, schedule.uops.size()),
+      layers_(schedule) {}
 
 void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
   if (trace_) trace_dram_before_now();  // recorded with the state before this change
@@ -51,9 +55,11 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
   last_ = now;
   if (busy) {
     if (busy_units_[r]++ == 0) since_[r] = now;
+    layers_.started(uop, now.value());
   } else {
     if (--busy_units_[r] == 0) busy_time_[r] += now - since_[r];
     last_finish_cycle_ = cycles(now);
+    layers_.completed(uop, now.value());
     progress_.uop_done(cycle_);
   }
   if (!trace_) return;
@@ -99,6 +105,7 @@ void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_p
   layout_ = layout;
   const std::vector<VcdSignal> signals = layout.signals();
   values_.assign(signals.size(), 0);
+  if (layout.layers) values_[layout.layer_index(0)] = values_[layout.layer_index(1)] = kVcdNone;  // idle
   trace_ = std::make_unique<VcdWriter>(path, signals, cycle_ps, from_cycle, to_cycle);
   sram_liveness(schedule_, sram_tiles_born_, sram_tiles_freed_);
 }
@@ -120,6 +127,10 @@ void ActivityMonitor::record_trace(std::int64_t cycle) {
   values_[5] = static_cast<std::uint64_t>(queued_[kDma]);
   values_[6] = static_cast<std::uint64_t>(queued_[kCompute]);
   values_[7] = static_cast<std::uint64_t>(sram_tiles_in_use_) * sched::kTileBytes;
+  if (layout_.layers) {
+    values_[layout_.layer_index(kDma)] = dma ? layers_.layer_of(current_uop_[kDma]) : kVcdNone;
+    values_[layout_.layer_index(kCompute)] = compute ? layers_.layer_of(current_uop_[kCompute]) : kVcdNone;
+  }
   trace_cycle_ = std::max(trace_cycle_, cycle);
   try {
     trace_->record(trace_cycle_, values_);

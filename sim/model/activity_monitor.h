@@ -1,6 +1,7 @@
 // What the units report about themselves, and everything measured from it:
 // busy time per role (the DMA side, the compute side), their overlap, when the
-// last uOp ended, the progress bar and the VCD trace. A SystemC channel the
+// last uOp ended, each layer's span (layer_activity.h), the progress bar and
+// the VCD trace. A SystemC channel the
 // units reach through ports (sc_port<ActivityIf>); the DRAM module reports
 // its channels through a second interface (sc_port<DramActivityIf>), for the
 // trace only.
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
+#include "sim/model/layer_activity.h"
 #include "sim/model/progress_bar.h"
 #include "sim/trace/trace_signals.h"
 #include "sim/trace/vcd_writer.h"
@@ -91,6 +93,9 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   std::int64_t busy_cycles(sched::Unit role) const { return cycles(busy_time_[index(role)]); }
   std::int64_t overlap_cycles() const { return cycles(overlap_); }
   std::int64_t last_finish_cycle() const { return last_finish_cycle_; }
+  const LayerActivity& layers() const { return layers_; }
+  // A time the monitor reported (LayerActivity's units) in whole cycles.
+  std::int64_t cycles_of(std::uint64_t time) const { return static_cast<std::int64_t>(time / cycle_.value()); }
   std::int64_t now_cycle() const { return cycles(sc_core::sc_time_stamp()); }
 
  private:
@@ -112,6 +117,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   sc_core::sc_time overlap_ = sc_core::SC_ZERO_TIME;
   sc_core::sc_time last_ = sc_core::SC_ZERO_TIME;
   std::int64_t last_finish_cycle_ = 0;
+  LayerActivity layers_;
 
   // Tracing only.
   std::unique_ptr<VcdWriter> trace_;

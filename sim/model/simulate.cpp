@@ -50,6 +50,32 @@ std::string stall_report(const Accelerator& top, const sched::Schedule& schedule
   return text;
 }
 
+// Each layer's span and counts from the monitor, its bound from the cost model.
+void collect_layers(const Accelerator& top, const sched::Schedule& schedule, SimStats& st) {
+  const LayerActivity& activity = top.activity.layers();
+  st.layers_known = activity.known();
+  if (!st.layers_known) return;
+  // What each layer's uOps did, counted as the units count theirs (every uOp ran).
+  std::vector<UnitCounts> counts(schedule.layers.size());
+  for (std::size_t i = 0; i < schedule.uops.size(); ++i)
+    counts[schedule.uop_layer[i]].count(schedule, schedule.uops[i]);
+  const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
+  for (std::size_t l = 0; l < counts.size(); ++l) {
+    const LayerActivity::Span& span = activity.spans()[l];
+    LayerStats layer;
+    layer.first_cycle = top.activity.cycles_of(span.first_start);
+    layer.last_cycle = top.activity.cycles_of(span.last_complete);
+    layer.loads = counts[l].loads;
+    layer.stores = counts[l].stores;
+    layer.execs = counts[l].execs();
+    layer.bytes_loaded = counts[l].bytes_loaded;
+    layer.bytes_stored = counts[l].bytes_stored;
+    layer.bound_compute_cycles = compute[l];
+    layer.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.layers[l].compulsory_bytes);
+    st.layers.push_back(layer);
+  }
+}
+
 SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   SimStats st;
   st.cycles = top.activity.last_finish_cycle();
@@ -70,7 +96,30 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
     st.dram = timing->stats();
   }
   st.sram = top.sram.stats();
+  collect_layers(top, schedule, st);
   return st;
+}
+
+// Each layer's span lies within the run and is at least its bound; the
+// layers' counts add up to the run's (docs/stats.md, "What always holds").
+template <typename Require>
+void check_layers(const SimStats& st, const Require& require) {
+  if (!st.layers_known) return;
+  LayerStats sum;
+  for (std::size_t l = 0; l < st.layers.size(); ++l) {
+    const LayerStats& layer = st.layers[l];
+    const std::string name = "layer " + std::to_string(l);
+    require(0 <= layer.first_cycle && layer.first_cycle <= layer.last_cycle && layer.last_cycle <= st.cycles,
+            name + " spans cycles " + std::to_string(layer.first_cycle) + " to " + std::to_string(layer.last_cycle) +
+                ", outside the run's 0 to " + std::to_string(st.cycles));
+    require(layer.bound_cycles() <= layer.cycles(), name + " lower bound " + std::to_string(layer.bound_cycles()) +
+                                                        " exceeds its " + std::to_string(layer.cycles()) + " cycles");
+    sum.loads += layer.loads, sum.stores += layer.stores, sum.execs += layer.execs;
+    sum.bytes_loaded += layer.bytes_loaded, sum.bytes_stored += layer.bytes_stored;
+  }
+  require(sum.loads == st.loads && sum.stores == st.stores && sum.execs == st.tile_ops &&
+              sum.bytes_loaded == st.bytes_loaded && sum.bytes_stored == st.bytes_stored,
+          "the layers' LOADs, STOREs, EXECs and bytes do not add up to the run's");
 }
 
 // No figure that breaks its own definition is ever printed: such a run is a
@@ -91,6 +140,7 @@ void check_consistency(const SimStats& st, const sched::Schedule& schedule) {
           "the units did " + n(st.loads) + " LOADs, " + n(st.stores) + " STOREs and " + n(st.tile_ops) +
               " EXECs; the schedule has " + n(schedule.loads) + ", " + n(schedule.stores) + " and " +
               n(schedule.execs));
+  check_layers(st, require);
   const dram::DramChannelStats& d = st.dram.total;
   require(d.row_hits + d.row_misses + d.row_conflicts == d.reads + d.writes,
           "the DRAM's row hits, misses and conflicts (" + std::to_string(d.row_hits + d.row_misses + d.row_conflicts) +
@@ -188,7 +238,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
     const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
                               options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1),
-                              TraceLayout::of(hw));
+                              TraceLayout::of(hw, schedule));
   }
   sc_core::sc_start();
 

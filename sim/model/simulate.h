@@ -33,6 +33,18 @@ struct SimOptions {
   bool progress = false;
 };
 
+// One layer's figures (Schedule::layers; docs/stats.md, "Per layer").
+struct LayerStats {
+  std::int64_t first_cycle = 0;  // its first uOp started
+  std::int64_t last_cycle = 0;   // its last uOp completed
+  std::int64_t loads = 0, stores = 0, execs = 0;
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t bound_compute_cycles = 0;  // its EXECs back to back
+  std::int64_t bound_dma_cycles = 0;      // its compulsory bytes at full bandwidth
+  std::int64_t cycles() const { return last_cycle - first_cycle; }
+  std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }
+};
+
 // Figures measured in simulated time. Every "cycles" figure is in cycles of
 // the hardware clock; definitions in docs/stats.md.
 struct SimStats {
@@ -51,6 +63,10 @@ struct SimStats {
   dram::DramStats dram;
   // The SRAM's traffic and stalls per requester: dma, compute (docs/sram-model.md).
   std::vector<SramRequesterStats> sram;
+  // Per layer, in schedule order; empty (layers_known false) when the
+  // schedule does not give its uOps' layers (Schedule::uop_layer).
+  bool layers_known = false;
+  std::vector<LayerStats> layers;
 };
 
 struct SimResult {
@@ -92,8 +108,10 @@ std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig&
 // options.kernels is nullptr). Calls check_time_range first. A SIGINT or
 // SIGTERM (compiler/support/interrupt.h) stops the run at the next uOp boundary
 // (SimResult::interrupted_by). After a whole run, an internal check (busy and
-// overlap within the cycles, the bound at most the cycles, every uOp done)
-// turns any inconsistency into std::logic_error, never a printed figure.
+// overlap within the cycles, the bound at most the cycles, every uOp done;
+// each layer's span within the run and at least its bound, the layers' counts
+// adding up to the run's) turns any inconsistency into std::logic_error, never
+// a printed figure.
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options);
 

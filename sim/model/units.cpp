@@ -31,15 +31,6 @@ void Sequencer::issue() {
   }
 }
 
-void UnitCounts::count(const sched::Schedule& schedule, const Uop& uop) {
-  ++uops;
-  if (uop.kind == UopKind::Exec) return;
-  const std::int64_t bytes = schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)].tile_transfer_bytes();
-  const bool load = uop.kind == UopKind::Load;
-  ++(load ? loads : stores);
-  (load ? bytes_loaded : bytes_stored) += bytes;
-}
-
 InOrderUnit::InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role,
                          const CostModel& costs, sc_core::sc_time cycle)
     : sc_core::sc_module(name), schedule_(schedule), role_(role), costs_(costs), cycle_(cycle) {

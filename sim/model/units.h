@@ -18,6 +18,7 @@
 #include "sim/model/sram_module.h"
 #include "sim/model/tile_mover.h"
 #include "sim/model/token_board.h"
+#include "sim/model/unit_counts.h"
 
 namespace tilesim::sim {
 
@@ -36,14 +37,6 @@ SC_MODULE(Sequencer) {
   const sched::Schedule& schedule_;
   std::uint32_t next_ = 0;
   std::size_t dma_issued_ = 0;
-};
-
-// What a unit did, counted as each uOp finishes.
-struct UnitCounts {
-  std::int64_t uops = 0;
-  std::int64_t loads = 0, stores = 0;               // DMA only
-  std::int64_t bytes_loaded = 0, bytes_stored = 0;  // DMA only
-  void count(const sched::Schedule& schedule, const sched::Uop& uop);
 };
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its

@@ -2,12 +2,39 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iomanip>
 
 #include <sstream>
 #include "compiler/support/number_format.h"
+#include "compiler/support/text_table.h"
 
 namespace tilesim::sim {
+
+namespace {
+
+std::vector<LayerReport> layer_reports(const sched::Schedule& schedule, const SimStats& stats) {
+  std::vector<LayerReport> layers;
+  std::size_t longest = 0;
+  for (std::size_t l = 0; l < stats.layers.size(); ++l) {
+    const sched::LayerSummary& summary = schedule.layers[l];
+    LayerReport r;
+    r.name = summary.name, r.ops = summary.ops, r.shapes = summary.shapes, r.tiles = summary.tiles;
+    r.plan = summary.plan;
+    r.stats = stats.layers[l];
+    r.loads_eliminated = summary.loads_eliminated;
+    r.sram_peak_bytes = summary.sram_peak_bytes;
+    const std::int64_t span = r.stats.cycles();
+    r.share = stats.cycles ? static_cast<double>(span) / static_cast<double>(stats.cycles) : 0.0;
+    r.efficiency = span ? static_cast<double>(r.stats.bound_cycles()) / static_cast<double>(span) : 1.0;
+    if (span > stats.layers[longest].cycles()) longest = l;
+    layers.push_back(std::move(r));
+  }
+  if (!layers.empty()) layers[longest].bottleneck = true;
+  return layers;
+}
+
+}  // namespace
 
 RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const SimStats& stats,
                       const std::string& kernel, double wall_seconds, double sim_wall_seconds) {
@@ -26,6 +53,7 @@ RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const
   r.kernel = kernel;
   r.wall_seconds = wall_seconds;
   r.sim_wall_seconds = sim_wall_seconds;
+  r.layers = layer_reports(schedule, stats);
   return r;
 }
 
@@ -97,6 +125,41 @@ nlohmann::ordered_json sram_json(const RunReport& r) {
   return j;
 }
 
+nlohmann::ordered_json layer_json(std::size_t index, const LayerReport& l) {
+  const LayerStats& s = l.stats;
+  return {
+      {"index", index},
+      {"name", l.name},
+      {"ops", l.ops},
+      {"shapes", l.shapes},
+      {"tiles", l.tiles},
+      {"plan", l.plan},
+      {"first_cycle", s.first_cycle},
+      {"last_cycle", s.last_cycle},
+      {"cycles", s.cycles()},
+      {"share", l.share},
+      {"dma",
+       {{"bytes_loaded", s.bytes_loaded},
+        {"bytes_stored", s.bytes_stored},
+        {"loads", s.loads},
+        {"stores", s.stores},
+        {"loads_eliminated", l.loads_eliminated}}},
+      {"compute", {{"tile_ops", s.execs}}},
+      {"sram_peak_bytes", l.sram_peak_bytes},
+      {"bound",
+       {{"compute_cycles", s.bound_compute_cycles}, {"dma_cycles", s.bound_dma_cycles}, {"cycles", s.bound_cycles()}}},
+      {"efficiency", l.efficiency},
+      {"bottleneck", l.bottleneck}};
+}
+
+// The `layers` array, or null when the schedule does not say.
+nlohmann::ordered_json layers_json(const RunReport& r) {
+  if (!r.stats.layers_known) return nullptr;
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (std::size_t l = 0; l < r.layers.size(); ++l) layers.push_back(layer_json(l, r.layers[l]));
+  return layers;
+}
+
 }  // namespace
 
 std::string stats_json(const RunReport& r) {
@@ -125,6 +188,7 @@ std::string stats_json(const RunReport& r) {
   j["wall_seconds"] = r.wall_seconds;
   j["sim_wall_seconds"] = r.sim_wall_seconds;
   j["uops_per_second"] = r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0;
+  j["layers"] = layers_json(r);
   return j.dump(2) + "\n";
 }
 
@@ -162,9 +226,52 @@ void write_sram_line(const RunReport& r, std::ostream& out) {
       << each_bandwidth.str() << ")\n";
 }
 
+// The layers' rows, in `order`, under a heading; * marks the bottleneck.
+void write_layer_table(const RunReport& r, const std::vector<std::size_t>& order, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"", "#", "layer", "ops", "start", "end", "cycles", "share", "loads",
+                                                 "stores", "DMA bytes", "EXECs", "SRAM peak", "efficiency"}};
+  for (const std::size_t l : order) {
+    const LayerReport& x = r.layers[l];
+    const LayerStats& s = x.stats;
+    std::ostringstream efficiency;
+    efficiency << std::fixed << std::setprecision(3) << x.efficiency;
+    rows.push_back({x.bottleneck ? "*" : "", std::to_string(l), x.name, x.ops, std::to_string(s.first_cycle),
+                    std::to_string(s.last_cycle), std::to_string(s.cycles()), percent(s.cycles(), r.stats.cycles),
+                    std::to_string(s.loads), std::to_string(s.stores), std::to_string(s.bytes_loaded + s.bytes_stored),
+                    std::to_string(s.execs), std::to_string(x.sram_peak_bytes), efficiency.str()});
+  }
+  write_table(rows, {false, true, false, false, true, true, true, true, true, true, true, true, true, true}, out,
+              "   ");
+}
+
+// "  layers ..." and the table: every layer in schedule order when there are
+// few or all_layers, else the longest few, longest first.
+void write_layers(const RunReport& r, bool all_layers, std::ostream& out) {
+  if (!r.stats.layers_known) {
+    out << "  layers            unknown: the schedule gives no layer= for its uOps\n";
+    return;
+  }
+  std::vector<std::size_t> order(r.layers.size());
+  for (std::size_t l = 0; l < order.size(); ++l) order[l] = l;
+  const auto bottleneck =
+      std::find_if(r.layers.begin(), r.layers.end(), [](const LayerReport& l) { return l.bottleneck; });
+  out << "  layers            " << r.layers.size() << "; the bottleneck (*, the longest) is " << bottleneck->name
+      << ": " << bottleneck->stats.cycles() << " cycles, " << percent(bottleneck->stats.cycles(), r.stats.cycles)
+      << " of the run\n";
+  if (!all_layers && order.size() > kSummaryAllLayers) {
+    std::stable_sort(order.begin(), order.end(), [&r](std::size_t a, std::size_t b) {
+      return r.layers[a].stats.cycles() > r.layers[b].stats.cycles();
+    });
+    order.resize(kSummaryTopLayers);
+    out << "  the " << kSummaryTopLayers << " longest of " << r.layers.size()
+        << " layers (--per-layer lists every one, stats.json has them all):\n";
+  }
+  write_layer_table(r, order, out);
+}
+
 }  // namespace
 
-void write_summary(const RunReport& r, std::ostream& out) {
+void write_summary(const RunReport& r, std::ostream& out, bool all_layers) {
   const SimStats& s = r.stats;
   out << std::fixed;
   out << "model " << r.model << " on " << r.hw << " (" << format_number(r.clock_mhz) << " MHz), kernel " << r.kernel
@@ -185,6 +292,7 @@ void write_summary(const RunReport& r, std::ostream& out) {
       << "  wall time         " << std::setprecision(3) << r.wall_seconds << " s, of which simulation "
       << r.sim_wall_seconds << " s: " << std::setprecision(0)
       << (r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0) << " uOps/s (" << s.uops << " uOps)\n";
+  write_layers(r, all_layers, out);
 }
 
 }  // namespace tilesim::sim

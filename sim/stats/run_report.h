@@ -2,14 +2,28 @@
 // summary printed at the end of a run (definitions in docs/stats.md).
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "compiler/hw/hw_config.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/model/simulate.h"
 
 namespace tilesim::sim {
+
+// One layer (Schedule::layers: one op after fusion): what the schedule says of
+// it and what the run measured (docs/stats.md, "Per layer").
+struct LayerReport {
+  std::string name, ops, shapes, tiles, plan;  // as `tilesim compile` shows them
+  LayerStats stats;                            // span, counts, bound
+  std::int64_t loads_eliminated = 0;           // LayerSummary's
+  std::int64_t sram_peak_bytes = 0;            // LayerSummary's
+  double share = 0;                            // stats.cycles() / the run's cycles
+  double efficiency = 1;                       // stats.bound_cycles() / stats.cycles()
+  bool bottleneck = false;                     // the longest span (the first of equals)
+};
 
 struct RunReport {
   std::string model;
@@ -26,6 +40,7 @@ struct RunReport {
   std::string kernel;                     // "none" for --timing-only
   double wall_seconds = 0;                // the whole run: reading files, compiling, inputs, simulation
   double sim_wall_seconds = 0;            // the simulation alone (elaboration to the last uOp)
+  std::vector<LayerReport> layers;        // in schedule order; empty when !stats.layers_known
 
   double time_ns() const { return stats.cycles * 1000.0 / clock_mhz; }
   double efficiency() const { return stats.cycles ? static_cast<double>(stats.bound_cycles()) / stats.cycles : 1.0; }
@@ -41,7 +56,12 @@ RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const
 // stats.json, exactly the keys docs/stats.md lists.
 std::string stats_json(const RunReport& report);
 
-// The short human summary printed after a run.
-void write_summary(const RunReport& report, std::ostream& out);
+// Up to this many layers the summary lists every one; beyond, the
+// kSummaryTopLayers longest, unless all_layers (`tilesim run --per-layer`).
+inline constexpr std::size_t kSummaryAllLayers = 12;
+inline constexpr std::size_t kSummaryTopLayers = 5;
+
+// The short human summary printed after a run, ending with the layers.
+void write_summary(const RunReport& report, std::ostream& out, bool all_layers = false);
 
 }  // namespace tilesim::sim

@@ -36,6 +36,8 @@ void groups(std::ostream& out, const TraceLayout& layout) {
   const std::vector<VcdSignal> all = layout.signals();
   group(out, "activity", all, {{0, kBinary}, {1, kBinary}, {2, kBinary}});
   group(out, "current uOp", all, {{3, kDecimal}, {4, kDecimal}});
+  if (layout.layers)
+    group(out, "current layer", all, {{layout.layer_index(0), kDecimal}, {layout.layer_index(1), kDecimal}});
   group(out, "queues", all, {{5, kDecimal}, {6, kDecimal}});
   group(out, "SRAM", all, {{7, kDecimal}});
   if (layout.sram_stalls) {

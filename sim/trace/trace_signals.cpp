@@ -21,8 +21,9 @@ std::vector<VcdSignal> accelerator_signals() {
   return all;
 }
 
-TraceLayout TraceLayout::of(const HwConfig& hw) {
+TraceLayout TraceLayout::of(const HwConfig& hw, const sched::Schedule& schedule) {
   TraceLayout layout;
+  layout.layers = schedule.layers_known();
   layout.dram_channels = hw.dram.ideal ? 0 : static_cast<std::size_t>(hw.dram.channels);
   layout.sram_stalls = !hw.sram.banks.ideal();
   return layout;
@@ -30,6 +31,9 @@ TraceLayout TraceLayout::of(const HwConfig& hw) {
 
 std::vector<VcdSignal> TraceLayout::signals() const {
   std::vector<VcdSignal> all = accelerator_signals();
+  if (layers) {
+    for (std::size_t role = 0; role < 2; ++role) all.push_back({layer_signal_name(role), 32});
+  }
   for (std::size_t c = 0; c < dram_channels; ++c) {
     all.push_back({dram_signal_name(c, DramSignal::Busy), 1});
     all.push_back({dram_signal_name(c, DramSignal::RowHits), 64});
@@ -41,12 +45,14 @@ std::vector<VcdSignal> TraceLayout::signals() const {
   return all;
 }
 
+std::size_t TraceLayout::layer_index(std::size_t role) const { return kAcceleratorSignals + role; }
+
 std::size_t TraceLayout::dram_index(std::size_t channel, DramSignal what) const {
-  return kAcceleratorSignals + channel * kDramSignalsPerChannel + static_cast<std::size_t>(what);
+  return kAcceleratorSignals + layer_signals() + channel * kDramSignalsPerChannel + static_cast<std::size_t>(what);
 }
 
 std::size_t TraceLayout::sram_stall_index(std::size_t role) const {
-  return kAcceleratorSignals + dram_channels * kDramSignalsPerChannel + role;
+  return kAcceleratorSignals + layer_signals() + dram_channels * kDramSignalsPerChannel + role;
 }
 
 std::string dram_signal_name(std::size_t channel, DramSignal what) {
@@ -55,5 +61,7 @@ std::string dram_signal_name(std::size_t channel, DramSignal what) {
 }
 
 std::string sram_stall_signal_name(std::size_t role) { return role == 0 ? "sram.dma_stall" : "sram.compute_stall"; }
+
+std::string layer_signal_name(std::size_t role) { return role == 0 ? "dma_layer" : "compute_layer"; }
 
 }  // namespace tilesim::sim

@@ -77,6 +77,8 @@ void VcdWriter::begin(std::int64_t cycle) {
 void VcdWriter::emit(std::size_t signal, std::uint64_t value) {
   if (signals_[signal].width == 1) {
     buffer_ += value ? '1' : '0';
+  } else if (value == kVcdNone && signals_[signal].width < 64) {
+    buffer_ += "bz ";
   } else {
     buffer_ += 'b';
     int bit = 63;

@@ -45,6 +45,10 @@ struct VcdSignal {
   int width;  // bits: 1 is a wire written 0/1, more a vector written b<binary>
 };
 
+// The value "none" of a vector signal narrower than 64 bits: written `bz`
+// (high impedance), which GTKWave draws between the rails and shows as z.
+inline constexpr std::uint64_t kVcdNone = ~std::uint64_t{0};
+
 class VcdWriter {
  public:
   VcdWriter(const std::string& path, std::vector<VcdSignal> signals, std::int64_t cycle_ps, std::int64_t from_cycle,

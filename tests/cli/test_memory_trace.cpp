@@ -2,7 +2,8 @@
 // (busy, running row-hit and refresh counts, each refresh at its instant) and
 // the SRAM's stall signals, declared only when that hardware is there and
 // grouped in the .gtkw; the ideal default trace and save file stay byte for
-// byte those of the machine before the timed DRAM (tests/waves/mlp-ideal.*).
+// byte those of tests/waves/mlp-ideal.* (the machine before the timed DRAM,
+// with the layer signals dma_layer and compute_layer since they exist).
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -111,12 +112,13 @@ TEST_CASE("trace: the ideal default run's VCD and save file are those of the mac
 TEST_CASE("trace: a DDR4-3200 run shows its channel's busy time, row hits and refreshes", "[cli][trace]") {
   const Traced t = trace_mlp({"--set", "dram.preset=ddr4-3200"});
   REQUIRE(t.exit_code == 0);
-  CHECK(names_of(t.vcd) == std::vector<std::string>{"compute_busy", "compute_queue", "compute_uop", "dma_busy",
-                                                    "dma_queue", "dma_uop", "dram.ch0.busy", "dram.ch0.refreshes",
-                                                    "dram.ch0.row_hits", "overlap", "sram_bytes_in_use"});
+  CHECK(names_of(t.vcd) == std::vector<std::string>{"compute_busy", "compute_layer", "compute_queue", "compute_uop",
+                                                    "dma_busy", "dma_layer", "dma_queue", "dma_uop", "dram.ch0.busy",
+                                                    "dram.ch0.refreshes", "dram.ch0.row_hits", "overlap",
+                                                    "sram_bytes_in_use"});
   // Declared in scopes below SystemC, so GTKWave names them SystemC.dram.ch0.*.
-  CHECK(t.vcd_text.find("$scope module dram $end\n$scope module ch0 $end\n$var wire 1 i busy $end\n"
-                        "$var wire 64 j row_hits [63:0] $end\n$var wire 64 k refreshes [63:0] $end\n"
+  CHECK(t.vcd_text.find("$scope module dram $end\n$scope module ch0 $end\n$var wire 1 k busy $end\n"
+                        "$var wire 64 l row_hits [63:0] $end\n$var wire 64 m refreshes [63:0] $end\n"
                         "$upscope $end\n$upscope $end\n") != std::string::npos);
   const auto& busy = t.vcd.of("dram.ch0.busy");
   // The first burst is issued dma.setup_cycles = 64 after the first LOAD starts at 0.
@@ -183,9 +185,9 @@ TEST_CASE("trace: HBM2 marks each refresh of each channel at its instant, idle o
 TEST_CASE("trace: a narrow SRAM bank raises the stall signals for exactly the stall cycles", "[cli][trace]") {
   const Traced t = trace_mlp({"--set", "sram.banks=1", "--set", "sram.bank_bytes_per_cycle=32"});
   REQUIRE(t.exit_code == 0);
-  CHECK(names_of(t.vcd) == std::vector<std::string>{"compute_busy", "compute_queue", "compute_uop", "dma_busy",
-                                                    "dma_queue", "dma_uop", "overlap", "sram.compute_stall",
-                                                    "sram.dma_stall", "sram_bytes_in_use"});
+  CHECK(names_of(t.vcd) == std::vector<std::string>{"compute_busy", "compute_layer", "compute_queue", "compute_uop",
+                                                    "dma_busy", "dma_layer", "dma_queue", "dma_uop", "overlap",
+                                                    "sram.compute_stall", "sram.dma_stall", "sram_bytes_in_use"});
   // One unit per role, so a role's stalls never overlap: high for the sum
   // of its bandwidth and conflict stall cycles (4160 and 3200 + 17664 here,
   // tests/cli/test_memory_stats.cpp).

@@ -89,7 +89,9 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.loads_eliminated == y.loads_eliminated);
     CHECK(x.dma_bytes == y.dma_bytes);
     CHECK(x.sram_peak_bytes == y.sram_peak_bytes);
+    CHECK(x.compulsory_bytes == y.compulsory_bytes);
   }
+  CHECK(a.uop_layer == b.uop_layer);
   CHECK(a.loads == b.loads);
   CHECK(a.stores == b.stores);
   CHECK(a.execs == b.execs);
@@ -181,8 +183,13 @@ TEST_CASE("schedule text: round trip is exact", "[schedule][text]") {
   layer.stores = 1;
   layer.dma_bytes = 28800;
   layer.sram_peak_bytes = 28672;
+  layer.compulsory_bytes = 16512;
   s.layers = {layer, LayerSummary{}};
   check_round_trip(s);
+  s.uop_layer.assign(s.uops.size(), 0);  // every uOp in layer 0 ...
+  s.uop_layer[5] = 1;                    // ... but one
+  check_round_trip(s);
+  CHECK(text_of(s).find(" deps=- layer=0\n") != std::string::npos);
   s.dram_layout = DramLayout::TileMajor;
   s.tensors[1].dram_address = 0xfedcba9876543000;
   check_round_trip(s);
@@ -408,4 +415,71 @@ TEST_CASE("schedule text: the ONNX example in docs/schedule-format.md parses, va
   CHECK(s.bytes_loaded == 3 * kTileBytes + 4);
   CHECK(validate(s).empty());
   check_round_trip(s);
+}
+
+TEST_CASE("schedule text: layer= gives each uop's layer, and the layer lines' figures it leaves out are counted",
+          "[schedule][text][layers]") {
+  const std::string uops =
+      "0 dma LOAD x[0,0]@0x0000 deps=- layer=0\n"
+      "1 dma LOAD w[0,0]@0x1000 deps=- layer=1\n"
+      "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1 layer=1\n"
+      "3 dma STORE y[0,0]@0x2000 deps=2 layer=1\n";
+  const Schedule s = parse(kHeader + "layer name=first\nlayer name=second sram_peak_bytes=8192 loads=7\n" + uops);
+  CHECK(s.uop_layer == std::vector<std::uint32_t>{0, 1, 1, 1});
+  REQUIRE(s.layers.size() == 2);
+  // Layer 0: the LOAD of x, an input's first load: compulsory.
+  CHECK(s.layers[0].loads == 1);
+  CHECK(s.layers[0].stores == 0);
+  CHECK(s.layers[0].execs == 0);
+  CHECK(s.layers[0].dma_bytes == 4096);
+  CHECK(s.layers[0].compulsory_bytes == 4096);
+  CHECK(s.layers[0].sram_peak_bytes == 12288);  // left out: the schedule's (the slots used)
+  // Layer 1: w's first load and y's STORE; given figures are kept as written.
+  CHECK(s.layers[1].loads == 7);
+  CHECK(s.layers[1].stores == 1);
+  CHECK(s.layers[1].execs == 1);
+  CHECK(s.layers[1].loads_eliminated == 0);
+  CHECK(s.layers[1].dma_bytes == 8192);
+  CHECK(s.layers[1].compulsory_bytes == 8192);
+  CHECK(s.layers[1].sram_peak_bytes == 8192);
+
+  // Without layer= the layers are unknown and their figures are what the lines say (0 if nothing).
+  std::string plain = uops;
+  for (std::size_t at = plain.find(" layer="); at != std::string::npos; at = plain.find(" layer=")) {
+    plain.erase(at, plain.find('\n', at) - at);
+  }
+  const Schedule unknown = parse(kHeader + "layer name=first loads=3\n" + plain);
+  CHECK(unknown.uop_layer.empty());
+  CHECK_FALSE(unknown.layers_known());
+  CHECK(unknown.layers[0].loads == 3);
+  CHECK(unknown.layers[0].execs == 0);
+  CHECK(unknown.layers[0].sram_peak_bytes == 0);
+}
+
+TEST_CASE("schedule text: layer= is on every uop or none, names a layer line, and is a number",
+          "[schedule][text][layers]") {
+  const std::string load0 = "0 dma LOAD x[0,0]@0x0000 deps=- layer=0\n";
+  CHECK(error_of(kHeader + "layer name=y\n" + load0 + "1 dma LOAD w[0,0]@0x1000 deps=-\n") ==
+        "t.sched:9: uop 1: no layer= but uop 0 has one (expected layer=N at the end of every uop line, or of none)");
+  CHECK(
+      error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 deps=-\n1 dma LOAD w[0,0]@0x1000 deps=- layer=0\n") ==
+      "t.sched:9: uop 1: layer= but uop 0 has none (expected layer=N at the end of every uop line, or of none)");
+  CHECK(error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 deps=- layer=1\n") ==
+        "t.sched:8: uop 0: layer=1 names no layer line: the file has 1 (expected a layer from 0 to 0)");
+  CHECK(error_of(kHeader + load0) ==
+        "t.sched:7: uop 0: layer=0 names no layer line: the file has 0 (expected a layer line for each layer, before "
+        "the uops)");
+  CHECK(error_of(kHeader + "layer name=y\n" + load0 + "layer name=z\n") ==
+        "t.sched:9: 'layer' line after the first uop (expected header lines before the uops)");
+  CHECK(error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 deps=- layer=x\n") ==
+        "t.sched:8: uop 0: bad layer 'x' (expected a non-negative integer)");
+  CHECK(error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 deps=- layer=99999999999999999999\n") ==
+        "t.sched:8: uop 0: bad layer '99999999999999999999' (expected a non-negative integer)");
+  CHECK(error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 layer=0\n") ==
+        "t.sched:8: uop 0: missing deps= at the end (expected deps=ID or deps=-)");
+  CHECK(error_of(kHeader + "layer name=y\n0 dma LOAD x[0,0]@0x0000 deps=- layer=0 layer=0\n") ==
+        "t.sched:8: uop 0: missing deps= at the end (expected deps=ID or deps=-)");
+  CHECK(error_of(kHeader + "layer name=y bytes=1\n") ==
+        "t.sched:7: layer: unknown field 'bytes=1' (expected KEY=VALUE with KEY one of name, ops, plan, shapes, "
+        "tiles, compulsory_bytes, dma_bytes, execs, loads, loads_eliminated, sram_peak_bytes, stores)");
 }

@@ -47,6 +47,32 @@ void check_recorded_equals_counted(const Schedule& s) {
   CHECK(s.compulsory_bytes == t.compulsory_bytes);
   CHECK(s.sram_peak_bytes <= t.slots_used_bytes);
   CHECK(s.loads >= s.compulsory_loads);
+  // Per layer: every uOp has one, every layer's figures are its uOps', and
+  // over the layers they add up to the totals (compulsory bytes included).
+  REQUIRE(s.layers_known());
+  REQUIRE(t.layers.size() == s.layers.size());
+  LayerTotals sum;
+  for (std::size_t l = 0; l < s.layers.size(); ++l) {
+    const LayerSummary& r = s.layers[l];
+    const LayerTotals& c = t.layers[l];
+    CHECK(r.loads == c.loads);
+    CHECK(r.stores == c.stores);
+    CHECK(r.execs == c.execs);
+    CHECK(r.loads_eliminated == c.loads_eliminated);
+    CHECK(r.dma_bytes == c.bytes_loaded + c.bytes_stored);
+    CHECK(r.compulsory_bytes == c.compulsory_bytes);
+    CHECK(r.sram_peak_bytes <= s.sram_peak_bytes);
+    CHECK(r.execs > 0);
+    sum.loads += c.loads, sum.stores += c.stores, sum.execs += c.execs, sum.loads_eliminated += c.loads_eliminated;
+    sum.bytes_loaded += c.bytes_loaded, sum.bytes_stored += c.bytes_stored, sum.compulsory_bytes += c.compulsory_bytes;
+  }
+  CHECK(sum.loads == t.loads);
+  CHECK(sum.stores == t.stores);
+  CHECK(sum.execs == t.execs);
+  CHECK(sum.loads_eliminated == t.loads_eliminated);
+  CHECK(sum.bytes_loaded == t.bytes_loaded);
+  CHECK(sum.bytes_stored == t.bytes_stored);
+  CHECK(sum.compulsory_bytes == t.compulsory_bytes);
 }
 
 std::string without_totals_line(const Schedule& s) {
@@ -178,4 +204,55 @@ TEST_CASE("totals: Gemm with transB counts B once, not B and its view", "[schedu
   // The DMA bound at 32 bytes per cycle: 16384 / 32 = 512 cycles (640 when
   // the view was counted as a fourth input).
   CHECK((read.compulsory_bytes + 31) / 32 == 512);
+}
+
+TEST_CASE("totals: each layer's share, and its compulsory transfers", "[schedule][totals][layers]") {
+  // Layer 0: h = x.w, h spilled. Layer 1: y = h.wt + x, with wt the view of w
+  // (its tile is w's, loaded already) and x loaded a second time.
+  std::istringstream in(
+      "tilesim-schedule 1\nsram_bytes 65536\n"
+      "tensor 0 x input shape=[32,32] padded=[32,32]\n"
+      "tensor 1 w param shape=[32,32] padded=[32,32]\n"
+      "tensor 2 wt intermediate shape=[32,32] padded=[32,32] view=transpose(w)\n"
+      "tensor 3 h intermediate shape=[32,32] padded=[32,32]\n"
+      "tensor 4 t intermediate shape=[32,32] padded=[32,32]\n"
+      "tensor 5 y output shape=[32,32] padded=[32,32] graph_output\n"
+      "layer name=h\nlayer name=y\n"
+      "0 dma LOAD x[0,0]@0x0000 deps=- layer=0\n"
+      "1 dma LOAD w[0,0]@0x1000 deps=- layer=0\n"
+      "2 compute EXEC matmul h[0,0]@0x2000 <- x[0,0]@0x0000 w[0,0]@0x1000 zero_init deps=1 layer=0\n"
+      "3 dma STORE h[0,0]@0x2000 deps=2 layer=0\n"
+      "4 dma LOAD wt[0,0]@0x3000 deps=- layer=1\n"
+      "5 compute EXEC matmul t[0,0]@0x4000 <- h[0,0]@0x2000 wt[0,0]@0x3000 zero_init deps=4 layer=1\n"
+      "6 dma LOAD x[0,0]@0x5000 deps=- layer=1\n"
+      "7 compute EXEC add y[0,0]@0x6000 <- t[0,0]@0x4000 x[0,0]@0x5000 deps=6 layer=1\n"
+      "8 dma STORE y[0,0]@0x6000 deps=7 layer=1\n");
+  const Schedule s = read_schedule_text(in, "layers.schedule");
+  REQUIRE(validate(s).empty());
+  const ScheduleTotals t = count_totals(s);
+  REQUIRE(t.layers.size() == 2);
+  const LayerTotals &h = t.layers[0], &y = t.layers[1];
+  CHECK(h.loads == 2);
+  CHECK(h.stores == 1);
+  CHECK(h.execs == 1);
+  CHECK(h.loads_eliminated == 0);
+  CHECK(h.bytes_loaded == 2 * kTileBytes);
+  CHECK(h.bytes_stored == kTileBytes);
+  CHECK(h.compulsory_bytes == 2 * kTileBytes);  // x and w; the spill of h is not compulsory
+  CHECK(y.loads == 2);
+  CHECK(y.stores == 1);
+  CHECK(y.execs == 2);
+  CHECK(y.loads_eliminated == 2);  // h and t, written by EXECs
+  CHECK(y.bytes_loaded == 2 * kTileBytes);
+  CHECK(y.bytes_stored == kTileBytes);
+  CHECK(y.compulsory_bytes == kTileBytes);  // y's STORE: wt shows w's tile and x came in before
+  CHECK(h.compulsory_bytes + y.compulsory_bytes == t.compulsory_bytes);
+  // The reader filled the layer lines with these figures.
+  CHECK(s.layers[1].loads_eliminated == 2);
+  CHECK(s.layers[1].compulsory_bytes == kTileBytes);
+  CHECK(s.layers[1].dma_bytes == 3 * kTileBytes);
+  // Without layers there is no share.
+  Schedule unknown = s;
+  unknown.uop_layer.clear();
+  CHECK(count_totals(unknown).layers.empty());
 }

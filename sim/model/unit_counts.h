@@ -1,0 +1,28 @@
+// What a unit did, counted as each uOp finishes (units.h, burst_dma.h); each
+// layer's figures are counted the same way after the run (simulate.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sim {
+
+struct UnitCounts {
+  std::int64_t uops = 0;
+  std::int64_t loads = 0, stores = 0;               // DMA only
+  std::int64_t bytes_loaded = 0, bytes_stored = 0;  // DMA only
+
+  void count(const sched::Schedule& schedule, const sched::Uop& uop) {
+    ++uops;
+    if (uop.kind == sched::UopKind::Exec) return;
+    const std::int64_t bytes = schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)].tile_transfer_bytes();
+    const bool load = uop.kind == sched::UopKind::Load;
+    ++(load ? loads : stores);
+    (load ? bytes_loaded : bytes_stored) += bytes;
+  }
+  std::int64_t execs() const { return uops - loads - stores; }
+};
+
+}  // namespace tilesim::sim
