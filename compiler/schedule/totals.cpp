@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <unordered_set>
 #include <vector>
 
 #include "compiler/schedule/saturating.h"
+#include "compiler/schedule/transfer_bytes.h"
+#include "compiler/schedule/view_gather.h"
 
 namespace tilesim::sched {
 namespace {
@@ -48,7 +51,10 @@ std::int64_t tile_count(const TensorInfo& t) {
 
 class Counter {
  public:
-  explicit Counter(const Schedule& s) : s_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {}
+  explicit Counter(const Schedule& s) : s_(s), bytes_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {
+    for (std::size_t i = 0; i < s.tensors.size(); ++i)
+      gatherable_.push_back(gatherable(s, static_cast<std::int32_t>(i)));
+  }
 
   ScheduleTotals run() {
     for (const Uop& x : s_.uops) {
@@ -57,7 +63,7 @@ class Counter {
         exec(x);
         continue;
       }
-      const std::int64_t bytes = transfer_bytes(x.tile);
+      const std::int64_t bytes = bytes_(x.tile);
       if (x.kind == UopKind::Load) {
         ++t_.loads;
         t_.bytes_loaded = saturating_add(t_.bytes_loaded, bytes);
@@ -77,11 +83,16 @@ class Counter {
 
  private:
   const Schedule& s_;
+  const TransferBytes bytes_;
   ScheduleTotals t_;
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
   std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
   std::unordered_set<DramTile, DramTileHash> compulsory_;
+  std::vector<bool> gatherable_;                         // per tensor
+  std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
+  std::unique_ptr<GatherScratch> scratch_;
+  std::vector<TileRef> tiles_;
 
   const TensorInfo* tensor(std::int32_t index) const {
     if (index < 0 || static_cast<std::size_t>(index) >= s_.tensors.size()) return nullptr;
@@ -91,10 +102,6 @@ class Counter {
     if (used_[slot_of(addr)]) return;
     used_[slot_of(addr)] = true;
     ++slots_used_;
-  }
-  std::int64_t transfer_bytes(const TileRef& tile) const {
-    const TensorInfo* t = tensor(tile.tensor);
-    return t ? t->tile_transfer_bytes() : 0;
   }
 
   void exec(const Uop& x) {
@@ -120,22 +127,43 @@ class Counter {
     const TensorInfo* t = tensor(tile.tensor);
     if (!t || tile.row < 0 || tile.col < 0) return;
     DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
+    if (is_gather(*t)) {
+      read_gathered(tile, *t);
+      return;
+    }
     if (t->is_view()) {
       const TensorInfo* x = tensor(t->view.of);
       const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
       if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return;
       const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
       // View tile (r, c) of matrix b is X's tile (c, r) of matrix b.
-      dram = DramTile{t->view.of,
-                      static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
-                      static_cast<std::int32_t>(tile.row % mt)};
+      dram =
+          DramTile{t->view.of, static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
+                   static_cast<std::int32_t>(tile.row % mt)};
       t = x;
     }
-    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return;
-    if (compulsory_.insert(dram).second) {
+    count_compulsory(dram, *t);
+  }
+
+  void count_compulsory(const DramTile& tile, const TensorInfo& t) {
+    if (t.role != TensorRole::Input && t.role != TensorRole::Param) return;
+    if (compulsory_.insert(tile).second) {
       ++t_.compulsory_loads;
-      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t->tile_transfer_bytes());
+      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t.tile_transfer_bytes());
     }
+  }
+
+  // A gather view's tile stands for the tiles of X it gathers from, each once.
+  void read_gathered(const TileRef& tile, const TensorInfo& v) {
+    if (!gatherable_[static_cast<std::size_t>(tile.tensor)] || tile.row >= v.tile_rows() || tile.col >= v.tile_cols()) {
+      return;
+    }
+    const TensorInfo& x = s_.tensors[static_cast<std::size_t>(v.view.of)];
+    if (x.role != TensorRole::Input && x.role != TensorRole::Param) return;
+    if (!gathered_.insert(DramTile{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col}).second) return;
+    if (!scratch_) scratch_ = std::make_unique<GatherScratch>();
+    gathered_tiles(s_.tensors, tile, scratch_.get(), &tiles_);
+    for (const TileRef& t : tiles_) count_compulsory(DramTile{t.tensor, static_cast<std::uint64_t>(t.row), t.col}, x);
   }
 };
 

@@ -137,11 +137,12 @@ LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw) {
                           d.tRTW + d.tWTR_L + d.tFAW + d.tRRD_L + d.tCCD_L + d.tRTRS) *
       static_cast<double>(d.tck_ps);
   const double interval = static_cast<double>((d.burst_bytes() + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle);
+  sched::DramSpans spans;
   std::vector<std::uint64_t> bursts;
   double count = 0;
   for (const sched::Uop& uop : schedule.uops) {
     if (uop.kind == sched::UopKind::Exec) continue;
-    sched::tile_bursts(schedule, uop.tile, static_cast<std::uint64_t>(d.burst_bytes()), &bursts);
+    sched::tile_bursts(schedule, uop.tile, static_cast<std::uint64_t>(d.burst_bytes()), &spans, &bursts);
     count += static_cast<double>(bursts.size());
   }
   run.cycles += count * (interval + 1);  // + 1: a done time rounded up to the cycle

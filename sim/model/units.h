@@ -13,6 +13,7 @@
 
 #include "compiler/hw/cost_model.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 #include "kernels/kernel_set.h"
 #include "sim/model/activity_monitor.h"
 #include "sim/model/sram_module.h"
@@ -43,7 +44,7 @@ struct UnitCounts {
   std::int64_t uops = 0;
   std::int64_t loads = 0, stores = 0;               // DMA only
   std::int64_t bytes_loaded = 0, bytes_stored = 0;  // DMA only
-  void count(const sched::Schedule& schedule, const sched::Uop& uop);
+  void count(const sched::Uop& uop, const sched::TransferBytes& bytes);
 };
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
@@ -58,14 +59,16 @@ class InOrderUnit : public sc_core::sc_module {
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;
   SC_HAS_PROCESS(InOrderUnit);
+  // `bytes`: the schedule's (owned by the caller, outliving the unit).
   InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role, const CostModel& costs,
-              sc_core::sc_time cycle);
+              const sched::TransferBytes& bytes, sc_core::sc_time cycle);
   void step();
   const UnitCounts& counts() const { return counts_; }
 
  protected:
   virtual void finish(const sched::Uop& uop) = 0;
   const sched::Schedule& schedule_;
+  const sched::TransferBytes& bytes_;
   UnitCounts counts_;
 
  private:
@@ -94,7 +97,7 @@ class DmaEngine : public InOrderUnit {
   tlm_utils::simple_initiator_socket<DmaEngine> to_sram;
   // with_data: move the bytes (runs with math); else timing only.
   DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-            sc_core::sc_time cycle, bool with_data);
+            const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
 
  private:
   void finish(const sched::Uop& uop) override;
@@ -111,7 +114,7 @@ class ComputeUnit : public InOrderUnit {
   tlm_utils::simple_initiator_socket<ComputeUnit> to_sram;
   // kernels: nullptr for timing only.
   ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-              sc_core::sc_time cycle, const kernels::KernelSet* kernels);
+              const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels);
 
  private:
   void finish(const sched::Uop& uop) override;
