@@ -13,6 +13,11 @@ namespace {
 
 std::string layout_name(TensorLayout layout) { return std::string(to_string(layout)); }
 
+// "a matrix", "an nhwc", "a conv_weight".
+std::string a_layout(TensorLayout layout) {
+  return (layout == TensorLayout::Nhwc ? "an " : "a ") + layout_name(layout);
+}
+
 std::string axb(std::int64_t a, std::int64_t b) { return num(a) + "x" + num(b); }
 
 // The product of `dims`, saturating.
@@ -53,7 +58,7 @@ std::string check_image_layout(const TensorInfo& t) {
 
 std::string check_transpose(const TensorInfo& v, const TensorInfo& x) {
   if (x.layout != TensorLayout::Matrix) {
-    return "transpose of " + x.name + ", a " + layout_name(x.layout) + " tensor (expected a matrix-layout tensor)";
+    return "transpose of " + x.name + ", " + a_layout(x.layout) + " tensor (expected a matrix-layout tensor)";
   }
   if (v.layout != TensorLayout::Matrix) {
     return "layout " + layout_name(v.layout) + " on a transpose view (expected matrix)";
@@ -163,7 +168,7 @@ std::string check_relayout(const TensorInfo& v, const TensorInfo& x) {
 
 std::string check_layout(const TensorInfo& t) {
   if (t.groups != 1 && t.layout != TensorLayout::ConvWeight) {
-    return "groups " + num(t.groups) + " on a " + layout_name(t.layout) +
+    return "groups " + num(t.groups) + " on " + a_layout(t.layout) +
            " tensor (expected groups only on a conv_weight tensor)";
   }
   if (t.layout == TensorLayout::Matrix) return check_dims(t);
