@@ -1,8 +1,10 @@
 #include "compiler/schedule/totals.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cstddef>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -74,6 +76,10 @@ class Counter {
       }
     }
     t_.slots_used_bytes = slots_used_ * kTileBytes;
+    for (const auto& [tile, use] : compulsory_) {
+      const std::int64_t bytes = use.elements ? static_cast<std::int64_t>(use.elements->count()) * 4 : use.bytes;
+      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, bytes);
+    }
     for (const TensorInfo& t : s_.tensors) {
       if (!t.is_graph_output) continue;
       t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, saturating_mul(tile_count(t), t.tile_transfer_bytes()));
@@ -88,11 +94,16 @@ class Counter {
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
   std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
-  std::unordered_set<DramTile, DramTileHash> compulsory_;
+  // An input or param tile some EXEC reads: whole (a LOAD of it, or of a
+  // transpose view), or only the elements gathers read from it.
+  struct Use {
+    std::int64_t bytes = 0;                                      // whole: its tile_transfer_bytes()
+    std::unique_ptr<std::bitset<kTileDim * kTileDim>> elements;  // gathered only: which
+  };
+  std::unordered_map<DramTile, Use, DramTileHash> compulsory_;
   std::vector<bool> gatherable_;                         // per tensor
   std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
-  std::unique_ptr<GatherScratch> scratch_;
-  std::vector<TileRef> tiles_;
+  std::unique_ptr<GatheredTile> scratch_;
 
   const TensorInfo* tensor(std::int32_t index) const {
     if (index < 0 || static_cast<std::size_t>(index) >= s_.tensors.size()) return nullptr;
@@ -145,15 +156,24 @@ class Counter {
     count_compulsory(dram, *t);
   }
 
-  void count_compulsory(const DramTile& tile, const TensorInfo& t) {
-    if (t.role != TensorRole::Input && t.role != TensorRole::Param) return;
-    if (compulsory_.insert(tile).second) {
-      ++t_.compulsory_loads;
-      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t.tile_transfer_bytes());
-    }
+  // The entry of an input or param tile, counted as a compulsory load once.
+  Use& use(const DramTile& tile) {
+    auto [it, fresh] = compulsory_.try_emplace(tile);
+    if (fresh) ++t_.compulsory_loads;
+    return it->second;
   }
 
-  // A gather view's tile stands for the tiles of X it gathers from, each once.
+  void count_compulsory(const DramTile& tile, const TensorInfo& t) {
+    if (t.role != TensorRole::Input && t.role != TensorRole::Param) return;
+    Use& u = use(tile);
+    u.bytes = t.tile_transfer_bytes();
+    u.elements.reset();
+  }
+
+  // A gather view's tile stands for the elements of X it gathers: their tiles
+  // count as compulsory loads, their bytes (not the whole tiles': a gather
+  // moves only its elements) as compulsory bytes, unless a whole-tile read
+  // of the same tile counts it whole.
   void read_gathered(const TileRef& tile, const TensorInfo& v) {
     if (!gatherable_[static_cast<std::size_t>(tile.tensor)] || tile.row >= v.tile_rows() || tile.col >= v.tile_cols()) {
       return;
@@ -161,9 +181,18 @@ class Counter {
     const TensorInfo& x = s_.tensors[static_cast<std::size_t>(v.view.of)];
     if (x.role != TensorRole::Input && x.role != TensorRole::Param) return;
     if (!gathered_.insert(DramTile{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col}).second) return;
-    if (!scratch_) scratch_ = std::make_unique<GatherScratch>();
-    gathered_tiles(s_.tensors, tile, scratch_.get(), &tiles_);
-    for (const TileRef& t : tiles_) count_compulsory(DramTile{t.tensor, static_cast<std::uint64_t>(t.row), t.col}, x);
+    if (!scratch_) scratch_ = std::make_unique<GatheredTile>();
+    gather_tile(s_.tensors, tile, scratch_.get());
+    const std::int64_t per_matrix = x.tile_rows_per_matrix();
+    for (const GatheredElement& e : *scratch_) {
+      if (e.kind != GatheredElement::Source) continue;
+      const DramTile key{v.view.of, static_cast<std::uint64_t>(e.at.matrix * per_matrix + e.at.row / kTileDim),
+                         static_cast<std::int32_t>(e.at.col / kTileDim)};
+      Use& u = use(key);
+      if (u.bytes > 0) continue;  // read whole
+      if (!u.elements) u.elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
+      u.elements->set(static_cast<std::size_t>(e.at.row % kTileDim * kTileDim + e.at.col % kTileDim));
+    }
   }
 };
 
