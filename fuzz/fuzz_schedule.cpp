@@ -65,7 +65,7 @@ void fresh_simulation_context() {
 std::int64_t padded_bytes(const sched::Schedule& s) {
   std::int64_t bytes = 0;
   for (const sched::TensorInfo& t : s.tensors) {
-    if (!t.is_view()) bytes += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
+    if (!t.is_view()) bytes += t.dram_bytes();
   }
   return bytes;
 }
@@ -85,7 +85,7 @@ void check_result(const sched::Schedule& s, const sim::SimResult& r, bool math) 
     if (!t.is_graph_output) continue;
     const auto it = r.outputs.find(t.name);
     if (it == r.outputs.end()) finding("no values for output " + t.name);
-    if (it->second.element_count() != t.batch * t.rows * t.cols) finding("output " + t.name + " has the wrong size");
+    if (it->second.shape() != sched::true_dims(t)) finding("output " + t.name + " has the wrong shape");
   }
 }
 

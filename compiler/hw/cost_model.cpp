@@ -14,17 +14,17 @@ std::int64_t CostModel::transfer_cycles(std::int64_t bytes) const {
   return dma_.setup_cycles + ceil_div(bytes, dma_.bytes_per_cycle);
 }
 
-std::int64_t CostModel::tile_transfer_cycles(const sched::TensorInfo& tensor) const {
-  return transfer_cycles(tensor.tile_transfer_bytes()) + (tensor.is_view() ? dma_.transpose_cycles : 0);
+std::int64_t CostModel::dma_cycles(const sched::TensorInfo& tensor, std::int64_t bytes) const {
+  return transfer_cycles(bytes) + (tensor.view.kind == sched::ViewKind::Transpose ? dma_.transpose_cycles : 0);
 }
 
 std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
   return kind == sched::ExecKind::MatMul ? compute_.matmul_tile_cycles : compute_.vector_tile_cycles;
 }
 
-std::int64_t CostModel::uop_cycles(const sched::Schedule& schedule, const sched::Uop& uop) const {
+std::int64_t CostModel::uop_cycles(const sched::Uop& uop, const sched::TransferBytes& bytes) const {
   if (uop.kind == sched::UopKind::Exec) return exec_cycles(uop.exec);
-  return tile_transfer_cycles(schedule.tensors[uop.tile.tensor]);
+  return dma_cycles(bytes.tensors()[static_cast<std::size_t>(uop.tile.tensor)], bytes(uop.tile));
 }
 
 std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) const {
@@ -59,8 +59,12 @@ std::int64_t CostModel::dma_bound_cycles(std::int64_t compulsory_bytes) const {
 }
 
 std::int64_t CostModel::serial_cycles(const sched::Schedule& schedule) const {
+  return serial_cycles(schedule, sched::TransferBytes(schedule));
+}
+
+std::int64_t CostModel::serial_cycles(const sched::Schedule& schedule, const sched::TransferBytes& bytes) const {
   std::int64_t cycles = 0;
-  for (const sched::Uop& uop : schedule.uops) cycles += uop_cycles(schedule, uop);
+  for (const sched::Uop& uop : schedule.uops) cycles += uop_cycles(uop, bytes);
   return cycles;
 }
 

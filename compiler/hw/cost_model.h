@@ -6,9 +6,11 @@
 // below, and an independent re-computation of cycles is checked against that page.
 //
 //   LOAD, STORE  dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)
-//                (+ dma.transpose_cycles for a LOAD of a transposed view),
-//                bytes = the tensor's tile_transfer_bytes(): 4096 for a tile,
-//                128 for a bias row, 4 for a scalar
+//                (+ dma.transpose_cycles for a LOAD of a transpose view),
+//                bytes = what the transfer moves (sched::TransferBytes): 4096
+//                for a tile, 128 for a bias row, 4 for a scalar; for a tile of
+//                an im2col or relayout view the bytes of its distinct gathered
+//                elements (no transpose surcharge)
 //   EXEC matmul  compute.matmul_tile_cycles
 //   EXEC add, bias_add, relu, scale   compute.vector_tile_cycles
 //
@@ -23,6 +25,7 @@
 
 #include "compiler/hw/hw_config.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 
 namespace tilesim {
 
@@ -34,10 +37,13 @@ class CostModel {
 
   // One DMA transfer of `bytes`, without the transpose surcharge.
   std::int64_t transfer_cycles(std::int64_t bytes) const;
-  // A LOAD or STORE of one tile of `tensor` (a view's LOAD transposes).
-  std::int64_t tile_transfer_cycles(const sched::TensorInfo& tensor) const;
+  // A LOAD or STORE of a tile of `tensor` that moves `bytes`: transfer_cycles,
+  // plus dma.transpose_cycles for a (LOAD of a) transpose view.
+  std::int64_t dma_cycles(const sched::TensorInfo& tensor, std::int64_t bytes) const;
   std::int64_t exec_cycles(sched::ExecKind kind) const;
-  std::int64_t uop_cycles(const sched::Schedule& schedule, const sched::Uop& uop) const;
+  // Any uOp of the schedule that `bytes` was built from (one TransferBytes per
+  // schedule: building it gathers every gather-view tile once).
+  std::int64_t uop_cycles(const sched::Uop& uop, const sched::TransferBytes& bytes) const;
 
   // The lower bound's parts: every EXEC back to back; the compulsory bytes
   // at full bandwidth with no setup cycles — the DMA engine's, and on a timed
@@ -51,6 +57,7 @@ class CostModel {
   std::vector<std::int64_t> layer_compute_bound_cycles(const sched::Schedule& schedule) const;
   // Every uOp one after the other: no run of the schedule can take longer.
   std::int64_t serial_cycles(const sched::Schedule& schedule) const;
+  std::int64_t serial_cycles(const sched::Schedule& schedule, const sched::TransferBytes& bytes) const;
 
   const DmaConfig& dma() const { return dma_; }
 

@@ -1,6 +1,9 @@
 #include "compiler/schedule/dram_layout.h"
 
+#include <algorithm>
 #include <cassert>
+
+#include "compiler/schedule/view_gather.h"
 
 namespace tilesim::sched {
 namespace {
@@ -10,8 +13,8 @@ constexpr std::uint64_t kDim = static_cast<std::uint64_t>(kTileDim);
 constexpr std::uint64_t kRowBytes = kDim * kElement;  // 128: one row of a tile
 constexpr std::uint64_t kTile = static_cast<std::uint64_t>(kTileBytes);
 
-// The tile of storage a LOAD of `tile` reads: itself, or for a view tile
-// (r, c) of matrix b the shown tensor's tile (c, r) of matrix b.
+// The tile of storage a LOAD of `tile` reads: itself, or for a transpose view
+// tile (r, c) of matrix b the shown tensor's tile (c, r) of matrix b.
 TileRef stored_tile(const Schedule& s, const TileRef& tile) {
   const TensorInfo& v = s.tensors[static_cast<std::size_t>(tile.tensor)];
   if (!v.is_view()) return tile;
@@ -23,38 +26,108 @@ TileRef stored_tile(const Schedule& s, const TileRef& tile) {
 
 }  // namespace
 
+// A gather's working memory: the gathered tile, each element's address, the
+// distinct addresses in order.
+struct DramSpans::Gather {
+  GatherScratch scratch;
+  std::array<std::uint64_t, kTileDim * kTileDim> address{};
+  std::vector<std::uint64_t> sorted;
+};
+
+DramSpans::DramSpans() { spans_.reserve(kDim); }
+DramSpans::DramSpans(DramSpans&&) noexcept = default;
+DramSpans& DramSpans::operator=(DramSpans&&) noexcept = default;
+DramSpans::~DramSpans() = default;
+
 std::uint64_t DramSpans::total_bytes() const {
   std::uint64_t bytes = 0;
   for (const DramSpan& span : *this) bytes += span.bytes;
   return bytes;
 }
 
-DramSpans tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout) {
+std::int64_t DramSpans::gathered_offset(std::size_t i) const {
+  const GatheredElement& e = gather_->scratch.tile[i];
+  if (e.kind == GatheredElement::Zero) return kZero;
+  if (e.kind == GatheredElement::NegativeInfinity) return kNegativeInfinity;
+  const auto at = std::lower_bound(gather_->sorted.begin(), gather_->sorted.end(), gather_->address[i]);
+  return (at - gather_->sorted.begin()) * static_cast<std::int64_t>(kElement);
+}
+
+void DramSpans::gather(const Schedule& s, const TileRef& tile, DramLayout layout) {
+  if (!gather_) {
+    gather_ = std::make_unique<Gather>();
+    gather_->sorted.reserve(kDim * kDim);
+    gather_->scratch.keys.reserve(kDim * kDim);
+    spans_.reserve(kDim * kDim);
+  }
+  Gather& g = *gather_;
+  gather_tile(s.tensors, tile, &g.scratch.tile);
+  const TensorInfo& x = s.tensors[static_cast<std::size_t>(s.tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
+  g.sorted.clear();
+  for (std::size_t i = 0; i < g.address.size(); ++i) {
+    const GatheredElement& e = g.scratch.tile[i];
+    if (e.kind != GatheredElement::Source) continue;
+    g.address[i] = element_address(x, e.at, layout);
+    g.sorted.push_back(g.address[i]);
+  }
+  std::sort(g.sorted.begin(), g.sorted.end());
+  g.sorted.erase(std::unique(g.sorted.begin(), g.sorted.end()), g.sorted.end());
+  for (const std::uint64_t a : g.sorted) {
+    if (!spans_.empty() && spans_.back().address + spans_.back().bytes == a) {
+      spans_.back().bytes += static_cast<std::uint32_t>(kElement);
+    } else {
+      spans_.push_back(DramSpan{a, static_cast<std::uint32_t>(kElement)});
+    }
+  }
+}
+
+std::uint64_t element_address(const TensorInfo& t, const StorageCoord& at, DramLayout layout) {
+  assert(t.dram_address.has_value());
+  const std::uint64_t base = *t.dram_address;
+  const auto matrix = static_cast<std::uint64_t>(at.matrix), row = static_cast<std::uint64_t>(at.row),
+             col = static_cast<std::uint64_t>(at.col);
+  if (t.rank <= 1) return base + col * kElement;  // one row: the same in both layouts
+  const auto padded_rows = static_cast<std::uint64_t>(t.padded_rows);
+  const auto padded_cols = static_cast<std::uint64_t>(t.padded_cols);
+  if (layout == DramLayout::RowMajor) return base + ((matrix * padded_rows + row) * padded_cols + col) * kElement;
+  const std::uint64_t tile_row = matrix * (padded_rows / kDim) + row / kDim;
+  const std::uint64_t tile = tile_row * (padded_cols / kDim) + col / kDim;
+  return base + tile * kTile + (row % kDim * kDim + col % kDim) * kElement;
+}
+
+void tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout, DramSpans* out) {
+  out->spans_.clear();
+  if (is_gather(s.tensors[static_cast<std::size_t>(ref.tensor)])) {
+    out->gather(s, ref, layout);
+    return;
+  }
   const TileRef tile = stored_tile(s, ref);
   const TensorInfo& t = s.tensors[static_cast<std::size_t>(tile.tensor)];
   assert(t.dram_address.has_value());
   const std::uint64_t base = *t.dram_address;
   const auto row = static_cast<std::uint64_t>(tile.row), col = static_cast<std::uint64_t>(tile.col);
-  DramSpans spans;
+  std::vector<DramSpan>& spans = out->spans_;
   if (t.is_scalar()) {
-    spans.push(base, static_cast<std::uint32_t>(kElement));
+    spans.push_back(DramSpan{base, static_cast<std::uint32_t>(kElement)});
   } else if (t.rank <= 1) {  // a bias row: its tiles are 128 B, side by side
-    spans.push(base + col * kRowBytes, static_cast<std::uint32_t>(kRowBytes));
+    spans.push_back(DramSpan{base + col * kRowBytes, static_cast<std::uint32_t>(kRowBytes)});
   } else if (layout == DramLayout::TileMajor) {
     const auto tile_cols = static_cast<std::uint64_t>(t.tile_cols());
-    spans.push(base + (row * tile_cols + col) * kTile, static_cast<std::uint32_t>(kTile));
+    spans.push_back(DramSpan{base + (row * tile_cols + col) * kTile, static_cast<std::uint32_t>(kTile)});
   } else {
     const std::uint64_t stride = static_cast<std::uint64_t>(t.padded_cols) * kElement;
     const std::uint64_t first = base + row * kDim * stride + col * kRowBytes;
-    for (std::uint64_t r = 0; r < kDim; ++r) spans.push(first + r * stride, static_cast<std::uint32_t>(kRowBytes));
+    for (std::uint64_t r = 0; r < kDim; ++r) {
+      spans.push_back(DramSpan{first + r * stride, static_cast<std::uint32_t>(kRowBytes)});
+    }
   }
-  return spans;
 }
 
-void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes,
+void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes, DramSpans* spans,
                  std::vector<std::uint64_t>* out) {
   out->clear();
-  for (const DramSpan& span : tile_spans(schedule, tile)) {
+  tile_spans(schedule, tile, spans);
+  for (const DramSpan& span : *spans) {
     const std::uint64_t last = (span.address + span.bytes - 1) / burst_bytes;
     for (std::uint64_t b = span.address / burst_bytes; b <= last; ++b) {
       if (out->empty() || out->back() != b * burst_bytes) out->push_back(b * burst_bytes);

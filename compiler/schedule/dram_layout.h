@@ -1,5 +1,6 @@
 // The DRAM bytes a tile transfer touches: what the DMA engine turns into
-// bursts for every LOAD and STORE. Plain C++ (no SystemC), allocation-free.
+// bursts for every LOAD and STORE. Plain C++ (no SystemC); allocation-free
+// once the caller's DramSpans buffer has grown.
 //
 // A tensor with storage starts at its dram_address (dram_placement.h); tile
 // (r, c) of a tensor with P = padded_cols and Tc = P / 32 tile columns touches
@@ -10,11 +11,14 @@
 //   tile_major  1 span of 4096 B at address + (r Tc + c) * 4096 (tiles in
 //               row-major order of the tile grid, a stack's matrices in turn);
 // and in both layouts a bias row's tile (rank 1) is 1 span of 128 B at
-// address + 128 c, and a scalar 1 span of 4 B at its address. A view's tile
-// (r, c) of matrix b is the tile of the tensor X it shows that its LOAD reads:
-// X's tile (c, r) of matrix b, with X's spans. The spans come in address order
-// and may be adjacent (a matrix one tile wide, row-major: a stride of 128 B);
-// the DMA engine splits each into bursts.
+// address + 128 c, and a scalar 1 span of 4 B at its address. A transpose
+// view's tile (r, c) of matrix b is the tile of the tensor X it shows that its
+// LOAD reads: X's tile (c, r) of matrix b, with X's spans. A gather view's
+// tile (im2col, relayout: view_gather.h) touches the addresses of its
+// distinct Source elements in X (element_address), merged into maximal runs
+// of consecutive bytes: between 1 and 1024 spans. The spans come in address
+// order, never overlap, and may be adjacent (a matrix one tile wide,
+// row-major: a stride of 128 B); the DMA engine splits each into bursts.
 //
 // Precondition: a schedule that passed the validator (validator.h), so every
 // tensor with storage has an address and every span fits in 64 bits.
@@ -23,6 +27,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
@@ -36,36 +41,56 @@ struct DramSpan {
   bool operator!=(const DramSpan& o) const { return !(*this == o); }
 };
 
-// Up to 32 spans held in place (a row-major tile's rows): no allocation.
+// The spans of one tile, in a buffer the caller keeps and reuses: filling it
+// allocates nothing once it has grown (32 spans at construction; a gather's
+// working memory, about 60 KB, at the first gather view tile).
 class DramSpans {
  public:
-  static constexpr std::size_t kCapacity = static_cast<std::size_t>(kTileDim);
+  DramSpans();
+  DramSpans(DramSpans&&) noexcept;
+  DramSpans& operator=(DramSpans&&) noexcept;
+  ~DramSpans();
+
   const DramSpan* begin() const { return spans_.data(); }
-  const DramSpan* end() const { return spans_.data() + size_; }
-  std::size_t size() const { return size_; }
+  const DramSpan* end() const { return spans_.data() + spans_.size(); }
+  std::size_t size() const { return spans_.size(); }
   const DramSpan& operator[](std::size_t i) const { return spans_[i]; }
   std::uint64_t total_bytes() const;
 
+  // After tile_spans() of a gather view tile, for element i (row-major in
+  // the 32 x 32 tile): where its value is in the spans' bytes taken in order
+  // (a byte offset), or kZero / kNegativeInfinity for a padding element.
+  static constexpr std::int64_t kZero = -1, kNegativeInfinity = -2;
+  std::int64_t gathered_offset(std::size_t i) const;
+
  private:
-  friend DramSpans tile_spans(const Schedule&, const TileRef&, DramLayout);
-  void push(std::uint64_t address, std::uint32_t bytes) { spans_[size_++] = DramSpan{address, bytes}; }
-  std::array<DramSpan, kCapacity> spans_{};
-  std::size_t size_ = 0;
+  friend void tile_spans(const Schedule&, const TileRef&, DramLayout, DramSpans*);
+  struct Gather;
+  void gather(const Schedule& schedule, const TileRef& tile, DramLayout layout);
+
+  std::vector<DramSpan> spans_;
+  std::unique_ptr<Gather> gather_;
 };
 
-// The DRAM byte ranges a LOAD or STORE of `tile` touches in `layout`, in order.
-DramSpans tile_spans(const Schedule& schedule, const TileRef& tile, DramLayout layout);
+// The DRAM byte address of the element at storage position `at` of tensor
+// `t` (one with storage) in `layout`.
+std::uint64_t element_address(const TensorInfo& t, const StorageCoord& at, DramLayout layout);
+
+// The DRAM byte ranges a LOAD or STORE of `tile` touches in `layout`, in
+// address order; replaces *out.
+void tile_spans(const Schedule& schedule, const TileRef& tile, DramLayout layout, DramSpans* out);
 
 // The same in the schedule's own layout (schedule.dram_layout).
-inline DramSpans tile_spans(const Schedule& schedule, const TileRef& tile) {
-  return tile_spans(schedule, tile, schedule.dram_layout);
+inline void tile_spans(const Schedule& schedule, const TileRef& tile, DramSpans* out) {
+  tile_spans(schedule, tile, schedule.dram_layout, out);
 }
 
 // The burst addresses a transfer of `tile` touches on a DRAM whose bursts are
 // `burst_bytes` (a power of two): for each span in order, the bursts holding
 // its first to its last byte, a burst equal to the one just before it not
-// repeated (docs/cycle-model.md, "Bursts of a transfer"). Replaces *out.
-void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes,
+// repeated (docs/cycle-model.md, "Bursts of a transfer"). Replaces *out;
+// *spans is the working buffer (it holds the tile's spans afterwards).
+void tile_bursts(const Schedule& schedule, const TileRef& tile, std::uint64_t burst_bytes, DramSpans* spans,
                  std::vector<std::uint64_t>* out);
 
 }  // namespace tilesim::sched

@@ -14,6 +14,7 @@
 #include "compiler/schedule/saturating.h"
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/totals.h"
+#include "compiler/schedule/view_text.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::sched {
@@ -70,7 +71,7 @@ class Reader {
     std::string of;
     std::int64_t line;
   };
-  std::vector<PendingView> views_;  // view=transpose(NAME), resolved at the end (NAME may come later)
+  std::vector<PendingView> views_;  // view=KIND(NAME), resolved at the end (NAME may come later)
   std::vector<std::map<std::string, std::int64_t>> layer_figures_;  // the numbers each layer line gives
   bool uops_have_layer_ = false;                                    // uop 0 gives layer=, so all must
   std::int64_t first_dram_tensor_ = -1;  // the first tensor line without view= that gives dram=
@@ -274,7 +275,7 @@ class Reader {
   void tensor() {
     const std::string form =
         "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [dram=ADDR] [rank=R] [batch=B] [dims=[D,...]] "
-        "[view=transpose(NAME)] [graph_output]";
+        "[layout=LAYOUT [groups=G]] [view=KIND(NAME) [im2col fields]] [graph_output]";
     if (tokens_.size() < 6) fail("tensor", "wrong number of fields", form);
     const std::string key = "tensor " + std::to_string(s_.tensors.size());
     if (number(tokens_[1], "tensor", "index") != static_cast<std::int64_t>(s_.tensors.size())) {
@@ -313,6 +314,7 @@ class Reader {
     }
     t.rank = entries;
     std::set<std::string> seen;
+    ViewFieldReader view_fields;
     for (std::size_t i = 6; i < tokens_.size(); ++i) {
       const std::string_view field = tokens_[i];
       const std::string name = str(field.substr(0, field.find('=')));
@@ -330,17 +332,16 @@ class Reader {
         t.dims = dim_list(value, key);
       } else if (name == "dram" && name.size() < field.size()) {
         t.dram_address = dram_address(value, key);
-      } else if (name == "view" && name.size() < field.size()) {
-        const std::string_view open = "transpose(";
-        if (value.compare(0, open.size(), open) != 0 || value.size() < open.size() + 2 || value.back() != ')') {
-          fail(key, "bad field " + quoted(str(field)), "view=transpose(NAME)");
-        }
-        views_.push_back({s_.tensors.size(), str(value.substr(open.size(), value.size() - open.size() - 1)), line_no_});
-      } else {
-        fail(key, "unknown field " + quoted(str(field)),
-             "dram=ADDR, rank=R, batch=B, dims=[D,...], view=transpose(NAME) or graph_output");
+      } else if (name.size() >= field.size() || !view_field(view_fields, name, field, key, t)) {
+        fail(key, "unknown field " + quoted(str(field)), kTensorFields);
       }
     }
+    try {
+      view_fields.finish(t);
+    } catch (const FieldProblem& p) {
+      fail(key, p.problem, p.expected);
+    }
+    if (t.is_view()) views_.push_back({s_.tensors.size(), view_fields.shown(), line_no_});
     if (t.dram_address && !seen.count("view") && first_dram_tensor_ < 0) {
       first_dram_tensor_ = static_cast<std::int64_t>(s_.tensors.size());
     }
@@ -348,6 +349,16 @@ class Reader {
     if (!seen.count("rank") && seen.count("dims")) t.rank = static_cast<int>(t.dims.size());
     s_.tensors.push_back(std::move(t));
     lines_.tensors.push_back(line_no_);
+  }
+
+  // A layout or view field (view_text.h): false for any other.
+  bool view_field(ViewFieldReader& reader, const std::string& name, std::string_view field, const std::string& key,
+                  TensorInfo& t) const {
+    try {
+      return reader.take(name, field, &t);
+    } catch (const FieldProblem& p) {
+      fail(key, p.problem, p.expected);
+    }
   }
 
   // "[]" or "[D,D,...]" (the part after dims=).
@@ -555,12 +566,14 @@ class Reader {
     }
     for (const PendingView& v : views_) {
       auto it = names_.find(v.of);
+      TensorView& view = s_.tensors[v.tensor].view;
       if (it == names_.end()) {
         line_no_ = v.line;
-        fail("tensor " + std::to_string(v.tensor), "view=transpose of unknown tensor " + quoted(v.of),
+        fail("tensor " + std::to_string(v.tensor),
+             "view=" + std::string(to_string(view.kind)) + " of unknown tensor " + quoted(v.of),
              "a name from a tensor line");
       }
-      s_.tensors[v.tensor].view = sched::TensorView{sched::ViewKind::Transpose, it->second, {}};
+      view.of = it->second;
     }
     place();
     const ScheduleTotals counted = count_totals(s_);

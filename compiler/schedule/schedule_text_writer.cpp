@@ -3,6 +3,7 @@
 
 #include "compiler/schedule/schedule_text.h"
 #include "compiler/schedule/tile_format.h"
+#include "compiler/schedule/view_text.h"
 
 namespace tilesim::sched {
 namespace {
@@ -42,7 +43,8 @@ std::string shape(int rank, std::int64_t rows, std::int64_t cols) {
 // The optional fields after padded=: dram= when the tensor has an address;
 // batch= when not 1; dims= when given, and
 // dims=[] for rank 0; rank= when the reader could not infer it from those
-// (from dims= when present, else from shape=: 1 or 2); view=transpose(X).
+// (from dims= when present, else from shape=: 1 or 2); the layout and view
+// fields (view_text.h).
 std::string tensor_extras(const Schedule& s, const TensorInfo& t) {
   std::string out;
   if (t.dram_address) out += " dram=" + format_dram_addr(*t.dram_address);
@@ -55,11 +57,11 @@ std::string tensor_extras(const Schedule& s, const TensorInfo& t) {
     for (std::size_t i = 0; i < t.dims.size(); ++i) out += (i ? "," : "") + std::to_string(t.dims[i]);
     out += "]";
   }
+  out += layout_fields(t);
   if (t.is_view()) {
-    const bool known = t.is_view() && static_cast<std::size_t>(t.view.of) < s.tensors.size();
-    out += " view=transpose(" +
-           (known ? s.tensors[static_cast<std::size_t>(t.view.of)].name : "#" + std::to_string(t.view.of)) +
-           ")";
+    const bool known = t.view.of >= 0 && static_cast<std::size_t>(t.view.of) < s.tensors.size();
+    out +=
+        view_fields(t, known ? s.tensors[static_cast<std::size_t>(t.view.of)].name : "#" + std::to_string(t.view.of));
   }
   return out;
 }

@@ -170,6 +170,8 @@ GatheredElement relayout_element(const TensorInfo& v, const TensorInfo& x, const
 
 }  // namespace
 
+std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
+
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out) {
   const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
   const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];

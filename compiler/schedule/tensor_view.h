@@ -94,6 +94,10 @@ std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const S
 std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, const std::vector<std::int64_t>& dims,
                                                          std::int64_t groups);
 
+// A tensor's true dims: `dims` when given, else [cols] (rank 1), [] (rank 0)
+// or [rows, cols] (a matrix without dims).
+std::vector<std::int64_t> true_dims(const TensorInfo& t);
+
 // Where each of a view tile's 32 x 32 elements comes from: a storage position
 // of the shown tensor, or a constant (0 or -inf).
 struct GatheredElement {

@@ -1,12 +1,17 @@
 #include "compiler/schedule/totals.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "compiler/schedule/saturating.h"
+#include "compiler/schedule/transfer_bytes.h"
+#include "compiler/schedule/view_gather.h"
 
 namespace tilesim::sched {
 namespace {
@@ -49,7 +54,10 @@ std::int64_t tile_count(const TensorInfo& t) {
 
 class Counter {
  public:
-  explicit Counter(const Schedule& s) : s_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {}
+  explicit Counter(const Schedule& s) : s_(s), bytes_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {
+    for (std::size_t i = 0; i < s.tensors.size(); ++i)
+      gatherable_.push_back(gatherable(s, static_cast<std::int32_t>(i)));
+  }
 
   ScheduleTotals run() {
     const bool layered = s_.layers_known();
@@ -63,7 +71,7 @@ class Counter {
         exec(x);
         continue;
       }
-      const std::int64_t bytes = transfer_bytes(x.tile);
+      const std::int64_t bytes = bytes_(x.tile);
       if (x.kind == UopKind::Load) {
         ++t_.loads;
         t_.bytes_loaded = saturating_add(t_.bytes_loaded, bytes);
@@ -75,6 +83,10 @@ class Counter {
       if (layer_) transfer_in_layer(x, bytes);
     }
     t_.slots_used_bytes = slots_used_ * kTileBytes;
+    for (const auto& [tile, use] : compulsory_) {
+      const std::int64_t bytes = use.elements ? static_cast<std::int64_t>(use.elements->count()) * 4 : use.bytes;
+      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, bytes);
+    }
     for (const TensorInfo& t : s_.tensors) {
       if (!t.is_graph_output) continue;
       t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, saturating_mul(tile_count(t), t.tile_transfer_bytes()));
@@ -84,15 +96,24 @@ class Counter {
 
  private:
   const Schedule& s_;
+  const TransferBytes bytes_;
   ScheduleTotals t_;
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
   std::vector<bool> loaded_;  // slots a LOAD wrote that no EXEC has read since
-  // Input and param tiles in DRAM: whether some EXEC has read one (kRead) and
-  // whether a LOAD has brought it in (kLoaded). One map for both: a tile's
-  // LOAD and its reads find the same entry.
-  static constexpr std::uint8_t kRead = 1, kLoaded = 2;
-  std::unordered_map<DramTile, std::uint8_t, DramTileHash> sources_;
+  // An input or param tile some EXEC reads: whole (a LOAD of it, or of a
+  // transpose view), or only the elements gathers read from it.
+  struct Use {
+    std::int64_t bytes = 0;                                      // whole: its tile_transfer_bytes()
+    std::unique_ptr<std::bitset<kTileDim * kTileDim>> elements;  // gathered only: which
+  };
+  std::unordered_map<DramTile, Use, DramTileHash> compulsory_;
+  std::vector<bool> gatherable_;                         // per tensor
+  std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
+  std::unique_ptr<GatheredTile> scratch_;
+  // Input and param tiles (and gather-view tiles of them) some LOAD has
+  // brought in: a layer's compulsory bytes are its first LOADs of them.
+  std::unordered_set<DramTile, DramTileHash> brought_in_;
   LayerTotals* layer_ = nullptr;  // the current uOp's, if known
 
   const TensorInfo* tensor(std::int32_t index) const {
@@ -103,10 +124,6 @@ class Counter {
     if (used_[slot_of(addr)]) return;
     used_[slot_of(addr)] = true;
     ++slots_used_;
-  }
-  std::int64_t transfer_bytes(const TileRef& tile) const {
-    const TensorInfo* t = tensor(tile.tensor);
-    return t ? t->tile_transfer_bytes() : 0;
   }
 
   // A LOAD or STORE in its layer; its compulsory bytes as totals.h defines them.
@@ -121,14 +138,31 @@ class Counter {
     }
     ++l.loads;
     l.bytes_loaded = saturating_add(l.bytes_loaded, bytes);
-    const TensorInfo* source = nullptr;
-    const std::optional<DramTile> dram = source_tile(x.tile, source);
-    if (!dram) return;
-    std::uint8_t& seen = sources_[*dram];
-    if ((seen & kLoaded) == 0) {
-      seen |= kLoaded;
-      l.compulsory_bytes = saturating_add(l.compulsory_bytes, source->tile_transfer_bytes());
+    const std::optional<DramTile> source = source_tile(x.tile);
+    if (source && brought_in_.insert(*source).second) l.compulsory_bytes = saturating_add(l.compulsory_bytes, bytes);
+  }
+
+  // The input or param tile in DRAM a LOAD of `tile` brings in (a transpose
+  // view's as the tile it shows; a gather view's tile as itself); nullopt for any other.
+  std::optional<DramTile> source_tile(const TileRef& tile) const {
+    const TensorInfo* t = tensor(tile.tensor);
+    if (!t || tile.row < 0 || tile.col < 0) return std::nullopt;
+    DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
+    if (t->is_view()) {
+      const TensorInfo* x = tensor(t->view.of);
+      if (!x || x->is_view()) return std::nullopt;
+      if (t->view.kind == ViewKind::Transpose) {
+        const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
+        if (mt < 1 || x->padded_rows < 0) return std::nullopt;
+        const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
+        dram = DramTile{t->view.of,
+                        static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
+                        static_cast<std::int32_t>(tile.row % mt)};
+      }
+      t = x;
     }
+    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return std::nullopt;
+    return dram;
   }
 
   void exec(const Uop& x) {
@@ -151,38 +185,65 @@ class Counter {
     loaded_[slot_of(x.addr)] = false;
   }
 
-  // The input or param tile in DRAM that `tile` stands for (a view's tile as
-  // the tile of the tensor it shows), with that tensor; nullopt for any other.
-  std::optional<DramTile> source_tile(const TileRef& tile, const TensorInfo*& source) const {
+  // Counts the input or param tile an EXEC operand stands for, once.
+  void read_from_dram(const TileRef& tile) {
     const TensorInfo* t = tensor(tile.tensor);
-    if (!t || tile.row < 0 || tile.col < 0) return std::nullopt;
+    if (!t || tile.row < 0 || tile.col < 0) return;
     DramTile dram{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col};
+    if (is_gather(*t)) {
+      read_gathered(tile, *t);
+      return;
+    }
     if (t->is_view()) {
       const TensorInfo* x = tensor(t->view.of);
       const std::int64_t mt = t->rank <= 1 ? 1 : t->padded_rows / kTileDim;
-      if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return std::nullopt;
+      if (!x || x->is_view() || mt < 1 || x->padded_rows < 0) return;
       const auto x_mt = static_cast<std::uint64_t>(x->rank <= 1 ? 1 : x->padded_rows / kTileDim);
       // View tile (r, c) of matrix b is X's tile (c, r) of matrix b.
-      dram = DramTile{t->view.of,
-                      static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
-                      static_cast<std::int32_t>(tile.row % mt)};
+      dram =
+          DramTile{t->view.of, static_cast<std::uint64_t>(tile.row / mt) * x_mt + static_cast<std::uint64_t>(tile.col),
+                   static_cast<std::int32_t>(tile.row % mt)};
       t = x;
     }
-    if (t->role != TensorRole::Input && t->role != TensorRole::Param) return std::nullopt;
-    source = t;
-    return dram;
+    count_compulsory(dram, *t);
   }
 
-  // Counts the input or param tile an EXEC operand stands for, once.
-  void read_from_dram(const TileRef& tile) {
-    const TensorInfo* t = nullptr;
-    const std::optional<DramTile> dram = source_tile(tile, t);
-    if (!dram) return;
-    std::uint8_t& seen = sources_[*dram];
-    if ((seen & kRead) == 0) {
-      seen |= kRead;
-      ++t_.compulsory_loads;
-      t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, t->tile_transfer_bytes());
+  // The entry of an input or param tile, counted as a compulsory load once.
+  Use& use(const DramTile& tile) {
+    auto [it, fresh] = compulsory_.try_emplace(tile);
+    if (fresh) ++t_.compulsory_loads;
+    return it->second;
+  }
+
+  void count_compulsory(const DramTile& tile, const TensorInfo& t) {
+    if (t.role != TensorRole::Input && t.role != TensorRole::Param) return;
+    Use& u = use(tile);
+    u.bytes = t.tile_transfer_bytes();
+    u.elements.reset();
+  }
+
+  // A gather view's tile stands for the elements of X it gathers: their tiles
+  // count as compulsory loads, their bytes (not the whole tiles': a gather
+  // moves only its elements) as compulsory bytes, unless a whole-tile read
+  // of the same tile counts it whole.
+  void read_gathered(const TileRef& tile, const TensorInfo& v) {
+    if (!gatherable_[static_cast<std::size_t>(tile.tensor)] || tile.row >= v.tile_rows() || tile.col >= v.tile_cols()) {
+      return;
+    }
+    const TensorInfo& x = s_.tensors[static_cast<std::size_t>(v.view.of)];
+    if (x.role != TensorRole::Input && x.role != TensorRole::Param) return;
+    if (!gathered_.insert(DramTile{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col}).second) return;
+    if (!scratch_) scratch_ = std::make_unique<GatheredTile>();
+    gather_tile(s_.tensors, tile, scratch_.get());
+    const std::int64_t per_matrix = x.tile_rows_per_matrix();
+    for (const GatheredElement& e : *scratch_) {
+      if (e.kind != GatheredElement::Source) continue;
+      const DramTile key{v.view.of, static_cast<std::uint64_t>(e.at.matrix * per_matrix + e.at.row / kTileDim),
+                         static_cast<std::int32_t>(e.at.col / kTileDim)};
+      Use& u = use(key);
+      if (u.bytes > 0) continue;  // read whole
+      if (!u.elements) u.elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
+      u.elements->set(static_cast<std::size_t>(e.at.row % kTileDim * kTileDim + e.at.col % kTileDim));
     }
   }
 };

@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "compiler/schedule/tile_format.h"
 #include "compiler/schedule/totals.h"
 #include "compiler/schedule/validator_layers.h"
 #include "compiler/schedule/validator_structure.h"
+#include "compiler/schedule/view_gather.h"
 
 namespace tilesim::sched {
 namespace {
@@ -77,6 +80,11 @@ class Checker {
   std::vector<Slot> slots_;
   std::int64_t hb_[2] = {-1, -1};  // per unit: latest other-unit uOp known complete
   std::uint32_t current_ = 0;      // the uOp being checked
+  // The tiles of X each gather-view tile reads, by the view tile's gid: a
+  // range of gathered_tiles_ (one gather per distinct view tile loaded).
+  std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> gathered_;
+  std::vector<TileRef> gathered_tiles_, scratch_tiles_;
+  std::unique_ptr<GatherScratch> scratch_;
 
   bool full() const { return errors_.size() >= max_; }
   void error(Subject subject, std::size_t index, std::string message) {
@@ -254,8 +262,13 @@ class Checker {
     slot(x.addr).value = v;
   }
 
-  // A view's tile is X's, read transposed: X's tile must be complete in DRAM.
+  // A transpose view's tile is X's, read transposed: X's tile must be complete
+  // in DRAM.
   void load_view(std::uint32_t id, const Uop& x, std::int64_t g) {
+    if (is_gather(info(x.tile.tensor))) {
+      load_gather(id, x, g);
+      return;
+    }
     const TileRef src = viewed(x.tile);
     const std::int64_t xg = gid(src);
     const std::int32_t version = dram_tile(xg, src.tensor).dram;
@@ -265,6 +278,35 @@ class Checker {
             " an input, a param or stored earlier)");
     } else if (!complete(Value{xg, version}, src.tensor)) {
       error(head(id) + ": " + reads + ", which DRAM holds as " + describe(Value{xg, version}) + " (expected complete)");
+    }
+    slot(x.addr).value = Value{g, 1};
+  }
+
+  // A gather view's tile reads elements of X: every tile of X they lie in must
+  // be complete in DRAM. The first that is not is reported.
+  void load_gather(std::uint32_t id, const Uop& x, std::int64_t g) {
+    auto [it, fresh] = gathered_.try_emplace(g);
+    if (fresh) {
+      if (!scratch_) scratch_ = std::make_unique<GatherScratch>();
+      gathered_tiles(s_.tensors, x.tile, scratch_.get(), &scratch_tiles_);
+      it->second = {gathered_tiles_.size(), scratch_tiles_.size()};
+      gathered_tiles_.insert(gathered_tiles_.end(), scratch_tiles_.begin(), scratch_tiles_.end());
+    }
+    for (std::size_t i = it->second.first; i < it->second.first + it->second.second; ++i) {
+      const TileRef src = gathered_tiles_[i];
+      const std::int64_t xg = gid(src);
+      const std::int32_t version = dram_tile(xg, src.tensor).dram;
+      const std::string reads = tile(x.tile) + " gathers from " + tile(src);
+      if (version == kNever) {
+        error(head(id) + ": " + reads + ", which was never stored to DRAM (expected " + info(src.tensor).name +
+              " an input, a param or stored earlier)");
+        break;
+      }
+      if (!complete(Value{xg, version}, src.tensor)) {
+        error(head(id) + ": " + reads + ", which DRAM holds as " + describe(Value{xg, version}) +
+              " (expected complete)");
+        break;
+      }
     }
     slot(x.addr).value = Value{g, 1};
   }

@@ -12,20 +12,11 @@
 namespace tilesim::sched::structure {
 
 const std::string kOperand[3] = {"operand 0", "operand 1", "operand 2"};
-namespace {
-
-const TensorInfo& info(const Schedule& s, std::int32_t tensor) { return s.tensors[static_cast<std::size_t>(tensor)]; }
 
 std::string num(std::int64_t n) { return std::to_string(n); }
 
 // kSaturated is what saturating arithmetic gives for "too many to count".
 std::string count(std::int64_t n) { return n == kSaturated ? "more than 2^63" : num(n); }
-
-std::string padding(const std::string& what, std::int64_t size, std::int64_t padded) {
-  if (padded >= size && padded % kTileDim == 0) return "";
-  const std::int64_t want = (size + kTileDim - 1) / kTileDim * kTileDim;
-  return what + num(padded) + " (expected a multiple of 32 that is at least " + num(size) + ", e.g. " + num(want) + ")";
-}
 
 std::string list(const std::vector<std::int64_t>& values) {
   std::string out = "[";
@@ -35,9 +26,8 @@ std::string list(const std::vector<std::int64_t>& values) {
 
 std::string pair(std::int64_t a, std::int64_t b) { return "[" + num(a) + "," + num(b) + "]"; }
 
-std::string grid(const TensorInfo& t) { return num(t.tile_rows()) + "x" + num(t.tile_cols()); }
-
-// The dims field against rank, rows, cols and batch; "" when consistent (or empty).
+// The dims field against rank, rows, cols and batch (matrix layout); "" when
+// consistent (or empty).
 std::string check_dims(const TensorInfo& t) {
   if (t.dims.empty()) return "";
   const std::string dims = "dims " + list(t.dims);
@@ -61,41 +51,17 @@ std::string check_dims(const TensorInfo& t) {
   return "";
 }
 
-// A view's relation to its tensor X; "" when it is a proper transpose of X.
-std::string check_view(const Schedule& s, std::size_t index, const TensorInfo& v) {
-  const std::int32_t of = v.view.of;
-  const std::int64_t n = static_cast<std::int64_t>(s.tensors.size());
-  if (of < 0 || of >= n) {
-    return "view of tensor index " + num(of) + " out of range (expected 0.." + num(n - 1) + ")";
-  }
-  if (static_cast<std::size_t>(of) == index) return "view of itself (expected a view of another tensor)";
-  const TensorInfo& x = info(s, of);
-  if (x.is_view()) {
-    return "view of " + x.name + ", which is itself a view (expected a view of a tensor with storage)";
-  }
-  if (x.rank < 2 || x.rank > 4) {
-    return "view of " + x.name + ", a rank-" + num(x.rank) + " tensor (expected a tensor of rank 2 to 4)";
-  }
-  if (v.rank != x.rank) {
-    return "rank " + num(v.rank) + " view of rank-" + num(x.rank) + " tensor " + x.name + " (expected the same rank)";
-  }
-  if (v.batch != x.batch) {
-    return "view of " + x.name + " has batch " + num(v.batch) + " (expected " + num(x.batch) + ", the same stack)";
-  }
-  if (v.rows != x.cols || v.cols != x.rows || v.padded_rows != x.padded_cols || v.padded_cols != x.padded_rows) {
-    return "shape " + pair(v.rows, v.cols) + " padded " + pair(v.padded_rows, v.padded_cols) + " (expected " +
-           pair(x.cols, x.rows) + " padded " + pair(x.padded_cols, x.padded_rows) + ", " + x.name + " transposed)";
-  }
-  if (!v.dims.empty() && !x.dims.empty()) {
-    std::vector<std::int64_t> want = x.dims;
-    std::swap(want[want.size() - 1], want[want.size() - 2]);
-    if (v.dims != want) {
-      return "dims " + list(v.dims) + " (expected " + list(want) + ", the dims of " + x.name + " transposed)";
-    }
-  }
-  if (v.is_graph_output) return "a view is a graph output (expected views only to be loaded, never stored)";
-  return "";
+namespace {
+
+const TensorInfo& info(const Schedule& s, std::int32_t tensor) { return s.tensors[static_cast<std::size_t>(tensor)]; }
+
+std::string padding(const std::string& what, std::int64_t size, std::int64_t padded) {
+  if (padded >= size && padded % kTileDim == 0) return "";
+  const std::int64_t want = (size + kTileDim - 1) / kTileDim * kTileDim;
+  return what + num(padded) + " (expected a multiple of 32 that is at least " + num(size) + ", e.g. " + num(want) + ")";
 }
+
+std::string grid(const TensorInfo& t) { return num(t.tile_rows()) + "x" + num(t.tile_cols()); }
 
 // Rank 0, or rank 1 of one element: shape [1,1] padded to [1,32].
 std::string check_scalar(const TensorInfo& t) {
@@ -213,21 +179,28 @@ std::string check_shape(const TensorInfo& t) {
   return "";
 }
 
-// The frontends' size limits (model_loader.h): per tensor, and for all the
-// tensors with DRAM storage together (a view has none of its own).
+// The frontends' per-tensor size limit (model_loader.h).
+std::int64_t padded_elements(const TensorInfo& t) {
+  const std::int64_t rows = t.rank <= 1 ? 1 : t.padded_rows;
+  return saturating_mul(saturating_mul(t.batch, rows), t.padded_cols);
+}
+
+std::string element_limit(const TensorInfo& t) {
+  const std::int64_t elements = padded_elements(t);
+  if (elements <= frontend::kMaxTensorElements) return "";
+  return "pads to " + count(elements) + " elements (expected at most " + num(frontend::kMaxTensorElements) +
+         " (2^31) elements per padded tensor)";
+}
+
+// The frontends' limit for all the tensors with DRAM storage together (a view
+// has none of its own), once each tensor is within its own.
 struct TableSize {
   std::int64_t bytes = 0;
   bool reported = false;
 
   std::string add(const TensorInfo& t) {
-    const std::int64_t rows = t.rank <= 1 ? 1 : t.padded_rows;
-    const std::int64_t elements = saturating_mul(saturating_mul(t.batch, rows), t.padded_cols);
-    if (elements > frontend::kMaxTensorElements) {
-      return "pads to " + count(elements) + " elements (expected at most " + num(frontend::kMaxTensorElements) +
-             " (2^31) elements per padded tensor)";
-    }
-    if (t.is_view()) return "";
-    bytes = saturating_add(bytes, elements * 4);
+    if (t.is_view() || padded_elements(t) > frontend::kMaxTensorElements) return "";
+    bytes = saturating_add(bytes, padded_elements(t) * 4);
     if (bytes <= frontend::kMaxModelBytes || reported) return "";
     reported = true;
     return "with it the schedule's padded tensors total " + count(bytes) + " bytes (expected at most " +
@@ -306,6 +279,41 @@ void check_placement(const Schedule& s, std::vector<Problem>& problems) {
 
 }  // namespace
 
+std::vector<std::string> tensor_problems(const Schedule& s, std::size_t i) {
+  std::vector<std::string> problems;
+  auto add = [&problems](std::string p) {
+    if (!p.empty()) problems.push_back(std::move(p));
+  };
+  const TensorInfo& t = s.tensors[i];
+  if (const std::string p = check_shape(t); !p.empty()) {
+    add(p);
+    return problems;  // nothing below may compute with these figures
+  }
+  if (t.rank <= 2 && t.batch != 1) {
+    add("batch " + num(t.batch) + " for a rank-" + num(t.rank) +
+        " tensor (expected 1: only rank 3 and 4 tensors are stacks)");
+  }
+  add(check_layout(t));
+  if (t.is_scalar()) {
+    add(check_scalar(t));
+  } else {
+    add(padding("padded cols ", t.cols, t.padded_cols));
+    if (t.rank == 1 && (t.rows != 1 || t.padded_rows != 1)) {
+      add("rows " + num(t.rows) + ", padded rows " + num(t.padded_rows) + " (expected 1 and 1 for a rank-1 tensor)");
+    } else if (t.rank >= 2) {
+      add(padding("padded rows ", t.rows, t.padded_rows));
+    }
+  }
+  add(element_limit(t));
+  if (t.is_view()) {
+    add(check_view(s, i, t));
+  } else if (t.is_graph_output && (t.role == TensorRole::Input || t.role == TensorRole::Param)) {
+    add("graph_output on " + std::string(to_string(t.role)) +
+        " tensor (expected graph_output only on an output or intermediate: inputs and params are never stored)");
+  }
+  return problems;
+}
+
 std::vector<Problem> check_tensors(const Schedule& s) {
   std::vector<Problem> problems;
   std::unordered_map<std::string, std::size_t> names;
@@ -322,33 +330,8 @@ std::vector<Problem> check_tensors(const Schedule& s) {
       add(where + "name also used by tensor " + num(static_cast<std::int64_t>(it->second)) +
           " (expected unique names)");
     }
-    if (const std::string p = check_shape(t); !p.empty()) {
-      add(where + p);
-      continue;  // nothing below may compute with these figures
-    }
-    if (t.rank <= 2 && t.batch != 1) {
-      add(where + "batch " + num(t.batch) + " for a rank-" + num(t.rank) +
-          " tensor (expected 1: only rank 3 and 4 tensors are stacks)");
-    }
-    if (const std::string p = check_dims(t); !p.empty()) add(where + p);
-    if (t.is_scalar()) {
-      if (const std::string p = check_scalar(t); !p.empty()) add(where + p);
-    } else {
-      add(padding(where + "padded cols ", t.cols, t.padded_cols));
-      if (t.rank == 1 && (t.rows != 1 || t.padded_rows != 1)) {
-        add(where + "rows " + num(t.rows) + ", padded rows " + num(t.padded_rows) +
-            " (expected 1 and 1 for a rank-1 tensor)");
-      } else if (t.rank >= 2) {
-        add(padding(where + "padded rows ", t.rows, t.padded_rows));
-      }
-    }
+    for (const std::string& p : tensor_problems(s, i)) add(where + p);
     if (const std::string p = size.add(t); !p.empty()) add(where + p);
-    if (t.is_view()) {
-      if (const std::string p = check_view(s, i, t); !p.empty()) add(where + p);
-    } else if (t.is_graph_output && (t.role == TensorRole::Input || t.role == TensorRole::Param)) {
-      add(where + "graph_output on " + to_string(t.role) +
-          " tensor (expected graph_output only on an output or intermediate: inputs and params are never stored)");
-    }
   }
   if (s.sram_bytes < kTileBytes) {
     problems.push_back(Problem{

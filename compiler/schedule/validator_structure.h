@@ -21,12 +21,44 @@ extern const std::string kOperand[3];
 // [1,32]); dims, when given, matching rank, shape and batch; sizes within the
 // frontends' limits (at most 2^31 padded elements per tensor, 64 GiB of padded
 // float32 for the tensors with storage); graph outputs neither inputs nor
-// params; a view the transpose of a tensor with storage, of the same rank and
-// batch; sram_bytes at least one tile. Every figure is checked before it is
+// params; layouts and views as check_layout and check_view below; sram_bytes
+// at least one tile. Every figure is checked before it is
 // multiplied, so any table is safe to pass. When all of that holds, the DRAM
 // placement: an address on every tensor with storage and on no view, each a
 // multiple of kDramAlignment, with its bytes below 2^64, no two overlapping.
 std::vector<Problem> check_tensors(const Schedule& schedule);
+
+// One tensor's own problems (shape, batch, dims against its layout, padding,
+// the per-tensor size limit) and, for a view, its relation to the tensor it
+// shows; no names, no table-wide sums, no placement. Empty: the tensor is
+// sound, and for a view so is what gather_tile computes from it (view_gather.h).
+std::vector<std::string> tensor_problems(const Schedule& schedule, std::size_t index);
+
+// validator_views.cpp. A layout's dims: matrix as check_dims; nhwc and
+// conv_weight rank 4 with four positive dims of at most 2^31 elements, and
+// batch, rows and cols equal to storage_shape() (conv_weight: groups at least 1
+// dividing OC); groups only on conv_weight.
+std::string check_layout(const TensorInfo& tensor);
+// A view's relation to the tensor X it shows (any kind): X another tensor in
+// range with storage; not a graph output. transpose: matrix layouts, the same
+// rank and batch, rows/cols (and padded, and the last two dims) swapped.
+// im2col: a matrix view [N, OH*OW, KH*KW*S] of an image X [N, C, H, W] with
+// dims, positive kernel, stride, dilation and out, non-negative pads, S >= C,
+// and OH, OW at least the windows that fit without padding at the bottom and
+// right. relayout: matrix or nhwc, dims on a rank-3/4 view or X, X's element
+// count. An im2col or relayout view is checked only once X is sound (X's own
+// problems are reported on X).
+std::string check_view(const Schedule& schedule, std::size_t index, const TensorInfo& view);
+
+// Matrix layout: the dims field against rank, rows, cols and batch; "" when
+// consistent (or empty).
+std::string check_dims(const TensorInfo& tensor);
+
+// Message pieces: "12", "more than 2^63" for kSaturated, "[2,64,32]", "[64,32]".
+std::string num(std::int64_t n);
+std::string count(std::int64_t n);
+std::string list(const std::vector<std::int64_t>& values);
+std::string pair(std::int64_t a, std::int64_t b);
 
 // `what` names the reference in the message ("tile", "operand 1").
 std::string check_tile(const Schedule& schedule, const TileRef& tile, const std::string& what);

@@ -83,9 +83,17 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   // the true SRAM peak and each layer's share.
   const ScheduleTotals totals = count_totals(schedule);
   set_totals(schedule, totals, /*with_peak=*/false);
-  // Each layer's compulsory share is counted like the totals' (totals.h).
+  // Each layer's figures are counted like the totals' (totals.h): a gather
+  // moves only the bytes it reads, which the allocator does not know.
   for (std::size_t l = 0; l < totals.layers.size(); ++l) {
-    schedule.layers[l].compulsory_bytes = totals.layers[l].compulsory_bytes;
+    const LayerTotals& counted = totals.layers[l];
+    LayerSummary& layer = schedule.layers[l];
+    layer.loads = counted.loads;
+    layer.stores = counted.stores;
+    layer.execs = counted.execs;
+    layer.loads_eliminated = counted.loads_eliminated;
+    layer.dma_bytes = saturating_add(counted.bytes_loaded, counted.bytes_stored);
+    layer.compulsory_bytes = counted.compulsory_bytes;
   }
   return schedule;
 }

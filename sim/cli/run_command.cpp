@@ -149,7 +149,7 @@ void check_memory(const Run& run) {
   for (const auto& t : s.tensors) {
     if (t.is_view()) continue;
     dram += t.batch * (t.rank <= 1 ? 1 : t.padded_rows) * t.padded_cols * 4;
-    host += t.batch * t.rows * t.cols * 4;  // inputs made, outputs read back
+    host += tensor_bytes(sched::true_dims(t), 4);  // inputs made, outputs read back
   }
   std::int64_t reference = 0;
   if (run.args.verify) {

@@ -147,11 +147,9 @@ std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule,
   std::map<std::string, HostTensor> inputs;
   for (const auto& t : schedule.tensors) {
     if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
-    std::vector<std::int64_t> dims = t.dims;
-    if (dims.empty())
-      dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
-    const auto count = static_cast<std::size_t>(t.batch * t.rows * t.cols);
-    inputs.emplace(t.name, HostTensor::from_dims(dims, seeded_values(seed, t.name, count)));
+    HostTensor host = HostTensor::from_dims(sched::true_dims(t), {});
+    host.data = seeded_values(seed, t.name, static_cast<std::size_t>(host.element_count()));
+    inputs.emplace(t.name, std::move(host));
   }
   return inputs;
 }

@@ -14,6 +14,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
                          const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram)
     : sc_core::sc_module(name),
       costs(hw),
+      transfer_bytes(schedule),
       cycle(static_cast<double>(hw.cycle_ps()), sc_core::SC_PS),
       tokens("tokens", schedule),
       activity("activity", schedule, cycle, progress),
@@ -25,7 +26,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
       dram(bind_dram ? nullptr : std::make_unique<DramModule>("dram", schedule, hw.dram, kernels != nullptr)),
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
       sequencer("sequencer", schedule, dma_engines(hw)),
-      compute("compute", schedule, costs, cycle, kernels) {
+      compute("compute", schedule, costs, transfer_bytes, cycle, kernels) {
   if (dram) dram->activity(activity);
   sequencer.to_compute(compute_commands);
   sequencer.activity(activity);
@@ -36,7 +37,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
   compute.to_sram.bind(sram.socket);
   const bool with_data = kernels != nullptr;
   if (hw.dram.ideal) {
-    dma = std::make_unique<DmaEngine>("dma", schedule, costs, cycle, with_data);
+    dma = std::make_unique<DmaEngine>("dma", schedule, costs, transfer_bytes, cycle, with_data);
     dma->tokens(tokens);
     dma->activity(activity);
     dma->sram_ports(sram);
@@ -48,7 +49,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
   }
   for (std::size_t e = 0; e < dma_commands.size(); ++e) {
     const std::string engine_name = dma_commands.size() == 1 ? "dma" : "dma" + std::to_string(e);
-    engines.push_back(std::make_unique<BurstDmaEngine>(engine_name.c_str(), schedule, hw, costs, cycle, with_data));
+    engines.push_back(
+        std::make_unique<BurstDmaEngine>(engine_name.c_str(), schedule, hw, costs, transfer_bytes, cycle, with_data));
     BurstDmaEngine& engine = *engines.back();
     engine.tokens(tokens);
     engine.activity(activity);

@@ -42,6 +42,7 @@ SC_MODULE(Accelerator) {
   UnitCounts dma_counts() const;
 
   const CostModel costs;
+  const sched::TransferBytes transfer_bytes;  // what each DMA uOp moves, for the costs and counts
   const sc_core::sc_time cycle;
   TokenBoard tokens;
   ActivityMonitor activity;

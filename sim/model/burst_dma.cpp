@@ -28,12 +28,14 @@ struct BurstDmaEngine::BurstPayload : tlm::tlm_generic_payload {
 };
 
 BurstDmaEngine::BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-                               const CostModel& costs, sc_core::sc_time cycle, bool with_data)
+                               const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle,
+                               bool with_data)
     : sc_core::sc_module(name),
       to_dram("to_dram"),
       to_sram("to_sram"),
       schedule_(schedule),
       costs_(costs),
+      bytes_(bytes),
       cycle_(cycle),
       setup_cycles_(hw.dma.setup_cycles),
       transpose_cycles_(hw.dma.transpose_cycles),
@@ -128,7 +130,7 @@ bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on)
     if (s.sram_stalled) activity->set_sram_stall(sched::Unit::Dma, false);
     const sched::Uop& uop = schedule_.uops[s.uop];
     if (with_data_) mover_.move(uop);
-    counts_.count(schedule_, uop);
+    counts_.count(uop, bytes_);
     activity->set_busy(sched::Unit::Dma, false, s.uop);
     tokens->complete(s.uop);
     started_.pop_front();
@@ -152,7 +154,7 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
   }
   if (!tokens->ready(held_, wait_on)) return false;
   const sched::Uop& uop = schedule_.uops[held_];
-  const std::int64_t cost = costs_.uop_cycles(schedule_, uop);
+  const std::int64_t cost = costs_.uop_cycles(uop, bytes_);
   activity->set_busy(sched::Unit::Dma, true, held_);
   plan_bursts(uop);
   Started s;
@@ -169,7 +171,7 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
 }
 
 void BurstDmaEngine::plan_bursts(const sched::Uop& uop) {
-  sched::tile_bursts(schedule_, uop.tile, static_cast<std::uint64_t>(burst_bytes_), &bursts_);
+  sched::tile_bursts(schedule_, uop.tile, static_cast<std::uint64_t>(burst_bytes_), &spans_, &bursts_);
   next_burst_ = 0;
 }
 
@@ -226,8 +228,9 @@ bool BurstDmaEngine::burst_done(tlm::tlm_generic_payload& trans) {
   }
   const std::int64_t done = now_cycle_ceil();
   Started& s = started_[static_cast<BurstPayload&>(trans).started_seq - started_base_];
-  const bool view = schedule_.tensors[static_cast<std::size_t>(schedule_.uops[s.uop].tile.tensor)].is_view();
-  s.bursts_done_cycle = std::max(s.bursts_done_cycle, done + (view ? transpose_cycles_ : 0));
+  const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(schedule_.uops[s.uop].tile.tensor)];
+  const bool transposing = t.view.kind == sched::ViewKind::Transpose;
+  s.bursts_done_cycle = std::max(s.bursts_done_cycle, done + (transposing ? transpose_cycles_ : 0));
   --s.bursts_left;
   frees_.push_back(done);
   trans.release();

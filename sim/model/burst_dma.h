@@ -25,7 +25,9 @@
 
 #include "compiler/hw/cost_model.h"
 #include "compiler/hw/hw_config.h"
+#include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 #include "sim/model/activity_monitor.h"
 #include "sim/model/dram_module.h"
 #include "sim/model/sram_module.h"
@@ -46,8 +48,9 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
 
   SC_HAS_PROCESS(BurstDmaEngine);
   // with_data: move the bytes (runs with math); else timing only.
+  // `bytes`: the schedule's (owned by the caller, outliving the engine).
   BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-                 const CostModel& costs, sc_core::sc_time cycle, bool with_data);
+                 const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
   ~BurstDmaEngine() override;
   const UnitCounts& counts() const { return counts_; }
 
@@ -56,7 +59,7 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
     std::uint32_t uop;
     std::int64_t own_end;  // start + its cost: when it asks the SRAM
     std::int64_t bursts_left;
-    std::int64_t bursts_done_cycle = 0;  // the latest done cycle of its bursts (+ transpose)
+    std::int64_t bursts_done_cycle = 0;  // the latest done cycle of its bursts (+ a transpose's cycles)
     SramTicket ticket;
     std::int64_t sram_finish = -1;  // -1: not asked yet
     bool sram_stalled = false;      // its bursts are done, the SRAM's ports still hold it
@@ -81,6 +84,7 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
 
   const sched::Schedule& schedule_;
   const CostModel costs_;
+  const sched::TransferBytes& bytes_;
   const sc_core::sc_time cycle_;
   const std::int64_t setup_cycles_, transpose_cycles_, issue_interval_, max_outstanding_, burst_bytes_;
   const bool with_data_;
@@ -96,7 +100,8 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   // The issue stage.
   bool holding_ = false;  // a uOp taken from the FIFO, not started
   std::uint32_t held_ = 0;
-  bool issuing_ = false;  // the started uOp at started_.back() has bursts left
+  bool issuing_ = false;    // the started uOp at started_.back() has bursts left
+  sched::DramSpans spans_;  // plan_bursts' working buffer
   std::vector<std::uint64_t> bursts_;
   std::size_t next_burst_ = 0;
   std::int64_t next_issue_ = 0;                                // the cycle the engine's port is free for a burst

@@ -40,19 +40,37 @@ DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
   if (!data_) throw std::bad_alloc();
 }
 
-void DramImage::scatter_tile(const sched::TileRef& tile, const float* values) {
+void DramImage::write_tile(const sched::TileRef& tile, const float* values) {
   const auto* from = reinterpret_cast<const unsigned char*>(values);
-  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+  sched::tile_spans(schedule_, tile, &spans_);
+  for (const sched::DramSpan& span : spans_) {
     std::memcpy(data_.get() + span.address, from, span.bytes);
     from += span.bytes;
   }
 }
 
-void DramImage::gather_tile(const sched::TileRef& tile, float* values) const {
+void DramImage::read_tile(const sched::TileRef& tile, float* values) const {
   auto* to = reinterpret_cast<unsigned char*>(values);
-  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+  sched::tile_spans(schedule_, tile, &spans_);
+  for (const sched::DramSpan& span : spans_) {
     std::memcpy(to, data_.get() + span.address, span.bytes);
     to += span.bytes;
+  }
+}
+
+template <typename F>
+void DramImage::for_each_element(const sched::TensorInfo& t, F f) const {
+  const std::size_t rank = t.dims.size();
+  std::int64_t count = 1;
+  for (const std::int64_t d : t.dims) count *= d;
+  std::vector<std::int64_t> index(rank, 0);
+  for (std::int64_t i = 0; i < count; ++i) {
+    if ((i & 0xFFFFF) == 0) poll_interrupt();
+    f(i, sched::element_address(t, sched::storage_coord(t, index.data()), schedule_.dram_layout));
+    for (std::size_t d = rank; d-- > 0;) {  // the next index, row-major
+      if (++index[d] < t.dims[d]) break;
+      index[d] = 0;
+    }
   }
 }
 
@@ -64,6 +82,15 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
     const auto it = inputs.find(t.name);
     if (it == inputs.end()) throw std::logic_error("no values for tensor " + t.name);
     const HostTensor& values = it->second;
+    if (t.layout != sched::TensorLayout::Matrix) {
+      if (values.shape() != t.dims) {
+        throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
+      }
+      for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
+        std::memcpy(data_.get() + address, &values.data[static_cast<std::size_t>(i)], sizeof(float));
+      });
+      continue;
+    }
     for_each_tile(t, static_cast<std::int32_t>(i),
                   [&](const sched::TileRef& ref, std::int64_t matrix, std::int64_t r0, std::int64_t c0,
                       std::int64_t rows, std::int64_t cols) {
@@ -72,21 +99,27 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
                       const std::int64_t at = (matrix * values.rows + r0 + r) * values.cols + c0;
                       std::copy_n(values.data.begin() + at, cols, tile + r * kDim);
                     }
-                    scatter_tile(ref, tile);
+                    write_tile(ref, tile);
                   });
   }
 }
 
 HostTensor DramImage::read_tensor(std::int32_t tensor) const {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tensor)];
-  std::vector<std::int64_t> dims = t.dims;
-  if (dims.empty()) dims = t.rank == 1 ? std::vector<std::int64_t>{t.cols} : std::vector<std::int64_t>{t.rows, t.cols};
+  std::vector<std::int64_t> dims = sched::true_dims(t);
+  if (t.layout != sched::TensorLayout::Matrix) {
+    std::vector<float> data(static_cast<std::size_t>(HostTensor::from_dims(dims, {}).element_count()));
+    for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
+      std::memcpy(&data[static_cast<std::size_t>(i)], data_.get() + address, sizeof(float));
+    });
+    return HostTensor::from_dims(std::move(dims), std::move(data));
+  }
   std::vector<float> data(static_cast<std::size_t>(t.batch * t.rows * t.cols));
   float tile[kDim * kDim];
   for_each_tile(t, tensor,
                 [&](const sched::TileRef& ref, std::int64_t matrix, std::int64_t r0, std::int64_t c0, std::int64_t rows,
                     std::int64_t cols) {
-                  gather_tile(ref, tile);
+                  read_tile(ref, tile);
                   for (std::int64_t r = 0; r < rows; ++r) {
                     std::copy_n(tile + r * kDim, cols, data.begin() + (matrix * t.rows + r0 + r) * t.cols + c0);
                   }

@@ -4,10 +4,14 @@
 // holds one.
 //
 // Contract: a tile's floats — 32 x 32 row-major (one row for a bias tile, one
-// float for a scalar) — are the bytes of its spans taken in order (gather_tile
-// and scatter_tile), in either layout; the DMA engine moves tiles the same
-// way through the DRAM's socket. A view has no bytes of its own. In
-// timing-only runs there are no bytes (data() is nullptr), only addresses.
+// float for a scalar) — are the bytes of its spans taken in order (read_tile
+// and write_tile), in either layout; the DMA engine moves tiles the same way
+// through the DRAM's socket. A tensor whose storage layout is not matrix
+// (nhwc, conv_weight: tensor_view.h) is written and read element by element,
+// each true element at the storage position storage_coord gives it (the
+// other positions, padding and a grouped convolution's zeros, stay zero).
+// A view has no bytes of its own. In timing-only runs there are no bytes
+// (data() is nullptr), only addresses.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/io/host_tensor.h"
 
@@ -37,12 +42,16 @@ class DramImage {
   struct FreeDeleter {
     void operator()(unsigned char* p) const { std::free(p); }
   };
-  void scatter_tile(const sched::TileRef& tile, const float* values);
-  void gather_tile(const sched::TileRef& tile, float* values) const;
+  void write_tile(const sched::TileRef& tile, const float* values);
+  void read_tile(const sched::TileRef& tile, float* values) const;
+  // Calls f(value's index in row-major order of t.dims, its DRAM address).
+  template <typename F>
+  void for_each_element(const sched::TensorInfo& t, F f) const;
 
   const sched::Schedule& schedule_;
   std::uint64_t size_ = 0;
   std::unique_ptr<unsigned char, FreeDeleter> data_;
+  mutable sched::DramSpans spans_;  // of the tile being written or read
 };
 
 }  // namespace tilesim::sim

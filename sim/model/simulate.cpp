@@ -57,8 +57,8 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   if (!st.layers_known) return;
   // What each layer's uOps did, counted as the units count theirs (every uOp ran).
   std::vector<UnitCounts> counts(schedule.layers.size());
-  for (std::size_t i = 0; i < schedule.uops.size(); ++i)
-    counts[schedule.uop_layer[i]].count(schedule, schedule.uops[i]);
+  const sched::TransferBytes bytes(schedule);
+  for (std::size_t i = 0; i < schedule.uops.size(); ++i) counts[schedule.uop_layer[i]].count(schedule.uops[i], bytes);
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
   for (std::size_t l = 0; l < counts.size(); ++l) {
     const LayerActivity::Span& span = activity.spans()[l];
@@ -187,11 +187,12 @@ LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw) {
                           d.tRTW + d.tWTR_L + d.tFAW + d.tRRD_L + d.tCCD_L + d.tRTRS) *
       static_cast<double>(d.tck_ps);
   const double interval = static_cast<double>((d.burst_bytes() + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle);
+  sched::DramSpans spans;
   std::vector<std::uint64_t> bursts;
   double count = 0;
   for (const sched::Uop& uop : schedule.uops) {
     if (uop.kind == sched::UopKind::Exec) continue;
-    sched::tile_bursts(schedule, uop.tile, static_cast<std::uint64_t>(d.burst_bytes()), &bursts);
+    sched::tile_bursts(schedule, uop.tile, static_cast<std::uint64_t>(d.burst_bytes()), &spans, &bursts);
     count += static_cast<double>(bursts.size());
   }
   run.cycles += count * (interval + 1);  // + 1: a done time rounded up to the cycle

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
-#include "compiler/schedule/dram_layout.h"
+#include "compiler/schedule/view_gather.h"
 
 namespace tilesim::sim {
 
@@ -49,9 +50,10 @@ void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t addres
 // The tile as 32 x 32 floats (1 row for a bias, one value for a scalar).
 void TileMover::read_tile(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
-  const bool transposing = t.is_view();
-  auto* at = reinterpret_cast<unsigned char*>(transposing ? staging_ : out);
-  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+  const bool transposing = t.view.kind == sched::ViewKind::Transpose, gathering = sched::is_gather(t);
+  auto* at = reinterpret_cast<unsigned char*>(transposing || gathering ? staging_ : out);
+  sched::tile_spans(schedule_, tile, &spans_);
+  for (const sched::DramSpan& span : spans_) {
     access(tlm::TLM_READ_COMMAND, true, span.address, at, span.bytes);
     at += span.bytes;
   }
@@ -59,7 +61,21 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
     for (std::int64_t q = 0; q < kDim; ++q)
       for (std::int64_t p = 0; p < kDim; ++p) out[q * kDim + p] = staging_[p * kDim + q];
   }
+  if (gathering) place_gathered(out);
   if (t.is_scalar()) std::fill_n(out + 1, kDim - 1, out[0]);  // a scalar serves as a bias row
+}
+
+// The gathered elements from staging_ (the spans' bytes in order), padding
+// as gather_tile says.
+void TileMover::place_gathered(float* out) const {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(kDim * kDim); ++i) {
+    const std::int64_t offset = spans_.gathered_offset(i);
+    if (offset >= 0) {
+      out[i] = staging_[offset / static_cast<std::int64_t>(sizeof(float))];
+    } else {
+      out[i] = offset == sched::DramSpans::kZero ? 0.0f : -std::numeric_limits<float>::infinity();
+    }
+  }
 }
 
 void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
@@ -69,7 +85,8 @@ void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
     throw std::logic_error("STORE into " + t.name + ", an input, param or view");
   }
   const auto* from = reinterpret_cast<const unsigned char*>(in);
-  for (const sched::DramSpan& span : sched::tile_spans(schedule_, tile)) {
+  sched::tile_spans(schedule_, tile, &spans_);
+  for (const sched::DramSpan& span : spans_) {
     access(tlm::TLM_WRITE_COMMAND, true, span.address, const_cast<unsigned char*>(from), span.bytes);
     from += span.bytes;
   }

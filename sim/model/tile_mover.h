@@ -6,15 +6,19 @@
 // Contract: bytes move through the memories' DMI pointers when they grant
 // them for the whole address space, else through transport_dbg (so another
 // TLM-2.0 target bound as the DRAM gets the bytes too); a memory that refuses
-// an access is a logic_error. A transposed view's LOAD reads the shown
-// tensor's tile (c, r) and transposes it; a scalar's LOAD spreads the value
-// over the slot's first row; a bias tile fills row 0 of its slot only.
+// an access is a logic_error. A transpose view's LOAD reads the shown
+// tensor's tile (c, r) and transposes it; a gather view's LOAD (im2col,
+// relayout) reads the spans of its distinct source elements and places each
+// element where gather_tile puts it, 0 or -inf where it pads; a scalar's LOAD
+// spreads the value over the slot's first row; a bias tile fills row 0 of its
+// slot only.
 #pragma once
 
 #include <tlm>
 
 #include <cstdint>
 
+#include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/model/tlm_bytes.h"
 
@@ -31,12 +35,14 @@ class TileMover {
   void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
   void read_tile(const sched::TileRef& tile, float* out);
   void write_tile(const sched::TileRef& tile, const float* in);
+  void place_gathered(float* out) const;
 
   const sched::Schedule& schedule_;
   tlm::tlm_fw_transport_if<>* dram_ = nullptr;
   tlm::tlm_fw_transport_if<>* sram_ = nullptr;
   unsigned char* dram_dmi_ = nullptr;
   unsigned char* sram_dmi_ = nullptr;
+  sched::DramSpans spans_;  // of the tile being moved
   float staging_[sched::kTileDim * sched::kTileDim];
   float tile_[sched::kTileDim * sched::kTileDim];  // the tile being moved
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 
 namespace tilesim::sim {
 
@@ -14,10 +15,10 @@ struct UnitCounts {
   std::int64_t loads = 0, stores = 0;               // DMA only
   std::int64_t bytes_loaded = 0, bytes_stored = 0;  // DMA only
 
-  void count(const sched::Schedule& schedule, const sched::Uop& uop) {
+  void count(const sched::Uop& uop, const sched::TransferBytes& transfer_bytes) {
     ++uops;
     if (uop.kind == sched::UopKind::Exec) return;
-    const std::int64_t bytes = schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)].tile_transfer_bytes();
+    const std::int64_t bytes = transfer_bytes(uop.tile);
     const bool load = uop.kind == sched::UopKind::Load;
     ++(load ? loads : stores);
     (load ? bytes_loaded : bytes_stored) += bytes;

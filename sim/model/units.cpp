@@ -32,8 +32,8 @@ void Sequencer::issue() {
 }
 
 InOrderUnit::InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role,
-                         const CostModel& costs, sc_core::sc_time cycle)
-    : sc_core::sc_module(name), schedule_(schedule), role_(role), costs_(costs), cycle_(cycle) {
+                         const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle)
+    : sc_core::sc_module(name), schedule_(schedule), bytes_(bytes), role_(role), costs_(costs), cycle_(cycle) {
   SC_METHOD(step);
 }
 
@@ -45,7 +45,7 @@ void InOrderUnit::step() {
   if (busy_) {  // woken at the end of the uOp's own cycles, or of its SRAM stall
     if (!end_or_stall()) return;
     finish(schedule_.uops[current_]);
-    counts_.count(schedule_, schedule_.uops[current_]);
+    counts_.count(schedule_.uops[current_], bytes_);
     activity->set_busy(role_, false, current_);
     tokens->complete(current_);
     busy_ = holding_ = false;
@@ -70,7 +70,7 @@ void InOrderUnit::start() {
   busy_ = true;
   asked_ = false;
   activity->set_busy(role_, true, current_);
-  const std::int64_t cost = costs_.uop_cycles(schedule_, schedule_.uops[current_]);
+  const std::int64_t cost = costs_.uop_cycles(schedule_.uops[current_], bytes_);
   const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
   ticket_ = sram_ports->request(who, current_, now_cycle(), cost);
   next_trigger(cycle_ * static_cast<double>(cost));
@@ -92,8 +92,8 @@ bool InOrderUnit::end_or_stall() {
 }
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-                     sc_core::sc_time cycle, bool with_data)
-    : InOrderUnit(name, schedule, sched::Unit::Dma, costs, cycle),
+                     const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data)
+    : InOrderUnit(name, schedule, sched::Unit::Dma, costs, bytes, cycle),
       to_dram("to_dram"),
       to_sram("to_sram"),
       with_data_(with_data),
@@ -108,8 +108,8 @@ void DmaEngine::finish(const Uop& uop) {
 }
 
 ComputeUnit::ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-                         sc_core::sc_time cycle, const kernels::KernelSet* kernels)
-    : InOrderUnit(name, schedule, sched::Unit::Compute, costs, cycle), to_sram("to_sram"), kernels_(kernels) {}
+                         const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels)
+    : InOrderUnit(name, schedule, sched::Unit::Compute, costs, bytes, cycle), to_sram("to_sram"), kernels_(kernels) {}
 
 void ComputeUnit::end_of_elaboration() {
   if (!kernels_) return;

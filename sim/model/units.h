@@ -13,6 +13,7 @@
 
 #include "compiler/hw/cost_model.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 #include "kernels/kernel_set.h"
 #include "sim/model/activity_monitor.h"
 #include "sim/model/sram_module.h"
@@ -51,14 +52,16 @@ class InOrderUnit : public sc_core::sc_module {
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;
   SC_HAS_PROCESS(InOrderUnit);
+  // `bytes`: the schedule's (owned by the caller, outliving the unit).
   InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role, const CostModel& costs,
-              sc_core::sc_time cycle);
+              const sched::TransferBytes& bytes, sc_core::sc_time cycle);
   void step();
   const UnitCounts& counts() const { return counts_; }
 
  protected:
   virtual void finish(const sched::Uop& uop) = 0;
   const sched::Schedule& schedule_;
+  const sched::TransferBytes& bytes_;
   UnitCounts counts_;
 
  private:
@@ -87,7 +90,7 @@ class DmaEngine : public InOrderUnit {
   tlm_utils::simple_initiator_socket<DmaEngine> to_sram;
   // with_data: move the bytes (runs with math); else timing only.
   DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-            sc_core::sc_time cycle, bool with_data);
+            const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
 
  private:
   void finish(const sched::Uop& uop) override;
@@ -104,7 +107,7 @@ class ComputeUnit : public InOrderUnit {
   tlm_utils::simple_initiator_socket<ComputeUnit> to_sram;
   // kernels: nullptr for timing only.
   ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-              sc_core::sc_time cycle, const kernels::KernelSet* kernels);
+              const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels);
 
  private:
   void finish(const sched::Uop& uop) override;

@@ -37,11 +37,12 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   const CostModel costs{hw};
   sched::Schedule s;
   s.tensors = {tensor(2, 32), tensor(1, 32), tensor(0, 1), tensor(2, 32, 0)};
+  const sched::TransferBytes bytes(s);
   auto load = [&](std::int32_t t) {
     sched::Uop u;
     u.kind = sched::UopKind::Load;
     u.tile.tensor = t;
-    return costs.uop_cycles(s, u);
+    return costs.uop_cycles(u, bytes);
   };
   CHECK(load(0) == 64 + 4096 / 32);       // a 32x32 float32 tile: 192
   CHECK(load(1) == 64 + 128 / 32);        // a bias row of 32 floats: 68
@@ -51,10 +52,10 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   exec.kind = sched::UopKind::Exec;
   for (auto kind : {sched::ExecKind::Add, sched::ExecKind::BiasAdd, sched::ExecKind::Relu, sched::ExecKind::Scale}) {
     exec.exec = kind;
-    CHECK(costs.uop_cycles(s, exec) == 7);
+    CHECK(costs.uop_cycles(exec, bytes) == 7);
   }
   exec.exec = sched::ExecKind::MatMul;
-  CHECK(costs.uop_cycles(s, exec) == 100);
+  CHECK(costs.uop_cycles(exec, bytes) == 100);
 }
 
 TEST_CASE("the bounds: EXECs back to back, compulsory bytes with no setup, all uOps serial", "[cost]") {

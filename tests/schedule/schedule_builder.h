@@ -76,6 +76,40 @@ class Builder {
     return static_cast<std::int32_t>(s_.tensors.size() - 1);
   }
 
+  // A tensor of true dims `dims` stored in `layout` (tensor_view.h): rank 4
+  // for nhwc and conv_weight; rows, cols and batch from storage_shape().
+  std::int32_t laid_out(const std::string& name, TensorRole role, const std::vector<std::int64_t>& dims,
+                        TensorLayout layout, std::int32_t groups = 1) {
+    const auto shape = storage_shape(layout, dims, groups).value();
+    const std::int32_t id = tensor(name, role, shape[1], shape[2], dims.size() <= 1 ? 1 : 2);
+    TensorInfo& t = s_.tensors.back();
+    t.rank = static_cast<int>(dims.size());
+    t.dims = dims;
+    t.batch = shape[0];
+    t.layout = layout;
+    t.groups = groups;
+    return id;
+  }
+
+  // An im2col view of image `of` ([N,C,H,W] dims): [N, OH*OW, KH*KW*S].
+  std::int32_t im2col(const std::string& name, std::int32_t of, const Im2colGeometry& g) {
+    const std::int64_t n = s_.tensors.at(static_cast<std::size_t>(of)).dims.at(0);
+    const std::int32_t id =
+        laid_out(name, TensorRole::Intermediate,
+                 {n, std::int64_t{g.out_h} * g.out_w, std::int64_t{g.kernel_h} * g.kernel_w * g.channel_stride},
+                 TensorLayout::Matrix);
+    s_.tensors.back().view = TensorView{ViewKind::Im2col, of, g};
+    return id;
+  }
+
+  // A relayout view of `of`: the same elements as true dims `dims` in `layout`.
+  std::int32_t relayout(const std::string& name, std::int32_t of, const std::vector<std::int64_t>& dims,
+                        TensorLayout layout = TensorLayout::Matrix) {
+    const std::int32_t id = laid_out(name, TensorRole::Intermediate, dims, layout);
+    s_.tensors.back().view = TensorView{ViewKind::Relayout, of, {}};
+    return id;
+  }
+
   std::uint32_t load(TileRef tile, std::uint32_t addr, std::uint32_t dep = kNoUop) {
     return transfer(UopKind::Load, tile, addr, dep);
   }

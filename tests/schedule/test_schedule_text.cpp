@@ -13,6 +13,7 @@
 #include "compiler/support/input_error.h"
 #include "tests/schedule/sample_onnx_schedules.h"
 #include "tests/schedule/sample_schedules.h"
+#include "tests/schedule/view_schedules.h"
 
 using namespace tilesim::sched;
 using namespace tilesim::sched::testing;
@@ -53,7 +54,9 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.is_graph_output == y.is_graph_output);
     CHECK(x.batch == y.batch);
     CHECK(x.dims == y.dims);
-    CHECK((x.view.kind == y.view.kind && x.view.of == y.view.of));
+    CHECK((x.view.kind == y.view.kind && x.view.of == y.view.of && x.view.im2col == y.view.im2col));
+    CHECK(x.layout == y.layout);
+    CHECK(x.groups == y.groups);
     CHECK(x.dram_address == y.dram_address);
   }
   REQUIRE(a.uops.size() == b.uops.size());
@@ -347,7 +350,8 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   const std::string load0 = "0 dma LOAD x[0,0]@0x0000 deps=-\n";
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] graph_output batch=2 color=red\n") ==
         "t.sched:7: tensor 3: unknown field 'color=red' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
-        "view=transpose(NAME) or graph_output)");
+        "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
+        "channel_stride=, pad_value=, or graph_output)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=2 batch=3\n") ==
         "t.sched:7: tensor 3: field batch given twice (expected each field once)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=-2\n") ==
@@ -359,7 +363,8 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] dims=[32,32,]\n") ==
         "t.sched:7: tensor 3: bad field 'dims=[32,32,]' (expected dims=[D,...] or dims=[])");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=x\n") ==
-        "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME))");
+        "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME), view=im2col(NAME) or "
+        "view=relayout(NAME))");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
         "t.sched:7: tensor 3: view=transpose of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
@@ -482,4 +487,98 @@ TEST_CASE("schedule text: layer= is on every uop or none, names a layer line, an
   CHECK(error_of(kHeader + "layer name=y bytes=1\n") ==
         "t.sched:7: layer: unknown field 'bytes=1' (expected KEY=VALUE with KEY one of name, ops, plan, shapes, "
         "tiles, compulsory_bytes, dma_bytes, execs, loads, loads_eliminated, sram_peak_bytes, stores)");
+}
+
+// The layout and view fields (view_text.h): exact form, exact round trip.
+TEST_CASE("schedule text: layouts and gather views", "[schedule][text][views]") {
+  const Schedule conv = conv_schedule(TensorLayout::Nhwc, conv_s2(), 3, 3);
+  const std::string text = text_of(conv);
+  CHECK(text.find("\ntensor 0 x input shape=[30,3] padded=[32,32] dram=0x0000 dims=[1,3,5,6] layout=nhwc\n") !=
+        std::string::npos);
+  CHECK(text.find("\ntensor 1 w param shape=[27,3] padded=[32,32] dram=0x1000 dims=[3,1,3,3] layout=conv_weight "
+                  "groups=3\n") != std::string::npos);
+  CHECK(text.find("\ntensor 2 xcol intermediate shape=[9,27] padded=[32,32] dims=[1,9,27] view=im2col(x) "
+                  "kernel=3x3 stride=2x2 dilation=1x1 pad=1x1 out=3x3 channel_stride=3 pad_value=0\n") !=
+        std::string::npos);
+  check_round_trip(conv);
+  Builder b(3 * kTileBytes, "pool");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Matrix);
+  const Schedule pool = shown(b, b.im2col("xcol", x, pool_dilated()));
+  CHECK(text_of(pool).find(" view=im2col(x) kernel=3x3 stride=1x1 dilation=2x2 pad=2x2 out=5x6 channel_stride=32 "
+                           "pad_value=-inf\n") != std::string::npos);
+  check_round_trip(pool);
+  Builder f(3 * kTileBytes, "flatten");
+  const auto image = f.laid_out("x", TensorRole::Input, {1, 4, 3, 3}, TensorLayout::Nhwc);
+  const Schedule flat = shown(f, f.relayout("v", image, {1, 36}));
+  CHECK(text_of(flat).find("\ntensor 1 v intermediate shape=[1,36] padded=[32,64] dims=[1,36] view=relayout(x)\n") !=
+        std::string::npos);
+  check_round_trip(flat);
+  // layout=matrix may be written; groups= on a matrix is read (the validator refuses it).
+  const Schedule matrix = parse(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] layout=matrix groups=2\n");
+  CHECK(matrix.tensors[3].layout == TensorLayout::Matrix);
+  CHECK(matrix.tensors[3].groups == 2);
+  CHECK(text_of(matrix).find("\ntensor 3 z input shape=[32,32] padded=[32,32] dram=0x3000 groups=2\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedule][text][views]") {
+  const std::string z = kHeader + "tensor 3 z intermediate shape=[9,27] padded=[32,32] dims=[1,9,27] ";
+  const std::string geometry = " kernel=3x3 stride=2x2 dilation=1x1 pad=1x1 out=3x3 channel_stride=3 pad_value=0\n";
+  CHECK(error_of(z + "layout=nchw\n") ==
+        "t.sched:7: tensor 3: unknown layout 'nchw' (expected layout=matrix, layout=nhwc or layout=conv_weight)");
+  CHECK(error_of(z + "layout=\n") ==
+        "t.sched:7: tensor 3: unknown layout '' (expected layout=matrix, layout=nhwc or layout=conv_weight)");
+  CHECK(error_of(z + "layout\n") ==
+        "t.sched:7: tensor 3: unknown field 'layout' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
+        "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
+        "channel_stride=, pad_value=, or graph_output)");
+  CHECK(error_of(z + "groups=-1\n") ==
+        "t.sched:7: tensor 3: bad field 'groups=-1' (expected groups=G with G an integer from 0 to 2147483647)");
+  CHECK(error_of(z + "groups=2147483648\n") ==
+        "t.sched:7: tensor 3: bad field 'groups=2147483648' (expected groups=G with G an integer from 0 to "
+        "2147483647)");
+  CHECK(error_of(z + "view=conv(x)\n") ==
+        "t.sched:7: tensor 3: bad field 'view=conv(x)' (expected view=transpose(NAME), view=im2col(NAME) or "
+        "view=relayout(NAME))");
+  CHECK(error_of(z + "view=im2col()" + geometry) ==
+        "t.sched:7: tensor 3: bad field 'view=im2col()' (expected view=transpose(NAME), view=im2col(NAME) or "
+        "view=relayout(NAME))");
+  CHECK(error_of(z + "view=relayout(x\n") ==
+        "t.sched:7: tensor 3: bad field 'view=relayout(x' (expected view=transpose(NAME), view=im2col(NAME) or "
+        "view=relayout(NAME))");
+  CHECK(error_of(z + "view=im2col(q)" + geometry) ==
+        "t.sched:7: tensor 3: view=im2col of unknown tensor 'q' (expected a name from a tensor line)");
+  CHECK(error_of(z + "view=relayout(q)\n") ==
+        "t.sched:7: tensor 3: view=relayout of unknown tensor 'q' (expected a name from a tensor line)");
+  CHECK(error_of(z + "view=im2col(x) kernel=3\n") ==
+        "t.sched:7: tensor 3: bad field 'kernel=3' (expected kernel=AxB with A and B integers from 0 to 2147483647, "
+        "e.g. kernel=3x3)");
+  CHECK(error_of(z + "view=im2col(x) stride=2x-1\n") ==
+        "t.sched:7: tensor 3: bad field 'stride=2x-1' (expected stride=AxB with A and B integers from 0 to "
+        "2147483647, e.g. stride=3x3)");
+  CHECK(error_of(z + "view=im2col(x) dilation=1x2147483648\n") ==
+        "t.sched:7: tensor 3: bad field 'dilation=1x2147483648' (expected dilation=AxB with A and B integers from 0 "
+        "to 2147483647, e.g. dilation=3x3)");
+  CHECK(error_of(z + "view=im2col(x) pad=1X1\n") ==
+        "t.sched:7: tensor 3: bad field 'pad=1X1' (expected pad=AxB with A and B integers from 0 to 2147483647, "
+        "e.g. pad=3x3)");
+  CHECK(error_of(z + "view=im2col(x) out=3x3x3\n") ==
+        "t.sched:7: tensor 3: bad field 'out=3x3x3' (expected out=AxB with A and B integers from 0 to 2147483647, "
+        "e.g. out=3x3)");
+  CHECK(error_of(z + "view=im2col(x) channel_stride=three\n") ==
+        "t.sched:7: tensor 3: bad field 'channel_stride=three' (expected channel_stride=S with S an integer from 0 "
+        "to 2147483647)");
+  CHECK(error_of(z + "view=im2col(x) pad_value=inf\n") ==
+        "t.sched:7: tensor 3: bad field 'pad_value=inf' (expected pad_value=0 or pad_value=-inf)");
+  CHECK(error_of(z + "view=im2col(x) kernel=3x3 stride=2x2 dilation=1x1 pad=1x1 channel_stride=3 pad_value=0\n") ==
+        "t.sched:7: tensor 3: view=im2col without out= (expected kernel=, stride=, dilation=, pad=, out=, "
+        "channel_stride= and pad_value= with view=im2col(NAME))");
+  CHECK(error_of(z + "view=relayout(x) pad=1x1\n") ==
+        "t.sched:7: tensor 3: pad= without view=im2col(NAME) (expected the im2col fields only with "
+        "view=im2col(NAME))");
+  CHECK(error_of(z + "stride=1x1 kernel=3x3\n") ==
+        "t.sched:7: tensor 3: stride= without view=im2col(NAME) (expected the im2col fields only with "
+        "view=im2col(NAME))");
+  CHECK(error_of(z + "view=im2col(x)" + " kernel=3x3 kernel=3x3\n") ==
+        "t.sched:7: tensor 3: field kernel given twice (expected each field once)");
 }

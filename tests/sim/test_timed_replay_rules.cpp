@@ -434,11 +434,12 @@ TEST_CASE("timed: every small compiled run keeps the execution contract", "[time
     INFO(c.name);
     const TimedReplay r = timed_replay(c.schedule, c.hw);
     const CostModel costs(c.hw);
+    const sched::TransferBytes bytes(c.schedule);
     std::int64_t last_compute = 0, last_dma = 0, dma_uops = 0;
     for (std::size_t i = 0; i < c.schedule.uops.size(); ++i) {
       const sched::Uop& uop = c.schedule.uops[i];
       REQUIRE(r.starts[i] >= 0);
-      CHECK(r.completions[i] >= r.starts[i] + costs.uop_cycles(c.schedule, uop));
+      CHECK(r.completions[i] >= r.starts[i] + costs.uop_cycles(uop, bytes));
       if (uop.dep != sched::kNoUop) CHECK(r.starts[i] >= r.completions[uop.dep]);
       if (uop.unit() == sched::Unit::Compute) {
         CHECK(r.starts[i] >= last_compute);

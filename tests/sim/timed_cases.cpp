@@ -7,6 +7,7 @@
 #include "compiler/driver/compile_model.h"
 #include "compiler/frontend/model_loader.h"
 #include "compiler/schedule/schedule_text.h"
+#include "tests/schedule/view_schedules.h"
 #include "tests/support/random_mlp.h"
 
 namespace tilesim::test {
@@ -82,6 +83,9 @@ std::vector<TimedCase> timed_cases() {
       cases.push_back(TimedCase{name + " on " + config.name, compile_model(hw, graph, 0).schedule, hw});
     }
     cases.push_back(TimedCase{"onnx_parts on " + config.name, hand_schedule(hw), hw});
+    sched::Schedule conv = sched::testing::conv_schedule(sched::TensorLayout::Nhwc, sched::testing::conv_s2());
+    conv.dram_layout = hw.dram_layout;
+    cases.push_back(TimedCase{"conv (an im2col gather) on " + config.name, std::move(conv), hw});
   }
   return cases;
 }

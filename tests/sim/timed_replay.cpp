@@ -55,9 +55,10 @@ constexpr std::int64_t kNone = -1;
 
 // A transfer's bursts: each span's, in address order, none equal to the one before.
 void transfer_bursts(const sched::Schedule& s, const sched::Uop& uop, std::uint64_t burst_bytes,
-                     std::vector<std::uint64_t>* out) {
+                     sched::DramSpans* spans, std::vector<std::uint64_t>* out) {
   out->clear();
-  for (const sched::DramSpan& span : sched::tile_spans(s, uop.tile)) {
+  sched::tile_spans(s, uop.tile, spans);
+  for (const sched::DramSpan& span : *spans) {
     const std::uint64_t first = span.address / burst_bytes;
     const std::uint64_t last = (span.address + span.bytes - 1) / burst_bytes;
     for (std::uint64_t b = first; b <= last; ++b) {
@@ -141,6 +142,8 @@ class Machine {
   const HwConfig& hw_;
   const TimedReplayOptions options_;
   const CostModel costs_;
+  const sched::TransferBytes bytes_;
+  sched::DramSpans spans_;
   const std::int64_t cycle_ps_;
   const std::uint64_t burst_bytes_;
   const std::int64_t port_cycles_;  // I
@@ -170,6 +173,7 @@ Machine::Machine(const sched::Schedule& s, const HwConfig& hw, const TimedReplay
       hw_(hw),
       options_(options),
       costs_(hw),
+      bytes_(s),
       cycle_ps_(hw.cycle_ps()),
       burst_bytes_(static_cast<std::uint64_t>(hw.dram.burst_bytes())),
       port_cycles_((hw.dram.burst_bytes() + hw.dma.bytes_per_cycle - 1) / hw.dma.bytes_per_cycle),
@@ -182,8 +186,9 @@ Machine::Machine(const sched::Schedule& s, const HwConfig& hw, const TimedReplay
     if (uop.unit() != sched::Unit::Dma) continue;
     DmaUop d;
     d.id = i;
-    const bool view = s.tensors[static_cast<std::size_t>(uop.tile.tensor)].is_view();
-    d.extra = uop.kind == sched::UopKind::Load && view ? hw.dma.transpose_cycles : 0;
+    const bool transposing =
+        s.tensors[static_cast<std::size_t>(uop.tile.tensor)].view.kind == sched::ViewKind::Transpose;
+    d.extra = uop.kind == sched::UopKind::Load && transposing ? hw.dma.transpose_cycles : 0;
     dma_.push_back(d);
   }
   r_.starts.assign(s.uops.size(), kNone);
@@ -322,7 +327,7 @@ bool Machine::step_compute(std::int64_t c) {
   }
   const auto id = static_cast<std::uint32_t>(compute_.held);
   if (compute_.held != kNone && !compute_.started && dep_done(id)) {
-    const std::int64_t cost = costs_.uop_cycles(s_, s_.uops[id]);
+    const std::int64_t cost = costs_.uop_cycles(s_.uops[id], bytes_);
     r_.starts[id] = c;
     sim::uop_sram_accesses(s_, s_.uops[id], &accesses_);
     compute_.ticket = sram_.request(1, c, cost, accesses_);
@@ -358,14 +363,14 @@ void Machine::start_dma(Engine& e, std::int64_t c) {
   DmaUop& d = dma_[k];
   const sched::Uop& uop = s_.uops[d.id];
   r_.starts[d.id] = c;
-  transfer_bursts(s_, uop, burst_bytes_, &e.bursts);
+  transfer_bursts(s_, uop, burst_bytes_, &spans_, &e.bursts);
   d.bursts = static_cast<std::int64_t>(e.bursts.size());
   e.next = 0;
   e.next_at = c + hw_.dma.setup_cycles;
   wake(e.next_at);
   e.started = true;
   sram_requests_.push_back(k);
-  const std::int64_t cost = costs_.uop_cycles(s_, uop);
+  const std::int64_t cost = costs_.uop_cycles(uop, bytes_);
   finish_calls_.emplace(c + cost, k);
   wake(c + cost);
 }
@@ -424,7 +429,7 @@ void Machine::flush_sram_requests(std::int64_t c) {
   for (const std::uint32_t k : sram_requests_) {
     const sched::Uop& uop = s_.uops[dma_[k].id];
     sim::uop_sram_accesses(s_, uop, &accesses_);
-    dma_[k].ticket = sram_.request(0, c, costs_.uop_cycles(s_, uop), accesses_);
+    dma_[k].ticket = sram_.request(0, c, costs_.uop_cycles(uop, bytes_), accesses_);
   }
   sram_requests_.clear();
 }

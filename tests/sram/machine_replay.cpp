@@ -33,6 +33,7 @@ struct UnitState {
 
 Replay replay(const sched::Schedule& s, const HwConfig& hw, const SramBanksConfig& banks, bool dma_first) {
   const CostModel costs(hw);
+  const sched::TransferBytes bytes(s);
   sim::SramBanks sram(banks, {"dma", "compute"});
   UnitState units[2];
   for (std::uint32_t i = 0; i < s.uops.size(); ++i)
@@ -64,7 +65,7 @@ Replay replay(const sched::Schedule& s, const HwConfig& hw, const SramBanksConfi
       u.running = true;
       u.asked = false;
       u.start = t;
-      u.busy = costs.uop_cycles(s, uop);
+      u.busy = costs.uop_cycles(uop, bytes);
       sim::uop_sram_accesses(s, uop, &u.accesses);
       u.ticket = sram.request(&u == &units[0] ? 0 : 1, t, u.busy, u.accesses);
       r.starts[u.uop] = t;

@@ -1,0 +1,64 @@
+#include "compiler/schedule/view_gather.h"
+
+#include <algorithm>
+
+#include "compiler/schedule/validator_structure.h"
+
+namespace tilesim::sched {
+namespace {
+
+// Sorts and drops repeats.
+void sort_unique(std::vector<std::int64_t>* keys) {
+  std::sort(keys->begin(), keys->end());
+  keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+}
+
+}  // namespace
+
+bool is_gather(const TensorInfo& t) { return t.view.kind == ViewKind::Im2col || t.view.kind == ViewKind::Relayout; }
+
+bool gatherable(const Schedule& s, std::int32_t tensor) {
+  if (tensor < 0 || static_cast<std::size_t>(tensor) >= s.tensors.size()) return false;
+  const TensorInfo& v = s.tensors[static_cast<std::size_t>(tensor)];
+  // The view's own checks include that X is in range and not a view.
+  return is_gather(v) && structure::tensor_problems(s, static_cast<std::size_t>(tensor)).empty() &&
+         structure::tensor_problems(s, static_cast<std::size_t>(v.view.of)).empty();
+}
+
+void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch) {
+  gather_tile(tensors, tile, &scratch->tile);
+  const TensorInfo& x = tensors[static_cast<std::size_t>(tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
+  const std::int64_t rows = x.rank <= 1 ? 1 : x.padded_rows;
+  scratch->keys.clear();
+  for (const GatheredElement& e : scratch->tile) {
+    if (e.kind != GatheredElement::Source) continue;
+    scratch->keys.push_back((e.at.matrix * rows + e.at.row) * x.padded_cols + e.at.col);
+  }
+  sort_unique(&scratch->keys);
+}
+
+std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch) {
+  gather_offsets(tensors, tile, scratch);
+  return static_cast<std::int64_t>(scratch->keys.size()) * kernels::kElementBytes;
+}
+
+void gathered_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,
+                    std::vector<TileRef>* out) {
+  gather_tile(tensors, tile, &scratch->tile);
+  const std::int32_t of = tensors[static_cast<std::size_t>(tile.tensor)].view.of;
+  const TensorInfo& x = tensors[static_cast<std::size_t>(of)];
+  const std::int64_t per_matrix = x.tile_rows_per_matrix(), cols = x.tile_cols();
+  scratch->keys.clear();
+  for (const GatheredElement& e : scratch->tile) {
+    if (e.kind != GatheredElement::Source) continue;
+    const std::int64_t row = e.at.matrix * per_matrix + e.at.row / kTileDim;
+    scratch->keys.push_back(row * cols + e.at.col / kTileDim);
+  }
+  sort_unique(&scratch->keys);
+  out->clear();
+  for (const std::int64_t key : scratch->keys) {
+    out->push_back(TileRef{of, static_cast<std::int32_t>(key / cols), static_cast<std::int32_t>(key % cols)});
+  }
+}
+
+}  // namespace tilesim::sched

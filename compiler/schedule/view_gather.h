@@ -1,0 +1,52 @@
+// What a LOAD of a gather view's tile reads. A gather view is an im2col or
+// relayout view (tensor_view.h); a transpose view is not: its tile is one
+// tile of X read transposed. The LOAD reads the distinct storage elements of
+// the shown tensor X that gather_tile names as Source (an element named twice,
+// as overlapping im2col windows do, is read once); padding elements (0, -inf)
+// are written into SRAM by the DMA engine without reading DRAM.
+// The totals, the validator and TransferBytes ask here for the tiles of X a
+// gather touches and the bytes it reads; dram_layout.h turns the same elements
+// into DRAM spans.
+//
+// Contract: gatherable() is the precondition of every other function: the
+// view and X pass the validator's table checks (so gather_tile's arithmetic
+// stays in range) — and the tile lies in the view's tile grid. A scratch the
+// caller keeps makes repeated gathers allocation-free.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/schedule/schedule.h"
+
+namespace tilesim::sched {
+
+// An im2col or relayout view.
+bool is_gather(const TensorInfo& tensor);
+
+// `tensor` is in range, a gather view, and it and the tensor it shows pass
+// the validator's table checks (validator_structure.h, tensor_problems).
+// Safe on any schedule.
+bool gatherable(const Schedule& schedule, std::int32_t tensor);
+
+// Reused between gathers (about 40 KB: keep one, not one per call).
+struct GatherScratch {
+  GatheredTile tile;
+  std::vector<std::int64_t> keys;
+};
+
+// The Source elements of view tile `tile` as element offsets into X's padded
+// storage in row-major order (matrix by matrix, each padded_rows x
+// padded_cols; rank 0 and 1: the column), sorted and distinct, in
+// scratch->keys (scratch->tile holds the gathered tile).
+void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
+
+// The bytes the LOAD reads from DRAM: 4 per distinct Source element.
+std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
+
+// The tiles of X (in X's tile grid) that hold those elements, in order,
+// distinct; replaces *out.
+void gathered_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,
+                    std::vector<TileRef>* out);
+
+}  // namespace tilesim::sched

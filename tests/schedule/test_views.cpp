@@ -1,0 +1,372 @@
+// Storage layouts and gather views (im2col, relayout) through the schedule's
+// consumers without the simulator: the validator's table and dataflow checks,
+// the DRAM spans and bursts of a gather tile (derived by hand below), the
+// bytes a transfer moves, its cost, and the totals.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/hw/cost_model.h"
+#include "compiler/schedule/dram_layout.h"
+#include "compiler/schedule/totals.h"
+#include "compiler/schedule/transfer_bytes.h"
+#include "compiler/schedule/validator.h"
+#include "compiler/schedule/view_gather.h"
+#include "tests/schedule/view_schedules.h"
+
+using namespace tilesim::sched;
+using namespace tilesim::sched::testing;
+using Errors = std::vector<std::string>;
+
+namespace {
+
+std::vector<DramSpan> spans_of(const Schedule& s, TileRef tile, DramLayout layout) {
+  DramSpans spans;
+  tile_spans(s, tile, layout, &spans);
+  return std::vector<DramSpan>(spans.begin(), spans.end());
+}
+
+// `count` spans of `bytes`, the first at `first`, `stride` apart.
+std::vector<DramSpan> every(std::uint64_t first, std::uint64_t stride, std::uint32_t bytes, int count) {
+  std::vector<DramSpan> out;
+  for (int i = 0; i < count; ++i) out.push_back(DramSpan{first + static_cast<std::uint64_t>(i) * stride, bytes});
+  return out;
+}
+
+// nhwc x [1,4,3,3] (one matrix [9,4]) shown as a [1,36] matrix in NCHW order.
+Schedule flatten_schedule() {
+  Builder b(3 * kTileBytes, "flatten");
+  const auto x = b.laid_out("x", TensorRole::Input, {1, 4, 3, 3}, TensorLayout::Nhwc);
+  const auto v = b.relayout("v", x, {1, 36});
+  return shown(b, v);
+}
+
+}  // namespace
+
+TEST_CASE("views: schedules with layouts and gather views validate", "[schedule][views]") {
+  CHECK(validate(conv_schedule(TensorLayout::Nhwc, conv_s2())) == Errors{});
+  CHECK(validate(conv_schedule(TensorLayout::Matrix, conv_s2())) == Errors{});
+  CHECK(validate(conv_schedule(TensorLayout::Nhwc, conv_dilated())) == Errors{});
+  CHECK(validate(conv_schedule(TensorLayout::Nhwc, conv_s2(), 3, 3)) == Errors{});  // depthwise
+  CHECK(validate(flatten_schedule()) == Errors{});
+  Builder b(3 * kTileBytes, "pool");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Matrix);
+  CHECK(validate(shown(b, b.im2col("xcol", x, pool_dilated()))) == Errors{});
+}
+
+// x nhwc [1,3,5,6] at address 0 is one tile: element (row h*6 + w, col c) at
+// (32 r + c) * 4 in both layouts (its padded matrix is one tile wide). Every
+// pixel lies in some 3x3 stride-2 window (rows -1..1, 1..3, 3..5; columns
+// -1..1, 1..3, 3..5), so xcol[0,0] reads all 90 elements: per pixel row r its
+// 3 channels, 12 bytes at 128 r, 30 spans, 360 bytes. In matrix layout x is
+// 3 matrices [5,6] padded [32,32]: element (c, h, w) at ((32 c + h) 32 + w) 4
+// = 4096 c + 128 h + 4 w, so 15 spans of 6 elements (24 B) at 4096 c + 128 h.
+TEST_CASE("views: the spans and bursts of an im2col tile, by hand", "[schedule][views][dram]") {
+  const Schedule nhwc = conv_schedule(TensorLayout::Nhwc, conv_s2());
+  for (const DramLayout layout : {DramLayout::RowMajor, DramLayout::TileMajor}) {
+    CHECK(spans_of(nhwc, T(2, 0, 0), layout) == every(0, 128, 12, 30));
+  }
+  std::vector<DramSpan> planes;
+  for (std::uint64_t c = 0; c < 3; ++c) {
+    for (std::uint64_t h = 0; h < 5; ++h) planes.push_back(DramSpan{4096 * c + 128 * h, 24});
+  }
+  const Schedule matrix = conv_schedule(TensorLayout::Matrix, conv_s2());
+  CHECK(spans_of(matrix, T(2, 0, 0), DramLayout::RowMajor) == planes);
+  // Bursts: each span lies in one 64-byte burst (DDR4-3200) and one 32-byte
+  // burst (LPDDR4-3200): 30 bursts at 128 r, 15 at 4096 c + 128 h.
+  DramSpans spans;
+  std::vector<std::uint64_t> bursts, want;
+  for (std::uint64_t r = 0; r < 30; ++r) want.push_back(128 * r);
+  tile_bursts(nhwc, T(2, 0, 0), 64, &spans, &bursts);
+  CHECK(bursts == want);
+  tile_bursts(nhwc, T(2, 0, 0), 32, &spans, &bursts);
+  CHECK(bursts == want);
+  CHECK(spans.total_bytes() == 360);
+  tile_bursts(matrix, T(2, 0, 0), 64, &spans, &bursts);
+  CHECK(bursts.size() == 15);
+}
+
+// x nhwc [1,40,4,8] is one matrix [32,40] padded [32,64] (two tiles wide).
+// A 1x1 im2col (S = 40) is [1,32,40]; its tile (0,1) holds columns 32..63:
+// channels 32..39 of pixels 0..31 (columns 40..63 lie past the matrix: 0).
+// Row-major, (row p, col c) is at (64 p + c) 4: 32 spans of 32 B at 256 p +
+// 128. Tile-major, x's tile (0,1) is at 4096 and (p, c) at 4096 + (32 p + c -
+// 32) 4: 32 spans of 32 B at 4096 + 128 p (not adjacent: 96 B apart).
+TEST_CASE("views: a gather tile's spans in both DRAM layouts", "[schedule][views][dram]") {
+  Builder b(2 * kTileBytes, "wide");
+  const auto x = b.laid_out("x", TensorRole::Input, {1, 40, 4, 8}, TensorLayout::Nhwc);
+  Im2colGeometry g;
+  g.out_h = 4;
+  g.out_w = 8;
+  g.channel_stride = 40;
+  const auto v = b.im2col("v", x, g);
+  const Schedule s = b.done();
+  CHECK(spans_of(s, T(v, 0, 1), DramLayout::RowMajor) == every(128, 256, 32, 32));
+  CHECK(spans_of(s, T(v, 0, 1), DramLayout::TileMajor) == every(4096, 128, 32, 32));
+  // Tile (0,0): channels 0..31, a whole 128-byte row of each pixel; row-major
+  // rows are 256 B apart, tile-major they are adjacent: one span of 4 KiB.
+  CHECK(spans_of(s, T(v, 0, 0), DramLayout::RowMajor) == every(0, 256, 128, 32));
+  CHECK(spans_of(s, T(v, 0, 0), DramLayout::TileMajor) == every(0, 0, 4096, 1));
+}
+
+// The relayout of nhwc x [1,4,3,3] as [1,36] (padded to 64: two tiles):
+// view element i is x's NCHW element i = (c, h, w) = (i / 9, i % 9 / 3, i %
+// 3), stored at row i % 9, col c: address (32 (i % 9) + c) 4. Tile (0,0)
+// holds i = 0..31: rows 0..4 with channels 0..3 (i = r, r+9, r+18, r+27),
+// rows 5..8 with channels 0..2; sorted, per row r one span at 128 r: 5 of 16 B
+// and 4 of 12 B, 128 B. Tile (0,1) holds i = 32..35: channel 3 of rows 5..8,
+// 4 B each at 128 r + 12.
+TEST_CASE("views: the spans of a relayout tile", "[schedule][views][dram]") {
+  const Schedule s = flatten_schedule();
+  std::vector<DramSpan> want = every(0, 128, 16, 5);
+  for (const DramSpan& span : every(5 * 128, 128, 12, 4)) want.push_back(span);
+  CHECK(spans_of(s, T(1, 0, 0), DramLayout::RowMajor) == want);
+  CHECK(spans_of(s, T(1, 0, 1), DramLayout::RowMajor) == every(5 * 128 + 12, 128, 4, 4));
+  DramSpans spans;
+  tile_spans(s, T(1, 0, 0), &spans);
+  // Element 10 = (c 1, h 0, w 1): row 1, col 1, address 132, the 6th
+  // element (offset 20) of the spans' bytes; tile element 40 (row 1) lies
+  // past the view's one row.
+  CHECK(spans.gathered_offset(10) == 20);
+  CHECK(spans.gathered_offset(0) == 0);
+  CHECK(spans.gathered_offset(40) == DramSpans::kZero);
+}
+
+TEST_CASE("views: a gather LOAD moves the bytes of its distinct elements and costs them", "[schedule][views][cost]") {
+  const Schedule s = conv_schedule(TensorLayout::Nhwc, conv_s2());
+  const TransferBytes bytes(s);
+  CHECK(bytes(T(2, 0, 0)) == 360);   // xcol: 90 distinct elements
+  CHECK(bytes(T(1, 0, 0)) == 4096);  // w
+  CHECK(bytes(T(3, 0, 0)) == 4096);  // y
+  // Overlapping windows read an element once: a 3x3 stride-1 pad-1 window
+  // over the same image names 9 * 30 * 3 elements but reads the 90.
+  Builder b(2 * kTileBytes, "overlap");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Nhwc);
+  Im2colGeometry g = conv_s2();
+  g.stride_h = g.stride_w = 1;
+  g.out_h = 5;
+  g.out_w = 6;
+  const auto v = b.im2col("v", x, g);
+  const Schedule overlap = b.done();
+  const auto scratch = std::make_unique<GatherScratch>();
+  CHECK(gathered_bytes(overlap.tensors, T(v, 0, 0), scratch.get()) == 360);
+  // The ideal machine: setup 64 + ceil(360 / 32) = 64 + 12 = 76 cycles, no
+  // transpose surcharge; the flatten's first tile, 128 bytes: 64 + 4 = 68.
+  const tilesim::CostModel costs{tilesim::HwConfig{}};
+  CHECK(costs.uop_cycles(s.uops[0], bytes) == 76);
+  const Schedule flat = flatten_schedule();
+  CHECK(costs.uop_cycles(flat.uops[0], TransferBytes(flat)) == 68);
+}
+
+// The lower bound must stay below any run: a gather moves only its elements,
+// so an input tile that only gathers read counts those elements' bytes as
+// compulsory (as a compulsory load it counts once, like any tile).
+TEST_CASE("views: totals count gathered bytes and the elements a gather touches", "[schedule][views][totals]") {
+  // nhwc: xcol gathers 90 elements of x's one tile. Loaded 360 + 4096;
+  // compulsory loads x's tile and w's; bytes 360 + 4096, plus y stored once.
+  ScheduleTotals t = count_totals(conv_schedule(TensorLayout::Nhwc, conv_s2()));
+  CHECK(t.bytes_loaded == 360 + 4096);
+  CHECK(t.compulsory_loads == 2);
+  CHECK(t.compulsory_bytes == 360 + 2 * 4096);
+  // Matrix layout: the same 90 elements lie in x's 3 tiles (one per channel).
+  const Schedule s = conv_schedule(TensorLayout::Matrix, conv_s2());
+  t = count_totals(s);
+  CHECK(t.bytes_loaded == 360 + 4096);
+  CHECK(t.compulsory_loads == 4);
+  CHECK(t.compulsory_bytes == 360 + 2 * 4096);
+  std::vector<TileRef> tiles;
+  const auto scratch = std::make_unique<GatherScratch>();
+  gathered_tiles(s.tensors, T(2, 0, 0), scratch.get(), &tiles);
+  CHECK(tiles == std::vector<TileRef>{T(0, 0, 0), T(0, 1, 0), T(0, 2, 0)});
+  // A tile both gathered from and read whole counts whole, once: x [1,3,5,6]
+  // nhwc read by a relu (its tile) and by the gather.
+  Builder b(4 * kTileBytes, "both");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Nhwc);
+  const auto xcol = b.im2col("xcol", x, conv_s2());
+  const auto y = b.laid_out("y", TensorRole::Output, kImage, TensorLayout::Nhwc);
+  const auto z = b.tensor("z", TensorRole::Output, 9, 27);
+  b.load(T(xcol, 0, 0), 0x0000);
+  b.elementwise(ExecKind::Relu, {T(z, 0, 0), 0x1000}, {{T(xcol, 0, 0), 0x0000}});
+  b.store(T(z, 0, 0), 0x1000);
+  b.load(T(x, 0, 0), 0x2000);
+  b.elementwise(ExecKind::Relu, {T(y, 0, 0), 0x3000}, {{T(x, 0, 0), 0x2000}});
+  b.store(T(y, 0, 0), 0x3000);
+  resolve_deps(b.schedule());
+  const Schedule both = b.done();
+  CHECK(validate(both) == Errors{});
+  t = count_totals(both);
+  CHECK(t.compulsory_loads == 1);
+  CHECK(t.compulsory_bytes == 4096 + 2 * 4096);
+}
+
+TEST_CASE("views: the validator's table checks of layouts", "[schedule][views][validator]") {
+  const Schedule good = conv_schedule(TensorLayout::Nhwc, conv_s2());
+  Schedule s = good;
+  s.tensors[0].rows = 31;  // nhwc [1,3,5,6] is one matrix [30,3]
+  CHECK(validate(s) == Errors{"tensor 0 x: shape [31,3] batch 1 (expected [30,3] batch 1 for dims [1,3,5,6]: nhwc "
+                              "stores [N,C,H,W] as N matrices [H*W, C])"});
+  s = good;
+  s.tensors[1].groups = 3;  // w [4,3,3,3]: 4 output channels
+  CHECK(validate(s) == Errors{"tensor 1 w: groups 3 with 4 output channels (expected a divisor of 4)"});
+  s.tensors[1].groups = 2;  // divides, but then C = 3 * 2 = 6: [54,4]
+  CHECK(validate(s) == Errors{"tensor 1 w: shape [27,4] batch 1 (expected [54,4] batch 1 for dims [4,3,3,3]: "
+                              "conv_weight stores [OC,Cg,KH,KW] of G groups as one matrix [KH*KW*Cg*G, OC])"});
+  s = good;
+  s.tensors[3].groups = 2;
+  CHECK(validate(s) == Errors{"tensor 3 y: groups 2 on an nhwc tensor (expected groups only on a conv_weight tensor)"});
+  s = good;
+  s.tensors[0].dims.clear();
+  CHECK(validate(s) == Errors{"tensor 0 x: layout nhwc without dims (expected dims=[N,C,H,W])"});
+  s.tensors[0].rank = 3;
+  CHECK(validate(s) == Errors{"tensor 0 x: layout nhwc on a rank-3 tensor (expected rank 4: dims [N,C,H,W])"});
+  s = good;
+  s.tensors[0].dims = {1, 3, 0, 6};
+  CHECK(validate(s) == Errors{"tensor 0 x: dims [1,3,0,6] (expected positive dims)"});
+  s.tensors[0].dims = {1, 3, 1 << 20, 1 << 20};
+  CHECK(validate(s) == Errors{"tensor 0 x: dims [1,3,1048576,1048576] hold 3298534883328 elements (expected at most "
+                              "2147483648 (2^31))"});
+}
+
+TEST_CASE("views: the validator's table checks of im2col views", "[schedule][views][validator]") {
+  const Schedule good = conv_schedule(TensorLayout::Nhwc, conv_s2());
+  const auto geometry = [&good](void (*change)(Im2colGeometry&)) {
+    Schedule s = good;
+    change(s.tensors[2].view.im2col);
+    return validate(s);
+  };
+  CHECK(geometry([](Im2colGeometry& g) { g.stride_w = 0; }) ==
+        Errors{"tensor 2 xcol: im2col stride=2x0 (expected positive kernel, stride, dilation and out)"});
+  CHECK(geometry([](Im2colGeometry& g) { g.pad_top = -1; }) ==
+        Errors{"tensor 2 xcol: im2col pad=-1x1 (expected pads >= 0)"});
+  CHECK(geometry([](Im2colGeometry& g) { g.channel_stride = 2; }) ==
+        Errors{"tensor 2 xcol: im2col channel_stride=2 is less than the 3 channels of x (expected at least 3)"});
+  // Without padding after them, the windows of rows -1..1 and 1..3 fit the 5
+  // image rows (the third, 3..5, reads row 5 below the image), and of columns
+  // -1..1, 1..3 and 3..5 the 6 columns: at least 2x3 windows.
+  CHECK(geometry([](Im2colGeometry& g) { g.out_h = 1; }) ==
+        Errors{"tensor 2 xcol: im2col out=1x3 (expected at least 2x3: the windows of kernel 3x3, stride 2x2, "
+               "dilation 1x1 and pad 1x1 that fit in the 5x6 image of x with no padding after them)"});
+  // More windows than that are padding after the image: the view's shape follows.
+  CHECK(geometry([](Im2colGeometry& g) { g.out_h = 4; }) ==
+        Errors{"tensor 2 xcol: dims [1,9,27] (expected dims [1,12,27]: im2col of x is [N, OH*OW, "
+               "KH*KW*channel_stride])"});
+  Schedule s = good;
+  s.tensors[2].dims.clear();
+  s.tensors[2].cols = 28;
+  CHECK(validate(s) == Errors{"tensor 2 xcol: rank 3, shape [9,28] batch 1 (expected dims [1,9,27]: im2col of x is "
+                              "[N, OH*OW, KH*KW*channel_stride])"});
+  s = good;
+  s.tensors[2].layout = TensorLayout::Nhwc;
+  s.tensors[2].rank = 4;
+  s.tensors[2].dims = {1, 27, 3, 3};
+  CHECK(validate(s) == Errors{"tensor 2 xcol: layout nhwc on an im2col view (expected matrix: the view is a GEMM "
+                              "operand)"});
+  s = good;
+  s.tensors[2].view.of = 3;  // y [1,4,3,3]: 4 channels, a 3x3 image
+  CHECK(validate(s) == Errors{"tensor 2 xcol: im2col channel_stride=3 is less than the 4 channels of y (expected at "
+                              "least 4)"});
+  Builder b(4 * kTileBytes, "flat");
+  const auto m = b.tensor("m", TensorRole::Input, 30, 3);
+  b.schedule().tensors.push_back(good.tensors[2]);
+  b.schedule().tensors.back().view.of = m;
+  CHECK(validate(b.done()) == Errors{"tensor 1 xcol: im2col of m, a rank-2 tensor without dims (expected an image "
+                                     "[N,C,H,W] with its dims)"});
+  s = good;
+  s.tensors[2].view.of = 2;
+  CHECK(validate(s) == Errors{"tensor 2 xcol: view of itself (expected a view of another tensor)"});
+  s = good;
+  s.tensors[0].rows = 31;  // x's own problem: reported on x only
+  CHECK(validate(s) == Errors{"tensor 0 x: shape [31,3] batch 1 (expected [30,3] batch 1 for dims [1,3,5,6]: nhwc "
+                              "stores [N,C,H,W] as N matrices [H*W, C])"});
+  s = good;
+  s.tensors[2].is_graph_output = true;
+  CHECK(validate(s) == Errors{"tensor 2 xcol: a view is a graph output (expected views only to be loaded, never "
+                              "stored)"});
+}
+
+TEST_CASE("views: the validator's table checks of relayout and transpose views", "[schedule][views][validator]") {
+  const Schedule good = flatten_schedule();
+  Schedule s = good;
+  s.tensors[1].cols = 35;
+  s.tensors[1].dims = {1, 35};
+  CHECK(validate(s) == Errors{"tensor 1 v: relayout of x has 35 elements (expected 36, the elements of x)"});
+  s = good;
+  s.tensors[1].layout = TensorLayout::ConvWeight;
+  s.tensors[1].rank = 4;
+  s.tensors[1].dims = {36, 1, 1, 1};
+  s.tensors[1].rows = 1;
+  s.tensors[1].cols = 36;
+  CHECK(validate(s) == Errors{"tensor 1 v: layout conv_weight on a relayout view (expected matrix or nhwc)"});
+  s = good;
+  s.tensors[1].rank = 3;
+  s.tensors[1].dims.clear();
+  CHECK(validate(s) == Errors{"tensor 1 v: relayout view, a rank-3 tensor without dims (expected dims: a relayout "
+                              "keeps the order of the true dims)"});
+  // A relayout into nhwc: [1,36] -> nhwc [1,4,3,3] and back is the identity.
+  Builder b(3 * kTileBytes, "unflatten");
+  const auto f = b.laid_out("f", TensorRole::Input, {1, 36}, TensorLayout::Matrix);
+  b.relayout("u", f, {1, 4, 3, 3}, TensorLayout::Nhwc);
+  CHECK(validate(b.done()) == Errors{});
+  // A transpose shows a matrix-layout tensor only.
+  Builder t(3 * kTileBytes, "transpose");
+  const auto x = t.laid_out("x", TensorRole::Input, {1, 4, 3, 3}, TensorLayout::Nhwc);
+  TensorInfo& xt = t.schedule().tensors[static_cast<std::size_t>(t.view("xt", x))];
+  xt.layout = TensorLayout::Matrix;  // a [4,9] matrix, x's storage transposed
+  xt.rank = 2;
+  xt.dims.clear();
+  CHECK(validate(t.done()) == Errors{"tensor 1 xt: transpose of x, an nhwc tensor (expected a matrix-layout tensor)"});
+}
+
+TEST_CASE("views: a gather from a produced tensor needs every touched tile complete in DRAM",
+          "[schedule][views][validator]") {
+  // p = relu(x) in matrix layout [1,3,5,6]: 3 tiles, one per channel; the
+  // stores of p[0,0] and p[1,0] happen, p[2,0]'s does not: the gather of
+  // pcol[0,0] reads all three.
+  Builder b(4 * kTileBytes, "produced");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Matrix);
+  const auto p = b.laid_out("p", TensorRole::Intermediate, kImage, TensorLayout::Matrix);
+  const auto pcol = b.im2col("pcol", p, conv_s2());
+  for (std::int32_t c = 0; c < 3; ++c) {
+    b.load(T(x, c, 0), 0x0000);
+    b.elementwise(ExecKind::Relu, {T(p, c, 0), 0x1000}, {{T(x, c, 0), 0x0000}});
+    if (c < 2) b.store(T(p, c, 0), 0x1000);
+  }
+  b.load(T(pcol, 0, 0), 0x2000);
+  resolve_deps(b.schedule());
+  CHECK(validate(b.done()) == Errors{"uop 8 LOAD pcol[0,0]: pcol[0,0] gathers from p[2,0], which was never stored to "
+                                     "DRAM (expected p an input, a param or stored earlier)"});
+  // A partial sum in DRAM: q = a @ bm in two K steps, stored after the first.
+  Builder k(6 * kTileBytes, "partial");
+  const auto a = k.tensor("a", TensorRole::Input, 30, 64);
+  const auto bm = k.tensor("bm", TensorRole::Param, 64, 3);
+  const auto q = k.laid_out("q", TensorRole::Intermediate, kImage, TensorLayout::Nhwc);
+  const auto qcol = k.im2col("qcol", q, conv_s2());
+  k.load(T(a, 0, 0), 0x0000);
+  k.load(T(bm, 0, 0), 0x1000);
+  k.matmul({T(q, 0, 0), 0x2000}, {T(a, 0, 0), 0x0000}, {T(bm, 0, 0), 0x1000}, true);
+  k.store(T(q, 0, 0), 0x2000);
+  k.load(T(qcol, 0, 0), 0x3000);
+  resolve_deps(k.schedule());
+  CHECK(validate(k.done()) == Errors{"uop 4 LOAD qcol[0,0]: qcol[0,0] gathers from q[0,0], which DRAM holds as "
+                                     "q[0,0] after 1 of 2 K steps (expected complete)"});
+}
+
+TEST_CASE("views: nothing stores into or writes a gather view", "[schedule][views][validator]") {
+  Builder b(4 * kTileBytes, "write");
+  const auto x = b.laid_out("x", TensorRole::Input, kImage, TensorLayout::Nhwc);
+  const auto xcol = b.im2col("xcol", x, conv_s2());
+  const auto y = b.tensor("y", TensorRole::Output, 9, 27);
+  b.load(T(xcol, 0, 0), 0x0000);
+  b.elementwise(ExecKind::Relu, {T(xcol, 0, 0), 0x1000}, {{T(xcol, 0, 0), 0x0000}});
+  b.elementwise(ExecKind::Relu, {T(y, 0, 0), 0x2000}, {{T(xcol, 0, 0), 0x0000}});
+  b.store(T(y, 0, 0), 0x2000);
+  b.store(T(xcol, 0, 0), 0x1000);
+  resolve_deps(b.schedule());
+  CHECK(validate(b.done()) ==
+        Errors{"uop 1 EXEC relu xcol[0,0]: writes view xcol of x (expected an intermediate or output tensor: a view "
+               "is only loaded)",
+               "uop 4 STORE xcol[0,0]: stores into view xcol of x (expected an intermediate or output tensor: a view "
+               "has no storage and is never stored)"});
+}
