@@ -5,7 +5,8 @@
 //
 // Definitions (docs/schedule-format.md, "Totals"):
 //  * loads, stores, execs: uOps of each kind; bytes_loaded, bytes_stored: the
-//    sum of TensorInfo::tile_transfer_bytes() over the LOADs and STOREs.
+//    sum of what the LOADs and STOREs move (TransferBytes: a tile's
+//    tile_transfer_bytes(), a gather view's tile its distinct elements' bytes).
 //  * loads_eliminated: EXEC operand reads that no LOAD brought in just for
 //    them: an operand whose slot was written by a LOAD that no EXEC has read
 //    since counts as loaded; every other operand read counts as eliminated.
@@ -13,13 +14,18 @@
 //    bound of the peak (the scheduler knows the true peak; a hand-written
 //    schedule's peak is taken to be this).
 //  * compulsory_loads: distinct input and param tiles that some EXEC reads, a
-//    view's tile counted as the tile of the tensor it shows (view tile (r, c)
-//    of matrix b is X's tile (c, r) of matrix b), so reading X and X's
-//    transpose costs one load per tile; compulsory_bytes: those loads' bytes
-//    plus every graph-output tile stored once.
+//    transpose view's tile counted as the tile of the tensor it shows (view
+//    tile (r, c) of matrix b is X's tile (c, r) of matrix b), so reading X and
+//    X's transpose costs one load per tile, and a gather view's tile as every
+//    tile of X its elements lie in; compulsory_bytes: those tiles' bytes —
+//    whole for a tile read whole, 4 per distinct element for a tile only
+//    gathers read (a gather moves only its elements: the bound stays below
+//    every run) — plus every graph-output tile stored once.
 //
 // Safe on any Schedule, also one the validator would reject: references out
-// of range count no bytes and no compulsory tile. O(uOps) time; memory
+// of range count no bytes and no compulsory tile; a gather view that is not
+// gatherable() (view_gather.h) counts tile_transfer_bytes() and no compulsory
+// tile. O(uOps) time; memory
 // O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
 // address named.
 #pragma once
