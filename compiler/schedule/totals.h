@@ -5,7 +5,8 @@
 //
 // Definitions (docs/schedule-format.md, "Totals"):
 //  * loads, stores, execs: uOps of each kind; bytes_loaded, bytes_stored: the
-//    sum of TensorInfo::tile_transfer_bytes() over the LOADs and STOREs.
+//    sum of what the LOADs and STOREs move (TransferBytes: a tile's
+//    tile_transfer_bytes(), a gather view's tile its distinct elements' bytes).
 //  * loads_eliminated: EXEC operand reads that no LOAD brought in just for
 //    them: an operand whose slot was written by a LOAD that no EXEC has read
 //    since counts as loaded; every other operand read counts as eliminated.
@@ -13,25 +14,31 @@
 //    bound of the peak (the scheduler knows the true peak; a hand-written
 //    schedule's peak is taken to be this).
 //  * compulsory_loads: distinct input and param tiles that some EXEC reads, a
-//    view's tile counted as the tile of the tensor it shows (view tile (r, c)
-//    of matrix b is X's tile (c, r) of matrix b), so reading X and X's
-//    transpose costs one load per tile; compulsory_bytes: those loads' bytes
-//    plus every graph-output tile stored once.
+//    transpose view's tile counted as the tile of the tensor it shows (view
+//    tile (r, c) of matrix b is X's tile (c, r) of matrix b), so reading X and
+//    X's transpose costs one load per tile, and a gather view's tile as every
+//    tile of X its elements lie in; compulsory_bytes: those tiles' bytes —
+//    whole for a tile read whole, 4 per distinct element for a tile only
+//    gathers read (a gather moves only its elements: the bound stays below
+//    every run) — plus every graph-output tile stored once.
 //  * layers: when Schedule::uop_layer gives every uOp's layer, one entry per
 //    Schedule::layers entry with the counts above over that layer's uOps
 //    (an EXEC's loads_eliminated in the EXEC's layer), and its
 //    compulsory_bytes: the bytes of its compulsory transfers — its LOADs that
-//    bring an input or param tile (a view's as the tile it shows) into SRAM
-//    for the first time in the list, and its STOREs of graph-output tiles.
+//    bring an input or param tile (a transpose view's as the tile it shows,
+//    a gather view's tile as itself, with the bytes it gathers) into SRAM for
+//    the first time in the list, and its STOREs of graph-output tiles.
 //    Over the layers these add up to the schedule's figures; compulsory_bytes
-//    too when every tile loaded is read by some EXEC and every graph-output
-//    tile stored once (any schedule the compiler makes or the validator
-//    passes). A layer's compulsory transfers are among its own uOps, so its
+//    too when every tile loaded is read by some EXEC, every graph-output
+//    tile stored once and no gather reads an element another gather tile
+//    reads (overlapping im2col windows count their shared elements in each). A layer's compulsory transfers are among its own uOps, so its
 //    lower bound never exceeds its span in a run.
 //
 // Safe on any Schedule, also one the validator would reject: references out
-// of range count no bytes and no compulsory tile. O(uOps) time; memory
-// O(distinct input and param tiles loaded or read) plus two bits per SRAM slot up to the highest
+// of range count no bytes and no compulsory tile; a gather view that is not
+// gatherable() (view_gather.h) counts tile_transfer_bytes() and no compulsory
+// tile. O(uOps) time; memory
+// O(distinct compulsory tiles) plus two bits per SRAM slot up to the highest
 // address named.
 #pragma once
 
