@@ -2,10 +2,13 @@
 // set is tested against. Written for clarity, not speed; compiled without
 // -ffast-math (the compiler may vectorise the loops, which keeps IEEE
 // semantics: the summation order over k is the source order).
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "kernels/kernel_set.h"
 #include "kernels/tile.h"
+#include "kernels/transcendental.h"
 
 namespace tilesim::kernels {
 namespace {
@@ -50,24 +53,112 @@ void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) 
   }
 }
 
-void add(const float* x, const float* y, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = x[i] + y[i];
+float operand(const float* p, Operand form, int r, int c) {
+  switch (form) {
+    case Operand::Tile:
+      return p[r * N + c];
+    case Operand::Row:
+      return p[c];
+    case Operand::Col:
+      return p[r * N];
+    case Operand::Scalar:
+      break;
+  }
+  return p[0];
 }
 
-void bias_add(const float* x, const float* bias, float* out) {
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j) out[i * N + j] = x[i * N + j] + bias[j];
+float apply(BinaryOp op, float x, float y) {
+  switch (op) {
+    case BinaryOp::Add:
+      return x + y;
+    case BinaryOp::Sub:
+      return x - y;
+    case BinaryOp::Mul:
+      return x * y;
+    case BinaryOp::Max:
+      // NaN in either gives NaN: x > NaN is false, so a NaN y is returned.
+      return std::isnan(x) ? x : (x > y ? x : y);
+    case BinaryOp::Min:
+      break;
+  }
+  return std::isnan(x) ? x : (x < y ? x : y);
 }
 
-void relu(const float* x, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = relu_scalar(x[i]);
+void binary(BinaryOp op, const float* x, Operand x_form, const float* y, Operand y_form, float* out) {
+  // Row by row, each element read before it is written: out may be x or y.
+  for (int r = 0; r < N; ++r) {
+    for (int c = 0; c < N; ++c) out[r * N + c] = apply(op, operand(x, x_form, r, c), operand(y, y_form, r, c));
+  }
 }
 
-void scale(const float* x, float factor, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = x[i] * factor;
+// min(max(x, lo), hi) as the vector max/min instructions compute it
+// (a > b ? a : b, a < b ? a : b): a NaN x is kept.
+float clamp(float x, float lo, float hi) {
+  const float t = lo > x ? lo : x;
+  return hi < t ? hi : t;
 }
 
-constexpr KernelSet kReference{"reference", matmul, add, bias_add, relu, scale};
+// transcendental.h states the algorithm; this is its definition in scalar form.
+float exp_bounded(float x) {
+  if (std::isnan(x)) return x;
+  if (x < detail::kExpMin) return 0.0f;
+  const float n = (x * detail::kLog2e + detail::kRoundMagic) - detail::kRoundMagic;
+  const float r = (x - n * detail::kLn2Hi) - n * detail::kLn2Lo;
+  float p = detail::kExpPoly[0];
+  for (int i = 1; i < 6; ++i) p = p * r + detail::kExpPoly[i];
+  const float poly = (p * (r * r) + r) + 1.0f;
+  const auto bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
+  float two_n;
+  std::memcpy(&two_n, &bits, sizeof two_n);
+  return poly * two_n;
+}
+
+float sigmoid(float x) {
+  const float e = exp_bounded(0.0f - std::fabs(x));
+  const float d = 1.0f + e;
+  return x < 0.0f ? e / d : 1.0f / d;
+}
+
+float tanh_of(float x) {
+  if (std::isnan(x)) return x;
+  const float a = std::fabs(x);
+  if (a < detail::kTanhSmall) {
+    const float z = x * x;
+    float p = detail::kTanhPoly[0];
+    for (int i = 1; i < 5; ++i) p = p * z + detail::kTanhPoly[i];
+    return (p * z) * x + x;
+  }
+  const float e = exp_bounded(2.0f * (detail::kTanhClamp < a ? detail::kTanhClamp : a));
+  return std::copysign(1.0f - 2.0f / (e + 1.0f), x);
+}
+
+float apply(UnaryOp op, float x, float a, float b) {
+  switch (op) {
+    case UnaryOp::Relu:
+      return relu_scalar(x);
+    case UnaryOp::Scale:
+      return x * a;
+    case UnaryOp::Clip:
+      return clamp(x, a, b);
+    case UnaryOp::LeakyRelu:
+      return x < 0.0f ? a * x : x;
+    case UnaryOp::Sigmoid:
+      return sigmoid(x);
+    case UnaryOp::Tanh:
+      return tanh_of(x);
+    case UnaryOp::HardSigmoid:
+      return clamp(a * x + b, 0.0f, 1.0f);
+    case UnaryOp::HardSwish:
+      break;
+  }
+  return x * clamp(detail::kHardSwishAlpha * x + detail::kHardSwishBeta, 0.0f, 1.0f);
+}
+
+void unary(UnaryOp op, const float* x, float a, float b, float* out) {
+  for (int i = 0; i < kTileElems; ++i) out[i] = apply(op, x[i], a, b);
+}
+
+constexpr KernelSet kReference{"reference", matmul, binary, unary};
 
 }  // namespace
 

@@ -10,7 +10,10 @@
 //                bytes = the tensor's tile_transfer_bytes(): 4096 for a tile,
 //                128 for a bias row, 4 for a scalar
 //   EXEC matmul  compute.matmul_tile_cycles
-//   EXEC add, bias_add, relu, scale   compute.vector_tile_cycles
+//   EXEC add, sub, mul, max, min, relu, scale, clip, leaky_relu (whatever the
+//        operands' broadcast forms)   compute.vector_tile_cycles
+//   EXEC hard_sigmoid, hard_swish     compute.activation_tile_cycles
+//   EXEC sigmoid, tanh                compute.transcendental_tile_cycles
 //
 // On a timed DRAM a transfer's time is the simulation's (its bursts); its
 // cost above still times its SRAM side and the engine's port.

@@ -18,15 +18,17 @@ OpId sole_user(const Graph& g, TensorId t) {
   return tensor.users.front();
 }
 
-// The bias operand when `add` is "t + bias", a bias being one row broadcast
-// over every row ([c], [1, c] or a scalar; the frontend puts a broadcast
-// operand second), else kNone.
+// The bias operand when `add` is "t + bias" or "bias + t" (addition commutes
+// exactly), a bias being one row added to every row without growing t: [c]
+// or [1, c] of t's width, or a scalar ([] or [1]); else kNone.
 TensorId bias_of(const Graph& g, OpId add, TensorId t) {
   const ir::Op& op = g.ops[add];
-  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] != t) return kNone;
-  const TensorId bias = op.inputs[1];
+  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] == op.inputs[1]) return kNone;
+  if (op.inputs[0] != t && op.inputs[1] != t) return kNone;
+  const TensorId bias = op.inputs[0] == t ? op.inputs[1] : op.inputs[0];
   const ir::Shape& shape = g.tensors[bias].shape;
-  if (bias == t || shape.rows != 1 || shape.batch() != 1) return kNone;
+  const bool row = shape.rows == 1 && shape.batch() == 1 && shape.cols == g.tensors[t].shape.cols;
+  if (!row && !shape.is_scalar()) return kNone;
   return bias;
 }
 

@@ -67,7 +67,7 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
   y[0] = -0.0f;
   y[1] = -0.0f;
 
-  ref.relu(x.data(), out.data());
+  ref.unary(UnaryOp::Relu, x.data(), 0, 0, out.data());
   CHECK(bits(out[0]) == bits(0.0f));  // relu(-0) = +0
   CHECK(bits(out[1]) == bits(0.0f));
   CHECK(std::isnan(out[2]));
@@ -79,7 +79,7 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
     if (bits(out[i]) != bits(want)) FAIL("relu at " << i);
   }
 
-  ref.add(x.data(), y.data(), out.data());
+  ref.binary(BinaryOp::Add, x.data(), Operand::Tile, y.data(), Operand::Tile, out.data());
   CHECK(bits(out[0]) == bits(-0.0f));  // -0 + -0 = -0
   CHECK(bits(out[1]) == bits(0.0f));   // +0 + -0 = +0
   CHECK(std::isnan(out[2]));
@@ -88,12 +88,13 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
   for (int i = 6; i < kTileElems; ++i)
     if (bits(out[i]) != bits(x[i] + y[i])) FAIL("add at " << i);
 
-  ref.bias_add(x.data(), bias.data(), out.data());
+  // A bias row: the Row form of the second operand.
+  ref.binary(BinaryOp::Add, x.data(), Operand::Tile, bias.data(), Operand::Row, out.data());
   for (int r = 0; r < N; ++r)
     for (int col = 0; col < N; ++col) {
       const int i = r * N + col;
       const float want = x[i] + bias[col];
       const bool ok = std::isnan(want) ? std::isnan(out[i]) : bits(out[i]) == bits(want);
-      if (!ok) FAIL("bias_add at [" << r << "][" << col << "]");
+      if (!ok) FAIL("add of a bias row at [" << r << "][" << col << "]");
     }
 }
