@@ -369,7 +369,7 @@ class NodeChecker {
       if (first) fail("has both " + quoted(first->name()) + " and " + quoted(attribute.name()), "one value attribute");
       first = &attribute;
     }
-    if (!first) fail("has no value attribute", known_attributes() + ": one of them");
+    if (!first) fail("has no value attribute", "one of " + known_attributes());
   }
 
   const onnx::NodeProto& node_;
