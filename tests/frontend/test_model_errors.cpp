@@ -104,10 +104,10 @@ TEST_CASE("shape mismatches say both shapes", "[frontend][errors]") {
         "(expected [M, K] @ [K, N])");
   CHECK(error_of(model("  - {op: add, inputs: [x, w1], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: shapes [128, 64] and [64, 32] do not match for add "
-        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+        "(expected dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...)");
   CHECK(error_of(model("  - {op: add, inputs: [b1, x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: shapes [32] and [128, 64] do not match for add "
-        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+        "(expected dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...)");
 }
 
 TEST_CASE("outputs errors", "[frontend][errors]") {
