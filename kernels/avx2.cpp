@@ -54,6 +54,19 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
     for (int r = 0; r < MR; ++r)
       for (int v = 0; v < NV; ++v) acc[r][v] = relu8(acc[r][v]);
   }
+  if (ep.leaky()) {
+    const __m256 alpha = _mm256_set1_ps(ep.leaky_alpha), zero = _mm256_setzero_ps();
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v)
+        acc[r][v] =
+            _mm256_blendv_ps(acc[r][v], _mm256_mul_ps(alpha, acc[r][v]), _mm256_cmp_ps(acc[r][v], zero, _CMP_LT_OQ));
+  }
+  if (ep.clips()) {
+    // As UnaryOp::Clip: max(lo, x) then min(hi, .), which keep a NaN x.
+    const __m256 lo = _mm256_set1_ps(ep.clip_lo), hi = _mm256_set1_ps(ep.clip_hi);
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v]));
+  }
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * N + v * kLanes, acc[r][v]);
 }

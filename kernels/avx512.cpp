@@ -58,6 +58,19 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
       acc[r][1] = relu16(acc[r][1]);
     }
   }
+  if (ep.leaky()) {
+    const __m512 alpha = _mm512_set1_ps(ep.leaky_alpha), zero = _mm512_setzero_ps();
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < 2; ++v)
+        acc[r][v] = _mm512_mask_mul_ps(acc[r][v], _mm512_cmp_ps_mask(acc[r][v], zero, _CMP_LT_OQ), alpha, acc[r][v]);
+  }
+  if (ep.clips()) {
+    // As UnaryOp::Clip: max(lo, x) then min(hi, .), which keep a NaN x.
+    const __m512 lo = _mm512_set1_ps(ep.clip_lo), hi = _mm512_set1_ps(ep.clip_hi);
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < 2; ++v)
+        acc[r][v] = _mm512_maskz_min_ps(0xFFFF, hi, _mm512_maskz_max_ps(0xFFFF, lo, acc[r][v]));
+  }
   for (int r = 0; r < MR; ++r) {
     _mm512_storeu_ps(c + r * N, acc[r][0]);
     _mm512_storeu_ps(c + r * N + kLanes, acc[r][1]);

@@ -20,6 +20,13 @@ float relu_scalar(float x) {
   return (x <= 0.0f) ? 0.0f : x;
 }
 
+// min(max(x, lo), hi) as the vector max/min instructions compute it
+// (a > b ? a : b, a < b ? a : b): a NaN x is kept.
+float clamp(float x, float lo, float hi) {
+  const float t = lo > x ? lo : x;
+  return hi < t ? hi : t;
+}
+
 void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   // C may alias A or B exactly; the product must then see the old values.
   float a_copy[kTileElems];
@@ -50,6 +57,12 @@ void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) 
   }
   if (ep.relu) {
     for (int i = 0; i < kTileElems; ++i) c[i] = relu_scalar(c[i]);
+  }
+  if (ep.leaky()) {
+    for (int i = 0; i < kTileElems; ++i) c[i] = c[i] < 0.0f ? ep.leaky_alpha * c[i] : c[i];
+  }
+  if (ep.clips()) {
+    for (int i = 0; i < kTileElems; ++i) c[i] = clamp(c[i], ep.clip_lo, ep.clip_hi);
   }
 }
 
@@ -89,13 +102,6 @@ void binary(BinaryOp op, const float* x, Operand x_form, const float* y, Operand
   for (int r = 0; r < N; ++r) {
     for (int c = 0; c < N; ++c) out[r * N + c] = apply(op, operand(x, x_form, r, c), operand(y, y_form, r, c));
   }
-}
-
-// min(max(x, lo), hi) as the vector max/min instructions compute it
-// (a > b ? a : b, a < b ? a : b): a NaN x is kept.
-float clamp(float x, float lo, float hi) {
-  const float t = lo > x ? lo : x;
-  return hi < t ? hi : t;
 }
 
 // transcendental.h states the algorithm; this is its definition in scalar form.

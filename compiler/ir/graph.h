@@ -96,7 +96,8 @@ enum class OpKind {
   Transpose,
   Scale,  // out = a * scale (Gemm's alpha and beta)  inputs: a
   // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
-  // when has_bias; relu after the bias when has_relu.
+  // when has_bias; after the bias relu when has_relu, or the activation
+  // (Clip or LeakyRelu) with its constants in param.
   FusedMatMul,
   Sub,  // out = a - b, broadcasting as Add          inputs: a, b
   Mul,  // out = a * b, broadcasting as Add          inputs: a, b
@@ -120,6 +121,7 @@ struct Op {
   TensorId output = kNone;
   bool has_bias = false;                // FusedMatMul only: inputs[2] is the bias
   bool has_relu = false;                // FusedMatMul only
+  OpKind activation = OpKind::MatMul;   // FusedMatMul: a fused Clip or LeakyRelu; MatMul: none
   float scale = 1.0f;                   // Scale only
   float param[2] = {0.0f, 0.0f};        // an activation's constants (see OpKind)
   bool dead = false;                    // removed by a pass; ignored everywhere

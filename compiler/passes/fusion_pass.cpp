@@ -32,6 +32,14 @@ TensorId bias_of(const Graph& g, OpId add, TensorId t) {
   return bias;
 }
 
+// An activation the matmul's output stage applies: ReLU, or a Clip or
+// LeakyRelu that maps 0 to 0 (clip bounds around 0), so the product's zero
+// padding stays zero.
+bool fusable_activation(const ir::Op& op) {
+  if (op.kind == OpKind::LeakyRelu) return true;
+  return op.kind == OpKind::Clip && op.param[0] <= 0.0f && op.param[1] >= 0.0f;
+}
+
 void absorb(Graph& g, ir::Op& fused, OpId next) {
   g.tensors[fused.output].dead = true;
   fused.output = g.ops[next].output;
@@ -60,8 +68,13 @@ void FusionPass::run(Graph& g) {
     if (next != kNone && g.ops[next].kind == OpKind::Relu) {
       absorb(g, fused, next);
       fused.has_relu = true;
+    } else if (next != kNone && fusable_activation(g.ops[next])) {
+      fused.activation = g.ops[next].kind;
+      fused.param[0] = g.ops[next].param[0];
+      fused.param[1] = g.ops[next].param[1];
+      absorb(g, fused, next);
     }
-    if (!fused.has_bias && !fused.has_relu) continue;
+    if (!fused.has_bias && !fused.has_relu && fused.activation == OpKind::MatMul) continue;
     fused.kind = OpKind::FusedMatMul;
     g.ops[i] = std::move(fused);
     g.relink();  // the next matmul's checks see this one's rewiring

@@ -117,7 +117,8 @@ int Uop::num_srcs() const {
 }
 
 bool ExecParams::operator==(const ExecParams& o) const {
-  return form[0] == o.form[0] && form[1] == o.form[1] && std::memcmp(param, o.param, sizeof param) == 0;
+  return form[0] == o.form[0] && form[1] == o.form[1] && fused == o.fused &&
+         std::memcmp(param, o.param, sizeof param) == 0;
 }
 
 std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& params) {

@@ -24,7 +24,9 @@
 //   STORE tile            DRAM tile `tile` = SRAM[addr]
 //   EXEC MatMul  tile=(C,i,j) src=(A,i,k),(B,k,j)[,(bias,0,j)]
 //                         C = (zero_init ? 0 : C) + A.B; then on the last
-//                         K step: + bias (when src[2] is set), relu (when relu)
+//                         K step: + bias (when src[2] is set), relu (when relu),
+//                         or a fused clip or leaky_relu (exec_params.fused,
+//                         its constants in exec_params.param)
 //   EXEC add|sub|mul|max|min  tile=(Y,i,j) src=X',Z'  Y = X' op Z' (max, min: NaN if either is)
 //                         Each operand T is read in the Broadcast form its
 //                         shape gives against Y's (exec_params.form):
@@ -126,6 +128,9 @@ struct TileRef {
 // each distinct value once (Schedule::exec_params) and uOps refer to it.
 struct ExecParams {
   Broadcast form[2] = {Broadcast::Tile, Broadcast::Tile};
+  // A matmul's fused activation after the bias: Clip or LeakyRelu with the
+  // constants below; MatMul means none.
+  ExecKind fused = ExecKind::MatMul;
   float param[2] = {0.0f, 0.0f};
   // Bit for bit: -0 is not +0, and NaNs compare by their bits.
   bool operator==(const ExecParams& o) const;

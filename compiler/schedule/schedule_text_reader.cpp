@@ -464,6 +464,22 @@ class Reader {
     return std::nullopt;
   }
 
+  // "ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, ... deps=DEP": the
+  // form an EXEC line of `kind` takes, for messages.
+  static std::string exec_form(ExecKind kind) {
+    const bool one = kind != ExecKind::MatMul && !is_binary(kind);
+    std::string text = "ID compute EXEC " + std::string(to_string(kind)) + " TENSOR[ROW,COL]@ADDR <- " +
+                       (one ? "1 operand" : "2 operands");
+    if (kind == ExecKind::MatMul) {
+      text += " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER]";
+    }
+    if (is_binary(kind)) text += ", each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar]";
+    for (int i = 0; i < 2; ++i) {
+      if (const char* name = param_name(kind, i)) text += " " + std::string(name) + "=NUMBER";
+    }
+    return text + " deps=DEP";
+  }
+
   void exec(const std::string& key, Uop& x) {
     const std::string ek = str(tokens_[3]);
     const auto kind = exec_kind(ek);
@@ -473,41 +489,38 @@ class Reader {
     }
     x.exec = *kind;
     const int operands = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
-    const auto form = [&] {
-      std::string text = "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " +
-                         (operands == 1 ? "1 operand" : "2 operands") +
-                         (x.exec == ExecKind::MatMul ? " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu]" : "");
-      if (is_binary(x.exec)) text += ", each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar]";
-      for (int i = 0; i < 2; ++i) {
-        if (const char* name = param_name(x.exec, i)) text += " " + std::string(name) + "=NUMBER";
-      }
-      return text + " deps=DEP";
-    };
-    if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form());
+    const std::string form = exec_form(x.exec);
+    if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form);
     operand(tokens_[4], key, x.tile, x.addr);
     ExecParams params;
+    ExecKind named = x.exec;  // whose constants follow: the kind's, or a matmul's fused activation's
     int n = 0;
     bool flags = false, given[2] = {false, false};
     for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
       const std::string_view t = tokens_[i];
       const std::size_t eq = t.find('=');
+      const bool fused = x.exec == ExecKind::MatMul && (t == "clip" || t == "leaky_relu");
       if (eq != std::string_view::npos && t.find('[') == std::string_view::npos) {
-        const int p = param_index(x.exec, t.substr(0, eq));
-        if (p < 0 || given[p]) fail(key, "unexpected field " + quoted(str(t)), form());
+        const int p = param_index(named, t.substr(0, eq));
+        if (p < 0 || given[p]) fail(key, "unexpected field " + quoted(str(t)), form);
         params.param[p] = number_value(t.substr(eq + 1), str(t.substr(0, eq)), key);
         given[p] = flags = true;
       } else if (t == "zero_init" || t == "relu") {
         bool& flag = t == "zero_init" ? x.zero_init : x.relu;
-        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form());
+        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form);
         flag = flags = true;
+      } else if (fused) {
+        if (named != ExecKind::MatMul) fail(key, "unexpected flag " + str(t), form);
+        named = params.fused = *exec_kind(str(t));
+        flags = true;
       } else if (flags) {
-        fail(key, "operand " + quoted(str(t)) + " after the flags", form());
+        fail(key, "operand " + quoted(str(t)) + " after the flags", form);
       } else if (t == "bias") {
-        if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form());
+        if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form);
         operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
         n = 3;
       } else {
-        if (n >= operands) fail(key, "too many operands", form());
+        if (n >= operands) fail(key, "too many operands", form);
         std::string_view text = t;
         const std::size_t colon = t.rfind(':');
         if (colon != std::string_view::npos && colon > t.rfind('@')) {
@@ -518,10 +531,10 @@ class Reader {
         ++n;
       }
     }
-    if (n < operands) fail(key, "too few operands", form());
+    if (n < operands) fail(key, "too few operands", form);
     for (int p = 0; p < 2; ++p) {
-      if (const char* name = param_name(x.exec, p); name && !given[p]) {
-        fail(key, "missing " + std::string(name) + "=NUMBER", form());
+      if (const char* name = param_name(named, p); name && !given[p]) {
+        fail(key, "missing " + std::string(name) + "=NUMBER", form);
       }
     }
     x.params = intern_params(s_.exec_params, params);

@@ -92,16 +92,23 @@ void append_operand(std::string& out, const Schedule& s, const TileRef& tile, st
   out.append(p, static_cast<std::size_t>(end - p));
 }
 
-// " min=0 max=6": the kind's named constants; " params=#N" for an index
-// outside the table (an invalid schedule, written as it is).
+// " min=0 max=6": the kind's named constants (" clip min=0 max=6" for a
+// matmul's fused clip); " params=#N" for an index outside the table (an
+// invalid schedule, written as it is).
 void append_params(std::string& out, const Uop& x, const ExecParams* params) {
   if (!params) {
     out += " params=#";
     append_number(out, x.params);
     return;
   }
+  // A matmul's fused activation: its name, then its constants.
+  const ExecKind kind = x.exec == ExecKind::MatMul ? params->fused : x.exec;
+  if (x.exec == ExecKind::MatMul && kind != ExecKind::MatMul) {
+    out += ' ';
+    out += to_string(kind);
+  }
   for (int i = 0; i < 2; ++i) {
-    const char* name = param_name(x.exec, i);
+    const char* name = param_name(kind, i);
     if (!name) continue;
     out += ' ';
     out += name;

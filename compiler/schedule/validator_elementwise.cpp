@@ -30,15 +30,28 @@ std::string constants_of(ExecKind kind) {
   return std::string(to_string(kind)) + " takes only " + first + (second ? std::string(" and ") + second : "");
 }
 
-// The constants a kind reads: what values they may take.
-std::string check_constant(const Uop& x, int i, float value) {
-  const char* name = param_name(x.exec, i);
+// The constants `kind` reads: what values they may take.
+std::string check_constant(ExecKind kind, int i, float value) {
+  const char* name = param_name(kind, i);
   const std::string shown = std::string(name) + "=" + format_scale(value);
-  if (x.exec == ExecKind::Clip) {
+  if (kind == ExecKind::Clip) {
     return std::isnan(value) ? shown + " (expected a number or an infinity: an absent bound is -inf or inf)" : "";
   }
   if (std::isfinite(value)) return "";
-  return shown + " is not finite (expected a finite " + (x.exec == ExecKind::Scale ? "factor" : "constant") + ")";
+  return shown + " is not finite (expected a finite " + (kind == ExecKind::Scale ? "factor" : "constant") + ")";
+}
+
+// A matmul's fused activation: clip or leaky_relu, instead of relu.
+std::string check_fused(const Uop& x, ExecKind fused) {
+  if (fused == ExecKind::MatMul) return "";
+  if (x.exec != ExecKind::MatMul) {
+    return std::string("fused ") + to_string(fused) + " on a " + to_string(x.exec) + " (expected it only on a matmul)";
+  }
+  if (fused != ExecKind::Clip && fused != ExecKind::LeakyRelu) {
+    return std::string("fused ") + to_string(fused) + " (expected clip or leaky_relu: the matmul's output stage)";
+  }
+  if (x.relu) return std::string("relu and a fused ") + to_string(fused) + " (expected one activation)";
+  return "";
 }
 
 }  // namespace
@@ -50,17 +63,19 @@ std::string check_exec_params(const Schedule& s, const Uop& x) {
            num(static_cast<std::int64_t>(s.exec_params.size()) - 1) + ")";
   }
   const ExecParams& p = s.exec_params[x.params];
+  if (std::string problem = check_fused(x, p.fused); !problem.empty()) return problem;
   for (int i = 0; i < 2; ++i) {
     if (p.form[i] == Broadcast::Tile || is_binary(x.exec)) continue;
     return kOperand[i] + " read as " + to_string(p.form[i]) +
            " (expected a whole tile: only add, sub, mul, max and min broadcast)";
   }
+  const ExecKind kind = x.exec == ExecKind::MatMul ? p.fused : x.exec;  // whose constants they are
   for (int i = 0; i < 2; ++i) {
-    if (param_name(x.exec, i)) {
-      if (std::string problem = check_constant(x, i, p.param[i]); !problem.empty()) return problem;
+    if (param_name(kind, i)) {
+      if (std::string problem = check_constant(kind, i, p.param[i]); !problem.empty()) return problem;
     } else if (p.param[i] != 0.0f || std::signbit(p.param[i])) {
       return "constant " + num(i) + " is " + format_scale(p.param[i]) + " on a " + to_string(x.exec) +
-             " (expected 0: " + constants_of(x.exec) + ")";
+             " (expected 0: " + constants_of(kind) + ")";
     }
   }
   return "";

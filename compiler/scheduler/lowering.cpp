@@ -56,6 +56,13 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   const bool scalar_bias = bias >= 0 && tensors[bias].is_scalar();
   const std::int64_t batch = tensors[c].batch;
   const bool shared_b = tensors[b].batch == 1;
+  // The last K step's fused activation (the others take the defaults).
+  ExecParams activation;
+  if (op.activation == ir::OpKind::Clip) activation.fused = ExecKind::Clip;
+  if (op.activation == ir::OpKind::LeakyRelu) activation.fused = ExecKind::LeakyRelu;
+  activation.param[0] = activation.fused == ExecKind::MatMul ? 0.0f : op.param[0];
+  activation.param[1] = activation.fused == ExecKind::Clip ? op.param[1] : 0.0f;
+  const std::uint32_t last_params = intern_params(program.exec_params, activation);
   auto tile = [&](std::int32_t tensor, std::int64_t row, std::int64_t col) {
     return space.id(TileRef{tensor, static_cast<std::int32_t>(row), static_cast<std::int32_t>(col)});
   };
@@ -67,6 +74,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
       e.zero_init = k == 0;
       e.final_write = k == kt - 1;
       e.relu = e.final_write && op.has_relu;
+      e.params = e.final_write ? last_params : 0;
       e.dst = tile(c, a_row0 + i, j);
       e.src[0] = tile(a, a_row0 + i, k);
       e.src[1] = tile(b, b_row0 + k, j);

@@ -78,12 +78,18 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
   const auto at = [sram](std::uint32_t address) { return reinterpret_cast<float*>(sram + address); };
   float* out = at(uop.addr);
   const float* a = at(uop.src_addr[0]);
+  const sched::ExecParams& p = schedule.exec_params[uop.params];
   if (uop.exec == ExecKind::MatMul) {
     const float* bias = uop.src[2].valid() ? at(uop.src_addr[2]) : nullptr;
-    k.matmul(a, at(uop.src_addr[1]), out, kernels::MatmulEpilogue{uop.zero_init, bias, uop.relu});
+    kernels::MatmulEpilogue ep{uop.zero_init, bias, uop.relu};
+    if (p.fused == ExecKind::LeakyRelu) ep.leaky_alpha = p.param[0];
+    if (p.fused == ExecKind::Clip) {
+      ep.clip_lo = p.param[0];
+      ep.clip_hi = p.param[1];
+    }
+    k.matmul(a, at(uop.src_addr[1]), out, ep);
     return;
   }
-  const sched::ExecParams& p = schedule.exec_params[uop.params];
   if (sched::is_binary(uop.exec)) {
     k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);
   } else {

@@ -211,6 +211,11 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
           out = std::move(sum);
         }
         if (op.has_relu) relu_in_place(out);
+        if (op.activation != ir::OpKind::MatMul) {
+          ir::Op activation = op;  // its kind and constants
+          activation.kind = op.activation;
+          reference::activation_in_place(activation, out.v);
+        }
         break;
     }
     const ir::Tensor& result = graph.tensors[static_cast<std::size_t>(op.output)];

@@ -14,7 +14,8 @@
 namespace tilesim {
 
 // Computes every live op of `graph` (meant to be the graph before passes;
-// FusedMatMul is handled too: a @ b, then + bias, then relu) from `inputs`,
+// FusedMatMul is handled too: a @ b, then + bias, then relu or its fused
+// Clip or LeakyRelu) from `inputs`,
 // which must hold every graph input and param at its true shape (see
 // make_inputs), rank 0 to 4. Sums and intermediates are double; each output
 // is rounded once to float32 and returned with its dims (from_dims).

@@ -17,13 +17,18 @@ TEST_CASE("kernels: reference matmul matches a double-precision triple loop, eve
   std::uint32_t seed = 100;
   for (int zero_init = 0; zero_init < 2; ++zero_init) {
     for (int with_bias = 0; with_bias < 2; ++with_bias) {
-      for (int relu = 0; relu < 2; ++relu) {
+      for (int relu = 0; relu < 4; ++relu) {  // 2: leaky_relu 0.5, 3: clip -0.25..0.75
         fill_random(a.data(), kTileElems, ++seed);
         fill_random(b.data(), kTileElems, ++seed);
         fill_random(c0.data(), kTileElems, ++seed);
         fill_random(bias.data(), N, ++seed);
         std::memcpy(c.data(), c0.data(), kTileBytes);
-        const MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu != 0};
+        MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu == 1};
+        if (relu == 2) ep.leaky_alpha = 0.5f;
+        if (relu == 3) {
+          ep.clip_lo = -0.25f;
+          ep.clip_hi = 0.75f;
+        }
         ref.matmul(a.data(), b.data(), c.data(), ep);
         matmul_double(a.data(), b.data(), c0.data(), ep, 1, want, scale);
         INFO("zero_init=" << zero_init << " bias=" << with_bias << " relu=" << relu);

@@ -135,9 +135,9 @@ TEST_CASE("validator: a binary EXEC's operands against the broadcasting rule", "
     s.uops[id].src[0] = TileRef{tensor(s, "row"), 0, 0};
     const Errors errors = validate(s);
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop " + std::to_string(id) +
-                           " EXEC add a[0,0]: operand 0 row [1,64] read as scalar (expected row for [1,64] against a "
-                           "[64,64])");
+    CHECK(errors[0] ==
+          "uop " + std::to_string(id) +
+              " EXEC add a[0,0]: operand 0 row read as scalar (expected row for [1,64] against a [64,64])");
   }
   SECTION("an operand wider than the result") {
     Schedule s = compiled();
@@ -217,4 +217,96 @@ TEST_CASE("schedule text: broadcast forms and named constants", "[schedule][text
   CHECK(error_of(kHeader + "2 compute EXEC tanh y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 2: too many operands (expected ID compute EXEC tanh TENSOR[ROW,COL]@ADDR <- 1 operand "
         "deps=DEP)");
+}
+
+namespace {
+
+// y = clip(x [32, 64] @ w [64, 64] + b, 0, 6): two K steps for each of y's two
+// tiles, the clip fused into the last.
+Schedule relu6() {
+  ir::Graph g = frontend::parse_model(
+      "name: relu6\ninputs: {x: [32, 64]}\nparams: {w: [64, 64], b: [64]}\n"
+      "ops:\n"
+      "  - {op: matmul, inputs: [x, w], output: h}\n"
+      "  - {op: add, inputs: [h, b], output: hb}\n"
+      "  - {op: clip, inputs: [hb], output: y, min: 0, max: 6}\n"
+      "outputs: [y]\n",
+      "relu6.yaml");
+  passes::run_default_passes(g);
+  SchedulerOptions options;
+  options.sram_bytes = 64 * kTileBytes;
+  return schedule_graph(g, options);
+}
+
+// The K step `k` of the matmul writing y's tile (0, col).
+std::uint32_t step_of(const Schedule& s, std::int32_t col, std::int32_t k) {
+  for (std::uint32_t id = 0; id < s.uops.size(); ++id) {
+    const Uop& x = s.uops[id];
+    if (x.kind == UopKind::Exec && x.tile.col == col && x.src[0].col == k) return id;
+  }
+  FAIL("no such K step");
+  return kNoUop;
+}
+
+ExecParams clip(float lo, float hi) {
+  ExecParams p;
+  p.fused = ExecKind::Clip;
+  p.param[0] = lo;
+  p.param[1] = hi;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("schedule: a matmul's fused clip validates and round-trips", "[schedule][elementwise]") {
+  const Schedule s = relu6();
+  CHECK(validate(s).empty());
+  const std::string text = text_of(s);
+  CHECK(text.find(" bias b[0,1]@") != std::string::npos);
+  CHECK(text.find(" clip min=0 max=6 deps=") != std::string::npos);
+  std::istringstream in(text);
+  const Schedule back = read_schedule_text(in, "relu6.schedule");
+  CHECK(validate(back).empty());
+  CHECK(text_of(back) == text);
+  CHECK(error_of(kHeader + "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 zero_init leaky_relu "
+                           "clip min=0 deps=1\n") ==
+        "t.sched:8: uop 2: unexpected flag clip (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
+        "[bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
+        "deps=DEP)");
+}
+
+TEST_CASE("validator: a matmul's fused activation", "[schedule][validator][elementwise]") {
+  const auto first_error = [](Schedule& s) {
+    const Errors errors = validate(s);
+    REQUIRE(!errors.empty());
+    return errors[0];
+  };
+  Schedule s = relu6();
+  const std::uint32_t first = step_of(s, 0, 0), last = step_of(s, 0, 1), other = step_of(s, 1, 1);
+  const std::string head = "uop " + std::to_string(first) + " EXEC matmul y[0,0]: ";
+  set_params(s, first, clip(0, 6));
+  CHECK(first_error(s) == head + "clip on K step 0 of 2 (expected the epilogue only on the last step, 1)");
+  s = relu6();
+  set_params(s, other, clip(0, 5));
+  CHECK(first_error(s) ==
+        "uop " + std::to_string(other) + " EXEC matmul y[0,1]: epilogue (clip min=0 max=5, bias b) differs from uop " +
+            std::to_string(last) + " (clip min=0 max=6, bias b) (expected the same fused epilogue on every tile of y)");
+  s = relu6();
+  s.uops[last].relu = true;
+  CHECK(first_error(s) ==
+        "uop " + std::to_string(last) + " EXEC matmul y[0,0]: relu and a fused clip (expected one activation)");
+  s = relu6();
+  ExecParams sigmoid;
+  sigmoid.fused = ExecKind::Sigmoid;
+  set_params(s, last, sigmoid);
+  CHECK(first_error(s) == "uop " + std::to_string(last) +
+                              " EXEC matmul y[0,0]: fused sigmoid (expected clip or leaky_relu: the matmul's output "
+                              "stage)");
+  s = compiled();
+  const std::uint32_t add = exec_of(s, "a", 0, 0);
+  ExecParams on_add = s.exec_params[s.uops[add].params];
+  on_add.fused = ExecKind::LeakyRelu;
+  set_params(s, add, on_add);
+  CHECK(first_error(s) ==
+        "uop " + std::to_string(add) + " EXEC add a[0,0]: fused leaky_relu on a add (expected it only on a matmul)");
 }
