@@ -66,42 +66,54 @@ void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) 
   }
 }
 
-float operand(const float* p, Operand form, int r, int c) {
+// How far apart an operand's elements for (r, c) are: a Row operand reads
+// p[c] in every row, a Col operand p[r * N] in every column, a Scalar p[0].
+struct Strides {
+  int row, col;
+};
+Strides strides(Operand form) {
   switch (form) {
     case Operand::Tile:
-      return p[r * N + c];
+      return {N, 1};
     case Operand::Row:
-      return p[c];
+      return {0, 1};
     case Operand::Col:
-      return p[r * N];
+      return {N, 0};
     case Operand::Scalar:
       break;
   }
-  return p[0];
+  return {0, 0};
 }
 
-float apply(BinaryOp op, float x, float y) {
-  switch (op) {
-    case BinaryOp::Add:
-      return x + y;
-    case BinaryOp::Sub:
-      return x - y;
-    case BinaryOp::Mul:
-      return x * y;
-    case BinaryOp::Max:
-      // NaN in either gives NaN: x > NaN is false, so a NaN y is returned.
-      return std::isnan(x) ? x : (x > y ? x : y);
-    case BinaryOp::Min:
-      break;
+// Row by row, each element read before it is written: out may be x or y.
+template <class F>
+void binary_loop(const float* x, Operand x_form, const float* y, Operand y_form, float* out, F f) {
+  if (x_form == Operand::Tile && y_form == Operand::Tile) {  // the common case, as one loop the compiler vectorises
+    for (int i = 0; i < kTileElems; ++i) out[i] = f(x[i], y[i]);
+    return;
   }
-  return std::isnan(x) ? x : (x < y ? x : y);
+  const Strides sx = strides(x_form), sy = strides(y_form);
+  for (int r = 0; r < N; ++r) {
+    for (int c = 0; c < N; ++c) out[r * N + c] = f(x[r * sx.row + c * sx.col], y[r * sy.row + c * sy.col]);
+  }
 }
 
 void binary(BinaryOp op, const float* x, Operand x_form, const float* y, Operand y_form, float* out) {
-  // Row by row, each element read before it is written: out may be x or y.
-  for (int r = 0; r < N; ++r) {
-    for (int c = 0; c < N; ++c) out[r * N + c] = apply(op, operand(x, x_form, r, c), operand(y, y_form, r, c));
+  switch (op) {
+    case BinaryOp::Add:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a + b; });
+    case BinaryOp::Sub:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a - b; });
+    case BinaryOp::Mul:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a * b; });
+    case BinaryOp::Max:
+      // NaN in either gives NaN: a > NaN is false, so a NaN b is returned.
+      return binary_loop(x, x_form, y, y_form, out,
+                         [](float a, float b) { return std::isnan(a) ? a : (a > b ? a : b); });
+    case BinaryOp::Min:
+      break;
   }
+  binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return std::isnan(a) ? a : (a < b ? a : b); });
 }
 
 // transcendental.h states the algorithm; this is its definition in scalar form.
@@ -138,30 +150,32 @@ float tanh_of(float x) {
   return std::copysign(1.0f - 2.0f / (e + 1.0f), x);
 }
 
-float apply(UnaryOp op, float x, float a, float b) {
-  switch (op) {
-    case UnaryOp::Relu:
-      return relu_scalar(x);
-    case UnaryOp::Scale:
-      return x * a;
-    case UnaryOp::Clip:
-      return clamp(x, a, b);
-    case UnaryOp::LeakyRelu:
-      return x < 0.0f ? a * x : x;
-    case UnaryOp::Sigmoid:
-      return sigmoid(x);
-    case UnaryOp::Tanh:
-      return tanh_of(x);
-    case UnaryOp::HardSigmoid:
-      return clamp(a * x + b, 0.0f, 1.0f);
-    case UnaryOp::HardSwish:
-      break;
-  }
-  return x * clamp(detail::kHardSwishAlpha * x + detail::kHardSwishBeta, 0.0f, 1.0f);
+template <class F>
+void unary_loop(const float* x, float* out, F f) {
+  for (int i = 0; i < kTileElems; ++i) out[i] = f(x[i]);
 }
 
 void unary(UnaryOp op, const float* x, float a, float b, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = apply(op, x[i], a, b);
+  switch (op) {
+    case UnaryOp::Relu:
+      return unary_loop(x, out, relu_scalar);
+    case UnaryOp::Scale:
+      return unary_loop(x, out, [a](float v) { return v * a; });
+    case UnaryOp::Clip:
+      return unary_loop(x, out, [a, b](float v) { return clamp(v, a, b); });
+    case UnaryOp::LeakyRelu:
+      return unary_loop(x, out, [a](float v) { return v < 0.0f ? a * v : v; });
+    case UnaryOp::Sigmoid:
+      return unary_loop(x, out, sigmoid);
+    case UnaryOp::Tanh:
+      return unary_loop(x, out, tanh_of);
+    case UnaryOp::HardSigmoid:
+      return unary_loop(x, out, [a, b](float v) { return clamp(a * v + b, 0.0f, 1.0f); });
+    case UnaryOp::HardSwish:
+      break;
+  }
+  unary_loop(x, out,
+             [](float v) { return v * clamp(detail::kHardSwishAlpha * v + detail::kHardSwishBeta, 0.0f, 1.0f); });
 }
 
 constexpr KernelSet kReference{"reference", matmul, binary, unary};
