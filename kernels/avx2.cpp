@@ -5,6 +5,7 @@
 
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
+#include "kernels/simd_elementwise.h"
 #include "kernels/tile.h"
 
 namespace tilesim::kernels::detail {
@@ -53,6 +54,19 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
     for (int r = 0; r < MR; ++r)
       for (int v = 0; v < NV; ++v) acc[r][v] = relu8(acc[r][v]);
   }
+  if (ep.leaky()) {
+    const __m256 alpha = _mm256_set1_ps(ep.leaky_alpha), zero = _mm256_setzero_ps();
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v)
+        acc[r][v] =
+            _mm256_blendv_ps(acc[r][v], _mm256_mul_ps(alpha, acc[r][v]), _mm256_cmp_ps(acc[r][v], zero, _CMP_LT_OQ));
+  }
+  if (ep.clips()) {
+    // As UnaryOp::Clip: max(lo, x) then min(hi, .), which keep a NaN x.
+    const __m256 lo = _mm256_set1_ps(ep.clip_lo), hi = _mm256_set1_ps(ep.clip_hi);
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v]));
+  }
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * N + v * kLanes, acc[r][v]);
 }
@@ -70,45 +84,35 @@ void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue
   }
 }
 
-// Element-wise kernels: 128 ymm per tile, plain loads/stores (no alignment
-// needed). Each element is read before it is written, so out == x works.
-void add(const float* x, const float* y, float* out) {
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes)
-    _mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-}
-
-void bias_add(const float* x, const float* bias, float* out) {
-  const __m256 b0 = _mm256_loadu_ps(bias);
-  const __m256 b1 = _mm256_loadu_ps(bias + 8);
-  const __m256 b2 = _mm256_loadu_ps(bias + 16);
-  const __m256 b3 = _mm256_loadu_ps(bias + 24);
-  for (int r = 0; r < N; ++r) {
-    const float* xr = x + r * N;
-    float* outr = out + r * N;
-    const __m256 x0 = _mm256_loadu_ps(xr);
-    const __m256 x1 = _mm256_loadu_ps(xr + 8);
-    const __m256 x2 = _mm256_loadu_ps(xr + 16);
-    const __m256 x3 = _mm256_loadu_ps(xr + 24);
-    _mm256_storeu_ps(outr, _mm256_add_ps(x0, b0));
-    _mm256_storeu_ps(outr + 8, _mm256_add_ps(x1, b1));
-    _mm256_storeu_ps(outr + 16, _mm256_add_ps(x2, b2));
-    _mm256_storeu_ps(outr + 24, _mm256_add_ps(x3, b3));
+// The vector type of simd_elementwise.h: 8 floats in a ymm register.
+struct Ymm {
+  using Reg = __m256;
+  using Mask = __m256;
+  static constexpr int kLanes = 8;
+  static Reg load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, Reg v) { _mm256_storeu_ps(p, v); }
+  static Reg set1(float f) { return _mm256_set1_ps(f); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
+  static Reg div(Reg a, Reg b) { return _mm256_div_ps(a, b); }
+  static Reg max(Reg a, Reg b) { return _mm256_max_ps(a, b); }
+  static Reg min(Reg a, Reg b) { return _mm256_min_ps(a, b); }
+  static Mask less(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static Mask is_nan(Reg a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+  static Reg select(Mask m, Reg if_true, Reg if_false) { return _mm256_blendv_ps(if_false, if_true, m); }
+  static Reg abs(Reg a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+  static Reg or_sign(Reg t, Reg x) { return _mm256_or_ps(t, _mm256_and_ps(_mm256_set1_ps(-0.0f), x)); }
+  static Reg pow2(Reg n) {
+    const __m256i e = _mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
-}
+  static Reg relu(Reg x) { return relu8(x); }
+};
 
-void relu(const float* x, float* out) {
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, relu8(_mm256_loadu_ps(x + i)));
-}
+using Simd = Elementwise<Ymm>;
 
-void scale(const float* x, float factor, float* out) {
-  const __m256 f = _mm256_set1_ps(factor);
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes) _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), f));
-}
-
-constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu, scale};
+constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary};
 
 }  // namespace
 

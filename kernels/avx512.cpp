@@ -3,8 +3,11 @@
 // hands it out after checking the CPU. Design notes: docs/kernels.md.
 #include <immintrin.h>
 
+#include <cstdint>
+
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
+#include "kernels/simd_elementwise.h"
 #include "kernels/tile.h"
 
 namespace tilesim::kernels::detail {
@@ -55,6 +58,19 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
       acc[r][1] = relu16(acc[r][1]);
     }
   }
+  if (ep.leaky()) {
+    const __m512 alpha = _mm512_set1_ps(ep.leaky_alpha), zero = _mm512_setzero_ps();
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < 2; ++v)
+        acc[r][v] = _mm512_mask_mul_ps(acc[r][v], _mm512_cmp_ps_mask(acc[r][v], zero, _CMP_LT_OQ), alpha, acc[r][v]);
+  }
+  if (ep.clips()) {
+    // As UnaryOp::Clip: max(lo, x) then min(hi, .), which keep a NaN x.
+    const __m512 lo = _mm512_set1_ps(ep.clip_lo), hi = _mm512_set1_ps(ep.clip_hi);
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < 2; ++v)
+        acc[r][v] = _mm512_maskz_min_ps(0xFFFF, hi, _mm512_maskz_max_ps(0xFFFF, lo, acc[r][v]));
+  }
   for (int r = 0; r < MR; ++r) {
     _mm512_storeu_ps(c + r * N, acc[r][0]);
     _mm512_storeu_ps(c + r * N + kLanes, acc[r][1]);
@@ -69,36 +85,43 @@ void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue
   for (int row0 = 0; row0 < N; row0 += 8) block<8>(a + row0 * N, b, c + row0 * N, ep);
 }
 
-void add(const float* x, const float* y, float* out) {
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes)
-    _mm512_storeu_ps(out + i, _mm512_add_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
-}
-
-void bias_add(const float* x, const float* bias, float* out) {
-  const __m512 b0 = _mm512_loadu_ps(bias);
-  const __m512 b1 = _mm512_loadu_ps(bias + kLanes);
-#pragma GCC unroll 4
-  for (int r = 0; r < N; ++r) {
-    const __m512 x0 = _mm512_loadu_ps(x + r * N);
-    const __m512 x1 = _mm512_loadu_ps(x + r * N + kLanes);
-    _mm512_storeu_ps(out + r * N, _mm512_add_ps(x0, b0));
-    _mm512_storeu_ps(out + r * N + kLanes, _mm512_add_ps(x1, b1));
+// The vector type of simd_elementwise.h: 16 floats in a zmm register.
+struct Zmm {
+  using Reg = __m512;
+  using Mask = __mmask16;
+  static constexpr int kLanes = 16;
+  static Reg load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+  static Reg set1(float f) { return _mm512_set1_ps(f); }
+  static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
+  static Reg div(Reg a, Reg b) { return _mm512_div_ps(a, b); }
+  // The zero-masked forms with every lane selected: GCC 12 warns about the
+  // undefined source operand the plain max, min, cvttps and slli forms pass on.
+  static Reg max(Reg a, Reg b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
+  static Reg min(Reg a, Reg b) { return _mm512_maskz_min_ps(0xFFFF, a, b); }
+  static Mask less(Reg a, Reg b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+  static Mask is_nan(Reg a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
+  static Reg select(Mask m, Reg if_true, Reg if_false) { return _mm512_mask_mov_ps(if_false, m, if_true); }
+  // AVX-512F has no float and/or (that is AVX-512DQ): the integer forms.
+  static Reg abs(Reg a) {
+    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(0x7FFFFFFF)));
   }
-}
+  static Reg or_sign(Reg t, Reg x) {
+    const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(INT32_MIN));
+    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(t), sign));
+  }
+  static Reg pow2(Reg n) {
+    const __m512i e = _mm512_add_epi32(_mm512_maskz_cvttps_epi32(0xFFFF, n), _mm512_set1_epi32(127));
+    return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, e, 23));
+  }
+  static Reg relu(Reg x) { return relu16(x); }
+};
 
-void relu(const float* x, float* out) {
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes) _mm512_storeu_ps(out + i, relu16(_mm512_loadu_ps(x + i)));
-}
+using Simd = Elementwise<Zmm>;
 
-void scale(const float* x, float factor, float* out) {
-  const __m512 f = _mm512_set1_ps(factor);
-#pragma GCC unroll 4
-  for (int i = 0; i < kTileElems; i += kLanes) _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), f));
-}
-
-constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, add, bias_add, relu, scale};
+constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary};
 
 }  // namespace
 

@@ -7,32 +7,72 @@
 // partially. Exact semantics (NaN, signed zeros, rounding): docs/kernels.md.
 #pragma once
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace tilesim::kernels {
 
+inline constexpr float kInfinity = std::numeric_limits<float>::infinity();
+
 // What the matmul does around the product. A K loop over tiles uses
-// zero_init on its first step and bias/relu on its last, so one call per step.
+// zero_init on its first step and bias/activation on its last, so one call
+// per step. The activations are those a real matmul unit's output stage has:
+// relu, leaky_relu and clip (ReLU6 is clip 0..6), in that order.
 struct MatmulEpilogue {
   bool zero_init = false;       // C = A·B instead of C += A·B
   const float* bias = nullptr;  // then C[r][c] += bias[c]
   bool relu = false;            // then C = relu(C)
+  float leaky_alpha = 1.0f;     // then C = C < 0 ? leaky_alpha * C : C (1: nothing)
+  float clip_lo = -kInfinity;   // then C = min(max(C, clip_lo), clip_hi), as UnaryOp::Clip
+  float clip_hi = kInfinity;    //   (-inf and inf: nothing)
+  bool leaky() const { return leaky_alpha != 1.0f; }
+  bool clips() const { return clip_lo != -kInfinity || clip_hi != kInfinity; }
+};
+
+// How a binary kernel reads one operand tile at element (r, c): the whole
+// tile, or one row / one column / one element repeated (numpy broadcasting
+// of a [1, N], [M, 1] or [1, 1] operand over the result).
+enum class Operand : unsigned char {
+  Tile,    // x[r][c]
+  Row,     // x[0][c]
+  Col,     // x[r][0]
+  Scalar,  // x[0][0]
+};
+
+enum class BinaryOp : unsigned char {
+  Add,  // x + y
+  Sub,  // x - y
+  Mul,  // x * y
+  Max,  // x > y ? x : y, NaN if either is NaN
+  Min,  // x < y ? x : y, NaN if either is NaN
+};
+
+// out = f(x) with up to two constants a, b (docs/kernels.md gives every f
+// exactly: NaN in gives NaN out, and the table says what -0 and +-inf give).
+enum class UnaryOp : unsigned char {
+  Relu,         // x <= 0 ? +0 : x
+  Scale,        // x * a
+  Clip,         // min(max(x, a), b): a the lower bound, b the upper
+  LeakyRelu,    // x < 0 ? a * x : x
+  Sigmoid,      // 1 / (1 + exp(-x))
+  Tanh,         // tanh(x)
+  HardSigmoid,  // min(max(a * x + b, 0), 1)
+  HardSwish,    // x * min(max(x / 6 + 1/2, 0), 1)
 };
 
 struct KernelSet {
   const char* name;
   // C = epilogue(C + A·B); see MatmulEpilogue for the order of operations.
   void (*matmul)(const float* a, const float* b, float* c, const MatmulEpilogue& epilogue);
-  // out = x + y
-  void (*add)(const float* x, const float* y, float* out);
-  // out[r][c] = x[r][c] + bias[c]
-  void (*bias_add)(const float* x, const float* bias, float* out);
-  // out = x > 0 ? x : +0, NaN propagates (NaN in, NaN out)
-  void (*relu)(const float* x, float* out);
-  // out = x * factor (one IEEE multiply per element, as x * factor in C++)
-  void (*scale)(const float* x, float factor, float* out);
+  // out[r][c] = x(r, c) op y(r, c), each operand read as its Operand says.
+  // out may alias an operand read as a whole Tile, not one read otherwise.
+  void (*binary)(BinaryOp op, const float* x, Operand x_form, const float* y, Operand y_form, float* out);
+  // out = f(x; a, b) element by element. Every f but Sigmoid and Tanh is
+  // exact (the same bits in every set); those two are one algorithm, so also
+  // the same bits everywhere, within the error docs/kernels.md measures.
+  void (*unary)(UnaryOp op, const float* x, float a, float b, float* out);
 };
 
 // The conveniences the issue names, spelled out over KernelSet::matmul.

@@ -2,10 +2,13 @@
 // set is tested against. Written for clarity, not speed; compiled without
 // -ffast-math (the compiler may vectorise the loops, which keeps IEEE
 // semantics: the summation order over k is the source order).
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "kernels/kernel_set.h"
 #include "kernels/tile.h"
+#include "kernels/transcendental.h"
 
 namespace tilesim::kernels {
 namespace {
@@ -15,6 +18,13 @@ constexpr int N = kTileDim;
 float relu_scalar(float x) {
   // x <= 0 covers -0 (-> +0); NaN compares false, so NaN passes through.
   return (x <= 0.0f) ? 0.0f : x;
+}
+
+// min(max(x, lo), hi) as the vector max/min instructions compute it
+// (a > b ? a : b, a < b ? a : b): a NaN x is kept.
+float clamp(float x, float lo, float hi) {
+  const float t = lo > x ? lo : x;
+  return hi < t ? hi : t;
 }
 
 void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
@@ -48,26 +58,127 @@ void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) 
   if (ep.relu) {
     for (int i = 0; i < kTileElems; ++i) c[i] = relu_scalar(c[i]);
   }
+  if (ep.leaky()) {
+    for (int i = 0; i < kTileElems; ++i) c[i] = c[i] < 0.0f ? ep.leaky_alpha * c[i] : c[i];
+  }
+  if (ep.clips()) {
+    for (int i = 0; i < kTileElems; ++i) c[i] = clamp(c[i], ep.clip_lo, ep.clip_hi);
+  }
 }
 
-void add(const float* x, const float* y, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = x[i] + y[i];
+// How far apart an operand's elements for (r, c) are: a Row operand reads
+// p[c] in every row, a Col operand p[r * N] in every column, a Scalar p[0].
+struct Strides {
+  int row, col;
+};
+Strides strides(Operand form) {
+  switch (form) {
+    case Operand::Tile:
+      return {N, 1};
+    case Operand::Row:
+      return {0, 1};
+    case Operand::Col:
+      return {N, 0};
+    case Operand::Scalar:
+      break;
+  }
+  return {0, 0};
 }
 
-void bias_add(const float* x, const float* bias, float* out) {
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j) out[i * N + j] = x[i * N + j] + bias[j];
+// Row by row, each element read before it is written: out may be x or y.
+template <class F>
+void binary_loop(const float* x, Operand x_form, const float* y, Operand y_form, float* out, F f) {
+  if (x_form == Operand::Tile && y_form == Operand::Tile) {  // the common case, as one loop the compiler vectorises
+    for (int i = 0; i < kTileElems; ++i) out[i] = f(x[i], y[i]);
+    return;
+  }
+  const Strides sx = strides(x_form), sy = strides(y_form);
+  for (int r = 0; r < N; ++r) {
+    for (int c = 0; c < N; ++c) out[r * N + c] = f(x[r * sx.row + c * sx.col], y[r * sy.row + c * sy.col]);
+  }
 }
 
-void relu(const float* x, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = relu_scalar(x[i]);
+void binary(BinaryOp op, const float* x, Operand x_form, const float* y, Operand y_form, float* out) {
+  switch (op) {
+    case BinaryOp::Add:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a + b; });
+    case BinaryOp::Sub:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a - b; });
+    case BinaryOp::Mul:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a * b; });
+    case BinaryOp::Max:
+      // NaN in either gives NaN: a > NaN is false, so a NaN b is returned.
+      return binary_loop(x, x_form, y, y_form, out,
+                         [](float a, float b) { return std::isnan(a) ? a : (a > b ? a : b); });
+    case BinaryOp::Min:
+      break;
+  }
+  binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return std::isnan(a) ? a : (a < b ? a : b); });
 }
 
-void scale(const float* x, float factor, float* out) {
-  for (int i = 0; i < kTileElems; ++i) out[i] = x[i] * factor;
+// transcendental.h states the algorithm; this is its definition in scalar form.
+float exp_bounded(float x) {
+  if (std::isnan(x)) return x;
+  if (x < detail::kExpMin) return 0.0f;
+  const float n = (x * detail::kLog2e + detail::kRoundMagic) - detail::kRoundMagic;
+  const float r = (x - n * detail::kLn2Hi) - n * detail::kLn2Lo;
+  float p = detail::kExpPoly[0];
+  for (int i = 1; i < 6; ++i) p = p * r + detail::kExpPoly[i];
+  const float poly = (p * (r * r) + r) + 1.0f;
+  const auto bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
+  float two_n;
+  std::memcpy(&two_n, &bits, sizeof two_n);
+  return poly * two_n;
 }
 
-constexpr KernelSet kReference{"reference", matmul, add, bias_add, relu, scale};
+float sigmoid(float x) {
+  const float e = exp_bounded(0.0f - std::fabs(x));
+  const float d = 1.0f + e;
+  return x < 0.0f ? e / d : 1.0f / d;
+}
+
+float tanh_of(float x) {
+  if (std::isnan(x)) return x;
+  const float a = std::fabs(x);
+  if (a < detail::kTanhSmall) {
+    const float z = x * x;
+    float p = detail::kTanhPoly[0];
+    for (int i = 1; i < 5; ++i) p = p * z + detail::kTanhPoly[i];
+    return (p * z) * x + x;
+  }
+  const float e = exp_bounded(2.0f * (detail::kTanhClamp < a ? detail::kTanhClamp : a));
+  return std::copysign(1.0f - 2.0f / (e + 1.0f), x);
+}
+
+template <class F>
+void unary_loop(const float* x, float* out, F f) {
+  for (int i = 0; i < kTileElems; ++i) out[i] = f(x[i]);
+}
+
+void unary(UnaryOp op, const float* x, float a, float b, float* out) {
+  switch (op) {
+    case UnaryOp::Relu:
+      return unary_loop(x, out, relu_scalar);
+    case UnaryOp::Scale:
+      return unary_loop(x, out, [a](float v) { return v * a; });
+    case UnaryOp::Clip:
+      return unary_loop(x, out, [a, b](float v) { return clamp(v, a, b); });
+    case UnaryOp::LeakyRelu:
+      return unary_loop(x, out, [a](float v) { return v < 0.0f ? a * v : v; });
+    case UnaryOp::Sigmoid:
+      return unary_loop(x, out, sigmoid);
+    case UnaryOp::Tanh:
+      return unary_loop(x, out, tanh_of);
+    case UnaryOp::HardSigmoid:
+      return unary_loop(x, out, [a, b](float v) { return clamp(a * v + b, 0.0f, 1.0f); });
+    case UnaryOp::HardSwish:
+      break;
+  }
+  unary_loop(x, out,
+             [](float v) { return v * clamp(detail::kHardSwishAlpha * v + detail::kHardSwishBeta, 0.0f, 1.0f); });
+}
+
+constexpr KernelSet kReference{"reference", matmul, binary, unary};
 
 }  // namespace
 

@@ -68,34 +68,23 @@ void peak_bench(benchmark::State& state, float (*loop)(long), double flops_per_i
   set_flops(state, flops_per_iter * kInner);
 }
 
-void add_bench(benchmark::State& state, const KernelSet* k) {
+// A binary op with its second operand whole or broadcast (a bias row).
+void binary_bench(benchmark::State& state, const KernelSet* k, BinaryOp op, Operand y_form) {
   static Tile x, y, out;
   fill(x.v, kTileElems, 1.0f);
   fill(y.v, kTileElems, 1.0f);
   for (auto _ : state) {
-    k->add(x.v, y.v, out.v);
+    k->binary(op, x.v, Operand::Tile, y.v, y_form, out.v);
     benchmark::ClobberMemory();
   }
-  set_bytes(state, 3.0 * kTileBytes);
+  set_bytes(state, (y_form == Operand::Tile ? 3.0 : 2.0) * kTileBytes);
 }
 
-void bias_add_bench(benchmark::State& state, const KernelSet* k) {
-  static Tile x, out;
-  static float bias[kTileDim];
-  fill(x.v, kTileElems, 1.0f);
-  fill(bias, kTileDim, 1.0f);
-  for (auto _ : state) {
-    k->bias_add(x.v, bias, out.v);
-    benchmark::ClobberMemory();
-  }
-  set_bytes(state, 2.0 * kTileBytes + sizeof bias);
-}
-
-void relu_bench(benchmark::State& state, const KernelSet* k) {
+void unary_bench(benchmark::State& state, const KernelSet* k, UnaryOp op) {
   static Tile x, out;
   fill(x.v, kTileElems, 1.0f);
   for (auto _ : state) {
-    k->relu(x.v, out.v);
+    k->unary(op, x.v, 0.0f, 6.0f, out.v);
     benchmark::ClobberMemory();
   }
   set_bytes(state, 2.0 * kTileBytes);
@@ -127,9 +116,13 @@ void register_all() {
     benchmark::RegisterBenchmark(("matmul_acc/" + *it).c_str(), matmul_acc_bench, &select_kernels(*it));
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     const KernelSet* k = &select_kernels(*it);
-    benchmark::RegisterBenchmark(("add/" + *it).c_str(), add_bench, k);
-    benchmark::RegisterBenchmark(("bias_add/" + *it).c_str(), bias_add_bench, k);
-    benchmark::RegisterBenchmark(("relu/" + *it).c_str(), relu_bench, k);
+    benchmark::RegisterBenchmark(("add/" + *it).c_str(), binary_bench, k, BinaryOp::Add, Operand::Tile);
+    benchmark::RegisterBenchmark(("bias_add/" + *it).c_str(), binary_bench, k, BinaryOp::Add, Operand::Row);
+    benchmark::RegisterBenchmark(("max/" + *it).c_str(), binary_bench, k, BinaryOp::Max, Operand::Tile);
+    benchmark::RegisterBenchmark(("relu/" + *it).c_str(), unary_bench, k, UnaryOp::Relu);
+    benchmark::RegisterBenchmark(("clip/" + *it).c_str(), unary_bench, k, UnaryOp::Clip);
+    benchmark::RegisterBenchmark(("sigmoid/" + *it).c_str(), unary_bench, k, UnaryOp::Sigmoid);
+    benchmark::RegisterBenchmark(("tanh/" + *it).c_str(), unary_bench, k, UnaryOp::Tanh);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "compiler/passes/pipeline.h"
 #include "compiler/scheduler/scheduler.h"
 #include "kernels/kernel_set.h"
+#include "sim/model/exec_kernel.h"
 
 using namespace tilesim;
 
@@ -31,8 +32,8 @@ int main(int argc, char** argv) {
   const kernels::KernelSet& k = kernels::select_kernels(argc > 3 ? argv[3] : "auto");
   const int repeats = argc > 4 ? std::stoi(argv[4]) : 3;
 
-  std::vector<float> sram(static_cast<std::size_t>(schedule.sram_bytes / 4), 0.5f);
-  auto at = [&](std::uint32_t addr) { return sram.data() + addr / 4; };
+  std::vector<float> values(static_cast<std::size_t>(schedule.sram_bytes / 4), 0.5f);
+  auto* sram = reinterpret_cast<unsigned char*>(values.data());
   double best = 1e30;
   std::size_t execs = 0;
   for (int r = 0; r < repeats; ++r) {
@@ -41,24 +42,11 @@ int main(int argc, char** argv) {
     for (const sched::Uop& u : schedule.uops) {
       if (u.kind != sched::UopKind::Exec) continue;
       ++execs;
-      switch (u.exec) {
-        case sched::ExecKind::MatMul:
-          k.matmul(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr),
-                   kernels::MatmulEpilogue{true, u.src[2].valid() ? at(u.src_addr[2]) : nullptr, u.relu});
-          break;
-        case sched::ExecKind::Add:
-          k.add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr));
-          break;
-        case sched::ExecKind::BiasAdd:
-          k.bias_add(at(u.src_addr[0]), at(u.src_addr[1]), at(u.addr));
-          break;
-        case sched::ExecKind::Relu:
-          k.relu(at(u.src_addr[0]), at(u.addr));
-          break;
-        case sched::ExecKind::Scale:
-          k.scale(at(u.src_addr[0]), u.scale, at(u.addr));
-          break;
-      }
+      // Every matmul step from zero (as before run_exec existed): repeats
+      // cannot grow the values into infinities.
+      sched::Uop step = u;
+      step.zero_init = true;
+      sim::run_exec(k, schedule, step, sram);
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

@@ -1,5 +1,8 @@
 #include "compiler/frontend/model_loader.h"
 
+#include <cfloat>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -23,7 +26,56 @@ constexpr char kTopExpected[] = "a mapping with keys name, inputs, params, ops, 
 constexpr char kShapeExpected[] = "a shape [rows, cols] or [cols]";
 constexpr char kNameExpected[] = "a name of letters, digits and _ . : / -";
 constexpr char kOpExpected[] = "a mapping with keys op, inputs, output";
-constexpr char kKnownOps[] = "one of: add, matmul, relu";
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// An op of the file: its IR kind, how many inputs, and its constants with
+// their defaults (ONNX's): the keys its mapping may have besides op, inputs
+// and output.
+struct OpSpec {
+  const char* name;
+  OpKind kind;
+  std::size_t arity;
+  std::vector<std::pair<const char*, float>> constants;
+};
+
+const std::vector<OpSpec>& op_specs() {
+  static const std::vector<OpSpec> specs = {
+      {"add", OpKind::Add, 2, {}},
+      {"clip", OpKind::Clip, 1, {{"min", -kInf}, {"max", kInf}}},
+      {"hard_sigmoid", OpKind::HardSigmoid, 1, {{"alpha", 0.2f}, {"beta", 0.5f}}},
+      {"hard_swish", OpKind::HardSwish, 1, {}},
+      {"leaky_relu", OpKind::LeakyRelu, 1, {{"alpha", 0.01f}}},
+      {"matmul", OpKind::MatMul, 2, {}},
+      {"max", OpKind::Max, 2, {}},
+      {"min", OpKind::Min, 2, {}},
+      {"mul", OpKind::Mul, 2, {}},
+      {"relu", OpKind::Relu, 1, {}},
+      {"sigmoid", OpKind::Sigmoid, 1, {}},
+      {"sub", OpKind::Sub, 2, {}},
+      {"tanh", OpKind::Tanh, 1, {}},
+  };
+  return specs;
+}
+
+std::vector<std::string> op_names() {
+  std::vector<std::string> names;
+  for (const OpSpec& spec : op_specs()) names.emplace_back(spec.name);
+  return names;
+}
+
+// "one of: add, clip, ..., tanh".
+std::string known_ops() {
+  std::string text = "one of: ";
+  for (const OpSpec& spec : op_specs()) text += std::string(text.size() > 8 ? ", " : "") + spec.name;
+  return text;
+}
+
+// A constant: any finite float32 (a clip bound may instead be left out: -inf, inf).
+const yaml::NumberRule& constant_rule() {
+  static const yaml::NumberRule rule{std::nextafter(-double{FLT_MAX}, -HUGE_VAL), FLT_MAX, "",
+                                     "a number from -3.4028235e+38 to 3.4028235e+38"};
+  return rule;
+}
 
 std::string shape_text(const Shape& s) { return ir::to_string(s); }
 
@@ -125,21 +177,23 @@ class Loader {
     const std::string kind_text = reader.string("op", std::nullopt);
     auto inputs = reader.sequence("inputs", true, "a list of tensor names, e.g. [x, w1]");
     const std::string output = reader.string("output", std::nullopt);
-    reader.finish();
 
     ir::Op op;
-    std::size_t arity = 2;
-    if (kind_text == "matmul") {
-      op.kind = OpKind::MatMul;
-    } else if (kind_text == "add") {
-      op.kind = OpKind::Add;
-    } else if (kind_text == "relu") {
-      op.kind = OpKind::Relu;
-      arity = 1;
-    } else {
-      reader.fail("op", "unknown op " + quoted(kind_text) + yaml::did_you_mean(kind_text, {"add", "matmul", "relu"}),
-                  kKnownOps);
+    const OpSpec* spec = nullptr;
+    for (const OpSpec& candidate : op_specs()) {
+      if (kind_text == candidate.name) spec = &candidate;
     }
+    // An absent op is finish()'s to report, after the keys that are unknown anyway.
+    if (!spec && reader.has("op")) {
+      reader.fail("op", "unknown op " + quoted(kind_text) + yaml::did_you_mean(kind_text, op_names()), known_ops());
+    }
+    for (std::size_t i = 0; spec && i < spec->constants.size(); ++i) {
+      const auto& [key, fallback] = spec->constants[i];
+      op.param[i] = static_cast<float>(reader.number(key, constant_rule(), fallback));
+    }
+    reader.finish();
+    op.kind = spec->kind;
+    const std::size_t arity = spec->arity;
     if (inputs.size() != arity) {
       reader.fail("inputs",
                   kind_text + " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs") + ", got " +
@@ -215,22 +269,18 @@ class Loader {
     ir::Op& op = graph_.ops[id];
     const Shape a = graph_.tensors[op.inputs[0]].shape;
     Shape out = a;
-    if (op.kind == OpKind::MatMul || op.kind == OpKind::Add) {
+    if (op.kind == OpKind::MatMul || ir::is_binary(op.kind)) {
       const Shape b = graph_.tensors[op.inputs[1]].shape;
       const std::string mismatch =
           "shapes " + shape_text(a) + " and " + shape_text(b) + " do not match for " + ir::to_string(op.kind);
       if (op.kind == OpKind::MatMul) {
         if (a.rank != 2 || b.rank != 2 || a.cols != b.rows) p.reader.fail("inputs", mismatch, "[M, K] @ [K, N]");
         out = Shape::from_dims({a.rows, b.cols});
-      } else if (a == b) {
-        out = a;
-      } else if (a.rank == 2 && b.rank == 1 && a.cols == b.cols) {
-        out = a;
-      } else if (a.rank == 1 && b.rank == 2 && a.cols == b.cols) {
-        std::swap(op.inputs[0], op.inputs[1]);  // the broadcast operand goes second
-        out = b;
+      } else if (const auto broadcast = ir::broadcast(a, b)) {
+        out = *broadcast;
       } else {
-        p.reader.fail("inputs", mismatch, "equal shapes, or [r, c] + [c] broadcast over rows");
+        p.reader.fail("inputs", mismatch,
+                      "dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...");
       }
     }
     ir::Tensor& t = graph_.tensors[op.output];

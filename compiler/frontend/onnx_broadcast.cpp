@@ -7,26 +7,29 @@ namespace tilesim::frontend {
 
 using ir::Shape;
 
-std::optional<Refusal> add_refusal(const Shape& a, const Shape& b) {
-  if (a == b || b.is_scalar()) return std::nullopt;
-  const bool row = b.rows == 1 && b.cols == a.cols && b.batch() == 1;
-  if (row) return std::nullopt;
-  const auto& ab = a.batch_dims;
-  const auto& bb = b.batch_dims;
-  const bool suffix =
-      b.rows == a.rows && b.cols == a.cols && bb.size() <= ab.size() && std::equal(bb.rbegin(), bb.rend(), ab.rbegin());
-  if (suffix) return std::nullopt;
-  return Refusal{"broadcasts " + ir::to_string(b) + " over " + ir::to_string(a),
-                 "equal shapes, a scalar, a row [N] or [1, N], or the trailing dims of the other operand"};
+namespace {
+
+// "adds [2, 3] and [3]": what the node does, for messages.
+std::string operation(const std::string& op, const Shape& a, const Shape& b) {
+  const std::string verb = op == "Add" ? "adds " : op == "Sub" ? "subtracts " : "multiplies ";
+  if (op == "Sub") return verb + ir::to_string(b) + " from " + ir::to_string(a);
+  return verb + ir::to_string(a) + " and " + ir::to_string(b);
 }
 
-std::optional<Refusal> legacy_add_refusal(const Shape& a, const Shape& b, const NodeAttributes& attributes,
-                                          std::int64_t opset) {
+}  // namespace
+
+std::optional<Refusal> broadcast_refusal(const std::string& op, const Shape& a, const Shape& b) {
+  if (ir::broadcast(a, b)) return std::nullopt;
+  return Refusal{op + " of " + ir::to_string(a) + " and " + ir::to_string(b) + ": the shapes do not broadcast",
+                 "shapes whose dims, aligned at the last, are equal or 1 (numpy broadcasting)"};
+}
+
+std::optional<Refusal> legacy_broadcast_refusal(const std::string& op, const Shape& a, const Shape& b,
+                                                const NodeAttributes& attributes, std::int64_t opset) {
   if (a == b) return std::nullopt;
   const std::string where = " in opset " + std::to_string(opset);
   if (!attributes.broadcast) {
-    return Refusal{"adds " + ir::to_string(a) + " and " + ir::to_string(b) + " without broadcast=1" + where,
-                   "equal shapes, or broadcast=1"};
+    return Refusal{operation(op, a, b) + " without broadcast=1" + where, "equal shapes, or broadcast=1"};
   }
   const auto ad = a.dims(), bd = b.dims();
   const bool scalar = bd.empty() || (bd.size() == 1 && bd[0] == 1);

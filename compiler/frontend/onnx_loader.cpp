@@ -1,12 +1,16 @@
 #include "compiler/frontend/onnx_loader.h"
 
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/frontend/model_loader.h"
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/onnx_elementwise.h"
+#include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_tensor.h"
@@ -60,7 +64,7 @@ bool agrees(const onnx::TensorShapeProto& declared, const Shape& actual) {
   return true;
 }
 
-class OnnxImporter {
+class OnnxImporter : public OnnxGraphBuilder {
  public:
   explicit OnnxImporter(std::string path) : path_(std::move(path)) {}
 
@@ -70,7 +74,12 @@ class OnnxImporter {
     const onnx::GraphProto& g = model.graph();
     graph_.name = g.name().empty() ? std::filesystem::path(path_).stem().string() : g.name();
     graph_.source = path_;
-    for (const onnx::TensorProto& init : g.initializer()) add_initializer(init);
+    for (const onnx::NodeProto& node : g.node()) read_names_.insert(node.input().begin(), node.input().end());
+    for (const onnx::ValueInfoProto& output : g.output()) {
+      read_names_.insert(output.name());
+      output_names_.insert(output.name());
+    }
+    for (const onnx::TensorProto& init : g.initializer()) add_initializer(init, "initializer " + quoted(init.name()));
     std::set<std::string> inputs;
     for (const onnx::ValueInfoProto& input : g.input()) {
       const std::string key = "input " + quoted(input.name());
@@ -88,8 +97,27 @@ class OnnxImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
-    throw InputError(path_, key, problem, expected);
+  // ---- OnnxGraphBuilder: what onnx_elementwise.cpp may do ----
+  std::int64_t opset() const override { return opset_; }
+  const std::string& path() const override { return path_; }
+  const ir::Tensor& tensor(TensorId id) const override { return graph_.tensors[id]; }
+  const onnx::TensorProto* constant(const std::string& name) const override {
+    const auto it = constants_.find(name);
+    return it == constants_.end() ? nullptr : it->second;
+  }
+  bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
+  bool is_read(const std::string& name) const override { return read_names_.count(name) > 0; }
+  void alias(const std::string& name, TensorId id, const std::string& key) override {
+    if (defined(name)) fail(key, "writes tensor " + quoted(name) + ", which is already defined", "unique names");
+    by_name_.emplace(name, id);
+  }
+  TensorId add_constant(const onnx::TensorProto& value, const std::string& key) override {
+    if (defined(value.name())) {
+      fail(key, "writes tensor " + quoted(value.name()) + ", which is already defined", "unique names");
+    }
+    constant_values_.push_back(value);
+    add_initializer(constant_values_.back(), key);
+    return find(value.name());
   }
 
   void refuse_if(const std::optional<Refusal>& refusal, const std::string& key) const {
@@ -106,10 +134,13 @@ class OnnxImporter {
     return Shape::from_dims(dims);
   }
 
+  // A name a tensor, an alias or a constant of another type already has.
+  bool defined(const std::string& name) const { return find(name) != ir::kNone || deferred_.count(name) > 0; }
+
   // Every tensor of the graph comes through here: named, new, within the size limits.
   TensorId add_tensor(const std::string& name, Shape shape, TensorKind kind, const std::string& key) {
     if (name.empty()) fail(key, "has an empty name", "named tensors");
-    if (find(name) != ir::kNone) fail(key, "tensor " + quoted(name) + " is defined twice", "unique tensor names");
+    if (defined(name)) fail(key, "tensor " + quoted(name) + " is defined twice", "unique tensor names");
     refuse_if(budget_.add(name, shape), key);
     ir::Tensor t;
     t.name = name;
@@ -127,10 +158,18 @@ class OnnxImporter {
   }
 
   // Size limits first, from the dims alone, then the stored values: nothing
-  // is allocated for a tensor over a limit or whose values do not match.
-  void add_initializer(const onnx::TensorProto& init) {
-    const std::string key = "initializer " + quoted(init.name());
+  // is allocated for a tensor over a limit or whose values do not match. A
+  // constant of a type tilesim does not compute with (BOOL, INT64, ...) is
+  // kept aside: refused if a node reads it as a tensor (input_of), readable
+  // through constant() by an op that takes it as a setting.
+  void add_initializer(const onnx::TensorProto& init, const std::string& key) {
     const Shape shape = shape_of({init.dims().begin(), init.dims().end()}, key);
+    constants_[init.name()] = &init;
+    if (init.data_type() != onnx::TensorProto::FLOAT && init.data_type() != onnx::TensorProto::DOUBLE) {
+      if (defined(init.name())) fail(key, "tensor " + quoted(init.name()) + " is defined twice", "unique tensor names");
+      deferred_.emplace(init.name(), key);
+      return;
+    }
     refuse_if(tensor_storage_refusal(init, ".onnx"), key);
     const TensorId id = add_tensor(init.name(), shape, TensorKind::Param, key);
     const std::int64_t count = shape.batch() * shape.rows * shape.cols;
@@ -178,10 +217,14 @@ class OnnxImporter {
   void add_input(const onnx::ValueInfoProto& input, const std::string& key) {
     const TensorId initializer = find(input.name());
     if (initializer != ir::kNone) return check_declared(input, initializer, key, "its initializer holds");
+    if (deferred_.count(input.name())) return;  // its initializer's type is checked where a node reads it
     add_tensor(input.name(), declared_shape(input, key), TensorKind::Input, key);
   }
 
-  TensorId input_of(const onnx::NodeProto& node, int index) const {
+  TensorId input_of(const onnx::NodeProto& node, int index) const override {
+    if (const auto it = deferred_.find(node.input(index)); it != deferred_.end()) {
+      refuse_if(tensor_storage_refusal(*constants_.at(it->first), ".onnx"), it->second);
+    }
     const TensorId id = find(node.input(index));
     if (id == ir::kNone) {
       fail(node_key(node), "reads tensor " + quoted(node.input(index)) + ", which nothing defines before it",
@@ -192,26 +235,29 @@ class OnnxImporter {
 
   const Shape& shape(TensorId id) const { return graph_.tensors[id].shape; }
 
-  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& out_name, const Shape& out_shape,
-                const std::string& key, float scale = 1.0f) {
-    if (find(out_name) != ir::kNone) {
+  TensorId emit(ir::Op op, const std::string& out_name, const Shape& out_shape, const std::string& key) override {
+    if (defined(out_name)) {
       fail(key, "writes tensor " + quoted(out_name) + ", which is already defined", "unique names");
     }
-    const TensorId out = add_tensor(out_name, out_shape, TensorKind::Intermediate, key);
+    op.output = add_tensor(out_name, out_shape, TensorKind::Intermediate, key);
+    graph_.add_op(op);
+    return op.output;
+  }
+
+  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& out_name, const Shape& out_shape,
+                const std::string& key, float scale = 1.0f) {
     ir::Op op;
     op.kind = kind;
     op.inputs = std::move(inputs);
-    op.output = out;
     op.scale = scale;
-    graph_.add_op(std::move(op));
-    return out;
+    return emit(std::move(op), out_name, out_shape, key);
   }
 
   // A fresh name for a tensor the import introduces (a Gemm's intermediate).
-  std::string fresh(const std::string& base) {
+  std::string fresh(const std::string& base) const override {
     for (int i = 0;; ++i) {
       const std::string name = base + (i ? "." + std::to_string(i) : "");
-      if (find(name) == ir::kNone) return name;
+      if (!defined(name)) return name;
     }
   }
 
@@ -251,7 +297,7 @@ class OnnxImporter {
       const std::string& name = !n.name().empty() ? n.name() : n.output_size() ? n.output(0) : "?";
       problem += (i == 1 ? "; so are " : ", ") + printable(n.op_type()) + " (node " + quoted(name) + ")";
     }
-    fail(node_key(*first[0]), problem, "one of " + std::string(kSupportedOps));
+    fail(node_key(*first[0]), problem, "one of " + supported_ops());
   }
 
   void add_node(const onnx::NodeProto& node) {
@@ -260,14 +306,13 @@ class OnnxImporter {
       fail(key, "is in domain " + quoted(node.domain()), "the default ONNX domain");
     }
     const std::string& op = node.op_type();
-    if (!is_supported_op(op)) fail(key, "unsupported op", "one of " + std::string(kSupportedOps));
+    if (!is_supported_op(op)) fail(key, "unsupported op", "one of " + supported_ops());
     const NodeAttributes attributes = check_node(node, opset_, path_, key);
     const std::string& out = node.output(0);
-    if (op == "Relu") {
-      const TensorId x = input_of(node, 0);
-      emit(OpKind::Relu, {x}, out, shape(x), key);
-    } else if (op == "Add") {
-      add_add(node, attributes, out, key);
+    if (reads_an_image(node) && (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min")) {
+      add_image_binary(node, out, key);
+    } else if (import_elementwise(*this, node, attributes, key)) {
+      return;
     } else if (op == "Transpose") {
       add_transpose(node, attributes, out, key);
     } else if (op == "MatMul") {
@@ -284,7 +329,6 @@ class OnnxImporter {
   }
 
   // ---- images ----
-  const ir::Tensor& tensor(TensorId id) const { return graph_.tensors[id]; }
 
   // A param with its values (an initializer), or an InputError.
   TensorId initializer_input(const onnx::NodeProto& node, int index, const std::string& what) const {
@@ -442,30 +486,34 @@ class OnnxImporter {
     return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
   }
 
-  void add_add(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
-               const std::string& key) {
-    TensorId a = input_of(node, 0), b = input_of(node, 1);
-    if (shape(a).layout != ir::Layout::Matrix || shape(b).layout != ir::Layout::Matrix) {
-      return add_image_add(a, b, out, key);
+  bool reads_an_image(const onnx::NodeProto& node) const {
+    for (int i = 0; i < node.input_size(); ++i) {
+      const TensorId id = find(node.input(i));
+      if (id != ir::kNone && tensor(id).shape.layout != ir::Layout::Matrix) return true;
     }
-    if (opset_ < 7) refuse_if(legacy_add_refusal(shape(a), shape(b), attributes, opset_), key);
-    if (shape(b).rank > shape(a).rank || (shape(b).rank == shape(a).rank && shape(a).is_scalar())) std::swap(a, b);
-    refuse_if(add_refusal(shape(a), shape(b)), key);
-    emit(OpKind::Add, {a, b}, out, shape(a), key);
+    return false;
   }
 
-  // An Add with an image in nhwc (a Conv's result): both operands the same
-  // image, the other brought to nhwc by a relayout view.
-  void add_image_add(TensorId a, TensorId b, const std::string& out, const std::string& key) {
+  // A binary op with an image in nhwc (a Conv's result): both operands the
+  // same image, the other brought to nhwc by a relayout view.
+  void add_image_binary(const onnx::NodeProto& node, const std::string& out, const std::string& key) {
+    if (node.input_size() != 2) fail(key, "has " + std::to_string(node.input_size()) + " inputs", "2 images");
+    TensorId a = input_of(node, 0), b = input_of(node, 1);
     const std::vector<std::int64_t> dims = shape(a).dims();
     if (shape(b).dims() != dims) {
-      fail(key, "adds " + ir::to_string(shape(a)) + " and " + ir::to_string(shape(b)),
-           "two images of the same shape (broadcasting over a convolution's result is not supported)");
+      fail(key, "combines " + ir::to_string(shape(a)) + " and " + ir::to_string(shape(b)),
+           "two images of the same shape (broadcasting over a convolution's result is not supported yet)");
     }
     const Shape nhwc = Shape::with_layout(dims, ir::Layout::Nhwc);
     if (shape(a).layout != ir::Layout::Nhwc) a = relayout(a, nhwc, fresh(tensor(a).name + ".nhwc"), key);
     if (shape(b).layout != ir::Layout::Nhwc) b = relayout(b, nhwc, fresh(tensor(b).name + ".nhwc"), key);
-    emit(OpKind::Add, {a, b}, out, nhwc, key);
+    const std::string& op = node.op_type();
+    const OpKind kind = op == "Add"   ? OpKind::Add
+                        : op == "Sub" ? OpKind::Sub
+                        : op == "Mul" ? OpKind::Mul
+                        : op == "Max" ? OpKind::Max
+                                      : OpKind::Min;
+    emit(kind, {a, b}, out, nhwc, key);
   }
 
   void add_transpose(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
@@ -571,8 +619,15 @@ class OnnxImporter {
   std::string path_;
   std::int64_t opset_ = 0;
   ir::Graph graph_;
-  std::unordered_map<std::string, TensorId> by_name_;
+  std::unordered_map<std::string, TensorId> by_name_;  // aliases too: two names, one tensor
   SizeBudget budget_;
+  std::unordered_set<std::string> read_names_;    // every node input and graph output
+  std::unordered_set<std::string> output_names_;  // the graph outputs
+  // Initializers and Constant values by name, of every type; those of a type
+  // that is not FLOAT or DOUBLE are no tensor (deferred_: their key).
+  std::unordered_map<std::string, const onnx::TensorProto*> constants_;
+  std::unordered_map<std::string, std::string> deferred_;
+  std::deque<onnx::TensorProto> constant_values_;  // Constant nodes' values (stable addresses)
 };
 
 }  // namespace

@@ -2,15 +2,15 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
-
-const char* const kSupportedOps = "MatMul, Gemm, Relu, Add, Transpose, Conv, BatchNormalization or Flatten";
 
 namespace {
 
@@ -20,7 +20,7 @@ struct AttributeRule {
   const char* name;
   Type type;
   std::int64_t before_opset;     // the attribute exists in opsets below this; 0: in every opset
-  std::int64_t since_opset = 0;  // ... and from this opset on
+  std::int64_t since_opset = 0;  // ... and from this one on
 };
 
 struct OpRule {
@@ -28,10 +28,68 @@ struct OpRule {
   std::vector<const char*> inputs;  // ONNX's names for them, in order
   int optional_inputs;              // how many of the last ones may be absent
   std::vector<AttributeRule> attributes;
+  std::vector<const char*> outputs = {"output"};  // ONNX's names for them, in order
+  int optional_outputs = 0;                       // how many of the last ones may be absent
+  bool variadic = false;                          // the last input may repeat (Max, Min)
+  std::int64_t inputs_since = 0;                  // the optional inputs exist from this opset (before: attributes)
+  std::int64_t since_opset = 0;                   // the op exists from this opset
 };
 
-const std::vector<OpRule>& op_rules() {
-  static const std::vector<OpRule> rules = {
+constexpr auto kInt = onnx::AttributeProto::INT;
+constexpr auto kInts = onnx::AttributeProto::INTS;
+constexpr auto kFloat = onnx::AttributeProto::FLOAT;
+
+// Add, Sub and Mul share their attributes: broadcasting before opset 7.
+std::vector<AttributeRule> legacy_broadcast() {
+  return {{"broadcast", kInt, 7}, {"axis", kInt, 7}, {"consumed_inputs", kInts, 6}};
+}
+
+// The element-wise ops and activations (onnx_elementwise.cpp imports them).
+std::vector<OpRule> elementwise_rules() {
+  const std::vector<AttributeRule> consumed = {{"consumed_inputs", kInts, 6}};
+  return {
+      {"Sub", {"A", "B"}, 0, legacy_broadcast()},
+      {"Mul", {"A", "B"}, 0, legacy_broadcast()},
+      {"Max", {"data_0"}, 0, consumed, {"max"}, 0, true},
+      {"Min", {"data_0"}, 0, consumed, {"min"}, 0, true},
+      {"Clip",
+       {"input", "min", "max"},
+       2,
+       {{"min", kFloat, 11}, {"max", kFloat, 11}, {"consumed_inputs", kInts, 6}},
+       {"output"},
+       0,
+       false,
+       11},
+      {"LeakyRelu", {"X"}, 0, {{"alpha", kFloat, 0}, {"consumed_inputs", kInts, 6}}, {"Y"}},
+      {"Sigmoid", {"X"}, 0, consumed, {"Y"}},
+      {"Tanh", {"input"}, 0, consumed},
+      {"HardSigmoid", {"X"}, 0, {{"alpha", kFloat, 0}, {"beta", kFloat, 0}, {"consumed_inputs", kInts, 6}}, {"Y"}},
+      {"HardSwish", {"X"}, 0, {}, {"Y"}, 0, false, 0, 14},
+      {"Identity", {"input"}, 0, {}},
+      {"Dropout",
+       {"data", "ratio", "training_mode"},
+       2,
+       {{"ratio", kFloat, 12}, {"is_test", kInt, 7}, {"consumed_inputs", kInts, 6}, {"seed", kInt, 0, 12}},
+       {"output", "mask"},
+       1,
+       false,
+       12},
+      {"Constant",
+       {},
+       0,
+       {{"value", onnx::AttributeProto::TENSOR, 0},
+        {"sparse_value", onnx::AttributeProto::SPARSE_TENSOR, 0, 11},
+        {"value_float", kFloat, 0, 12},
+        {"value_floats", onnx::AttributeProto::FLOATS, 0, 12},
+        {"value_int", kInt, 0, 12},
+        {"value_ints", kInts, 0, 12},
+        {"value_string", onnx::AttributeProto::STRING, 0, 12},
+        {"value_strings", onnx::AttributeProto::STRINGS, 0, 12}}},
+  };
+}
+
+std::vector<OpRule> make_op_rules() {
+  std::vector<OpRule> rules = {
       {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
       {"Add",
        {"A", "B"},
@@ -69,6 +127,12 @@ const std::vector<OpRule>& op_rules() {
         {"training_mode", onnx::AttributeProto::INT, 0, 14}}},
       {"Flatten", {"input"}, 0, {{"axis", onnx::AttributeProto::INT, 0}}},
   };
+  for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
+  return rules;
+}
+
+const std::vector<OpRule>& op_rules() {
+  static const std::vector<OpRule> rules = make_op_rules();
   return rules;
 }
 
@@ -97,11 +161,24 @@ const char* value_field(Type type) {
       return "i";
     case onnx::AttributeProto::INTS:
       return "ints";
+    case onnx::AttributeProto::FLOATS:
+      return "floats";
     case onnx::AttributeProto::STRING:
       return "s";
+    case onnx::AttributeProto::STRINGS:
+      return "strings";
+    case onnx::AttributeProto::TENSOR:
+      return "t";
+    case onnx::AttributeProto::SPARSE_TENSOR:
+      return "sparse_tensor";
     default:
       return "";
   }
+}
+
+bool is_list(Type type) {
+  return type == onnx::AttributeProto::INTS || type == onnx::AttributeProto::FLOATS ||
+         type == onnx::AttributeProto::STRINGS;
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& last_separator) {
@@ -119,6 +196,10 @@ class NodeChecker {
       : node_(node), rule_(rule_of(node.op_type())), opset_(opset), file_(file), key_(key) {}
 
   NodeAttributes run() {
+    if (opset_ < rule_.since_opset) {
+      fail(std::string(rule_.op) + " is not in opset " + std::to_string(opset_),
+           "opset " + std::to_string(rule_.since_opset) + " or later for " + rule_.op);
+    }
     check_inputs();
     check_outputs();
     std::set<std::string> seen;
@@ -128,6 +209,7 @@ class NodeChecker {
       }
       read(attribute, check_attribute(attribute));
     }
+    if (std::string(rule_.op) == "Constant") check_constant();
     return attributes_;
   }
 
@@ -142,35 +224,59 @@ class NodeChecker {
     return static_cast<int>(rule_.inputs.size()) - (c_required ? 0 : rule_.optional_inputs);
   }
 
-  std::string inputs_expected() const {
+  // Before inputs_since the optional inputs do not exist (they were attributes).
+  int max_inputs() const {
+    if (rule_.variadic) return std::numeric_limits<int>::max();
     const int all = static_cast<int>(rule_.inputs.size());
+    return opset_ < rule_.inputs_since ? all - rule_.optional_inputs : all;
+  }
+
+  std::string inputs_expected() const {
+    const int all = max_inputs();
     const int required = required_inputs();
-    std::vector<std::string> names(rule_.inputs.begin(), rule_.inputs.end());
+    std::vector<std::string> names(rule_.inputs.begin(),
+                                   rule_.inputs.begin() + std::min<int>(all, rule_.inputs.size()));
+    if (rule_.variadic) return "1 or more inputs: " + names.front() + ", data_1, ...";
     if (required == all) {
       std::string text = std::to_string(all) + (all == 1 ? " input: " : " inputs: ") + join(names, " and ");
       if (std::string(rule_.op) == "Gemm") text += " (C is optional from opset 11)";
       return text;
     }
-    names.back() = "optionally " + names.back();
-    return std::to_string(required) + " or " + std::to_string(all) + " inputs: " + join(names, " and ");
+    if (all - required == 1) {
+      names.back() = "optionally " + names.back();
+      return std::to_string(required) + " or " + std::to_string(all) + " inputs: " + join(names, " and ");
+    }
+    const std::vector<std::string> optional(names.begin() + required, names.end());
+    names.resize(static_cast<std::size_t>(required));
+    return std::to_string(required) + " to " + std::to_string(all) + " inputs: " + join(names, " and ") +
+           ", then optionally " + join(optional, " and ");
   }
 
   void check_inputs() const {
     const int count = node_.input_size();
-    if (count < required_inputs() || count > static_cast<int>(rule_.inputs.size())) {
+    if (count < required_inputs() || count > max_inputs()) {
       fail("has " + std::to_string(count) + (count == 1 ? " input" : " inputs"), inputs_expected());
     }
-    for (int i = 0; i < required_inputs(); ++i) {
-      if (node_.input(i).empty()) {
-        fail("input " + std::to_string(i) + " (" + rule_.inputs[i] + ") is the empty name",
-             std::string("a tensor: ") + rule_.inputs[i] + " is not optional");
-      }
+    for (int i = 0; i < count; ++i) {
+      if (!node_.input(i).empty() || (i >= required_inputs() && !rule_.variadic)) continue;
+      const std::string name =
+          i < static_cast<int>(rule_.inputs.size()) ? rule_.inputs[i] : "data_" + std::to_string(i);
+      fail("input " + std::to_string(i) + " (" + name + ") is the empty name",
+           "a tensor: " + name + " is not optional");
     }
   }
 
   void check_outputs() const {
-    if (node_.output_size() != 1) {
-      fail("has " + std::to_string(node_.output_size()) + " outputs", "1 output");
+    const int count = node_.output_size();
+    const int all = static_cast<int>(rule_.outputs.size());
+    const int required = all - rule_.optional_outputs;
+    if (count < required || count > all) {
+      std::vector<std::string> names(rule_.outputs.begin(), rule_.outputs.end());
+      if (required < all) names.back() = "optionally " + names.back();
+      fail("has " + std::to_string(count) + (count == 1 ? " output" : " outputs"),
+           required == all && all == 1
+               ? "1 output"
+               : std::to_string(required) + " or " + std::to_string(all) + " outputs: " + join(names, " and "));
     }
     if (node_.output(0).empty()) fail("output 0 is the empty name", "a tensor name");
   }
@@ -213,7 +319,7 @@ class NodeChecker {
       if (field_name != own) fail(name + " of type " + type_name(rule.type) + " sets " + field_name, "only " + own);
       has_own = true;
     }
-    if (!has_own && rule.type != onnx::AttributeProto::INTS) {
+    if (!has_own && !is_list(rule.type)) {
       fail(name + " of type " + type_name(rule.type) + " has no value", "a value in " + own);
     }
   }
@@ -234,10 +340,31 @@ class NodeChecker {
     return attribute.f();
   }
 
+  // A Clip bound given as an attribute (before opset 11): any number, -inf or inf.
+  float bound(const onnx::AttributeProto& attribute) const {
+    if (std::isnan(attribute.f())) fail(attribute.name() + " is nan", "a number, -inf or inf");
+    return attribute.f();
+  }
+
+  float ratio(const onnx::AttributeProto& attribute) const {
+    if (!(attribute.f() >= 0.0f && attribute.f() < 1.0f)) {
+      std::ostringstream shown;
+      shown << attribute.f();
+      fail("ratio is " + shown.str(), "a dropout ratio in [0, 1)");
+    }
+    return attribute.f();
+  }
+
   void read(const onnx::AttributeProto& attribute, const AttributeRule& rule) {
     const std::string name = rule.name;
-    if (name == "alpha") attributes_.alpha = finite(attribute);
-    if (name == "beta") attributes_.beta = finite(attribute);
+    if (name == "alpha") {
+      attributes_.alpha = finite(attribute);
+      attributes_.alpha_given = true;
+    }
+    if (name == "beta") {
+      attributes_.beta = finite(attribute);
+      attributes_.beta_given = true;
+    }
     if (name == "transA") attributes_.trans_a = flag(attribute);
     if (name == "transB") attributes_.trans_b = flag(attribute);
     if (name == "broadcast") attributes_.broadcast = flag(attribute);
@@ -253,7 +380,25 @@ class NodeChecker {
     if (name == "spatial" && !flag(attribute)) fail("spatial is 0 (per-element statistics)", "spatial 1");
     if (name == "training_mode" && flag(attribute)) fail("training_mode is 1", "0 (inference)");
     // momentum only matters in training; is_test and spatial's 1 are inference's defaults.
+    if (name == "min") attributes_.clip_min = bound(attribute);
+    if (name == "max") attributes_.clip_max = bound(attribute);
+    if (name == "ratio") ratio(attribute);
+    if (name == "is_test") attributes_.is_test = flag(attribute);
+    if (rule.type == onnx::AttributeProto::TENSOR || name.rfind("value_", 0) == 0 || name == "sparse_value") {
+      attributes_.constant_value = &attribute;
+    }
     // consumed_inputs: a buffer-reuse hint of opsets 1-5; the result is the same without it.
+    // seed: Dropout's random seed, unused in inference.
+  }
+
+  // A Constant gives its value in exactly one attribute.
+  void check_constant() const {
+    const onnx::AttributeProto* first = nullptr;
+    for (const onnx::AttributeProto& attribute : node_.attribute()) {
+      if (first) fail("has both " + quoted(first->name()) + " and " + quoted(attribute.name()), "one value attribute");
+      first = &attribute;
+    }
+    if (!first) fail("has no value attribute", "one of " + known_attributes());
   }
 
   std::string auto_pad(const onnx::AttributeProto& attribute) const {
@@ -279,6 +424,16 @@ bool is_supported_op(const std::string& op_type) {
     if (rule.op == op_type) return true;
   }
   return false;
+}
+
+const std::string& supported_ops() {
+  static const std::string text = [] {
+    std::vector<std::string> names;
+    for (const OpRule& rule : op_rules()) names.emplace_back(rule.op);
+    std::sort(names.begin(), names.end());
+    return join(names, " or ");
+  }();
+  return text;
 }
 
 NodeAttributes check_node(const onnx::NodeProto& node, std::int64_t opset, const std::string& file,

@@ -18,25 +18,31 @@
 #include <vector>
 
 namespace onnx {
+class AttributeProto;
 class NodeProto;
-}
+}  // namespace onnx
 
 namespace tilesim::frontend {
 
 // The ai.onnx opsets whose definitions of the supported ops are known here:
 // the last versions before 23 that changed their float32 meaning are Add-7,
-// Relu-6, MatMul-1, Gemm-11 and Transpose-1 (later versions only added data
+// Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
+// Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
+// Identity-1, Dropout-12 and Constant-12 (later versions only added data
 // types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
-// "MatMul, Gemm, Relu, Add or Transpose".
-extern const char* const kSupportedOps;
+// "Add, Clip, ... or Transpose": every op type with a rule, in alphabetical order.
+const std::string& supported_ops();
 bool is_supported_op(const std::string& op_type);
 
-// A node's attributes with ONNX's defaults filled in.
+// A node's attributes with ONNX's defaults filled in (Gemm's for alpha and
+// beta: LeakyRelu and HardSigmoid look at alpha_given and beta_given).
 struct NodeAttributes {
-  float alpha = 1.0f;  // Gemm
-  float beta = 1.0f;   // Gemm
+  float alpha = 1.0f;  // Gemm, LeakyRelu, HardSigmoid
+  float beta = 1.0f;   // Gemm, HardSigmoid
+  bool alpha_given = false;
+  bool beta_given = false;
   bool trans_a = false;
   bool trans_b = false;
   bool broadcast = false;                         // Add and Gemm before opset 7
@@ -46,7 +52,11 @@ struct NodeAttributes {
   std::string auto_pad = "NOTSET";
   std::optional<std::vector<std::int64_t>> dilations, kernel_shape, pads, strides;
   std::int64_t group = 1;
-  float epsilon = 1e-5f;  // BatchNormalization
+  float epsilon = 1e-5f;                    // BatchNormalization
+  std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
+  bool is_test = false;                     // Dropout before opset 7
+  // Constant: its one value attribute (value, value_float, ...), in the node.
+  const onnx::AttributeProto* constant_value = nullptr;
 };
 
 // Checks `node` (of a supported op type) as described above and returns its

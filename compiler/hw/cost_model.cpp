@@ -19,7 +19,18 @@ std::int64_t CostModel::dma_cycles(const sched::TensorInfo& tensor, std::int64_t
 }
 
 std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
-  return kind == sched::ExecKind::MatMul ? compute_.matmul_tile_cycles : compute_.vector_tile_cycles;
+  switch (kind) {
+    case sched::ExecKind::MatMul:
+      return compute_.matmul_tile_cycles;
+    case sched::ExecKind::HardSigmoid:
+    case sched::ExecKind::HardSwish:
+      return compute_.activation_tile_cycles;
+    case sched::ExecKind::Sigmoid:
+    case sched::ExecKind::Tanh:
+      return compute_.transcendental_tile_cycles;
+    default:
+      return compute_.vector_tile_cycles;
+  }
 }
 
 std::int64_t CostModel::uop_cycles(const sched::Uop& uop, const sched::TransferBytes& bytes) const {

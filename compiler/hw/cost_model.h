@@ -12,7 +12,10 @@
 //                an im2col or relayout view the bytes of its distinct gathered
 //                elements (no transpose surcharge)
 //   EXEC matmul  compute.matmul_tile_cycles
-//   EXEC add, bias_add, relu, scale   compute.vector_tile_cycles
+//   EXEC add, sub, mul, max, min, relu, scale, clip, leaky_relu (whatever the
+//        operands' broadcast forms)   compute.vector_tile_cycles
+//   EXEC hard_sigmoid, hard_swish     compute.activation_tile_cycles
+//   EXEC sigmoid, tanh                compute.transcendental_tile_cycles
 //
 // On a timed DRAM a transfer's time is the simulation's (its bursts); its
 // cost above still times its SRAM side and the engine's port.

@@ -1,5 +1,6 @@
 #include "compiler/hw/hw_config.h"
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -72,13 +73,21 @@ HwConfig read(const yaml::Document& doc) {
 
   const ComputeConfig compute_defaults;
   MapReader compute =
-      root.section("compute", false, "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth");
+      root.section("compute", false,
+                   "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth, activation_tile_cycles, "
+                   "transcendental_tile_cycles");
   config.compute.matmul_tile_cycles =
       compute.integer("matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
   config.compute.vector_tile_cycles =
       compute.integer("vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.vector_tile_cycles);
   config.compute.queue_depth =
       compute.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, compute_defaults.queue_depth);
+  // Multi-pass vector work scales with the vector unit unless given.
+  const auto passes = [&](std::int64_t n) { return std::min(n * config.compute.vector_tile_cycles, kMaxCycles); };
+  config.compute.activation_tile_cycles =
+      compute.integer("activation_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, passes(2));
+  config.compute.transcendental_tile_cycles =
+      compute.integer("transcendental_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, passes(4));
   compute.finish();
 
   MapReader dram = root.section("dram", false, "a mapping with key preset and the keys of docs/config-reference.md");
@@ -106,7 +115,9 @@ bool HwConfig::operator==(const HwConfig& o) const {
          dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
          compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
          compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth &&
-         dram == o.dram && dram_layout == o.dram_layout;
+         compute.activation_tile_cycles == o.compute.activation_tile_cycles &&
+         compute.transcendental_tile_cycles == o.compute.transcendental_tile_cycles && dram == o.dram &&
+         dram_layout == o.dram_layout;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -128,8 +139,7 @@ std::string to_yaml(const HwConfig& c) {
       << c.sram.size_bytes() / sched::kTileBytes << " tiles of 4 KiB\n"
       << sram_banks_yaml(c.sram.banks) << "dma:\n"
       << "  bytes_per_cycle: " << c.dma.bytes_per_cycle << "\n"
-      << "  setup_cycles: " << c.dma.setup_cycles << setup_comment(c)
-      << "  queue_depth: " << c.dma.queue_depth << "\n"
+      << "  setup_cycles: " << c.dma.setup_cycles << setup_comment(c) << "  queue_depth: " << c.dma.queue_depth << "\n"
       << "  transpose_cycles: " << c.dma.transpose_cycles << "\n"
       << "  channels: " << c.dma.channels << "  # DMA engines (a timed DRAM only)\n"
       << "  max_outstanding: " << c.dma.max_outstanding << "  # bursts in flight per engine (a timed DRAM only)\n"
@@ -137,6 +147,8 @@ std::string to_yaml(const HwConfig& c) {
       << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
       << "  queue_depth: " << c.compute.queue_depth << "\n"
+      << "  activation_tile_cycles: " << c.compute.activation_tile_cycles << "  # hard_sigmoid, hard_swish\n"
+      << "  transcendental_tile_cycles: " << c.compute.transcendental_tile_cycles << "  # sigmoid, tanh\n"
       << dram_yaml(c.dram) << "  layout: " << sched::to_string(c.dram_layout)
       << "  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n";
   return out.str();

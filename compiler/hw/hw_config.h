@@ -36,8 +36,16 @@ struct DmaConfig {
 
 struct ComputeConfig {
   std::int64_t matmul_tile_cycles = 64;
+  // One pass of the vector unit over a tile: add, sub, mul, max, min, relu, scale,
+  // clip, leaky_relu.
   std::int64_t vector_tile_cycles = 8;
   std::int64_t queue_depth = 4;
+  // hard_sigmoid and hard_swish (a multiply-add, a clamp, and for hard_swish a
+  // multiply): by default 2 x vector_tile_cycles.
+  std::int64_t activation_tile_cycles = 16;
+  // sigmoid and tanh (an exp and a divide per element on a special-function
+  // unit of a quarter of the vector throughput): by default 4 x vector_tile_cycles.
+  std::int64_t transcendental_tile_cycles = 32;
 };
 
 struct HwConfig {

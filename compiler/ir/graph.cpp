@@ -45,8 +45,48 @@ const char* to_string(OpKind kind) {
       return "im2col";
     case OpKind::Relayout:
       return "relayout";
+    case OpKind::Sub:
+      return "sub";
+    case OpKind::Mul:
+      return "mul";
+    case OpKind::Max:
+      return "max";
+    case OpKind::Min:
+      return "min";
+    case OpKind::Clip:
+      return "clip";
+    case OpKind::LeakyRelu:
+      return "leaky_relu";
+    case OpKind::Sigmoid:
+      return "sigmoid";
+    case OpKind::Tanh:
+      return "tanh";
+    case OpKind::HardSigmoid:
+      return "hard_sigmoid";
+    case OpKind::HardSwish:
+      return "hard_swish";
   }
   return "?";
+}
+
+bool is_binary(OpKind kind) {
+  return kind == OpKind::Add || kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Max ||
+         kind == OpKind::Min;
+}
+
+bool is_activation(OpKind kind) {
+  switch (kind) {
+    case OpKind::Relu:
+    case OpKind::Clip:
+    case OpKind::LeakyRelu:
+    case OpKind::Sigmoid:
+    case OpKind::Tanh:
+    case OpKind::HardSigmoid:
+    case OpKind::HardSwish:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::vector<std::int64_t> Shape::dims() const {
@@ -114,6 +154,19 @@ std::string to_string(const Shape& shape) {
   const auto dims = shape.dims();
   for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
   return text + "]";
+}
+
+std::optional<Shape> broadcast(const Shape& a, const Shape& b) {
+  const std::vector<std::int64_t> da = a.dims(), db = b.dims();
+  const std::size_t rank = std::max(da.size(), db.size());
+  std::vector<std::int64_t> out(rank);
+  for (std::size_t k = 0; k < rank; ++k) {
+    const std::int64_t x = k < da.size() ? da[da.size() - 1 - k] : 1;
+    const std::int64_t y = k < db.size() ? db[db.size() - 1 - k] : 1;
+    if (x != y && x != 1 && y != 1) return std::nullopt;
+    out[rank - 1 - k] = x == 1 ? y : x;
+  }
+  return Shape::from_dims(out);
 }
 
 std::string describe(const Op& op) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,8 @@ enum class TensorKind { Input, Param, Intermediate, Output };
 
 // How a tensor's true dims lie in the 2-D storage the hardware sees
 // (sched::TensorLayout states each exactly): Matrix keeps row-major order;
-// Nchw too, an image [N, C, H, W] as N matrices [C, H*W]; Nhwc holds an image [N, C, H, W] as N matrices [H*W, C]; ConvWeight holds a
-// convolution's weights [OC, Cg, KH, KW] as the GEMM operand [KH*KW*C, OC].
+// Nchw too, an image [N, C, H, W] as N matrices [C, H*W]; Nhwc holds an image [N, C, H, W] as N matrices [H*W, C];
+// ConvWeight holds a convolution's weights [OC, Cg, KH, KW] as the GEMM operand [KH*KW*C, OC].
 enum class Layout { Matrix, Nchw, Nhwc, ConvWeight };
 const char* to_string(TensorKind kind);
 
@@ -64,6 +65,10 @@ struct Shape {
 };
 // "[128, 784]" or "[256]" as the model file wrote it.
 std::string to_string(const Shape& shape);
+// numpy's (ONNX's multidirectional) broadcast of two shapes: dims aligned at
+// the last, each pair equal or one of them 1; nullopt when they do not
+// broadcast. The shape every binary op (Add, Sub, Mul, Max, Min) produces.
+std::optional<Shape> broadcast(const Shape& a, const Shape& b);
 // The shape the tiling pass gives each matrix of a tensor: rows and cols
 // rounded up to multiples of 32, except that a rank-0/1 tensor keeps its
 // single row.
@@ -94,8 +99,9 @@ struct Tensor {
 enum class OpKind {
   // out = a @ b: a [..., M, K], b [..., K, N] or [K, N]; batch dims equal.
   MatMul,
-  // out = a + b; b has a's shape, or is a's trailing dims ([..., M, N] over a
-  // batch), or a bias [N] broadcast over rows, or a scalar ([] or [1]).
+  // out = a + b with numpy (ONNX multidirectional) broadcasting: out's dims
+  // are the larger of a's and b's, aligned at the last dim, each dim of a and
+  // b equal to out's or 1. Sub, Mul and Max below broadcast the same way.
   Add,
   Relu,  // out = max(a, 0), any rank              inputs: a
   // out = a with its last two dims swapped. `a` must be a graph input or a
@@ -104,8 +110,20 @@ enum class OpKind {
   Transpose,
   Scale,  // out = a * scale (Gemm's alpha and beta)  inputs: a
   // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
-  // when has_bias; relu after the bias when has_relu.
+  // when has_bias; after the bias relu when has_relu, or the activation
+  // (Clip or LeakyRelu) with its constants in param.
   FusedMatMul,
+  Sub,  // out = a - b, broadcasting as Add          inputs: a, b
+  Mul,  // out = a * b, broadcasting as Add          inputs: a, b
+  Max,  // out = max(a, b), NaN if either is NaN; broadcasting as Add
+  Min,  // out = min(a, b), NaN if either is NaN; broadcasting as Add
+  // Unary activations, out of a's shape; the constants are in Op::param.
+  Clip,         // min(max(a, param[0]), param[1]) (bounds may be -inf, inf)
+  LeakyRelu,    // a < 0 ? param[0] * a : a
+  Sigmoid,      // 1 / (1 + exp(-a))
+  Tanh,         // tanh(a)
+  HardSigmoid,  // min(max(param[0] * a + param[1], 0), 1)
+  HardSwish,    // a * min(max(a / 6 + 1/2, 0), 1)
   // out = conv2d(x, w) (+ b): x [N, C, H, W] (any layout), w [OC, C/group,
   // KH, KW], b [OC]; out [N, OC, OH, OW] in Nhwc. ONNX Conv's meaning; the
   // window (kernel, strides, dilations, pads, group) is in Op::window. The
@@ -135,6 +153,8 @@ struct Window {
   std::int64_t out_h(std::int64_t in_h) const;
   std::int64_t out_w(std::int64_t in_w) const;
 };
+bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min
+bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
 const char* to_string(OpKind kind);
 // Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout.
 inline bool is_view_op(OpKind kind) {
@@ -147,7 +167,9 @@ struct Op {
   TensorId output = kNone;
   bool has_bias = false;                // FusedMatMul only: inputs[2] is the bias
   bool has_relu = false;                // FusedMatMul only
+  OpKind activation = OpKind::MatMul;   // FusedMatMul: a fused Clip or LeakyRelu; MatMul: none
   float scale = 1.0f;                   // Scale only
+  float param[2] = {0.0f, 0.0f};        // an activation's constants (see OpKind)
   Window window;                        // Conv, Im2col
   bool dead = false;                    // removed by a pass; ignored everywhere
   int line = 0;                         // 1-based line of the (first) op in the model file

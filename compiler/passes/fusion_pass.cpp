@@ -18,16 +18,26 @@ OpId sole_user(const Graph& g, TensorId t) {
   return tensor.users.front();
 }
 
-// The bias operand when `add` is "t + bias", a bias being one row broadcast
-// over every row ([c], [1, c] or a scalar; the frontend puts a broadcast
-// operand second), else kNone.
+// The bias operand when `add` is "t + bias" or "bias + t" (addition commutes
+// exactly), a bias being one row added to every row without growing t: [c]
+// or [1, c] of t's width, or a scalar ([] or [1]); else kNone.
 TensorId bias_of(const Graph& g, OpId add, TensorId t) {
   const ir::Op& op = g.ops[add];
-  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] != t) return kNone;
-  const TensorId bias = op.inputs[1];
+  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] == op.inputs[1]) return kNone;
+  if (op.inputs[0] != t && op.inputs[1] != t) return kNone;
+  const TensorId bias = op.inputs[0] == t ? op.inputs[1] : op.inputs[0];
   const ir::Shape& shape = g.tensors[bias].shape;
-  if (bias == t || shape.rows != 1 || shape.batch() != 1) return kNone;
+  const bool row = shape.rows == 1 && shape.batch() == 1 && shape.cols == g.tensors[t].shape.cols;
+  if (!row && !shape.is_scalar()) return kNone;
   return bias;
+}
+
+// An activation the matmul's output stage applies: ReLU, or a Clip or
+// LeakyRelu that maps 0 to 0 (clip bounds around 0), so the product's zero
+// padding stays zero.
+bool fusable_activation(const ir::Op& op) {
+  if (op.kind == OpKind::LeakyRelu) return true;
+  return op.kind == OpKind::Clip && op.param[0] <= 0.0f && op.param[1] >= 0.0f;
 }
 
 void absorb(Graph& g, ir::Op& fused, OpId next) {
@@ -58,8 +68,13 @@ void FusionPass::run(Graph& g) {
     if (next != kNone && g.ops[next].kind == OpKind::Relu) {
       absorb(g, fused, next);
       fused.has_relu = true;
+    } else if (next != kNone && fusable_activation(g.ops[next])) {
+      fused.activation = g.ops[next].kind;
+      fused.param[0] = g.ops[next].param[0];
+      fused.param[1] = g.ops[next].param[1];
+      absorb(g, fused, next);
     }
-    if (!fused.has_bias && !fused.has_relu) continue;
+    if (!fused.has_bias && !fused.has_relu && fused.activation == OpKind::MatMul) continue;
     fused.kind = OpKind::FusedMatMul;
     g.ops[i] = std::move(fused);
     g.relink();  // the next matmul's checks see this one's rewiring

@@ -1,5 +1,7 @@
 #include "compiler/schedule/schedule.h"
 
+#include <cstring>
+
 namespace tilesim::sched {
 
 const char* to_string(Unit unit) { return unit == Unit::Dma ? "dma" : "compute"; }
@@ -22,14 +24,68 @@ const char* to_string(ExecKind kind) {
       return "matmul";
     case ExecKind::Add:
       return "add";
-    case ExecKind::BiasAdd:
-      return "bias_add";
     case ExecKind::Relu:
       return "relu";
     case ExecKind::Scale:
       return "scale";
+    case ExecKind::Sub:
+      return "sub";
+    case ExecKind::Mul:
+      return "mul";
+    case ExecKind::Max:
+      return "max";
+    case ExecKind::Min:
+      return "min";
+    case ExecKind::Clip:
+      return "clip";
+    case ExecKind::LeakyRelu:
+      return "leaky_relu";
+    case ExecKind::Sigmoid:
+      return "sigmoid";
+    case ExecKind::Tanh:
+      return "tanh";
+    case ExecKind::HardSigmoid:
+      return "hard_sigmoid";
+    case ExecKind::HardSwish:
+      return "hard_swish";
   }
   return "?";
+}
+
+const char* to_string(Broadcast form) {
+  switch (form) {
+    case Broadcast::Tile:
+      return "tile";
+    case Broadcast::Row:
+      return "row";
+    case Broadcast::Col:
+      return "col";
+    case Broadcast::Scalar:
+      return "scalar";
+  }
+  return "?";
+}
+
+bool is_binary(ExecKind kind) {
+  return kind == ExecKind::Add || kind == ExecKind::Sub || kind == ExecKind::Mul || kind == ExecKind::Max ||
+         kind == ExecKind::Min;
+}
+
+bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind); }
+
+const char* param_name(ExecKind kind, int i) {
+  switch (kind) {
+    case ExecKind::Scale:
+      return i == 0 ? "scale" : nullptr;
+    case ExecKind::Clip:
+      return i == 0 ? "min" : "max";
+    case ExecKind::LeakyRelu:
+      return i == 0 ? "alpha" : nullptr;
+    case ExecKind::HardSigmoid:
+      return i == 0 ? "alpha" : "beta";
+    default:
+      return nullptr;
+  }
 }
 
 const char* to_string(DramLayout layout) { return layout == DramLayout::TileMajor ? "tile_major" : "row_major"; }
@@ -56,17 +112,71 @@ const char* to_string(TensorRole role) {
 
 int Uop::num_srcs() const {
   if (kind != UopKind::Exec) return 0;
-  switch (exec) {
-    case ExecKind::MatMul:
-      return src[2].valid() ? 3 : 2;
-    case ExecKind::Add:
-    case ExecKind::BiasAdd:
-      return 2;
-    case ExecKind::Relu:
-    case ExecKind::Scale:
-      return 1;
+  if (exec == ExecKind::MatMul) return src[2].valid() ? 3 : 2;
+  return is_binary(exec) ? 2 : 1;
+}
+
+bool ExecParams::operator==(const ExecParams& o) const {
+  return form[0] == o.form[0] && form[1] == o.form[1] && fused == o.fused &&
+         std::memcmp(param, o.param, sizeof param) == 0;
+}
+
+std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& params) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i] == params) return static_cast<std::uint32_t>(i);
   }
-  return 0;
+  table.push_back(params);
+  return static_cast<std::uint32_t>(table.size() - 1);
+}
+
+namespace {
+
+// The dims before the last two; a stack given without dims is one dim [batch].
+std::vector<std::int64_t> batch_dims(const TensorInfo& t) {
+  if (t.dims.size() > 2) return {t.dims.begin(), t.dims.end() - 2};
+  if (t.batch > 1) return {t.batch};
+  return {};
+}
+
+}  // namespace
+
+Broadcast broadcast_form(const TensorInfo& out, const TensorInfo& in) {
+  const bool rows = in.rows == 1 && out.rows > 1;
+  const bool cols = in.cols == 1 && out.cols > 1;
+  if (rows && cols) return Broadcast::Scalar;
+  if (rows) return Broadcast::Row;
+  return cols ? Broadcast::Col : Broadcast::Tile;
+}
+
+std::int64_t broadcast_matrix(const TensorInfo& out, const TensorInfo& in, std::int64_t m) {
+  if (in.batch == 1) return 0;
+  if (in.batch == out.batch && in.dims == out.dims) return m;
+  const std::vector<std::int64_t> od = batch_dims(out), id = batch_dims(in);
+  if (id.size() > od.size()) return -1;
+  // Walk out's batch dims from the last: coordinate c of m, then in's index.
+  std::int64_t index = 0, stride = 1;
+  for (std::size_t k = 0; k < od.size(); ++k) {
+    const std::int64_t o = od[od.size() - 1 - k];
+    const std::int64_t c = m % o;
+    m /= o;
+    if (k >= id.size()) continue;
+    const std::int64_t d = id[id.size() - 1 - k];
+    if (d != o && d != 1) return -1;
+    if (d != 1) index += c * stride;
+    stride *= d;
+  }
+  return index;
+}
+
+TileRef broadcast_tile(const TensorInfo& out, const TensorInfo& in, std::int32_t in_index, Broadcast form,
+                       const TileRef& out_tile) {
+  const std::int64_t mt = out.tile_rows_per_matrix();
+  const std::int64_t m = broadcast_matrix(out, in, out_tile.row / mt);
+  if (m < 0) return TileRef{};
+  const bool rows = form == Broadcast::Row || form == Broadcast::Scalar;
+  const bool cols = form == Broadcast::Col || form == Broadcast::Scalar;
+  const std::int64_t row = m * in.tile_rows_per_matrix() + (rows ? 0 : out_tile.row % mt);
+  return TileRef{in_index, static_cast<std::int32_t>(row), cols ? 0 : out_tile.col};
 }
 
 }  // namespace tilesim::sched

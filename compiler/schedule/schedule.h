@@ -24,20 +24,36 @@
 //   STORE tile            DRAM tile `tile` = SRAM[addr]
 //   EXEC MatMul  tile=(C,i,j) src=(A,i,k),(B,k,j)[,(bias,0,j)]
 //                         C = (zero_init ? 0 : C) + A.B; then on the last
-//                         K step: + bias (when src[2] is set), relu (when relu)
-//   EXEC Add     tile=(Y,i,j) src=(X,i,j),(Z,i,j)      Y = X + Z
-//   EXEC BiasAdd tile=(Y,i,j) src=(X,i,j),(bias,0,j)   Y = X + bias row
-//   EXEC Relu    tile=(Y,i,j) src=(X,i,j)              Y = relu(X)
-//   EXEC Scale   tile=(Y,i,j) src=(X,i,j)              Y = X * scale
+//                         K step: + bias (when src[2] is set), relu (when relu),
+//                         or a fused clip or leaky_relu (exec_params.fused,
+//                         its constants in exec_params.param)
+//   EXEC add|sub|mul|max|min  tile=(Y,i,j) src=X',Z'  Y = X' op Z' (max, min: NaN if either is)
+//                         Each operand T is read in the Broadcast form its
+//                         shape gives against Y's (exec_params.form):
+//                         tile (T's whole tile), row (row 0 of T's tile down
+//                         every row: T has one row, Y more), col (column 0
+//                         across every column: T has one column, Y more) or
+//                         scalar (element [0][0]: both). broadcast_tile()
+//                         gives T's tile for Y's tile (i, j).
+//   EXEC relu|scale|clip|leaky_relu|sigmoid|tanh|hard_sigmoid|hard_swish
+//                tile=(Y,i,j) src=(X,i,j)              Y = f(X) with the constants
+//                         exec_params.param (param_name() names them: scale's
+//                         factor, clip's min and max, leaky_relu's alpha,
+//                         hard_sigmoid's alpha and beta)
+//   Every EXEC but matmul writes +0 into the padding of its result tile (the
+//   elements beyond Y's true rows and columns), whatever f(0) is, so padding
+//   stays zero for a later matmul's K sum.
 //
 // Stacks of matrices (batch > 1): a tensor is `batch` matrices of rows x cols,
 // each padded on its own and stacked, so tile row r of the stack is row
 // r % tile_rows_per_matrix of matrix r / tile_rows_per_matrix. A batched
 // MatMul step reads A (A, b*Mt+i, k), B (B, bB*Kt+k, j) with bB = b, or 0
-// when B is one matrix, and writes (C, b*Mt+i, j). An Add's second operand Z
-// may repeat over the stack: its tile row is i % Z.tile_rows().
+// when B is one matrix, and writes (C, b*Mt+i, j). A binary EXEC's operand
+// may have fewer or broadcast batch dims: numpy broadcasting pairs each of
+// Y's matrices with one of its matrices (broadcast_matrix).
 // Scalars (rank 0, or [1]): one tile whose LOAD writes the value to all 32
-// floats of row 0, so a scalar serves as a bias row ((bias, 0, 0) for every j).
+// floats of row 0, so a scalar serves as a bias row ((bias, 0, 0) for every j)
+// or as a scalar operand.
 // Layouts and views (tensor_view.h): a tensor's true dims map to its storage
 // by its layout (matrix, nhwc, conv_weight). A view (transpose, im2col,
 // relayout of a tensor X) has no DRAM storage of its own: a LOAD of one of its
@@ -62,13 +78,39 @@ inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max(
 
 enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
 enum class UopKind : std::uint8_t { Load, Store, Exec };
-enum class ExecKind : std::uint8_t { MatMul, Add, BiasAdd, Relu, Scale };
+enum class ExecKind : std::uint8_t {
+  MatMul,
+  Add,
+  Relu,
+  Scale,
+  // The binary element-wise family (Add too): operands read in a Broadcast form.
+  Sub,
+  Mul,
+  Max,
+  Min,
+  // The unary family (Relu and Scale too): Y = f(X) with up to two constants.
+  Clip,
+  LeakyRelu,
+  Sigmoid,
+  Tanh,
+  HardSigmoid,
+  HardSwish,
+};
+// How a binary EXEC reads an operand tile (text: tile, row, col, scalar).
+enum class Broadcast : std::uint8_t { Tile, Row, Col, Scalar };
 // How a tensor's tiles lie in DRAM (text: row_major, tile_major).
 enum class DramLayout : std::uint8_t { RowMajor, TileMajor };
 const char* to_string(Unit unit);
 const char* to_string(UopKind kind);
 const char* to_string(ExecKind kind);
 const char* to_string(DramLayout layout);
+const char* to_string(Broadcast form);
+bool is_binary(ExecKind kind);  // add, sub, mul, max, min
+bool is_unary(ExecKind kind);   // relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish
+// The name of a unary kind's constant `i` (0 or 1) in the schedule text:
+// "scale" (scale), "min" and "max" (clip), "alpha" (leaky_relu), "alpha" and
+// "beta" (hard_sigmoid); nullptr when the kind has no such constant.
+const char* param_name(ExecKind kind, int i);
 // "row_major" or "tile_major"; nullopt for anything else.
 std::optional<DramLayout> parse_dram_layout(const std::string& text);
 
@@ -82,6 +124,21 @@ struct TileRef {
   bool operator!=(const TileRef& o) const { return !(*this == o); }
 };
 
+// What an EXEC needs besides its operand tiles: the Broadcast form of a
+// binary EXEC's two operands, the constants of a unary one. Fields a kind does
+// not use stay at their defaults (the validator checks that). Schedules keep
+// each distinct value once (Schedule::exec_params) and uOps refer to it.
+struct ExecParams {
+  Broadcast form[2] = {Broadcast::Tile, Broadcast::Tile};
+  // A matmul's fused activation after the bias: Clip or LeakyRelu with the
+  // constants below; MatMul means none.
+  ExecKind fused = ExecKind::MatMul;
+  float param[2] = {0.0f, 0.0f};
+  // Bit for bit: -0 is not +0, and NaNs compare by their bits.
+  bool operator==(const ExecParams& o) const;
+  bool operator!=(const ExecParams& o) const { return !(*this == o); }
+};
+
 // Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): 76 bytes.
 struct Uop {
   UopKind kind = UopKind::Load;
@@ -93,7 +150,7 @@ struct Uop {
   TileRef src[3];                    // EXEC operands, in the order documented above
   std::uint32_t src_addr[3] = {0, 0, 0};
   std::uint32_t dep = kNoUop;  // uOp id (index in Schedule::uops) on the other unit
-  float scale = 1.0f;          // EXEC Scale only
+  std::uint32_t params = 0;    // EXEC: index in Schedule::exec_params
 
   Unit unit() const { return kind == UopKind::Exec ? Unit::Compute : Unit::Dma; }
   int num_srcs() const;  // 0 for LOAD/STORE
@@ -165,6 +222,8 @@ struct Schedule {
   DramLayout dram_layout = DramLayout::RowMajor;
   std::vector<TensorInfo> tensors;
   std::vector<Uop> uops;
+  // What uOps' `params` index; entry 0 is always the default ExecParams.
+  std::vector<ExecParams> exec_params{ExecParams{}};
   std::vector<LayerSummary> layers;
   // The layer of each uOp: empty ("layers unknown": a hand-written schedule
   // that does not say), or uop_layer[i] < layers.size() for every uOp i. Kept
@@ -183,5 +242,23 @@ struct Schedule {
   // output tile stored once (the lower bound's DMA part).
   std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
 };
+
+// The index of `params` in `table`, appending it when it is new (tables are a
+// handful of entries: one per distinct layer).
+std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& params);
+
+// The Broadcast form a binary EXEC writing `out` reads operand `in` in: row
+// when `in` has one row and `out` more, col when one column and `out` more,
+// scalar when both, else tile.
+Broadcast broadcast_form(const TensorInfo& out, const TensorInfo& in);
+// Which matrix of `in`'s stack numpy broadcasting pairs with matrix `m` of
+// `out`'s: the batch dims aligned at the right, a dim of 1 (or a missing one)
+// repeating. -1 when `in`'s batch dims do not broadcast to `out`'s.
+std::int64_t broadcast_matrix(const TensorInfo& out, const TensorInfo& in, std::int64_t m);
+// The tile of operand `in` (tensor index `in_index`, read in `form`) that a
+// binary EXEC writing out_tile of `out` reads (see "uOp semantics" above);
+// an invalid TileRef when the batch dims do not broadcast.
+TileRef broadcast_tile(const TensorInfo& out, const TensorInfo& in, std::int32_t in_index, Broadcast form,
+                       const TileRef& out_tile);
 
 }  // namespace tilesim::sched

@@ -5,6 +5,7 @@
 #include <istream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -492,63 +493,111 @@ class Reader {
     tokens_.pop_back();
   }
 
+  static std::optional<ExecKind> exec_kind(const std::string& text) {
+    for (int k = 0; k <= static_cast<int>(ExecKind::HardSwish); ++k) {
+      if (text == to_string(static_cast<ExecKind>(k))) return static_cast<ExecKind>(k);
+    }
+    return std::nullopt;
+  }
+
+  // "ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, ... deps=DEP": the
+  // form an EXEC line of `kind` takes, for messages.
+  static std::string exec_form(ExecKind kind) {
+    const bool one = kind != ExecKind::MatMul && !is_binary(kind);
+    std::string text = "ID compute EXEC " + std::string(to_string(kind)) + " TENSOR[ROW,COL]@ADDR <- " +
+                       (one ? "1 operand" : "2 operands");
+    if (kind == ExecKind::MatMul) {
+      text += " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER]";
+    }
+    if (is_binary(kind)) text += ", each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar]";
+    for (int i = 0; i < 2; ++i) {
+      if (const char* name = param_name(kind, i)) text += " " + std::string(name) + "=NUMBER";
+    }
+    return text + " deps=DEP";
+  }
+
   void exec(const std::string& key, Uop& x) {
     const std::string ek = str(tokens_[3]);
-    if (ek == "matmul")
-      x.exec = ExecKind::MatMul;
-    else if (ek == "add")
-      x.exec = ExecKind::Add;
-    else if (ek == "bias_add")
-      x.exec = ExecKind::BiasAdd;
-    else if (ek == "relu")
-      x.exec = ExecKind::Relu;
-    else if (ek == "scale")
-      x.exec = ExecKind::Scale;
-    else
-      fail(key, "unknown EXEC kind " + quoted(ek), "matmul, add, bias_add, relu or scale");
-    const int operands = x.exec == ExecKind::Relu || x.exec == ExecKind::Scale ? 1 : 2;
-    const auto form = [&] {
-      return "ID compute EXEC " + ek + " TENSOR[ROW,COL]@ADDR <- " + (operands == 1 ? "1 operand" : "2 operands") +
-             (x.exec == ExecKind::MatMul ? " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu]" : "") +
-             (x.exec == ExecKind::Scale ? " scale=FACTOR" : "") + " deps=DEP";
-    };
-    if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form());
+    const auto kind = exec_kind(ek);
+    if (!kind) {
+      fail(key, "unknown EXEC kind " + quoted(ek),
+           "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid or hard_swish");
+    }
+    x.exec = *kind;
+    const int operands = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
+    const std::string form = exec_form(x.exec);
+    if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form);
     operand(tokens_[4], key, x.tile, x.addr);
+    ExecParams params;
+    ExecKind named = x.exec;  // whose constants follow: the kind's, or a matmul's fused activation's
     int n = 0;
-    bool flags = false, scale = false;
+    bool flags = false, given[2] = {false, false};
     for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
       const std::string_view t = tokens_[i];
-      if (t.compare(0, 6, "scale=") == 0) {
-        if (x.exec != ExecKind::Scale || scale) fail(key, "unexpected field " + quoted(str(t)), form());
-        x.scale = factor(t.substr(6), key);
-        scale = flags = true;
+      const std::size_t eq = t.find('=');
+      const bool fused = x.exec == ExecKind::MatMul && (t == "clip" || t == "leaky_relu");
+      if (eq != std::string_view::npos && t.find('[') == std::string_view::npos) {
+        const int p = param_index(named, t.substr(0, eq));
+        if (p < 0 || given[p]) fail(key, "unexpected field " + quoted(str(t)), form);
+        params.param[p] = number_value(t.substr(eq + 1), str(t.substr(0, eq)), key);
+        given[p] = flags = true;
       } else if (t == "zero_init" || t == "relu") {
         bool& flag = t == "zero_init" ? x.zero_init : x.relu;
-        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form());
+        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form);
         flag = flags = true;
+      } else if (fused) {
+        if (named != ExecKind::MatMul) fail(key, "unexpected flag " + str(t), form);
+        named = params.fused = *exec_kind(str(t));
+        flags = true;
       } else if (flags) {
-        fail(key, "operand " + quoted(str(t)) + " after the flags", form());
+        fail(key, "operand " + quoted(str(t)) + " after the flags", form);
       } else if (t == "bias") {
-        if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form());
+        if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form);
         operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
         n = 3;
       } else {
-        if (n >= operands) fail(key, "too many operands", form());
-        operand(t, key, x.src[n], x.src_addr[n]);
+        if (n >= operands) fail(key, "too many operands", form);
+        std::string_view text = t;
+        const std::size_t colon = t.rfind(':');
+        if (colon != std::string_view::npos && colon > t.rfind('@')) {
+          params.form[n] = broadcast(t.substr(colon + 1), key);
+          text = t.substr(0, colon);
+        }
+        operand(text, key, x.src[n], x.src_addr[n]);
         ++n;
       }
     }
-    if (n < operands) fail(key, "too few operands", form());
-    if (x.exec == ExecKind::Scale && !scale) fail(key, "missing scale=FACTOR", form());
+    if (n < operands) fail(key, "too few operands", form);
+    for (int p = 0; p < 2; ++p) {
+      if (const char* name = param_name(named, p); name && !given[p]) {
+        fail(key, "missing " + std::string(name) + "=NUMBER", form);
+      }
+    }
+    x.params = intern_params(s_.exec_params, params);
+  }
+
+  static int param_index(ExecKind kind, std::string_view name) {
+    for (int i = 0; i < 2; ++i) {
+      const char* known = param_name(kind, i);
+      if (known && name == known) return i;
+    }
+    return -1;
+  }
+
+  Broadcast broadcast(std::string_view text, const std::string& key) const {
+    for (const Broadcast b : {Broadcast::Row, Broadcast::Col, Broadcast::Scalar}) {
+      if (text == to_string(b)) return b;
+    }
+    fail(key, "unknown broadcast form " + quoted(str(text)), "row, col or scalar after an operand's address");
   }
 
   // A float as std::to_chars writes it ("0.5", "1e-07", "nan", "-inf"): read back exactly.
-  float factor(std::string_view text, const std::string& key) const {
+  float number_value(std::string_view text, const std::string& name, const std::string& key) const {
     float value = 0;
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || ptr != end) {
-      fail(key, "bad scale " + quoted(str(text)), "a number, e.g. scale=0.5");
+      fail(key, "bad " + name + " " + quoted(str(text)), "a number, e.g. " + name + "=0.5");
     }
     return value;
   }

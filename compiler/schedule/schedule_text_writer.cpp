@@ -94,6 +94,31 @@ void append_operand(std::string& out, const Schedule& s, const TileRef& tile, st
   out.append(p, static_cast<std::size_t>(end - p));
 }
 
+// " min=0 max=6": the kind's named constants (" clip min=0 max=6" for a
+// matmul's fused clip); " params=#N" for an index outside the table (an
+// invalid schedule, written as it is).
+void append_params(std::string& out, const Uop& x, const ExecParams* params) {
+  if (!params) {
+    out += " params=#";
+    append_number(out, x.params);
+    return;
+  }
+  // A matmul's fused activation: its name, then its constants.
+  const ExecKind kind = x.exec == ExecKind::MatMul ? params->fused : x.exec;
+  if (x.exec == ExecKind::MatMul && kind != ExecKind::MatMul) {
+    out += ' ';
+    out += to_string(kind);
+  }
+  for (int i = 0; i < 2; ++i) {
+    const char* name = param_name(kind, i);
+    if (!name) continue;
+    out += ' ';
+    out += name;
+    out += '=';
+    out += format_scale(params->param[i]);
+  }
+}
+
 }  // namespace
 
 void write_schedule_text(const Schedule& s, std::ostream& out) {
@@ -135,17 +160,19 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
     append_operand(chunk, s, x.tile, x.addr);
     if (x.kind == UopKind::Exec) {
       chunk += " <-";
+      const ExecParams* params = x.params < s.exec_params.size() ? &s.exec_params[x.params] : nullptr;
       for (int i = 0; i < 3; ++i) {
         if (!x.src[i].valid()) continue;
         chunk += i == 2 ? " bias " : " ";
         append_operand(chunk, s, x.src[i], x.src_addr[i]);
+        if (params && i < 2 && params->form[i] != Broadcast::Tile) {
+          chunk += ':';
+          chunk += to_string(params->form[i]);
+        }
       }
       if (x.zero_init) chunk += " zero_init";
       if (x.relu) chunk += " relu";
-      if (x.exec == ExecKind::Scale) {
-        chunk += " scale=";
-        chunk += format_scale(x.scale);
-      }
+      append_params(chunk, x, params);
     }
     chunk += " deps=";
     if (x.dep == kNoUop)

@@ -50,9 +50,19 @@ struct TensorState {
   std::uint32_t epilogue_uop = kNoUop;
   bool relu = false;
   std::int32_t bias = -1;
+  ExecParams fused;  // the fused activation and its constants
 };
 
 int unit_index(Unit unit) { return unit == Unit::Dma ? 0 : 1; }
+
+// "clip min=0 max=6": a matmul's fused activation as the text form writes it.
+std::string describe_fused(const ExecParams& f) {
+  std::string text = to_string(f.fused);
+  for (int i = 0; i < 2; ++i) {
+    if (const char* name = param_name(f.fused, i)) text += std::string(" ") + name + "=" + format_scale(f.param[i]);
+  }
+  return text;
+}
 
 class Checker {
  public:
@@ -441,8 +451,11 @@ class Checker {
       }
     }
     const bool last = k == kt - 1;
-    if (!last && (x.relu || x.src[2].valid())) {
-      error(head(id) + ": " + (x.relu ? "relu" : "bias") + " on K step " + std::to_string(k) + steps() +
+    const ExecParams& fused = s_.exec_params[x.params];  // check_exec checked the index
+    const bool activation = fused.fused != ExecKind::MatMul;
+    if (!last && (x.relu || x.src[2].valid() || activation)) {
+      const std::string what = x.relu ? "relu" : activation ? to_string(fused.fused) : "bias";
+      error(head(id) + ": " + what + " on K step " + std::to_string(k) + steps() +
             " (expected the epilogue only on the last step, " + std::to_string(kt - 1) + ")");
     } else if (last) {
       TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
@@ -451,14 +464,16 @@ class Checker {
         ts.epilogue_uop = id;
         ts.relu = x.relu;
         ts.bias = bias;
-      } else if (ts.relu != x.relu || ts.bias != bias) {
-        auto text = [this](bool relu, std::int32_t b) {
+        ts.fused = fused;
+      } else if (ts.relu != x.relu || ts.bias != bias || ts.fused != fused) {
+        auto text = [this](bool relu, const ExecParams& f, std::int32_t b) {
           std::string out = relu ? "relu" : "no relu";
+          if (f.fused != ExecKind::MatMul) out = describe_fused(f);
           return out + (b >= 0 ? ", bias " + info(b).name : ", no bias");
         };
-        error(head(id) + ": epilogue (" + text(x.relu, bias) + ") differs from uop " + std::to_string(ts.epilogue_uop) +
-              " (" + text(ts.relu, ts.bias) + ") (expected the same fused epilogue on every tile of " +
-              info(x.tile.tensor).name + ")");
+        error(head(id) + ": epilogue (" + text(x.relu, fused, bias) + ") differs from uop " +
+              std::to_string(ts.epilogue_uop) + " (" + text(ts.relu, ts.fused, ts.bias) +
+              ") (expected the same fused epilogue on every tile of " + info(x.tile.tensor).name + ")");
       }
     }
     return k + 1;

@@ -143,30 +143,6 @@ std::string check_matmul(const Schedule& s, const Uop& x) {
   return x.src[2].valid() ? bias_tile(s, x, 2) : "";
 }
 
-// Add's second operand: Y's grid, or a stack of Y's matrices that repeats over Y.
-std::string repeat_tile(const Schedule& s, const Uop& x) {
-  const TensorInfo& y = info(s, x.tile.tensor);
-  const TensorInfo& z = info(s, x.src[1].tensor);
-  if (z.rank <= 1 && y.rank >= 2) {
-    return kOperand[1] + " " + z.name + " is " + (z.is_scalar() ? "a scalar" : "a bias row") +
-           " (expected a matrix like " + y.name + "; bias_add adds a bias row or a scalar)";
-  }
-  if (z.tile_cols() != y.tile_cols() || z.tile_rows_per_matrix() != y.tile_rows_per_matrix() ||
-      y.tile_rows() % z.tile_rows() != 0) {
-    const std::string more = y.batch > 1 ? ", or a stack of its " + num(y.tile_rows_per_matrix()) + "x" +
-                                               num(y.tile_cols()) + "-tile matrices whose batch divides " + num(y.batch)
-                                         : "";
-    return wrong_grid(s, x, 1, y.tile_rows(), y.tile_cols(), more);
-  }
-  const TileRef want{x.src[1].tensor, static_cast<std::int32_t>(x.tile.row % z.tile_rows()), x.tile.col};
-  if (x.src[1] == want) return "";
-  const std::string why = z.tile_rows() < y.tile_rows()
-                              ? ": " + y.name + "'s tile row " + num(x.tile.row) + " modulo the " + num(z.tile_rows()) +
-                                    " tile rows of " + z.name
-                              : "";
-  return wrong_tile(s, 1, x.src[1], want, why);
-}
-
 // Rank, batch and shape, the figures everything else is computed from.
 std::string check_shape(const TensorInfo& t) {
   if (t.rank < 0 || t.rank > 4) return "rank " + num(t.rank) + " (expected 0 to 4)";
@@ -376,7 +352,7 @@ std::string check_addr(const Schedule& s, std::uint32_t addr, const std::string&
 std::string check_exec(const Schedule& s, const Uop& x) {
   std::string problem = check_tile(s, x.tile, "result");
   if (!problem.empty()) return problem;
-  const int want = x.exec == ExecKind::Relu || x.exec == ExecKind::Scale ? 1 : 2;
+  const int want = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
   auto takes = [&x, want] {
     return std::string(to_string(x.exec)) + " takes " + std::to_string(want) + (want == 1 ? " operand" : " operands") +
            (x.exec == ExecKind::MatMul ? " and an optional bias" : "");
@@ -396,28 +372,10 @@ std::string check_exec(const Schedule& s, const Uop& x) {
     return std::string(x.zero_init ? "zero_init" : "relu") + " flag on a " + to_string(x.exec) +
            " (expected it only on a matmul)";
   }
-  if (x.exec == ExecKind::Scale && !std::isfinite(x.scale)) {
-    return "scale=" + format_scale(x.scale) + " is not finite (expected a finite factor)";
-  }
-  if (x.exec != ExecKind::Scale && !(x.scale == 1.0f)) {
-    return "scale=" + format_scale(x.scale) + " on a " + to_string(x.exec) + " (expected it only on a scale)";
-  }
-  switch (x.exec) {
-    case ExecKind::MatMul:
-      return check_matmul(s, x);
-    case ExecKind::Add: {
-      problem = same_tile(s, x, 0);
-      return problem.empty() ? repeat_tile(s, x) : problem;
-    }
-    case ExecKind::BiasAdd: {
-      problem = same_tile(s, x, 0);
-      return problem.empty() ? bias_tile(s, x, 1) : problem;
-    }
-    case ExecKind::Relu:
-    case ExecKind::Scale:
-      return same_tile(s, x, 0);
-  }
-  return "";
+  problem = check_exec_params(s, x);
+  if (!problem.empty()) return problem;
+  if (x.exec == ExecKind::MatMul) return check_matmul(s, x);
+  return is_binary(x.exec) ? check_binary(s, x) : same_tile(s, x, 0);
 }
 
 std::int64_t uop_slot_bytes(const Uop& x) {

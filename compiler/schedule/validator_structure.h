@@ -67,13 +67,20 @@ std::string check_tile(const Schedule& schedule, const TileRef& tile, const std:
 std::string check_addr(const Schedule& schedule, std::uint32_t addr, const std::string& what);
 
 // Operand count for the kind, every tile in its grid, shapes and coordinates as
-// schedule.h documents (batched matmul, Add's repeating operand, bias rows and
-// scalars), flags and a finite scale only where they belong. Stops at the first
-// problem.
+// schedule.h documents (batched matmul, a binary EXEC's broadcast operands,
+// bias rows and scalars), flags and constants only where they belong. Stops
+// at the first problem.
 std::string check_exec(const Schedule& schedule, const Uop& exec);
 
 // The SRAM one uOp needs at once: its distinct slots (result and operands) x
 // 4096 bytes. A lower bound of any SRAM peak that includes the uOp.
 std::int64_t uop_slot_bytes(const Uop& uop);
+// validator_elementwise.cpp. The params index in the table; Broadcast forms
+// other than tile only on a binary kind; each constant the kind reads valid
+// (finite; a clip bound not NaN), every other one +0.
+std::string check_exec_params(const Schedule& schedule, const Uop& exec);
+// Both operands of a binary EXEC (params checked): each broadcasts to the
+// result, is read in the form broadcast_form gives and is broadcast_tile's tile.
+std::string check_binary(const Schedule& schedule, const Uop& exec);
 
 }  // namespace tilesim::sched::structure

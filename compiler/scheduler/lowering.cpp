@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "compiler/scheduler/blocking.h"
+#include "compiler/scheduler/lowering_elementwise.h"
 #include "compiler/support/interrupt.h"
 
 namespace tilesim::sched {
@@ -85,6 +86,13 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   const bool scalar_bias = bias >= 0 && tensors[bias].is_scalar();
   const std::int64_t batch = tensors[c].batch;
   const bool shared_b = tensors[b].batch == 1;
+  // The last K step's fused activation (the others take the defaults).
+  ExecParams activation;
+  if (op.activation == ir::OpKind::Clip) activation.fused = ExecKind::Clip;
+  if (op.activation == ir::OpKind::LeakyRelu) activation.fused = ExecKind::LeakyRelu;
+  activation.param[0] = activation.fused == ExecKind::MatMul ? 0.0f : op.param[0];
+  activation.param[1] = activation.fused == ExecKind::Clip ? op.param[1] : 0.0f;
+  const std::uint32_t last_params = intern_params(program.exec_params, activation);
   auto tile = [&](std::int32_t tensor, std::int64_t row, std::int64_t col) {
     return space.id(TileRef{tensor, static_cast<std::int32_t>(row), static_cast<std::int32_t>(col)});
   };
@@ -96,6 +104,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
       e.zero_init = k == 0;
       e.final_write = k == kt - 1;
       e.relu = e.final_write && op.has_relu;
+      e.params = e.final_write ? last_params : 0;
       e.dst = tile(c, a_row0 + i, j);
       e.src[0] = tile(a, a_row0 + i, k);
       e.src[1] = tile(b, b_row0 + k, j);
@@ -125,48 +134,14 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   }
 }
 
-// One EXEC per output tile. Add's second operand Z: a row (or scalar)
-// broadcast over every row is a BiasAdd; otherwise Z has the output's matrix
-// shape and repeats over the stack (tile row i % Z's tile rows).
-void lower_elementwise(const ir::Op& op, const std::vector<TensorInfo>& tensors, const TileSpace& space,
-                       TileProgram& program) {
-  const TensorInfo& out = tensors[op.output];
-  for (std::int64_t i = 0; i < out.tile_rows(); ++i) {
-    for (std::int64_t j = 0; j < out.tile_cols(); ++j) {
-      const auto r = static_cast<std::int32_t>(i), c = static_cast<std::int32_t>(j);
-      TileExec e;
-      e.dst = space.id(TileRef{op.output, r, c});
-      e.src[0] = space.id(TileRef{op.inputs[0], r, c});
-      if (op.kind == ir::OpKind::Relu) {
-        e.kind = ExecKind::Relu;
-      } else if (op.kind == ir::OpKind::Scale) {
-        e.kind = ExecKind::Scale;
-        e.scale = op.scale;
-      } else {
-        const TensorInfo& z = tensors[op.inputs[1]];
-        if (z.rows == 1 && z.batch == 1 && out.rows > 1) {
-          e.kind = ExecKind::BiasAdd;
-          e.src[1] = space.id(TileRef{op.inputs[1], 0, z.is_scalar() ? 0 : c});
-        } else if (z.is_scalar()) {
-          e.kind = ExecKind::BiasAdd;
-          e.src[1] = space.id(TileRef{op.inputs[1], 0, 0});
-        } else {
-          e.kind = ExecKind::Add;
-          e.src[1] = space.id(TileRef{op.inputs[1], static_cast<std::int32_t>(i % z.tile_rows()), c});
-        }
-      }
-      program.execs.push_back(e);
-    }
-  }
-}
-
 }  // namespace
 
 std::int64_t min_sram_tiles(const ir::Graph& graph) {
   std::int64_t need = 2;
   for (const ir::Op& op : graph.ops) {
     if (op.dead) continue;
-    if (op.kind == ir::OpKind::Relu || op.kind == ir::OpKind::Scale || is_view_op(op.kind)) continue;
+    // A unary EXEC needs its operand and result: the starting 2.
+    if (ir::is_activation(op.kind) || op.kind == ir::OpKind::Scale || ir::is_view_op(op.kind)) continue;
     need = std::max<std::int64_t>(need, op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 4 : 3);
   }
   return need;
@@ -262,7 +237,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       lower_matmul(op, schedule.tensors, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);
     } else {
       shapes << shape_text(x);
-      if (op.inputs.size() > 1) shapes << " + " << shape_text(schedule.tensors[op.inputs[1]]);
+      if (op.inputs.size() > 1) shapes << operator_text(op.kind) << shape_text(schedule.tensors[op.inputs[1]]);
       tiles << out.tile_rows() << "x" << out.tile_cols() << " tiles";
       layer.plan = "row-major tiles";
       program.estimated_transfers += 3 * out.tile_rows() * out.tile_cols();

@@ -132,7 +132,7 @@ class Allocator {
     u.exec = x.kind;
     u.zero_init = x.zero_init;
     u.relu = x.relu;
-    u.scale = x.scale;
+    u.params = x.params;
     u.tile = ref(x.dst);
     const std::int32_t dst_slot = tiles_[x.dst].slot;
     u.addr = addr(dst_slot);
@@ -311,6 +311,7 @@ class Allocator {
 
 void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
                        Schedule& schedule) {
+  schedule.exec_params = program.exec_params;
   Allocator(program, space, options, schedule).run();
 }
 

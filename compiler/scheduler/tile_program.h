@@ -34,16 +34,19 @@ class TileSpace {
 
 struct TileExec {
   ExecKind kind = ExecKind::MatMul;
-  bool zero_init = false;   // MatMul: first K step
-  bool relu = false;        // MatMul: fused ReLU (last K step only)
-  bool final_write = true;  // the destination tile is complete after this EXEC
-  float scale = 1.0f;       // Scale only
+  bool zero_init = false;    // MatMul: first K step
+  bool relu = false;         // MatMul: fused ReLU (last K step only)
+  bool final_write = true;   // the destination tile is complete after this EXEC
+  std::uint32_t params = 0;  // index in TileProgram::exec_params (Uop::params)
   TileId dst = kNoTile;
   TileId src[3] = {kNoTile, kNoTile, kNoTile};
 };
 
 struct TileProgram {
   std::vector<TileExec> execs;
+  // What TileExec::params index (intern_params adds to it); becomes the
+  // schedule's exec_params as it is.
+  std::vector<ExecParams> exec_params{ExecParams{}};
   // execs[layer_begin[l] .. layer_begin[l+1]) belong to Schedule::layers[l].
   std::vector<std::size_t> layer_begin;
   // LOADs + STOREs the loop nests expect, to size the uOp list once.

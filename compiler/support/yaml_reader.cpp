@@ -78,6 +78,7 @@ std::string int_expected(const IntRule& rule) {
 }
 
 std::string number_expected(const NumberRule& rule) {
+  if (rule.expected) return rule.expected;
   std::string text = "a number > " + format_number(rule.min_exclusive);
   if (std::isfinite(rule.max)) text += " and <= " + format_number(rule.max);
   if (rule.unit && *rule.unit) text += std::string(", in ") + rule.unit;

@@ -55,6 +55,7 @@ struct NumberRule {
   double min_exclusive;  // the value must be greater than this
   double max;
   const char* unit;
+  const char* expected = nullptr;  // what messages say was expected; nullptr: "a number > MIN and <= MAX"
 };
 
 // One mapping node being read key by key. Keys read (even when absent) are

@@ -1,5 +1,7 @@
 #include "sim/model/units.h"
 
+#include "sim/model/exec_kernel.h"
+
 #include <stdexcept>
 
 #include "compiler/support/interrupt.h"
@@ -119,29 +121,7 @@ void ComputeUnit::end_of_elaboration() {
 }
 
 void ComputeUnit::finish(const Uop& uop) {
-  if (!kernels_) return;
-  const kernels::KernelSet& k = *kernels_;
-  float* out = at(uop.addr);
-  const float* a = at(uop.src_addr[0]);
-  switch (uop.exec) {
-    case ExecKind::MatMul: {
-      const float* bias = uop.src[2].valid() ? at(uop.src_addr[2]) : nullptr;
-      k.matmul(a, at(uop.src_addr[1]), out, kernels::MatmulEpilogue{uop.zero_init, bias, uop.relu});
-      break;
-    }
-    case ExecKind::Add:
-      k.add(a, at(uop.src_addr[1]), out);
-      break;
-    case ExecKind::BiasAdd:
-      k.bias_add(a, at(uop.src_addr[1]), out);
-      break;
-    case ExecKind::Relu:
-      k.relu(a, out);
-      break;
-    case ExecKind::Scale:
-      k.scale(a, uop.scale, out);
-      break;
-  }
+  if (kernels_) run_exec(*kernels_, schedule_, uop, sram_);
 }
 
 }  // namespace tilesim::sim

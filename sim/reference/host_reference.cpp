@@ -1,6 +1,7 @@
 
 #include "sim/reference/host_reference.h"
 #include "compiler/support/interrupt.h"
+#include "sim/reference/elementwise_reference.h"
 #include "sim/reference/window_reference.h"
 
 #include <algorithm>
@@ -71,51 +72,11 @@ Nd matmul(const Nd& a, const Nd& b) {
   return out;
 }
 
-// `small` broadcasts over `big` as numpy would, without changing big's shape:
-// aligned at the last dim, each of small's dims is big's or 1. This covers
-// every form the IR's Add allows (same shape; a trailing suffix such as a bias
-// [N] over rows or [M, N] over a batch; a scalar [] or [1]) and Gemm's
-// [1, N] bias as ONNX stores it.
-bool broadcasts_over(const Nd& small, const Nd& big) {
-  if (small.rank() > big.rank()) return false;
-  const std::size_t lead = big.rank() - small.rank();
-  for (std::size_t i = 0; i < small.rank(); ++i) {
-    if (small.dims[i] != big.dims[lead + i] && small.dims[i] != 1) return false;
-  }
-  return true;
-}
-
-// a + b with either broadcast over the other (addition commutes exactly).
-Nd add(const Nd& a, const Nd& b) {
-  const bool b_over_a = broadcasts_over(b, a);
-  if (!b_over_a && !broadcasts_over(a, b)) bad("add of " + dims_text(a.dims) + " and " + dims_text(b.dims));
-  const Nd& big = b_over_a ? a : b;
-  const Nd& small = b_over_a ? b : a;
-  Nd out = big;
-  if (out.v.empty()) return out;
-  // small's stride along each of big's dims: 0 where small repeats.
-  const std::size_t rank = big.rank();
-  const std::size_t lead = rank - small.rank();
-  std::vector<std::size_t> stride(rank, 0);
-  std::size_t step = 1;
-  for (std::size_t i = rank; i-- > lead;) {
-    const std::int64_t d = small.dims[i - lead];
-    stride[i] = d == 1 ? 0 : step;
-    step *= static_cast<std::size_t>(d);
-  }
-  // Walk big in row-major order with an odometer over its dims.
-  std::vector<std::int64_t> index(rank, 0);
-  std::size_t at = 0;  // flat position in small
-  for (double& x : out.v) {
-    x += small.v[at];
-    for (std::size_t i = rank; i-- > 0;) {
-      at += stride[i];
-      if (++index[i] < big.dims[i]) break;
-      at -= stride[i] * static_cast<std::size_t>(big.dims[i]);
-      index[i] = 0;
-    }
-  }
-  return out;
+// a op b for a binary op (Add, Sub, Mul, Max), both broadcasting as numpy does.
+Nd binary(ir::OpKind kind, const Nd& a, const Nd& b) {
+  const auto dims = reference::broadcast_dims(a.dims, b.dims);
+  if (!dims) bad(std::string(ir::to_string(kind)) + " of " + dims_text(a.dims) + " and " + dims_text(b.dims));
+  return Nd{*dims, reference::broadcast_binary(kind, a.dims, a.v, b.dims, b.v)};
 }
 
 // The last two dims swapped.
@@ -145,7 +106,6 @@ void relu_in_place(Nd& t) {
 
 std::size_t arity(const ir::Op& op) {
   switch (op.kind) {
-    case ir::OpKind::Relu:
     case ir::OpKind::Scale:
     case ir::OpKind::Transpose:
     case ir::OpKind::Relayout:
@@ -156,10 +116,11 @@ std::size_t arity(const ir::Op& op) {
     case ir::OpKind::FusedMatMul:
       return op.has_bias ? 3 : 2;
     case ir::OpKind::MatMul:
-    case ir::OpKind::Add:
       return 2;
+    default:
+      if (ir::is_activation(op.kind)) return 1;
+      return ir::is_binary(op.kind) ? 2 : 0;
   }
-  return 0;
 }
 
 }  // namespace
@@ -219,7 +180,20 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out = matmul(*in[0], *in[1]);
         break;
       case ir::OpKind::Add:
-        out = add(*in[0], *in[1]);
+      case ir::OpKind::Sub:
+      case ir::OpKind::Mul:
+      case ir::OpKind::Max:
+      case ir::OpKind::Min:
+        out = binary(op.kind, *in[0], *in[1]);
+        break;
+      case ir::OpKind::Clip:
+      case ir::OpKind::LeakyRelu:
+      case ir::OpKind::Sigmoid:
+      case ir::OpKind::Tanh:
+      case ir::OpKind::HardSigmoid:
+      case ir::OpKind::HardSwish:
+        out = *in[0];
+        reference::activation_in_place(op, out.v);
         break;
       case ir::OpKind::Relu:
         out = *in[0];
@@ -248,12 +222,17 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out = matmul(*in[0], *in[1]);
         if (op.has_bias) {
           // Any bias add() broadcasts over the product: [N], [M, N], [], [1].
-          Nd sum = add(out, *in[2]);
+          Nd sum = binary(ir::OpKind::Add, out, *in[2]);
           if (sum.dims != out.dims)
             bad("fused bias of shape " + dims_text(in[2]->dims) + " for " + dims_text(out.dims));
           out = std::move(sum);
         }
         if (op.has_relu) relu_in_place(out);
+        if (op.activation != ir::OpKind::MatMul) {
+          ir::Op activation = op;  // its kind and constants
+          activation.kind = op.activation;
+          reference::activation_in_place(activation, out.v);
+        }
         break;
     }
     const ir::Tensor& result = graph.tensors[static_cast<std::size_t>(op.output)];

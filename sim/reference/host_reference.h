@@ -14,16 +14,17 @@
 namespace tilesim {
 
 // Computes every live op of `graph` (meant to be the graph before passes;
-// FusedMatMul is handled too: a @ b, then + bias, then relu) from `inputs`,
+// FusedMatMul is handled too: a @ b, then + bias, then relu or its fused
+// Clip or LeakyRelu) from `inputs`,
 // which must hold every graph input and param at its true shape (see
 // make_inputs), rank 0 to 4. Sums and intermediates are double; each output
 // is rounded once to float32 and returned with its dims (from_dims).
 //  - MatMul: a [..., M, K] @ b [..., K, N] with equal batch dims, or b [K, N]
 //    shared by every matrix of a;
-//  - Add: b of a's shape, b's dims a trailing suffix of a's (a bias [N] over
-//    rows, [M, N] over a batch), or a scalar [] or [1] (either operand); in
-//    general any numpy broadcast of one operand into the other's shape
-//    without growing it, so also Gemm's [1, N] (or [M, 1]) over [M, N];
+//  - Add, Sub, Mul, Max, Min: numpy broadcasting of both operands (either
+//    may grow: [M, 1] * [1, N] is [M, N]); Max and Min are NaN where either is;
+//  - Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish from their ONNX
+//    definitions with the op's constants (elementwise_reference.h);
 //  - Relu: NaN stays NaN and -0 becomes +0, as the kernels do;
 //  - Scale: a * op.scale; Transpose: the last two dims swapped;
 //  - FusedMatMul's bias: any Add broadcast over the product ([N], [1, N], [], [1], ...).

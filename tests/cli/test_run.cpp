@@ -61,6 +61,9 @@ TEST_CASE("run: odd-shapes verifies against the host reference at every size", "
 TEST_CASE("run: residual verifies against the host reference at every size", "[run]") {
   check_verified("residual", {12, 16, 64, 256, 8192});
 }
+TEST_CASE("run: activations verifies against the host reference at every size", "[run]") {
+  check_verified("activations", {16, 20, 64, 256, 8192});
+}
 TEST_CASE("run: mlp-large verifies against the host reference", "[run]") {
   check_verified("mlp-large", {64, 256, 8192});
 }
@@ -103,6 +106,38 @@ TEST_CASE("run: the README's main command works in a fresh folder", "[run]") {
   // The DMA bound is the LPDDR4's peak, 12.8 GB/s = 16 B per 800 MHz cycle (below the two
   // engines' 2 x 16 B): 126976 compulsory bytes / 16.
   CHECK(stats["bound"]["dma_cycles"] == 7936);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("run: a sigmoid and a column-broadcast mul take the cycles worked out by hand", "[run][cycles]") {
+  // On the ideal machine (default.yaml: a 4 KiB tile moves in 64 + 4096 / 32 =
+  // 192 cycles, vector EXECs 8 cycles, sigmoid 4 x 8 = 32) the compiler emits
+  //   0 LOAD x[0,0]   1 EXEC sigmoid s[0,0]   2 LOAD x[0,1]   3 EXEC sigmoid s[0,1]
+  //   4 LOAD c[0,0]   5 EXEC mul y[0,0] <- s[0,0] c[0,0]:col   6 EXEC mul y[0,1]
+  //   7 STORE y[0,0]  8 STORE y[0,1]
+  // DMA:     LOAD 0 [0,192) LOAD 2 [192,384) LOAD 4 [384,576), STORE 7 waits
+  //          for EXEC 5: [584,776), STORE 8 [776,968).
+  // Compute: EXEC 1 [192,224) EXEC 3 [384,416) EXEC 5 [576,584) EXEC 6 [584,592).
+  // Cycles 968; DMA busy 5 x 192 = 960; compute busy 32 + 32 + 8 + 8 = 80;
+  // overlap: EXEC 1 under LOAD 2 (32), EXEC 3 under LOAD 4 (32), EXEC 6 under
+  // STORE 7 (8) = 72. Lower bound: DMA (8192 + 4096 + 8192) / 32 = 640.
+  const fs::path dir = fresh_folder("cycles");
+  std::ofstream(dir / "small.yaml") << "name: small\ninputs: {x: [32, 64]}\nparams: {c: [32, 1]}\n"
+                                       "ops:\n  - {op: sigmoid, inputs: [x], output: s}\n"
+                                       "  - {op: mul, inputs: [s, c], output: y}\noutputs: [y]\n";
+  const auto r =
+      run_tilesim({"run", "--hw", "configs/hw/default.yaml", "--model", "small.yaml", "--out-dir", "out", "--verify"},
+                  dir.string());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("verify y:") != std::string::npos);
+  CHECK(r.out.find("BEYOND") == std::string::npos);
+  const auto stats = read_json(dir / "out" / "stats.json");
+  CHECK(stats["cycles"] == 968);
+  CHECK(stats["dma"]["busy_cycles"] == 960);
+  CHECK(stats["compute"]["busy_cycles"] == 80);
+  CHECK(stats["overlap_cycles"] == 72);
+  CHECK(stats["bound"]["compute_cycles"] == 80);
+  CHECK(stats["bound"]["dma_cycles"] == 640);
   fs::remove_all(dir);
 }
 

@@ -34,6 +34,8 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   HwConfig hw;
   hw.compute.matmul_tile_cycles = 100;
   hw.compute.vector_tile_cycles = 7;
+  hw.compute.activation_tile_cycles = 11;
+  hw.compute.transcendental_tile_cycles = 13;
   const CostModel costs{hw};
   sched::Schedule s;
   s.tensors = {tensor(2, 32), tensor(1, 32), tensor(0, 1), tensor(2, 32, 0)};
@@ -50,9 +52,21 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   CHECK(load(3) == 64 + 4096 / 32 + 32);  // a transposing LOAD of a view: 224
   sched::Uop exec;
   exec.kind = sched::UopKind::Exec;
-  for (auto kind : {sched::ExecKind::Add, sched::ExecKind::BiasAdd, sched::ExecKind::Relu, sched::ExecKind::Scale}) {
+  using sched::ExecKind;
+  // Whatever the operands' broadcast forms: one vector pass.
+  for (auto kind : {ExecKind::Add, ExecKind::Sub, ExecKind::Mul, ExecKind::Max, ExecKind::Min, ExecKind::Relu,
+                    ExecKind::Scale, ExecKind::Clip, ExecKind::LeakyRelu}) {
     exec.exec = kind;
+    INFO(sched::to_string(kind));
     CHECK(costs.uop_cycles(exec, bytes) == 7);
+  }
+  for (auto kind : {ExecKind::HardSigmoid, ExecKind::HardSwish}) {
+    exec.exec = kind;
+    CHECK(costs.uop_cycles(exec, bytes) == 11);
+  }
+  for (auto kind : {ExecKind::Sigmoid, ExecKind::Tanh}) {
+    exec.exec = kind;
+    CHECK(costs.uop_cycles(exec, bytes) == 13);
   }
   exec.exec = sched::ExecKind::MatMul;
   CHECK(costs.uop_cycles(exec, bytes) == 100);

@@ -43,9 +43,12 @@ TEST_CASE("a valid model has no error", "[frontend][errors]") {
 
 TEST_CASE("op errors: unknown op, arity, names", "[frontend][errors]") {
   CHECK(error_of(model("  - {op: conv, inputs: [x, w1], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'conv' (expected one of: add, matmul, relu)");
+        "model.yaml:8: ops[0].op: unknown op 'conv' (expected one of: add, clip, hard_sigmoid, hard_swish, leaky_relu, "
+        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: rleu, inputs: [x], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, matmul, relu)");
+        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, clip, hard_sigmoid, "
+        "hard_swish, leaky_relu, "
+        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: add, inputs: [x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: add takes 2 inputs, got 1 (expected a list of 2 tensor names, e.g. [x, w1])");
   CHECK(error_of(model("  - {op: relu, inputs: [], output: y}\n")) ==
@@ -104,10 +107,10 @@ TEST_CASE("shape mismatches say both shapes", "[frontend][errors]") {
         "(expected [M, K] @ [K, N])");
   CHECK(error_of(model("  - {op: add, inputs: [x, w1], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: shapes [128, 64] and [64, 32] do not match for add "
-        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+        "(expected dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...)");
   CHECK(error_of(model("  - {op: add, inputs: [b1, x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: shapes [32] and [128, 64] do not match for add "
-        "(expected equal shapes, or [r, c] + [c] broadcast over rows)");
+        "(expected dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...)");
 }
 
 TEST_CASE("outputs errors", "[frontend][errors]") {

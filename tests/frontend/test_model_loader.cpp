@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -100,15 +101,60 @@ TEST_CASE("mlp-bias.yaml: biases, ops listed out of order", "[frontend]") {
   CHECK(output_names(g, order) == std::vector<std::string>{"h1", "h1b", "a1", "h2", "logits"});
 }
 
-TEST_CASE("odd-shapes.yaml: [c] + [r, c] is normalised so the bias is inputs[1]", "[frontend]") {
+TEST_CASE("odd-shapes.yaml: [c] + [r, c] keeps the file's operand order", "[frontend]") {
   const Graph g = load_model(kModels + "odd-shapes.yaml");
   CHECK(shape_of(g, "h1") == "[100, 77]");
   CHECK(shape_of(g, "h2b") == "[100, 45]");
   CHECK(shape_of(g, "y") == "[100, 3]");
   const Op& add = g.ops[tensor(g, "h2b").producer];
   REQUIRE(add.kind == OpKind::Add);
-  CHECK(add.inputs == std::vector<TensorId>{g.find("h2"), g.find("b2")});
+  CHECK(add.inputs == std::vector<TensorId>{g.find("b2"), g.find("h2")});
   check_topological(g, g.topological_order());
+}
+
+TEST_CASE("activations.yaml: every element-wise op, its constants and broadcast shapes", "[frontend]") {
+  const Graph g = load_model(kModels + "activations.yaml");
+  const auto op = [&](const std::string& name) -> const Op& { return g.ops[tensor(g, name).producer]; };
+  CHECK(op("a1").kind == OpKind::Clip);
+  CHECK(op("a1").param[0] == 0.0f);
+  CHECK(op("a1").param[1] == 6.0f);
+  CHECK(op("l2").kind == OpKind::LeakyRelu);
+  CHECK(op("l2").param[0] == 0.1f);
+  CHECK(op("hg").kind == OpKind::HardSigmoid);
+  CHECK(op("hg").param[0] == 0.25f);
+  CHECK(op("hg").param[1] == 0.4f);
+  CHECK(op("g").kind == OpKind::Sigmoid);
+  CHECK(op("t").kind == OpKind::Tanh);
+  CHECK(op("hs").kind == OpKind::HardSwish);
+  CHECK(op("mx").kind == OpKind::Max);
+  CHECK(op("y1").kind == OpKind::Min);
+  CHECK(op("d2").kind == OpKind::Sub);
+  CHECK(op("d2").inputs == std::vector<TensorId>{g.find("shift"), g.find("h2")});  // [1, 40] - [64, 40]
+  CHECK(shape_of(g, "d2") == "[64, 40]");
+  CHECK(shape_of(g, "m1") == "[64, 48]");     // [64, 48] * [64, 1]
+  CHECK(shape_of(g, "outer") == "[64, 40]");  // [64, 1] * [1, 40]: both grow
+  CHECK(shape_of(g, "y") == "[64, 24]");      // [64, 24] max [1]
+}
+
+TEST_CASE("constants take ONNX's defaults when left out", "[frontend]") {
+  const Graph g = parse_model(
+      "name: d\ninputs: {x: [4, 8]}\n"
+      "ops:\n"
+      "  - {op: clip, inputs: [x], output: a}\n"
+      "  - {op: clip, inputs: [a], output: b, max: 6}\n"
+      "  - {op: leaky_relu, inputs: [b], output: c}\n"
+      "  - {op: hard_sigmoid, inputs: [c], output: y}\n"
+      "outputs: [y]\n",
+      "d.yaml");
+  const auto op = [&](const std::string& name) -> const Op& { return g.ops[tensor(g, name).producer]; };
+  const float inf = std::numeric_limits<float>::infinity();
+  CHECK(op("a").param[0] == -inf);
+  CHECK(op("a").param[1] == inf);
+  CHECK(op("b").param[0] == -inf);
+  CHECK(op("b").param[1] == 6.0f);
+  CHECK(op("c").param[0] == 0.01f);
+  CHECK(op("y").param[0] == 0.2f);
+  CHECK(op("y").param[1] == 0.5f);
 }
 
 TEST_CASE("residual.yaml: two outputs, a tensor with two users", "[frontend]") {

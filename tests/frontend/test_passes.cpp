@@ -85,6 +85,32 @@ TEST_CASE("fusion: matmul -> relu and matmul -> add(bias)", "[passes][fusion]") 
   CHECK(live(g) == before);
 }
 
+TEST_CASE("fusion: the matmul's output stage takes ReLU6, a clip around 0 and leaky_relu", "[passes][fusion]") {
+  const Graph g = fused(kHead +
+                        "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                        "  - {op: add, inputs: [b, h], output: hb}\n"  // the bias first
+                        "  - {op: clip, inputs: [hb], output: a, min: 0, max: 6}\n"
+                        "  - {op: matmul, inputs: [a, w2], output: h2}\n"
+                        "  - {op: leaky_relu, inputs: [h2], output: l, alpha: 0.2}\n"
+                        "  - {op: matmul, inputs: [l, w2], output: h3}\n"
+                        "  - {op: clip, inputs: [h3], output: c, min: -1, max: 0}\n"
+                        "  - {op: matmul, inputs: [c, w2], output: h4}\n"
+                        "  - {op: clip, inputs: [h4], output: y, min: 0.5}\n"  // clip(0) is 0.5: not fused
+                        "outputs: [y]\n");
+  CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+clip):a", "fused_matmul(matmul+leaky_relu):l",
+                                            "fused_matmul(matmul+clip):c", "matmul:h4", "clip:y"});
+  const Op& relu6 = producer_of(g, "a");
+  CHECK(relu6.has_bias);
+  CHECK_FALSE(relu6.has_relu);
+  CHECK(relu6.activation == OpKind::Clip);
+  CHECK(relu6.param[0] == 0.0f);
+  CHECK(relu6.param[1] == 6.0f);
+  CHECK(relu6.inputs == std::vector<TensorId>{g.find("x"), g.find("w"), g.find("b")});
+  CHECK(producer_of(g, "l").activation == OpKind::LeakyRelu);
+  CHECK(producer_of(g, "l").param[0] == 0.2f);
+  CHECK(producer_of(g, "c").param[0] == -1.0f);
+}
+
 TEST_CASE("fusion: a bias add that is a graph output stops the chain", "[passes][fusion]") {
   const Graph g = fused(kHead +
                         "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"

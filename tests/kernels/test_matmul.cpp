@@ -35,16 +35,22 @@ TEST_CASE("kernels: matmul matches the reference for every epilogue", "[kernels]
   for (const KernelSet* k : vector_kernel_sets()) {
     Buffer a, b, c0, bias(N), got, want;
     std::uint32_t seed = 1000;
+    // 0: none, 1: relu, 2: leaky_relu 0.1, 3: clip -0.5..1.5, 4: clip 0..6 (ReLU6)
     for (int zero_init = 0; zero_init < 2; ++zero_init)
       for (int with_bias = 0; with_bias < 2; ++with_bias)
-        for (int relu = 0; relu < 2; ++relu)
+        for (int act = 0; act < 5; ++act)
           for (int trial = 0; trial < 3; ++trial) {
             fill_random(a.data(), kTileElems, ++seed);
             fill_random(b.data(), kTileElems, ++seed);
             fill_random(c0.data(), kTileElems, ++seed, -4.0f, 4.0f);
             fill_random(bias.data(), N, ++seed, -4.0f, 4.0f);
-            const MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu != 0};
-            INFO(k->name << " zero_init=" << zero_init << " bias=" << with_bias << " relu=" << relu
+            MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, act == 1};
+            if (act == 2) ep.leaky_alpha = 0.1f;
+            if (act >= 3) {
+              ep.clip_lo = act == 3 ? -0.5f : 0.0f;
+              ep.clip_hi = act == 3 ? 1.5f : 6.0f;
+            }
+            INFO(k->name << " zero_init=" << zero_init << " bias=" << with_bias << " activation=" << act
                          << " trial=" << trial);
             CHECK(check_against_reference(*k, a.data(), b.data(), c0.data(), ep, got.data(), want.data()) == "");
           }
@@ -61,7 +67,8 @@ TEST_CASE("kernels: matmul works on pointers that are not vector-aligned", "[ker
       fill_random(c0.data(), kTileElems, 33);
       fill_random(bias.data(), N, 34);
       INFO(k->name << " offset=" << offset << " floats");
-      for (const MatmulEpilogue& ep : {MatmulEpilogue{}, MatmulEpilogue{true, bias.data(), true}})
+      for (const MatmulEpilogue& ep : {MatmulEpilogue{}, MatmulEpilogue{true, bias.data(), true},
+                                       MatmulEpilogue{true, bias.data(), false, -0.25f, -1.0f, 0.5f}})
         CHECK(check_against_reference(*k, a.data(), b.data(), c0.data(), ep, got.data(), want.data()) == "");
     }
   }

@@ -17,13 +17,18 @@ TEST_CASE("kernels: reference matmul matches a double-precision triple loop, eve
   std::uint32_t seed = 100;
   for (int zero_init = 0; zero_init < 2; ++zero_init) {
     for (int with_bias = 0; with_bias < 2; ++with_bias) {
-      for (int relu = 0; relu < 2; ++relu) {
+      for (int relu = 0; relu < 4; ++relu) {  // 2: leaky_relu 0.5, 3: clip -0.25..0.75
         fill_random(a.data(), kTileElems, ++seed);
         fill_random(b.data(), kTileElems, ++seed);
         fill_random(c0.data(), kTileElems, ++seed);
         fill_random(bias.data(), N, ++seed);
         std::memcpy(c.data(), c0.data(), kTileBytes);
-        const MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu != 0};
+        MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu == 1};
+        if (relu == 2) ep.leaky_alpha = 0.5f;
+        if (relu == 3) {
+          ep.clip_lo = -0.25f;
+          ep.clip_hi = 0.75f;
+        }
         ref.matmul(a.data(), b.data(), c.data(), ep);
         matmul_double(a.data(), b.data(), c0.data(), ep, 1, want, scale);
         INFO("zero_init=" << zero_init << " bias=" << with_bias << " relu=" << relu);
@@ -67,7 +72,7 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
   y[0] = -0.0f;
   y[1] = -0.0f;
 
-  ref.relu(x.data(), out.data());
+  ref.unary(UnaryOp::Relu, x.data(), 0, 0, out.data());
   CHECK(bits(out[0]) == bits(0.0f));  // relu(-0) = +0
   CHECK(bits(out[1]) == bits(0.0f));
   CHECK(std::isnan(out[2]));
@@ -79,7 +84,7 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
     if (bits(out[i]) != bits(want)) FAIL("relu at " << i);
   }
 
-  ref.add(x.data(), y.data(), out.data());
+  ref.binary(BinaryOp::Add, x.data(), Operand::Tile, y.data(), Operand::Tile, out.data());
   CHECK(bits(out[0]) == bits(-0.0f));  // -0 + -0 = -0
   CHECK(bits(out[1]) == bits(0.0f));   // +0 + -0 = +0
   CHECK(std::isnan(out[2]));
@@ -88,12 +93,13 @@ TEST_CASE("kernels: reference element-wise kernels follow the written semantics"
   for (int i = 6; i < kTileElems; ++i)
     if (bits(out[i]) != bits(x[i] + y[i])) FAIL("add at " << i);
 
-  ref.bias_add(x.data(), bias.data(), out.data());
+  // A bias row: the Row form of the second operand.
+  ref.binary(BinaryOp::Add, x.data(), Operand::Tile, bias.data(), Operand::Row, out.data());
   for (int r = 0; r < N; ++r)
     for (int col = 0; col < N; ++col) {
       const int i = r * N + col;
       const float want = x[i] + bias[col];
       const bool ok = std::isnan(want) ? std::isnan(out[i]) : bits(out[i]) == bits(want);
-      if (!ok) FAIL("bias_add at [" << r << "][" << col << "]");
+      if (!ok) FAIL("add of a bias row at [" << r << "][" << col << "]");
     }
 }

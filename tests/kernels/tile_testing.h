@@ -57,7 +57,9 @@ inline std::uint32_t bits(float x) {
 }
 
 // Independent check of the matmul: C = (zero_init ? 0 : C0) + factor * A·B
-// (+ bias) (then relu), in double, in the test's own loop order (i-j-k).
+// (+ bias) (then relu, leaky_relu, clip), in double, in the test's own loop
+// order (i-j-k). The activations are 1-Lipschitz for |leaky_alpha| <= 1, so
+// the rounding tolerance below still holds after them.
 // `scale` receives, per element, the sum of the magnitudes of every term
 // that went into it: the yardstick for the float32 rounding tolerance.
 inline void matmul_double(const float* a, const float* b, const float* c0, const MatmulEpilogue& ep, int factor,
@@ -78,6 +80,8 @@ inline void matmul_double(const float* a, const float* b, const float* c0, const
         mag += std::fabs(ep.bias[j]);
       }
       if (ep.relu && !(sum > 0.0) && !std::isnan(sum)) sum = 0.0;
+      if (ep.leaky() && sum < 0.0) sum *= ep.leaky_alpha;
+      if (ep.clips() && !std::isnan(sum)) sum = std::min(std::max(sum, double{ep.clip_lo}), double{ep.clip_hi});
       out[i * N + j] = sum;
       scale[i * N + j] = mag;
     }

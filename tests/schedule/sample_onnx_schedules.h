@@ -70,10 +70,10 @@ inline Builder scalar_bias() {
            {T(s, 0, 0), 0x3000});
   b.matmul({T(y, 0, 1), 0x5000}, {T(x, 0, 0), 0x0000}, {T(w, 0, 1), 0x2000}, true, kNoUop, false,  // 5
            {T(s, 0, 0), 0x3000});
-  b.store(T(y, 0, 0), 0x4000);                                                                           // 6
-  b.store(T(y, 0, 1), 0x5000);                                                                           // 7
-  b.elementwise(ExecKind::BiasAdd, {T(h, 0, 0), 0x1000}, {{T(x, 0, 0), 0x0000}, {T(s, 0, 0), 0x3000}});  // 8
-  b.store(T(h, 0, 0), 0x1000);                                                                           // 9
+  b.store(T(y, 0, 0), 0x4000);                                                                       // 6
+  b.store(T(y, 0, 1), 0x5000);                                                                       // 7
+  b.elementwise(ExecKind::Add, {T(h, 0, 0), 0x1000}, {{T(x, 0, 0), 0x0000}, {T(s, 0, 0), 0x3000}});  // 8
+  b.store(T(h, 0, 0), 0x1000);                                                                       // 9
   resolve_deps(b.schedule());
   return b;
 }

@@ -124,15 +124,36 @@ class Builder {
     x.relu = relu;
     return push(x);
   }
+  // A binary EXEC reads each operand in the form its shape gives (as the
+  // compiler does); set_params changes that.
   std::uint32_t elementwise(ExecKind kind, Operand y, std::vector<Operand> srcs, std::uint32_t dep = kNoUop) {
-    return push(exec(kind, y, srcs, dep));
+    Uop x = exec(kind, y, srcs, dep);
+    if (is_binary(kind) && srcs.size() == 2) {
+      ExecParams params;
+      for (int k = 0; k < 2; ++k) params.form[k] = broadcast_form(info(y.tile.tensor), info(srcs[k].tile.tensor));
+      x.params = intern_params(s_.exec_params, params);
+    }
+    return push(x);
+  }
+
+  // A unary EXEC with its constants.
+  std::uint32_t unary(ExecKind kind, Operand y, Operand x, float p0, float p1 = 0.0f, std::uint32_t dep = kNoUop) {
+    Uop u = exec(kind, y, {x}, dep);
+    ExecParams params;
+    params.param[0] = p0;
+    params.param[1] = p1;
+    u.params = intern_params(s_.exec_params, params);
+    return push(u);
   }
 
   std::uint32_t scale(Operand y, Operand x, float factor, std::uint32_t dep = kNoUop) {
-    Uop u = exec(ExecKind::Scale, y, {x}, dep);
-    u.scale = factor;
-    return push(u);
+    return unary(ExecKind::Scale, y, x, factor, 0.0f, dep);
   }
+
+  void set_params(std::uint32_t id, const ExecParams& params) {
+    s_.uops.at(id).params = intern_params(s_.exec_params, params);
+  }
+  const ExecParams& params(std::uint32_t id) const { return s_.exec_params.at(s_.uops.at(id).params); }
 
   Uop& uop(std::uint32_t id) { return s_.uops.at(id); }
   Schedule& schedule() { return s_; }
@@ -147,6 +168,8 @@ class Builder {
 
  private:
   Schedule s_;
+
+  const TensorInfo& info(std::int32_t t) const { return s_.tensors.at(static_cast<std::size_t>(t)); }
 
   std::uint32_t push(const Uop& x) {
     s_.uops.push_back(x);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -73,10 +74,18 @@ void check_same(const Schedule& a, const Schedule& b) {
       CHECK(x.src_addr[k] == y.src_addr[k]);
     }
     CHECK(x.dep == y.dep);
-    if (std::isnan(x.scale))
-      CHECK(std::isnan(y.scale));
-    else
-      CHECK(x.scale == y.scale);
+    // The params each uOp refers to, bit for bit (the tables may be ordered differently).
+    REQUIRE(x.params < a.exec_params.size());
+    REQUIRE(y.params < b.exec_params.size());
+    const ExecParams &p = a.exec_params[x.params], &q = b.exec_params[y.params];
+    CHECK(p.form[0] == q.form[0]);
+    CHECK(p.form[1] == q.form[1]);
+    for (int k = 0; k < 2; ++k) {
+      if (std::isnan(p.param[k]))
+        CHECK(std::isnan(q.param[k]));
+      else
+        CHECK(std::memcmp(&p.param[k], &q.param[k], sizeof(float)) == 0);
+    }
   }
   REQUIRE(a.layers.size() == b.layers.size());
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
@@ -210,7 +219,7 @@ TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][o
   CHECK(scalar.find(" bytes_loaded=12292 ") != std::string::npos);
   CHECK(scalar.find("\n5 compute EXEC matmul y[0,1]@0x5000 <- x[0,0]@0x0000 w[0,1]@0x2000 bias s[0,0]@0x3000 "
                     "zero_init deps=3\n") != std::string::npos);
-  CHECK(scalar.find("\n8 compute EXEC bias_add h[0,0]@0x1000 <- x[0,0]@0x0000 s[0,0]@0x3000 deps=3\n") !=
+  CHECK(scalar.find("\n8 compute EXEC add h[0,0]@0x1000 <- x[0,0]@0x0000 s[0,0]@0x3000:scalar deps=3\n") !=
         std::string::npos);
   const std::string view = text_of(view_matmul().done());
   CHECK(view.find("\ntensor 2 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)\n") != std::string::npos);
@@ -227,7 +236,7 @@ TEST_CASE("schedule text: stacks, scalars, views and scale", "[schedule][text][o
                         -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()}) {
     const Schedule s = scale_tile(f).done();
     const Schedule back = parse(text_of(s));
-    CHECK(std::signbit(back.uops[1].scale) == std::signbit(f));
+    CHECK(std::signbit(back.exec_params[back.uops[1].params].param[0]) == std::signbit(f));
     check_same(s, back);
     CHECK(text_of(back) == text_of(s));
   }
@@ -331,7 +340,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + "0 dma LOAD x[0,0]@0x0000 deps=-1\n") ==
         "t.sched:7: uop 0: bad dependency '-1' (expected a non-negative integer)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
-        "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, bias_add, relu or scale)");
+        "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, sub, mul, max, min, relu, scale, clip, "
+        "leaky_relu, sigmoid, tanh, hard_sigmoid or hard_swish)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");
@@ -340,10 +350,11 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: too few operands (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
-        "[bias TENSOR[0,COL]@ADDR] [zero_init] [relu] deps=DEP)");
-  CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
-        "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands "
+        "[bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
         "deps=DEP)");
+  CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
+        "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, "
+        "each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar] deps=DEP)");
 }
 
 TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text][onnx]") {
@@ -368,8 +379,8 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
         "t.sched:7: tensor 3: view=transpose of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
-        "t.sched:8: uop 1: missing scale=FACTOR (expected ID compute EXEC scale TENSOR[ROW,COL]@ADDR <- 1 operand "
-        "scale=FACTOR deps=DEP)");
+        "t.sched:8: uop 1: missing scale=NUMBER (expected ID compute EXEC scale TENSOR[ROW,COL]@ADDR <- 1 operand "
+        "scale=NUMBER deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 scale=half deps=0\n") ==
         "t.sched:8: uop 1: bad scale 'half' (expected a number, e.g. scale=0.5)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 scale=0.5x deps=0\n") ==
@@ -379,7 +390,7 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- scale=2 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: operand 'x[0,0]@0x0000' after the flags (expected ID compute EXEC scale "
-        "TENSOR[ROW,COL]@ADDR <- 1 operand scale=FACTOR deps=DEP)");
+        "TENSOR[ROW,COL]@ADDR <- 1 operand scale=NUMBER deps=DEP)");
 }
 
 TEST_CASE("schedule text: the example in docs/schedule-format.md parses, validates and round-trips",
@@ -416,7 +427,7 @@ TEST_CASE("schedule text: the ONNX example in docs/schedule-format.md parses, va
   CHECK(s.tensors[2].view.of == 1);
   CHECK(s.tensors[3].rank == 0);
   CHECK(s.tensors[5].batch == 2);
-  CHECK(s.uops[6].scale == 0.5f);
+  CHECK(s.exec_params[s.uops[6].params].param[0] == 0.5f);
   CHECK(s.bytes_loaded == 3 * kTileBytes + 4);
   CHECK(validate(s).empty());
   check_round_trip(s);

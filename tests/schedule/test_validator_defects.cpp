@@ -214,7 +214,7 @@ TEST_CASE("validator: elementwise EXECs", "[schedule][validator]") {
   const auto y = b.tensor("y", TensorRole::Output, 32, 32);
   b.load(T(x, 0, 0), 0x0000);
   b.load(T(bias, 0, 0), 0x1000);
-  b.elementwise(ExecKind::BiasAdd, {T(h, 0, 0), 0x2000}, {{T(x, 0, 0), 0x0000}, {T(bias, 0, 0), 0x1000}}, 1);
+  b.elementwise(ExecKind::Add, {T(h, 0, 0), 0x2000}, {{T(x, 0, 0), 0x0000}, {T(bias, 0, 0), 0x1000}}, 1);
   b.elementwise(ExecKind::Relu, {T(r, 0, 0), 0x2000}, {{T(h, 0, 0), 0x2000}});  // in place is fine
   b.elementwise(ExecKind::Add, {T(y, 0, 0), 0x3000}, {{T(r, 0, 0), 0x2000}, {T(x, 0, 0), 0x0000}});
   b.store(T(y, 0, 0), 0x3000, 4);

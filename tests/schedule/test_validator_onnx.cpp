@@ -108,8 +108,8 @@ TEST_CASE("validator: Add repeating over a stack", "[schedule][validator][onnx]"
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
     CHECK(errors[0] == "uop " + std::to_string(id) +
-                           " EXEC add y[3,0]: operand 1 is z[0,0] (expected z[1,0]: y's tile row 3 modulo the 2 "
-                           "tile rows of z)");
+                           " EXEC add y[3,0]: operand 1 is z[0,0] (expected z[1,0]: numpy broadcasting pairs it "
+                           "with y[3,0])");
   }
   SECTION("a second operand that does not tile the stack") {
     Builder b = add_over_stack();
@@ -118,18 +118,16 @@ TEST_CASE("validator: Add repeating over a stack", "[schedule][validator][onnx]"
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
     CHECK(errors[0] ==
-          "uop 2 EXEC add y[0,0]: operand 1 z3 is 3x1 tiles (expected 4x1 to match y, or a stack of "
-          "its 2x1-tile matrices whose batch divides 2)");
+          "uop 2 EXEC add y[0,0]: operand 1 z3 [96,32] does not broadcast to y [2,64,32] (expected each of its dims "
+          "equal to the result's or 1, aligned at the last dim)");
   }
-  SECTION("a bias row is not added tile by tile") {
+  SECTION("a bias row is read as a row") {
     Builder b = add_over_stack();
     const auto row = b.tensor("r", TensorRole::Param, 1, 32, 1);
     b.uop(find(b.schedule(), UopKind::Exec, T(2, 0, 0))).src[1] = T(row, 0, 0);
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] ==
-          "uop 2 EXEC add y[0,0]: operand 1 r is a bias row (expected a matrix like y; bias_add adds "
-          "a bias row or a scalar)");
+    CHECK(errors[0] == "uop 2 EXEC add y[0,0]: operand 1 r read as tile (expected row for [32] against y [2,64,32])");
   }
 }
 
@@ -148,13 +146,15 @@ TEST_CASE("validator: scalars", "[schedule][validator][onnx]") {
     b.schedule().tensors[2].rank = 1;
     CHECK(validate(b.done()).empty());
   }
-  SECTION("bias_add of a bias row of the wrong width") {
+  SECTION("an add of a bias row of the wrong width") {
     Builder b = scalar_bias();
     const auto wide = b.tensor("b2", TensorRole::Param, 1, 64, 1);
     b.uop(8).src[1] = T(wide, 0, 0);
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 8 EXEC bias_add h[0,0]: operand 1 b2 is 1x2 tiles (expected 1x1 to match h)");
+    CHECK(errors[0] ==
+          "uop 8 EXEC add h[0,0]: operand 1 b2 [64] does not broadcast to h [32,32] (expected each of its dims equal "
+          "to the result's or 1, aligned at the last dim)");
   }
   SECTION("a scalar padded like a matrix") {
     Schedule s = scalar_bias().done();
@@ -235,9 +235,11 @@ TEST_CASE("validator: Scale", "[schedule][validator][onnx]") {
   }
   SECTION("a scale on another kind") {
     Builder b = one_tile_matmul();
-    b.uop(2).scale = 0.25f;
+    ExecParams params;
+    params.param[0] = 0.25f;
+    b.set_params(2, params);
     CHECK(validate(b.done()) ==
-          Errors{"uop 2 EXEC matmul y[0,0]: scale=0.25 on a matmul (expected it only on a scale)"});
+          Errors{"uop 2 EXEC matmul y[0,0]: constant 0 is 0.25 on a matmul (expected 0: matmul takes no constants)"});
   }
   SECTION("a second operand") {
     Builder b = scale_tile();

@@ -1,0 +1,61 @@
+// What an importer of ONNX ops outside onnx_loader.cpp (onnx_elementwise.cpp)
+// may do with the graph the ONNX importer is building: read a node's input
+// tensors, add ops and tensors, give a tensor a second name, and look at the
+// model's constants. onnx_loader.cpp's importer implements it; every check
+// of names and sizes stays there, so an op importer cannot bypass them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/ir/graph.h"
+#include "compiler/support/input_error.h"
+
+namespace onnx {
+class NodeProto;
+class TensorProto;
+}  // namespace onnx
+
+namespace tilesim::frontend {
+
+class OnnxGraphBuilder {
+ public:
+  virtual ~OnnxGraphBuilder() = default;
+
+  virtual std::int64_t opset() const = 0;
+  virtual const std::string& path() const = 0;  // the model file
+  // An InputError "FILE: KEY: problem (expected ...)".
+  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
+    throw InputError(path(), key, problem, expected);
+  }
+
+  // The tensor input `index` of `node` names; an InputError when nothing
+  // defines it or it is a constant of a type tilesim does not compute with.
+  virtual ir::TensorId input_of(const onnx::NodeProto& node, int index) const = 0;
+  virtual const ir::Tensor& tensor(ir::TensorId id) const = 0;
+  // A constant (an initializer or a Constant node's value) of any data type
+  // named `name`, as the model stores it; nullptr when `name` is not one.
+  // Lets an op read a BOOL or INT64 constant input (Dropout's training_mode)
+  // that is no tensor of the graph.
+  virtual const onnx::TensorProto* constant(const std::string& name) const = 0;
+
+  // Adds `op` (its kind, inputs and constants set) writing a new tensor
+  // `out_name` of `out_shape`; returns the tensor.
+  virtual ir::TensorId emit(ir::Op op, const std::string& out_name, const ir::Shape& out_shape,
+                            const std::string& key) = 0;
+  // A name no tensor has yet, from `base` (for the intermediates an import adds).
+  virtual std::string fresh(const std::string& base) const = 0;
+  // Makes `name` a second name of tensor `id`: later nodes reading `name` read
+  // `id`. Not for a graph output (it must be a tensor of its own).
+  virtual void alias(const std::string& name, ir::TensorId id, const std::string& key) = 0;
+  // A Constant node's value, added as an initializer named value.name();
+  // returns its tensor, or kNone for a value of a type that is no tensor
+  // (constant() has it).
+  virtual ir::TensorId add_constant(const onnx::TensorProto& value, const std::string& key) = 0;
+
+  // Whether `name` is a graph output, or an input of any node or graph output.
+  virtual bool is_graph_output(const std::string& name) const = 0;
+  virtual bool is_read(const std::string& name) const = 0;
+};
+
+}  // namespace tilesim::frontend

@@ -1,0 +1,101 @@
+#include "sim/model/exec_kernel.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tilesim::sim {
+
+namespace {
+
+using sched::ExecKind;
+
+kernels::BinaryOp binary_op(ExecKind kind) {
+  switch (kind) {
+    case ExecKind::Sub:
+      return kernels::BinaryOp::Sub;
+    case ExecKind::Mul:
+      return kernels::BinaryOp::Mul;
+    case ExecKind::Max:
+      return kernels::BinaryOp::Max;
+    case ExecKind::Min:
+      return kernels::BinaryOp::Min;
+    default:
+      return kernels::BinaryOp::Add;
+  }
+}
+
+kernels::UnaryOp unary_op(ExecKind kind) {
+  switch (kind) {
+    case ExecKind::Scale:
+      return kernels::UnaryOp::Scale;
+    case ExecKind::Clip:
+      return kernels::UnaryOp::Clip;
+    case ExecKind::LeakyRelu:
+      return kernels::UnaryOp::LeakyRelu;
+    case ExecKind::Sigmoid:
+      return kernels::UnaryOp::Sigmoid;
+    case ExecKind::Tanh:
+      return kernels::UnaryOp::Tanh;
+    case ExecKind::HardSigmoid:
+      return kernels::UnaryOp::HardSigmoid;
+    case ExecKind::HardSwish:
+      return kernels::UnaryOp::HardSwish;
+    default:
+      return kernels::UnaryOp::Relu;
+  }
+}
+
+kernels::Operand operand_form(sched::Broadcast form) {
+  switch (form) {
+    case sched::Broadcast::Row:
+      return kernels::Operand::Row;
+    case sched::Broadcast::Col:
+      return kernels::Operand::Col;
+    case sched::Broadcast::Scalar:
+      return kernels::Operand::Scalar;
+    case sched::Broadcast::Tile:
+      break;
+  }
+  return kernels::Operand::Tile;
+}
+
+// +0 beyond the true rows and columns of tile `t` of `tensor`.
+void zero_padding(const sched::TensorInfo& tensor, const sched::TileRef& t, float* out) {
+  constexpr int n = kernels::kTileDim;
+  const std::int64_t row0 = t.row % tensor.tile_rows_per_matrix() * n;
+  const int rows = tensor.rank <= 1 ? 1 : static_cast<int>(std::min<std::int64_t>(n, tensor.rows - row0));
+  const int cols = static_cast<int>(std::min<std::int64_t>(n, tensor.cols - std::int64_t{t.col} * n));
+  if (cols < n) {
+    for (int r = 0; r < rows; ++r) std::fill(out + r * n + cols, out + (r + 1) * n, 0.0f);
+  }
+  std::fill(out + rows * n, out + n * n, 0.0f);
+}
+
+}  // namespace
+
+void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
+              unsigned char* sram) {
+  const auto at = [sram](std::uint32_t address) { return reinterpret_cast<float*>(sram + address); };
+  float* out = at(uop.addr);
+  const float* a = at(uop.src_addr[0]);
+  const sched::ExecParams& p = schedule.exec_params[uop.params];
+  if (uop.exec == ExecKind::MatMul) {
+    const float* bias = uop.src[2].valid() ? at(uop.src_addr[2]) : nullptr;
+    kernels::MatmulEpilogue ep{uop.zero_init, bias, uop.relu};
+    if (p.fused == ExecKind::LeakyRelu) ep.leaky_alpha = p.param[0];
+    if (p.fused == ExecKind::Clip) {
+      ep.clip_lo = p.param[0];
+      ep.clip_hi = p.param[1];
+    }
+    k.matmul(a, at(uop.src_addr[1]), out, ep);
+    return;
+  }
+  if (sched::is_binary(uop.exec)) {
+    k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);
+  } else {
+    k.unary(unary_op(uop.exec), a, p.param[0], p.param[1], out);
+  }
+  zero_padding(schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)], uop.tile, out);
+}
+
+}  // namespace tilesim::sim
