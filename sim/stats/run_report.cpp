@@ -251,10 +251,11 @@ void write_layers(const RunReport& r, bool all_layers, std::ostream& out) {
     out << "  layers            unknown: the schedule gives no layer= for its uOps\n";
     return;
   }
-  std::vector<std::size_t> order(r.layers.size());
-  for (std::size_t l = 0; l < order.size(); ++l) order[l] = l;
   const auto bottleneck =
       std::find_if(r.layers.begin(), r.layers.end(), [](const LayerReport& l) { return l.bottleneck; });
+  if (bottleneck == r.layers.end()) return;  // no layer (a validated schedule has one)
+  std::vector<std::size_t> order(r.layers.size());
+  for (std::size_t l = 0; l < order.size(); ++l) order[l] = l;
   out << "  layers            " << r.layers.size() << "; the bottleneck (*, the longest) is " << bottleneck->name
       << ": " << bottleneck->stats.cycles() << " cycles, " << percent(bottleneck->stats.cycles(), r.stats.cycles)
       << " of the run\n";
