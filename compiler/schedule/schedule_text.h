@@ -10,6 +10,9 @@
 //   tensor 1 a input shape=[64,32] padded=[64,32] dram=0x2000 batch=2 dims=[2,64,32]
 //   tensor 2 s param shape=[1] padded=[32] dram=0x6000 dims=[]     (a rank-0 scalar)
 //   tensor 3 wt intermediate shape=[64,32] padded=[64,32] view=transpose(w)
+//   tensor 4 x input shape=[30,3] padded=[32,32] dims=[1,3,5,6] layout=nhwc
+//   tensor 5 xcol intermediate shape=[9,27] padded=[32,32] dims=[1,9,27] view=im2col(x) kernel=3x3
+//            stride=2x2 dilation=1x1 pad=1x1 out=3x3 channel_stride=3 pad_value=0   (one line; view_text.h)
 //   ...
 //   totals loads=4 stores=1 execs=2 ...          (optional when hand-written)
 //   layer name=y ops=matmul shapes="..." ...      (optional, any number)
