@@ -2,8 +2,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "compiler/frontend/onnx_broadcast.h"
@@ -31,9 +31,10 @@ class ElementwiseImporter {
       binary(op);
     } else if (op == "Max" || op == "Min") {
       variadic(op == "Max" ? OpKind::Max : OpKind::Min);
+    } else if (op == "Clip" && b_.opset() < 11) {
+      clip_attributes();
     } else if (op == "Clip") {
-      if (b_.opset() < 11) clip_attributes();
-      if (b_.opset() >= 11) clip_inputs();
+      clip_inputs();
     } else if (op == "Identity") {
       pass_through();
     } else if (op == "Dropout") {
@@ -212,9 +213,8 @@ class ElementwiseImporter {
     const std::string expected = "training_mode absent or a constant false: tilesim runs inference";
     const onnx::TensorProto* value = b_.constant(name);
     if (!value) fail("training_mode " + quoted(name) + " is not a constant", expected);
-    std::int64_t count = 1;
-    for (const std::int64_t d : value->dims()) count *= d;
-    const bool is_bool = value->data_type() == onnx::TensorProto::BOOL && count == 1;
+    const bool one = std::all_of(value->dims().begin(), value->dims().end(), [](std::int64_t d) { return d == 1; });
+    const bool is_bool = value->data_type() == onnx::TensorProto::BOOL && one;
     const bool in_raw = is_bool && value->raw_data().size() == 1 && value->int32_data_size() == 0;
     const bool in_ints = is_bool && value->raw_data().empty() && value->int32_data_size() == 1;
     if (!in_raw && !in_ints) fail("training_mode " + quoted(name) + " is not one BOOL value", expected);
@@ -249,7 +249,11 @@ class ElementwiseImporter {
     const TensorId id = b_.add_constant(value, key_);
     if (!output) return;
     if (id == ir::kNone) {
-      fail("its value, a graph output, has data type " + onnx::TensorProto_DataType_Name(value.data_type()),
+      const int type = value.data_type();
+      fail("its value, a graph output, has data type " +
+               (onnx::TensorProto_DataType_IsValid(type)
+                    ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
+                    : "number " + std::to_string(type)),
            "FLOAT or DOUBLE");
     }
     copy(id);

@@ -493,9 +493,10 @@ class Reader {
     tokens_.pop_back();
   }
 
+  // Every kind to_string names (whatever is appended to ExecKind later).
   static std::optional<ExecKind> exec_kind(const std::string& text) {
-    for (int k = 0; k <= static_cast<int>(ExecKind::HardSwish); ++k) {
-      if (text == to_string(static_cast<ExecKind>(k))) return static_cast<ExecKind>(k);
+    for (int k = 0; k <= std::numeric_limits<std::uint8_t>::max(); ++k) {
+      if (text != "?" && text == to_string(static_cast<ExecKind>(k))) return static_cast<ExecKind>(k);
     }
     return std::nullopt;
   }

@@ -244,6 +244,25 @@ TEST_CASE("onnx: Dropout-12's training_mode may be a constant false", "[onnx][el
   }
 }
 
+TEST_CASE("onnx: Dropout's training_mode from a Constant node", "[onnx][elementwise]") {
+  for (const bool training : {false, true}) {
+    onnx::ModelProto m = new_model(13);
+    auto* g = m.mutable_graph();
+    set_shape(g->add_input(), "x", {2, 3});
+    auto* c = add_node(g, "Constant", {}, "train");
+    auto* value = c->add_attribute();
+    value->set_name("value");
+    value->set_type(onnx::AttributeProto_AttributeType_TENSOR);
+    value->mutable_t()->set_data_type(onnx::TensorProto_DataType_BOOL);
+    value->mutable_t()->add_int32_data(training ? 1 : 0);
+    add_node(g, "Dropout", {"x", "", "train"}, "y");
+    set_shape(g->add_output(), "y", {2, 3});
+    CHECK(error_of(m) == (training ? "test_model.onnx: node 'y_node' (Dropout): training_mode 'train' is true "
+                                     "(expected training_mode absent or a constant false: tilesim runs inference)"
+                                   : ""));
+  }
+}
+
 TEST_CASE("onnx: Constant values become params; a graph output gets a copy", "[onnx][elementwise]") {
   onnx::ModelProto m = new_model(13);
   auto* g = m.mutable_graph();
