@@ -27,10 +27,10 @@ std::int64_t product(const std::vector<std::int64_t>& dims) {
   return n;
 }
 
-// nhwc and conv_weight: rank 4, dims [N,C,H,W] or [OC,Cg,KH,KW], storage as
-// storage_shape() gives it.
+// nchw, nhwc and conv_weight: rank 4, dims [N,C,H,W] or [OC,Cg,KH,KW],
+// storage as storage_shape() gives it.
 std::string check_image_layout(const TensorInfo& t) {
-  const bool nhwc = t.layout == TensorLayout::Nhwc;
+  const bool nhwc = t.layout == TensorLayout::Nhwc || t.layout == TensorLayout::Nchw;
   const std::string layout = "layout " + layout_name(t.layout);
   const std::string form = nhwc ? "[N,C,H,W]" : "[OC,Cg,KH,KW]";
   if (t.rank != 4) return layout + " on a rank-" + num(t.rank) + " tensor (expected rank 4: dims " + form + ")";
@@ -50,8 +50,10 @@ std::string check_image_layout(const TensorInfo& t) {
   }
   const auto shape = storage_shape(t.layout, t.dims, t.groups);  // in range: checked above
   if ((*shape)[0] == t.batch && (*shape)[1] == t.rows && (*shape)[2] == t.cols) return "";
-  const std::string why = nhwc ? "nhwc stores [N,C,H,W] as N matrices [H*W, C]"
-                               : "conv_weight stores [OC,Cg,KH,KW] of G groups as one matrix [KH*KW*Cg*G, OC]";
+  const std::string why = t.layout == TensorLayout::Nhwc ? "nhwc stores [N,C,H,W] as N matrices [H*W, C]"
+                          : t.layout == TensorLayout::Nchw
+                              ? "nchw stores [N,C,H,W] as N matrices [C, H*W]"
+                              : "conv_weight stores [OC,Cg,KH,KW] of G groups as one matrix [KH*KW*Cg*G, OC]";
   return "shape " + pair(t.rows, t.cols) + " batch " + num(t.batch) + " (expected " + pair((*shape)[1], (*shape)[2]) +
          " batch " + num((*shape)[0]) + " for " + dims + ": " + why + ")";
 }

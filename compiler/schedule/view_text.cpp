@@ -96,12 +96,15 @@ bool ViewFieldReader::take(const std::string& name, std::string_view field, Tens
   if (name == "layout") {
     if (value == "matrix") {
       t->layout = TensorLayout::Matrix;
+    } else if (value == "nchw") {
+      t->layout = TensorLayout::Nchw;
     } else if (value == "nhwc") {
       t->layout = TensorLayout::Nhwc;
     } else if (value == "conv_weight") {
       t->layout = TensorLayout::ConvWeight;
     } else {
-      throw FieldProblem{"unknown layout " + quoted(str(value)), "layout=matrix, layout=nhwc or layout=conv_weight"};
+      throw FieldProblem{"unknown layout " + quoted(str(value)),
+                         "layout=matrix, layout=nchw, layout=nhwc or layout=conv_weight"};
     }
   } else if (name == "groups") {
     if (!field_number(value, &t->groups)) {

@@ -535,10 +535,12 @@ TEST_CASE("schedule text: layouts and gather views", "[schedule][text][views]") 
 TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedule][text][views]") {
   const std::string z = kHeader + "tensor 3 z intermediate shape=[9,27] padded=[32,32] dims=[1,9,27] ";
   const std::string geometry = " kernel=3x3 stride=2x2 dilation=1x1 pad=1x1 out=3x3 channel_stride=3 pad_value=0\n";
-  CHECK(error_of(z + "layout=nchw\n") ==
-        "t.sched:7: tensor 3: unknown layout 'nchw' (expected layout=matrix, layout=nhwc or layout=conv_weight)");
+  CHECK(error_of(z + "layout=chwn\n") ==
+        "t.sched:7: tensor 3: unknown layout 'chwn' (expected layout=matrix, layout=nchw, layout=nhwc or "
+        "layout=conv_weight)");
   CHECK(error_of(z + "layout=\n") ==
-        "t.sched:7: tensor 3: unknown layout '' (expected layout=matrix, layout=nhwc or layout=conv_weight)");
+        "t.sched:7: tensor 3: unknown layout '' (expected layout=matrix, layout=nchw, layout=nhwc or "
+        "layout=conv_weight)");
   CHECK(error_of(z + "layout\n") ==
         "t.sched:7: tensor 3: unknown field 'layout' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
