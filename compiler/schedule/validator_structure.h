@@ -45,7 +45,7 @@ std::string check_layout(const TensorInfo& tensor);
 // im2col: a matrix view [N, OH*OW, KH*KW*S] of an image X [N, C, H, W] with
 // dims, positive kernel, stride, dilation and out, non-negative pads, S >= C,
 // and OH, OW at least the windows that fit without padding at the bottom and
-// right. relayout: matrix or nhwc, dims on a rank-3/4 view or X, X's element
+// right. relayout: not conv_weight, dims on a rank-3/4 view or X, X's element
 // count. An im2col or relayout view is checked only once X is sound (X's own
 // problems are reported on X).
 std::string check_view(const Schedule& schedule, std::size_t index, const TensorInfo& view);

@@ -13,9 +13,10 @@ namespace {
 
 std::string layout_name(TensorLayout layout) { return std::string(to_string(layout)); }
 
-// "a matrix", "an nhwc", "a conv_weight".
+// "a matrix", "an nchw", "an nhwc", "a conv_weight" (as the letters are read).
 std::string a_layout(TensorLayout layout) {
-  return (layout == TensorLayout::Nhwc ? "an " : "a ") + layout_name(layout);
+  const bool vowel_sound = layout == TensorLayout::Nchw || layout == TensorLayout::Nhwc;
+  return (vowel_sound ? "an " : "a ") + layout_name(layout);
 }
 
 std::string axb(std::int64_t a, std::int64_t b) { return num(a) + "x" + num(b); }
@@ -157,7 +158,7 @@ std::int64_t elements(const TensorInfo& t) {
 
 std::string check_relayout(const TensorInfo& v, const TensorInfo& x) {
   if (v.layout == TensorLayout::ConvWeight) {
-    return "layout conv_weight on a relayout view (expected matrix or nhwc)";
+    return "layout conv_weight on a relayout view (expected matrix, nchw or nhwc)";
   }
   if (std::string p = relayout_dims(v, "relayout view"); !p.empty()) return p;
   if (std::string p = relayout_dims(x, "relayout of " + x.name); !p.empty()) return p;

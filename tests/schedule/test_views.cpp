@@ -216,6 +216,10 @@ TEST_CASE("views: the validator's table checks of layouts", "[schedule][views][v
   s = good;
   s.tensors[3].groups = 2;
   CHECK(validate(s) == Errors{"tensor 3 y: groups 2 on an nhwc tensor (expected groups only on a conv_weight tensor)"});
+  s.tensors[3].layout = TensorLayout::Nchw;  // y [1,4,3,3] in nchw: one matrix [4,9]
+  s.tensors[3].rows = 4;
+  s.tensors[3].cols = 9;
+  CHECK(validate(s) == Errors{"tensor 3 y: groups 2 on an nchw tensor (expected groups only on a conv_weight tensor)"});
   s = good;
   s.tensors[0].dims.clear();
   CHECK(validate(s) == Errors{"tensor 0 x: layout nhwc without dims (expected dims=[N,C,H,W])"});
@@ -298,7 +302,8 @@ TEST_CASE("views: the validator's table checks of relayout and transpose views",
   s.tensors[1].dims = {36, 1, 1, 1};
   s.tensors[1].rows = 1;
   s.tensors[1].cols = 36;
-  CHECK(validate(s) == Errors{"tensor 1 v: layout conv_weight on a relayout view (expected matrix or nhwc)"});
+  CHECK(validate(s) == Errors{"tensor 1 v: layout conv_weight on a relayout view (expected matrix, nchw or "
+                              "nhwc)"});
   s = good;
   s.tensors[1].rank = 3;
   s.tensors[1].dims.clear();
