@@ -53,6 +53,10 @@ class OnnxGraphBuilder {
   // (constant() has it).
   virtual ir::TensorId add_constant(const onnx::TensorProto& value, const std::string& key) = 0;
 
+  // Stores graph input `x`, when a windowed op (Conv, pooling) reads it
+  // first and it is a rank-4 matrix, as an nchw image (N matrices [C, H*W]).
+  virtual void store_as_image(ir::TensorId x) = 0;
+
   // Whether `name` is a graph output, or an input of any node or graph output.
   virtual bool is_graph_output(const std::string& name) const = 0;
   virtual bool is_read(const std::string& name) const = 0;

@@ -10,6 +10,7 @@
 #include "compiler/frontend/model_loader.h"
 #include "compiler/frontend/onnx_broadcast.h"
 #include "compiler/frontend/onnx_elementwise.h"
+#include "compiler/frontend/onnx_pool.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
@@ -311,7 +312,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     const std::string& out = node.output(0);
     if (reads_an_image(node) && (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min")) {
       add_image_binary(node, out, key);
-    } else if (import_elementwise(*this, node, attributes, key)) {
+    } else if (import_elementwise(*this, node, attributes, key) || import_pool(*this, node, attributes, key)) {
       return;
     } else if (op == "Transpose") {
       add_transpose(node, attributes, out, key);
@@ -342,7 +343,7 @@ class OnnxImporter : public OnnxGraphBuilder {
 
   // A graph input image read first by a Conv is stored as N matrices [C, H*W]
   // (the same row-major order, without padding each channel to 32 x 32).
-  void store_as_image(TensorId x) {
+  void store_as_image(TensorId x) override {
     ir::Tensor& t = graph_.tensors[x];
     if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
       t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
