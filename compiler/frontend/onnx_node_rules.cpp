@@ -106,6 +106,17 @@ std::vector<OpRule> pool_rules() {
       {"AveragePool", {"X"}, 0, average, {"Y"}},
       {"GlobalMaxPool", {"X"}, 0, {}, {"Y"}},
       {"GlobalAveragePool", {"X"}, 0, {}, {"Y"}},
+      {"Pad",
+       {"data", "pads", "constant_value", "axes"},
+       3,
+       {{"mode", onnx::AttributeProto::STRING, 0},
+        {"pads", kInts, 11, 2},
+        {"paddings", kInts, 2},
+        {"value", kFloat, 11}},
+       {"output"},
+       0,
+       false,
+       11},
   };
 }
 
@@ -400,6 +411,9 @@ class NodeChecker {
     if (name == "group") attributes_.group = attribute.i();
     if (name == "ceil_mode") attributes_.ceil_mode = flag(attribute);
     if (name == "count_include_pad") attributes_.count_include_pad = flag(attribute);
+    if (name == "paddings") attributes_.pads.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "mode") attributes_.pad_mode = attribute.s();
+    if (name == "value") attributes_.pad_value = attribute.f();
     if (name == "storage_order") flag(attribute);  // orders MaxPool's indices, which are never read
     if (name == "epsilon") attributes_.epsilon = finite(attribute);
     if (name == "spatial" && !flag(attribute)) fail("spatial is 0 (per-element statistics)", "spatial 1");

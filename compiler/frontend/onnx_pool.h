@@ -7,7 +7,14 @@
 //                      (opset 19 on)
 //   GlobalMaxPool,     a window of the whole image: kernel [H, W]
 //   GlobalAveragePool
-// Each becomes one ir MaxPool or AveragePool op over an image [N, C, H, W]
+//   Pad                constant zero padding of an image's H and W (PyTorch's
+//                      AvgPool2d(count_include_pad=True) emits Pad +
+//                      AveragePool), pads as an attribute before opset 11, a
+//                      constant INT64 input from 11: folded into the
+//                      AveragePool that reads it (count_include_pad); all-zero
+//                      pads name the input again. Any other mode, value or
+//                      reader is refused
+// Each pooling op becomes one ir MaxPool or AveragePool op over an image [N, C, H, W]
 // giving [N, C, OH, OW] in nhwc. A window that holds no input pixel is
 // refused for AveragePool without count_include_pad (its average divides by
 // zero). Every refusal is one InputError naming the node.
@@ -20,7 +27,7 @@
 
 namespace tilesim::frontend {
 
-// Imports `node` when its op is a pooling op and returns true; returns false
+// Imports `node` when its op is a pooling op or Pad and returns true; returns false
 // (and does nothing) for any other op.
 bool import_pool(OnnxGraphBuilder& builder, const onnx::NodeProto& node, const NodeAttributes& attributes,
                  const std::string& key);
