@@ -42,6 +42,9 @@ class OnnxGraphBuilder {
   // Lets an op read a BOOL or INT64 constant input (Dropout's training_mode)
   // that is no tensor of the graph.
   virtual const onnx::TensorProto* constant(const std::string& name) const = 0;
+  // Whether anything defines `name` so far: a tensor, an alias, a constant
+  // of any type or a graph input of any element type.
+  virtual bool defined(const std::string& name) const = 0;
 
   // Adds `op` (its kind, inputs and constants set) writing a new tensor
   // `out_name` of `out_shape`; returns the tensor.

@@ -174,7 +174,9 @@ class OnnxImporter : public OnnxGraphBuilder {
   }
 
   // A name a tensor, an alias or a constant of another type already has.
-  bool defined(const std::string& name) const { return find(name) != ir::kNone || deferred_.count(name) > 0; }
+  bool defined(const std::string& name) const override {
+    return find(name) != ir::kNone || deferred_.count(name) > 0 || other_typed_inputs_.count(name) > 0;
+  }
 
   // Every tensor of the graph comes through here: named, new, within the size limits.
   TensorId add_tensor(const std::string& name, Shape shape, TensorKind kind, const std::string& key) {
@@ -257,12 +259,22 @@ class OnnxImporter : public OnnxGraphBuilder {
     const TensorId initializer = find(input.name());
     if (initializer != ir::kNone) return check_declared(input, initializer, key, "its initializer holds");
     if (deferred_.count(input.name())) return;  // its initializer's type is checked where a node reads it
+    const bool typed = input.type().has_tensor_type();
+    if (typed && input.type().tensor_type().elem_type() != onnx::TensorProto_DataType_FLOAT && !defined(input.name())) {
+      // An INT64 shape or BOOL flag given at run time: refused where a node
+      // reads it (as a tensor, or as a setting that must be a constant).
+      other_typed_inputs_.emplace(input.name(), std::pair{key, input.type().tensor_type().elem_type()});
+      return;
+    }
     add_tensor(input.name(), declared_shape(input, key), TensorKind::Input, key);
   }
 
   TensorId input_of(const onnx::NodeProto& node, int index) const override {
     if (const auto it = deferred_.find(node.input(index)); it != deferred_.end()) {
       refuse_if(tensor_storage_refusal(*constants_.at(it->first), ".onnx"), it->second);
+    }
+    if (const auto it = other_typed_inputs_.find(node.input(index)); it != other_typed_inputs_.end()) {
+      fail(it->second.first, "has element type " + dtype_name(it->second.second), "FLOAT (float32) tensors only");
     }
     const TensorId id = find(node.input(index));
     if (id == ir::kNone) {
@@ -495,6 +507,8 @@ class OnnxImporter : public OnnxGraphBuilder {
   // that is not FLOAT or DOUBLE are no tensor (deferred_: their key).
   std::unordered_map<std::string, const onnx::TensorProto*> constants_;
   std::unordered_map<std::string, std::string> deferred_;
+  // Graph inputs of another element type than FLOAT: their key and type.
+  std::unordered_map<std::string, std::pair<std::string, int>> other_typed_inputs_;
   std::deque<onnx::TensorProto> constant_values_;  // Constant nodes' values (stable addresses)
 };
 

@@ -172,8 +172,8 @@ std::vector<std::int64_t> constant_ints(const OnnxGraphBuilder& b, const onnx::N
   const onnx::TensorProto* value = b.constant(name);
   const std::string shown = what + " " + quoted(name);
   if (!value) {
-    b.input_of(node, index);  // nothing defines it: that error first
-    b.fail(key, shown + " is not a constant", "a constant " + what + " (initializer or Constant)");
+    if (!b.defined(name)) b.input_of(node, index);  // nothing defines it: that error first
+    b.fail(key, shown + " is not a constant", (what == "shape" ? "a constant " : "constant ") + what + " (initializer or Constant)");
   }
   if (value->data_type() != onnx::TensorProto::INT64) {
     const int type = value->data_type();
