@@ -89,7 +89,11 @@ TEST_CASE("onnx: reshapes of reshapes are one view of the stored tensor; an unch
   set_ints(add_node(g, "Squeeze", {"x"}, "a"), "axes", {1});    // [2, 6]
   add_node(g, "Reshape", {"a", "s"}, "b");                      // [3, 4]
   set_ints(add_node(g, "Unsqueeze", {"b"}, "c"), "axes", {0});  // [1, 3, 4]
-  add_node(g, "Reshape", {"c", "s"}, "d");                      // [3, 4] again: another name of b's view
+  add_node(g, "Reshape", {"c", "s"}, "d");                      // [3, 4] again: a view of x
+  add_ints(g, "same", {2, 1, 6});
+  add_node(g, "Reshape", {"x", "same"}, "e");  // x itself
+  add_node(g, "Relu", {"e"}, "y2");
+  set_shape(g->add_output(), "y2", {2, 1, 6});
   add_node(g, "Relu", {"d"}, "y");
   set_shape(g->add_output(), "y", {3, 4});
   ir::Graph graph;
@@ -101,6 +105,7 @@ TEST_CASE("onnx: reshapes of reshapes are one view of the stored tensor; an unch
   CHECK(view.kind == ir::OpKind::Relayout);
   CHECK(graph.tensors[view.inputs[0]].name == "x");
   CHECK(graph.find("d") == relu.inputs[0]);
+  CHECK(graph.ops[graph.tensors[graph.find("y2")].producer].inputs[0] == graph.find("x"));
 }
 
 TEST_CASE("onnx: Reshape, Squeeze and Unsqueeze refuse every value out of range with one line", "[onnx][shape]") {
