@@ -4,14 +4,15 @@
 #include <deque>
 #include <filesystem>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "compiler/frontend/model_loader.h"
-#include "compiler/frontend/onnx_broadcast.h"
 #include "compiler/frontend/onnx_elementwise.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_image.h"
+#include "compiler/frontend/onnx_matmul.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_shape_ops.h"
@@ -45,12 +46,6 @@ std::string declared_text(const onnx::TensorShapeProto& shape) {
             : dim.has_dim_param() ? printable(dim.dim_param())
                                   : "?";
   }
-  return text + "]";
-}
-
-std::string list_text(const std::vector<std::int64_t>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
   return text + "]";
 }
 
@@ -312,28 +307,6 @@ class OnnxImporter : public OnnxGraphBuilder {
     }
   }
 
-  // A graph input or initializer in matrix layout: what a transposing LOAD reads.
-  bool is_stored(TensorId id) const {
-    const TensorKind kind = graph_.tensors[id].kind;
-    return (kind == TensorKind::Input || kind == TensorKind::Param) &&
-           graph_.tensors[id].shape.layout == ir::Layout::Matrix;
-  }
-
-  // The transpose of a graph input or initializer, as a view the DMA reads
-  // transposed. `why` names the attribute or op for the error.
-  TensorId transposed(TensorId id, const onnx::NodeProto& node, const std::string& why) {
-    const std::string key = node_key(node);
-    if (!is_stored(id)) {
-      fail(key, why + " of a computed tensor (" + tilesim::quoted(graph_.tensors[id].name) + ") is not supported",
-           "a transposed graph input or initializer (the DMA engine transposes while loading)");
-    }
-    if (shape(id).rank < 2)
-      fail(key, why + " of a rank-" + std::to_string(shape(id).rank) + " tensor", "rank 2 or more");
-    Shape s = shape(id);
-    std::swap(s.rows, s.cols);
-    return emit(OpKind::Transpose, {id}, fresh(graph_.tensors[id].name + ".T"), s, key);
-  }
-
   // Every distinct unsupported op type at once, each with its first node, so
   // that one run tells the user all that is missing.
   void check_supported_ops(const onnx::GraphProto& g) const {
@@ -361,17 +334,10 @@ class OnnxImporter : public OnnxGraphBuilder {
     const std::string& op = node.op_type();
     if (!is_supported_op(op)) fail(key, "unsupported op", "one of " + supported_ops());
     const NodeAttributes attributes = check_node(node, opset_, path_, key);
-    const std::string& out = node.output(0);
-    if (import_image(*this, node, attributes, key) || import_elementwise(*this, node, attributes, key) ||
-        import_shape_op(*this, node, attributes, key)) {
-      return;
-    } else if (op == "Transpose") {
-      add_transpose(node, attributes, out, key);
-    } else if (op == "MatMul") {
-      add_matmul(input_of(node, 0), input_of(node, 1), out, key);
-    } else {
-      add_gemm(node, attributes, out, key);
-    }
+    const bool imported = import_image(*this, node, attributes, key) ||
+                          import_elementwise(*this, node, attributes, key) ||
+                          import_shape_op(*this, node, attributes, key) || import_matmul(*this, node, attributes, key);
+    if (!imported) throw std::logic_error("no importer for op " + op);
   }
 
   // A graph output must be stored in its own matrix layout: an image in nhwc
@@ -391,82 +357,6 @@ class OnnxImporter : public OnnxGraphBuilder {
                     key);
     }
     return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
-  }
-
-  void add_transpose(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
-                     const std::string& key) {
-    const TensorId x = input_of(node, 0);
-    const int rank = shape(x).rank;
-    std::vector<std::int64_t> identity;
-    for (int i = 0; i < rank; ++i) identity.push_back(i);
-    std::vector<std::int64_t> perm =
-        attributes.perm ? *attributes.perm : std::vector<std::int64_t>(identity.rbegin(), identity.rend());
-    if (!std::is_permutation(perm.begin(), perm.end(), identity.begin(), identity.end())) {
-      fail(key,
-           "perm " + list_text(perm) + " is not a permutation of the " + std::to_string(rank) + " dims of " +
-               ir::to_string(shape(x)),
-           "each of 0 to " + std::to_string(rank - 1) + " once");
-    }
-    std::vector<std::int64_t> last_two_swapped = identity;
-    if (rank >= 2) std::swap(last_two_swapped[rank - 1], last_two_swapped[rank - 2]);
-    if (rank < 2 || perm != last_two_swapped) {
-      fail(key, "permutes the dims of a rank-" + std::to_string(rank) + " tensor in a way the hardware cannot",
-           "a swap of the last two dims (a rank-2 transpose)");
-    }
-    if (!is_stored(x)) {
-      fail(key, "transposes a computed tensor (" + tilesim::quoted(graph_.tensors[x].name) + ")",
-           "a Transpose of a graph input or initializer (the DMA engine transposes while loading)");
-    }
-    Shape s = shape(x);
-    std::swap(s.rows, s.cols);
-    emit(OpKind::Transpose, {x}, out, s, key);
-  }
-
-  Shape matmul_shape(const Shape& a, const Shape& b, const std::string& key) const {
-    if (a.rank < 2 || b.rank < 2) {
-      fail(key, "multiplies shapes " + ir::to_string(a) + " and " + ir::to_string(b),
-           "operands of rank 2 to 4 (no rank-1 vectors)");
-    }
-    if (a.cols != b.rows) {
-      fail(key, "shapes " + ir::to_string(a) + " and " + ir::to_string(b) + " do not match",
-           "[..., M, K] @ [..., K, N]");
-    }
-    if (b.rank > 2 && b.batch_dims != a.batch_dims) {
-      fail(key, "batch dims of " + ir::to_string(a) + " and " + ir::to_string(b) + " differ",
-           "equal batch dims, or a 2-D right operand");
-    }
-    Shape out = a;
-    out.cols = b.cols;
-    return out;
-  }
-
-  // Storage rows and columns are the operands' last two dims only in matrix layout.
-  TensorId add_matmul(TensorId a, TensorId b, const std::string& out, const std::string& key) {
-    a = matrix_form(*this, a, key);
-    b = matrix_form(*this, b, key);
-    return emit(OpKind::MatMul, {a, b}, out, matmul_shape(shape(a), shape(b), key), key);
-  }
-
-  void add_gemm(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& out,
-                const std::string& key) {
-    TensorId a = input_of(node, 0), b = input_of(node, 1);
-    if (shape(a).rank != 2 || shape(b).rank != 2) {
-      fail(key, "has operands " + ir::to_string(shape(a)) + " and " + ir::to_string(shape(b)), "rank-2 A and B");
-    }
-    if (attributes.trans_a) a = transposed(a, node, "transA");
-    if (attributes.trans_b) b = transposed(b, node, "transB");
-    const bool has_c = has_input(node, 2);
-    const bool scaled = attributes.alpha != 1.0f;
-    const std::string product = !has_c && !scaled ? out : fresh(out + ".ab");
-    TensorId p = add_matmul(a, b, product, key);
-    if (scaled) p = emit(OpKind::Scale, {p}, has_c ? fresh(out + ".alpha_ab") : out, shape(p), key, attributes.alpha);
-    if (!has_c) return;
-    TensorId c = input_of(node, 2);
-    const Shape ps = shape(p);  // copies: emit() grows the tensor table
-    const Shape cs = shape(c);
-    refuse_if(gemm_c_refusal(cs, ps, attributes, opset_), key);
-    if (attributes.beta != 1.0f) c = emit(OpKind::Scale, {c}, fresh(node.input(2) + ".beta"), cs, key, attributes.beta);
-    emit(OpKind::Add, {p, c}, out, ps, key);
   }
 
   void add_output(const onnx::ValueInfoProto& output) {
