@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/onnx_image.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
@@ -72,11 +73,10 @@ class ElementwiseImporter {
     return b_.emit(std::move(op), out_, shape(x), key_);
   }
 
-  // `kind` of a and b into tensor `name`, their shapes broadcast.
+  // `kind` of a and b into tensor `name`, their shapes broadcast (images in
+  // their layout: onnx_image.h).
   TensorId combine(OpKind kind, TensorId a, TensorId c, const std::string& name) {
-    const auto out = ir::broadcast(shape(a), shape(c));
-    if (!out) refuse_if(broadcast_refusal(node_.op_type(), shape(a), shape(c)));
-    return emit(kind, {a, c}, name, *out);
+    return frontend::combine(b_, kind, a, c, name, node_.op_type(), key_);
   }
 
   void binary(const std::string& op) {
@@ -169,13 +169,14 @@ class ElementwiseImporter {
     TensorId y = x;
     for (const auto& [t, kind] : {std::pair{lo, OpKind::Max}, std::pair{hi, OpKind::Min}}) {
       if (t == ir::kNone) continue;
-      if (ir::broadcast(shape(y), shape(t)) != shape(x)) {
+      const auto out = ir::broadcast(shape(y), shape(t));
+      if (!out || out->dims() != shape(x).dims()) {
         fail("bound " + quoted(b_.tensor(t).name) + " of shape " + ir::to_string(shape(t)) + " for an input of shape " +
                  ir::to_string(shape(x)),
              "bounds that keep the input's shape");
       }
       const bool last = kind == OpKind::Min || hi == ir::kNone;
-      y = emit(kind, {y, t}, last ? out_ : b_.fresh(out_ + ".clip_min"), shape(x));
+      y = combine(kind, y, t, last ? out_ : b_.fresh(out_ + ".clip_min"));
     }
   }
 

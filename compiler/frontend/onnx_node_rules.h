@@ -28,8 +28,9 @@ namespace tilesim::frontend {
 // the last versions before 23 that changed their float32 meaning are Add-7,
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
-// Identity-1, Dropout-12 and Constant-12 (later versions only added data
-// types). A newer opset might change one of them, so it is refused.
+// Identity-1, Dropout-12, Constant-12, BatchNormalization-15, Reshape-14,
+// Squeeze-13 and Unsqueeze-13 (later versions only added data types). A newer opset might change one of them, so it is
+// refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
 // "Add, Clip, ... or Transpose": every op type with a rule, in alphabetical order.
@@ -57,6 +58,10 @@ struct NodeAttributes {
   std::string pad_mode = "constant";        // Pad
   float pad_value = 0.0f;                   // Pad before opset 11
   float epsilon = 1e-5f;                    // BatchNormalization
+  // Reshape before opset 5 (shape), Squeeze and Unsqueeze before 13 (axes);
+  // later they are inputs. allowzero: Reshape from opset 14.
+  std::optional<std::vector<std::int64_t>> axes, shape;
+  bool allowzero = false;
   std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
   bool is_test = false;                     // Dropout before opset 7
   // Constant: its one value attribute (value, value_float, ...), in the node.

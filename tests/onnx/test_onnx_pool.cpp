@@ -17,13 +17,6 @@ using Errors = std::vector<std::string>;
 
 namespace {
 
-void set_ints(onnx::NodeProto* n, const std::string& name, std::vector<std::int64_t> values) {
-  auto* a = n->add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto_AttributeType_INTS);
-  for (const auto v : values) a->add_ints(v);
-}
-
 void set_string(onnx::NodeProto* n, const std::string& name, const std::string& value) {
   auto* a = n->add_attribute();
   a->set_name(name);
