@@ -2,10 +2,9 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/onnx_window.h"
-
-#include <optional>
 
 namespace tilesim::frontend {
 
@@ -36,26 +35,6 @@ std::string empty_window(const ir::Window& w, std::int64_t h, std::int64_t wd) {
     }
   }
   return "";
-}
-
-// An INT64 constant's values (raw_data little-endian, or int64_data);
-// nullopt for any other type or storage.
-std::optional<std::vector<std::int64_t>> int64_values(const onnx::TensorProto& t) {
-  if (t.data_type() != onnx::TensorProto::INT64 || t.has_data_location()) return std::nullopt;
-  std::int64_t count = 1;
-  for (const std::int64_t d : t.dims()) count *= d;
-  if (!t.raw_data().empty()) {
-    if (t.int64_data_size() > 0 || t.raw_data().size() != static_cast<std::size_t>(count) * 8) return std::nullopt;
-    std::vector<std::int64_t> values(static_cast<std::size_t>(count));
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      std::uint64_t v = 0;
-      for (int byte = 7; byte >= 0; --byte) v = v << 8 | static_cast<unsigned char>(t.raw_data()[i * 8 + byte]);
-      values[i] = static_cast<std::int64_t>(v);
-    }
-    return values;
-  }
-  if (t.int64_data_size() != count) return std::nullopt;
-  return std::vector<std::int64_t>(t.int64_data().begin(), t.int64_data().end());
 }
 
 class PadImporter {
@@ -102,13 +81,7 @@ class PadImporter {
       return *attributes_.pads;
     }
     if (!has_input(node_, 1)) fail("has no pads input", "pads, a constant INT64 tensor");
-    const onnx::TensorProto* pads = b_.constant(node_.input(1));
-    const auto values = pads ? int64_values(*pads) : std::nullopt;
-    if (!values) {
-      fail("pads " + quoted(node_.input(1)) + " is not a constant INT64 tensor",
-           "pads given by an initializer or a Constant");
-    }
-    return *values;
+    return constant_ints(b_, node_, 1, "pads", key_);
   }
 
   // Only zero padding folds: the value attribute (before opset 11) or the
