@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_batch_norm.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -30,11 +32,9 @@ std::string number(double value) {
 
 bool fits_float(double value) { return std::isfinite(value) && std::abs(value) <= std::numeric_limits<float>::max(); }
 
-class BatchNormImporter {
+class BatchNormImporter : NodeImporter {
  public:
-  BatchNormImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                    const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   void run() {
     check_inference();
@@ -48,10 +48,6 @@ class BatchNormImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-  const Shape& shape(TensorId id) const { return b_.tensor(id).shape; }
   const std::vector<float>& mean() const { return stats_[2]; }
   const std::vector<float>& bias() const { return stats_[1]; }
 
@@ -254,11 +250,6 @@ class BatchNormImporter {
     combine(b_, OpKind::Add, scaled, t, out_, "Add", key_);
   }
 
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
   TensorId x_ = ir::kNone;
   std::vector<float> stats_[4];  // copies: add_param() grows the tensor table
   std::vector<double> s_, t_;

@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_elementwise.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -20,11 +22,9 @@ using ir::TensorId;
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-class ElementwiseImporter {
+class ElementwiseImporter : NodeImporter {
  public:
-  ElementwiseImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                      const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   bool run() {
     const std::string& op = node_.op_type();
@@ -49,21 +49,6 @@ class ElementwiseImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-  void refuse_if(const std::optional<Refusal>& refusal) const {
-    if (refusal) fail(refusal->problem, refusal->expected);
-  }
-  const Shape& shape(TensorId id) const { return b_.tensor(id).shape; }
-
-  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& name, const Shape& out) {
-    ir::Op op;
-    op.kind = kind;
-    op.inputs = std::move(inputs);
-    return b_.emit(std::move(op), name, out, key_);
-  }
-
   TensorId emit_activation(OpKind kind, TensorId x, float p0 = 0.0f, float p1 = 0.0f) {
     ir::Op op;
     op.kind = kind;
@@ -259,12 +244,6 @@ class ElementwiseImporter {
     }
     copy(id);
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_image.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include "compiler/frontend/onnx_batch_norm.h"
@@ -70,11 +72,9 @@ TensorId relayout_source(OnnxGraphBuilder& b, TensorId x, const std::string& key
   return copy(b, x, key);
 }
 
-class ImageImporter {
+class ImageImporter : NodeImporter {
  public:
-  ImageImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   bool run() {
     const std::string& op = node_.op_type();
@@ -91,9 +91,6 @@ class ImageImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
   const Shape& shape(TensorId id) const { return shape_of(b_, id); }
   const std::string& name(TensorId id) const { return b_.tensor(id).name; }
 
@@ -166,12 +163,6 @@ class ImageImporter {
     for (std::int64_t i = 0; i < rank; ++i) (i < axis ? outer : inner) *= xd[static_cast<std::size_t>(i)];
     relayout(b_, x, Shape::from_dims({outer, inner}), out_, key_);
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
 };
 
 }  // namespace

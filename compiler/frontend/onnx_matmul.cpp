@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_matmul.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -16,17 +18,9 @@ using ir::OpKind;
 using ir::Shape;
 using ir::TensorId;
 
-std::string list_text(const std::vector<std::int64_t>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
-  return text + "]";
-}
-
-class MatmulImporter {
+class MatmulImporter : NodeImporter {
  public:
-  MatmulImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                 const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   bool run() {
     const std::string& op = node_.op_type();
@@ -43,20 +37,6 @@ class MatmulImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-  const Shape& shape(TensorId id) const { return b_.tensor(id).shape; }
-
-  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& name, const Shape& out,
-                float scale = 1.0f) {
-    ir::Op op;
-    op.kind = kind;
-    op.inputs = std::move(inputs);
-    op.scale = scale;
-    return b_.emit(std::move(op), name, out, key_);
-  }
-
   // A graph input or initializer in matrix layout: what a transposing LOAD reads.
   bool is_stored(TensorId id) const {
     const ir::TensorKind kind = b_.tensor(id).kind;
@@ -148,12 +128,6 @@ class MatmulImporter {
       c = emit(OpKind::Scale, {c}, b_.fresh(node_.input(2) + ".beta"), cs, attributes_.beta);
     emit(OpKind::Add, {p, c}, out_, ps);
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
 };
 
 }  // namespace

@@ -53,11 +53,11 @@ struct NodeAttributes {
   std::string auto_pad = "NOTSET";
   std::optional<std::vector<std::int64_t>> dilations, kernel_shape, pads, strides;
   std::int64_t group = 1;
-  bool ceil_mode = false;                   // pooling (opset 10 on)
-  bool count_include_pad = false;           // AveragePool (opset 7 on)
-  std::string pad_mode = "constant";        // Pad
-  float pad_value = 0.0f;                   // Pad before opset 11
-  float epsilon = 1e-5f;                    // BatchNormalization
+  bool ceil_mode = false;             // pooling (opset 10 on)
+  bool count_include_pad = false;     // AveragePool (opset 7 on)
+  std::string pad_mode = "constant";  // Pad
+  float pad_value = 0.0f;             // Pad before opset 11
+  float epsilon = 1e-5f;              // BatchNormalization
   // Reshape before opset 5 (shape), Squeeze and Unsqueeze before 13 (axes);
   // later they are inputs. allowzero: Reshape from opset 14.
   std::optional<std::vector<std::int64_t>> axes, shape;
@@ -72,6 +72,13 @@ struct NodeAttributes {
 // attributes. Errors are InputError(file, key, ...), key naming the node.
 NodeAttributes check_node(const onnx::NodeProto& node, std::int64_t opset, const std::string& file,
                           const std::string& key);
+
+// "[2, 3, 4]": a list of integers (dims, pads, axes) as messages show it.
+inline std::string list_text(const std::vector<std::int64_t>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
+  return text + "]";
+}
 
 // Whether input `index` of a checked node is given (not absent or empty).
 bool has_input(const onnx::NodeProto& node, int index);

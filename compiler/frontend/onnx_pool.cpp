@@ -2,6 +2,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "compiler/frontend/onnx_node_importer.h"
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/onnx_window.h"
@@ -9,12 +10,6 @@
 namespace tilesim::frontend {
 
 namespace {
-
-std::string dims_text(const std::vector<std::int64_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
-}
 
 // The window of a global pool: the whole image, whatever the input's rank
 // (onnx_window refuses anything but an image).
@@ -37,11 +32,9 @@ std::string empty_window(const ir::Window& w, std::int64_t h, std::int64_t wd) {
   return "";
 }
 
-class PadImporter {
+class PadImporter : NodeImporter {
  public:
-  PadImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-              const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key) {}
+  using NodeImporter::NodeImporter;
 
   void run() {
     const ir::TensorId x = b_.input_of(node_, 0);
@@ -52,29 +45,21 @@ class PadImporter {
     if (has_input(node_, 3)) fail("has an axes input", "pads for every axis");
     const std::vector<std::int64_t> pads = pads_of();
     if (xd.size() != 4 || pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5]) {
-      fail("pads " + dims_text(pads) + " for input " + dims_text(xd),
+      fail("pads " + list_text(pads) + " for input " + list_text(xd),
            "an image [N, C, H, W] padded on H and W only: [0, 0, top, left, 0, 0, bottom, right]");
     }
     for (const std::int64_t p : pads) {
-      if (p < 0) fail("pads " + dims_text(pads) + " crop the input", "pads >= 0");
+      if (p < 0) fail("pads " + list_text(pads) + " crop the input", "pads >= 0");
     }
     check_zero_value();
-    const std::string& out = node_.output(0);
     if (pads[2] || pads[3] || pads[6] || pads[7]) {
-      return b_.defer_pad(out, PendingPad{x, pads[2], pads[3], pads[6], pads[7], key_}, key_);
+      return b_.defer_pad(out_, PendingPad{x, pads[2], pads[3], pads[6], pads[7], key_}, key_);
     }
-    if (!b_.is_graph_output(out)) return b_.alias(out, x, key_);  // pads nothing
-    ir::Op copy;
-    copy.kind = ir::OpKind::Scale;  // x * 1 is x, bit for bit
-    copy.inputs = {x};
-    b_.emit(copy, out, b_.tensor(x).shape, key_);
+    if (!b_.is_graph_output(out_)) return b_.alias(out_, x, key_);  // pads nothing
+    emit(ir::OpKind::Scale, {x}, out_, shape(x));                   // x * 1 is x, bit for bit
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-
   std::vector<std::int64_t> pads_of() const {
     if (b_.opset() < 11) {
       if (!attributes_.pads) fail("has no attribute pads", "pads [0, 0, top, left, 0, 0, bottom, right]");
@@ -98,11 +83,6 @@ class PadImporter {
     }
     if (value != 0.0f) fail("pads with the value " + std::to_string(value), "zero padding (absent or 0)");
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
 };
 
 // An AveragePool reading a pending Pad: the Pad's zeros are elements the
@@ -162,7 +142,7 @@ bool import_pool(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAtt
   if (pool.kind == ir::OpKind::AveragePool && !pool.window.count_include_pad) {
     const std::string pixel = empty_window(pool.window, xd[2], xd[3]);
     if (!pixel.empty()) {
-      b.fail(key, "the window of output pixel " + pixel + " holds only padding (input " + dims_text(xd) + ")",
+      b.fail(key, "the window of output pixel " + pixel + " holds only padding (input " + list_text(xd) + ")",
              "pads that leave every window an input pixel, or count_include_pad 1");
     }
   }

@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_shape_ops.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -15,12 +17,6 @@ namespace {
 using ir::Shape;
 using ir::TensorId;
 
-std::string list_text(const std::vector<std::int64_t>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
-  return text + "]";
-}
-
 // Little-endian int64s from raw_data (the host is little-endian, as x86-64 is).
 std::vector<std::int64_t> raw_ints(const std::string& raw) {
   std::vector<std::int64_t> values(raw.size() / sizeof(std::int64_t));
@@ -28,11 +24,9 @@ std::vector<std::int64_t> raw_ints(const std::string& raw) {
   return values;
 }
 
-class ShapeOpImporter {
+class ShapeOpImporter : NodeImporter {
  public:
-  ShapeOpImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                  const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   bool run() {
     const std::string& op = node_.op_type();
@@ -45,9 +39,6 @@ class ShapeOpImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
   std::string input_text() const { return "the input " + list_text(dims_); }
   std::int64_t rank() const { return static_cast<std::int64_t>(dims_.size()); }
 
@@ -150,11 +141,6 @@ class ShapeOpImporter {
     return out;
   }
 
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
   TensorId x_ = ir::kNone;
   std::vector<std::int64_t> dims_;
 };
@@ -173,7 +159,8 @@ std::vector<std::int64_t> constant_ints(const OnnxGraphBuilder& b, const onnx::N
   const std::string shown = what + " " + quoted(name);
   if (!value) {
     if (!b.defined(name)) b.input_of(node, index);  // nothing defines it: that error first
-    b.fail(key, shown + " is not a constant", (what == "shape" ? "a constant " : "constant ") + what + " (initializer or Constant)");
+    b.fail(key, shown + " is not a constant",
+           (what == "shape" ? "a constant " : "constant ") + what + " (initializer or Constant)");
   }
   if (value->data_type() != onnx::TensorProto::INT64) {
     const int type = value->data_type();
