@@ -130,7 +130,7 @@ TEST_CASE("outputs: /dev/null, /dev/stdout and a FIFO are written into, never re
   fs::remove_all(dir);
 }
 
-TEST_CASE("outputs: a symlink to a file is kept and its file replaced; a dangling one is refused", "[cli][outputs]") {
+TEST_CASE("outputs: a symlink to a file is kept and its file replaced, a dangling one is refused", "[cli][outputs]") {
   const fs::path dir = fresh_folder("symlink");
   write_file(dir / "real.json", "old");
   fs::create_symlink("real.json", dir / "link.json");

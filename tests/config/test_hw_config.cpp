@@ -43,7 +43,7 @@ TEST_CASE("default.yaml loads with the documented values", "[config]") {
   CHECK(c.compute.queue_depth == 4);
 }
 
-TEST_CASE("only name and sram.size_kib are required; the rest defaults", "[config]") {
+TEST_CASE("only name and sram.size_kib are required, the rest defaults", "[config]") {
   const HwConfig c = parse_hw_config(kMinimal, "hw.yaml");
   HwConfig expected;
   expected.name = "tiny";

@@ -179,7 +179,7 @@ TEST_CASE("fusion on the shipped models: nothing is dropped", "[passes][fusion]"
                      [](const Op& op) { return op.kind == OpKind::FusedMatMul; }));
 }
 
-TEST_CASE("tiling pads to multiples of 32; rank-1 keeps one row", "[passes][tiling]") {
+TEST_CASE("tiling pads to multiples of 32, rank-1 keeps one row", "[passes][tiling]") {
   Graph g = load_model(kModels + "odd-shapes.yaml");
   CHECK(!g.is_tiled());
   TilingPass().run(g);

@@ -105,7 +105,7 @@ TEST_CASE("kernels: TILESIM_CPU_MAX=avx2 hides AVX-512", "[kernels][dispatch]") 
   CHECK_THROWS_AS(select_kernels("avx512"), KernelUnavailable);
 }
 
-TEST_CASE("kernels: TILESIM_CPU_MAX is re-read on every call; empty means no cap", "[kernels][dispatch]") {
+TEST_CASE("kernels: TILESIM_CPU_MAX is re-read on every call, empty means no cap", "[kernels][dispatch]") {
   std::vector<std::string> uncapped;
   {
     ScopedEnv no_cap("TILESIM_CPU_MAX", nullptr);

@@ -73,7 +73,7 @@ TEST_CASE("onnx: Reshape copies 0s, infers a -1 and keeps the elements' row-majo
   CHECK(dims_of("Unsqueeze", {3, 4}, std::vector<std::int64_t>{2, 0}) == "[1, 3, 1, 4]");
 }
 
-TEST_CASE("onnx: reshapes of reshapes are one view of the stored tensor; an unchanged shape is the tensor itself",
+TEST_CASE("onnx: reshapes of reshapes are one view of the stored tensor, an unchanged shape is the tensor itself",
           "[onnx][shape]") {
   onnx::ModelProto m = new_model(11);
   auto* g = m.mutable_graph();

@@ -139,7 +139,7 @@ TEST_CASE("same start: the DMA is served first, whatever order the calls come in
   }
 }
 
-TEST_CASE("1r1w: a read and a write on one bank in one cycle proceed together; 1rw serializes them", "[sram]") {
+TEST_CASE("1r1w: a read and a write on one bank in one cycle proceed together, 1rw serializes them", "[sram]") {
   // 1 bank x 64 B/cycle. LOAD at 0, busy 192: write [128, 192).
   // ReLU EXEC at 128, busy 64: reads X (64 cycles), writes Y (64 cycles).
   // 1r1w: the read [128, 192) on the read port beside the LOAD's write; the
