@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_pool.h"
 
+#include <sstream>
+
 #include <onnx/onnx_pb.h>
 
 #include "compiler/frontend/onnx_node_importer.h"
@@ -81,7 +83,11 @@ class PadImporter : NodeImporter {
       }
       value = tensor_values(*given, 1)[0];
     }
-    if (value != 0.0f) fail("pads with the value " + std::to_string(value), "zero padding (absent or 0)");
+    if (value != 0.0f) {
+      std::ostringstream shown;
+      shown << value;
+      fail("pads with the value " + shown.str(), "zero padding (absent or 0)");
+    }
   }
 };
 
