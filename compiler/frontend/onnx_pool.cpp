@@ -4,6 +4,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "compiler/frontend/onnx_image.h"
 #include "compiler/frontend/onnx_node_importer.h"
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
@@ -130,8 +131,9 @@ bool import_pool(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAtt
   const bool global = op == "GlobalMaxPool" || op == "GlobalAveragePool";
   if (!global && op != "MaxPool" && op != "AveragePool") return false;
   const PendingPad* pad = op == "AveragePool" ? b.pending_pad(node.input(0)) : nullptr;
-  const ir::TensorId x = pad ? pad->x : b.input_of(node, 0);
+  ir::TensorId x = pad ? pad->x : b.input_of(node, 0);
   b.store_as_image(x);
+  x = with_storage(b, x, key);  // the im2col view gathers from DRAM
   const std::vector<std::int64_t> xd = b.tensor(x).shape.dims();
   NodeAttributes window_attributes = global ? global_window(xd) : attributes;
   if (!window_attributes.kernel_shape) {

@@ -228,3 +228,29 @@ TEST_CASE("onnx pool: the validator on pooling schedules", "[onnx][pool][validat
               " EXEC max_pool y.nhwc[0,0]: operand 0 y.nhwc.im2col pads with 0 (expected -inf for max_pool)");
   }
 }
+
+// PyTorch's AvgPool1d: Unsqueeze (a relayout view, no storage) then a 2-D
+// AveragePool, whose im2col must gather from DRAM: the view is copied first.
+TEST_CASE("onnx pool: a pool of a view reads a stored copy of it", "[onnx][pool]") {
+  onnx::ModelProto m = new_model(13);
+  auto* g = m.mutable_graph();
+  set_shape(g->add_input(), "x", {1, 3, 8});
+  auto* axes = g->add_initializer();
+  axes->set_name("axes");
+  axes->set_data_type(onnx::TensorProto::INT64);
+  axes->add_dims(1);
+  axes->add_int64_data(2);
+  add_node(g, "Unsqueeze", {"x", "axes"}, "x4");
+  auto* pool = add_node(g, "AveragePool", {"x4"}, "y");
+  set_ints(pool, "kernel_shape", {1, 2});
+  set_ints(pool, "strides", {1, 2});
+  set_shape(g->add_output(), "y", {1, 3, 1, 4});
+  const ir::Graph graph = loaded(m);
+  const ir::Op& op = pool_op(graph);
+  const ir::Tensor& read = graph.tensors[op.inputs[0]];
+  REQUIRE(read.producer != ir::kNone);
+  CHECK(graph.ops[read.producer].kind == ir::OpKind::Scale);  // the copy, not the view
+  HwConfig hw;
+  hw.sram.size_kib = 64;
+  CHECK(sched::validate(compile_model(hw, graph, 0).schedule) == Errors{});
+}
