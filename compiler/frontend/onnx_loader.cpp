@@ -9,6 +9,7 @@
 
 #include "compiler/frontend/model_loader.h"
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/onnx_concat.h"
 #include "compiler/frontend/onnx_elementwise.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_model.h"
@@ -311,7 +312,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     const std::string& out = node.output(0);
     if (reads_an_image(node) && (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min")) {
       add_image_binary(node, out, key);
-    } else if (import_elementwise(*this, node, attributes, key)) {
+    } else if (import_elementwise(*this, node, attributes, key) || import_concat(*this, node, attributes, key)) {
       return;
     } else if (op == "Transpose") {
       add_transpose(node, attributes, out, key);

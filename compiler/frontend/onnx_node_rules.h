@@ -28,7 +28,7 @@ namespace tilesim::frontend {
 // the last versions before 23 that changed their float32 meaning are Add-7,
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
-// Identity-1, Dropout-12 and Constant-12 (later versions only added data
+// Identity-1, Dropout-12, Constant-12 and Concat-11 (later versions only added data
 // types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
