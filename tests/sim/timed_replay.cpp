@@ -369,6 +369,10 @@ void Machine::start_dma(Engine& e, std::int64_t c) {
   e.next_at = c + hw_.dma.setup_cycles;
   wake(e.next_at);
   e.started = true;
+  if (e.bursts.empty()) {  // a place view's tile outside its tensor: the stage is free after the setup
+    e.stage_free_at = e.next_at;
+    e.held = kNone;
+  }
   sram_requests_.push_back(k);
   const std::int64_t cost = costs_.uop_cycles(uop, bytes_);
   finish_calls_.emplace(c + cost, k);
