@@ -58,7 +58,7 @@ class ConcatImporter {
   }
 
   void check_ranks() const {
-    if (dims_[0].empty()) fail(input_text(0) + " is a scalar", "inputs of rank 1 or more (Concat joins along an axis)");
+    if (dims_[0].empty()) fail(input_text(0) + " is a scalar", "inputs of rank 1 or more: Concat joins along an axis");
     for (std::size_t i = 1; i < dims_.size(); ++i) {
       if (dims_[i].size() != dims_[0].size()) {
         fail(input_text(i) + " has rank " + std::to_string(dims_[i].size()) + " and " + input_text(0) + " rank " +
@@ -72,14 +72,14 @@ class ConcatImporter {
   int check_axis() const {
     const auto rank = static_cast<std::int64_t>(dims_[0].size());
     if (!attributes_.axis && b_.opset() >= 4) {
-      fail("has no attribute 'axis'", "attribute 'axis' (required from opset 4)");
+      fail("has no attribute 'axis'", "an attribute 'axis': Concat requires one from opset 4");
     }
     const std::int64_t axis = attributes_.axis.value_or(1);
     const std::int64_t lowest = b_.opset() >= 11 ? -rank : 0;
     if (axis < lowest || axis >= rank) {
       fail("attribute axis is " + std::to_string(axis) + " for rank-" + std::to_string(rank) + " inputs",
            "an axis in [" + std::to_string(lowest) + ", " + std::to_string(rank - 1) + "]" +
-               (b_.opset() >= 11 ? "" : " (negative axes from opset 11)"));
+               (b_.opset() >= 11 ? "" : "; negative axes count from the end from opset 11"));
     }
     return static_cast<int>(axis < 0 ? axis + rank : axis);
   }
