@@ -174,3 +174,20 @@ TEST_CASE("onnx concat: models along every axis run and verify", "[onnx][concat]
     }
   }
 }
+
+// PyTorch's torch.cat([a, b], dim=3) of a [1,4,6,5] and b [1,4,6,3]
+// (tests/models/torch/concat_width) on the ideal machine (docs/cycle-model.md:
+// a transfer 64 + ceil(bytes / 32), an add 8, one DMA queue in order). y
+// [1,4,6,8] is four one-tile matrices; per tile: LOAD place0 (a's 6 x 5 = 30
+// elements, 120 B: 64 + 4 = 68), LOAD place1 (b's 18, 72 B: 64 + 3 = 67), EXEC
+// add after it (8), STORE y (4096 B: 64 + 128 = 192) after the add; the next
+// tile's LOADs queue behind that STORE: 4 x (68 + 67 + 8 + 192) = 1340.
+TEST_CASE("onnx concat: the exact cycles of torch.cat along the width", "[onnx][concat]") {
+  const auto r =
+      run_tilesim({"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml", "--model",
+                   std::string(TILESIM_SOURCE_DIR) + "/tests/models/torch/concat_width/model.onnx", "--timing-only"});
+  REQUIRE(r.exit_code == 0);
+  INFO(r.out);
+  CHECK(r.out.find("\n  cycles            1340  (1.340 us)\n") != std::string::npos);
+  CHECK(r.out.find("DMA traffic       768 B loaded in 8 loads, 16384 B stored in 4 stores") != std::string::npos);
+}
