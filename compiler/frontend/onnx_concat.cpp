@@ -28,7 +28,7 @@ class ConcatImporter {
 
   void run() {
     for (int i = 0; i < node_.input_size(); ++i) {
-      inputs_.push_back(b_.input_of(node_, i));
+      inputs_.push_back(stored(b_.input_of(node_, i)));
       dims_.push_back(b_.tensor(inputs_.back()).shape.dims());
     }
     check_ranks();
@@ -50,6 +50,16 @@ class ConcatImporter {
  private:
   [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
     b_.fail(key_, problem, expected);
+  }
+
+  // A place view reads a tensor with storage: the output of a view op (a
+  // Flatten's relayout, a Transpose, a one-input Concat) is copied first by
+  // a scale-by-1 EXEC (exact), as a view cannot show another view.
+  TensorId stored(TensorId id) {
+    const ir::Op* op = b_.producer(id);
+    if (!op || !ir::is_view_op(op->kind)) return id;
+    const Shape shape = b_.tensor(id).shape;
+    return emit(OpKind::Scale, {id}, b_.fresh(b_.tensor(id).name + ".copy"), shape);
   }
 
   // "input 1 'b' [1, 4, 6, 3]"

@@ -9,7 +9,9 @@
 // the earlier inputs' dims on the axis and 0 elsewhere; the output is the sum
 // of those views (Add ops, exact: x + 0 = x), so the DMA engine gathers every
 // input into its place and the compute unit adds. One input is a relayout
-// view of itself (no EXEC). The output is nhwc when it is an image and some
+// view of itself (no EXEC). An input that is itself a view (a Flatten's, a
+// Transpose's) is first copied by a scale-by-1 EXEC: a view shows a tensor
+// with storage. The output is nhwc when it is an image and some
 // input is nhwc (a convolution's result), else a matrix.
 //
 // Refusals, each one InputError naming the node: no axis (opset 4 on), a

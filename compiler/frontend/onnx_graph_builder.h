@@ -33,6 +33,8 @@ class OnnxGraphBuilder {
   // defines it or it is a constant of a type tilesim does not compute with.
   virtual ir::TensorId input_of(const onnx::NodeProto& node, int index) const = 0;
   virtual const ir::Tensor& tensor(ir::TensorId id) const = 0;
+  // The op writing tensor `id`; nullptr for a graph input or initializer.
+  virtual const ir::Op* producer(ir::TensorId id) const = 0;
   // A constant (an initializer or a Constant node's value) of any data type
   // named `name`, as the model stores it; nullptr when `name` is not one.
   // Lets an op read a BOOL or INT64 constant input (Dropout's training_mode)

@@ -102,6 +102,10 @@ class OnnxImporter : public OnnxGraphBuilder {
   std::int64_t opset() const override { return opset_; }
   const std::string& path() const override { return path_; }
   const ir::Tensor& tensor(TensorId id) const override { return graph_.tensors[id]; }
+  const ir::Op* producer(TensorId id) const override {
+    const ir::OpId op = graph_.tensors[id].producer;
+    return op == ir::kNone ? nullptr : &graph_.ops[op];
+  }
   const onnx::TensorProto* constant(const std::string& name) const override {
     const auto it = constants_.find(name);
     return it == constants_.end() ? nullptr : it->second;

@@ -4,6 +4,8 @@
 // tests/bad-inputs/onnx/concat-*.
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include "tests/onnx/onnx_builders.h"
 #include "tests/support/run_process.h"
 
@@ -90,6 +92,40 @@ TEST_CASE("onnx concat: one input is a relayout view of itself", "[onnx][concat]
   const ir::Op& view = g.ops[g.tensors[op.inputs[0]].producer];
   CHECK(view.kind == ir::OpKind::Relayout);
   CHECK(g.tensors[view.inputs[0]].name == "x0");
+}
+
+// A place view shows a tensor with storage: a Flatten's relayout view and a
+// Transpose view are copied first (scale by 1), then placed; verified.
+TEST_CASE("onnx concat: an input that is a view is copied before it is placed", "[onnx][concat]") {
+  onnx::ModelProto m = new_model();
+  auto* g = m.mutable_graph();
+  set_shape(g->add_input(), "x", {2, 3, 2, 2});
+  set_shape(g->add_input(), "m", {2, 2});
+  std::vector<float> wt(28);
+  for (std::size_t i = 0; i < wt.size(); ++i) wt[i] = static_cast<float>(i) / 4 - 3;
+  add_initializer(g, "wt", {14, 2}, wt);
+  set_int(add_node(g, "Flatten", {"x"}, "f"), "axis", 1);
+  set_int(add_node(g, "Concat", {"f", "m"}, "y"), "axis", 1);
+  add_node(g, "Transpose", {"wt"}, "t");
+  set_int(add_node(g, "Concat", {"y", "t"}, "z"), "axis", 0);
+  g->add_output()->set_name("z");
+  ir::Graph graph;
+  REQUIRE(error_of(m, &graph).empty());
+  for (const char* copy : {"f.copy", "t.copy"}) {
+    INFO(copy);
+    const ir::Op& op = producer(graph, copy);
+    CHECK(op.kind == ir::OpKind::Scale);
+    CHECK(op.scale == 1.0f);
+  }
+  check_place(graph, "y.place0", "f.copy", 1, 0);
+  check_place(graph, "z.place1", "t.copy", 0, 2);
+  CHECK(graph.tensors[graph.find("z")].shape.dims() == std::vector<std::int64_t>{4, 14});
+  write_model(m, "views.onnx");
+  const auto r = run_tilesim({"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/default.yaml", "--model",
+                              "views.onnx", "--verify"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("verify z: max abs error 0.000e+00") != std::string::npos);
 }
 
 TEST_CASE("onnx concat: the output is nhwc when a convolution made an input", "[onnx][concat]") {
@@ -190,4 +226,40 @@ TEST_CASE("onnx concat: the exact cycles of torch.cat along the width", "[onnx][
   INFO(r.out);
   CHECK(r.out.find("\n  cycles            1340  (1.340 us)\n") != std::string::npos);
   CHECK(r.out.find("DMA traffic       768 B loaded in 8 loads, 16384 B stored in 4 stores") != std::string::npos);
+}
+
+// Inception-style: the graph input x and a Conv of it (40 channels) joined
+// along the channels (43: a place tile of x wholly outside it), read by the
+// next Conv's gather; verified at the smallest and a large SRAM.
+TEST_CASE("onnx concat: a channel concat feeds the next convolution", "[onnx][concat]") {
+  onnx::ModelProto m = new_model();
+  auto* g = m.mutable_graph();
+  set_shape(g->add_input(), "x", {1, 3, 7, 9});
+  std::vector<float> w1(40 * 3 * 9), w2(5 * 43 * 9);
+  for (std::size_t i = 0; i < w1.size(); ++i) w1[i] = static_cast<float>(i % 7) / 4 - 0.75f;
+  for (std::size_t i = 0; i < w2.size(); ++i) w2[i] = static_cast<float>(i % 5) / 8 - 0.25f;
+  add_initializer(g, "w1", {40, 3, 3, 3}, w1);
+  add_initializer(g, "w2", {5, 43, 3, 3}, w2);
+  for (const auto& [in, w, out] : {std::array<const char*, 3>{"x", "w1", "c"}, {"y", "w2", "z"}}) {
+    if (std::string(out) == "z") set_int(add_node(g, "Concat", {"x", "c"}, "y"), "axis", 1);
+    auto* conv = add_node(g, "Conv", {in, w}, out);
+    auto* pads = conv->add_attribute();
+    pads->set_name("pads");
+    pads->set_type(onnx::AttributeProto_AttributeType_INTS);
+    for (int i = 0; i < 4; ++i) pads->add_ints(1);
+  }
+  g->add_output()->set_name("z");
+  ir::Graph graph;
+  REQUIRE(error_of(m, &graph).empty());
+  CHECK(graph.tensors[graph.find("y")].shape.layout == ir::Layout::Nhwc);
+  write_model(m, "inception.onnx");
+  for (const char* kib : {"16", "1024"}) {
+    INFO("SRAM " << kib << " KiB");
+    const auto r = run_tilesim({"run", "--hw", std::string(TILESIM_SOURCE_DIR) + "/configs/hw/edge.yaml", "--model",
+                                "inception.onnx", "--set", std::string("sram.size_kib=") + kib, "--verify"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("verify z:") != std::string::npos);
+    CHECK(r.out.find("within tolerance") != std::string::npos);
+  }
 }
