@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every performance figure of tilesim in one run, one table, and bench/results.json.
 #
-#   bench/run.sh [--quick] [--build-dir DIR] [--out FILE.json]
+#   bench/run.sh [--quick] [--build-dir DIR] [--out FILE.json] [--cnn MODEL_DIR]
 #
 # 1. Kernels: GFLOP/s of the reference, AVX2 and AVX-512 32x32x32 matmul-accumulate
 #    and the one-core FMA peak of each vector width, with the ratios.
@@ -11,23 +11,32 @@
 #    peak memory).
 # 3. Schedule quality on mlp-large at 64 KiB .. 8 MiB beside the seed prototype.
 # 4. Compiler speed: compile time and peak memory, mlp-large and the 4096^3 matmul.
+# 5. Convolutions (bench/conv.sh): schedule quality of every single-layer conv of
+#    tests/models/torch (conv_*) at 64 KiB, 256 KiB and 1 MiB (tile loads against the
+#    compulsory loads, efficiency); the reduced ResNet end to end with the math (--cnn,
+#    default tests/models/torch/resnet_mini): whole-process time of tilesim run with
+#    --verify off and on, its useful conv GFLOP/s beside the kernels' measured above, or
+#    "unsupported: <tilesim's reason>" while tilesim cannot compile it. MODEL_DIR (with
+#    model.onnx), like --out, is relative to the repository's root.
 # Every ratio compares figures measured in this run on this machine. --quick
 # (for development) takes fewer repetitions and finishes in under a minute.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-quick=0 build=build out=bench/results.json
+quick=0 build=build out=bench/results.json cnn=tests/models/torch/resnet_mini
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --build-dir) build=${2:?--build-dir needs a value}; shift ;;
     --out) out=${2:?--out needs a file}; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cnn) cnn=${2:?--cnn needs a model folder}; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
+[[ -f $cnn/model.onnx ]] || { echo "bench/run.sh: error: --cnn $cnn has no model.onnx" >&2; exit 2; }
 scripts/setup.sh --build-dir "$build" --build-type Release -- -DTILESIM_BUILD_BENCH=ON
 tilesim=$build/sim/tilesim
 hw=configs/hw/default.yaml
@@ -112,6 +121,13 @@ done
 read -r compile_mlp_s compile_mlp_mib < <(measure /dev/null "$tilesim" compile --hw "$hw" --model "$model")
 read -r compile_big_s compile_big_mib < <(measure /dev/null "$tilesim" compile --hw "$hw" --model "$tmp/m4096.yaml")
 
+# ---------------------------------------------------------------- convolutions
+# shellcheck source=bench/conv.sh
+source bench/conv.sh
+conv_quality=$(conv_quality "$tilesim" "$hw" "$tmp")
+cnn_e2e=$(cnn_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" \
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}")
+
 # ---------------------------------------------------------------- report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -125,7 +141,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson big_s "$big_run_s" --argjson big_mib "$big_run_mib" --argjson big_uops "${big_uops:-0}" \
   --argjson quality "$quality" --argjson memories "$memories" \
   --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
-  --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" '
+  --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" \
+  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" '
 {date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
  kernels: {gflops: {peak_avx2: $peak2, peak_avx512: $peak5, reference: $ref, avx2: $avx2, avx512: $avx512},
            avx2_over_peak: ($avx2 / $peak2), avx512_over_peak: (if $peak5 > 0 then $avx512 / $peak5 else null end),
@@ -138,7 +155,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
              timed_dram: $memories},
  schedule_quality: $quality,
  compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
-            matmul4096_peak_mib: $cb_mib}}' >"$tmp/results.json"
+            matmul4096_peak_mib: $cb_mib},
+ conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn}' >"$tmp/results.json"
 mv "$tmp/results.json" "$out"
 
 jq -r '
@@ -166,5 +184,6 @@ row("4096^3 matmul timing-only, peak memory"; (.simulator.matmul4096_peak_mib | 
 (.schedule_quality[] | "  \(.sram_kib | tostring | " " * (8 - length) + .)  \(.loads | tostring | " " * (9 - length) + .)  \((.seed_loads // "fails") | tostring | " " * (11 - length) + .)  \((if .seed_loads then f(.loads / .seed_loads; 2) + "x" else "-" end) | " " * (6 - length) + .)  \(.compulsory_loads | tostring | " " * (11 - length) + .)  \(.cycles | tostring | " " * (9 - length) + .)  \(.bound_cycles | tostring | " " * (8 - length) + .)  \(f(.efficiency; 3) | " " * (11 - length) + .)"),
 "",
 "compiler: mlp-large \(.compiler.mlp_large_seconds) s, \(.compiler.mlp_large_peak_mib) MiB peak; 4096^3 matmul \(.compiler.matmul4096_seconds) s, \(.compiler.matmul4096_peak_mib) MiB peak"' "$out"
+conv_report "$out"
 echo
 echo "written: $out"

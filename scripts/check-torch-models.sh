@@ -8,8 +8,15 @@
 # MODEL_DIR: a folder with model.onnx, input_K.npy and output_K.npy (K = 0, 1, ... in the
 # order of the model's graph inputs and outputs, whose names are read from the model);
 # default: every such folder under tests/models/torch. --sram-kib: comma-separated SRAM
-# sizes in KiB (default 64,1024), each run as --set sram.size_kib=S on --hw (default
-# configs/hw/default.yaml). A case is one model at one size; --list prints the cases.
+# sizes in KiB or `min` (default min,64,1024), each run as --set sram.size_kib=S on --hw
+# (default configs/hw/default.yaml). `min` is each model's own minimum, the smallest size
+# that compiles it, from tilesim's own figure: `tilesim compile` at the smallest size the
+# hardware allows (the low end of the range `check-config` names); if it refuses the model
+# as too small, its message names the minimum ("at least N KiB: one EXEC of this model needs
+# T tiles", from sched::min_sram_tiles), and every smaller size is refused the same way.
+# When the hardware does not allow a size (SRAM banks must divide it), the next larger one it
+# allows is taken, tried KiB by KiB up to 1024 KiB further. The case line gives the size
+# found: "sram.size_kib=16 (min)". A case is one model at one size; --list prints the cases.
 # Each case runs `tilesim compile --validate` (the independent schedule validator), then
 # `tilesim run --verify` (against the host reference) with `--expect` of every output.
 # Prints one line per case - "pass", "fail" with tilesim's message, or "unsupported"
@@ -37,7 +44,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tilesim=${TILESIM:-$root/build/sim/tilesim}
 hw=$root/configs/hw/default.yaml
 models=$root/tests/models/torch
-sram_list=64,1024
+sram_list=min,64,1024
 rtol=1e-3 atol=1e-4
 list=0
 dirs=()
@@ -50,7 +57,7 @@ while [[ $# -gt 0 ]]; do
       case $1 in --tilesim) tilesim=$2 ;; --hw) hw=$2 ;; --sram-kib) sram_list=$2 ;; esac
       shift ;;
     --list) list=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; dirs+=("$@"); break ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) dirs+=("$1") ;;
@@ -62,13 +69,14 @@ done
 sizes=()
 declare -A seen=()
 [[ -n $sram_list ]] || die "--sram-kib is empty (expected sizes in KiB such as 64,1024)"
-[[ $sram_list =~ ^[0-9,]+$ ]] ||
-  die "--sram-kib ${sram_list//[[:cntrl:]]/?}: expected comma-separated whole numbers of KiB such as 64,1024"
+[[ $sram_list =~ ^[0-9a-z,]+$ ]] ||
+  die "--sram-kib ${sram_list//[[:cntrl:]]/?}: expected comma-separated whole numbers of KiB such as 64,1024, or min"
 IFS=, read -r -a items <<<"$sram_list,"
 for i in "${!items[@]}"; do
   s=${items[i]}
   [[ -n $s ]] || die "--sram-kib $sram_list: size $((i + 1)) is empty"
-  [[ $s =~ ^[1-9][0-9]*$ ]] || die "--sram-kib $sram_list: $s is not a size in KiB (expected a whole number from 1, without leading zeros)"
+  [[ $s == min || $s =~ ^[1-9][0-9]*$ ]] ||
+    die "--sram-kib $sram_list: $s is not a size in KiB (expected a whole number from 1, without leading zeros, or min)"
   [[ -z ${seen[$s]:-} ]] || die "--sram-kib $sram_list: $s is given twice"
   seen[$s]=1 sizes+=("$s")
 done
@@ -103,9 +111,15 @@ fi
 command -v protoc >/dev/null || die "protoc is missing (Debian package protobuf-compiler)"
 [[ -f /usr/include/onnx/onnx.proto ]] || die "/usr/include/onnx/onnx.proto is missing (package libonnx-dev)"
 for s in "${sizes[@]}"; do # (tilesim's message names the range the machine allows)
+  [[ $s != min ]] || continue
   err=$("$tilesim" check-config "$hw" --set "sram.size_kib=$s" 2>&1 >/dev/null) ||
     die "--sram-kib $sram_list: ${err#tilesim: error: }"
 done
+if [[ -n ${seen[min]:-} ]]; then # the smallest size the hardware allows: its range's low end
+  err=$("$tilesim" check-config "$hw" --set sram.size_kib=0 2>&1 >/dev/null) && err=''
+  floor_kib=$(sed -n 's/.*sram\.size_kib: 0 is too small (expected an integer from \([0-9]*\) to .*/\1/p' <<<"$err")
+  [[ -n $floor_kib ]] || die "--sram-kib min: cannot read the smallest SRAM size from tilesim check-config: ${err:-it accepts 0 KiB}"
+fi
 # shellcheck source=scripts/onnx-lib.sh
 source "$root/scripts/onnx-lib.sh"
 
@@ -134,6 +148,35 @@ tensor_args() {
     k=${#names[@]}
     [[ ! -e $dir/${kind}_$k.npy ]] || { verdict=fail detail="${kind}_$k.npy is there, but the model has no graph $kind $k"; return 1; }
   done
+}
+
+# allowed_from KIB: REPLY = the smallest size from KIB up (at most 1024 KiB further) that --hw
+# allows; returns 1 with verdict and detail set when there is none.
+allowed_from() {
+  local kib=$1 last=$(($1 + 1024)) err
+  for ((; kib <= last; ++kib)); do
+    if err=$("$tilesim" check-config "$hw" --set "sram.size_kib=$kib" 2>&1 >/dev/null); then REPLY=$kib; return 0; fi
+  done
+  verdict=fail detail="no SRAM size from $1 to $last KiB that $(basename -- "$hw") allows: ${err#tilesim: error: }"
+  return 1
+}
+
+# min_kib DIR: REPLY = the smallest SRAM size in KiB that compiles the model (see the header);
+# returns 1 with verdict and detail set when the model does not compile at any (unsupported)
+# or tilesim's refusal names no minimum (fail).
+min_kib() {
+  local dir=$1 rc=0 need
+  allowed_from "$floor_kib" || return 1
+  "$tilesim" compile --hw "$hw" --model "$dir/model.onnx" --set "sram.size_kib=$REPLY" >/dev/null 2>"$tmp/err" || rc=$?
+  ((rc != 0)) || return 0
+  need=$(sed -n 's/.*sram\.size_kib: .* too few for model .*(expected at least \([0-9]*\) KiB: .*/\1/p' "$tmp/err")
+  if ((rc == 2)) && [[ -n $need ]]; then
+    allowed_from "$need"
+  elif ((rc == 2)); then
+    verdict=unsupported detail=$(sed 's/^tilesim: error: //' "$tmp/err" | head -n 1); return 1
+  else
+    verdict=fail detail="tilesim compile at $REPLY KiB: exit $rc: $(head -n 1 "$tmp/err")"; return 1
+  fi
 }
 
 # run_case DIR KIB: sets verdict (pass, fail, unsupported) and detail. Needs tensor_args's
@@ -167,11 +210,22 @@ for dir in "${dirs[@]}"; do
   tensor_args "$dir" || true # (a folder that does not match its model: every case says so)
   files_verdict=$verdict files_detail=$detail
   for s in "${sizes[@]}"; do
-    if [[ $files_verdict == pass ]]; then run_case "$dir" "$s"; else verdict=$files_verdict detail=$files_detail; fi
+    size=$s
+    if [[ $files_verdict != pass ]]; then
+      verdict=$files_verdict detail=$files_detail
+    elif [[ $s != min ]]; then
+      run_case "$dir" "$s"
+    elif min_kib "$dir"; then
+      size="$REPLY (min)"
+      run_case "$dir" "$REPLY"
+      # (refused as too small at the minimum tilesim itself named: a defect, not a limit)
+      [[ $verdict != unsupported || $detail != *"too few for model"* ]] ||
+        verdict=fail detail="refused at its own minimum: $detail"
+    fi
     case $verdict in
-      pass) ((++passed)); echo "pass         $label  sram.size_kib=$s" ;;
-      fail) ((++failed)); echo "fail         $label  sram.size_kib=$s  $detail" ;;
-      unsupported) ((++unsupported)); echo "unsupported  $label  sram.size_kib=$s  $detail" ;;
+      pass) ((++passed)); echo "pass         $label  sram.size_kib=$size" ;;
+      fail) ((++failed)); echo "fail         $label  sram.size_kib=$size  $detail" ;;
+      unsupported) ((++unsupported)); echo "unsupported  $label  sram.size_kib=$size  $detail" ;;
     esac
   done
 done

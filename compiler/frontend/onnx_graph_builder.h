@@ -18,6 +18,15 @@ class TensorProto;
 
 namespace tilesim::frontend {
 
+// A constant zero Pad of an image's H and W (PyTorch's AvgPool2d with
+// count_include_pad emits one), held back until a node reads it: an
+// AveragePool folds it into its own pads; any other reader is refused.
+struct PendingPad {
+  ir::TensorId x = ir::kNone;  // the image padded
+  std::int64_t top = 0, left = 0, bottom = 0, right = 0;
+  std::string node;  // the Pad node's key, for messages
+};
+
 class OnnxGraphBuilder {
  public:
   virtual ~OnnxGraphBuilder() = default;
@@ -54,6 +63,15 @@ class OnnxGraphBuilder {
   // returns its tensor, or kNone for a value of a type that is no tensor
   // (constant() has it).
   virtual ir::TensorId add_constant(const onnx::TensorProto& value, const std::string& key) = 0;
+
+  // Holds `pad` back under the name `name` (the Pad's output), which no
+  // tensor then has; pending_pad() gives it to the node that reads it.
+  virtual void defer_pad(const std::string& name, const PendingPad& pad, const std::string& key) = 0;
+  virtual const PendingPad* pending_pad(const std::string& name) const = 0;
+
+  // Stores graph input `x`, when a windowed op (Conv, pooling) reads it
+  // first and it is a rank-4 matrix, as an nchw image (N matrices [C, H*W]).
+  virtual void store_as_image(ir::TensorId x) = 0;
 
   // Whether `name` is a graph output, or an input of any node or graph output.
   virtual bool is_graph_output(const std::string& name) const = 0;

@@ -14,6 +14,7 @@
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
+#include "compiler/frontend/onnx_pool.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/onnx_window.h"
 #include "compiler/frontend/size_limits.h"
@@ -140,7 +141,9 @@ class OnnxImporter : public OnnxGraphBuilder {
   }
 
   // A name a tensor, an alias or a constant of another type already has.
-  bool defined(const std::string& name) const { return find(name) != ir::kNone || deferred_.count(name) > 0; }
+  bool defined(const std::string& name) const {
+    return find(name) != ir::kNone || deferred_.count(name) > 0 || pads_.count(name) > 0;
+  }
 
   // Every tensor of the graph comes through here: named, new, within the size limits.
   TensorId add_tensor(const std::string& name, Shape shape, TensorKind kind, const std::string& key) {
@@ -230,6 +233,10 @@ class OnnxImporter : public OnnxGraphBuilder {
     if (const auto it = deferred_.find(node.input(index)); it != deferred_.end()) {
       refuse_if(tensor_storage_refusal(*constants_.at(it->first), ".onnx"), it->second);
     }
+    if (const PendingPad* pad = pending_pad(node.input(index))) {
+      fail(node_key(node), "reads " + quoted(node.input(index)) + ", the result of " + pad->node,
+           "a Pad read only by AveragePool nodes (folded into their pads)");
+    }
     const TensorId id = find(node.input(index));
     if (id == ir::kNone) {
       fail(node_key(node), "reads tensor " + quoted(node.input(index)) + ", which nothing defines before it",
@@ -316,7 +323,8 @@ class OnnxImporter : public OnnxGraphBuilder {
     const std::string& out = node.output(0);
     if (reads_an_image(node) && (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min")) {
       add_image_binary(node, out, key);
-    } else if (import_elementwise(*this, node, attributes, key) || import_concat(*this, node, attributes, key)) {
+    } else if (import_elementwise(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
+               import_concat(*this, node, attributes, key)) {
       return;
     } else if (op == "Transpose") {
       add_transpose(node, attributes, out, key);
@@ -347,7 +355,16 @@ class OnnxImporter : public OnnxGraphBuilder {
 
   // A graph input image read first by a Conv is stored as N matrices [C, H*W]
   // (the same row-major order, without padding each channel to 32 x 32).
-  void store_as_image(TensorId x) {
+  void defer_pad(const std::string& name, const PendingPad& pad, const std::string& key) override {
+    if (defined(name)) fail(key, "writes tensor " + quoted(name) + ", which is already defined", "unique names");
+    pads_.emplace(name, pad);
+  }
+  const PendingPad* pending_pad(const std::string& name) const override {
+    const auto it = pads_.find(name);
+    return it == pads_.end() ? nullptr : &it->second;
+  }
+
+  void store_as_image(TensorId x) override {
     ir::Tensor& t = graph_.tensors[x];
     if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
       t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
@@ -597,6 +614,9 @@ class OnnxImporter : public OnnxGraphBuilder {
   void add_output(const onnx::ValueInfoProto& output) {
     const std::string key = "output " + quoted(output.name());
     TensorId id = find(output.name());
+    if (const PendingPad* pad = pending_pad(output.name())) {
+      fail(key, "is the result of " + pad->node, "a Pad read only by AveragePool nodes (folded into their pads)");
+    }
     if (id == ir::kNone) fail(key, "is not produced by any node", "an output of some node");
     if (tensor(id).kind == TensorKind::Output) fail(key, "is listed twice", "each graph output once");
     if (tensor(id).kind != TensorKind::Intermediate) {
@@ -632,7 +652,8 @@ class OnnxImporter : public OnnxGraphBuilder {
   // that is not FLOAT or DOUBLE are no tensor (deferred_: their key).
   std::unordered_map<std::string, const onnx::TensorProto*> constants_;
   std::unordered_map<std::string, std::string> deferred_;
-  std::deque<onnx::TensorProto> constant_values_;  // Constant nodes' values (stable addresses)
+  std::unordered_map<std::string, PendingPad> pads_;  // Pad outputs an AveragePool may fold
+  std::deque<onnx::TensorProto> constant_values_;     // Constant nodes' values (stable addresses)
 };
 
 }  // namespace

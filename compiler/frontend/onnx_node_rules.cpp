@@ -88,6 +88,38 @@ std::vector<OpRule> elementwise_rules() {
   };
 }
 
+// The pooling ops (onnx_pool.cpp imports them). MaxPool's Indices output
+// may be declared but not read; storage_order only orders the indices.
+std::vector<OpRule> pool_rules() {
+  const std::vector<AttributeRule> window = {{"auto_pad", onnx::AttributeProto::STRING, 0},
+                                             {"kernel_shape", kInts, 0},
+                                             {"pads", kInts, 0},
+                                             {"strides", kInts, 0},
+                                             {"ceil_mode", kInt, 0, 10}};
+  std::vector<AttributeRule> max = window, average = window;
+  max.push_back({"dilations", kInts, 0, 10});
+  max.push_back({"storage_order", kInt, 0, 8});
+  average.push_back({"dilations", kInts, 0, 19});
+  average.push_back({"count_include_pad", kInt, 0, 7});
+  return {
+      {"MaxPool", {"X"}, 0, max, {"Y", "Indices"}, 1},
+      {"AveragePool", {"X"}, 0, average, {"Y"}},
+      {"GlobalMaxPool", {"X"}, 0, {}, {"Y"}},
+      {"GlobalAveragePool", {"X"}, 0, {}, {"Y"}},
+      {"Pad",
+       {"data", "pads", "constant_value", "axes"},
+       3,
+       {{"mode", onnx::AttributeProto::STRING, 0},
+        {"pads", kInts, 11, 2},
+        {"paddings", kInts, 2},
+        {"value", kFloat, 11}},
+       {"output"},
+       0,
+       false,
+       11},
+  };
+}
+
 std::vector<OpRule> make_op_rules() {
   std::vector<OpRule> rules = {
       {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
@@ -129,6 +161,7 @@ std::vector<OpRule> make_op_rules() {
       {"Concat", {"inputs"}, 0, {{"axis", kInt, 0}}, {"concat_result"}, 0, true},
   };
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
+  for (OpRule& rule : pool_rules()) rules.push_back(std::move(rule));
   return rules;
 }
 
@@ -386,6 +419,12 @@ class NodeChecker {
     if (name == "pads") attributes_.pads.emplace(attribute.ints().begin(), attribute.ints().end());
     if (name == "strides") attributes_.strides.emplace(attribute.ints().begin(), attribute.ints().end());
     if (name == "group") attributes_.group = attribute.i();
+    if (name == "ceil_mode") attributes_.ceil_mode = flag(attribute);
+    if (name == "count_include_pad") attributes_.count_include_pad = flag(attribute);
+    if (name == "paddings") attributes_.pads.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "mode") attributes_.pad_mode = attribute.s();
+    if (name == "value") attributes_.pad_value = attribute.f();
+    if (name == "storage_order") flag(attribute);  // orders MaxPool's indices, which are never read
     if (name == "epsilon") attributes_.epsilon = finite(attribute);
     if (name == "spatial" && !flag(attribute)) fail("spatial is 0 (per-element statistics)", "spatial 1");
     if (name == "training_mode" && flag(attribute)) fail("training_mode is 1", "0 (inference)");

@@ -52,6 +52,10 @@ struct NodeAttributes {
   std::string auto_pad = "NOTSET";
   std::optional<std::vector<std::int64_t>> dilations, kernel_shape, pads, strides;
   std::int64_t group = 1;
+  bool ceil_mode = false;                   // pooling (opset 10 on)
+  bool count_include_pad = false;           // AveragePool (opset 7 on)
+  std::string pad_mode = "constant";        // Pad
+  float pad_value = 0.0f;                   // Pad before opset 11
   float epsilon = 1e-5f;                    // BatchNormalization
   std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
   bool is_test = false;                     // Dropout before opset 7

@@ -55,6 +55,8 @@ class WindowReader {
     w.stride_w = strides[1];
     w.dilation_h = dilations[0];
     w.dilation_w = dilations[1];
+    w.ceil_mode = a_.ceil_mode;
+    w.count_include_pad = a_.count_include_pad;
     set_pads(w, x[2], x[3]);
     if (w.out_h(x[2]) < 1 || w.out_w(x[3]) < 1) {
       fail("the window (kernel " + list_text(kernel) + ", dilations " + list_text(dilations) + ") is larger than the " +

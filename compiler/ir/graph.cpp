@@ -67,6 +67,10 @@ const char* to_string(OpKind kind) {
       return "hard_sigmoid";
     case OpKind::HardSwish:
       return "hard_swish";
+    case OpKind::MaxPool:
+      return "max_pool";
+    case OpKind::AveragePool:
+      return "average_pool";
   }
   return "?";
 }
@@ -149,6 +153,29 @@ std::int64_t Window::out_w(std::int64_t in_w) const {
   std::int64_t out = window_out(in_w, pad_left + pad_right, dilation_w, kernel_w, stride_w, ceil_mode);
   if (ceil_mode && out > 0 && (out - 1) * stride_w >= in_w + pad_left) --out;
   return out;
+}
+
+namespace {
+
+std::int64_t taps(std::int64_t o, std::int64_t in, std::int64_t kernel, std::int64_t stride, std::int64_t dilation,
+                  std::int64_t pad_begin, std::int64_t pad_end, bool with_pads) {
+  const std::int64_t lo = with_pads ? -pad_begin : 0, hi = with_pads ? in + pad_end : in;
+  std::int64_t n = 0;
+  for (std::int64_t k = 0; k < kernel; ++k) {
+    const std::int64_t at = o * stride - pad_begin + k * dilation;
+    n += at >= lo && at < hi;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::int64_t Window::taps_h(std::int64_t oh, std::int64_t in_h, bool with_pads) const {
+  return taps(oh, in_h, kernel_h, stride_h, dilation_h, pad_top, pad_bottom, with_pads);
+}
+
+std::int64_t Window::taps_w(std::int64_t ow, std::int64_t in_w, bool with_pads) const {
+  return taps(ow, in_w, kernel_w, stride_w, dilation_w, pad_left, pad_right, with_pads);
 }
 
 std::string to_string(const Shape& shape) {

@@ -140,6 +140,15 @@ enum class OpKind {
   // offset + x's dim <= out's. A view the DMA gathers (no EXEC); Concat is
   // the sum of one such view per input (docs/onnx.md).
   Place,
+  // out [N, C, OH, OW] (Nhwc) = the maximum, or the average, of each window
+  // (Op::window) of image x [N, C, H, W] (any layout); ONNX MaxPool and
+  // AveragePool (count_include_pad, ceil_mode in the window; padding never
+  // wins a maximum). The conv lowering pass makes inputs[0] an Im2col view of
+  // x with one tile column block per kernel position, and gives AveragePool
+  // a second input when its divisors differ: the reciprocal window counts
+  // [OH*OW, 1], one per output pixel.
+  MaxPool,
+  AveragePool,
 };
 
 // A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
@@ -157,10 +166,17 @@ struct Window {
   bool pad_negative_infinity = false;  // Im2col: padding reads -inf (max pooling)
   std::int64_t out_h(std::int64_t in_h) const;
   std::int64_t out_w(std::int64_t in_w) const;
+  // The taps of output row `oh` (col `ow`) that fall on an input pixel, or
+  // with `with_pads` on the padded input (never past its pads, which a
+  // ceil_mode window may reach): AveragePool's divisor is
+  // taps_h * taps_w, with_pads = count_include_pad.
+  std::int64_t taps_h(std::int64_t oh, std::int64_t in_h, bool with_pads) const;
+  std::int64_t taps_w(std::int64_t ow, std::int64_t in_w, bool with_pads) const;
 };
 bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min
 bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
 const char* to_string(OpKind kind);
+inline bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AveragePool; }
 // Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout, Place.
 inline bool is_view_op(OpKind kind) {
   return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout || kind == OpKind::Place;
@@ -181,7 +197,7 @@ struct Op {
   OpKind activation = OpKind::MatMul;   // FusedMatMul: a fused Clip or LeakyRelu; MatMul: none
   float scale = 1.0f;                   // Scale only
   float param[2] = {0.0f, 0.0f};        // an activation's constants (see OpKind)
-  Window window;                        // Conv, Im2col
+  Window window;                        // Conv, Im2col, MaxPool, AveragePool
   Placement place;                      // Place
   bool dead = false;                    // removed by a pass; ignored everywhere
   int line = 0;                         // 1-based line of the (first) op in the model file

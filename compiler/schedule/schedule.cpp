@@ -48,6 +48,10 @@ const char* to_string(ExecKind kind) {
       return "hard_sigmoid";
     case ExecKind::HardSwish:
       return "hard_swish";
+    case ExecKind::MaxPool:
+      return "max_pool";
+    case ExecKind::AvgPool:
+      return "avg_pool";
   }
   return "?";
 }
@@ -71,11 +75,14 @@ bool is_binary(ExecKind kind) {
          kind == ExecKind::Min;
 }
 
-bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind); }
+bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind) && !is_pool(kind); }
+
+bool is_pool(ExecKind kind) { return kind == ExecKind::MaxPool || kind == ExecKind::AvgPool; }
 
 const char* param_name(ExecKind kind, int i) {
   switch (kind) {
     case ExecKind::Scale:
+    case ExecKind::AvgPool:
       return i == 0 ? "scale" : nullptr;
     case ExecKind::Clip:
       return i == 0 ? "min" : "max";
@@ -113,6 +120,7 @@ const char* to_string(TensorRole role) {
 int Uop::num_srcs() const {
   if (kind != UopKind::Exec) return 0;
   if (exec == ExecKind::MatMul) return src[2].valid() ? 3 : 2;
+  if (exec == ExecKind::AvgPool) return src[1].valid() ? 2 : 1;
   return is_binary(exec) ? 2 : 1;
 }
 

@@ -40,6 +40,17 @@
 //                         exec_params.param (param_name() names them: scale's
 //                         factor, clip's min and max, leaky_relu's alpha,
 //                         hard_sigmoid's alpha and beta)
+//   EXEC max_pool tile=(Y,i,j) src=(V,i,k*Ct+j)   step k of P: Y = zero_init ?
+//                         V' : max(Y, V') (NaN if either is), V' the tile of
+//                         the im2col view V for kernel position k (Ct = Y's
+//                         tile columns, V's channel_stride = Y's padded cols,
+//                         P = V's tile columns / Ct; padding reads -inf)
+//   EXEC avg_pool tile=(Y,i,j) src=(V,i,k*Ct+j)[,(D,i',0):col]   step k of P:
+//                         Y = (zero_init ? 0 : Y) + V'; on the last step then
+//                         Y *= scale (exec_params.param[0]) and, when src[1]
+//                         is set, *= D's column 0 across every column (D:
+//                         the reciprocal window counts [OH*OW, 1]; i' = i mod
+//                         D's tile rows)
 //   Every EXEC but matmul writes +0 into the padding of its result tile (the
 //   elements beyond Y's true rows and columns), whatever f(0) is, so padding
 //   stays zero for a later matmul's K sum.
@@ -95,6 +106,10 @@ enum class ExecKind : std::uint8_t {
   Tanh,
   HardSigmoid,
   HardSwish,
+  // Pooling: steps that accumulate over the kernel positions, as matmul's
+  // over K (zero_init on the first).
+  MaxPool,
+  AvgPool,
 };
 // How a binary EXEC reads an operand tile (text: tile, row, col, scalar).
 enum class Broadcast : std::uint8_t { Tile, Row, Col, Scalar };
@@ -107,9 +122,13 @@ const char* to_string(DramLayout layout);
 const char* to_string(Broadcast form);
 bool is_binary(ExecKind kind);  // add, sub, mul, max, min
 bool is_unary(ExecKind kind);   // relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish
+bool is_pool(ExecKind kind);    // max_pool, avg_pool
+// Kinds whose result takes several EXECs, each a step on the partial result
+// (zero_init on the first): matmul, max_pool, avg_pool.
+inline bool is_accumulating(ExecKind kind) { return kind == ExecKind::MatMul || is_pool(kind); }
 // The name of a unary kind's constant `i` (0 or 1) in the schedule text:
-// "scale" (scale), "min" and "max" (clip), "alpha" (leaky_relu), "alpha" and
-// "beta" (hard_sigmoid); nullptr when the kind has no such constant.
+// "scale" (scale, avg_pool), "min" and "max" (clip), "alpha" (leaky_relu),
+// "alpha" and "beta" (hard_sigmoid); nullptr when the kind has no such constant.
 const char* param_name(ExecKind kind, int i);
 // "row_major" or "tile_major"; nullopt for anything else.
 std::optional<DramLayout> parse_dram_layout(const std::string& text);

@@ -510,6 +510,8 @@ class Reader {
     if (kind == ExecKind::MatMul) {
       text += " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER]";
     }
+    if (kind == ExecKind::AvgPool) text += " [TENSOR[ROW,0]@ADDR:col (divisors, last step)]";
+    if (is_pool(kind)) text += " [zero_init]";
     if (is_binary(kind)) text += ", each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar]";
     for (int i = 0; i < 2; ++i) {
       if (const char* name = param_name(kind, i)) text += " " + std::string(name) + "=NUMBER";
@@ -522,10 +524,12 @@ class Reader {
     const auto kind = exec_kind(ek);
     if (!kind) {
       fail(key, "unknown EXEC kind " + quoted(ek),
-           "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid or hard_swish");
+           "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, "
+           "hard_swish, max_pool or avg_pool");
     }
     x.exec = *kind;
     const int operands = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
+    const int most = x.exec == ExecKind::AvgPool ? 2 : operands;  // avg_pool: optional divisors
     const std::string form = exec_form(x.exec);
     if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form);
     operand(tokens_[4], key, x.tile, x.addr);
@@ -544,7 +548,8 @@ class Reader {
         given[p] = flags = true;
       } else if (t == "zero_init" || t == "relu") {
         bool& flag = t == "zero_init" ? x.zero_init : x.relu;
-        if (x.exec != ExecKind::MatMul || flag) fail(key, "unexpected flag " + str(t), form);
+        const bool allowed = t == "zero_init" ? is_accumulating(x.exec) : x.exec == ExecKind::MatMul;
+        if (!allowed || flag) fail(key, "unexpected flag " + str(t), form);
         flag = flags = true;
       } else if (fused) {
         if (named != ExecKind::MatMul) fail(key, "unexpected flag " + str(t), form);
@@ -557,7 +562,7 @@ class Reader {
         operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
         n = 3;
       } else {
-        if (n >= operands) fail(key, "too many operands", form);
+        if (n >= most) fail(key, "too many operands", form);
         std::string_view text = t;
         const std::size_t colon = t.rfind(':');
         if (colon != std::string_view::npos && colon > t.rfind('@')) {

@@ -55,6 +55,9 @@ struct TensorState {
 
 int unit_index(Unit unit) { return unit == Unit::Dma ? 0 : 1; }
 
+// What an accumulating kind's steps are called in messages.
+const char* steps_word(ExecKind kind) { return kind == ExecKind::MatMul ? " K steps" : " steps"; }
+
 // "clip min=0 max=6": a matmul's fused activation as the text form writes it.
 std::string describe_fused(const ExecParams& f) {
   std::string text = to_string(f.fused);
@@ -153,7 +156,7 @@ class Checker {
     if (is_source(info(tensor)) || is_view(info(tensor))) return 1;
     const TensorState& t = tensors_[static_cast<std::size_t>(tensor)];
     if (t.producer < 0) return -1;
-    return t.producer == static_cast<int>(ExecKind::MatMul) ? t.kt : 1;
+    return is_accumulating(static_cast<ExecKind>(t.producer)) ? t.kt : 1;
   }
   bool complete(const Value& v, std::int32_t tensor) const {
     return v.version == kAssumed || v.version == need(tensor);
@@ -168,8 +171,10 @@ class Checker {
     TileRef t{tensor, static_cast<std::int32_t>(local / cols), static_cast<std::int32_t>(local % cols)};
     std::string text = tile(t);
     const TensorState& st = tensors_[static_cast<std::size_t>(tensor)];
-    if (st.producer == static_cast<int>(ExecKind::MatMul) && v.version != kAssumed && v.version < st.kt) {
-      text += " after " + std::to_string(v.version) + " of " + std::to_string(st.kt) + " K steps";
+    if (st.producer >= 0 && is_accumulating(static_cast<ExecKind>(st.producer)) && v.version != kAssumed &&
+        v.version < st.kt) {
+      text += " after " + std::to_string(v.version) + " of " + std::to_string(st.kt) +
+              steps_word(static_cast<ExecKind>(st.producer));
     }
     return text;
   }
@@ -378,6 +383,7 @@ class Checker {
     }
     const TensorInfo& c = info(x.tile.tensor);
     const bool matmul = x.exec == ExecKind::MatMul;
+    const bool accumulating = is_accumulating(x.exec);
     if (is_view(c)) {
       error(head(id) + ": writes view " + c.name + " of " + info(c.view.of).name +
             " (expected an intermediate or output tensor: a view is only loaded)");
@@ -386,20 +392,20 @@ class Checker {
             " (expected an intermediate or output tensor)");
     }
     // A bad address is reported and its access skipped; the rest is still checked.
-    const bool result_ok = check_addr(id, x.addr, matmul ? "accumulator" : "result");
+    const bool result_ok = check_addr(id, x.addr, accumulating ? "accumulator" : "result");
     bool src_ok[3] = {false, false, false};
     for (int i = 0; i < 3; ++i) {
       if (x.src[i].valid()) src_ok[i] = check_addr(id, x.src_addr[i], structure::kOperand[i]);
     }
-    for (int i = 0; i < 3 && matmul; ++i) {
+    for (int i = 0; i < 3 && accumulating; ++i) {
       if (x.src[i].valid() && x.src_addr[i] == x.addr) {
         error(head(id) + ": accumulator at " + format_addr(x.addr) + " is also operand " + std::to_string(i) +
-              "'s address (expected distinct slots: a matmul cannot run in place)");
+              "'s address (expected distinct slots: a " + to_string(x.exec) + " cannot run in place)");
         break;
       }
     }
     TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
-    const std::int32_t kt = matmul ? static_cast<std::int32_t>(info(x.src[0].tensor).tile_cols()) : 1;
+    const std::int32_t kt = accumulating ? structure::accumulation_steps(s_, x) : 1;
     if (ts.producer < 0) {
       ts.producer = static_cast<int>(x.exec);
       ts.first_exec = id;
@@ -413,6 +419,9 @@ class Checker {
       error(head(id) + ": multiplies " + info(x.src[0].tensor).name + " by " + info(x.src[1].tensor).name +
             " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " + info(ts.b).name +
             " (expected one matmul per tensor)");
+    } else if (is_pool(x.exec) && ts.a != x.src[0].tensor) {
+      error(head(id) + ": pools " + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) +
+            " pools " + info(ts.a).name + " (expected one pooling per tensor)");
     }
     for (int i = 0; i < 3; ++i) {
       if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
@@ -423,6 +432,7 @@ class Checker {
     const std::int64_t g = gid(x.tile);
     std::int32_t version = 1;
     if (matmul) version = matmul_step(id, x, unit, kt, g, result_ok);
+    if (is_pool(x.exec)) version = pool_step(id, x, unit, kt, g, result_ok);
     if (!result_ok) return;
     write_access(id, unit, x.addr);
     slot(x.addr).value = Value{g, version};
@@ -434,22 +444,57 @@ class Checker {
     }
   }
 
-  // Checks one K step of a matmul; returns the accumulator's version after it.
-  std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g, bool acc_ok) {
-    const std::int32_t k = x.src[0].col;
-    const auto steps = [kt] { return " of " + std::to_string(kt); };
+  // Checks step k of kt of an accumulating EXEC: zero_init on the first step
+  // only, and on the others an accumulator holding the k steps before.
+  void accumulator_step(std::uint32_t id, const Uop& x, int unit, std::int32_t k, std::int32_t kt, std::int64_t g,
+                        bool acc_ok) {
+    const std::string word = x.exec == ExecKind::MatMul ? "K step " : "step ";
+    const std::string of = " of " + std::to_string(kt);
     if (x.zero_init && k != 0) {
-      error(head(id) + ": zero_init on K step " + std::to_string(k) + steps() + " (expected it only on step 0)");
+      error(head(id) + ": zero_init on " + word + std::to_string(k) + of + " (expected it only on step 0)");
     } else if (!x.zero_init && k == 0) {
-      error(head(id) + ": K step 0" + steps() + " without zero_init (expected zero_init on step 0)");
+      error(head(id) + ": " + word + "0" + of + " without zero_init (expected zero_init on step 0)");
     } else if (!x.zero_init && acc_ok) {
       read_access(id, unit, x.addr);
       const Value& v = slot(x.addr).value;
       if (v.gid != g || (v.version != k && v.version != kAssumed)) {
         error(head(id) + ": accumulator at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " +
-              tile(x.tile) + " after " + std::to_string(k) + steps() + " K steps)");
+              tile(x.tile) + " after " + std::to_string(k) + of + steps_word(x.exec) + ")");
       }
     }
+  }
+
+  // Checks one step of a pooling EXEC (its operands' places checked by
+  // structure::check_pool); returns the accumulator's version after it.
+  std::int32_t pool_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g, bool acc_ok) {
+    const auto ct = static_cast<std::int32_t>(info(x.tile.tensor).tile_cols());
+    const std::int32_t k = x.src[0].col / ct;
+    accumulator_step(id, x, unit, k, kt, g, acc_ok);
+    const bool last = k == kt - 1;
+    TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
+    if (!last && x.src[1].valid()) {
+      error(head(id) + ": divisors on step " + std::to_string(k) + " of " + std::to_string(kt) +
+            " (expected them only on the last step, " + std::to_string(kt - 1) + ")");
+    } else if (last) {
+      const std::int32_t divisors = x.src[1].valid() ? x.src[1].tensor : -1;
+      const ExecParams& p = s_.exec_params[x.params];
+      if (ts.epilogue_uop == kNoUop) {
+        ts.epilogue_uop = id;
+        ts.bias = divisors;
+        ts.fused = p;
+      } else if (ts.bias != divisors || ts.fused.param[0] != p.param[0]) {
+        error(head(id) + ": last step differs from uop " + std::to_string(ts.epilogue_uop) +
+              " (expected the same scale and divisors on every tile of " + info(x.tile.tensor).name + ")");
+      }
+    }
+    return k + 1;
+  }
+
+  // Checks one K step of a matmul; returns the accumulator's version after it.
+  std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g, bool acc_ok) {
+    const std::int32_t k = x.src[0].col;
+    const auto steps = [kt] { return " of " + std::to_string(kt); };
+    accumulator_step(id, x, unit, k, kt, g, acc_ok);
     const bool last = k == kt - 1;
     const ExecParams& fused = s_.exec_params[x.params];  // check_exec checked the index
     const bool activation = fused.fused != ExecKind::MatMul;

@@ -36,7 +36,8 @@ std::string check_constant(ExecKind kind, int i, float value) {
     return std::isnan(value) ? shown + " (expected a number or an infinity: an absent bound is -inf or inf)" : "";
   }
   if (std::isfinite(value)) return "";
-  return shown + " is not finite (expected a finite " + (kind == ExecKind::Scale ? "factor" : "constant") + ")";
+  const bool factor = kind == ExecKind::Scale || kind == ExecKind::AvgPool;
+  return shown + " is not finite (expected a finite " + (factor ? "factor" : "constant") + ")";
 }
 
 // A matmul's fused activation: clip or leaky_relu, instead of relu.
@@ -64,6 +65,7 @@ std::string check_exec_params(const Schedule& s, const Uop& x) {
   if (std::string problem = check_fused(x, p.fused); !problem.empty()) return problem;
   for (int i = 0; i < 2; ++i) {
     if (p.form[i] == Broadcast::Tile || is_binary(x.exec)) continue;
+    if (x.exec == ExecKind::AvgPool && i == 1) continue;  // check_pool: the divisors' form
     return kOperand[i] + " read as " + to_string(p.form[i]) +
            " (expected a whole tile: only add, sub, mul, max and min broadcast)";
   }

@@ -353,12 +353,15 @@ std::string check_exec(const Schedule& s, const Uop& x) {
   std::string problem = check_tile(s, x.tile, "result");
   if (!problem.empty()) return problem;
   const int want = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
+  const int optional = x.exec == ExecKind::MatMul ? 2 : x.exec == ExecKind::AvgPool ? 1 : -1;
   auto takes = [&x, want] {
     return std::string(to_string(x.exec)) + " takes " + std::to_string(want) + (want == 1 ? " operand" : " operands") +
-           (x.exec == ExecKind::MatMul ? " and an optional bias" : "");
+           (x.exec == ExecKind::MatMul    ? " and an optional bias"
+            : x.exec == ExecKind::AvgPool ? " and optional divisors"
+                                          : "");
   };
   for (int i = 0; i < 3; ++i) {
-    const bool allowed = i < want || (x.exec == ExecKind::MatMul && i == 2);
+    const bool allowed = i < want || i == optional;
     const std::string& what = kOperand[i];
     if (i < want && !x.src[i].valid()) return what + " is missing (" + takes() + ")";
     if (!allowed && x.src[i].valid())
@@ -368,13 +371,17 @@ std::string check_exec(const Schedule& s, const Uop& x) {
       if (!problem.empty()) return problem;
     }
   }
-  if (x.exec != ExecKind::MatMul && (x.zero_init || x.relu)) {
-    return std::string(x.zero_init ? "zero_init" : "relu") + " flag on a " + to_string(x.exec) +
-           " (expected it only on a matmul)";
+  if (x.exec != ExecKind::MatMul && x.relu) {
+    return std::string("relu flag on a ") + to_string(x.exec) + " (expected it only on a matmul)";
+  }
+  if (!is_accumulating(x.exec) && x.zero_init) {
+    return std::string("zero_init flag on a ") + to_string(x.exec) +
+           " (expected it only on a matmul, max_pool or avg_pool)";
   }
   problem = check_exec_params(s, x);
   if (!problem.empty()) return problem;
   if (x.exec == ExecKind::MatMul) return check_matmul(s, x);
+  if (is_pool(x.exec)) return check_pool(s, x);
   return is_binary(x.exec) ? check_binary(s, x) : same_tile(s, x, 0);
 }
 

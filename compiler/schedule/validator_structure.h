@@ -82,5 +82,13 @@ std::string check_exec_params(const Schedule& schedule, const Uop& exec);
 // Both operands of a binary EXEC (params checked): each broadcasts to the
 // result, is read in the form broadcast_form gives and is broadcast_tile's tile.
 std::string check_binary(const Schedule& schedule, const Uop& exec);
+// validator_pool.cpp. A max_pool's or avg_pool's operands (params checked):
+// operand 0 an im2col view of the result's image (nhwc, channel_stride the
+// result's padded cols, -inf padding for max) at the result's row and
+// column block; an avg_pool's divisors [OH*OW, 1] read as col.
+std::string check_pool(const Schedule& schedule, const Uop& exec);
+// The steps an accumulating EXEC's result takes (check_exec passed): a
+// matmul's K tiles, a pooling's kernel positions.
+std::int32_t accumulation_steps(const Schedule& schedule, const Uop& exec);
 
 }  // namespace tilesim::sched::structure

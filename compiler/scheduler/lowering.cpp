@@ -5,6 +5,7 @@
 
 #include "compiler/scheduler/blocking.h"
 #include "compiler/scheduler/lowering_elementwise.h"
+#include "compiler/scheduler/lowering_pool.h"
 #include "compiler/support/interrupt.h"
 
 namespace tilesim::sched {
@@ -237,6 +238,13 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       layer.plan = plan.describe();
       program.estimated_transfers += out.batch * (plan.estimated_loads + shape.m_tiles * shape.n_tiles);
       lower_matmul(op, schedule.tensors, space, plan, shape.m_tiles, shape.k_tiles, shape.n_tiles, program);
+    } else if (ir::is_pool(op.kind)) {
+      const Im2colGeometry& g = x.view.im2col;
+      shapes << shape_text(schedule.tensors[x.view.of]) << " " << g.kernel_h << "x" << g.kernel_w << " window";
+      tiles << out.tile_rows() << "x" << out.tile_cols() << " tiles, " << x.tile_cols() / out.tile_cols() << " steps";
+      layer.plan = "row-major tiles";
+      program.estimated_transfers += (x.tile_cols() + 1) * out.tile_rows();
+      lower_pool(op, schedule.tensors, space, program);
     } else {
       shapes << shape_text(x);
       if (op.inputs.size() > 1) shapes << operator_text(op.kind) << shape_text(schedule.tensors[op.inputs[1]]);

@@ -118,7 +118,7 @@ class Allocator {
         load(x.src[p], e);
       }
     }
-    const bool accumulate = x.kind == ExecKind::MatMul && !x.zero_init;
+    const bool accumulate = is_accumulating(x.kind) && !x.zero_init;
     if (tiles_[x.dst].slot < 0) {
       if (accumulate) {
         load(x.dst, e);  // a partial sum that was spilled

@@ -171,6 +171,7 @@ void make_run_inputs(Run& run) {
   run.phase = "making the inputs";
   if (run.args.schedule.empty()) {
     run.inputs = make_inputs(run.args.verify ? run.unfused : run.compiled.graph, run.args.inputs, run.args.seed);
+    add_pass_params(run.compiled.graph, run.inputs);
   } else {
     run.inputs = seeded_inputs(run.compiled.schedule, run.args.seed);
   }

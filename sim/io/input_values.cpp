@@ -143,6 +143,14 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
   return values;
 }
 
+void add_pass_params(const ir::Graph& compiled, std::map<std::string, HostTensor>& values) {
+  for (const ir::Tensor& t : compiled.tensors) {
+    if (t.kind == ir::TensorKind::Param && !t.values.empty() && !values.count(t.name)) {
+      values.emplace(t.name, HostTensor::from_dims(t.shape.dims(), t.values));
+    }
+  }
+}
+
 std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {
   std::map<std::string, HostTensor> inputs;
   for (const auto& t : schedule.tensors) {

@@ -42,6 +42,11 @@ std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, st
 std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std::vector<std::string>& assignments,
                                               std::uint64_t seed);
 
+// Adds to `values` the params with stored values that the compiler's passes
+// added to `compiled` (an average pool's divisors), which the model's own
+// graph - the one make_inputs read for --verify - does not have.
+void add_pass_params(const ir::Graph& compiled, std::map<std::string, HostTensor>& values);
+
 // Every input and param of a schedule (views excluded) at its true shape,
 // seeded as make_inputs seeds them: a hand-written schedule's inputs.
 std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed);

@@ -25,13 +25,13 @@ void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born, st
     };
     const std::size_t dst = u.addr / sched::kTileBytes;
     const bool fresh = u.kind == sched::UopKind::Load ||
-                       (u.kind == sched::UopKind::Exec && (u.exec != sched::ExecKind::MatMul || u.zero_init));
+                       (u.kind == sched::UopKind::Exec && (!sched::is_accumulating(u.exec) || u.zero_init));
     if (fresh && dst < slots) {
       ++born[i];
       if (!read_later[dst]) ++freed[i];  // a value nobody reads
       read_later[dst] = false;
     } else {
-      read(u.addr);  // STORE, or a matmul step accumulating into its tile
+      read(u.addr);  // STORE, or a matmul or pooling step accumulating into its tile
     }
     for (int p = 0; p < u.num_srcs(); ++p) read(u.src_addr[p]);
   }

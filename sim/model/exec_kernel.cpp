@@ -71,6 +71,24 @@ void zero_padding(const sched::TensorInfo& tensor, const sched::TileRef& t, floa
   std::fill(out + rows * n, out + n * n, 0.0f);
 }
 
+// One step of a max_pool or avg_pool (schedule.h): the first copies the
+// view's tile, the others fold it in; an average's last step divides.
+void run_pool_step(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
+                   const float* view, const float* divisors, float* out) {
+  const bool max = uop.exec == ExecKind::MaxPool;
+  if (uop.zero_init) {
+    std::memcpy(out, view, kernels::kTileBytes);
+  } else {
+    k.binary(max ? kernels::BinaryOp::Max : kernels::BinaryOp::Add, out, kernels::Operand::Tile, view,
+             kernels::Operand::Tile, out);
+  }
+  const std::int64_t ct = schedule.tensors[static_cast<std::size_t>(uop.tile.tensor)].tile_cols();
+  const std::int64_t steps = schedule.tensors[static_cast<std::size_t>(uop.src[0].tensor)].tile_cols() / ct;
+  if (max || uop.src[0].col / ct != steps - 1) return;
+  k.unary(kernels::UnaryOp::Scale, out, schedule.exec_params[uop.params].param[0], 0.0f, out);
+  if (divisors) k.binary(kernels::BinaryOp::Mul, out, kernels::Operand::Tile, divisors, kernels::Operand::Col, out);
+}
+
 }  // namespace
 
 void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
@@ -90,7 +108,9 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
     k.matmul(a, at(uop.src_addr[1]), out, ep);
     return;
   }
-  if (sched::is_binary(uop.exec)) {
+  if (sched::is_pool(uop.exec)) {
+    run_pool_step(k, schedule, uop, a, uop.src[1].valid() ? at(uop.src_addr[1]) : nullptr, out);
+  } else if (sched::is_binary(uop.exec)) {
     k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);
   } else {
     k.unary(unary_op(uop.exec), a, p.param[0], p.param[1], out);

@@ -133,6 +133,8 @@ std::size_t arity(const ir::Op& op) {
     case ir::OpKind::Relayout:
     case ir::OpKind::Place:
     case ir::OpKind::Im2col:
+    case ir::OpKind::MaxPool:
+    case ir::OpKind::AveragePool:
       return 1;
     case ir::OpKind::Conv:
       return op.inputs.size() > 2 ? 3 : 2;
@@ -233,6 +235,11 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
         out.v = conv2d_reference(in[0]->dims, in[0]->v, in[1]->dims, in[1]->v,
                                  in.size() > 2 ? in[2]->v.data() : nullptr, op.window);
+        break;
+      case ir::OpKind::MaxPool:
+      case ir::OpKind::AveragePool:
+        out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
+        out.v = pool2d_reference(in[0]->dims, in[0]->v, op.window, op.kind == ir::OpKind::MaxPool);
         break;
       case ir::OpKind::Relayout:  // the same elements in row-major order
         out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();

@@ -1,5 +1,9 @@
 #include "sim/reference/window_reference.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace tilesim {
 
 std::vector<double> conv2d_reference(const std::vector<std::int64_t>& xd, const std::vector<double>& x,
@@ -30,6 +34,59 @@ std::vector<double> conv2d_reference(const std::vector<std::int64_t>& xd, const 
           }
           y[at++] = sum + (bias ? bias[o] : 0.0);
         }
+      }
+    }
+  }
+  return y;
+}
+
+namespace {
+
+// One window's reduction: the maximum of its input pixels (NaN if one is;
+// -inf when it holds none), or their sum over the divisor ONNX gives.
+struct WindowSum {
+  double max = -std::numeric_limits<double>::infinity();
+  double sum = 0.0;
+  std::int64_t pixels = 0, pads = 0;  // taps on the image, and on its padding
+  void add(double v) {
+    max = std::isnan(v) || std::isnan(max) ? std::numeric_limits<double>::quiet_NaN() : std::max(max, v);
+    sum += v;
+    ++pixels;
+  }
+};
+
+// Where tap r of output o lies: on the image (1), on its padding (0), or
+// past the padding, which only a ceil_mode window reaches (-1).
+int tap_place(std::int64_t at, std::int64_t in, std::int64_t pad_begin, std::int64_t pad_end) {
+  if (at >= 0 && at < in) return 1;
+  return at >= -pad_begin && at < in + pad_end ? 0 : -1;
+}
+
+}  // namespace
+
+std::vector<double> pool2d_reference(const std::vector<std::int64_t>& xd, const std::vector<double>& x,
+                                     const ir::Window& win, bool max) {
+  const std::int64_t n = xd[0], c = xd[1], h = xd[2], wi = xd[3];
+  const std::int64_t oh = win.out_h(h), ow = win.out_w(wi);
+  std::vector<double> y(static_cast<std::size_t>(n * c * oh * ow));
+  std::size_t at = 0;
+  for (std::int64_t plane = 0; plane < n * c; ++plane) {
+    const double* image = x.data() + plane * h * wi;
+    for (std::int64_t p = 0; p < oh; ++p) {
+      for (std::int64_t q = 0; q < ow; ++q) {
+        WindowSum window;
+        for (std::int64_t r = 0; r < win.kernel_h; ++r) {
+          const std::int64_t ih = p * win.stride_h - win.pad_top + r * win.dilation_h;
+          const int row = tap_place(ih, h, win.pad_top, win.pad_bottom);
+          for (std::int64_t s = 0; s < win.kernel_w; ++s) {
+            const std::int64_t iw = q * win.stride_w - win.pad_left + s * win.dilation_w;
+            const int place = std::min(row, tap_place(iw, wi, win.pad_left, win.pad_right));
+            if (place == 1) window.add(image[ih * wi + iw]);
+            if (place == 0) ++window.pads;
+          }
+        }
+        const std::int64_t count = window.pixels + (win.count_include_pad ? window.pads : 0);
+        y[at++] = max ? window.max : window.sum / static_cast<double>(count);
       }
     }
   }

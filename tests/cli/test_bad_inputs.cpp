@@ -5,7 +5,8 @@
 // A command line case (*.cmdline) is two lines:
 //   args: check-config {src}/configs/hw/default.yaml --set sram.size_kib=x
 //   expect: --set sram.size_kib=x: ...
-// {file} stands for the case's own path, {src} for the source tree.
+// {file} stands for the case's own path, {src} for the source tree, {supported_ops}
+// for the list of ONNX ops an unsupported-op message names.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -24,9 +25,24 @@ namespace {
 
 const std::string kSource = TILESIM_SOURCE_DIR;
 
+// frontend::supported_ops() as tilesim prints it: read once from an unsupported-op
+// message, so that a case's expectation need not repeat the list every new op changes.
+const std::string& supported_ops() {
+  static const std::string list = [] {
+    const auto r = run_tilesim({"compile", "--hw", kSource + "/configs/hw/default.yaml", "--model",
+                                kSource + "/tests/bad-inputs/onnx/several-unsupported-ops.onnx"});
+    const std::string marker = "(expected one of ";
+    const auto at = r.err.find(marker);
+    if (at == std::string::npos) return std::string("?");
+    return r.err.substr(at + marker.size(), r.err.rfind(')') - at - marker.size());
+  }();
+  return list;
+}
+
 std::string substitute(std::string text, const std::string& file) {
   for (const auto& [key, value] :
-       {std::pair<std::string, std::string>{"{file}", file}, std::pair<std::string, std::string>{"{src}", kSource}}) {
+       {std::pair<std::string, std::string>{"{file}", file}, std::pair<std::string, std::string>{"{src}", kSource},
+        std::pair<std::string, std::string>{"{supported_ops}", supported_ops()}}) {
     for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
       text.replace(at, key.size(), value);
     }

@@ -59,6 +59,13 @@ inline void set_int(onnx::NodeProto* n, const std::string& name, std::int64_t va
   a->set_type(onnx::AttributeProto_AttributeType_INT);
 }
 
+inline void set_ints(onnx::NodeProto* n, const std::string& name, const std::vector<std::int64_t>& values) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  for (const auto v : values) a->add_ints(v);
+  a->set_type(onnx::AttributeProto_AttributeType_INTS);
+}
+
 // A FLOAT initializer of `dims` holding `values`.
 inline onnx::TensorProto* add_initializer(onnx::GraphProto* g, const std::string& name, std::vector<std::int64_t> dims,
                                           std::vector<float> values) {

@@ -187,10 +187,7 @@ TEST_CASE("onnx concat: models along every axis run and verify", "[onnx][concat]
     add_initializer(g, "w", {40, 3, 3, 3}, w);
     add_initializer(g, "k", kd, k);
     auto* conv = add_node(g, "Conv", {"img", "w"}, "c");
-    auto* pads = conv->add_attribute();
-    pads->set_name("pads");
-    pads->set_type(onnx::AttributeProto_AttributeType_INTS);
-    for (int i = 0; i < 4; ++i) pads->add_ints(1);
+    set_ints(conv, "pads", {1, 1, 1, 1});
     set_int(add_node(g, "Concat", {"k", "c", "x"}, "y"), "axis", axis);
     g->add_output()->set_name("y");
     write_model(m, "concat.onnx");
@@ -243,10 +240,7 @@ TEST_CASE("onnx concat: a channel concat feeds the next convolution", "[onnx][co
   for (const auto& [in, w, out] : {std::array<const char*, 3>{"x", "w1", "c"}, {"y", "w2", "z"}}) {
     if (std::string(out) == "z") set_int(add_node(g, "Concat", {"x", "c"}, "y"), "axis", 1);
     auto* conv = add_node(g, "Conv", {in, w}, out);
-    auto* pads = conv->add_attribute();
-    pads->set_name("pads");
-    pads->set_type(onnx::AttributeProto_AttributeType_INTS);
-    for (int i = 0; i < 4; ++i) pads->add_ints(1);
+    set_ints(conv, "pads", {1, 1, 1, 1});
   }
   g->add_output()->set_name("z");
   ir::Graph graph;

@@ -341,7 +341,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "t.sched:7: uop 0: bad dependency '-1' (expected a non-negative integer)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, sub, mul, max, min, relu, scale, clip, "
-        "leaky_relu, sigmoid, tanh, hard_sigmoid or hard_swish)");
+        "leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, max_pool or avg_pool)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");

@@ -6,7 +6,9 @@
 # BEYOND TOLERANCE line), an op no machine has (unsupported, with tilesim's reason), an
 # input_K.npy the graph has no input for and a missing output_K.npy (fail, saying so), a
 # folder with a hostile name (run as data). Checks every line, the totals and the exit
-# codes (1 with a failure, 0 with passes and unsupported only), and --list.
+# codes (1 with a failure, 0 with passes and unsupported only), and --list. `min`: each
+# model's own minimum SRAM, tilesim's figure; the next size a banked machine allows; a
+# tilesim that refuses the size it named (a stand-in script) fails the case.
 # Usage: test_check_torch_models.sh TILESIM SOURCE_DIR
 set -euo pipefail
 
@@ -57,15 +59,49 @@ pass "pass, fail (beyond tolerance, extra input, missing output) and unsupported
 rc=0
 check "$m/ok" "$m/unsup" >"$tmp/out" 2>&1 || rc=$?
 ((rc == 0)) || fail "exit $rc with passes and unsupported only, expected 0: $(cat "$tmp/out")"
-[[ $(tail -n 1 "$tmp/out") == "2 passed, 0 failed, 2 unsupported" ]] || fail "default sizes: $(cat "$tmp/out")"
-grep -qx "pass         $m/ok  sram.size_kib=1024" "$tmp/out" || fail "no case at 1024 KiB: $(cat "$tmp/out")"
-pass "default sizes 64 and 1024 KiB; passes and unsupported only: exit 0"
+# mlp_gemm: a Gemm with a bias needs 4 tiles, 16 KiB (tilesim's figure); the default
+# machine's range starts at 12 KiB, where tilesim refuses it.
+mapfile -t lines <"$tmp/out"
+((${#lines[@]} == 7)) || fail "${#lines[@]} lines, expected 6 cases and the totals: $(cat "$tmp/out")"
+[[ ${lines[0]} == "pass         $m/ok  sram.size_kib=16 (min)" ]] || fail "min: ${lines[0]}"
+[[ ${lines[1]} == "pass         $m/ok  sram.size_kib=64" ]] || fail "64 KiB: ${lines[1]}"
+[[ ${lines[2]} == "pass         $m/ok  sram.size_kib=1024" ]] || fail "1024 KiB: ${lines[2]}"
+[[ ${lines[3]} == "unsupported  $m/unsup  sram.size_kib=min  $m/unsup/model.onnx: "*NoSuchOp* ]] ||
+  fail "unsupported at min: ${lines[3]}"
+[[ ${lines[6]} == "3 passed, 0 failed, 3 unsupported" ]] || fail "totals: ${lines[6]}"
+pass "default sizes min, 64 and 1024 KiB (mlp_gemm's minimum: 16 KiB); passes and unsupported only: exit 0"
 
-check --list --sram-kib 32,64 "$m/ok" >"$tmp/out"
-[[ $(<"$tmp/out") == "$m/ok  sram.size_kib=32"$'\n'"$m/ok  sram.size_kib=64" ]] || fail "--list: $(cat "$tmp/out")"
+# matmul_two_io has no bias: 3 tiles, the machine's smallest size, 12 KiB.
+check --sram-kib min "$m/$hostile" >"$tmp/out"
+[[ $(head -n 1 "$tmp/out") == "pass         $m/$hostile  sram.size_kib=12 (min)" ]] || fail "min at 12 KiB: $(cat "$tmp/out")"
+# A banked machine whose 512 banks x 64 B interleave must divide the size: 32 KiB.
+sed 's/^sram: .*/sram: { size_kib: 256, banks: 512, interleave_bytes: 64 }/' "$src/configs/hw/default.yaml" >"$tmp/banked.yaml"
+check --hw "$tmp/banked.yaml" --sram-kib min "$m/ok" >"$tmp/out"
+[[ $(head -n 1 "$tmp/out") == "pass         $m/ok  sram.size_kib=32 (min)" ]] || fail "min on a banked machine: $(cat "$tmp/out")"
+pass "min: 12 KiB without a bias; the next size a banked machine allows (32 KiB)"
+
+# A stand-in tilesim whose compile refuses, as too small, the very size it names as the minimum.
+printf '%s\n' '#!/usr/bin/env bash' \
+  '[[ $1 == compile ]] && for a in "$@"; do' \
+  '  if [[ $a == sram.size_kib=16 ]]; then' \
+  "    echo \"tilesim: error: hw.yaml: sram.size_kib: 16 KiB holds 4 tiles, too few for model 'm' (expected at least 16 KiB: one EXEC of this model needs 4 tiles)\" >&2" \
+  '    exit 2' \
+  '  fi' \
+  'done' \
+  "exec '$tilesim' \"\$@\"" >"$tmp/liar"
+chmod +x "$tmp/liar"
+rc=0
+(cd "$tmp/cwd" && "$src/scripts/check-torch-models.sh" --tilesim "$tmp/liar" --sram-kib min "$m/ok") >"$tmp/out" 2>&1 || rc=$?
+((rc == 1)) || fail "exit $rc when tilesim refuses its own minimum, expected 1: $(cat "$tmp/out")"
+[[ $(head -n 1 "$tmp/out") == "fail         $m/ok  sram.size_kib=16 (min)  refused at its own minimum: hw.yaml: sram.size_kib: 16 KiB holds 4 tiles"* ]] ||
+  fail "refused at its own minimum: $(cat "$tmp/out")"
+pass "min: a tilesim that refuses the minimum it named fails the case (not unsupported)"
+
+check --list --sram-kib 32,min "$m/ok" >"$tmp/out"
+[[ $(<"$tmp/out") == "$m/ok  sram.size_kib=32"$'\n'"$m/ok  sram.size_kib=min" ]] || fail "--list: $(cat "$tmp/out")"
 check --list >"$tmp/out"
 n=$(find "$models" -mindepth 2 -maxdepth 2 -name model.onnx | wc -l)
-(($(wc -l <"$tmp/out") == 2 * n)) || fail "--list of the default folder: $(wc -l <"$tmp/out") lines for $n models"
-grep -qx "mlp_gemm  sram.size_kib=1024" "$tmp/out" || fail "--list names the default folder's models by name"
+(($(wc -l <"$tmp/out") == 3 * n)) || fail "--list of the default folder: $(wc -l <"$tmp/out") lines for $n models"
+grep -qx "mlp_gemm  sram.size_kib=min" "$tmp/out" || fail "--list names the default folder's models by name"
 pass "--list: each model at each size; the default folder's models by name"
 no_pwned "$tmp" "$src"

@@ -138,12 +138,17 @@ expect_refusal "check-torch-models.sh --sram-kib without its value" "$c --sram-k
 expect_refusal "check-torch-models.sh --sram-kib empty" "$c --sram-kib is empty (expected sizes in KiB such as 64,1024)" \
   ct --sram-kib ''
 expect_refusal "check-torch-models.sh --sram-kib with a hostile value (control characters shown as ?)" \
-  "$c --sram-kib 64;\$(touch PWNED)?: expected comma-separated whole numbers of KiB such as 64,1024" \
+  "$c --sram-kib 64;\$(touch PWNED)?: expected comma-separated whole numbers of KiB such as 64,1024, or min" \
   ct --sram-kib '64;$(touch PWNED)'$'\n'
 expect_refusal "check-torch-models.sh --sram-kib with an empty size" "$c --sram-kib 64,,128: size 2 is empty" \
   ct --sram-kib 64,,128
 expect_refusal "check-torch-models.sh --sram-kib 064" \
-  "$c --sram-kib 064: 064 is not a size in KiB (expected a whole number from 1, without leading zeros)" ct --sram-kib 064
+  "$c --sram-kib 064: 064 is not a size in KiB (expected a whole number from 1, without leading zeros, or min)" ct --sram-kib 064
+expect_refusal "check-torch-models.sh --sram-kib with a word that is not min" \
+  "$c --sram-kib 64,max: max is not a size in KiB (expected a whole number from 1, without leading zeros, or min)" \
+  ct --sram-kib 64,max
+expect_refusal "check-torch-models.sh --sram-kib with min twice" "$c --sram-kib min,64,min: min is given twice" \
+  ct --sram-kib min,64,min
 expect_refusal "check-torch-models.sh --sram-kib with a size twice" "$c --sram-kib 64,1024,64: 64 is given twice" \
   ct --sram-kib 64,1024,64
 expect_refusal "check-torch-models.sh --sram-kib below what tilesim allows (its message)" \

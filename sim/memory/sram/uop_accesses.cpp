@@ -26,7 +26,7 @@ void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, s
   for (int p = 0; p < uop.num_srcs(); ++p) {
     out->push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
   }
-  if (uop.exec == sched::ExecKind::MatMul && !uop.zero_init) out->push_back(SramAccess{uop.addr, bytes, false});
+  if (sched::is_accumulating(uop.exec) && !uop.zero_init) out->push_back(SramAccess{uop.addr, bytes, false});
   out->push_back(SramAccess{uop.addr, bytes, true});
 }
 

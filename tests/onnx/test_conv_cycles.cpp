@@ -1,0 +1,214 @@
+// Exact cycles of two small ONNX Convs compiled and run end to end on the
+// ideal machine (configs/hw/default.yaml), each figure derived by hand in the
+// comments from the rules of docs/cycle-model.md and the layouts and gathers
+// of docs/convolution.md, with the math checked by --verify. The schedules
+// quoted are what `tilesim compile --emit schedule` prints for these models.
+//
+// Costs used (cycle-model.md, "The rules"): a transfer of b bytes takes
+// setup 64 + ceil(b / 32) cycles, so a whole tile (4096 B) 192 and a bias row
+// (128 B) 68; a gather LOAD (an im2col or relayout view tile) moves 4 B per
+// distinct source element it names; a matmul EXEC 64 cycles, a vector EXEC
+// (the `scale` copy of the graph output) 8. A uOp starts when its unit is free
+// and its one dependency has ended; each unit runs its queue in order. Every
+// EXEC here depends on a DMA uOp listed before it, so the sequencer's FIFOs
+// never delay a start (all uOps are issued before their dependency ends).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "tests/onnx/onnx_builders.h"
+#include "tests/support/run_process.h"
+
+using namespace tilesim;
+using namespace tilesim::test;
+
+namespace {
+
+const std::string kSource = TILESIM_SOURCE_DIR;
+
+struct ConvCase {
+  std::string name;
+  std::vector<std::int64_t> x, w;  // NCHW input, [OC, C/G, KH, KW] weights
+  std::int64_t group = 1, stride = 1, pad = 1;
+};
+
+// A Conv with bias, weights (i mod 13) / 4 - 1.5 and biases 0.1, 0.2, ...
+onnx::ModelProto conv_model(const ConvCase& c) {
+  onnx::ModelProto m = new_model(13);
+  auto* g = m.mutable_graph();
+  g->set_name(c.name);
+  auto* n = add_node(g, "Conv", {"x", "w", "b"}, "y");
+  set_ints(n, "kernel_shape", {c.w[2], c.w[3]});
+  set_ints(n, "strides", {c.stride, c.stride});
+  set_ints(n, "pads", {c.pad, c.pad, c.pad, c.pad});
+  set_int(n, "group", c.group);
+  std::vector<float> w(static_cast<std::size_t>(c.w[0] * c.w[1] * c.w[2] * c.w[3])), b;
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 13) / 4 - 1.5f;
+  for (std::int64_t o = 0; o < c.w[0]; ++o) b.push_back(0.1f * static_cast<float>(o + 1));
+  add_initializer(g, "w", c.w, w);
+  add_initializer(g, "b", {c.w[0]}, b);
+  const auto out = [&](std::int64_t size) { return (size + 2 * c.pad - c.w[2]) / c.stride + 1; };
+  set_shape(g->add_input(), "x", c.x);
+  set_shape(g->add_output(), "y", {c.x[0], c.w[0], out(c.x[2]), out(c.x[3])});
+  return m;
+}
+
+// Runs the model at `sram_kib` with --verify; returns stats.json.
+nlohmann::json run_conv(const ConvCase& c, int sram_kib) {
+  write_model(conv_model(c), c.name + ".onnx");  // (in this process's own directory)
+  const auto r = run_tilesim({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", c.name + ".onnx", "--set",
+                              "sram.size_kib=" + std::to_string(sram_kib), "--verify", "--stats-json", c.name + ".json",
+                              "--force"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("verify y:") != std::string::npos);
+  CHECK(r.out.find("BEYOND") == std::string::npos);
+  std::ifstream in(c.name + ".json");
+  return nlohmann::json::parse(in);
+}
+
+// A layer's span and bound from stats.json's `layers`.
+void check_layer(const nlohmann::json& layer, const std::string& name, int first, int last, int compute_bound,
+                 int dma_bound) {
+  INFO("layer " << name);
+  CHECK(layer["name"] == name);
+  CHECK(layer["first_cycle"] == first);
+  CHECK(layer["last_cycle"] == last);
+  CHECK(layer["bound"]["compute_cycles"] == compute_bound);
+  CHECK(layer["bound"]["dma_cycles"] == dma_bound);
+}
+
+}  // namespace
+
+TEST_CASE("conv cycles: a 3x3 pad-1 Conv with bias, 1x3x6x6 to 1x4x6x6, worked out by hand", "[onnx][conv][cycles]") {
+  // The lowering (convolution.md): x stays nchw, a [3, 36] matrix (tiles
+  // x[0,0] of pixels 0..31 and x[0,1] of 32..35); the Conv is im2col(x)
+  // [36, 27] @ w [27, 4] + b: M = 2 row tiles (pixels 0..31, 32..35), K = 1
+  // (27 = 3x3x3 columns, padded once), N = 1. Its result y.nhwc [36, 4] goes
+  // to DRAM, and the graph output y (nchw [4, 36], two column tiles) is
+  // copied out through the relayout view y.view: a gather, a `scale` copy
+  // EXEC, a STORE per tile. At 256 KiB the compiler emits
+  //    0 LOAD im2col[0,0]   1 LOAD w[0,0]   2 LOAD b   3 EXEC matmul (deps 2)
+  //    4 STORE y.nhwc[0,0] (deps 3)   5 LOAD im2col[1,0]   6 EXEC matmul (deps 5)
+  //    7 STORE y.nhwc[1,0] (deps 6)   8 LOAD y.view[0,0]   9 EXEC scale (deps 8)
+  //   10 STORE y[0,0] (deps 9)  11 LOAD y.view[0,1]  12 EXEC scale (deps 11)
+  //   13 STORE y[0,1] (deps 12)
+  // Gathered bytes: im2col[0,0] is pixels oh 0..4 (all ow) and (5, 0..1) with
+  // all 9 taps: input rows oh - 1 + kh cover 0..5, columns 0..5, so all 36
+  // elements of each of the 3 channels, 108 x 4 = 432 B: 64 + 14 = 78 cycles.
+  // im2col[1,0] is pixels (5, 2..5): rows 4..5 (row 6 is padding), columns
+  // 1..5 (6 is padding), 2 x 5 x 3 = 30 elements, 120 B: 64 + 4 = 68.
+  // y.view[0,0] names y's 4 channels x pixels 0..31 = 128 elements, 512 B:
+  // 80; y.view[0,1] 4 x 4 = 16 elements, 64 B: 66.
+  //   DMA      LOAD 0 [0,78) LOAD 1 [78,270) LOAD 2 [270,338)
+  //   compute  EXEC 3 [338,402)                      (DMA idle: STORE 4 waits)
+  //   DMA      STORE 4 [402,594) LOAD 5 [594,662)
+  //   compute  EXEC 6 [662,726)                      (DMA idle: STORE 7 waits)
+  //   DMA      STORE 7 [726,918) LOAD 8 [918,998)
+  //   compute  EXEC 9 [998,1006)                     (DMA idle)
+  //   DMA      STORE 10 [1006,1198) LOAD 11 [1198,1264)
+  //   compute  EXEC 12 [1264,1272)                   (DMA idle)
+  //   DMA      STORE 13 [1272,1464)
+  // Cycles 1464; DMA busy 78 + 192 + 68 + 192 + 68 + 192 + 80 + 192 + 66 + 192
+  // = 1320; compute busy 2 x 64 + 2 x 8 = 144; overlap 0 (every EXEC runs
+  // while the DMA engine waits for it). Loaded 432 + 4096 + 128 + 120 + 512 +
+  // 64 = 5352 B; stored 4 tiles, 16384 B.
+  // Bound (cycle-model.md, "Lower bound"): compute 144; compulsory bytes w
+  // 4096 + b 128 + x's 108 distinct gathered elements 432 + y's 2 tiles 8192
+  // = 12848, DMA ceil(12848 / 32) = 402; efficiency 402 / 1464.
+  // Layers: y.nhwc spans [0, 918) (its last uOp is STORE 7), compute bound
+  // 2 x 64 = 128, DMA bound its first loads of w, b and the two gather tiles,
+  // ceil((4096 + 128 + 432 + 120) / 32) = ceil(149.25) = 150; y spans
+  // [918, 1464), compute 16, DMA its 2 output tiles 8192 / 32 = 256.
+  const auto s = run_conv({"conv_pad1_small", {1, 3, 6, 6}, {4, 3, 3, 3}}, 256);
+  CHECK(s["cycles"] == 1464);
+  CHECK(s["dma"]["busy_cycles"] == 1320);
+  CHECK(s["compute"]["busy_cycles"] == 144);
+  CHECK(s["overlap_cycles"] == 0);
+  CHECK(s["dma"]["loads"] == 6);
+  CHECK(s["dma"]["stores"] == 4);
+  CHECK(s["dma"]["bytes_loaded"] == 5352);
+  CHECK(s["dma"]["bytes_stored"] == 16384);
+  CHECK(s["bound"]["compute_cycles"] == 144);
+  CHECK(s["bound"]["dma_cycles"] == 402);
+  CHECK(s["efficiency"].get<double>() == Approx(402.0 / 1464));
+  REQUIRE(s["layers"].size() == 2);
+  check_layer(s["layers"][0], "y.nhwc", 0, 918, 128, 150);
+  check_layer(s["layers"][1], "y", 918, 1464, 16, 256);
+}
+
+TEST_CASE("conv cycles: a 3x3 stride-2 Conv in 2 groups at 16 KiB, with reloads, worked out by hand",
+          "[onnx][conv][cycles]") {
+  // x [1,4,12,12] (nchw [4, 144]), w [4,2,3,3] in 2 groups, stride 2, pad 1:
+  // OH = OW = (12 + 2 - 3) / 2 + 1 = 6. im2col(x) is [36, 36], column
+  // (kh x 3 + kw) x 4 + c, so K = 2 tiles: columns 0..31 are the taps (kh, kw)
+  // but (2,2), columns 32..35 tap (2,2). The weights are one block-diagonal
+  // [36, 4] matrix, two row tiles w[0,0], w[1,0]. M = 2 (pixels 0..31 and
+  // 32..35), N = 1. 16 KiB holds 4 tiles, the minimum with a bias (A, B, bias,
+  // accumulator), so w[0,0] and b cannot stay resident across the two row tiles:
+  //    0 LOAD im2col[0,0]@0   1 LOAD w[0,0]@1   2 EXEC matmul (deps 1)
+  //    3 LOAD im2col[0,1]@3   4 LOAD w[1,0]@0 (deps 2)   5 LOAD b@1 (deps 2)
+  //    6 EXEC matmul + bias (deps 5)   7 STORE y.nhwc[0,0] (deps 6)
+  //    8 LOAD im2col[1,0]@3 (deps 6)   9 LOAD w[0,0]@2 (deps 6)  -- reload
+  //   10 EXEC matmul (deps 9)   11 LOAD im2col[1,1]@3 (deps 10)
+  //   12 LOAD b@2 (deps 10)  -- reload   13 EXEC matmul + bias (deps 12)
+  //   14 STORE y.nhwc[1,0] (deps 13)   15 LOAD y.view[0,0] (deps 13)
+  //   16 EXEC scale (deps 15)   17 STORE y[0,0] (deps 16)
+  //   18 LOAD y.view[0,1] (deps 13)   19 EXEC scale (deps 18)
+  //   20 STORE y[0,1] (deps 19)
+  // (@k: SRAM slot k; w[1,0] stays in slot 0 for both row tiles: the one load
+  // eliminated.) Input element (ih, iw) = (2 oh - 1 + kh, 2 ow - 1 + kw).
+  // Gathered elements per channel, times 4 channels, times 4 B:
+  //  - im2col[0,0]: pixels oh 0..4 reach rows 0..9 and every column 0..11,
+  //    but (9, 11) only through tap (2,2) of pixel (4,5) (120 - 1 = 119);
+  //    pixels (5,0), (5,1) add row 10 columns 0..3 (4) and row 11 columns
+  //    0..2 (3; column 3 again only through tap (2,2)): 126, 2016 B: 64 + 63
+  //    = 127 cycles;
+  //  - im2col[0,1]: tap (2,2) of pixels 0..31: (2 oh + 1, 2 ow + 1), 5 x 6 +
+  //    2 = 32, 512 B: 80;
+  //  - im2col[1,0]: pixels (5, 2..5), taps but (2,2): rows 9..11 x columns
+  //    3..11 = 27, less (11, 11) (tap (2,2) only): 26, 416 B: 64 + 13 = 77;
+  //  - im2col[1,1]: (11, 5), (11, 7), (11, 9), (11, 11): 4, 64 B: 66.
+  // y.view tiles as in the first case: 512 B (80) and 64 B (66).
+  //   DMA      LOAD 0 [0,127) LOAD 1 [127,319) LOAD 3 [319,399)
+  //   compute  EXEC 2 [319,383)                      (under LOAD 3: overlap 64)
+  //   DMA      LOAD 4 [399,591) LOAD 5 [591,659)
+  //   compute  EXEC 6 [659,723)                      (DMA idle: STORE 7 waits)
+  //   DMA      STORE 7 [723,915) LOAD 8 [915,992) LOAD 9 [992,1184)
+  //   compute  EXEC 10 [1184,1248)                   (DMA idle: LOAD 11 waits)
+  //   DMA      LOAD 11 [1248,1314) LOAD 12 [1314,1382)
+  //   compute  EXEC 13 [1382,1446)                   (DMA idle)
+  //   DMA      STORE 14 [1446,1638) LOAD 15 [1638,1718)
+  //   compute  EXEC 16 [1718,1726)                   (DMA idle)
+  //   DMA      STORE 17 [1726,1918) LOAD 18 [1918,1984)
+  //   compute  EXEC 19 [1984,1992)                   (DMA idle)
+  //   DMA      STORE 20 [1992,2184)
+  // Cycles 2184; DMA busy 1976 (the uOps' costs above: 2184 less the five
+  // idle gaps 64 + 64 + 64 + 8 + 8); compute busy 4 x 64 + 2 x 8 = 272;
+  // overlap 64. Loaded 2016 + 4096 + 512 + 4096 + 128 + 416 + 4096 + 64 + 128
+  // + 512 + 64 = 16128 B in 11 loads (8 compulsory, w[0,0] and b twice).
+  // Bound: compute 272; compulsory bytes w 8192 + b 128 + x's distinct
+  // gathered elements (all 4 x 144: every row and column is some tap's) 2304
+  // + y 8192 = 18816, DMA ceil(18816 / 32) = 588.
+  // Layers: y.nhwc spans [0, 1638), compute 4 x 64 = 256, DMA its first
+  // loads: every gather tile's bytes (an element two tiles read counts in
+  // each, cycle-model.md "Per layer"), w, b: 2016 + 512 + 416 + 64 + 8192 +
+  // 128 = 11328, 11328 / 32 = 354; y spans [1638, 2184), compute 16, DMA 256.
+  const auto s = run_conv({"conv_s2_g2_small", {1, 4, 12, 12}, {4, 2, 3, 3}, 2, 2, 1}, 16);
+  CHECK(s["cycles"] == 2184);
+  CHECK(s["dma"]["busy_cycles"] == 1976);
+  CHECK(s["compute"]["busy_cycles"] == 272);
+  CHECK(s["overlap_cycles"] == 64);
+  CHECK(s["dma"]["loads"] == 11);
+  CHECK(s["dma"]["loads_eliminated"] == 1);
+  CHECK(s["dma"]["bytes_loaded"] == 16128);
+  CHECK(s["dma"]["bytes_stored"] == 16384);
+  CHECK(s["bound"]["compute_cycles"] == 272);
+  CHECK(s["bound"]["dma_cycles"] == 588);
+  CHECK(s["efficiency"].get<double>() == Approx(588.0 / 2184));
+  REQUIRE(s["layers"].size() == 2);
+  check_layer(s["layers"][0], "y.nhwc", 0, 1638, 256, 354);
+  check_layer(s["layers"][1], "y", 1638, 2184, 16, 256);
+}
