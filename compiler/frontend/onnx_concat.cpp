@@ -1,9 +1,8 @@
 #include "compiler/frontend/onnx_concat.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <vector>
 
+#include "compiler/frontend/onnx_node_importer.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
@@ -14,17 +13,9 @@ using ir::OpKind;
 using ir::Shape;
 using ir::TensorId;
 
-std::string dims_text(const std::vector<std::int64_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
-}
-
-class ConcatImporter {
+class ConcatImporter : NodeImporter {
  public:
-  ConcatImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                 const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key) {}
+  using NodeImporter::NodeImporter;
 
   void run() {
     for (int i = 0; i < node_.input_size(); ++i) {
@@ -41,30 +32,26 @@ class ConcatImporter {
     }
     const Shape shape = output_shape(out);
     if (inputs_.size() == 1) {
-      emit(OpKind::Relayout, {inputs_[0]}, node_.output(0), shape);
+      emit(OpKind::Relayout, {inputs_[0]}, out_, shape);
       return;
     }
     join(axis, shape);
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-
   // A place view reads a tensor with storage: the output of a view op (a
   // Flatten's relayout, a Transpose, a one-input Concat) is copied first by
   // a scale-by-1 EXEC (exact), as a view cannot show another view.
   TensorId stored(TensorId id) {
-    const ir::Op* op = b_.producer(id);
-    if (!op || !ir::is_view_op(op->kind)) return id;
-    const Shape shape = b_.tensor(id).shape;
-    return emit(OpKind::Scale, {id}, b_.fresh(b_.tensor(id).name + ".copy"), shape);
+    const ir::OpId producer = b_.tensor(id).producer;
+    if (producer == ir::kNone || !ir::is_view_op(b_.op(producer).kind)) return id;
+    const Shape copy = shape(id);  // emit() grows the tensor table
+    return emit(OpKind::Scale, {id}, b_.fresh(b_.tensor(id).name + ".copy"), copy);
   }
 
   // "input 1 'b' [1, 4, 6, 3]"
   std::string input_text(std::size_t i) const {
-    return "input " + std::to_string(i) + " " + quoted(node_.input(static_cast<int>(i))) + " " + dims_text(dims_[i]);
+    return "input " + std::to_string(i) + " " + quoted(node_.input(static_cast<int>(i))) + " " + list_text(dims_[i]);
   }
 
   void check_ranks() const {
@@ -114,24 +101,23 @@ class ConcatImporter {
     return Shape::from_dims(dims);
   }
 
-  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& name, const Shape& shape,
-                ir::Placement place = {}) {
+  TensorId place(TensorId x, const std::string& name, const Shape& shape, ir::Placement at) {
     ir::Op op;
-    op.kind = kind;
-    op.inputs = std::move(inputs);
-    op.place = place;
+    op.kind = OpKind::Place;
+    op.inputs = {x};
+    op.place = at;
     return b_.emit(std::move(op), name, shape, key_);
   }
 
   // sum_i place(input i at its offset): the DMA gathers each input into its
   // place, zero elsewhere, and the adds are exact.
   void join(int axis, const Shape& shape) {
-    const std::string& out = node_.output(0);
+    const std::string& out = out_;
     std::int64_t offset = 0;
     TensorId sum = ir::kNone;
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      const TensorId placed = emit(OpKind::Place, {inputs_[i]}, b_.fresh(out + ".place" + std::to_string(i)), shape,
-                                   ir::Placement{axis, offset});
+      const TensorId placed =
+          place(inputs_[i], b_.fresh(out + ".place" + std::to_string(i)), shape, ir::Placement{axis, offset});
       offset += dims_[i][static_cast<std::size_t>(axis)];
       if (i == 0) {
         sum = placed;
@@ -142,10 +128,6 @@ class ConcatImporter {
     }
   }
 
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
   std::vector<TensorId> inputs_;
   std::vector<std::vector<std::int64_t>> dims_;
 };

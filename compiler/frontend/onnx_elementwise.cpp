@@ -1,5 +1,7 @@
 #include "compiler/frontend/onnx_elementwise.h"
 
+#include "compiler/frontend/onnx_node_importer.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <limits>
 
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/onnx_image.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
@@ -19,11 +22,9 @@ using ir::TensorId;
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-class ElementwiseImporter {
+class ElementwiseImporter : NodeImporter {
  public:
-  ElementwiseImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-                      const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key), out_(node.output(0)) {}
+  using NodeImporter::NodeImporter;
 
   bool run() {
     const std::string& op = node_.op_type();
@@ -48,21 +49,6 @@ class ElementwiseImporter {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-  void refuse_if(const std::optional<Refusal>& refusal) const {
-    if (refusal) fail(refusal->problem, refusal->expected);
-  }
-  const Shape& shape(TensorId id) const { return b_.tensor(id).shape; }
-
-  TensorId emit(OpKind kind, std::vector<TensorId> inputs, const std::string& name, const Shape& out) {
-    ir::Op op;
-    op.kind = kind;
-    op.inputs = std::move(inputs);
-    return b_.emit(std::move(op), name, out, key_);
-  }
-
   TensorId emit_activation(OpKind kind, TensorId x, float p0 = 0.0f, float p1 = 0.0f) {
     ir::Op op;
     op.kind = kind;
@@ -72,11 +58,10 @@ class ElementwiseImporter {
     return b_.emit(std::move(op), out_, shape(x), key_);
   }
 
-  // `kind` of a and b into tensor `name`, their shapes broadcast.
+  // `kind` of a and b into tensor `name`, their shapes broadcast (images in
+  // their layout: onnx_image.h).
   TensorId combine(OpKind kind, TensorId a, TensorId c, const std::string& name) {
-    const auto out = ir::broadcast(shape(a), shape(c));
-    if (!out) refuse_if(broadcast_refusal(node_.op_type(), shape(a), shape(c)));
-    return emit(kind, {a, c}, name, *out);
+    return frontend::combine(b_, kind, a, c, name, node_.op_type(), key_);
   }
 
   void binary(const std::string& op) {
@@ -169,13 +154,14 @@ class ElementwiseImporter {
     TensorId y = x;
     for (const auto& [t, kind] : {std::pair{lo, OpKind::Max}, std::pair{hi, OpKind::Min}}) {
       if (t == ir::kNone) continue;
-      if (ir::broadcast(shape(y), shape(t)) != shape(x)) {
+      const auto out = ir::broadcast(shape(y), shape(t));
+      if (!out || out->dims() != shape(x).dims()) {
         fail("bound " + quoted(b_.tensor(t).name) + " of shape " + ir::to_string(shape(t)) + " for an input of shape " +
                  ir::to_string(shape(x)),
              "bounds that keep the input's shape");
       }
       const bool last = kind == OpKind::Min || hi == ir::kNone;
-      y = emit(kind, {y, t}, last ? out_ : b_.fresh(out_ + ".clip_min"), shape(x));
+      y = combine(kind, y, t, last ? out_ : b_.fresh(out_ + ".clip_min"));
     }
   }
 
@@ -258,12 +244,6 @@ class ElementwiseImporter {
     }
     copy(id);
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
-  const std::string out_;
 };
 
 }  // namespace

@@ -33,6 +33,7 @@ struct OpRule {
   bool variadic = false;                          // the last input may repeat (Max, Min)
   std::int64_t inputs_since = 0;                  // the optional inputs exist from this opset (before: attributes)
   std::int64_t since_opset = 0;                   // the op exists from this opset
+  bool required_since = false;                    // the optional inputs are required from inputs_since
 };
 
 constexpr auto kInt = onnx::AttributeProto::INT;
@@ -120,6 +121,25 @@ std::vector<OpRule> pool_rules() {
   };
 }
 
+// The ops that reshape (onnx_shape_ops.cpp imports them): their settings
+// were attributes before they became inputs.
+std::vector<OpRule> shape_rules() {
+  return {
+      {"Reshape",
+       {"data", "shape"},
+       1,
+       {{"shape", kInts, 5}, {"consumed_inputs", kInts, 5}, {"allowzero", kInt, 0, 14}},
+       {"reshaped"},
+       0,
+       false,
+       5,
+       0,
+       true},
+      {"Squeeze", {"data", "axes"}, 1, {{"axes", kInts, 13}}, {"squeezed"}, 0, false, 13},
+      {"Unsqueeze", {"data", "axes"}, 1, {{"axes", kInts, 13}}, {"expanded"}, 0, false, 13, 0, true},
+  };
+}
+
 std::vector<OpRule> make_op_rules() {
   std::vector<OpRule> rules = {
       {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
@@ -156,10 +176,13 @@ std::vector<OpRule> make_op_rules() {
         {"spatial", onnx::AttributeProto::INT, 9},
         {"is_test", onnx::AttributeProto::INT, 7},
         {"consumed_inputs", onnx::AttributeProto::INTS, 6},
-        {"training_mode", onnx::AttributeProto::INT, 0, 14}}},
+        {"training_mode", onnx::AttributeProto::INT, 0, 14}},
+       {"Y", "mean", "var", "saved_mean", "saved_var"},
+       4},
       {"Flatten", {"input"}, 0, {{"axis", onnx::AttributeProto::INT, 0}}},
       {"Concat", {"inputs"}, 0, {{"axis", kInt, 0}}, {"concat_result"}, 0, true},
   };
+  for (OpRule& rule : shape_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : pool_rules()) rules.push_back(std::move(rule));
   return rules;
@@ -255,7 +278,8 @@ class NodeChecker {
   // Inputs required in this opset: Gemm's C is optional from opset 11 on.
   int required_inputs() const {
     const bool c_required = std::string(rule_.op) == "Gemm" && opset_ < 11;
-    return static_cast<int>(rule_.inputs.size()) - (c_required ? 0 : rule_.optional_inputs);
+    const bool now_required = rule_.required_since && opset_ >= rule_.inputs_since;
+    return static_cast<int>(rule_.inputs.size()) - (c_required || now_required ? 0 : rule_.optional_inputs);
   }
 
   // Before inputs_since the optional inputs do not exist (they were attributes).
@@ -426,6 +450,9 @@ class NodeChecker {
     if (name == "value") attributes_.pad_value = attribute.f();
     if (name == "storage_order") flag(attribute);  // orders MaxPool's indices, which are never read
     if (name == "epsilon") attributes_.epsilon = finite(attribute);
+    if (name == "axes") attributes_.axes.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "shape") attributes_.shape.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "allowzero") attributes_.allowzero = flag(attribute);
     if (name == "spatial" && !flag(attribute)) fail("spatial is 0 (per-element statistics)", "spatial 1");
     if (name == "training_mode" && flag(attribute)) fail("training_mode is 1", "0 (inference)");
     // momentum only matters in training; is_test and spatial's 1 are inference's defaults.

@@ -28,7 +28,8 @@ namespace tilesim::frontend {
 // the last versions before 23 that changed their float32 meaning are Add-7,
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
-// Identity-1, Dropout-12, Constant-12 and Concat-11 (later versions only added data
+// Identity-1, Dropout-12, Constant-12, BatchNormalization-15, Reshape-14,
+// Squeeze-13, Unsqueeze-13 and Concat-11 (later versions only added data
 // types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
@@ -52,11 +53,15 @@ struct NodeAttributes {
   std::string auto_pad = "NOTSET";
   std::optional<std::vector<std::int64_t>> dilations, kernel_shape, pads, strides;
   std::int64_t group = 1;
-  bool ceil_mode = false;                   // pooling (opset 10 on)
-  bool count_include_pad = false;           // AveragePool (opset 7 on)
-  std::string pad_mode = "constant";        // Pad
-  float pad_value = 0.0f;                   // Pad before opset 11
-  float epsilon = 1e-5f;                    // BatchNormalization
+  bool ceil_mode = false;             // pooling (opset 10 on)
+  bool count_include_pad = false;     // AveragePool (opset 7 on)
+  std::string pad_mode = "constant";  // Pad
+  float pad_value = 0.0f;             // Pad before opset 11
+  float epsilon = 1e-5f;              // BatchNormalization
+  // Reshape before opset 5 (shape), Squeeze and Unsqueeze before 13 (axes);
+  // later they are inputs. allowzero: Reshape from opset 14.
+  std::optional<std::vector<std::int64_t>> axes, shape;
+  bool allowzero = false;
   std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
   bool is_test = false;                     // Dropout before opset 7
   // Constant: its one value attribute (value, value_float, ...), in the node.
@@ -67,6 +72,13 @@ struct NodeAttributes {
 // attributes. Errors are InputError(file, key, ...), key naming the node.
 NodeAttributes check_node(const onnx::NodeProto& node, std::int64_t opset, const std::string& file,
                           const std::string& key);
+
+// "[2, 3, 4]": a list of integers (dims, pads, axes) as messages show it.
+inline std::string list_text(const std::vector<std::int64_t>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
+  return text + "]";
+}
 
 // Whether input `index` of a checked node is given (not absent or empty).
 bool has_input(const onnx::NodeProto& node, int index);

@@ -2,20 +2,14 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "compiler/frontend/onnx_node_importer.h"
+#include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/onnx_window.h"
-
-#include <optional>
 
 namespace tilesim::frontend {
 
 namespace {
-
-std::string dims_text(const std::vector<std::int64_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
-}
 
 // The window of a global pool: the whole image, whatever the input's rank
 // (onnx_window refuses anything but an image).
@@ -38,31 +32,9 @@ std::string empty_window(const ir::Window& w, std::int64_t h, std::int64_t wd) {
   return "";
 }
 
-// An INT64 constant's values (raw_data little-endian, or int64_data);
-// nullopt for any other type or storage.
-std::optional<std::vector<std::int64_t>> int64_values(const onnx::TensorProto& t) {
-  if (t.data_type() != onnx::TensorProto::INT64 || t.has_data_location()) return std::nullopt;
-  std::int64_t count = 1;
-  for (const std::int64_t d : t.dims()) count *= d;
-  if (!t.raw_data().empty()) {
-    if (t.int64_data_size() > 0 || t.raw_data().size() != static_cast<std::size_t>(count) * 8) return std::nullopt;
-    std::vector<std::int64_t> values(static_cast<std::size_t>(count));
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      std::uint64_t v = 0;
-      for (int byte = 7; byte >= 0; --byte) v = v << 8 | static_cast<unsigned char>(t.raw_data()[i * 8 + byte]);
-      values[i] = static_cast<std::int64_t>(v);
-    }
-    return values;
-  }
-  if (t.int64_data_size() != count) return std::nullopt;
-  return std::vector<std::int64_t>(t.int64_data().begin(), t.int64_data().end());
-}
-
-class PadImporter {
+class PadImporter : NodeImporter {
  public:
-  PadImporter(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAttributes& attributes,
-              const std::string& key)
-      : b_(b), node_(node), attributes_(attributes), key_(key) {}
+  using NodeImporter::NodeImporter;
 
   void run() {
     const ir::TensorId x = b_.input_of(node_, 0);
@@ -73,42 +45,28 @@ class PadImporter {
     if (has_input(node_, 3)) fail("has an axes input", "pads for every axis");
     const std::vector<std::int64_t> pads = pads_of();
     if (xd.size() != 4 || pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5]) {
-      fail("pads " + dims_text(pads) + " for input " + dims_text(xd),
+      fail("pads " + list_text(pads) + " for input " + list_text(xd),
            "an image [N, C, H, W] padded on H and W only: [0, 0, top, left, 0, 0, bottom, right]");
     }
     for (const std::int64_t p : pads) {
-      if (p < 0) fail("pads " + dims_text(pads) + " crop the input", "pads >= 0");
+      if (p < 0) fail("pads " + list_text(pads) + " crop the input", "pads >= 0");
     }
     check_zero_value();
-    const std::string& out = node_.output(0);
     if (pads[2] || pads[3] || pads[6] || pads[7]) {
-      return b_.defer_pad(out, PendingPad{x, pads[2], pads[3], pads[6], pads[7], key_}, key_);
+      return b_.defer_pad(out_, PendingPad{x, pads[2], pads[3], pads[6], pads[7], key_}, key_);
     }
-    if (!b_.is_graph_output(out)) return b_.alias(out, x, key_);  // pads nothing
-    ir::Op copy;
-    copy.kind = ir::OpKind::Scale;  // x * 1 is x, bit for bit
-    copy.inputs = {x};
-    b_.emit(copy, out, b_.tensor(x).shape, key_);
+    if (!b_.is_graph_output(out_)) return b_.alias(out_, x, key_);  // pads nothing
+    emit(ir::OpKind::Scale, {x}, out_, shape(x));                   // x * 1 is x, bit for bit
   }
 
  private:
-  [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    b_.fail(key_, problem, expected);
-  }
-
   std::vector<std::int64_t> pads_of() const {
     if (b_.opset() < 11) {
       if (!attributes_.pads) fail("has no attribute pads", "pads [0, 0, top, left, 0, 0, bottom, right]");
       return *attributes_.pads;
     }
     if (!has_input(node_, 1)) fail("has no pads input", "pads, a constant INT64 tensor");
-    const onnx::TensorProto* pads = b_.constant(node_.input(1));
-    const auto values = pads ? int64_values(*pads) : std::nullopt;
-    if (!values) {
-      fail("pads " + quoted(node_.input(1)) + " is not a constant INT64 tensor",
-           "pads given by an initializer or a Constant");
-    }
-    return *values;
+    return constant_ints(b_, node_, 1, "pads", key_);
   }
 
   // Only zero padding folds: the value attribute (before opset 11) or the
@@ -125,11 +83,6 @@ class PadImporter {
     }
     if (value != 0.0f) fail("pads with the value " + std::to_string(value), "zero padding (absent or 0)");
   }
-
-  OnnxGraphBuilder& b_;
-  const onnx::NodeProto& node_;
-  const NodeAttributes& attributes_;
-  const std::string& key_;
 };
 
 // An AveragePool reading a pending Pad: the Pad's zeros are elements the
@@ -189,7 +142,7 @@ bool import_pool(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAtt
   if (pool.kind == ir::OpKind::AveragePool && !pool.window.count_include_pad) {
     const std::string pixel = empty_window(pool.window, xd[2], xd[3]);
     if (!pixel.empty()) {
-      b.fail(key, "the window of output pixel " + pixel + " holds only padding (input " + dims_text(xd) + ")",
+      b.fail(key, "the window of output pixel " + pixel + " holds only padding (input " + list_text(xd) + ")",
              "pads that leave every window an input pixel, or count_include_pad 1");
     }
   }

@@ -6,12 +6,6 @@ namespace tilesim::frontend {
 
 namespace {
 
-std::string list_text(const std::vector<std::int64_t>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
-  return text + "]";
-}
-
 class WindowReader {
  public:
   WindowReader(const NodeAttributes& a, const std::string& file, const std::string& key)

@@ -139,8 +139,11 @@ std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& pa
 
 namespace {
 
-// The dims before the last two; a stack given without dims is one dim [batch].
+// The dims the stack of matrices runs over: for a matrix the dims before the
+// last two (a stack given without dims is one dim [batch]); for an image
+// (nchw, nhwc) N alone, its matrices being [C, H*W] or [H*W, C].
 std::vector<std::int64_t> batch_dims(const TensorInfo& t) {
+  if (t.layout == TensorLayout::Nchw || t.layout == TensorLayout::Nhwc) return {t.batch};
   if (t.dims.size() > 2) return {t.dims.begin(), t.dims.end() - 2};
   if (t.batch > 1) return {t.batch};
   return {};

@@ -271,7 +271,7 @@ std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& pa
 // scalar when both, else tile.
 Broadcast broadcast_form(const TensorInfo& out, const TensorInfo& in);
 // Which matrix of `in`'s stack numpy broadcasting pairs with matrix `m` of
-// `out`'s: the batch dims aligned at the right, a dim of 1 (or a missing one)
+// `out`'s: the batch dims (an image's: N) aligned at the right, a dim of 1 (or a missing one)
 // repeating. -1 when `in`'s batch dims do not broadcast to `out`'s.
 std::int64_t broadcast_matrix(const TensorInfo& out, const TensorInfo& in, std::int64_t m);
 // The tile of operand `in` (tensor index `in_index`, read in `form`) that a
