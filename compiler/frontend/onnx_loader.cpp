@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "compiler/frontend/model_loader.h"
+#include "compiler/frontend/onnx_concat.h"
 #include "compiler/frontend/onnx_elementwise.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_image.h"
@@ -352,7 +353,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     const bool imported = import_image(*this, node, attributes, key) ||
                           import_elementwise(*this, node, attributes, key) ||
                           import_shape_op(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
-                          import_matmul(*this, node, attributes, key);
+                          import_matmul(*this, node, attributes, key) || import_concat(*this, node, attributes, key);
     if (!imported) throw std::logic_error("no importer for op " + op);
   }
 

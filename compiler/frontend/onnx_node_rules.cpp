@@ -180,6 +180,7 @@ std::vector<OpRule> make_op_rules() {
        {"Y", "mean", "var", "saved_mean", "saved_var"},
        4},
       {"Flatten", {"input"}, 0, {{"axis", onnx::AttributeProto::INT, 0}}},
+      {"Concat", {"inputs"}, 0, {{"axis", kInt, 0}}, {"concat_result"}, 0, true},
   };
   for (OpRule& rule : shape_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
@@ -288,12 +289,22 @@ class NodeChecker {
     return opset_ < rule_.inputs_since ? all - rule_.optional_inputs : all;
   }
 
+  // ONNX's name for input i: a variadic input repeats as data_1, ... (Max,
+  // Min) or inputs[1], ... (Concat).
+  std::string input_name(int i) const {
+    const int last = static_cast<int>(rule_.inputs.size()) - 1;
+    const std::string name = rule_.inputs[static_cast<std::size_t>(std::min(i, last))];
+    if (!rule_.variadic || i < last) return name;
+    if (name == "data_0") return "data_" + std::to_string(i);
+    return name + "[" + std::to_string(i) + "]";
+  }
+
   std::string inputs_expected() const {
     const int all = max_inputs();
     const int required = required_inputs();
     std::vector<std::string> names(rule_.inputs.begin(),
                                    rule_.inputs.begin() + std::min<int>(all, rule_.inputs.size()));
-    if (rule_.variadic) return "1 or more inputs: " + names.front() + ", data_1, ...";
+    if (rule_.variadic) return "1 or more inputs: " + input_name(0) + ", " + input_name(1) + ", ...";
     if (required == all) {
       std::string text = std::to_string(all) + (all == 1 ? " input: " : " inputs: ") + join(names, " and ");
       if (std::string(rule_.op) == "Gemm") text += " (C is optional from opset 11)";
@@ -316,8 +327,7 @@ class NodeChecker {
     }
     for (int i = 0; i < count; ++i) {
       if (!node_.input(i).empty() || (i >= required_inputs() && !rule_.variadic)) continue;
-      const std::string name =
-          i < static_cast<int>(rule_.inputs.size()) ? rule_.inputs[i] : "data_" + std::to_string(i);
+      const std::string name = input_name(i);
       fail("input " + std::to_string(i) + " (" + name + ") is the empty name",
            "a tensor: " + name + " is not optional");
     }

@@ -29,8 +29,8 @@ namespace tilesim::frontend {
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
 // Identity-1, Dropout-12, Constant-12, BatchNormalization-15, Reshape-14,
-// Squeeze-13 and Unsqueeze-13 (later versions only added data types). A newer opset might change one of them, so it is
-// refused.
+// Squeeze-13, Unsqueeze-13 and Concat-11 (later versions only added data
+// types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
 // "Add, Clip, ... or Transpose": every op type with a rule, in alphabetical order.

@@ -45,6 +45,8 @@ const char* to_string(OpKind kind) {
       return "im2col";
     case OpKind::Relayout:
       return "relayout";
+    case OpKind::Place:
+      return "place";
     case OpKind::Sub:
       return "sub";
     case OpKind::Mul:

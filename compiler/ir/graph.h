@@ -135,6 +135,11 @@ enum class OpKind {
   // out = x's elements in another shape or layout, in row-major order of the
   // true dims (Reshape, Flatten, Squeeze, Unsqueeze): a view the DMA gathers.
   Relayout,
+  // out = x placed at Op::place.offset along axis Op::place.axis of out's
+  // dims, zero elsewhere: x has out's rank and dims but on that axis, where
+  // offset + x's dim <= out's. A view the DMA gathers (no EXEC); Concat is
+  // the sum of one such view per input (docs/onnx.md).
+  Place,
   // out [N, C, OH, OW] (Nhwc) = the maximum, or the average, of each window
   // (Op::window) of image x [N, C, H, W] (any layout); ONNX MaxPool and
   // AveragePool (count_include_pad, ceil_mode in the window; padding never
@@ -172,10 +177,16 @@ bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min
 bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
 const char* to_string(OpKind kind);
 inline bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AveragePool; }
-// Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout.
+// Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout, Place.
 inline bool is_view_op(OpKind kind) {
-  return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout;
+  return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout || kind == OpKind::Place;
 }
+
+// Where a Place op puts its input in its output (see OpKind::Place).
+struct Placement {
+  int axis = 0;
+  std::int64_t offset = 0;
+};
 
 struct Op {
   OpKind kind = OpKind::MatMul;
@@ -187,6 +198,7 @@ struct Op {
   float scale = 1.0f;                   // Scale only
   float param[2] = {0.0f, 0.0f};        // an activation's constants (see OpKind)
   Window window;                        // Conv, Im2col, MaxPool, AveragePool
+  Placement place;                      // Place
   bool dead = false;                    // removed by a pass; ignored everywhere
   int line = 0;                         // 1-based line of the (first) op in the model file
   std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}

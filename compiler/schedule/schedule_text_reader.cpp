@@ -276,7 +276,7 @@ class Reader {
   void tensor() {
     const std::string form =
         "tensor INDEX NAME ROLE shape=[ROWS,COLS] padded=[ROWS,COLS] [dram=ADDR] [rank=R] [batch=B] [dims=[D,...]] "
-        "[layout=LAYOUT [groups=G]] [view=KIND(NAME) [im2col fields]] [graph_output]";
+        "[layout=LAYOUT [groups=G]] [view=KIND(NAME) [im2col or place fields]] [graph_output]";
     if (tokens_.size() < 6) fail("tensor", "wrong number of fields", form);
     const std::string key = "tensor " + std::to_string(s_.tensors.size());
     if (number(tokens_[1], "tensor", "index") != static_cast<std::int64_t>(s_.tensors.size())) {

@@ -30,6 +30,8 @@ const char* to_string(ViewKind kind) {
       return "im2col";
     case ViewKind::Relayout:
       return "relayout";
+    case ViewKind::Place:
+      return "place";
   }
   return "?";
 }
@@ -168,6 +170,18 @@ GatheredElement relayout_element(const TensorInfo& v, const TensorInfo& x, const
   return source(x, xi.data());
 }
 
+// X's element at the view's index moved back by the offset along the axis,
+// or 0 outside X (and in the view's padding).
+GatheredElement place_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
+  auto index = true_index(v, at);
+  if (!index) return GatheredElement{};
+  const auto axis = static_cast<std::size_t>(v.view.place.axis);
+  const std::int64_t i = (*index)[axis] - v.view.place.offset;
+  if (i < 0 || i >= dims_of(x)[axis]) return GatheredElement{};
+  (*index)[axis] = i;
+  return source(x, index->data());
+}
+
 }  // namespace
 
 std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
@@ -186,8 +200,10 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
         e = im2col_element(v, x, at);
       } else if (v.view.kind == ViewKind::Relayout) {
         e = relayout_element(v, x, at);
+      } else if (v.view.kind == ViewKind::Place) {
+        e = place_element(v, x, at);
       } else {
-        throw std::logic_error("gather_tile: " + v.name + " is not an im2col or relayout view");
+        throw std::logic_error("gather_tile: " + v.name + " is not an im2col, relayout or place view");
       }
     }
   }

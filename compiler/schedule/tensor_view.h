@@ -39,6 +39,13 @@
 //                the view in row-major order of its dims is element i of X in
 //                row-major order of X's dims (Reshape, Flatten, Squeeze, and
 //                nhwc -> matrix for a graph output).
+//   place        X put at `offset` along axis `axis` of the view's true dims,
+//                zero elsewhere (Concat: the sum of one place view per input).
+//                X has the view's rank and dims but on the axis, where
+//                offset + X's dim <= the view's; the element at true index i
+//                reads X at i with i[axis] - offset when that lies in X, else
+//                0 (never read from DRAM, like im2col's padding). Any layouts
+//                (but conv_weight for the view).
 #pragma once
 
 #include <array>
@@ -53,7 +60,7 @@ struct TensorInfo;
 struct TileRef;
 
 enum class TensorLayout : std::uint8_t { Matrix, Nchw, Nhwc, ConvWeight };
-enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout };
+enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout, Place };
 const char* to_string(TensorLayout layout);
 const char* to_string(ViewKind kind);
 
@@ -69,10 +76,18 @@ struct Im2colGeometry {
   bool operator!=(const Im2colGeometry& o) const { return !(*this == o); }
 };
 
+// Where a place view puts X (text: axis=A offset=O).
+struct Placement {
+  std::int32_t axis = 0, offset = 0;
+  bool operator==(const Placement& o) const { return axis == o.axis && offset == o.offset; }
+  bool operator!=(const Placement& o) const { return !(*this == o); }
+};
+
 struct TensorView {
   ViewKind kind = ViewKind::None;
   std::int32_t of = -1;   // the tensor shown (index into Schedule::tensors)
   Im2colGeometry im2col;  // im2col only
+  Placement place;        // place only
   bool is_view() const { return kind != ViewKind::None; }
 };
 
@@ -106,7 +121,7 @@ struct GatheredElement {
 };
 using GatheredTile = std::array<GatheredElement, 1024>;
 
-// Fills *out for a LOAD of tile `tile` of an im2col or relayout view.
+// Fills *out for a LOAD of tile `tile` of an im2col, relayout or place view.
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 

@@ -4,7 +4,7 @@
 //
 //   a tile of a tensor with storage, or of a transpose view:
 //       tile_transfer_bytes() — 4096; 128 for a bias row; 4 for a scalar
-//   a tile of a gather view (im2col, relayout):
+//   a tile of a gather view (im2col, relayout, place):
 //       4 bytes per distinct Source element of gather_tile (view_gather.h):
 //       the sum of the tile's DRAM spans; padding is written into SRAM by
 //       the DMA engine without reading DRAM

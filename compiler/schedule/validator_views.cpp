@@ -167,6 +167,38 @@ std::string check_relayout(const TensorInfo& v, const TensorInfo& x) {
          ", the elements of " + x.name + ")";
 }
 
+// X at offset along the axis of the view: the same rank and, off the axis,
+// the same dims; on it, X's dim ends within the view's.
+std::string check_place(const TensorInfo& v, const TensorInfo& x) {
+  if (v.layout == TensorLayout::ConvWeight) return "layout conv_weight on a place view (expected matrix, nchw or nhwc)";
+  if (std::string p = relayout_dims(v, "place view"); !p.empty()) return p;
+  if (std::string p = relayout_dims(x, "place of " + x.name); !p.empty()) return p;
+  const std::vector<std::int64_t> vd = true_dims(v), xd = true_dims(x);
+  if (vd.size() != xd.size()) {
+    return "place of " + x.name + ", a rank-" + num(x.rank) + " tensor, in a rank-" + num(v.rank) +
+           " view (expected the same rank)";
+  }
+  const std::int64_t axis = v.view.place.axis, offset = v.view.place.offset;
+  if (axis >= static_cast<std::int64_t>(vd.size())) {
+    return "place axis=" + num(axis) + " in a rank-" + num(v.rank) + " view (expected an axis from 0 to " +
+           num(static_cast<std::int64_t>(vd.size()) - 1) + ")";
+  }
+  for (std::size_t i = 0; i < vd.size(); ++i) {
+    if (i != static_cast<std::size_t>(axis) && vd[i] != xd[i]) {
+      return "place of " + x.name + " " + list(xd) + " in dims " + list(vd) + " (expected the same dims but on axis " +
+             num(axis) + ")";
+    }
+  }
+  const std::int64_t size = xd[static_cast<std::size_t>(axis)], room = vd[static_cast<std::size_t>(axis)];
+  if (size > room) {
+    return "place of " + x.name + " " + list(xd) + " in dims " + list(vd) + " (expected at most the view's " +
+           num(room) + " on axis " + num(axis) + ")";
+  }
+  if (offset + size <= room) return "";
+  return "place offset=" + num(offset) + " puts the " + num(size) + " elements of " + x.name + " on axis " + num(axis) +
+         " past the view's " + num(room) + " (expected an offset from 0 to " + num(room - size) + ")";
+}
+
 }  // namespace
 
 std::string check_layout(const TensorInfo& t) {
@@ -193,7 +225,9 @@ std::string check_view(const Schedule& s, std::size_t index, const TensorInfo& v
   if (v.view.kind == ViewKind::Transpose) {
     problem = check_transpose(v, x);
   } else if (tensor_problems(s, static_cast<std::size_t>(of)).empty()) {
-    problem = v.view.kind == ViewKind::Im2col ? check_im2col(v, x) : check_relayout(v, x);
+    problem = v.view.kind == ViewKind::Im2col  ? check_im2col(v, x)
+              : v.view.kind == ViewKind::Place ? check_place(v, x)
+                                               : check_relayout(v, x);
   }
   if (!problem.empty()) return problem;
   if (v.is_graph_output) return "a view is a graph output (expected views only to be loaded, never stored)";

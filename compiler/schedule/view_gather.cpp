@@ -15,7 +15,9 @@ void sort_unique(std::vector<std::int64_t>* keys) {
 
 }  // namespace
 
-bool is_gather(const TensorInfo& t) { return t.view.kind == ViewKind::Im2col || t.view.kind == ViewKind::Relayout; }
+bool is_gather(const TensorInfo& t) {
+  return t.view.kind == ViewKind::Im2col || t.view.kind == ViewKind::Relayout || t.view.kind == ViewKind::Place;
+}
 
 bool gatherable(const Schedule& s, std::int32_t tensor) {
   if (tensor < 0 || static_cast<std::size_t>(tensor) >= s.tensors.size()) return false;

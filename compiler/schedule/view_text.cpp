@@ -16,6 +16,9 @@ constexpr std::int64_t kMaxField = std::numeric_limits<std::int32_t>::max();
 constexpr const char* kGeometry[] = {"kernel", "stride", "dilation", "pad", "out", "channel_stride", "pad_value"};
 constexpr const char* kGeometryForm =
     "kernel=, stride=, dilation=, pad=, out=, channel_stride= and pad_value= with view=im2col(NAME)";
+// The place fields, in the order the writer prints them.
+constexpr const char* kPlacement[] = {"axis", "offset"};
+constexpr const char* kPlacementForm = "axis= and offset= with view=place(NAME)";
 
 std::string str(std::string_view text) { return std::string(text); }
 
@@ -67,11 +70,37 @@ void read_geometry(const std::string& name, std::string_view field, std::string_
   g->pad_negative_infinity = value == "-inf";
 }
 
+bool is_placement(const std::string& name) { return name == kPlacement[0] || name == kPlacement[1]; }
+
+void read_placement(const std::string& name, std::string_view field, std::string_view value, Placement* p) {
+  if (!field_number(value, name == "axis" ? &p->axis : &p->offset)) {
+    throw FieldProblem{"bad field " + quoted(str(field)),
+                       name + "=N with N an integer from 0 to " + std::to_string(kMaxField)};
+  }
+}
+
+// Each of `fields` among `read` when the view is `kind`, and none of them otherwise.
+template <std::size_t N>
+void check_fields(const TensorInfo& t, ViewKind kind, const char* const (&fields)[N],
+                  const std::vector<std::string>& read, const char* form) {
+  const std::string view = std::string("view=") + to_string(kind);
+  if (t.view.kind == kind) {
+    for (const char* f : fields) {
+      if (std::find(read.begin(), read.end(), f) == read.end())
+        throw FieldProblem{view + " without " + std::string(f) + "=", form};
+    }
+  } else if (!read.empty()) {
+    throw FieldProblem{read.front() + "= without " + view + "(NAME)",
+                       std::string("the ") + to_string(kind) + " fields only with " + view + "(NAME)"};
+  }
+}
+
 }  // namespace
 
 const char* const kTensorFields =
     "dram=ADDR, rank=R, batch=B, dims=[D,...], layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields "
-    "kernel=, stride=, dilation=, pad=, out=, channel_stride=, pad_value=, or graph_output";
+    "kernel=, stride=, dilation=, pad=, out=, channel_stride=, pad_value=, the place fields axis=, offset=, or "
+    "graph_output";
 
 std::string layout_fields(const TensorInfo& t) {
   std::string out;
@@ -83,6 +112,9 @@ std::string layout_fields(const TensorInfo& t) {
 std::string view_fields(const TensorInfo& t, const std::string& shown) {
   if (!t.is_view()) return "";
   std::string out = std::string(" view=") + to_string(t.view.kind) + "(" + shown + ")";
+  if (t.view.kind == ViewKind::Place) {
+    return out + " axis=" + std::to_string(t.view.place.axis) + " offset=" + std::to_string(t.view.place.offset);
+  }
   if (t.view.kind != ViewKind::Im2col) return out;
   const Im2colGeometry& g = t.view.im2col;
   return out + " kernel=" + axb(g.kernel_h, g.kernel_w) + " stride=" + axb(g.stride_h, g.stride_w) +
@@ -114,16 +146,21 @@ bool ViewFieldReader::take(const std::string& name, std::string_view field, Tens
   } else if (name == "view") {
     const std::size_t open = value.find('(');
     const std::string kind = str(value.substr(0, open));
-    const bool known = kind == "transpose" || kind == "im2col" || kind == "relayout";
-    if (open == std::string_view::npos || !known || value.size() < open + 3 || value.back() != ')') {
+    const ViewKind kinds[] = {ViewKind::Transpose, ViewKind::Im2col, ViewKind::Relayout, ViewKind::Place};
+    const auto* known =
+        std::find_if(std::begin(kinds), std::end(kinds), [&](ViewKind k) { return kind == to_string(k); });
+    if (open == std::string_view::npos || known == std::end(kinds) || value.size() < open + 3 || value.back() != ')') {
       throw FieldProblem{"bad field " + quoted(str(field)),
-                         "view=transpose(NAME), view=im2col(NAME) or view=relayout(NAME)"};
+                         "view=transpose(NAME), view=im2col(NAME), view=relayout(NAME) or view=place(NAME)"};
     }
-    t->view.kind = kind == "transpose" ? ViewKind::Transpose : kind == "im2col" ? ViewKind::Im2col : ViewKind::Relayout;
+    t->view.kind = *known;
     shown_ = str(value.substr(open + 1, value.size() - open - 2));
   } else if (is_geometry(name)) {
     read_geometry(name, field, value, &t->view.im2col);
     geometry_.push_back(name);
+  } else if (is_placement(name)) {
+    read_placement(name, field, value, &t->view.place);
+    placement_.push_back(name);
   } else {
     return false;
   }
@@ -131,15 +168,8 @@ bool ViewFieldReader::take(const std::string& name, std::string_view field, Tens
 }
 
 void ViewFieldReader::finish(const TensorInfo& t) const {
-  if (t.view.kind == ViewKind::Im2col) {
-    for (const char* g : kGeometry) {
-      if (std::find(geometry_.begin(), geometry_.end(), g) == geometry_.end())
-        throw FieldProblem{"view=im2col without " + std::string(g) + "=", kGeometryForm};
-    }
-  } else if (!geometry_.empty()) {
-    throw FieldProblem{geometry_.front() + "= without view=im2col(NAME)",
-                       "the im2col fields only with view=im2col(NAME)"};
-  }
+  check_fields(t, ViewKind::Im2col, kGeometry, geometry_, kGeometryForm);
+  check_fields(t, ViewKind::Place, kPlacement, placement_, kPlacementForm);
 }
 
 }  // namespace tilesim::sched

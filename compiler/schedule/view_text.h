@@ -5,10 +5,11 @@
 //   view=transpose(X) | view=relayout(X)
 //   view=im2col(X) kernel=KHxKW stride=SHxSW dilation=DHxDW pad=TOPxLEFT
 //                  out=OHxOW channel_stride=S pad_value=0|-inf
+//   view=place(X) axis=A offset=O
 //
 // The im2col geometry fields come with view=im2col(X), all seven, and on no
-// other line. The reader checks syntax and the ranges it stores (each number
-// 0 to 2147483647); what the values mean is the validator's business.
+// other line; axis= and offset= with view=place(X), both, and on no other. The reader checks syntax and the ranges it
+// stores (each number 0 to 2147483647); what the values mean is the validator's business.
 #pragma once
 
 #include <string>
@@ -47,7 +48,8 @@ class ViewFieldReader {
 
  private:
   std::string shown_;
-  std::vector<std::string> geometry_;  // im2col fields read, in order
+  std::vector<std::string> geometry_;   // im2col fields read, in order
+  std::vector<std::string> placement_;  // place fields read, in order
 };
 
 // "dram=ADDR, ..., graph_output": every tensor field, for messages.

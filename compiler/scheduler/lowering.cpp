@@ -181,8 +181,8 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
   }
   // A view op runs no EXEC: its output is a view the DMA engine reads from
   // the input's DRAM storage (the frontend allows Transpose of graph inputs
-  // and params only; an im2col or relayout of a computed tensor makes the
-  // allocator store that tensor).
+  // and params only; an im2col, relayout or place view of a computed tensor
+  // makes the allocator store that tensor).
   for (const ir::OpId op_id : graph.live_ops()) {
     const ir::Op& op = graph.ops[op_id];
     if (!is_view_op(op.kind)) continue;
@@ -194,7 +194,9 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     view.view.of = index[op.inputs[0]];
     view.view.kind = op.kind == ir::OpKind::Transpose ? ViewKind::Transpose
                      : op.kind == ir::OpKind::Im2col  ? ViewKind::Im2col
+                     : op.kind == ir::OpKind::Place   ? ViewKind::Place
                                                       : ViewKind::Relayout;
+    if (op.kind == ir::OpKind::Place) view.view.place = {op.place.axis, static_cast<std::int32_t>(op.place.offset)};
     if (op.kind == ir::OpKind::Im2col) {
       view.view.im2col = geometry_of(op);
       const std::vector<std::int64_t>& x = source.dims;

@@ -165,7 +165,9 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
   started_.push_back(s);
   ++started_count_;
   holding_ = false;
-  issuing_ = true;
+  // A place view's tile outside its tensor reads nothing: no bursts, done
+  // when its own cost and the SRAM's ports say.
+  issuing_ = !bursts_.empty();
   next_issue_ = now + setup_cycles_;
   return true;
 }

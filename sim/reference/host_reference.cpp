@@ -104,11 +104,34 @@ void relu_in_place(Nd& t) {
   }
 }
 
+// x placed at `place` in zeros of `dims`: row-major blocks of x's dims from
+// `axis` on, each at its offset (ir::OpKind::Place). False when x does not fit.
+bool place(const Nd& x, const std::vector<std::int64_t>& dims, const ir::Placement& at, Nd* out) {
+  const auto axis = static_cast<std::size_t>(at.axis);
+  if (x.dims.size() != dims.size() || axis >= dims.size() || at.offset + x.dims[axis] > dims[axis]) return false;
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t d = 0; d < dims.size(); ++d) {
+    if (d != axis && x.dims[d] != dims[d]) return false;
+    if (d < axis) outer *= static_cast<std::size_t>(dims[d]);
+    if (d > axis) inner *= static_cast<std::size_t>(dims[d]);
+  }
+  out->dims = dims;
+  out->v.assign(element_count(dims), 0.0);
+  const std::size_t block = static_cast<std::size_t>(x.dims[axis]) * inner;
+  for (std::size_t o = 0; o < outer; ++o) {
+    const std::size_t to = (o * static_cast<std::size_t>(dims[axis]) + static_cast<std::size_t>(at.offset)) * inner;
+    std::copy_n(x.v.begin() + static_cast<std::ptrdiff_t>(o * block), block,
+                out->v.begin() + static_cast<std::ptrdiff_t>(to));
+  }
+  return true;
+}
+
 std::size_t arity(const ir::Op& op) {
   switch (op.kind) {
     case ir::OpKind::Scale:
     case ir::OpKind::Transpose:
     case ir::OpKind::Relayout:
+    case ir::OpKind::Place:
     case ir::OpKind::Im2col:
     case ir::OpKind::MaxPool:
     case ir::OpKind::AveragePool:
@@ -222,6 +245,12 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
         out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
         out.v = in[0]->v;
         if (element_count(out.dims) != out.v.size()) bad("relayout to " + dims_text(out.dims));
+        break;
+      case ir::OpKind::Place:
+        if (!place(*in[0], graph.tensors[static_cast<std::size_t>(op.output)].shape.dims(), op.place, &out)) {
+          bad("place of " + dims_text(in[0]->dims) + " at axis " + std::to_string(op.place.axis) + " offset " +
+              std::to_string(op.place.offset));
+        }
         break;
       case ir::OpKind::Im2col:
         bad("im2col in the unfused graph (the conv lowering pass makes it)");

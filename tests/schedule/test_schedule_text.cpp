@@ -362,7 +362,7 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] graph_output batch=2 color=red\n") ==
         "t.sched:7: tensor 3: unknown field 'color=red' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
-        "channel_stride=, pad_value=, or graph_output)");
+        "channel_stride=, pad_value=, the place fields axis=, offset=, or graph_output)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=2 batch=3\n") ==
         "t.sched:7: tensor 3: field batch given twice (expected each field once)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=-2\n") ==
@@ -374,8 +374,9 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] dims=[32,32,]\n") ==
         "t.sched:7: tensor 3: bad field 'dims=[32,32,]' (expected dims=[D,...] or dims=[])");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=x\n") ==
-        "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME), view=im2col(NAME) or "
-        "view=relayout(NAME))");
+        "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME), view=im2col(NAME), "
+        "view=relayout(NAME) or "
+        "view=place(NAME))");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
         "t.sched:7: tensor 3: view=transpose of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
@@ -524,6 +525,10 @@ TEST_CASE("schedule text: layouts and gather views", "[schedule][text][views]") 
   CHECK(text_of(flat).find("\ntensor 1 v intermediate shape=[1,36] padded=[32,64] dims=[1,36] view=relayout(x)\n") !=
         std::string::npos);
   check_round_trip(flat);
+  const Schedule concat = concat_schedule();
+  CHECK(text_of(concat).find("\ntensor 3 pb intermediate shape=[9,64] padded=[32,64] dims=[1,64,3,3] layout=nhwc "
+                             "view=place(b) axis=1 offset=40\n") != std::string::npos);
+  check_round_trip(concat);
   // layout=matrix may be written; groups= on a matrix is read (the validator refuses it).
   const Schedule matrix = parse(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] layout=matrix groups=2\n");
   CHECK(matrix.tensors[3].layout == TensorLayout::Matrix);
@@ -544,21 +549,24 @@ TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedul
   CHECK(error_of(z + "layout\n") ==
         "t.sched:7: tensor 3: unknown field 'layout' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
-        "channel_stride=, pad_value=, or graph_output)");
+        "channel_stride=, pad_value=, the place fields axis=, offset=, or graph_output)");
   CHECK(error_of(z + "groups=-1\n") ==
         "t.sched:7: tensor 3: bad field 'groups=-1' (expected groups=G with G an integer from 0 to 2147483647)");
   CHECK(error_of(z + "groups=2147483648\n") ==
         "t.sched:7: tensor 3: bad field 'groups=2147483648' (expected groups=G with G an integer from 0 to "
         "2147483647)");
   CHECK(error_of(z + "view=conv(x)\n") ==
-        "t.sched:7: tensor 3: bad field 'view=conv(x)' (expected view=transpose(NAME), view=im2col(NAME) or "
-        "view=relayout(NAME))");
+        "t.sched:7: tensor 3: bad field 'view=conv(x)' (expected view=transpose(NAME), view=im2col(NAME), "
+        "view=relayout(NAME) or "
+        "view=place(NAME))");
   CHECK(error_of(z + "view=im2col()" + geometry) ==
-        "t.sched:7: tensor 3: bad field 'view=im2col()' (expected view=transpose(NAME), view=im2col(NAME) or "
-        "view=relayout(NAME))");
+        "t.sched:7: tensor 3: bad field 'view=im2col()' (expected view=transpose(NAME), view=im2col(NAME), "
+        "view=relayout(NAME) or "
+        "view=place(NAME))");
   CHECK(error_of(z + "view=relayout(x\n") ==
-        "t.sched:7: tensor 3: bad field 'view=relayout(x' (expected view=transpose(NAME), view=im2col(NAME) or "
-        "view=relayout(NAME))");
+        "t.sched:7: tensor 3: bad field 'view=relayout(x' (expected view=transpose(NAME), view=im2col(NAME), "
+        "view=relayout(NAME) or "
+        "view=place(NAME))");
   CHECK(error_of(z + "view=im2col(q)" + geometry) ==
         "t.sched:7: tensor 3: view=im2col of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(z + "view=relayout(q)\n") ==
@@ -594,4 +602,14 @@ TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedul
         "view=im2col(NAME))");
   CHECK(error_of(z + "view=im2col(x)" + " kernel=3x3 kernel=3x3\n") ==
         "t.sched:7: tensor 3: field kernel given twice (expected each field once)");
+  // view=place(X) axis=A offset=O: both, and only with view=place.
+  CHECK(error_of(z + "view=place(x) axis=1\n") ==
+        "t.sched:7: tensor 3: view=place without offset= (expected axis= and offset= with view=place(NAME))");
+  CHECK(error_of(z + "view=relayout(x) offset=2\n") ==
+        "t.sched:7: tensor 3: offset= without view=place(NAME) (expected the place fields only with "
+        "view=place(NAME))");
+  CHECK(error_of(z + "view=place(x) axis=-1 offset=0\n") ==
+        "t.sched:7: tensor 3: bad field 'axis=-1' (expected axis=N with N an integer from 0 to 2147483647)");
+  CHECK(error_of(z + "view=place(x) axis=1 offset=2 offset=3\n") ==
+        "t.sched:7: tensor 3: field offset given twice (expected each field once)");
 }

@@ -375,3 +375,106 @@ TEST_CASE("views: nothing stores into or writes a gather view", "[schedule][view
                "uop 4 STORE xcol[0,0]: stores into view xcol of x (expected an intermediate or output tensor: a view "
                "has no storage and is never stored)"});
 }
+
+// concat_schedule (view_schedules.h): a [1,40,3,3] nhwc (9 x 40, padded 32 x
+// 64, at 0: rows 256 B apart) and b [1,24,3,3] nhwc (9 x 24, one tile, at
+// 8192: rows 128 B apart) placed at channels 0 and 40 of [1,64,3,3].
+//   pa (0,0): channels 0..31 of a's 9 pixels: 9 spans of 128 B at 256 r.
+//   pa (0,1): channels 32..39: 9 spans of 32 B at 256 r + 128.
+//   pb (0,0): channels 0..31, all before b's offset 40: nothing.
+//   pb (0,1): channels 40..63 = b's 0..23 (tile columns 8..31): 9 spans of
+//             96 B at 8192 + 128 r.
+TEST_CASE("views: a place view's tile reads its tensor at the offset and zero elsewhere", "[schedule][views][dram]") {
+  const Schedule s = concat_schedule();
+  REQUIRE(validate(s) == Errors{});
+  const std::int32_t pa = 2, pb = 3;
+  CHECK(spans_of(s, T(pa, 0, 0), DramLayout::RowMajor) == every(0, 256, 128, 9));
+  CHECK(spans_of(s, T(pa, 0, 1), DramLayout::RowMajor) == every(128, 256, 32, 9));
+  CHECK(spans_of(s, T(pb, 0, 0), DramLayout::RowMajor).empty());
+  CHECK(spans_of(s, T(pb, 0, 1), DramLayout::RowMajor) == every(8192, 128, 96, 9));
+  const TransferBytes bytes(s);
+  CHECK(bytes(T(pa, 0, 0)) == 1152);
+  CHECK(bytes(T(pa, 0, 1)) == 288);
+  CHECK(bytes(T(pb, 0, 0)) == 0);
+  CHECK(bytes(T(pb, 0, 1)) == 864);
+  // Element by element: pb (0,1) element (r, c) is view channel 32 + c, b's
+  // channel c - 8 for c >= 8 of pixel r < 9, zero elsewhere.
+  const auto scratch = std::make_unique<GatherScratch>();
+  gather_tile(s.tensors, T(pb, 0, 1), &scratch->tile);
+  int sources = 0;
+  for (std::int64_t r = 0; r < kTileDim; ++r) {
+    for (std::int64_t c = 0; c < kTileDim; ++c) {
+      const GatheredElement& e = scratch->tile[static_cast<std::size_t>(r * kTileDim + c)];
+      INFO("element (" << r << ", " << c << ")");
+      if (r < 9 && c >= 8) {
+        REQUIRE(e.kind == GatheredElement::Source);
+        CHECK((e.at.matrix == 0 && e.at.row == r && e.at.col == c - 8));
+        ++sources;
+      } else {
+        CHECK(e.kind == GatheredElement::Zero);
+      }
+    }
+  }
+  CHECK(sources == 9 * 24);
+  std::vector<TileRef> touched;
+  gathered_tiles(s.tensors, T(pb, 0, 0), scratch.get(), &touched);
+  CHECK(touched.empty());
+  gathered_tiles(s.tensors, T(pa, 0, 1), scratch.get(), &touched);
+  CHECK(touched == std::vector<TileRef>{T(0, 0, 1)});
+  // The ideal machine: 64 + ceil(b / 32): 1152 B 100 cycles, nothing 64.
+  const tilesim::CostModel costs{tilesim::HwConfig{}};
+  CHECK(costs.uop_cycles(s.uops[0], bytes) == 100);
+  CHECK(costs.uop_cycles(s.uops[1], bytes) == 64);
+}
+
+// A place view along the rows of a matrix: x [2,3] at row 1 of [4,3].
+TEST_CASE("views: a place view of a matrix along its rows", "[schedule][views]") {
+  Builder b(3 * kTileBytes, "rows");
+  const auto x = b.laid_out("x", TensorRole::Input, {2, 3}, TensorLayout::Matrix);
+  const Schedule s = shown(b, b.place("v", x, {4, 3}, 0, 1));
+  REQUIRE(validate(s) == Errors{});
+  GatheredTile tile;
+  gather_tile(s.tensors, T(1, 0, 0), &tile);
+  for (std::int64_t r = 0; r < 4; ++r) {
+    for (std::int64_t c = 0; c < 3; ++c) {
+      const GatheredElement& e = tile[static_cast<std::size_t>(r * kTileDim + c)];
+      INFO("element (" << r << ", " << c << ")");
+      CHECK(e.kind == (r == 1 || r == 2 ? GatheredElement::Source : GatheredElement::Zero));
+      if (e.kind == GatheredElement::Source) CHECK((e.at.row == r - 1 && e.at.col == c));
+    }
+  }
+  CHECK(spans_of(s, T(1, 0, 0), DramLayout::RowMajor) == every(0, 128, 12, 2));
+}
+
+TEST_CASE("views: the validator's table checks of place views", "[schedule][views][validator]") {
+  const Schedule good = concat_schedule();
+  Schedule s = good;
+  s.tensors[3].view.place.offset = 41;
+  CHECK(validate(s) == Errors{"tensor 3 pb: place offset=41 puts the 24 elements of b on axis 1 past the view's 64 "
+                              "(expected an offset from 0 to 40)"});
+  s = good;
+  s.tensors[3].view.place.axis = 4;
+  CHECK(validate(s) == Errors{"tensor 3 pb: place axis=4 in a rank-4 view (expected an axis from 0 to 3)"});
+  s = good;
+  s.tensors[3].view.place = {2, 0};
+  CHECK(validate(s) == Errors{"tensor 3 pb: place of b [1,24,3,3] in dims [1,64,3,3] (expected the same dims but on "
+                              "axis 2)"});
+  s = good;
+  s.tensors[3].view.of = 0;
+  s.tensors[1].dims = {1, 80, 3, 3};
+  s.tensors[1].cols = 80;
+  s.tensors[1].padded_cols = 96;
+  s.tensors[3].view.of = 1;
+  s.tensors[3].view.place = {1, 0};
+  CHECK(validate(s) == Errors{"tensor 3 pb: place of b [1,80,3,3] in dims [1,64,3,3] (expected at most the view's 64 "
+                              "on axis 1)"});
+  Builder b(3 * kTileBytes, "ranks");
+  const auto x = b.laid_out("x", TensorRole::Input, {2, 3}, TensorLayout::Matrix);
+  b.place("v", x, {1, 4, 3}, 1, 0);
+  CHECK(validate(b.done()) ==
+        Errors{"tensor 1 v: place of x, a rank-2 tensor, in a rank-3 view (expected the same rank)"});
+  Builder w(3 * kTileBytes, "weights");
+  const auto y = w.laid_out("y", TensorRole::Input, {2, 1, 1, 1}, TensorLayout::Matrix);
+  w.place("v", y, {4, 1, 1, 1}, 0, 0, TensorLayout::ConvWeight);
+  CHECK(validate(w.done()) == Errors{"tensor 1 v: layout conv_weight on a place view (expected matrix, nchw or nhwc)"});
+}

@@ -1,5 +1,5 @@
 // Hand-built schedules with storage layouts and gather views (im2col,
-// relayout) for the schedule and simulator tests, and the direct
+// relayout, place) for the schedule and simulator tests, and the direct
 // computations their results are checked against (from the definitions, not
 // through gather_tile).
 //
@@ -89,6 +89,30 @@ inline Schedule shown(Builder& b, std::int32_t v) {
       b.elementwise(ExecKind::Add, {T(z, r, c), 0x2000}, {{T(v, r, c), 0x0000}, {T(zero, r, c), 0x1000}});
       b.store(T(z, r, c), 0x2000);
     }
+  }
+  resolve_deps(b.schedule());
+  return b.done();
+}
+
+// Concat along the channels of two nhwc images, as the ONNX import lowers it:
+// a [1,40,3,3] and b [1,24,3,3] (9 rows of 40 and 24 channels) placed at
+// channel offsets 0 and 40 of y [1,64,3,3] (9 rows of 64: two tiles), y =
+// pa + pb. pb's tile (0,0) (channels 0..31) lies wholly outside b: it reads
+// nothing. Per tile of y: LOAD pa, LOAD pb, EXEC add, STORE y, in slots
+// 0x0000, 0x1000 and 0x2000, with the dependencies resolve_deps gives.
+inline const std::vector<std::int64_t> kConcatA = {1, 40, 3, 3}, kConcatB = {1, 24, 3, 3}, kConcatY = {1, 64, 3, 3};
+inline Schedule concat_schedule() {
+  Builder b(3 * kTileBytes, "concat");
+  const auto a = b.laid_out("a", TensorRole::Input, kConcatA, TensorLayout::Nhwc);
+  const auto c = b.laid_out("b", TensorRole::Input, kConcatB, TensorLayout::Nhwc);
+  const auto pa = b.place("pa", a, kConcatY, 1, 0, TensorLayout::Nhwc);
+  const auto pb = b.place("pb", c, kConcatY, 1, 40, TensorLayout::Nhwc);
+  const auto y = b.laid_out("y", TensorRole::Output, kConcatY, TensorLayout::Nhwc);
+  for (std::int32_t col = 0; col < 2; ++col) {
+    b.load(T(pa, 0, col), 0x0000);
+    b.load(T(pb, 0, col), 0x1000);
+    b.elementwise(ExecKind::Add, {T(y, 0, col), 0x2000}, {{T(pa, 0, col), 0x0000}, {T(pb, 0, col), 0x1000}});
+    b.store(T(y, 0, col), 0x2000);
   }
   resolve_deps(b.schedule());
   return b.done();

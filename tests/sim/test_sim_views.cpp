@@ -156,3 +156,35 @@ TEST_CASE("sim views: a relayout shows an nhwc tensor flattened in NCHW order", 
   for (std::size_t i = 0; i < 36; ++i) CHECK(z.data[i] == flat[i]);
   CHECK(r.stats.bytes_loaded == 128 + 16 + 2 * 4096);
 }
+
+// Concat along the channels (view_schedules.h, concat_schedule): y = pa + pb
+// holds a's 40 channels then b's 24 at every pixel. On the ideal machine
+// (docs/cycle-model.md: a transfer 64 + ceil(bytes / 32), an add 8; one DMA
+// queue in order, each uOp after its dependency):
+//   0 LOAD  pa(0,0) 1152 B   64 + 36 = 100     0 .. 100
+//   1 LOAD  pb(0,0)    0 B   64 +  0 =  64   100 .. 164   (outside b: reads nothing)
+//   2 EXEC  add y(0,0)                  8   164 .. 172   (after 1)
+//   3 STORE y(0,0) 4096 B   64 + 128 = 192   172 .. 364   (after 2)
+//   4 LOAD  pa(0,1)  288 B   64 +  9 =  73   364 .. 437   (DMA order)
+//   5 LOAD  pb(0,1)  864 B   64 + 27 =  91   437 .. 528
+//   6 EXEC  add y(0,1)                  8   528 .. 536
+//   7 STORE y(0,1) 4096 B             192   536 .. 728
+TEST_CASE("sim views: a concat of two nhwc images along the channels - exact values and cycles", "[sim][views]") {
+  const sched::Schedule s = concat_schedule();
+  REQUIRE(sched::validate(s) == std::vector<std::string>{});
+  const std::vector<float> a = image_values(kConcatA), b = image_values(kConcatB);
+  std::vector<float> b_shifted(b.size());
+  for (std::size_t i = 0; i < b.size(); ++i) b_shifted[i] = b[i] + 100;  // tell them apart
+  const auto r =
+      sim::simulate(s, default_hw(), {{"a", values(kConcatA, a)}, {"b", values(kConcatB, b_shifted)}}, with_math());
+  const HostTensor& y = r.outputs.at("y");  // NCHW [1,64,3,3]
+  REQUIRE(y.data.size() == 64 * 9);
+  for (std::size_t c = 0; c < 64; ++c) {
+    for (std::size_t p = 0; p < 9; ++p) {
+      INFO("channel " << c << ", pixel " << p);
+      CHECK(y.data[c * 9 + p] == (c < 40 ? a[c * 9 + p] : b_shifted[(c - 40) * 9 + p]));
+    }
+  }
+  CHECK(r.stats.cycles == 728);
+  CHECK(r.stats.bytes_loaded == 1152 + 0 + 288 + 864);
+}

@@ -86,6 +86,9 @@ std::vector<TimedCase> timed_cases() {
     sched::Schedule conv = sched::testing::conv_schedule(sched::TensorLayout::Nhwc, sched::testing::conv_s2());
     conv.dram_layout = hw.dram_layout;
     cases.push_back(TimedCase{"conv (an im2col gather) on " + config.name, std::move(conv), hw});
+    sched::Schedule concat = sched::testing::concat_schedule();
+    concat.dram_layout = hw.dram_layout;
+    cases.push_back(TimedCase{"concat (place views, one reading nothing) on " + config.name, std::move(concat), hw});
   }
   return cases;
 }

@@ -2,7 +2,8 @@
 // are compared on (and the replay's own contract checks run on): small models
 // (the default MLP, random MLPs with odd shapes and biases, the hand-written
 // schedule of docs/schedule-format.md with a stack, a transposed view, a
-// scalar bias and a scale; a convolution through an im2col gather) times configurations (ddr4-3200, lpddr4-3200 and
+// scalar bias and a scale; a convolution through an im2col gather; a concat
+// through place views, one LOAD of which reads nothing) times configurations (ddr4-3200, lpddr4-3200 and
 // hbm2; both layouts; 1 and 2 DMA engines; 1, 4 and 16 bursts in flight; the
 // ideal SRAM and narrow banks; a short channel queue; clocks on and off the
 // DRAM's grid; no setup cycles). Each case is a few hundred uOps at most.

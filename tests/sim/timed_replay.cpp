@@ -75,6 +75,7 @@ struct DmaUop {
   std::int64_t extra = 0;       // transpose cycles after the last burst
   std::int64_t finish = kNone;  // SramBanks' finish
   sim::SramTicket ticket;
+  bool requested = false;  // the ticket is SramBanks' (requested at the end of its start cycle)
 };
 
 struct Engine {
@@ -218,6 +219,14 @@ void Machine::visit(std::int64_t c) {
   settle(c, true);
   flush_bursts(t);
   flush_sram_requests(c);
+  // A DMA uOp of 0 cycles (no setup, no bytes: a place view's tile outside
+  // its tensor) asks for its finish in the cycle it started, once requested;
+  // its completion may start more of them.
+  while (!finish_calls_.empty() && finish_calls_.top().first <= c) {
+    settle(c, true);
+    flush_bursts(t);
+    flush_sram_requests(c);
+  }
 }
 
 // Every DRAM event before t_ps, stopping at each while a burst waits for room.
@@ -280,14 +289,21 @@ void Machine::settle(std::int64_t c, bool completions) {
 // At s + cost: ask SramBanks when the uOp may end.
 bool Machine::call_finishes() {
   bool changed = false;
+  std::vector<std::pair<std::int64_t, std::int64_t>> early;  // a 0-cycle DMA uOp's call before its request
   while (!finish_calls_.empty() && finish_calls_.top().first <= now_) {
     const std::int64_t who = finish_calls_.top().second;
+    if (who >= 0 && !dma_[static_cast<std::size_t>(who)].requested) {
+      early.push_back(finish_calls_.top());
+      finish_calls_.pop();
+      continue;
+    }
     finish_calls_.pop();
     std::int64_t& finish = who < 0 ? compute_.finish : dma_[static_cast<std::size_t>(who)].finish;
     finish = sram_.finish(who < 0 ? compute_.ticket : dma_[static_cast<std::size_t>(who)].ticket).finish;
     wake(finish);
     changed = true;
   }
+  for (const auto& call : early) finish_calls_.push(call);
   return changed;
 }
 
@@ -369,6 +385,10 @@ void Machine::start_dma(Engine& e, std::int64_t c) {
   e.next_at = c + hw_.dma.setup_cycles;
   wake(e.next_at);
   e.started = true;
+  if (e.bursts.empty()) {  // a place view's tile outside its tensor: the stage is free after the setup
+    e.stage_free_at = e.next_at;
+    e.held = kNone;
+  }
   sram_requests_.push_back(k);
   const std::int64_t cost = costs_.uop_cycles(uop, bytes_);
   finish_calls_.emplace(c + cost, k);
@@ -430,6 +450,7 @@ void Machine::flush_sram_requests(std::int64_t c) {
     const sched::Uop& uop = s_.uops[dma_[k].id];
     sim::uop_sram_accesses(s_, uop, &accesses_);
     dma_[k].ticket = sram_.request(0, c, costs_.uop_cycles(uop, bytes_), accesses_);
+    dma_[k].requested = true;
   }
   sram_requests_.clear();
 }
