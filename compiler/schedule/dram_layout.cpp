@@ -14,14 +14,9 @@ constexpr std::uint64_t kRowBytes = kDim * kElement;  // 128: one row of a tile
 constexpr std::uint64_t kTile = static_cast<std::uint64_t>(kTileBytes);
 
 // The tile of storage a LOAD of `tile` reads: itself, or for a transpose view
-// tile (r, c) of matrix b the shown tensor's tile (c, r) of matrix b.
+// the shown tensor's tile it reads transposed.
 TileRef stored_tile(const Schedule& s, const TileRef& tile) {
-  const TensorInfo& v = s.tensors[static_cast<std::size_t>(tile.tensor)];
-  if (!v.is_view()) return tile;
-  const TensorInfo& x = s.tensors[static_cast<std::size_t>(v.view.of)];
-  const std::int64_t mt = v.tile_rows_per_matrix();
-  const std::int64_t row = tile.row / mt * x.tile_rows_per_matrix() + tile.col;
-  return TileRef{v.view.of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(tile.row % mt)};
+  return s.tensors[static_cast<std::size_t>(tile.tensor)].is_view() ? transposed_tile(s.tensors, tile) : tile;
 }
 
 }  // namespace

@@ -63,4 +63,21 @@ void gathered_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile,
   }
 }
 
+TileRef transposed_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile) {
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
+  const std::int64_t mt = v.tile_rows_per_matrix();
+  const std::int64_t row = tile.row / mt * x.tile_rows_per_matrix() + tile.col;
+  return TileRef{v.view.of, static_cast<std::int32_t>(row), static_cast<std::int32_t>(tile.row % mt)};
+}
+
+void viewed_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,
+                  std::vector<TileRef>* out) {
+  if (is_gather(tensors[static_cast<std::size_t>(tile.tensor)])) {
+    gathered_tiles(tensors, tile, scratch, out);
+  } else {
+    out->assign(1, transposed_tile(tensors, tile));
+  }
+}
+
 }  // namespace tilesim::sched

@@ -6,7 +6,8 @@
 // are written into SRAM by the DMA engine without reading DRAM.
 // The totals, the validator and TransferBytes ask here for the tiles of X a
 // gather touches and the bytes it reads; dram_layout.h turns the same elements
-// into DRAM spans.
+// into DRAM spans. viewed_tiles() answers for any view, transpose too: the
+// SRAM allocator asks it which held-back STOREs a view's LOAD must follow.
 //
 // Contract: gatherable() is the precondition of every other function: the
 // view and X pass the validator's table checks (so gather_tile's arithmetic
@@ -48,5 +49,16 @@ std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRe
 // distinct; replaces *out.
 void gathered_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,
                     std::vector<TileRef>* out);
+
+// The tile of X a LOAD of transpose view tile `tile` reads transposed: tile
+// (r, c) of matrix b is X's tile (c, r) of matrix b. Precondition: the view
+// and X pass the validator's table checks; the tile lies in the view's grid.
+TileRef transposed_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile);
+
+// The tiles of X a LOAD of view tile `tile` reads, of any view kind: a
+// transpose's one tile, a gather's gathered_tiles; replaces *out. Same
+// precondition as transposed_tile.
+void viewed_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,
+                  std::vector<TileRef>* out);
 
 }  // namespace tilesim::sched

@@ -1,9 +1,11 @@
 
 #include "compiler/scheduler/sram_allocator.h"
+#include "compiler/schedule/view_gather.h"
 #include "compiler/support/interrupt.h"
 
 #include <algorithm>
 #include <deque>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -195,16 +197,41 @@ class Allocator {
     while (!pending_stores_.empty() && (now < 0 || pending_stores_.front().second <= now)) {
       const TileId t = pending_stores_.front().first;
       pending_stores_.pop_front();
-      if (tiles_[t].slot < 0) continue;  // spilled (and so stored) already
-      if (tiles_[t].dirty) store(t);
-      if (tiles_[t].next_use == kNever) release(t);
+      finish_store(t);
     }
   }
 
+  // The held-back STORE of output tile t (no longer pending), and its slot.
+  void finish_store(TileId t) {
+    if (tiles_[t].slot < 0) return;  // spilled (and so stored) already
+    if (tiles_[t].dirty) store(t);
+    if (tiles_[t].next_use == kNever) release(t);
+  }
+
+  // A view's LOAD reads the tensor X it shows from DRAM, so the held-back
+  // STOREs of the tiles of X it reads go first (the DMA queue is in order).
+  // Only those: the others (a conv's own output tiles, while its gathers read
+  // the image) stay held back and the DMA does not block on them.
+  void flush_stores_read_by(TileId view_tile) {
+    const TileRef v = ref(view_tile);
+    const std::int32_t of = s_.tensors[static_cast<std::size_t>(v.tensor)].view.of;
+    const auto shows = [&](const auto& pending) { return ref(pending.first).tensor == of; };
+    if (std::none_of(pending_stores_.begin(), pending_stores_.end(), shows)) return;
+    if (!gather_) gather_ = std::make_unique<GatherScratch>();
+    viewed_tiles(s_.tensors, v, gather_.get(), &read_);
+    read_ids_.clear();
+    for (const TileRef& r : read_) read_ids_.push_back(space_.id(r));  // ascending, as read_ is
+    const auto read = [&](const auto& pending) {
+      return std::binary_search(read_ids_.begin(), read_ids_.end(), pending.first);
+    };
+    for (const auto& pending : pending_stores_) {
+      if (read(pending)) finish_store(pending.first);
+    }
+    pending_stores_.erase(std::remove_if(pending_stores_.begin(), pending_stores_.end(), read), pending_stores_.end());
+  }
+
   void load(TileId t, std::uint32_t e) {
-    // A view's LOAD reads the tensor it shows from DRAM: every STORE still
-    // held back goes first (the DMA queue is in order).
-    if (s_.tensors[static_cast<std::size_t>(ref(t).tensor)].is_view()) flush_stores(-1);
+    if (s_.tensors[static_cast<std::size_t>(ref(t).tensor)].is_view()) flush_stores_read_by(t);
     const std::int32_t slot = allocate(e);
     const std::uint32_t id = transfer(UopKind::Load, t, slot, slots_[slot].compute_touch);
     slots_[slot].dma_write = id;
@@ -302,6 +329,9 @@ class Allocator {
   std::set<std::pair<std::uint32_t, TileId>> live_;             // resident tiles by next use
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
   std::vector<bool> stored_;                                    // per tensor: its complete tiles go to DRAM
+  std::unique_ptr<GatherScratch> gather_;                       // flush_stores_read_by's, made at first use
+  std::vector<TileRef> read_;
+  std::vector<TileId> read_ids_;
   LayerSummary* layer_ = nullptr;
   std::uint32_t layer_index_ = 0;  // layer_'s index in s_.layers
   std::int64_t peak_slots_ = 0;

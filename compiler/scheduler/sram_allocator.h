@@ -10,7 +10,10 @@
 //     for a known stream); a dirty one (a partial sum, or a layer output
 //     that is still needed) is stored first and reloaded when needed.
 // STOREs of finished output tiles are held back a few EXECs so the DMA queue
-// does not block on them ahead of the next LOADs.
+// does not block on them ahead of the next LOADs. A view's LOAD reads DRAM, so
+// the held-back STOREs of the tiles it reads (view_gather.h, viewed_tiles) are
+// sent before it, and only those: a conv's gathers of its image overlap the
+// STOREs of its output.
 #pragma once
 
 #include <cstdint>

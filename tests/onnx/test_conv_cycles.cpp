@@ -2,7 +2,8 @@
 // ideal machine (configs/hw/default.yaml), each figure derived by hand in the
 // comments from the rules of docs/cycle-model.md and the layouts and gathers
 // of docs/convolution.md, with the math checked by --verify. The schedules
-// quoted are what `tilesim compile --emit schedule` prints for these models.
+// quoted are what `tilesim compile --emit schedule` prints for these models;
+// the last case checks the first one's DMA order, which gives it its overlap.
 //
 // Costs used (cycle-model.md, "The rules"): a transfer of b bytes takes
 // setup 64 + ceil(b / 32) cycles, so a whole tile (4096 B) 192 and a bias row
@@ -18,6 +19,8 @@
 
 #include <fstream>
 
+#include "compiler/driver/compile_model.h"
+#include "compiler/schedule/validator.h"
 #include "tests/onnx/onnx_builders.h"
 #include "tests/support/run_process.h"
 
@@ -91,10 +94,18 @@ TEST_CASE("conv cycles: a 3x3 pad-1 Conv with bias, 1x3x6x6 to 1x4x6x6, worked o
   // copied out through the relayout view y.view: a gather, a `scale` copy
   // EXEC, a STORE per tile. At 256 KiB the compiler emits
   //    0 LOAD im2col[0,0]   1 LOAD w[0,0]   2 LOAD b   3 EXEC matmul (deps 2)
-  //    4 STORE y.nhwc[0,0] (deps 3)   5 LOAD im2col[1,0]   6 EXEC matmul (deps 5)
-  //    7 STORE y.nhwc[1,0] (deps 6)   8 LOAD y.view[0,0]   9 EXEC scale (deps 8)
-  //   10 STORE y[0,0] (deps 9)  11 LOAD y.view[0,1]  12 EXEC scale (deps 11)
-  //   13 STORE y[0,1] (deps 12)
+  //    4 LOAD im2col[1,0]   5 EXEC matmul (deps 4)   6 STORE y.nhwc[0,0] (deps 3)
+  //    7 LOAD y.view[0,0]   8 EXEC scale (deps 7)   9 STORE y.nhwc[1,0] (deps 5)
+  //   10 LOAD y.view[0,1]  11 EXEC scale (deps 10)  12 STORE y[0,0] (deps 8)
+  //   13 STORE y[0,1] (deps 11)
+  // (the ordering pass lists each uOp by its estimated start). An output
+  // tile's STORE is held back two EXECs (architecture.md, SramAllocator), and
+  // a view's LOAD sends first only the held-back STOREs of the tiles it reads:
+  // im2col[1,0] reads x, a graph input, so STORE y.nhwc[0,0] waits behind it;
+  // y.view[0,0] (pixels 0..31) reads y.nhwc[0,0] alone, so its STORE goes
+  // just before it; STORE y.nhwc[1,0], held back until the fourth EXEC, goes
+  // just before y.view[0,1], which reads it; the graph output's two STOREs,
+  // still held back when the EXECs end, go last.
   // Gathered bytes: im2col[0,0] is pixels oh 0..4 (all ow) and (5, 0..1) with
   // all 9 taps: input rows oh - 1 + kh cover 0..5, columns 0..5, so all 36
   // elements of each of the 3 channels, 108 x 4 = 432 B: 64 + 14 = 78 cycles.
@@ -103,40 +114,41 @@ TEST_CASE("conv cycles: a 3x3 pad-1 Conv with bias, 1x3x6x6 to 1x4x6x6, worked o
   // y.view[0,0] names y's 4 channels x pixels 0..31 = 128 elements, 512 B:
   // 80; y.view[0,1] 4 x 4 = 16 elements, 64 B: 66.
   //   DMA      LOAD 0 [0,78) LOAD 1 [78,270) LOAD 2 [270,338)
-  //   compute  EXEC 3 [338,402)                      (DMA idle: STORE 4 waits)
-  //   DMA      STORE 4 [402,594) LOAD 5 [594,662)
-  //   compute  EXEC 6 [662,726)                      (DMA idle: STORE 7 waits)
-  //   DMA      STORE 7 [726,918) LOAD 8 [918,998)
-  //   compute  EXEC 9 [998,1006)                     (DMA idle)
-  //   DMA      STORE 10 [1006,1198) LOAD 11 [1198,1264)
-  //   compute  EXEC 12 [1264,1272)                   (DMA idle)
-  //   DMA      STORE 13 [1272,1464)
-  // Cycles 1464; DMA busy 78 + 192 + 68 + 192 + 68 + 192 + 80 + 192 + 66 + 192
-  // = 1320; compute busy 2 x 64 + 2 x 8 = 144; overlap 0 (every EXEC runs
-  // while the DMA engine waits for it). Loaded 432 + 4096 + 128 + 120 + 512 +
-  // 64 = 5352 B; stored 4 tiles, 16384 B.
+  //   compute  EXEC 3 [338,402)                      (under LOAD 4: overlap 64)
+  //   DMA      LOAD 4 [338,406)
+  //   compute  EXEC 5 [406,470)                      (under STORE 6: 64)
+  //   DMA      STORE 6 [406,598) (EXEC 3 ended at 402) LOAD 7 [598,678)
+  //   compute  EXEC 8 [678,686)                      (under STORE 9: 8)
+  //   DMA      STORE 9 [678,870) LOAD 10 [870,936)
+  //   compute  EXEC 11 [936,944)                     (under STORE 12: 8)
+  //   DMA      STORE 12 [936,1128) STORE 13 [1128,1320)
+  // Cycles 1320, the DMA engine never idle: DMA busy 78 + 192 + 68 + 68 + 192
+  // + 80 + 192 + 66 + 192 + 192 = 1320; compute busy 2 x 64 + 2 x 8 = 144;
+  // overlap 144 (every EXEC runs under a transfer). Loaded 432 + 4096 + 128 +
+  // 120 + 512 + 64 = 5352 B; stored 4 tiles, 16384 B.
   // Bound (cycle-model.md, "Lower bound"): compute 144; compulsory bytes w
   // 4096 + b 128 + x's 108 distinct gathered elements 432 + y's 2 tiles 8192
-  // = 12848, DMA ceil(12848 / 32) = 402; efficiency 402 / 1464.
-  // Layers: y.nhwc spans [0, 918) (its last uOp is STORE 7), compute bound
+  // = 12848, DMA ceil(12848 / 32) = 402; efficiency 402 / 1320.
+  // Layers: y.nhwc spans [0, 870) (its last uOp is STORE 9), compute bound
   // 2 x 64 = 128, DMA bound its first loads of w, b and the two gather tiles,
   // ceil((4096 + 128 + 432 + 120) / 32) = ceil(149.25) = 150; y spans
-  // [918, 1464), compute 16, DMA its 2 output tiles 8192 / 32 = 256.
+  // [598, 1320) (from LOAD 7: the layers overlap), compute 16, DMA its 2
+  // output tiles 8192 / 32 = 256.
   const auto s = run_conv({"conv_pad1_small", {1, 3, 6, 6}, {4, 3, 3, 3}}, 256);
-  CHECK(s["cycles"] == 1464);
+  CHECK(s["cycles"] == 1320);
   CHECK(s["dma"]["busy_cycles"] == 1320);
   CHECK(s["compute"]["busy_cycles"] == 144);
-  CHECK(s["overlap_cycles"] == 0);
+  CHECK(s["overlap_cycles"] == 144);
   CHECK(s["dma"]["loads"] == 6);
   CHECK(s["dma"]["stores"] == 4);
   CHECK(s["dma"]["bytes_loaded"] == 5352);
   CHECK(s["dma"]["bytes_stored"] == 16384);
   CHECK(s["bound"]["compute_cycles"] == 144);
   CHECK(s["bound"]["dma_cycles"] == 402);
-  CHECK(s["efficiency"].get<double>() == Approx(402.0 / 1464));
+  CHECK(s["efficiency"].get<double>() == Approx(402.0 / 1320));
   REQUIRE(s["layers"].size() == 2);
-  check_layer(s["layers"][0], "y.nhwc", 0, 918, 128, 150);
-  check_layer(s["layers"][1], "y", 918, 1464, 16, 256);
+  check_layer(s["layers"][0], "y.nhwc", 0, 870, 128, 150);
+  check_layer(s["layers"][1], "y", 598, 1320, 16, 256);
 }
 
 TEST_CASE("conv cycles: a 3x3 stride-2 Conv in 2 groups at 16 KiB, with reloads, worked out by hand",
@@ -150,14 +162,19 @@ TEST_CASE("conv cycles: a 3x3 stride-2 Conv in 2 groups at 16 KiB, with reloads,
   // accumulator), so w[0,0] and b cannot stay resident across the two row tiles:
   //    0 LOAD im2col[0,0]@0   1 LOAD w[0,0]@1   2 EXEC matmul (deps 1)
   //    3 LOAD im2col[0,1]@3   4 LOAD w[1,0]@0 (deps 2)   5 LOAD b@1 (deps 2)
-  //    6 EXEC matmul + bias (deps 5)   7 STORE y.nhwc[0,0] (deps 6)
-  //    8 LOAD im2col[1,0]@3 (deps 6)   9 LOAD w[0,0]@2 (deps 6)  -- reload
+  //    6 EXEC matmul + bias (deps 5)   7 LOAD im2col[1,0]@3 (deps 6)
+  //    8 STORE y.nhwc[0,0]@2 (deps 6)   9 LOAD w[0,0]@2 (deps 6)  -- reload
   //   10 EXEC matmul (deps 9)   11 LOAD im2col[1,1]@3 (deps 10)
   //   12 LOAD b@2 (deps 10)  -- reload   13 EXEC matmul + bias (deps 12)
-  //   14 STORE y.nhwc[1,0] (deps 13)   15 LOAD y.view[0,0] (deps 13)
-  //   16 EXEC scale (deps 15)   17 STORE y[0,0] (deps 16)
-  //   18 LOAD y.view[0,1] (deps 13)   19 EXEC scale (deps 18)
-  //   20 STORE y[0,1] (deps 19)
+  //   14 LOAD y.view[0,0]@3 (deps 13)   15 EXEC scale (deps 14)
+  //   16 STORE y.nhwc[1,0]@1 (deps 13)   17 LOAD y.view[0,1]@2 (deps 13)
+  //   18 EXEC scale (deps 17)   19 STORE y[0,0]@0 (deps 15)
+  //   20 STORE y[0,1]@3 (deps 18)
+  // The STOREs are held back (first case): im2col[1,0] reads x, so it goes
+  // ahead of STORE y.nhwc[0,0], which then goes when w[0,0] finds no free
+  // slot (a full SRAM sends every held-back STORE, freeing slot 2);
+  // y.view[0,0] reads y.nhwc[0,0] alone, so STORE y.nhwc[1,0] waits until
+  // y.view[0,1], which reads it.
   // (@k: SRAM slot k; w[1,0] stays in slot 0 for both row tiles: the one load
   // eliminated.) Input element (ih, iw) = (2 oh - 1 + kh, 2 ow - 1 + kw).
   // Gathered elements per channel, times 4 channels, times 4 B:
@@ -175,40 +192,69 @@ TEST_CASE("conv cycles: a 3x3 stride-2 Conv in 2 groups at 16 KiB, with reloads,
   //   DMA      LOAD 0 [0,127) LOAD 1 [127,319) LOAD 3 [319,399)
   //   compute  EXEC 2 [319,383)                      (under LOAD 3: overlap 64)
   //   DMA      LOAD 4 [399,591) LOAD 5 [591,659)
-  //   compute  EXEC 6 [659,723)                      (DMA idle: STORE 7 waits)
-  //   DMA      STORE 7 [723,915) LOAD 8 [915,992) LOAD 9 [992,1184)
+  //   compute  EXEC 6 [659,723)                      (DMA idle: LOAD 7 waits)
+  //   DMA      LOAD 7 [723,800) STORE 8 [800,992) LOAD 9 [992,1184)
   //   compute  EXEC 10 [1184,1248)                   (DMA idle: LOAD 11 waits)
   //   DMA      LOAD 11 [1248,1314) LOAD 12 [1314,1382)
   //   compute  EXEC 13 [1382,1446)                   (DMA idle)
-  //   DMA      STORE 14 [1446,1638) LOAD 15 [1638,1718)
-  //   compute  EXEC 16 [1718,1726)                   (DMA idle)
-  //   DMA      STORE 17 [1726,1918) LOAD 18 [1918,1984)
-  //   compute  EXEC 19 [1984,1992)                   (DMA idle)
-  //   DMA      STORE 20 [1992,2184)
-  // Cycles 2184; DMA busy 1976 (the uOps' costs above: 2184 less the five
-  // idle gaps 64 + 64 + 64 + 8 + 8); compute busy 4 x 64 + 2 x 8 = 272;
-  // overlap 64. Loaded 2016 + 4096 + 512 + 4096 + 128 + 416 + 4096 + 64 + 128
+  //   DMA      LOAD 14 [1446,1526)
+  //   compute  EXEC 15 [1526,1534)                   (under STORE 16: 8)
+  //   DMA      STORE 16 [1526,1718) LOAD 17 [1718,1784)
+  //   compute  EXEC 18 [1784,1792)                   (under STORE 19: 8)
+  //   DMA      STORE 19 [1784,1976) (EXEC 15 ended at 1534) STORE 20 [1976,2168)
+  // Cycles 2168; DMA busy 1976 (the uOps' costs above: 2168 less the three
+  // idle gaps of 64); compute busy 4 x 64 + 2 x 8 = 272; overlap 64 + 8 + 8
+  // = 80. Loaded 2016 + 4096 + 512 + 4096 + 128 + 416 + 4096 + 64 + 128
   // + 512 + 64 = 16128 B in 11 loads (8 compulsory, w[0,0] and b twice).
   // Bound: compute 272; compulsory bytes w 8192 + b 128 + x's distinct
   // gathered elements (all 4 x 144: every row and column is some tap's) 2304
   // + y 8192 = 18816, DMA ceil(18816 / 32) = 588.
-  // Layers: y.nhwc spans [0, 1638), compute 4 x 64 = 256, DMA its first
-  // loads: every gather tile's bytes (an element two tiles read counts in
-  // each, cycle-model.md "Per layer"), w, b: 2016 + 512 + 416 + 64 + 8192 +
-  // 128 = 11328, 11328 / 32 = 354; y spans [1638, 2184), compute 16, DMA 256.
+  // Layers: y.nhwc spans [0, 1718) (to STORE 16), compute 4 x 64 = 256, DMA
+  // its first loads: every gather tile's bytes (an element two tiles read
+  // counts in each, cycle-model.md "Per layer"), w, b: 2016 + 512 + 416 + 64
+  // + 8192 + 128 = 11328, 11328 / 32 = 354; y spans [1446, 2168) (from LOAD
+  // 14), compute 16, DMA 256.
   const auto s = run_conv({"conv_s2_g2_small", {1, 4, 12, 12}, {4, 2, 3, 3}, 2, 2, 1}, 16);
-  CHECK(s["cycles"] == 2184);
+  CHECK(s["cycles"] == 2168);
   CHECK(s["dma"]["busy_cycles"] == 1976);
   CHECK(s["compute"]["busy_cycles"] == 272);
-  CHECK(s["overlap_cycles"] == 64);
+  CHECK(s["overlap_cycles"] == 80);
   CHECK(s["dma"]["loads"] == 11);
   CHECK(s["dma"]["loads_eliminated"] == 1);
   CHECK(s["dma"]["bytes_loaded"] == 16128);
   CHECK(s["dma"]["bytes_stored"] == 16384);
   CHECK(s["bound"]["compute_cycles"] == 272);
   CHECK(s["bound"]["dma_cycles"] == 588);
-  CHECK(s["efficiency"].get<double>() == Approx(588.0 / 2184));
+  CHECK(s["efficiency"].get<double>() == Approx(588.0 / 2168));
   REQUIRE(s["layers"].size() == 2);
-  check_layer(s["layers"][0], "y.nhwc", 0, 1638, 256, 354);
-  check_layer(s["layers"][1], "y", 1638, 2184, 16, 256);
+  check_layer(s["layers"][0], "y.nhwc", 0, 1718, 256, 354);
+  check_layer(s["layers"][1], "y", 1446, 2168, 16, 256);
+}
+
+// The rule behind the first case's overlap (architecture.md, SramAllocator):
+// a view's LOAD sends first the held-back STOREs of the tiles it reads, and
+// only those. The DMA queue of that model at 256 KiB, in order: the second
+// gather of x (a graph input) goes ahead of STORE y.nhwc[0,0]; y.view[0,0]
+// (pixels 0..31) reads y.nhwc[0,0] alone, so STORE y.nhwc[1,0] stays held
+// until y.view[0,1] reads it. Sending every held-back STORE before each view
+// LOAD (the rule before) put STORE y.nhwc[0,0] ahead of im2col[1,0] and both
+// y.nhwc STOREs ahead of y.view[0,0].
+TEST_CASE("conv schedule: a view's LOAD waits only for the held-back STOREs of the tiles it reads",
+          "[onnx][conv][scheduler]") {
+  ir::Graph graph;
+  const onnx::ModelProto m = conv_model({"conv_store_order", {1, 3, 6, 6}, {4, 3, 3, 3}});
+  REQUIRE(error_of(m, &graph).empty());
+  HwConfig hw;
+  hw.sram.size_kib = 256;
+  const sched::Schedule s = compile_model(hw, std::move(graph), 0).schedule;
+  CHECK(sched::validate(s).empty());
+  std::vector<std::string> dma;
+  for (const sched::Uop& u : s.uops) {
+    if (u.kind == sched::UopKind::Exec) continue;
+    dma.push_back(std::string(sched::to_string(u.kind)) + " " + s.tensors[u.tile.tensor].name + "[" +
+                  std::to_string(u.tile.row) + "," + std::to_string(u.tile.col) + "]");
+  }
+  CHECK(dma == std::vector<std::string>{"LOAD y.nhwc.im2col[0,0]", "LOAD w[0,0]", "LOAD b[0,0]",
+                                        "LOAD y.nhwc.im2col[1,0]", "STORE y.nhwc[0,0]", "LOAD y.view[0,0]",
+                                        "STORE y.nhwc[1,0]", "LOAD y.view[0,1]", "STORE y[0,0]", "STORE y[0,1]"});
 }
