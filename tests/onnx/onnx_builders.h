@@ -3,6 +3,7 @@
 // loading a model through the importer to get its graph or its one error.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <onnx/onnx_pb.h>
 
 #include <unistd.h>
@@ -109,6 +110,14 @@ inline std::string error_of(const onnx::ModelProto& model, ir::Graph* graph = nu
     return e.what();
   }
   return "";
+}
+
+// The live op writing tensor `name` (a test failure when there is none).
+inline const ir::Op& producer(const ir::Graph& g, const std::string& name) {
+  const ir::TensorId t = g.find(name);
+  REQUIRE(t != ir::kNone);
+  REQUIRE(g.tensors[t].producer != ir::kNone);
+  return g.ops[g.tensors[t].producer];
 }
 
 }  // namespace tilesim::test

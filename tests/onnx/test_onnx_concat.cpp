@@ -14,13 +14,6 @@ using namespace tilesim::test;
 
 namespace {
 
-const ir::Op& producer(const ir::Graph& g, const std::string& name) {
-  const ir::TensorId t = g.find(name);
-  REQUIRE(t != ir::kNone);
-  REQUIRE(g.tensors[t].producer != ir::kNone);
-  return g.ops[g.tensors[t].producer];
-}
-
 // Concat of graph inputs of `dims` along `axis` (unset when axis is absent).
 ir::Graph concat_of(const std::vector<std::vector<std::int64_t>>& dims, std::optional<std::int64_t> axis,
                     std::int64_t opset = 13) {

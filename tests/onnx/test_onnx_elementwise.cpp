@@ -19,14 +19,6 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-// The live op writing tensor `name`.
-const ir::Op& producer(const ir::Graph& g, const std::string& name) {
-  const ir::TensorId t = g.find(name);
-  REQUIRE(t != ir::kNone);
-  REQUIRE(g.tensors[t].producer != ir::kNone);
-  return g.ops[g.tensors[t].producer];
-}
-
 // One node OP of input x [2, 3] giving y, with `setup` adding attributes or inputs.
 template <class Setup>
 ir::Graph one_node(const std::string& op, std::int64_t opset, Setup setup) {

@@ -15,13 +15,6 @@ using namespace tilesim::test;
 
 namespace {
 
-const ir::Op& producer(const ir::Graph& g, const std::string& name) {
-  const ir::TensorId t = g.find(name);
-  REQUIRE(t != ir::kNone);
-  REQUIRE(g.tensors[t].producer != ir::kNone);
-  return g.ops[g.tensors[t].producer];
-}
-
 const ir::Tensor& input(const ir::Graph& g, const ir::Op& op, std::size_t k) { return g.tensors[op.inputs[k]]; }
 
 // BN statistics [C] named P.scale, P.B, P.mean, P.var; returns the node's inputs after x.
