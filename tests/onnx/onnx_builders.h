@@ -3,8 +3,8 @@
 // loading a model through the importer to get its graph or its one error.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <onnx/onnx_pb.h>
+#include <catch2/catch.hpp>
 
 #include <unistd.h>
 
