@@ -359,20 +359,13 @@ class OnnxImporter : public OnnxGraphBuilder {
   // A graph output must be stored in its own matrix layout: an image in nhwc
   // or a view is renamed and copied (a relayout view loaded, then stored).
   TensorId materialized(TensorId id, const std::string& key) {
-    const ir::Tensor& t = tensor(id);
-    const bool image = t.shape.layout == ir::Layout::Nhwc;
-    const bool view = graph_.ops[t.producer].kind == OpKind::Relayout;
-    if (!image && !view) return id;
-    const std::string name = t.name;
+    if (!needs_output_copy(*this, id)) return id;
+    const std::string name = tensor(id).name;
+    const bool image = tensor(id).shape.layout == ir::Layout::Nhwc;
     by_name_.erase(name);
     graph_.tensors[id].name = fresh(name + (image ? ".nhwc" : ".view"));
     by_name_.emplace(graph_.tensors[id].name, id);
-    TensorId source = id;
-    if (image) {
-      source = emit(OpKind::Relayout, {id}, fresh(name + ".view"), Shape::with_layout(t.shape.dims(), ir::Layout::Nchw),
-                    key);
-    }
-    return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
+    return output_copy(*this, id, name, key);
   }
 
   void add_output(const onnx::ValueInfoProto& output) {

@@ -42,13 +42,14 @@ TEST_CASE("a valid model has no error", "[frontend][errors]") {
 }
 
 TEST_CASE("op errors: unknown op, arity, names", "[frontend][errors]") {
-  CHECK(error_of(model("  - {op: conv, inputs: [x, w1], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'conv' (expected one of: add, clip, hard_sigmoid, hard_swish, leaky_relu, "
-        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
+  CHECK(error_of(model("  - {op: lstm, inputs: [x, w1], output: y}\n")) ==
+        "model.yaml:8: ops[0].op: unknown op 'lstm' (expected one of: add, avg_pool, clip, conv, flatten, "
+        "global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, leaky_relu, matmul, max, max_pool, min, mul, "
+        "relu, reshape, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: rleu, inputs: [x], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, clip, hard_sigmoid, "
-        "hard_swish, leaky_relu, "
-        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
+        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, avg_pool, clip, conv, "
+        "flatten, global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, leaky_relu, matmul, max, max_pool, min, "
+        "mul, relu, reshape, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: add, inputs: [x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: add takes 2 inputs, got 1 (expected a list of 2 tensor names, e.g. [x, w1])");
   CHECK(error_of(model("  - {op: relu, inputs: [], output: y}\n")) ==
@@ -132,12 +133,15 @@ TEST_CASE("outputs errors", "[frontend][errors]") {
 
 TEST_CASE("shape errors: rank, dimensions, sizes", "[frontend][errors]") {
   const std::string tail = "ops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n";
-  CHECK(error_of("name: m\ninputs: {x: [1, 2, 3]}\n" + tail) ==
-        "model.yaml:2: inputs.x: has rank 3 (expected a shape [rows, cols] or [cols])");
+  CHECK(error_of("name: m\ninputs: {x: [1, 2, 3, 4, 5]}\n" + tail) ==
+        "model.yaml:2: inputs.x: has rank 5 (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs: {x: []}\n" + tail) ==
-        "model.yaml:2: inputs.x: has rank 0 (expected a shape [rows, cols] or [cols])");
+        "model.yaml:2: inputs.x: has rank 0 (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs: {x: {rows: 2}}\n" + tail) ==
-        "model.yaml:2: inputs.x: is a mapping (expected a shape [rows, cols] or [cols])");
+        "model.yaml:2: inputs.x: is a mapping (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs:\n  x: [0, 2]\n" + tail) ==
         "model.yaml:3: inputs.x[0]: 0 is too small (expected an integer from 1 to 2147483648)");
   CHECK(error_of("name: m\ninputs:\n  x: [-4, 2]\n" + tail) ==
