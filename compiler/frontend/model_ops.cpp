@@ -116,7 +116,9 @@ void import_conv(GraphBuilder& b, const OpSettings& s, const std::vector<TensorI
   if (inputs.size() == 3) spec.bias = inputs[2];
   spec.name = name;
   spec.key = "inputs";
-  spec.group_key = "group";
+  // Without a group key the weights are what does not fit the input.
+  spec.group_key = s.group_given ? "group" : "inputs";
+  spec.group_subject = s.group_given ? "" : "group";
   emit_conv(b, spec);
 }
 
@@ -182,6 +184,7 @@ OpSettings read_settings(const OpSpec& spec, MapReader& r) {
     case OpKeys::Conv:
       read_window(r, s, false);
       s.group = r.integer("group", yaml::IntRule{1, kMaxTensorElements, ""}, 1);
+      s.group_given = r.has("group");
       break;
     case OpKeys::Pool:
     case OpKeys::AvgPool:

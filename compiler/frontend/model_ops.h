@@ -40,6 +40,7 @@ struct OpSettings {
   float param[2] = {0.0f, 0.0f};    // an activation's constants
   WindowSettings window;            // conv, pools (global: the kernel is the image)
   std::int64_t group = 1;           // conv
+  bool group_given = false;         // conv: a group refusal points at the key
   std::int64_t axis = 1;            // flatten
   std::vector<std::int64_t> shape;  // reshape
 };
