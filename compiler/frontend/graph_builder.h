@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/ir/graph.h"
@@ -65,5 +66,24 @@ class GraphBuilder {
   // the tensor's dims and no op has read the tensor yet.
   virtual void set_layout(ir::TensorId id, const ir::Shape& shape) = 0;
 };
+
+// GraphBuilder::readers() for a builder that counts reads by name
+// (`read_counts`) and knows every name of every tensor (`by_name`, aliases too).
+inline int count_readers(ir::TensorId id, const std::unordered_map<std::string, ir::TensorId>& by_name,
+                         const std::unordered_map<std::string, int>& read_counts) {
+  int count = 0;
+  for (const auto& [name, tensor_id] : by_name) {
+    const auto it = read_counts.find(name);
+    if (tensor_id == id && it != read_counts.end()) count += it->second;
+  }
+  return count;
+}
+
+// GraphBuilder::store_as_image() on the tensor itself.
+inline void store_input_as_image(ir::Tensor& t) {
+  if (t.kind == ir::TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
+    t.shape = ir::Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
+  }
+}
 
 }  // namespace tilesim::frontend

@@ -142,20 +142,8 @@ class YamlBuilder : public GraphBuilder {
     return by_name_[name] = graph_.add_tensor(std::move(t));
   }
   bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
-  int readers(TensorId id) const override {
-    int count = 0;
-    for (const auto& [name, tensor_id] : by_name_) {
-      const auto it = read_counts_.find(name);
-      if (tensor_id == id && it != read_counts_.end()) count += it->second;
-    }
-    return count;
-  }
-  void store_as_image(TensorId x) override {
-    ir::Tensor& t = graph_.tensors[x];
-    if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
-      t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
-    }
-  }
+  int readers(TensorId id) const override { return count_readers(id, by_name_, read_counts_); }
+  void store_as_image(TensorId x) override { store_input_as_image(graph_.tensors[x]); }
   void set_layout(TensorId id, const Shape& shape) override { graph_.tensors[id].shape = shape; }
 
  private:

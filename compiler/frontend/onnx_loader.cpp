@@ -106,14 +106,7 @@ class OnnxImporter : public OnnxGraphBuilder {
   }
   bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
   bool is_read(const std::string& name) const override { return read_counts_.count(name) > 0; }
-  int readers(TensorId id) const override {
-    int count = 0;
-    for (const auto& [name, tensor_id] : by_name_) {
-      const auto it = read_counts_.find(name);
-      if (tensor_id == id && it != read_counts_.end()) count += it->second;
-    }
-    return count;
-  }
+  int readers(TensorId id) const override { return count_readers(id, by_name_, read_counts_); }
   // A graph input image read first by a Conv, a pooling or a
   // BatchNormalization is stored as N matrices [C, H*W] (the same row-major
   // order, without padding each channel to 32 x 32).
@@ -126,12 +119,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     return it == pads_.end() ? nullptr : &it->second;
   }
 
-  void store_as_image(TensorId x) override {
-    ir::Tensor& t = graph_.tensors[x];
-    if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
-      t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
-    }
-  }
+  void store_as_image(TensorId x) override { store_input_as_image(graph_.tensors[x]); }
   void set_layout(TensorId id, const Shape& shape) override { graph_.tensors[id].shape = shape; }
   TensorId add_param(const std::string& name, const Shape& shape, std::vector<float> values,
                      const std::string& key) override {
