@@ -1,6 +1,8 @@
 #include "compiler/frontend/model_loader.h"
 
+#include <algorithm>
 #include <functional>
+#include <numeric>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -76,20 +78,23 @@ class YamlBuilder : public GraphBuilder {
   void declare(const ir::Tensor& t) {
     ir::Tensor copy = t;
     copy.users.clear();  // the skeleton's readers
-    by_name_[t.name] = graph_.add_tensor(std::move(copy));
+    by_name_[t.name] = add_tensor(std::move(copy));
   }
   void count_read(const std::string& name) { ++read_counts_[name]; }
 
-  void import(const PendingOp& p) {
+  // Imports op `index` of the file.
+  void import(const PendingOp& p, int index) {
     current_ = &p;
+    origin_ = index;
     std::vector<TensorId> inputs;
     for (const std::string& name : p.input_names) inputs.push_back(by_name_.at(name));
     import_op(*this, *p.spec, p.settings, inputs, skeleton_.tensors[p.op.output].name);
   }
 
   // The graph output `name` (written by `producer`), stored in its own layout.
-  void mark_output(const std::string& name, const PendingOp& producer) {
+  void mark_output(const std::string& name, const PendingOp& producer, int index) {
     current_ = &producer;
+    origin_ = index;
     TensorId id = by_name_.at(name);
     if (needs_output_copy(*this, id)) {
       const bool image = graph_.tensors[id].shape.layout == ir::Layout::Nhwc;
@@ -101,7 +106,27 @@ class YamlBuilder : public GraphBuilder {
     graph_.outputs.push_back(id);
   }
 
-  Graph take() { return std::move(graph_); }
+  // The graph with its tensors and ops in the file's order - the declared
+  // tensors, then what each op of the file added, in the order it added
+  // them - whatever order they were built in: a file whose ops are not in
+  // data-flow order keeps the numbering it always had.
+  Graph take() {
+    const std::vector<int> tensor_rank = file_ranks(tensor_origin_), op_rank = file_ranks(op_origin_);
+    std::vector<ir::Tensor> tensors(graph_.tensors.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i) tensors[tensor_rank[i]] = std::move(graph_.tensors[i]);
+    std::vector<ir::Op> ops(graph_.ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      ir::Op& op = graph_.ops[i];
+      for (TensorId& t : op.inputs) t = tensor_rank[t];
+      op.output = tensor_rank[op.output];
+      ops[op_rank[i]] = std::move(op);
+    }
+    for (TensorId& id : graph_.outputs) id = tensor_rank[id];
+    graph_.tensors = std::move(tensors);
+    graph_.ops = std::move(ops);
+    graph_.relink();
+    return std::move(graph_);
+  }
 
   // ---- GraphBuilder ----
   const std::string& path() const override { return doc_.file(); }
@@ -117,8 +142,9 @@ class YamlBuilder : public GraphBuilder {
     t.shape = out_shape;
     t.line = current_->reader.mark_of("output").line + 1;
     if (const auto over = budget_.add(t.name, t.shape)) current_->reader.fail("output", over->problem, over->expected);
-    op.output = graph_.add_tensor(std::move(t));
+    op.output = add_tensor(std::move(t));
     op.line = current_->op.line;
+    op_origin_.push_back(origin_);
     by_name_[out_name] = op.output;
     graph_.add_op(std::move(op));
     return by_name_[out_name];
@@ -139,7 +165,7 @@ class YamlBuilder : public GraphBuilder {
     t.values = std::move(values);
     t.line = current_->op.line;
     if (const auto over = budget_.add(t.name, t.shape)) current_->reader.fail("output", over->problem, over->expected);
-    return by_name_[name] = graph_.add_tensor(std::move(t));
+    return by_name_[name] = add_tensor(std::move(t));
   }
   bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
   int readers(TensorId id) const override { return count_readers(id, by_name_, read_counts_); }
@@ -147,6 +173,21 @@ class YamlBuilder : public GraphBuilder {
   void set_layout(TensorId id, const Shape& shape) override { graph_.tensors[id].shape = shape; }
 
  private:
+  TensorId add_tensor(ir::Tensor t) {
+    tensor_origin_.push_back(origin_);
+    return graph_.add_tensor(std::move(t));
+  }
+
+  // Each element's position when sorted (stably) by its origin.
+  static std::vector<int> file_ranks(const std::vector<int>& origin) {
+    std::vector<int> order(origin.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return origin[a] < origin[b]; });
+    std::vector<int> rank(origin.size());
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
+    return rank;
+  }
+
   const yaml::Document& doc_;
   const Graph& skeleton_;
   SizeBudget& budget_;
@@ -155,6 +196,8 @@ class YamlBuilder : public GraphBuilder {
   std::unordered_map<std::string, int> read_counts_;   // op inputs and graph outputs naming each
   std::unordered_set<std::string> file_names_, output_names_;
   const PendingOp* current_ = nullptr;
+  int origin_ = -1;                             // the file's op being imported; -1: declarations
+  std::vector<int> tensor_origin_, op_origin_;  // which: per tensor and op built
 };
 
 // The ops in a topological order that keeps the file's order where it can
@@ -223,9 +266,10 @@ class Loader {
       for (const std::string& name : p.input_names) builder.count_read(name);
     }
     for (const ir::TensorId id : graph_.outputs) builder.count_read(graph_.tensors[id].name);
-    for (const ir::OpId id : file_order(graph_)) builder.import(pending[static_cast<std::size_t>(id)]);
+    for (const ir::OpId id : file_order(graph_)) builder.import(pending[static_cast<std::size_t>(id)], id);
     for (const ir::TensorId id : graph_.outputs) {
-      builder.mark_output(graph_.tensors[id].name, pending[static_cast<std::size_t>(graph_.tensors[id].producer)]);
+      const ir::OpId producer = graph_.tensors[id].producer;
+      builder.mark_output(graph_.tensors[id].name, pending[static_cast<std::size_t>(producer)], producer);
     }
     return builder.take();
   }

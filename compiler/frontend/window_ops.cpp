@@ -1,5 +1,7 @@
 #include "compiler/frontend/window_ops.h"
 
+#include <algorithm>
+
 #include "compiler/frontend/image_layout.h"
 
 namespace tilesim::frontend {
@@ -10,17 +12,22 @@ using ir::Layout;
 using ir::Shape;
 using ir::TensorId;
 
-// The first output pixel whose window holds no input pixel, as "(oh, ow)";
-// empty when every window holds one.
+// The first output pixel (row-major) whose window holds no input pixel, as
+// "(oh, ow)"; empty when every window holds one. A window is empty when its
+// rows or its columns are, so one pass over each axis finds it (not one per
+// pixel: a huge image must not cost a loop over all its outputs).
 std::string empty_window(const ir::Window& w, std::int64_t h, std::int64_t wd) {
-  for (std::int64_t oh = 0; oh < w.out_h(h); ++oh) {
-    for (std::int64_t ow = 0; ow < w.out_w(wd); ++ow) {
-      if (w.taps_h(oh, h, false) == 0 || w.taps_w(ow, wd, false) == 0) {
-        return "(" + std::to_string(oh) + ", " + std::to_string(ow) + ")";
-      }
-    }
+  std::int64_t row = -1, col = -1;
+  for (std::int64_t oh = 0; oh < w.out_h(h) && row < 0; ++oh) {
+    if (w.taps_h(oh, h, false) == 0) row = oh;
   }
-  return "";
+  for (std::int64_t ow = 0; ow < w.out_w(wd) && col < 0; ++ow) {
+    if (w.taps_w(ow, wd, false) == 0) col = ow;
+  }
+  if (row < 0 && col < 0) return "";
+  const std::int64_t oh = col >= 0 || row == 0 ? 0 : row;
+  const std::int64_t ow = row == 0 ? 0 : std::max<std::int64_t>(col, 0);
+  return "(" + std::to_string(oh) + ", " + std::to_string(ow) + ")";
 }
 
 void check_group(const GraphBuilder& b, const ConvSpec& spec) {

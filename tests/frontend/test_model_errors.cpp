@@ -249,6 +249,14 @@ TEST_CASE("image op errors: windows, groups, weights, pools, reshapes", "[fronte
   CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [2, 0, 0, 0]}")) ==
         "model.yaml:11: ops[0].pads: the window of output pixel (0, 0) holds only padding (input [1, 4, 8, 8]) "
         "(expected pads that leave every window an input pixel, or count_include_pad 1)");
+  // The first such pixel in row-major order: row 8 is padding only, no column is.
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [0, 0, 3, 0]}")) ==
+        "model.yaml:11: ops[0].pads: the window of output pixel (8, 0) holds only padding (input [1, 4, 8, 8]) "
+        "(expected pads that leave every window an input pixel, or count_include_pad 1)");
+  // Column 9 is padding only: row 0 has that pixel first.
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [0, 0, 3, 3]}")) ==
+        "model.yaml:11: ops[0].pads: the window of output pixel (0, 8) holds only padding (input [1, 4, 8, 8]) "
+        "(expected pads that leave every window an input pixel, or count_include_pad 1)");
   CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], ceil_mode: 2}")) ==
         "model.yaml:11: ops[0].ceil_mode: 2 is too large (expected an integer from 0 to 1)");
   CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2, 2]}")) ==

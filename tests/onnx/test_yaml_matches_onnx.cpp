@@ -36,8 +36,9 @@ const char* layout_name(ir::Layout layout) {
 }
 
 // Every tensor (name, kind, dims, layout, storage) and op (kind, inputs,
-// output, window), one per line: what both frontends must agree on. The
-// tensors by name (ONNX declares initializers before inputs, YAML after).
+// output, window), one per line: what both frontends must agree on. Sorted:
+// the numbering is each frontend's own (ONNX declares initializers before
+// inputs, YAML numbers in file order).
 std::string describe(const ir::Graph& g) {
   std::vector<std::string> tensors;
   for (const ir::Tensor& t : g.tensors) {
@@ -50,15 +51,20 @@ std::string describe(const ir::Graph& g) {
   std::sort(tensors.begin(), tensors.end());
   std::ostringstream out;
   for (const std::string& line : tensors) out << line;
+  std::vector<std::string> ops;
   for (const ir::Op& op : g.ops) {
+    std::ostringstream line;
     const ir::Window& w = op.window;
-    out << ir::to_string(op.kind) << "(";
-    for (const ir::TensorId i : op.inputs) out << g.tensors[i].name << " ";
-    out << ") -> " << g.tensors[op.output].name << " window " << w.kernel_h << "x" << w.kernel_w << " s" << w.stride_h
-        << "," << w.stride_w << " d" << w.dilation_h << "," << w.dilation_w << " p" << w.pad_top << "," << w.pad_left
-        << "," << w.pad_bottom << "," << w.pad_right << " g" << w.group << " ceil " << w.ceil_mode << " incl "
-        << w.count_include_pad << " param " << op.param[0] << "," << op.param[1] << "\n";
+    line << ir::to_string(op.kind) << "(";
+    for (const ir::TensorId i : op.inputs) line << g.tensors[i].name << " ";
+    line << ") -> " << g.tensors[op.output].name << " window " << w.kernel_h << "x" << w.kernel_w << " s" << w.stride_h
+         << "," << w.stride_w << " d" << w.dilation_h << "," << w.dilation_w << " p" << w.pad_top << "," << w.pad_left
+         << "," << w.pad_bottom << "," << w.pad_right << " g" << w.group << " ceil " << w.ceil_mode << " incl "
+         << w.count_include_pad << " param " << op.param[0] << "," << op.param[1] << "\n";
+    ops.push_back(line.str());
   }
+  std::sort(ops.begin(), ops.end());
+  for (const std::string& line : ops) out << line;
   for (const ir::TensorId id : g.outputs) out << "output " << g.tensors[id].name << "\n";
   return out.str();
 }
