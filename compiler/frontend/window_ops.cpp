@@ -125,7 +125,7 @@ TensorId emit_pool(GraphBuilder& b, ir::OpKind kind, TensorId x, const ir::Windo
   }
   ir::Op pool;
   pool.kind = kind;
-  pool.inputs = {x};
+  pool.inputs = {with_storage(b, x, key)};  // the im2col gathers from storage, never from a view
   pool.window = window;
   const Shape y = Shape::with_layout({xd[0], xd[1], window.out_h(xd[2]), window.out_w(xd[3])}, Layout::Nhwc);
   return b.emit(std::move(pool), name, y, key);

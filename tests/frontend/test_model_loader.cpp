@@ -341,3 +341,21 @@ outputs: [c, f, r, g]
   CHECK(pool.window.kernel_h == 7);
   CHECK(pool.window.kernel_w == 7);
 }
+
+TEST_CASE("image ops: a pool of a reshaped tensor reads a copy, never a view", "[frontend][images]") {
+  // The im2col the pool lowers to gathers from storage (as ONNX's
+  // Unsqueeze -> AveragePool does): the reshape's view is copied first.
+  const Graph g = parse_model(R"(name: m
+inputs: {x: [2, 3, 16]}
+ops:
+  - {op: reshape, inputs: [x], output: r, shape: [2, 3, 4, 4]}
+  - {op: max_pool, inputs: [r], output: y, kernel: [2, 2]}
+outputs: [y]
+)",
+                              "m.yaml");
+  const Op& pool = g.ops[tensor(g, "y.nhwc").producer];
+  const Tensor& in = g.tensors[pool.inputs[0]];
+  CHECK(in.name == "r.copy");
+  CHECK(g.ops[in.producer].kind == OpKind::Scale);
+  CHECK(g.ops[tensor(g, "r").producer].kind == OpKind::Relayout);
+}
