@@ -1,12 +1,16 @@
 #include "compiler/frontend/model_loader.h"
 
-#include <cfloat>
-#include <cmath>
-#include <limits>
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <queue>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "compiler/frontend/image_layout.h"
+#include "compiler/frontend/model_ops.h"
 #include "compiler/frontend/size_limits.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/yaml_reader.h"
@@ -23,61 +27,9 @@ using ir::TensorKind;
 using yaml::MapReader;
 
 constexpr char kTopExpected[] = "a mapping with keys name, inputs, params, ops, outputs";
-constexpr char kShapeExpected[] = "a shape [rows, cols] or [cols]";
+constexpr char kShapeExpected[] = "a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, C, H, W]";
 constexpr char kNameExpected[] = "a name of letters, digits and _ . : / -";
 constexpr char kOpExpected[] = "a mapping with keys op, inputs, output";
-constexpr float kInf = std::numeric_limits<float>::infinity();
-
-// An op of the file: its IR kind, how many inputs, and its constants with
-// their defaults (ONNX's): the keys its mapping may have besides op, inputs
-// and output.
-struct OpSpec {
-  const char* name;
-  OpKind kind;
-  std::size_t arity;
-  std::vector<std::pair<const char*, float>> constants;
-};
-
-const std::vector<OpSpec>& op_specs() {
-  static const std::vector<OpSpec> specs = {
-      {"add", OpKind::Add, 2, {}},
-      {"clip", OpKind::Clip, 1, {{"min", -kInf}, {"max", kInf}}},
-      {"hard_sigmoid", OpKind::HardSigmoid, 1, {{"alpha", 0.2f}, {"beta", 0.5f}}},
-      {"hard_swish", OpKind::HardSwish, 1, {}},
-      {"leaky_relu", OpKind::LeakyRelu, 1, {{"alpha", 0.01f}}},
-      {"matmul", OpKind::MatMul, 2, {}},
-      {"max", OpKind::Max, 2, {}},
-      {"min", OpKind::Min, 2, {}},
-      {"mul", OpKind::Mul, 2, {}},
-      {"relu", OpKind::Relu, 1, {}},
-      {"sigmoid", OpKind::Sigmoid, 1, {}},
-      {"sub", OpKind::Sub, 2, {}},
-      {"tanh", OpKind::Tanh, 1, {}},
-  };
-  return specs;
-}
-
-std::vector<std::string> op_names() {
-  std::vector<std::string> names;
-  for (const OpSpec& spec : op_specs()) names.emplace_back(spec.name);
-  return names;
-}
-
-// "one of: add, clip, ..., tanh".
-std::string known_ops() {
-  std::string text = "one of: ";
-  for (const OpSpec& spec : op_specs()) text += std::string(text.size() > 8 ? ", " : "") + spec.name;
-  return text;
-}
-
-// A constant: any finite float32 (a clip bound may instead be left out: -inf, inf).
-const yaml::NumberRule& constant_rule() {
-  static const yaml::NumberRule rule{std::nextafter(-double{FLT_MAX}, -HUGE_VAL), FLT_MAX, "",
-                                     "a number from -3.4028235e+38 to 3.4028235e+38"};
-  return rule;
-}
-
-std::string shape_text(const Shape& s) { return ir::to_string(s); }
 
 // Names end up in messages, file names of dumps and the schedule text: keep
 // them to characters that need no quoting anywhere.
@@ -103,8 +55,180 @@ struct PendingOp {
   MapReader reader;
   std::vector<MapReader::Item> inputs;
   ir::Op op;
+  const OpSpec* spec = nullptr;
+  OpSettings settings;
+  std::vector<std::string> input_names;  // once resolved
 };
 
+// The graph a checked model file describes, built op by op through the
+// rules the ONNX import shares (GraphBuilder): an op's refusals point at its
+// keys, every tensor it adds (its output and the views and copies the layout
+// rules add) carries its lines and passes the size limits.
+class YamlBuilder : public GraphBuilder {
+ public:
+  YamlBuilder(const yaml::Document& doc, const Graph& skeleton, SizeBudget& budget)
+      : doc_(doc), skeleton_(skeleton), budget_(budget) {
+    graph_.name = skeleton.name;
+    graph_.source = skeleton.source;
+    for (const ir::Tensor& t : skeleton.tensors) file_names_.insert(t.name);
+    for (const ir::TensorId id : skeleton.outputs) output_names_.insert(skeleton.tensors[id].name);
+  }
+
+  // A graph input or param as declared (already within the size limits).
+  void declare(const ir::Tensor& t) {
+    ir::Tensor copy = t;
+    copy.users.clear();  // the skeleton's readers
+    by_name_[t.name] = add_tensor(std::move(copy));
+  }
+  void count_read(const std::string& name) { ++read_counts_[name]; }
+
+  // Imports op `index` of the file.
+  void import(const PendingOp& p, int index) {
+    current_ = &p;
+    origin_ = index;
+    std::vector<TensorId> inputs;
+    for (const std::string& name : p.input_names) inputs.push_back(by_name_.at(name));
+    import_op(*this, *p.spec, p.settings, inputs, skeleton_.tensors[p.op.output].name);
+  }
+
+  // The graph output `name` (written by `producer`), stored in its own layout.
+  void mark_output(const std::string& name, const PendingOp& producer, int index) {
+    current_ = &producer;
+    origin_ = index;
+    TensorId id = by_name_.at(name);
+    if (needs_output_copy(*this, id)) {
+      const bool image = graph_.tensors[id].shape.layout == ir::Layout::Nhwc;
+      graph_.tensors[id].name = fresh(name + (image ? ".nhwc" : ".view"));
+      by_name_[graph_.tensors[id].name] = id;
+      id = output_copy(*this, id, name, "output");
+    }
+    graph_.tensors[id].kind = TensorKind::Output;
+    graph_.outputs.push_back(id);
+  }
+
+  // The graph with its tensors and ops in the file's order - the declared
+  // tensors, then what each op of the file added, in the order it added
+  // them - whatever order they were built in: a file whose ops are not in
+  // data-flow order keeps the numbering it always had.
+  Graph take() {
+    const std::vector<int> tensor_rank = file_ranks(tensor_origin_), op_rank = file_ranks(op_origin_);
+    std::vector<ir::Tensor> tensors(graph_.tensors.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i) tensors[tensor_rank[i]] = std::move(graph_.tensors[i]);
+    std::vector<ir::Op> ops(graph_.ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      ir::Op& op = graph_.ops[i];
+      for (TensorId& t : op.inputs) t = tensor_rank[t];
+      op.output = tensor_rank[op.output];
+      ops[op_rank[i]] = std::move(op);
+    }
+    for (TensorId& id : graph_.outputs) id = tensor_rank[id];
+    graph_.tensors = std::move(tensors);
+    graph_.ops = std::move(ops);
+    graph_.relink();
+    return std::move(graph_);
+  }
+
+  // ---- GraphBuilder ----
+  const std::string& path() const override { return doc_.file(); }
+  InputError error(const std::string& key, const std::string& problem, const std::string& expected) const override {
+    const std::string key_path = current_->reader.key_path(key);
+    return InputError(doc_.location(current_->reader.mark_of(key), key_path), key_path, problem, expected);
+  }
+  const ir::Tensor& tensor(TensorId id) const override { return graph_.tensors[id]; }
+  const ir::Op& op(ir::OpId id) const override { return graph_.ops[id]; }
+  TensorId emit(ir::Op op, const std::string& out_name, const Shape& out_shape, const std::string&) override {
+    ir::Tensor t;
+    t.name = out_name;
+    t.shape = out_shape;
+    t.line = current_->reader.mark_of("output").line + 1;
+    if (const auto over = budget_.add(t.name, t.shape)) current_->reader.fail("output", over->problem, over->expected);
+    op.output = add_tensor(std::move(t));
+    op.line = current_->op.line;
+    op_origin_.push_back(origin_);
+    by_name_[out_name] = op.output;
+    graph_.add_op(std::move(op));
+    return by_name_[out_name];
+  }
+  std::string fresh(const std::string& base) const override {
+    for (int i = 0;; ++i) {
+      const std::string name = base + (i ? "." + std::to_string(i) : "");
+      if (!by_name_.count(name) && !file_names_.count(name)) return name;
+    }
+  }
+  void alias(const std::string& name, TensorId id, const std::string&) override { by_name_[name] = id; }
+  TensorId add_param(const std::string& name, const Shape& shape, std::vector<float> values,
+                     const std::string&) override {
+    ir::Tensor t;
+    t.name = name;
+    t.shape = shape;
+    t.kind = TensorKind::Param;
+    t.values = std::move(values);
+    t.line = current_->op.line;
+    if (const auto over = budget_.add(t.name, t.shape)) current_->reader.fail("output", over->problem, over->expected);
+    return by_name_[name] = add_tensor(std::move(t));
+  }
+  bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
+  int readers(TensorId id) const override { return count_readers(id, by_name_, read_counts_); }
+  void store_as_image(TensorId x) override { store_input_as_image(graph_.tensors[x]); }
+  void set_layout(TensorId id, const Shape& shape) override { graph_.tensors[id].shape = shape; }
+
+ private:
+  TensorId add_tensor(ir::Tensor t) {
+    tensor_origin_.push_back(origin_);
+    return graph_.add_tensor(std::move(t));
+  }
+
+  // Each element's position when sorted (stably) by its origin.
+  static std::vector<int> file_ranks(const std::vector<int>& origin) {
+    std::vector<int> order(origin.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return origin[a] < origin[b]; });
+    std::vector<int> rank(origin.size());
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
+    return rank;
+  }
+
+  const yaml::Document& doc_;
+  const Graph& skeleton_;
+  SizeBudget& budget_;
+  Graph graph_;
+  std::unordered_map<std::string, TensorId> by_name_;  // aliases too: two names, one tensor
+  std::unordered_map<std::string, int> read_counts_;   // op inputs and graph outputs naming each
+  std::unordered_set<std::string> file_names_, output_names_;
+  const PendingOp* current_ = nullptr;
+  int origin_ = -1;                             // the file's op being imported; -1: declarations
+  std::vector<int> tensor_origin_, op_origin_;  // which: per tensor and op built
+};
+
+// The ops in a topological order that keeps the file's order where it can
+// (Kahn's algorithm, the earliest ready op first): a file written in data-flow
+// order keeps its op numbering. Precondition: no cycle.
+std::vector<ir::OpId> file_order(const Graph& g) {
+  std::vector<int> waiting(g.ops.size(), 0);
+  std::vector<std::vector<ir::OpId>> next(g.ops.size());
+  std::priority_queue<ir::OpId, std::vector<ir::OpId>, std::greater<>> ready;
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    for (const TensorId t : g.ops[i].inputs) {
+      if (g.tensors[t].producer == ir::kNone) continue;
+      ++waiting[i];
+      next[static_cast<std::size_t>(g.tensors[t].producer)].push_back(static_cast<ir::OpId>(i));
+    }
+    if (waiting[i] == 0) ready.push(static_cast<ir::OpId>(i));
+  }
+  std::vector<ir::OpId> order;
+  while (!ready.empty()) {
+    const ir::OpId id = ready.top();
+    ready.pop();
+    order.push_back(id);
+    for (const ir::OpId user : next[static_cast<std::size_t>(id)]) {
+      if (--waiting[static_cast<std::size_t>(user)] == 0) ready.push(user);
+    }
+  }
+  return order;
+}
+
+// Reads the file's structure into a skeleton graph (every name, line and
+// edge checked, in file order), then builds the graph op by op.
 class Loader {
  public:
   explicit Loader(const yaml::Document& doc) : doc_(doc) {}
@@ -128,12 +252,28 @@ class Loader {
     for (const auto& item : ops) pending.push_back(read_op(root, item));
     for (auto& p : pending) resolve_inputs(root, p);  // op ids follow the file order
     mark_outputs(root, outputs);
-
-    for (const ir::OpId id : graph_.topological_order()) infer(pending[id], id);
-    return std::move(graph_);
+    graph_.topological_order();  // a cycle is an error
+    return build(pending);
   }
 
  private:
+  Graph build(const std::vector<PendingOp>& pending) {
+    YamlBuilder builder(doc_, graph_, budget_);
+    for (const ir::Tensor& t : graph_.tensors) {
+      if (t.kind == TensorKind::Input || t.kind == TensorKind::Param) builder.declare(t);
+    }
+    for (const PendingOp& p : pending) {
+      for (const std::string& name : p.input_names) builder.count_read(name);
+    }
+    for (const ir::TensorId id : graph_.outputs) builder.count_read(graph_.tensors[id].name);
+    for (const ir::OpId id : file_order(graph_)) builder.import(pending[static_cast<std::size_t>(id)], id);
+    for (const ir::TensorId id : graph_.outputs) {
+      const ir::OpId producer = graph_.tensors[id].producer;
+      builder.mark_output(graph_.tensors[id].name, pending[static_cast<std::size_t>(producer)], producer);
+    }
+    return builder.take();
+  }
+
   void declare(MapReader& section, const char* section_key, TensorKind kind) {
     for (const auto& entry : section.entries()) {
       const std::string problem = name_problem(entry.key);
@@ -147,14 +287,13 @@ class Loader {
                      "unique tensor names");
       }
       const auto dims = section.sequence(entry.key, true, kShapeExpected);
-      if (dims.size() != 1 && dims.size() != 2) {
+      if (dims.empty() || dims.size() > 4) {
         section.fail(entry.key, "has rank " + std::to_string(dims.size()), kShapeExpected);
       }
       const yaml::IntRule rule{1, kMaxTensorElements, ""};
-      Shape shape;
-      shape.rank = static_cast<int>(dims.size());
-      shape.rows = dims.size() == 2 ? section.integer_at(dims[0], rule) : 1;
-      shape.cols = section.integer_at(dims.back(), rule);
+      std::vector<std::int64_t> values;
+      for (const auto& dim : dims) values.push_back(section.integer_at(dim, rule));
+      const Shape shape = Shape::from_dims(values);
 
       ir::Tensor tensor;
       tensor.name = entry.key;
@@ -179,27 +318,15 @@ class Loader {
     const std::string output = reader.string("output", std::nullopt);
 
     ir::Op op;
-    const OpSpec* spec = nullptr;
-    for (const OpSpec& candidate : op_specs()) {
-      if (kind_text == candidate.name) spec = &candidate;
-    }
+    const OpSpec* spec = find_op(kind_text);
     // An absent op is finish()'s to report, after the keys that are unknown anyway.
     if (!spec && reader.has("op")) {
       reader.fail("op", "unknown op " + quoted(kind_text) + yaml::did_you_mean(kind_text, op_names()), known_ops());
     }
-    for (std::size_t i = 0; spec && i < spec->constants.size(); ++i) {
-      const auto& [key, fallback] = spec->constants[i];
-      op.param[i] = static_cast<float>(reader.number(key, constant_rule(), fallback));
-    }
+    OpSettings settings = spec ? read_settings(*spec, reader) : OpSettings{};
     reader.finish();
     op.kind = spec->kind;
-    const std::size_t arity = spec->arity;
-    if (inputs.size() != arity) {
-      reader.fail("inputs",
-                  kind_text + " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs") + ", got " +
-                      std::to_string(inputs.size()),
-                  arity == 1 ? "a list of 1 tensor name, e.g. [h1]" : "a list of 2 tensor names, e.g. [x, w1]");
-    }
+    check_arity(*spec, inputs.size(), reader);
 
     const std::string problem = name_problem(output);
     if (!problem.empty()) reader.fail("output", problem, kNameExpected);
@@ -224,11 +351,11 @@ class Loader {
     by_name_[output] = op.output;
     op_paths_[op.output] = item.path;
     op.line = item.mark.line + 1;
-    return PendingOp{reader, std::move(inputs), std::move(op)};
+    return PendingOp{reader, std::move(inputs), std::move(op), spec, settings, {}};
   }
 
   void resolve_inputs(const MapReader& root, PendingOp& p) {
-    ir::Op op = std::move(p.op);
+    ir::Op op = p.op;  // the builder reads p.op.output and p.op.line later
     for (const auto& item : p.inputs) {
       const std::string name = p.reader.string_at(item, "a tensor name");
       const auto it = by_name_.find(name);
@@ -237,6 +364,7 @@ class Loader {
                      "a graph input, a param or an op's output");
       }
       op.inputs.push_back(it->second);
+      p.input_names.push_back(name);
     }
     graph_.add_op(std::move(op));
   }
@@ -262,30 +390,6 @@ class Loader {
       t.kind = TensorKind::Output;
       graph_.outputs.push_back(it->second);
     }
-  }
-
-  // Shape inference for one op whose inputs' shapes are known.
-  void infer(const PendingOp& p, ir::OpId id) {
-    ir::Op& op = graph_.ops[id];
-    const Shape a = graph_.tensors[op.inputs[0]].shape;
-    Shape out = a;
-    if (op.kind == OpKind::MatMul || ir::is_binary(op.kind)) {
-      const Shape b = graph_.tensors[op.inputs[1]].shape;
-      const std::string mismatch =
-          "shapes " + shape_text(a) + " and " + shape_text(b) + " do not match for " + ir::to_string(op.kind);
-      if (op.kind == OpKind::MatMul) {
-        if (a.rank != 2 || b.rank != 2 || a.cols != b.rows) p.reader.fail("inputs", mismatch, "[M, K] @ [K, N]");
-        out = Shape::from_dims({a.rows, b.cols});
-      } else if (const auto broadcast = ir::broadcast(a, b)) {
-        out = *broadcast;
-      } else {
-        p.reader.fail("inputs", mismatch,
-                      "dims that are equal or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...");
-      }
-    }
-    ir::Tensor& t = graph_.tensors[op.output];
-    t.shape = out;
-    check_size(p.reader, "output", t);
   }
 
   std::vector<std::string> names() const {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "compiler/frontend/image_layout.h"
 #include "compiler/frontend/onnx_node_importer.h"
 #include "compiler/support/input_error.h"
 
@@ -19,7 +20,7 @@ class ConcatImporter : NodeImporter {
 
   void run() {
     for (int i = 0; i < node_.input_size(); ++i) {
-      inputs_.push_back(stored(b_.input_of(node_, i)));
+      inputs_.push_back(with_storage(b_, b_.input_of(node_, i), key_));
       dims_.push_back(b_.tensor(inputs_.back()).shape.dims());
     }
     check_ranks();
@@ -39,16 +40,6 @@ class ConcatImporter : NodeImporter {
   }
 
  private:
-  // A place view reads a tensor with storage: the output of a view op (a
-  // Flatten's relayout, a Transpose, a one-input Concat) is copied first by
-  // a scale-by-1 EXEC (exact), as a view cannot show another view.
-  TensorId stored(TensorId id) {
-    const ir::OpId producer = b_.tensor(id).producer;
-    if (producer == ir::kNone || !ir::is_view_op(b_.op(producer).kind)) return id;
-    const Shape copy = shape(id);  // emit() grows the tensor table
-    return emit(OpKind::Scale, {id}, b_.fresh(b_.tensor(id).name + ".copy"), copy);
-  }
-
   // "input 1 'b' [1, 4, 6, 3]"
   std::string input_text(std::size_t i) const {
     return "input " + std::to_string(i) + " " + quoted(node_.input(static_cast<int>(i))) + " " + list_text(dims_[i]);

@@ -107,14 +107,7 @@ class OnnxImporter : public OnnxGraphBuilder {
   }
   bool is_graph_output(const std::string& name) const override { return output_names_.count(name) > 0; }
   bool is_read(const std::string& name) const override { return read_counts_.count(name) > 0; }
-  int readers(TensorId id) const override {
-    int count = 0;
-    for (const auto& [name, tensor_id] : by_name_) {
-      const auto it = read_counts_.find(name);
-      if (tensor_id == id && it != read_counts_.end()) count += it->second;
-    }
-    return count;
-  }
+  int readers(TensorId id) const override { return count_readers(id, by_name_, read_counts_); }
   // A graph input image read first by a Conv, a pooling or a
   // BatchNormalization is stored as N matrices [C, H*W] (the same row-major
   // order, without padding each channel to 32 x 32).
@@ -127,12 +120,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     return it == pads_.end() ? nullptr : &it->second;
   }
 
-  void store_as_image(TensorId x) override {
-    ir::Tensor& t = graph_.tensors[x];
-    if (t.kind == TensorKind::Input && t.users.empty() && t.shape.layout == ir::Layout::Matrix && t.shape.rank == 4) {
-      t.shape = Shape::with_layout(t.shape.dims(), ir::Layout::Nchw);
-    }
-  }
+  void store_as_image(TensorId x) override { store_input_as_image(graph_.tensors[x]); }
   void set_layout(TensorId id, const Shape& shape) override { graph_.tensors[id].shape = shape; }
   TensorId add_param(const std::string& name, const Shape& shape, std::vector<float> values,
                      const std::string& key) override {
@@ -360,20 +348,13 @@ class OnnxImporter : public OnnxGraphBuilder {
   // A graph output must be stored in its own matrix layout: an image in nhwc
   // or a view is renamed and copied (a relayout view loaded, then stored).
   TensorId materialized(TensorId id, const std::string& key) {
-    const ir::Tensor& t = tensor(id);
-    const bool image = t.shape.layout == ir::Layout::Nhwc;
-    const bool view = graph_.ops[t.producer].kind == OpKind::Relayout;
-    if (!image && !view) return id;
-    const std::string name = t.name;
+    if (!needs_output_copy(*this, id)) return id;
+    const std::string name = tensor(id).name;
+    const bool image = tensor(id).shape.layout == ir::Layout::Nhwc;
     by_name_.erase(name);
     graph_.tensors[id].name = fresh(name + (image ? ".nhwc" : ".view"));
     by_name_.emplace(graph_.tensors[id].name, id);
-    TensorId source = id;
-    if (image) {
-      source = emit(OpKind::Relayout, {id}, fresh(name + ".view"), Shape::with_layout(t.shape.dims(), ir::Layout::Nchw),
-                    key);
-    }
-    return emit(OpKind::Scale, {source}, name, shape(source), key, 1.0f);
+    return output_copy(*this, id, name, key);
   }
 
   void add_output(const onnx::ValueInfoProto& output) {

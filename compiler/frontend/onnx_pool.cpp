@@ -9,6 +9,7 @@
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/onnx_window.h"
+#include "compiler/frontend/window_ops.h"
 
 namespace tilesim::frontend {
 
@@ -20,19 +21,6 @@ NodeAttributes global_window(const std::vector<std::int64_t>& x) {
   NodeAttributes whole;
   if (x.size() == 4) whole.kernel_shape = std::vector<std::int64_t>{x[2], x[3]};
   return whole;
-}
-
-// The first output pixel whose window holds no input pixel, as "(oh, ow)";
-// empty when every window holds one.
-std::string empty_window(const ir::Window& w, std::int64_t h, std::int64_t wd) {
-  for (std::int64_t oh = 0; oh < w.out_h(h); ++oh) {
-    for (std::int64_t ow = 0; ow < w.out_w(wd); ++ow) {
-      if (w.taps_h(oh, h, false) == 0 || w.taps_w(ow, wd, false) == 0) {
-        return "(" + std::to_string(oh) + ", " + std::to_string(ow) + ")";
-      }
-    }
-  }
-  return "";
 }
 
 class PadImporter : NodeImporter {
@@ -110,8 +98,8 @@ NodeAttributes fold_pad(const OnnxGraphBuilder& b, const PendingPad& pad, const 
   folded.count_include_pad = true;
   const std::vector<std::int64_t> padded{xd[0], xd[1], xd[2] + pad.top + pad.bottom, xd[3] + pad.left + pad.right};
   const auto& k = *attributes.kernel_shape;
-  const ir::Window apart = onnx_window(attributes, padded, k, b.path(), key);
-  const ir::Window together = onnx_window(folded, xd, k, b.path(), key);
+  const ir::Window apart = onnx_window(attributes, padded, k, b, key);
+  const ir::Window together = onnx_window(folded, xd, k, b, key);
   if (apart.out_h(padded[2]) != together.out_h(xd[2]) || apart.out_w(padded[3]) != together.out_w(xd[3])) {
     b.fail(key, "reads the result of " + pad.node + " with ceil_mode windows that folding would change",
            "an AveragePool after a Pad without ceil_mode");
@@ -131,9 +119,8 @@ bool import_pool(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAtt
   const bool global = op == "GlobalMaxPool" || op == "GlobalAveragePool";
   if (!global && op != "MaxPool" && op != "AveragePool") return false;
   const PendingPad* pad = op == "AveragePool" ? b.pending_pad(node.input(0)) : nullptr;
-  ir::TensorId x = pad ? pad->x : b.input_of(node, 0);
+  const ir::TensorId x = pad ? pad->x : b.input_of(node, 0);
   b.store_as_image(x);
-  x = with_storage(b, x, key);  // the im2col view gathers from DRAM
   const std::vector<std::int64_t> xd = b.tensor(x).shape.dims();
   NodeAttributes window_attributes = global ? global_window(xd) : attributes;
   if (!window_attributes.kernel_shape) {
@@ -143,20 +130,9 @@ bool import_pool(OnnxGraphBuilder& b, const onnx::NodeProto& node, const NodeAtt
   if (op == "MaxPool" && node.output_size() > 1 && !node.output(1).empty() && b.is_read(node.output(1))) {
     b.fail(key, "output Indices " + quoted(node.output(1)) + " is read", "MaxPool's Indices unused (Y only)");
   }
-  ir::Op pool;
-  pool.kind = op == "MaxPool" || op == "GlobalMaxPool" ? ir::OpKind::MaxPool : ir::OpKind::AveragePool;
-  pool.inputs = {x};
-  pool.window = onnx_window(window_attributes, xd, *window_attributes.kernel_shape, b.path(), key);
-  if (pool.kind == ir::OpKind::AveragePool && !pool.window.count_include_pad) {
-    const std::string pixel = empty_window(pool.window, xd[2], xd[3]);
-    if (!pixel.empty()) {
-      b.fail(key, "the window of output pixel " + pixel + " holds only padding (input " + list_text(xd) + ")",
-             "pads that leave every window an input pixel, or count_include_pad 1");
-    }
-  }
-  const ir::Shape y =
-      ir::Shape::with_layout({xd[0], xd[1], pool.window.out_h(xd[2]), pool.window.out_w(xd[3])}, ir::Layout::Nhwc);
-  b.emit(pool, node.output(0), y, key);
+  const ir::OpKind kind = op == "MaxPool" || op == "GlobalMaxPool" ? ir::OpKind::MaxPool : ir::OpKind::AveragePool;
+  const ir::Window window = onnx_window(window_attributes, xd, *window_attributes.kernel_shape, b, key);
+  emit_pool(b, kind, x, window, node.output(0), key);
   return true;
 }
 

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "compiler/frontend/onnx_image.h"
+#include "compiler/frontend/reshape_rules.h"
+#include "compiler/frontend/window_ops.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
@@ -55,35 +57,7 @@ class ShapeOpImporter : NodeImporter {
   }
 
   std::vector<std::int64_t> reshape() const {
-    std::vector<std::int64_t> shape = setting(attributes_.shape, 5, "shape");
-    std::int64_t total = 1, known = 1;
-    for (const std::int64_t d : dims_) total *= d;
-    std::optional<std::size_t> inferred;
-    const std::string shown = "shape " + list_text(shape);
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-      std::int64_t& d = shape[i];
-      const std::string at = " at index " + std::to_string(i);
-      if (d < -1)
-        fail(shown + " has " + std::to_string(d) + at, "dims >= -1: -1 is inferred, 0 copies the input's dim");
-      if (d == -1 && inferred) fail(shown + " has two -1s", "at most one -1 (the dim inferred from the others)");
-      if (d == -1) inferred = i;
-      if (d == 0 && attributes_.allowzero) {
-        fail(shown + " has 0" + at + " with allowzero=1", "no dim of 0 (tilesim has no empty tensors)");
-      }
-      if (d == 0 && static_cast<std::int64_t>(i) >= rank()) {
-        fail(shown + " has 0" + at + ", but " + input_text() + " has " + std::to_string(rank()) + " dims",
-             "0 only at an index where the input has a dim to copy");
-      }
-      if (d == 0) d = dims_[i];
-      // Saturates above total: every d >= 1, so the product only grows.
-      if (d > 0) known = d > total || known > total / d ? total + 1 : known * d;
-    }
-    if (inferred && total % known == 0) shape[*inferred] = total / known;
-    if (inferred ? total % known != 0 : known != total) {
-      fail(shown + " does not hold the " + std::to_string(total) + " elements of " + input_text(),
-           "a shape whose dims multiply to the input's element count");
-    }
-    return shape;
+    return reshape_dims(b_, dims_, setting(attributes_.shape, 5, "shape"), attributes_.allowzero, key_);
   }
 
   // Axes in [-limit, limit - 1] (negative ones from opset 11), made

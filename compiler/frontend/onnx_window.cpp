@@ -1,6 +1,6 @@
 #include "compiler/frontend/onnx_window.h"
 
-#include "compiler/support/input_error.h"
+#include "compiler/frontend/window_ops.h"
 
 namespace tilesim::frontend {
 
@@ -8,11 +8,10 @@ namespace {
 
 class WindowReader {
  public:
-  WindowReader(const NodeAttributes& a, const std::string& file, const std::string& key)
-      : a_(a), file_(file), key_(key) {}
+  WindowReader(const NodeAttributes& a, const GraphBuilder& b, const std::string& key) : a_(a), b_(b), key_(key) {}
 
   [[noreturn]] void fail(const std::string& problem, const std::string& expected) const {
-    throw InputError(file_, key_, problem, expected);
+    b_.fail(key_, problem, expected);
   }
 
   // A per-axis attribute: `count` values, each at least `min`; `fallback` when absent.
@@ -32,50 +31,35 @@ class WindowReader {
   }
 
   ir::Window read(const std::vector<std::int64_t>& x, const std::vector<std::int64_t>& kernel) const {
-    if (x.size() != 4) {
-      fail("input is " + list_text(x) + ", a rank-" + std::to_string(x.size()) + " tensor",
-           "a rank-4 image [N, C, H, W] (1-D and 3-D windows are not supported)");
-    }
+    require_image(b_, x, key_);
     const auto k = axes("kernel_shape", a_.kernel_shape, 2, 1, 0);
     if (a_.kernel_shape && k != kernel) {
       fail("attribute kernel_shape is " + list_text(k), "the weights' kernel " + list_text(kernel));
     }
-    const auto strides = axes("strides", a_.strides, 2, 1, 1);
-    const auto dilations = axes("dilations", a_.dilations, 2, 1, 1);
-    ir::Window w;
-    w.kernel_h = kernel[0];
-    w.kernel_w = kernel[1];
-    w.stride_h = strides[0];
-    w.stride_w = strides[1];
-    w.dilation_h = dilations[0];
-    w.dilation_w = dilations[1];
-    w.ceil_mode = a_.ceil_mode;
-    w.count_include_pad = a_.count_include_pad;
-    set_pads(w, x[2], x[3]);
-    if (w.out_h(x[2]) < 1 || w.out_w(x[3]) < 1) {
-      fail("the window (kernel " + list_text(kernel) + ", dilations " + list_text(dilations) + ") is larger than the " +
-               "padded input " + list_text(x),
-           "an output of at least one pixel");
-    }
-    return w;
+    WindowSettings s;
+    s.kernel = kernel;
+    s.strides = axes("strides", a_.strides, 2, 1, 1);
+    s.dilations = axes("dilations", a_.dilations, 2, 1, 1);
+    s.ceil_mode = a_.ceil_mode;
+    s.count_include_pad = a_.count_include_pad;
+    s.pads = pads(s, x[2], x[3]);
+    return make_window(b_, s, x, key_);
   }
 
  private:
-  void set_pads(ir::Window& w, std::int64_t h, std::int64_t wd) const {
+  // [top, left, bottom, right] from pads or auto_pad.
+  std::vector<std::int64_t> pads(const WindowSettings& s, std::int64_t h, std::int64_t wd) const {
     if (a_.auto_pad != "NOTSET" && a_.pads) {
       fail("has both auto_pad " + a_.auto_pad + " and pads " + list_text(*a_.pads), "one of them");
     }
     if (a_.auto_pad == "SAME_UPPER" || a_.auto_pad == "SAME_LOWER") {
       const bool upper = a_.auto_pad == "SAME_UPPER";
-      same(h, w.kernel_h, w.stride_h, w.dilation_h, upper, &w.pad_top, &w.pad_bottom);
-      same(wd, w.kernel_w, w.stride_w, w.dilation_w, upper, &w.pad_left, &w.pad_right);
-      return;
+      std::vector<std::int64_t> p(4, 0);
+      same(h, s.kernel[0], s.strides[0], s.dilations[0], upper, &p[0], &p[2]);
+      same(wd, s.kernel[1], s.strides[1], s.dilations[1], upper, &p[1], &p[3]);
+      return p;
     }
-    const auto pads = axes("pads", a_.pads, 4, 0, 0);
-    w.pad_top = pads[0];
-    w.pad_left = pads[1];
-    w.pad_bottom = pads[2];
-    w.pad_right = pads[3];
+    return axes("pads", a_.pads, 4, 0, 0);
   }
 
   static void same(std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t d, bool upper, std::int64_t* begin,
@@ -87,15 +71,15 @@ class WindowReader {
   }
 
   const NodeAttributes& a_;
-  const std::string& file_;
+  const GraphBuilder& b_;
   const std::string& key_;
 };
 
 }  // namespace
 
 ir::Window onnx_window(const NodeAttributes& attributes, const std::vector<std::int64_t>& x,
-                       const std::vector<std::int64_t>& kernel, const std::string& file, const std::string& key) {
-  return WindowReader(attributes, file, key).read(x, kernel);
+                       const std::vector<std::int64_t>& kernel, const GraphBuilder& builder, const std::string& key) {
+  return WindowReader(attributes, builder, key).read(x, kernel);
 }
 
 }  // namespace tilesim::frontend

@@ -64,6 +64,12 @@ TEST_CASE("run: residual verifies against the host reference at every size", "[r
 TEST_CASE("run: activations verifies against the host reference at every size", "[run]") {
   check_verified("activations", {16, 20, 64, 256, 8192});
 }
+TEST_CASE("run: cnn verifies against the host reference at every size", "[run]") {
+  check_verified("cnn", {16, 64, 256});
+}
+TEST_CASE("run: image-ops verifies against the host reference at every size", "[run]") {
+  check_verified("image-ops", {16, 64, 256});
+}
 TEST_CASE("run: mlp-large verifies against the host reference", "[run]") {
   check_verified("mlp-large", {64, 256, 8192});
 }

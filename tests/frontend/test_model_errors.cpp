@@ -42,13 +42,14 @@ TEST_CASE("a valid model has no error", "[frontend][errors]") {
 }
 
 TEST_CASE("op errors: unknown op, arity, names", "[frontend][errors]") {
-  CHECK(error_of(model("  - {op: conv, inputs: [x, w1], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'conv' (expected one of: add, clip, hard_sigmoid, hard_swish, leaky_relu, "
-        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
+  CHECK(error_of(model("  - {op: lstm, inputs: [x, w1], output: y}\n")) ==
+        "model.yaml:8: ops[0].op: unknown op 'lstm' (expected one of: add, avg_pool, clip, conv, flatten, "
+        "global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, leaky_relu, matmul, max, max_pool, min, mul, "
+        "relu, reshape, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: rleu, inputs: [x], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, clip, hard_sigmoid, "
-        "hard_swish, leaky_relu, "
-        "matmul, max, min, mul, relu, sigmoid, sub, tanh)");
+        "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, avg_pool, clip, conv, "
+        "flatten, global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, leaky_relu, matmul, max, max_pool, min, "
+        "mul, relu, reshape, sigmoid, sub, tanh)");
   CHECK(error_of(model("  - {op: add, inputs: [x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: add takes 2 inputs, got 1 (expected a list of 2 tensor names, e.g. [x, w1])");
   CHECK(error_of(model("  - {op: relu, inputs: [], output: y}\n")) ==
@@ -132,12 +133,15 @@ TEST_CASE("outputs errors", "[frontend][errors]") {
 
 TEST_CASE("shape errors: rank, dimensions, sizes", "[frontend][errors]") {
   const std::string tail = "ops: [{op: relu, inputs: [x], output: y}]\noutputs: [y]\n";
-  CHECK(error_of("name: m\ninputs: {x: [1, 2, 3]}\n" + tail) ==
-        "model.yaml:2: inputs.x: has rank 3 (expected a shape [rows, cols] or [cols])");
+  CHECK(error_of("name: m\ninputs: {x: [1, 2, 3, 4, 5]}\n" + tail) ==
+        "model.yaml:2: inputs.x: has rank 5 (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs: {x: []}\n" + tail) ==
-        "model.yaml:2: inputs.x: has rank 0 (expected a shape [rows, cols] or [cols])");
+        "model.yaml:2: inputs.x: has rank 0 (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs: {x: {rows: 2}}\n" + tail) ==
-        "model.yaml:2: inputs.x: is a mapping (expected a shape [rows, cols] or [cols])");
+        "model.yaml:2: inputs.x: is a mapping (expected a shape of 1 to 4 dims: [cols], [rows, cols], [C, H, W] or [N, "
+        "C, H, W])");
   CHECK(error_of("name: m\ninputs:\n  x: [0, 2]\n" + tail) ==
         "model.yaml:3: inputs.x[0]: 0 is too small (expected an integer from 1 to 2147483648)");
   CHECK(error_of("name: m\ninputs:\n  x: [-4, 2]\n" + tail) ==
@@ -191,4 +195,90 @@ TEST_CASE("load_model reports an unreadable file", "[frontend][errors]") {
     CHECK(std::string(e.what()) ==
           "/nonexistent/model.yaml: cannot open: No such file or directory (expected a readable YAML file)");
   }
+}
+
+TEST_CASE("image op errors: windows, groups, weights, pools, reshapes", "[frontend][errors][images]") {
+  // Ten lines of declarations; the first op is on line 11.
+  const auto image_model = [](const std::string& op) {
+    return "name: m\ninputs:\n  x: [1, 4, 8, 8]\n  v: [4, 8]\nparams:\n  w: [6, 4, 3, 3]\n  wg: [6, 3, 3, 3]\n"
+           "  w3: [6, 4, 3]\n  b: [5]\nops:\n" +
+           op + "\noutputs: [y]\n";
+  };
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w], output: y, pads: [1, 1]}")) ==
+        "model.yaml:11: ops[0].pads: has 2 values (expected [top, left, bottom, right], each from 0 to 65536)");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w], output: y, strides: [0, 1]}")) ==
+        "model.yaml:11: ops[0].strides[0]: 0 is too small (expected an integer from 1 to 65536)");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, wg], output: y, group: 2}")) ==
+        "model.yaml:11: ops[0].group: is 2 for input [1, 4, 8, 8] and weights [6, 3, 3, 3] (expected a group count "
+        "dividing the input channels (C) and the output channels (OC), with weights [OC, C/group, KH, KW])");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, wg], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: group is 1 for input [1, 4, 8, 8] and weights [6, 3, 3, 3] (expected a group "
+        "count dividing the input channels (C) and the output channels (OC), with weights [OC, C/group, KH, KW])");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w3], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: weights 'w3' are [6, 4, 3] (expected rank-4 weights [OC, C/group, KH, KW] "
+        "used by this Conv only (2-D convolution))");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w, b], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: bias 'b' is [5] (expected [6], one value per output channel)");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, v], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: weights 'v' are a graph input (expected a param [OC, C/group, KH, KW])");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [v, w], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: input is [4, 8], a rank-2 tensor (expected a rank-4 image [N, C, H, W] (1-D "
+        "and 3-D windows are not supported))");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w], output: h}\n  - {op: conv, inputs: [h, w], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: weights 'w' are shared with another node (expected weights for one Conv)");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: conv takes 2 or 3 inputs, got 1 (expected a list of 2 or 3 tensor names, e.g. "
+        "[x, w] or [x, w, b])");
+  CHECK(error_of(image_model("  - {op: conv, inputs: [x, w], output: y, dilations: [4, 4]}")) ==
+        "model.yaml:11: ops[0].inputs: the window (kernel [3, 3], dilations [4, 4]) is larger than the padded input "
+        "[1, 4, 8, 8] (expected an output of at least one pixel)");
+  CHECK(error_of(image_model("  - {op: max_pool, inputs: [x], output: y}")) ==
+        "model.yaml:11: ops[0].kernel: missing required key (expected [kh, kw], each from 1 to 65536)");
+  CHECK(error_of(image_model("  - {op: max_pool, inputs: [x], output: y, kernel: [9, 9]}")) ==
+        "model.yaml:11: ops[0].kernel: the window (kernel [9, 9], dilations [1, 1]) is larger than the padded input "
+        "[1, 4, 8, 8] (expected an output of at least one pixel)");
+  CHECK(error_of(image_model("  - {op: max_pool, inputs: [v], output: y, kernel: [2, 2]}")) ==
+        "model.yaml:11: ops[0].inputs: input is [4, 8], a rank-2 tensor (expected a rank-4 image [N, C, H, W] (1-D "
+        "and 3-D windows are not supported))");
+  CHECK(error_of(image_model("  - {op: global_avg_pool, inputs: [v], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: input is [4, 8], a rank-2 tensor (expected a rank-4 image [N, C, H, W] (1-D "
+        "and 3-D windows are not supported))");
+  CHECK(error_of(image_model("  - {op: max_pool, inputs: [x], output: y, kernel: [2, 2], count_include_pad: 1}")) ==
+        "model.yaml:11: ops[0].count_include_pad: unknown key (expected one of: ceil_mode, dilations, inputs, kernel, "
+        "op, output, pads, strides)");
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [2, 0, 0, 0]}")) ==
+        "model.yaml:11: ops[0].pads: the window of output pixel (0, 0) holds only padding (input [1, 4, 8, 8]) "
+        "(expected pads that leave every window an input pixel, or count_include_pad 1)");
+  // The first such pixel in row-major order: row 8 is padding only, no column is.
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [0, 0, 3, 0]}")) ==
+        "model.yaml:11: ops[0].pads: the window of output pixel (8, 0) holds only padding (input [1, 4, 8, 8]) "
+        "(expected pads that leave every window an input pixel, or count_include_pad 1)");
+  // Column 9 is padding only: row 0 has that pixel first.
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], pads: [0, 0, 3, 3]}")) ==
+        "model.yaml:11: ops[0].pads: the window of output pixel (0, 8) holds only padding (input [1, 4, 8, 8]) "
+        "(expected pads that leave every window an input pixel, or count_include_pad 1)");
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2], ceil_mode: 2}")) ==
+        "model.yaml:11: ops[0].ceil_mode: 2 is too large (expected an integer from 0 to 1)");
+  CHECK(error_of(image_model("  - {op: avg_pool, inputs: [x], output: y, kernel: [2, 2, 2]}")) ==
+        "model.yaml:11: ops[0].kernel: has 3 values (expected [kh, kw], each from 1 to 65536)");
+  CHECK(error_of(image_model("  - {op: flatten, inputs: [v], output: y, axis: 3}")) ==
+        "model.yaml:11: ops[0].axis: is 3 for a rank-2 input (expected an axis in [-2, 2])");
+  CHECK(error_of(image_model("  - {op: reshape, inputs: [x], output: y, shape: [3, -1]}")) ==
+        "model.yaml:11: ops[0].shape: shape [3, -1] does not hold the 256 elements of the input [1, 4, 8, 8] "
+        "(expected a shape whose dims multiply to the input's element count)");
+  CHECK(error_of(image_model("  - {op: reshape, inputs: [x], output: y, shape: [-1, -1]}")) ==
+        "model.yaml:11: ops[0].shape: shape [-1, -1] has two -1s (expected at most one -1 (the dim inferred from the "
+        "others))");
+  CHECK(error_of(image_model("  - {op: reshape, inputs: [v], output: y, shape: [0, 0, 0]}")) ==
+        "model.yaml:11: ops[0].shape: shape [0, 0, 0] has 0 at index 2, but the input [4, 8] has 2 dims (expected 0 "
+        "only at an index where the input has a dim to copy)");
+  CHECK(error_of(image_model("  - {op: reshape, inputs: [x], output: y, shape: [1, 2, 2, 2, 32]}")) ==
+        "model.yaml:11: ops[0].shape: has 5 dims (expected a list of 1 to 4 dims, e.g. [2, -1]: a size, 0 (the input's "
+        "dim) or -1 (inferred))");
+  CHECK(error_of(image_model("  - {op: reshape, inputs: [x], output: y}")) ==
+        "model.yaml:11: ops[0].shape: missing required key (expected a list of 1 to 4 dims, e.g. [2, -1]: a size, 0 "
+        "(the input's dim) or -1 (inferred))");
+  CHECK(error_of(image_model("  - {op: add, inputs: [x, b], output: y}")) ==
+        "model.yaml:11: ops[0].inputs: shapes [1, 4, 8, 8] and [5] do not match for add (expected dims that are equal "
+        "or 1, aligned at the last: [r, c] and [c], [r, 1] and [1, c], ...)");
 }

@@ -281,3 +281,81 @@ TEST_CASE("a cycle in a hand-built graph names a tensor on it", "[frontend][ir]"
           "hand.yaml:11: ops: cycle through tensor 'q': q -> p -> q (expected an acyclic graph)");
   }
 }
+
+TEST_CASE("cnn.yaml: image shapes and layouts as the ONNX import gives them", "[frontend][images]") {
+  const Graph g = load_model(kModels + "cnn.yaml");
+  CHECK(tensor(g, "x").shape.layout == Layout::Nchw);  // a conv reads it first
+  CHECK(tensor(g, "x").shape.cols == 16 * 16);         // N matrices [C, H*W]
+  CHECK(tensor(g, "w1").shape.layout == Layout::ConvWeight);
+  CHECK(tensor(g, "w1").shape.rows == 3 * 3 * 3);  // [KH*KW*C, OC]
+  CHECK(shape_of(g, "c1") == "[1, 8, 16, 16]");
+  CHECK(tensor(g, "c1").shape.layout == Layout::Nhwc);
+  CHECK(shape_of(g, "a1") == "[1, 8, 16, 16]");
+  CHECK(shape_of(g, "p1") == "[1, 8, 8, 8]");
+  CHECK(shape_of(g, "c2") == "[1, 16, 7, 7]");
+  CHECK(shape_of(g, "p2") == "[1, 16, 4, 4]");  // ceil_mode: 7 -> 4
+  CHECK(tensor(g, "f").shape.layout == Layout::Matrix);
+  CHECK(shape_of(g, "f") == "[1, 256]");
+  CHECK(g.ops[tensor(g, "f").producer].kind == OpKind::Relayout);
+  CHECK(shape_of(g, "y") == "[1, 10]");
+  const Op& conv = g.ops[tensor(g, "c1").producer];
+  CHECK(conv.kind == OpKind::Conv);
+  CHECK(conv.inputs.size() == 3);
+  CHECK(conv.window.pad_top == 1);
+  CHECK(conv.window.pad_right == 1);
+  CHECK(conv.line == 17);
+  const Op& avg = g.ops[tensor(g, "p2").producer];
+  CHECK(avg.kind == OpKind::AveragePool);
+  CHECK(avg.window.ceil_mode);
+  CHECK_FALSE(avg.window.count_include_pad);
+  CHECK(avg.window.stride_h == 2);
+}
+
+TEST_CASE("image ops: an image output is copied to nchw; defaults as ONNX", "[frontend][images]") {
+  const Graph g = parse_model(R"(name: m
+inputs: {x: [2, 4, 9, 9]}
+params: {w: [6, 2, 3, 3]}
+ops:
+  - {op: conv, inputs: [x, w], output: c, group: 2}
+  - {op: flatten, inputs: [c], output: f, axis: -2}
+  - {op: reshape, inputs: [c], output: r, shape: [0, -1, 7]}
+  - {op: global_max_pool, inputs: [c], output: g}
+outputs: [c, f, r, g]
+)",
+                              "m.yaml");
+  const Op& conv = g.ops[tensor(g, "c.nhwc").producer];
+  CHECK(conv.window.group == 2);
+  CHECK(conv.window.stride_h == 1);
+  CHECK(conv.window.dilation_w == 1);
+  CHECK(conv.window.pad_bottom == 0);
+  CHECK(tensor(g, "w").shape.groups == 2);
+  // c: the conv's nhwc result, then an nchw view of it, stored by a copy.
+  CHECK(tensor(g, "c").kind == TensorKind::Output);
+  CHECK(tensor(g, "c").shape.layout == Layout::Nchw);
+  CHECK(g.ops[tensor(g, "c").producer].kind == OpKind::Scale);
+  CHECK(shape_of(g, "f") == "[12, 49]");  // c [2, 6, 7, 7] at axis -2: [2*6, 7*7]
+  CHECK(shape_of(g, "r") == "[2, 42, 7]");
+  CHECK(shape_of(g, "g") == "[2, 6, 1, 1]");
+  const Op& pool = g.ops[tensor(g, "g.nhwc").producer];
+  CHECK(pool.kind == OpKind::MaxPool);
+  CHECK(pool.window.kernel_h == 7);
+  CHECK(pool.window.kernel_w == 7);
+}
+
+TEST_CASE("image ops: a pool of a reshaped tensor reads a copy, never a view", "[frontend][images]") {
+  // The im2col the pool lowers to gathers from storage (as ONNX's
+  // Unsqueeze -> AveragePool does): the reshape's view is copied first.
+  const Graph g = parse_model(R"(name: m
+inputs: {x: [2, 3, 16]}
+ops:
+  - {op: reshape, inputs: [x], output: r, shape: [2, 3, 4, 4]}
+  - {op: max_pool, inputs: [r], output: y, kernel: [2, 2]}
+outputs: [y]
+)",
+                              "m.yaml");
+  const Op& pool = g.ops[tensor(g, "y.nhwc").producer];
+  const Tensor& in = g.tensors[pool.inputs[0]];
+  CHECK(in.name == "r.copy");
+  CHECK(g.ops[in.producer].kind == OpKind::Scale);
+  CHECK(g.ops[tensor(g, "r").producer].kind == OpKind::Relayout);
+}

@@ -4,6 +4,7 @@
 // second input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -72,7 +73,15 @@ void check_recorded_equals_counted(const Schedule& s) {
   CHECK(sum.loads_eliminated == t.loads_eliminated);
   CHECK(sum.bytes_loaded == t.bytes_loaded);
   CHECK(sum.bytes_stored == t.bytes_stored);
-  CHECK(sum.compulsory_bytes == t.compulsory_bytes);
+  // Equal unless gathers overlap (totals.h): overlapping im2col windows
+  // count their shared elements in each layer's figure, once in the total.
+  const bool gathers = std::any_of(s.tensors.begin(), s.tensors.end(),
+                                   [](const TensorInfo& info) { return info.view.kind == ViewKind::Im2col; });
+  if (gathers) {
+    CHECK(sum.compulsory_bytes >= t.compulsory_bytes);
+  } else {
+    CHECK(sum.compulsory_bytes == t.compulsory_bytes);
+  }
 }
 
 std::string without_totals_line(const Schedule& s) {
