@@ -1,5 +1,6 @@
 #include "compiler/schedule/tensor_view.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "compiler/schedule/schedule.h"
@@ -41,6 +42,27 @@ bool Im2colGeometry::operator==(const Im2colGeometry& o) const {
          dilation_h == o.dilation_h && dilation_w == o.dilation_w && pad_top == o.pad_top && pad_left == o.pad_left &&
          out_h == o.out_h && out_w == o.out_w && channel_stride == o.channel_stride &&
          pad_negative_infinity == o.pad_negative_infinity;
+}
+
+bool is_structural_zero_tile(const TensorInfo& t, std::int64_t tile_row, std::int64_t tile_col) {
+  if (t.layout != TensorLayout::ConvWeight || t.groups <= 1 || t.dims.size() != 4) return false;
+  const std::int64_t cg = t.dims[1], channels = cg * t.groups, ocg = t.dims[0] / t.groups;
+  const std::int64_t r0 = tile_row * kTileDim, r1 = std::min(t.rows, r0 + kTileDim);
+  const std::int64_t o0 = tile_col * kTileDim, o1 = std::min(t.cols, o0 + kTileDim);
+  if (r0 >= r1 || o0 >= o1) return true;  // padding only
+  if (r1 - r0 >= channels) return false;  // every channel, so every group
+  // Row r holds channel r mod channels: one run of channels, or two when it wraps.
+  const std::int64_t c0 = r0 % channels, c1 = (r1 - 1) % channels;
+  const std::int64_t g0 = o0 / ocg, g1 = (o1 - 1) / ocg;  // the columns' groups
+  auto meets = [&](std::int64_t first, std::int64_t last) { return first / cg <= g1 && last / cg >= g0; };
+  if (c0 <= c1) return !meets(c0, c1);
+  return !meets(c0, channels - 1) && !meets(0, c1);
+}
+
+std::int64_t next_weight_step(const TensorInfo& b, std::int64_t k, std::int64_t tile_col) {
+  const std::int64_t k_steps = b.tile_rows();
+  while (k < k_steps && is_structural_zero_tile(b, k, tile_col)) ++k;
+  return k;
 }
 
 std::optional<std::array<std::int64_t, 3>> storage_shape(TensorLayout layout, const std::vector<std::int64_t>& dims,

@@ -103,6 +103,16 @@ StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index);
 // The inverse: the true index of a storage position, or nullopt for a
 // padding position (or, in conv_weight, a structural zero).
 std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at);
+// Whether tile (tile_row, tile_col) of a grouped conv_weight tensor holds
+// only structural zeros: each of its rows' channels belongs to a group other
+// than each of its columns' output channels (the weights are block-diagonal
+// over the groups). False for every other tensor, and for a tile with one
+// element of its own group. A matmul skips the K steps of such B tiles.
+bool is_structural_zero_tile(const TensorInfo& t, std::int64_t tile_row, std::int64_t tile_col);
+// The first K step k' >= k of a matmul by B whose B tile (k', tile_col) is
+// not structurally zero; `k_steps` (B's tile rows) when there is none.
+std::int64_t next_weight_step(const TensorInfo& b, std::int64_t k, std::int64_t tile_col);
+
 // The storage shape a layout gives true dims: {batch, rows, cols}; nullopt
 // when the dims do not fit the layout (nchw, nhwc and conv_weight need rank 4,
 // conv_weight OC divisible by groups).

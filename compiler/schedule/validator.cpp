@@ -17,9 +17,11 @@
 namespace tilesim::sched {
 namespace {
 
-// A tile's symbolic value: which tile it is and how far it is computed. For a
-// matmul result the version counts the K steps applied (complete at Kt); every
-// other tile is complete at version 1 (inputs and params start so in DRAM).
+// A tile's symbolic value: which tile it is and how far it is computed. For an
+// accumulating result the version is one past the last step applied (complete
+// at Kt, or earlier when every B tile after it is a structural zero, which a
+// matmul skips: tensor_view.h); every other tile is complete at version 1
+// (inputs and params start so in DRAM).
 constexpr std::int32_t kNever = -1;                                          // DRAM: never written
 constexpr std::int32_t kAssumed = std::numeric_limits<std::int32_t>::max();  // reported; taken as right
 
@@ -159,7 +161,19 @@ class Checker {
     return is_accumulating(static_cast<ExecKind>(t.producer)) ? t.kt : 1;
   }
   bool complete(const Value& v, std::int32_t tensor) const {
-    return v.version == kAssumed || v.version == need(tensor);
+    if (v.version == kAssumed || v.version == need(tensor)) return true;
+    return v.version >= 1 && next_step(tensor, v.version, col_of(v.gid, tensor)) == need(tensor);
+  }
+  std::int64_t col_of(std::int64_t gid, std::int32_t tensor) const {
+    return (gid - tensors_[static_cast<std::size_t>(tensor)].base) % info(tensor).tile_cols();
+  }
+  // The first step at or after `step` that tile column `col` of `tensor`
+  // needs: `step` itself, unless its producer is a matmul by a grouped
+  // conv's weights whose B tiles (step.., col) are structural zeros.
+  std::int32_t next_step(std::int32_t tensor, std::int32_t step, std::int64_t col) const {
+    const TensorState& t = tensors_[static_cast<std::size_t>(tensor)];
+    if (t.producer != static_cast<int>(ExecKind::MatMul) || t.b < 0 || step >= t.kt) return step;
+    return static_cast<std::int32_t>(std::min<std::int64_t>(t.kt, next_weight_step(info(t.b), step, col)));
   }
   std::string describe(const Value& v) const {
     if (v.gid < 0) return "nothing";
@@ -171,8 +185,7 @@ class Checker {
     TileRef t{tensor, static_cast<std::int32_t>(local / cols), static_cast<std::int32_t>(local % cols)};
     std::string text = tile(t);
     const TensorState& st = tensors_[static_cast<std::size_t>(tensor)];
-    if (st.producer >= 0 && is_accumulating(static_cast<ExecKind>(st.producer)) && v.version != kAssumed &&
-        v.version < st.kt) {
+    if (st.producer >= 0 && is_accumulating(static_cast<ExecKind>(st.producer)) && !complete(v, tensor)) {
       text += " after " + std::to_string(v.version) + " of " + std::to_string(st.kt) +
               steps_word(static_cast<ExecKind>(st.producer));
     }
@@ -438,26 +451,34 @@ class Checker {
     slot(x.addr).value = Value{g, version};
     const TileState tile_state = dram_tile(g, x.tile.tensor);
     if (c.is_graph_output && tile_state.stores > 0 && tile_state.dram != kAssumed &&
-        tile_state.dram == need(x.tile.tensor)) {
+        complete(Value{g, tile_state.dram}, x.tile.tensor)) {
       error(head(id) + ": writes " + tile(x.tile) + " after uop " + std::to_string(tile_state.store) +
             " stored it (expected its one STORE after its last EXEC)");
     }
   }
 
   // Checks step k of kt of an accumulating EXEC: zero_init on the first step
-  // only, and on the others an accumulator holding the k steps before.
+  // it needs (or one before it that only structural zeros precede), and on
+  // the others an accumulator holding the steps before, the skipped ones
+  // being structural zeros.
   void accumulator_step(std::uint32_t id, const Uop& x, int unit, std::int32_t k, std::int32_t kt, std::int64_t g,
                         bool acc_ok) {
     const std::string word = x.exec == ExecKind::MatMul ? "K step " : "step ";
     const std::string of = " of " + std::to_string(kt);
-    if (x.zero_init && k != 0) {
-      error(head(id) + ": zero_init on " + word + std::to_string(k) + of + " (expected it only on step 0)");
+    const std::int32_t first = next_step(x.tile.tensor, 0, x.tile.col);
+    if (x.zero_init && k > first) {
+      const std::string f = std::to_string(first);
+      error(head(id) + ": zero_init on " + word + std::to_string(k) + of + " (expected it only on step" +
+            (first == 0 ? " 0" : "s 0 to " + f + ": the weight tiles before step " + f + " are structural zeros") +
+            ")");
     } else if (!x.zero_init && k == 0) {
       error(head(id) + ": " + word + "0" + of + " without zero_init (expected zero_init on step 0)");
     } else if (!x.zero_init && acc_ok) {
       read_access(id, unit, x.addr);
       const Value& v = slot(x.addr).value;
-      if (v.gid != g || (v.version != k && v.version != kAssumed)) {
+      const bool follows = v.version == kAssumed ||
+                           (v.version >= 1 && v.version <= k && next_step(x.tile.tensor, v.version, x.tile.col) >= k);
+      if (v.gid != g || !follows) {
         error(head(id) + ": accumulator at " + format_addr(x.addr) + " holds " + describe(v) + " (expected " +
               tile(x.tile) + " after " + std::to_string(k) + of + steps_word(x.exec) + ")");
       }
@@ -490,18 +511,26 @@ class Checker {
     return k + 1;
   }
 
+  // The last step tile column `col` of matmul result `tensor` needs.
+  std::int32_t last_step(std::int32_t tensor, std::int64_t col) const {
+    std::int32_t step = need(tensor) - 1;
+    while (step > 0 && next_step(tensor, step, col) == need(tensor)) --step;
+    return step;
+  }
+
   // Checks one K step of a matmul; returns the accumulator's version after it.
   std::int32_t matmul_step(std::uint32_t id, const Uop& x, int unit, std::int32_t kt, std::int64_t g, bool acc_ok) {
     const std::int32_t k = x.src[0].col;
     const auto steps = [kt] { return " of " + std::to_string(kt); };
     accumulator_step(id, x, unit, k, kt, g, acc_ok);
-    const bool last = k == kt - 1;
+    const bool last = next_step(x.tile.tensor, k + 1, x.tile.col) == kt;
     const ExecParams& fused = s_.exec_params[x.params];  // check_exec checked the index
     const bool activation = fused.fused != ExecKind::MatMul;
     if (!last && (x.relu || x.src[2].valid() || activation)) {
       const std::string what = x.relu ? "relu" : activation ? to_string(fused.fused) : "bias";
       error(head(id) + ": " + what + " on K step " + std::to_string(k) + steps() +
-            " (expected the epilogue only on the last step, " + std::to_string(kt - 1) + ")");
+            " (expected the epilogue only on the last step, " + std::to_string(last_step(x.tile.tensor, x.tile.col)) +
+            ")");
     } else if (last) {
       TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
       const std::int32_t bias = x.src[2].valid() ? x.src[2].tensor : -1;

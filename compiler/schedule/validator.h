@@ -8,13 +8,11 @@
 // coordinates incl. batched matmul, repeating Add, scalars and views, addresses),
 // dependencies (backwards, to existing uOps of the other unit), hazards (every conflicting SRAM
 // access of the other unit is ordered by happens-before), data (every EXEC reads
-// the complete tile its operand names; matmul K steps in order; zero_init and
-// epilogue on the right steps), outputs (stored exactly once, complete) and the
-// schedule's totals against count_totals() (totals.h), then the layers
-// (validator_layers.h: each uOp's layer, each layer's figures). The tensor table's
-// sizes stay within the frontends' limits (2^31 padded elements per tensor,
-// 64 GiB in all), so nothing computed from it overflows.
-// docs/schedule-format.md lists every check.
+// the complete tile its operand names; matmul K steps in order (those by structural-zero weight tiles may be skipped);
+// zero_init and epilogue on the right steps), outputs (stored exactly once, complete) and the schedule's totals against
+// count_totals() (totals.h), then the layers (validator_layers.h: each uOp's layer, each layer's figures). The tensor
+// table's sizes stay within the frontends' limits (2^31 padded elements per tensor, 64 GiB in all), so nothing computed
+// from it overflows. docs/schedule-format.md lists every check.
 #pragma once
 
 #include <cstddef>

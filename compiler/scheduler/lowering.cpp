@@ -99,11 +99,14 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   };
   for (std::int64_t m = 0; m < batch; ++m) {
     const std::int64_t a_row0 = m * mt, b_row0 = shared_b ? 0 : m * kt;
+    // A grouped conv's block-diagonal weights: K steps of all-zero B tiles
+    // are skipped, the first and last steps taken being those of the others.
     auto emit = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+      if (is_structural_zero_tile(tensors[b], k, j)) return;
       TileExec e;
       e.kind = ExecKind::MatMul;
-      e.zero_init = k == 0;
-      e.final_write = k == kt - 1;
+      e.zero_init = next_weight_step(tensors[b], 0, j) == k;
+      e.final_write = next_weight_step(tensors[b], k + 1, j) == kt;
       e.relu = e.final_write && op.has_relu;
       e.params = e.final_write ? last_params : 0;
       e.dst = tile(c, a_row0 + i, j);

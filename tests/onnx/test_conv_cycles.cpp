@@ -258,3 +258,61 @@ TEST_CASE("conv schedule: a view's LOAD waits only for the held-back STOREs of t
                                         "LOAD y.nhwc.im2col[1,0]", "STORE y.nhwc[0,0]", "LOAD y.view[0,0]",
                                         "STORE y.nhwc[1,0]", "LOAD y.view[0,1]", "STORE y[0,0]", "STORE y[0,1]"});
 }
+
+// Depthwise x [1,64,4,4] by w [64,1,3,3] (group 64, pad 1): K = 9 x 64 =
+// 576 rows, 18 row tiles; tile k holds kernel position k / 2 and channels
+// 32 (k mod 2) .. +31, each its own group; N = 64 outputs, 2 column tiles, so
+// B tile (k, j) is nonzero only when k mod 2 = j. Output tile column j takes
+// the 9 K steps k = j, j + 2, .., j + 16: zero_init on k = j, the bias on
+// k = 16 + j; M = 16 pixels, one row tile: 2 x 9 = 18 matmul EXECs where
+// the dense GEMM takes 36, and 18 weight tiles loaded instead of 36.
+TEST_CASE("conv schedule: a depthwise Conv skips the K steps of all-zero weight tiles", "[onnx][conv][scheduler]") {
+  const ConvCase c{"conv_depthwise_skip", {1, 64, 4, 4}, {64, 1, 3, 3}, 64};
+  ir::Graph graph;
+  REQUIRE(error_of(conv_model(c), &graph).empty());
+  HwConfig hw;
+  hw.sram.size_kib = 256;
+  sched::Schedule s = compile_model(hw, std::move(graph), 0).schedule;
+  REQUIRE(sched::validate(s).empty());
+  std::vector<std::uint32_t> matmuls;
+  int weight_loads = 0;
+  for (std::uint32_t id = 0; id < s.uops.size(); ++id) {
+    const sched::Uop& u = s.uops[id];
+    if (u.kind == sched::UopKind::Load && s.tensors[u.tile.tensor].name == "w") ++weight_loads;
+    if (u.kind != sched::UopKind::Exec || u.exec != sched::ExecKind::MatMul) continue;
+    matmuls.push_back(id);
+    const std::int32_t k = u.src[1].row, j = u.src[1].col;
+    INFO("uop " << id << ": K step " << k << " of column " << j);
+    CHECK(k % 2 == j);
+    CHECK(u.zero_init == (k == j));
+    CHECK(u.src[2].valid() == (k == 16 + j));
+  }
+  CHECK(matmuls.size() == 18);
+  CHECK(weight_loads == 18);
+
+  // The validator's step rule with skipped steps: zero_init on K step 3 of
+  // column 1 would drop step 1; the epilogue belongs on step 17.
+  auto problems_when = [&](std::uint32_t id, auto change) {
+    sched::Schedule bad = s;
+    change(bad.uops[id]);
+    return sched::validate(bad);
+  };
+  auto find_step = [&](std::int32_t k, std::int32_t j) {
+    for (const std::uint32_t id : matmuls) {
+      if (s.uops[id].src[1].row == k && s.uops[id].src[1].col == j) return id;
+    }
+    FAIL("no K step " << k << " of column " << j);
+    return 0u;
+  };
+  const std::uint32_t step3 = find_step(3, 1), step15 = find_step(15, 1);
+  auto zero_init = problems_when(step3, [](sched::Uop& u) { u.zero_init = true; });
+  REQUIRE_FALSE(zero_init.empty());
+  CHECK(zero_init[0] == "uop " + std::to_string(step3) + " EXEC matmul y.nhwc[0,1]: zero_init on K step 3 of 18 " +
+                            "(expected it only on steps 0 to 1: the weight tiles before step 1 are structural zeros)");
+  auto relu = problems_when(step15, [](sched::Uop& u) { u.relu = true; });
+  REQUIRE_FALSE(relu.empty());
+  CHECK(relu[0] == "uop " + std::to_string(step15) +
+                       " EXEC matmul y.nhwc[0,1]: relu on K step 15 of 18 (expected the epilogue only on the last "
+                       "step, 17)");
+  run_conv(c, 256);  // and the math, against the host reference
+}

@@ -478,3 +478,40 @@ TEST_CASE("views: the validator's table checks of place views", "[schedule][view
   w.place("v", y, {4, 1, 1, 1}, 0, 0, TensorLayout::ConvWeight);
   CHECK(validate(w.done()) == Errors{"tensor 1 v: layout conv_weight on a place view (expected matrix, nchw or nhwc)"});
 }
+
+// Grouped conv weights are block-diagonal: row (kh*KW + kw)*C + c holds
+// channel c, column o output channel o, and only c's group meeting o's is
+// nonzero (convolution.md). Tiles are 32 rows by 32 columns.
+TEST_CASE("views: which tiles of grouped conv weights are structural zeros", "[schedule][views]") {
+  Builder b(3 * kTileBytes, "weights");
+  // [40, 4, 1, 1] in 20 groups: C = 80 (4 per group), 2 output channels per
+  // group. Row tiles: channels 0..31 (groups 0..7), 32..63 (8..15), 64..79
+  // (16..19); column tiles: outputs 0..31 (groups 0..15), 32..39 (16..19).
+  const auto w = b.laid_out("w", TensorRole::Param, {40, 4, 1, 1}, TensorLayout::ConvWeight, 20);
+  // [80, 2, 3, 3] in 40 groups: C = 80, row r holds channel r mod 80; row
+  // tile 2 (rows 64..95) holds channels 64..79 and 0..15 (groups 32..39 and
+  // 0..7); column tile 1 (outputs 32..63) groups 16..31: none of them.
+  const auto wrap = b.laid_out("wrap", TensorRole::Param, {80, 2, 3, 3}, TensorLayout::ConvWeight, 40);
+  // Ungrouped weights and matrices have no structural zeros.
+  const auto dense = b.laid_out("dense", TensorRole::Param, {64, 64, 1, 1}, TensorLayout::ConvWeight, 1);
+  const Schedule& s = b.schedule();
+  const TensorInfo& tw = s.tensors.at(static_cast<std::size_t>(w));
+  const TensorInfo& twrap = s.tensors.at(static_cast<std::size_t>(wrap));
+  const TensorInfo& tdense = s.tensors.at(static_cast<std::size_t>(dense));
+  const bool expect_w[3][2] = {{false, true}, {false, true}, {true, false}};
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 2; ++c) {
+      INFO("w tile " << r << "," << c);
+      CHECK(is_structural_zero_tile(tw, r, c) == expect_w[r][c]);
+    }
+  }
+  CHECK(is_structural_zero_tile(twrap, 2, 1));
+  CHECK_FALSE(is_structural_zero_tile(twrap, 2, 0));
+  CHECK_FALSE(is_structural_zero_tile(twrap, 2, 2));
+  CHECK_FALSE(is_structural_zero_tile(tdense, 1, 0));
+  // The K steps column 1 of w needs: only row tile 2.
+  CHECK(next_weight_step(tw, 0, 1) == 2);
+  CHECK(next_weight_step(tw, 3, 1) == 3);
+  CHECK(next_weight_step(tw, 2, 0) == 3);  // none left: B's tile rows
+  CHECK(next_weight_step(tdense, 1, 1) == 1);
+}
