@@ -67,7 +67,9 @@ def init_weights(model):
     """Kaiming-normal weights (ReLU gain) keep the activations' scale near 1 through depth,
     so outputs stay O(1) and the checker's atol is small against them; biases and every
     BatchNorm's weight, bias, running_mean and running_var are random and far from the
-    identity, so a BatchNorm folded wrongly (or not at all) changes the output."""
+    identity, so a BatchNorm folded wrongly (or not at all) changes the output. The same
+    holds for every LayerNorm's weight and bias, and for the packed Q, K, V projection of
+    nn.MultiheadAttention. (Models without those modules draw exactly as before.)"""
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
@@ -80,6 +82,16 @@ def init_weights(model):
                 m.bias.copy_(torch.empty(n).uniform_(-0.5, 0.5))
                 m.running_mean.copy_(torch.empty(n).uniform_(-0.5, 0.5))
                 m.running_var.copy_(torch.empty(n).uniform_(0.5, 2.0))
+        elif isinstance(m, nn.LayerNorm) and m.elementwise_affine:
+            n = m.weight.numel()
+            with torch.no_grad():
+                m.weight.copy_(torch.empty(n).uniform_(0.5, 1.5).view_as(m.weight))
+                m.bias.copy_(torch.empty(n).uniform_(-0.5, 0.5).view_as(m.bias))
+        elif isinstance(m, nn.MultiheadAttention) and m.in_proj_weight is not None:
+            # (its packed Q, K, V projection is a bare Parameter, not an nn.Linear; the
+            # layers of an nn.TransformerEncoder are deep copies, equal until redrawn here)
+            nn.init.kaiming_normal_(m.in_proj_weight, nonlinearity="relu")
+            nn.init.uniform_(m.in_proj_bias, -0.2, 0.2)
     return model
 
 
@@ -465,9 +477,12 @@ def export(name, out_dir):
     """Writes out_dir/name/{model.onnx, input_K.npy, output_K.npy}; returns the op types."""
     spec = MODELS[name]
     model, inputs = build(name)
-    with torch.no_grad():
-        outputs = model(*inputs)
+    # With gradients enabled, as torch.onnx.export traces the model: under no_grad an eval
+    # nn.TransformerEncoderLayer takes its fused "fast path" (_transformer_encoder_layer_fwd),
+    # which has no ONNX export and sums in another order than the graph that is exported.
+    outputs = model(*inputs)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    outputs = tuple(y.detach() for y in outputs)
     input_names = [f"x{k}" if len(inputs) > 1 else "x" for k in range(len(inputs))]
     output_names = [f"y{k}" if len(outputs) > 1 else "y" for k in range(len(outputs))]
     buf = io.BytesIO()
