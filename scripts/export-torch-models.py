@@ -31,6 +31,7 @@ Bad arguments: one line "export-torch-models.py: error: ..." on stderr, exit 2.
 import argparse
 import filecmp
 import io
+import math
 import os
 import sys
 import tempfile
@@ -273,6 +274,115 @@ class ConcatChannels(nn.Module):
         return torch.cat([F.relu(self.a(x)), self.b(x)], dim=1)
 
 
+def split_heads(t, heads):
+    """[B, S, H*D] -> [B, H, S, D]: a view to [B, S, H, D] (Reshape), then transpose(1, 2)."""
+    b, s, c = t.shape
+    return t.view(b, s, heads, c // heads).transpose(1, 2)
+
+
+def merge_heads(t):
+    """[B, H, S, D] -> [B, S, H*D]: transpose(1, 2), then a view (Reshape)."""
+    b, h, s, d = t.shape
+    return t.transpose(1, 2).reshape(b, s, h * d)
+
+
+def causal_mask(seq):
+    """The additive causal mask as nn.Transformer.generate_square_subsequent_mask makes it:
+    0 on and below the diagonal, -inf above (a key after the query gets probability 0)."""
+    return torch.triu(torch.full((seq, seq), float("-inf")), diagonal=1)
+
+
+class CausalSelfAttention(nn.Module):
+    """GPT-2's attention written out: one Linear to Q, K, V, split into heads, Q.K^T /
+    sqrt(D) (a multiplication by 1 / sqrt(D), as nanoGPT writes it) plus the additive causal mask, softmax over the keys, P.V, heads merged, the
+    output projection."""
+
+    def __init__(self, d_model, heads, seq):
+        super().__init__()
+        self.heads, self.scale = heads, 1 / math.sqrt(d_model // heads)
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.proj = nn.Linear(d_model, d_model)
+        self.register_buffer("mask", causal_mask(seq))
+
+    def forward(self, x):
+        q, k, v = (split_heads(t, self.heads) for t in self.qkv(x).split(x.shape[2], dim=2))
+        scores = q @ k.transpose(-2, -1) * self.scale + self.mask
+        return self.proj(merge_heads(F.softmax(scores, dim=-1) @ v))
+
+
+class Gpt2Block(nn.Module):
+    """A GPT-2 decoder block (Radford et al. 2019): pre-LayerNorm causal self-attention and
+    a 4x MLP with GELU, each in a residual branch: x + attn(ln1(x)), then y + mlp(ln2(y))."""
+
+    def __init__(self, d_model, heads, seq, gelu):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(d_model)
+        self.attn = CausalSelfAttention(d_model, heads, seq)
+        self.ln2 = nn.LayerNorm(d_model)
+        self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(approximate=gelu),
+                                 nn.Linear(4 * d_model, d_model))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class BertPoolerStack(nn.Module):
+    """BERT's shape (Devlin et al. 2019) past the token lookup: learned position embeddings
+    added and LayerNorm (BERT's embedding output), two post-LayerNorm encoder layers (GELU),
+    then the pooler: the first token, Linear, Tanh. Outputs the sequence and the pooled."""
+
+    def __init__(self, d_model, heads, ff, seq, layers):
+        super().__init__()
+        self.position = nn.Parameter(torch.randn(1, seq, d_model))
+        self.ln = nn.LayerNorm(d_model)
+        layer = nn.TransformerEncoderLayer(d_model, heads, ff, dropout=0.0, activation="gelu",
+                                           batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.pooler = nn.Linear(d_model, d_model)
+
+    def forward(self, x):
+        y = self.encoder(self.ln(x + self.position))
+        return y, torch.tanh(self.pooler(y[:, 0]))
+
+
+class SingleHeadAttention(nn.Module):
+    """softmax(Q.K^T / sqrt(D)) . V on Q, K, V computed by three Linears (no mask, no heads)."""
+
+    def __init__(self, d_model):
+        super().__init__()
+        self.q, self.k, self.v = (nn.Linear(d_model, d_model) for _ in range(3))
+        self.root_d = math.sqrt(d_model)
+
+    def forward(self, x):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        return F.softmax(q @ k.transpose(1, 2) / self.root_d, dim=-1) @ v
+
+
+class SelfAttention(nn.Module):
+    """nn.MultiheadAttention as self-attention (query = key = value = x), batch_first."""
+
+    def __init__(self, d_model, heads):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(d_model, heads, batch_first=True)
+
+    def forward(self, x):
+        return self.mha(x, x, x, need_weights=False)[0]
+
+
+class WhereMaskSoftmax(nn.Module):
+    """The causal mask as the original GPT-2 code applies it: torch.where(keep, scores,
+    -10000) with a constant boolean lower triangle, then softmax over the last axis."""
+
+    def __init__(self, seq):
+        super().__init__()
+        self.register_buffer("keep", torch.tril(torch.ones(seq, seq, dtype=torch.bool)))
+        self.register_buffer("masked", torch.tensor(-1e4))
+
+    def forward(self, x):
+        return F.softmax(torch.where(self.keep, x, self.masked), dim=-1)
+
+
 def conv(*args, post=None, **kwargs):
     layers = [nn.Conv2d(*args, **kwargs)]
     if post is not None:
@@ -301,6 +411,12 @@ class Spec:
 def act(module):
     return lambda: conv(3, 8, 3, padding=1, post=module)
 
+
+GPT2_D = 96
+GPT2_COVERS = (f"GPT-2 decoder block: pre-LayerNorm, causal self-attention (d_model {GPT2_D}, "
+               "4 heads of 24 by hand: Linear to Q, K, V, Split, heads [B,S,H,D] -> [B,H,S,D], "
+               "Q.K^T * (1 / sqrt D), + the -inf causal mask, Softmax, P.V, heads merged, Linear), "
+               "residual Add, LayerNorm, MLP 4x, residual Add; ")
 
 MODELS = {
     # networks
@@ -451,6 +567,73 @@ MODELS = {
     "broadcast_two_inputs": Spec(lambda: Lambda(lambda m, a, b: (a + b, a * b - b)),
                                  [(2, 1, 5, 1), (1, 3, 1, 4)], "a[2,1,5,1] + b[1,3,1,4] and "
                                  "a * b - b: both operands broadcast; two inputs, two outputs"),
+    # transformers (issue 14): whole blocks at the issue's sizes
+    "encoder_layer": Spec(lambda: nn.TransformerEncoderLayer(128, 4, 256, dropout=0.0,
+                                                             batch_first=True),
+                          [(2, 64, 128)], "nn.TransformerEncoderLayer (d_model 128, 4 heads, "
+                          "feed-forward 256, ReLU, dropout 0, post-LayerNorm, batch_first): "
+                          "LayerNormalization ops (opset 17)", opset=17),
+    "encoder_layer_op13": Spec(lambda: nn.TransformerEncoderLayer(128, 4, 256, dropout=0.0,
+                                                                  batch_first=True),
+                               [(2, 64, 128)], "as encoder_layer at opset 13: each LayerNorm "
+                               "decomposed (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, "
+                               "Mul, Add), as at opsets 14 to 16"),
+    "gpt2_block_gelu_exact": Spec(lambda: Gpt2Block(GPT2_D, 4, 64, "none"), [(2, 64, GPT2_D)],
+                                  GPT2_COVERS + "GELU exact (Erf)", opset=17),
+    "gpt2_block_gelu_tanh": Spec(lambda: Gpt2Block(GPT2_D, 4, 64, "tanh"), [(2, 64, GPT2_D)],
+                                 GPT2_COVERS + "GELU tanh approximation (Tanh; x^3 as two "
+                                 "Muls, no Pow)", opset=17),
+    "bert_pooler_stack": Spec(lambda: BertPoolerStack(64, 4, 256, 64, 2), [(2, 64, 64)],
+                              "BERT-style: + position embeddings, LayerNorm, 2 post-LayerNorm "
+                              "nn.TransformerEncoder layers (d_model 64, 4 heads of 16, "
+                              "feed-forward 256, GELU), pooler (first token: Gather on a "
+                              "computed tensor, Linear, Tanh); outputs the sequence and the "
+                              "pooled vector; LayerNorms decomposed (opset 13)"),
+    # transformers: the pieces, one at a time (rows of 80 = 2.5 column tiles of 32)
+    "softmax_last_axis": Spec(lambda: nn.Softmax(dim=-1), [(2, 8, 80)],
+                              "Softmax over the last axis (80 wide)", scale=3),
+    "softmax_middle_axis": Spec(lambda: nn.Softmax(dim=1), [(2, 80, 8)],
+                                "Softmax over axis 1 of 3 (not the last)", scale=3),
+    "softmax_causal_mask": Spec(lambda: Lambda(lambda m, x: F.softmax(x + m.mask, dim=-1),
+                                               mask=causal_mask(64)),
+                                [(2, 64, 64)], "scores + the additive causal mask (a [64, 64] "
+                                "initializer: 0 on and below the diagonal, -inf above), then "
+                                "Softmax over the last axis", scale=2),
+    "softmax_where_mask": Spec(lambda: WhereMaskSoftmax(64), [(2, 64, 64)], "the causal mask "
+                               "as GPT-2's original code applies it: Where(constant BOOL "
+                               "[64, 64] lower triangle, scores, -10000), then Softmax",
+                               scale=2),
+    "layernorm_last_axis": Spec(lambda: nn.LayerNorm(80), [(2, 8, 80)], "nn.LayerNorm(80): one "
+                                "LayerNormalization op (axis -1, epsilon 1e-5)", opset=17,
+                                scale=2),
+    "layernorm_decomposed": Spec(lambda: nn.LayerNorm(80), [(2, 8, 80)], "nn.LayerNorm(80) "
+                                 "before opset 17: ReduceMean, Sub, Pow 2, ReduceMean, Add "
+                                 "epsilon, Sqrt, Div, Mul weight, Add bias", scale=2),
+    "gelu_exact": Spec(lambda: nn.GELU(), [(2, 8, 80)],
+                       "GELU exact: x * 0.5 * (1 + erf(x / sqrt 2)) (Div, Erf, Add, Mul)",
+                       scale=2),
+    "gelu_tanh": Spec(lambda: nn.GELU(approximate="tanh"), [(2, 8, 80)], "GELU tanh "
+                      "approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))",
+                      scale=2),
+    "multihead_attention": Spec(lambda: SelfAttention(64, 4), [(2, 16, 64)],
+                                "nn.MultiheadAttention(64, 4 heads, batch_first) as "
+                                "self-attention: its packed in-projection sliced into Q, K, V "
+                                "by a Shape, Gather, Add, Div, Mul chain on INT64 (constant with "
+                                "fixed shapes) and Slice of a computed tensor, heads by Reshape "
+                                "+ Transpose to [B*H, S, D], Gemm out-projection"),
+    "attention_single_head": Spec(lambda: SingleHeadAttention(32), [(2, 64, 32)],
+                                  "three Linears to Q, K, V; softmax(Q.K^T / sqrt 32) . V: "
+                                  "MatMul of two computed 3-D tensors, Transpose of a computed "
+                                  "tensor"),
+    "transpose_heads": Spec(lambda: Lambda(lambda m, x: split_heads(x @ m.w, 4),
+                                           w=randn(64, 64) / 8),
+                            [(2, 16, 64)], "x @ W, then the head split [2, 16, 4, 16] -> "
+                            "[2, 4, 16, 16]: Reshape and Transpose (perm 0, 2, 1, 3) of a "
+                            "computed tensor"),
+    "first_token_pooler": Spec(lambda: Lambda(lambda m, x: torch.tanh((x @ m.w)[:, 0] @ m.p),
+                                              w=randn(64, 64) / 8, p=randn(64, 32) / 8),
+                               [(2, 16, 64)], "x @ W, its first token ([:, 0]: Gather on a "
+                               "computed tensor), @ P, Tanh"),
 }
 
 
@@ -566,8 +749,11 @@ def readme(protos):
         f"Exported with torch {torch.__version__}{DEBIAN_NOTE.get(torch.__version__, '')} and "
         f"onnx {onnx.__version__}, eval mode, CPU,",
         "fixed shapes, `do_constant_folding=True`. Weights are Kaiming-normal, biases and every",
-        "BatchNorm's weight, bias, running mean and variance random (seeded by the model's",
-        "name). In eval export torch folds a BatchNorm that directly follows a Conv into the",
+        "BatchNorm's weight, bias, running mean and variance, and every LayerNorm's weight and",
+        "bias random (seeded by the model's name). The outputs are computed with gradients",
+        "enabled, as the export traces the model (under `no_grad` an eval",
+        "`nn.TransformerEncoderLayer` takes a fused fast path that has no ONNX export).",
+        "In eval export torch folds a BatchNorm that directly follows a Conv into the",
         "Conv; `conv_bn_relu*` and `basicblock_bn` are exported with `TrainingMode.PRESERVE` to",
         "keep those nodes.",
         "",
@@ -599,6 +785,26 @@ def readme(protos):
         "- `x.view(N, -1)` is `Reshape` with the shape [N, -1] from an INT64 `Constant`;",
         "  `squeeze`/`unsqueeze` take `axes` as an attribute at opset 11 and from an INT64",
         "  `Constant` input from opset 13; `Dropout` disappears in eval export.",
+        "",
+        "Transformers (the models from `encoder_layer` on):",
+        "",
+        "- `nn.LayerNorm` is one `LayerNormalization` (axis -1, epsilon 1e-5) at opset 17; at",
+        "  opsets 13 to 16 it is decomposed: ReduceMean (axes [-1]), Sub, Pow 2, ReduceMean,",
+        "  Add epsilon, Sqrt, Div, Mul weight, Add bias (the same ops at 13, 14, 15 and 16).",
+        "- GELU is never one op before opset 20: exact is Div by sqrt 2, Erf, Add 1, Mul by x,",
+        "  Mul 0.5; `approximate='tanh'` is x * x * x as two Muls (no Pow), Mul 0.044715, Add,",
+        "  Mul sqrt(2/pi), Tanh, Add 1, Mul by x, Mul 0.5. The same at every opset from 13 to 17.",
+        "- `nn.Linear` on a 3-D input is MatMul by the transposed weight (an initializer) plus",
+        "  an Add of the bias first; `nn.MultiheadAttention` (and so `nn.TransformerEncoderLayer`)",
+        "  transposes a batch_first input to [S, B, E], slices its packed in-projection into Q,",
+        "  K, V with `Slice` whose bounds come from a `Shape`, `Gather`, `Add`, `Div`, `Mul` chain",
+        "  on INT64 (constant for fixed shapes; `Div` is integer division), makes the heads by",
+        "  `Reshape` to [S, B*H, D] and `Transpose`, scales Q by a `Div`, and projects with `Gemm`",
+        "  on [S*B, E]. The heads written by hand (`gpt2_*`) are `Split`, `Reshape` and",
+        "  `Transpose` (perm 0, 2, 1, 3; K^T as perm 0, 2, 3, 1), 4-D `MatMul`s.",
+        "- The additive causal mask is a [S, S] float initializer with -inf above the diagonal;",
+        "  the original GPT-2 form is a `Where` on a constant BOOL initializer.",
+        "- `x[:, 0]` of a computed tensor is `Gather` (axis 1, a 0-d INT64 index): the rank drops.",
         "",
         "| model | covers | opset | inputs | ONNX ops |",
         "|---|---|---|---|---|",
