@@ -21,12 +21,14 @@ inline __m256 relu8(__m256 x) { return _mm256_and_ps(x, _mm256_cmp_ps(x, _mm256_
 
 // One register block of C: MR rows x NV*8 columns held in MR*NV ymm
 // accumulators for the whole K = 32 loop. Per k: NV loads of a B row
-// segment, MR broadcasts of A[r][k], MR*NV FMAs. The epilogue (bias, relu)
-// runs on the registers before the single store. `a` points at A[row0][0],
-// `b` at B[0][col0], `c` at C[row0][col0]; all rows are 32 floats apart.
+// segment, MR broadcasts of A[r][k], MR*NV FMAs. The epilogue (bias,
+// residual, activation) runs on the registers before the single store. `a`
+// points at A[row0][0], `b` at B[0][col0], `c` at C[row0][col0], `c0` at
+// C[0][0] (the residual's element for c is at the same offset); all rows are
+// 32 floats apart.
 template <int MR, int NV>
 inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c, const MatmulEpilogue& ep,
-                                                 const float* bias) {
+                                                 const float* bias, const float* c0) {
   __m256 acc[MR][NV];
   if (ep.zero_init) {
     for (int r = 0; r < MR; ++r)
@@ -49,6 +51,12 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
       const __m256 bb = _mm256_loadu_ps(bias + v * kLanes);
       for (int r = 0; r < MR; ++r) acc[r][v] = _mm256_add_ps(acc[r][v], bb);
     }
+  }
+  if (ep.residual) {
+    // The block's own rows and columns of the residual tile (rows 32 floats apart).
+    const float* res = ep.residual + (c - c0);
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_add_ps(acc[r][v], _mm256_loadu_ps(res + r * N + v * kLanes));
   }
   if (ep.relu) {
     for (int r = 0; r < MR; ++r)
@@ -79,8 +87,8 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
 void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
   for (int col0 = 0; col0 < N; col0 += 16) {
     const float* bias = ep.bias ? ep.bias + col0 : nullptr;
-    for (int row0 = 0; row0 < 12; row0 += 6) block<6, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
-    for (int row0 = 12; row0 < N; row0 += 5) block<5, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias);
+    for (int row0 = 0; row0 < 12; row0 += 6) block<6, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias, c);
+    for (int row0 = 12; row0 < N; row0 += 5) block<5, 2>(a + row0 * N, b + col0, c + row0 * N + col0, ep, bias, c);
   }
 }
 

@@ -27,7 +27,8 @@ inline __m512 relu16(__m512 x) {
 // broadcast from memory ({1to16} embedded broadcast), 2*MR FMAs in all.
 // zero_init is a masked load with an empty mask (no branch, no fault).
 template <int MR>
-inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
+inline __attribute__((always_inline)) void block(const float* a, const float* b, float* c, const MatmulEpilogue& ep,
+                                                 const float* c0) {
   const __mmask16 load_mask = ep.zero_init ? 0 : 0xFFFF;
   __m512 acc[MR][2];
   for (int r = 0; r < MR; ++r) {
@@ -50,6 +51,13 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
     for (int r = 0; r < MR; ++r) {
       acc[r][0] = _mm512_add_ps(acc[r][0], bb0);
       acc[r][1] = _mm512_add_ps(acc[r][1], bb1);
+    }
+  }
+  if (ep.residual) {  // the block's own rows of the residual tile
+    const float* res = ep.residual + (c - c0);
+    for (int r = 0; r < MR; ++r) {
+      acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(res + r * N));
+      acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(res + r * N + kLanes));
     }
   }
   if (ep.relu) {
@@ -82,7 +90,7 @@ inline __attribute__((always_inline)) void block(const float* a, const float* b,
 // ports). Larger blocks (10-14 rows) measured no faster and make GCC keep
 // the accumulator array on the stack around the epilogue branches.
 void matmul_tiles(const float* a, const float* b, float* c, const MatmulEpilogue& ep) {
-  for (int row0 = 0; row0 < N; row0 += 8) block<8>(a + row0 * N, b, c + row0 * N, ep);
+  for (int row0 = 0; row0 < N; row0 += 8) block<8>(a + row0 * N, b, c + row0 * N, ep, c);
 }
 
 // The vector type of simd_elementwise.h: 16 floats in a zmm register.

@@ -17,16 +17,17 @@ namespace tilesim::kernels {
 inline constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
 // What the matmul does around the product. A K loop over tiles uses
-// zero_init on its first step and bias/activation on its last, so one call
-// per step. The activations are those a real matmul unit's output stage has:
-// relu, leaky_relu and clip (ReLU6 is clip 0..6), in that order.
+// zero_init on its first step and bias/residual/activation on its last, so
+// one call per step. The activations are those a real matmul unit's output
+// stage has: relu, leaky_relu and clip (ReLU6 is clip 0..6), in that order.
 struct MatmulEpilogue {
-  bool zero_init = false;       // C = A·B instead of C += A·B
-  const float* bias = nullptr;  // then C[r][c] += bias[c]
-  bool relu = false;            // then C = relu(C)
-  float leaky_alpha = 1.0f;     // then C = C < 0 ? leaky_alpha * C : C (1: nothing)
-  float clip_lo = -kInfinity;   // then C = min(max(C, clip_lo), clip_hi), as UnaryOp::Clip
-  float clip_hi = kInfinity;    //   (-inf and inf: nothing)
+  bool zero_init = false;           // C = A·B instead of C += A·B
+  const float* bias = nullptr;      // then C[r][c] += bias[c]
+  const float* residual = nullptr;  // then C[r][c] += residual[r][c] (a whole tile; never C itself)
+  bool relu = false;                // then C = relu(C)
+  float leaky_alpha = 1.0f;         // then C = C < 0 ? leaky_alpha * C : C (1: nothing)
+  float clip_lo = -kInfinity;       // then C = min(max(C, clip_lo), clip_hi), as UnaryOp::Clip
+  float clip_hi = kInfinity;        //   (-inf and inf: nothing)
   bool leaky() const { return leaky_alpha != 1.0f; }
   bool clips() const { return clip_lo != -kInfinity || clip_hi != kInfinity; }
 };
@@ -80,10 +81,10 @@ inline void matmul_acc(const KernelSet& k, const float* a, const float* b, float
   k.matmul(a, b, c, MatmulEpilogue{});
 }
 inline void matmul_init(const KernelSet& k, const float* a, const float* b, float* c) {
-  k.matmul(a, b, c, MatmulEpilogue{true, nullptr, false});
+  k.matmul(a, b, c, MatmulEpilogue{true, nullptr, nullptr, false});
 }
 inline void matmul_acc_relu(const KernelSet& k, const float* a, const float* b, float* c) {
-  k.matmul(a, b, c, MatmulEpilogue{false, nullptr, true});
+  k.matmul(a, b, c, MatmulEpilogue{false, nullptr, nullptr, true});
 }
 
 const KernelSet& reference_kernels();

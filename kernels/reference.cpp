@@ -55,6 +55,9 @@ void matmul(const float* a, const float* b, float* c, const MatmulEpilogue& ep) 
     for (int i = 0; i < N; ++i)
       for (int j = 0; j < N; ++j) c[i * N + j] += ep.bias[j];
   }
+  if (ep.residual) {
+    for (int i = 0; i < kTileElems; ++i) c[i] += ep.residual[i];
+  }
   if (ep.relu) {
     for (int i = 0; i < kTileElems; ++i) c[i] = relu_scalar(c[i]);
   }

@@ -55,6 +55,9 @@ std::string to_dot(const Graph& graph) {
     for (std::size_t k = 0; k < op.inputs.size(); ++k) {
       out << "  t" << op.inputs[k] << " -> op" << i;
       if (op.kind == OpKind::FusedMatMul && op.has_bias && k == 2) out << " [label=\"bias\"]";
+      if (op.kind == OpKind::FusedMatMul && op.has_residual && k + 1 == op.inputs.size()) {
+        out << " [label=\"residual\"]";
+      }
       out << ";\n";
     }
     out << "  op" << i << " -> t" << op.output << ";\n";

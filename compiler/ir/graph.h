@@ -109,9 +109,10 @@ enum class OpKind {
   // so the op itself runs no EXEC.
   Transpose,
   Scale,  // out = a * scale (Gemm's alpha and beta)  inputs: a
-  // out = epilogue(a @ b): fusion's product. inputs: a, b, and the bias [N]
-  // when has_bias; after the bias relu when has_relu, or the activation
-  // (Clip or LeakyRelu) with its constants in param.
+  // out = epilogue(a @ b): fusion's product. inputs: a, b, the bias [N]
+  // when has_bias, then the residual R (of out's shape) when has_residual;
+  // the product + bias + R, then relu when has_relu, or the activation (Clip
+  // or LeakyRelu) with its constants in param.
   FusedMatMul,
   Sub,  // out = a - b, broadcasting as Add          inputs: a, b
   Mul,  // out = a * b, broadcasting as Add          inputs: a, b
@@ -193,6 +194,7 @@ struct Op {
   std::vector<TensorId> inputs;
   TensorId output = kNone;
   bool has_bias = false;                // FusedMatMul only: inputs[2] is the bias
+  bool has_residual = false;            // FusedMatMul only: the last input is the residual (after the bias)
   bool has_relu = false;                // FusedMatMul only
   OpKind activation = OpKind::MatMul;   // FusedMatMul: a fused Clip or LeakyRelu; MatMul: none
   float scale = 1.0f;                   // Scale only

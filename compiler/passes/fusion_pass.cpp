@@ -32,6 +32,23 @@ TensorId bias_of(const Graph& g, OpId add, TensorId t) {
   return bias;
 }
 
+// The residual operand when `add` is "t + r" or "r + t": r has exactly t's
+// shape and layout (true dims and storage, so tile (i, j) of r lines up with
+// tile (i, j) of t) and zero padding, so the sum's padding stays zero: not t
+// itself, and not a max-pooling window view (its padding reads -inf); else kNone.
+TensorId residual_of(const Graph& g, OpId add, TensorId t) {
+  const ir::Op& op = g.ops[add];
+  if (op.kind != OpKind::Add || op.inputs.size() != 2 || op.inputs[0] == op.inputs[1]) return kNone;
+  if (op.inputs[0] != t && op.inputs[1] != t) return kNone;
+  const TensorId r = op.inputs[0] == t ? op.inputs[1] : op.inputs[0];
+  if (g.tensors[r].shape != g.tensors[t].shape) return kNone;
+  const OpId producer = g.tensors[r].producer;
+  if (producer != kNone && g.ops[producer].kind == OpKind::Im2col && g.ops[producer].window.pad_negative_infinity) {
+    return kNone;
+  }
+  return r;
+}
+
 // An activation the matmul's output stage applies: ReLU, or a Clip or
 // LeakyRelu that maps 0 to 0 (clip bounds around 0), so the product's zero
 // padding stays zero.
@@ -65,6 +82,13 @@ void FusionPass::run(Graph& g) {
       fused.has_bias = true;
       next = sole_user(g, fused.output);
     }
+    const TensorId residual = next == kNone ? kNone : residual_of(g, next, fused.output);
+    if (residual != kNone) {
+      absorb(g, fused, next);
+      fused.inputs.push_back(residual);
+      fused.has_residual = true;
+      next = sole_user(g, fused.output);
+    }
     if (next != kNone && g.ops[next].kind == OpKind::Relu) {
       absorb(g, fused, next);
       fused.has_relu = true;
@@ -74,7 +98,7 @@ void FusionPass::run(Graph& g) {
       fused.param[1] = g.ops[next].param[1];
       absorb(g, fused, next);
     }
-    if (!fused.has_bias && !fused.has_relu && fused.activation == OpKind::MatMul) continue;
+    if (!fused.has_bias && !fused.has_residual && !fused.has_relu && fused.activation == OpKind::MatMul) continue;
     fused.kind = OpKind::FusedMatMul;
     g.ops[i] = std::move(fused);
     g.relink();  // the next matmul's checks see this one's rewiring

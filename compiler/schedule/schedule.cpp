@@ -119,7 +119,7 @@ const char* to_string(TensorRole role) {
 
 int Uop::num_srcs() const {
   if (kind != UopKind::Exec) return 0;
-  if (exec == ExecKind::MatMul) return src[2].valid() ? 3 : 2;
+  if (exec == ExecKind::MatMul) return src[3].valid() ? 4 : src[2].valid() ? 3 : 2;
   if (exec == ExecKind::AvgPool) return src[1].valid() ? 2 : 1;
   return is_binary(exec) ? 2 : 1;
 }

@@ -22,11 +22,14 @@
 // uOp semantics (a, b: tile coordinates (row, col) in units of 32):
 //   LOAD  tile            SRAM[addr] = DRAM tile `tile`
 //   STORE tile            DRAM tile `tile` = SRAM[addr]
-//   EXEC MatMul  tile=(C,i,j) src=(A,i,k),(B,k,j)[,(bias,0,j)]
+//   EXEC MatMul  tile=(C,i,j) src=(A,i,k),(B,k,j)[,(bias,0,j)][,(R,i,j)]
 //                         C = (zero_init ? 0 : C) + A.B; then on the last
-//                         K step: + bias (when src[2] is set), relu (when relu),
-//                         or a fused clip or leaky_relu (exec_params.fused,
-//                         its constants in exec_params.param)
+//                         K step: + bias (when src[2] is set), + R's tile
+//                         (when src[3] is set: the residual, a tensor of C's
+//                         shape, its tile at C's coordinates), then relu
+//                         (when relu), or a fused clip or leaky_relu
+//                         (exec_params.fused, its constants in
+//                         exec_params.param)
 //   EXEC add|sub|mul|max|min  tile=(Y,i,j) src=X',Z'  Y = X' op Z' (max, min: NaN if either is)
 //                         Each operand T is read in the Broadcast form its
 //                         shape gives against Y's (exec_params.form):
@@ -86,6 +89,7 @@ namespace tilesim::sched {
 inline constexpr std::int64_t kTileDim = kernels::kTileDim;
 inline constexpr std::int64_t kTileBytes = kernels::kTileBytes;  // 4096
 inline constexpr std::uint32_t kNoUop = std::numeric_limits<std::uint32_t>::max();
+inline constexpr int kMaxSrcs = 4;  // an EXEC's operand slots (Uop::src)
 
 enum class Unit : std::uint8_t { Dma = 0, Compute = 1 };
 enum class UopKind : std::uint8_t { Load, Store, Exec };
@@ -158,7 +162,9 @@ struct ExecParams {
   bool operator!=(const ExecParams& o) const { return !(*this == o); }
 };
 
-// Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): 76 bytes.
+// Kept small on purpose (a 4096^3 matmul has ~2 M EXECs): 92 bytes. The
+// operand slots are fixed: a matmul's bias is src[2] and its residual src[3],
+// either may be absent without the other.
 struct Uop {
   UopKind kind = UopKind::Load;
   ExecKind exec = ExecKind::MatMul;  // EXEC only
@@ -166,13 +172,16 @@ struct Uop {
   bool relu = false;                 // EXEC MatMul: fused ReLU on the last K step
   TileRef tile;                      // LOAD/STORE: tile moved; EXEC: tile written
   std::uint32_t addr = 0;            // SRAM byte address of `tile`
-  TileRef src[3];                    // EXEC operands, in the order documented above
-  std::uint32_t src_addr[3] = {0, 0, 0};
+  TileRef src[kMaxSrcs];             // EXEC operands, in the order documented above
+  std::uint32_t src_addr[kMaxSrcs] = {0, 0, 0, 0};
   std::uint32_t dep = kNoUop;  // uOp id (index in Schedule::uops) on the other unit
   std::uint32_t params = 0;    // EXEC: index in Schedule::exec_params
 
   Unit unit() const { return kind == UopKind::Exec ? Unit::Compute : Unit::Dma; }
-  int num_srcs() const;  // 0 for LOAD/STORE
+  // Operand slots in use are among src[0 .. num_srcs()-1]; 0 for LOAD/STORE.
+  // A slot below it may be empty (a matmul with a residual and no bias), so
+  // readers check src[p].valid().
+  int num_srcs() const;
 };
 
 enum class TensorRole : std::uint8_t { Input, Param, Intermediate, Output };

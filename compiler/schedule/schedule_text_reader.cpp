@@ -508,7 +508,9 @@ class Reader {
     std::string text = "ID compute EXEC " + std::string(to_string(kind)) + " TENSOR[ROW,COL]@ADDR <- " +
                        (one ? "1 operand" : "2 operands");
     if (kind == ExecKind::MatMul) {
-      text += " [bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER]";
+      text +=
+          " [bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
+          "leaky_relu alpha=NUMBER]";
     }
     if (kind == ExecKind::AvgPool) text += " [TENSOR[ROW,0]@ADDR:col (divisors, last step)]";
     if (is_pool(kind)) text += " [zero_init]";
@@ -561,6 +563,12 @@ class Reader {
         if (x.exec != ExecKind::MatMul || n != 2 || i + 2 >= tokens_.size()) fail(key, "misplaced 'bias'", form);
         operand(tokens_[++i], key, x.src[2], x.src_addr[2]);
         n = 3;
+      } else if (t == "residual") {  // after the bias, if any
+        if (x.exec != ExecKind::MatMul || n < 2 || n > 3 || i + 2 >= tokens_.size()) {
+          fail(key, "misplaced 'residual'", form);
+        }
+        operand(tokens_[++i], key, x.src[3], x.src_addr[3]);
+        n = 4;
       } else {
         if (n >= most) fail(key, "too many operands", form);
         std::string_view text = t;

@@ -23,7 +23,7 @@ std::size_t slots_named(const Schedule& s) {
   std::uint32_t top = 0;
   for (const Uop& x : s.uops) {
     top = std::max(top, x.addr);
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < kMaxSrcs; ++i) {
       if (x.src[i].valid()) top = std::max(top, x.src_addr[i]);
     }
   }
@@ -168,7 +168,7 @@ class Counter {
   void exec(const Uop& x) {
     ++t_.execs;
     if (layer_) ++layer_->execs;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < kMaxSrcs; ++i) {
       if (!x.src[i].valid()) continue;
       const std::size_t slot = slot_of(x.src_addr[i]);
       touch(x.src_addr[i]);

@@ -52,7 +52,9 @@ struct TensorState {
   std::uint32_t epilogue_uop = kNoUop;
   bool relu = false;
   std::int32_t bias = -1;
-  ExecParams fused;  // the fused activation and its constants
+  ExecParams fused;                     // the fused activation and its constants
+  std::uint32_t residual_uop = kNoUop;  // the first last-K-step EXEC, for the residual
+  std::int32_t residual = -1;
 };
 
 int unit_index(Unit unit) { return unit == Unit::Dma ? 0 : 1; }
@@ -406,11 +408,11 @@ class Checker {
     }
     // A bad address is reported and its access skipped; the rest is still checked.
     const bool result_ok = check_addr(id, x.addr, accumulating ? "accumulator" : "result");
-    bool src_ok[3] = {false, false, false};
-    for (int i = 0; i < 3; ++i) {
+    bool src_ok[kMaxSrcs] = {false, false, false, false};
+    for (int i = 0; i < kMaxSrcs; ++i) {
       if (x.src[i].valid()) src_ok[i] = check_addr(id, x.src_addr[i], structure::kOperand[i]);
     }
-    for (int i = 0; i < 3 && accumulating; ++i) {
+    for (int i = 0; i < kMaxSrcs && accumulating; ++i) {
       if (x.src[i].valid() && x.src_addr[i] == x.addr) {
         error(head(id) + ": accumulator at " + format_addr(x.addr) + " is also operand " + std::to_string(i) +
               "'s address (expected distinct slots: a " + to_string(x.exec) + " cannot run in place)");
@@ -436,10 +438,10 @@ class Checker {
       error(head(id) + ": pools " + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) +
             " pools " + info(ts.a).name + " (expected one pooling per tensor)");
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < kMaxSrcs; ++i) {
       if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < kMaxSrcs; ++i) {
       if (src_ok[i]) check_operand(id, x, i);
     }
     const std::int64_t g = gid(x.tile);
@@ -526,6 +528,7 @@ class Checker {
     const bool last = next_step(x.tile.tensor, k + 1, x.tile.col) == kt;
     const ExecParams& fused = s_.exec_params[x.params];  // check_exec checked the index
     const bool activation = fused.fused != ExecKind::MatMul;
+    residual_step(id, x, k, kt, last);
     if (!last && (x.relu || x.src[2].valid() || activation)) {
       const std::string what = x.relu ? "relu" : activation ? to_string(fused.fused) : "bias";
       error(head(id) + ": " + what + " on K step " + std::to_string(k) + steps() +
@@ -551,6 +554,30 @@ class Checker {
       }
     }
     return k + 1;
+  }
+
+  // The residual: only on the last K step, and the same tensor on every tile
+  // of the result (none, or R).
+  void residual_step(std::uint32_t id, const Uop& x, std::int32_t k, std::int32_t kt, bool last) {
+    const std::string of = " of " + std::to_string(kt);
+    if (!last) {
+      if (!x.src[3].valid()) return;
+      error(head(id) + ": residual on K step " + std::to_string(k) + of +
+            " (expected the epilogue only on the last step, " + std::to_string(last_step(x.tile.tensor, x.tile.col)) +
+            ")");
+      return;
+    }
+    TensorState& ts = tensors_[static_cast<std::size_t>(x.tile.tensor)];
+    const std::int32_t residual = x.src[3].valid() ? x.src[3].tensor : -1;
+    if (ts.residual_uop == kNoUop) {
+      ts.residual_uop = id;
+      ts.residual = residual;
+    } else if (ts.residual != residual) {
+      auto text = [this](std::int32_t r) { return r >= 0 ? "residual " + info(r).name : std::string("no residual"); };
+      error(head(id) + ": " + text(residual) + " differs from uop " + std::to_string(ts.residual_uop) + " (" +
+            text(ts.residual) + ") (expected the same fused epilogue on every tile of " + info(x.tile.tensor).name +
+            ")");
+    }
   }
 
   // ---- the end ----

@@ -11,7 +11,7 @@
 
 namespace tilesim::sched::structure {
 
-const std::string kOperand[3] = {"operand 0", "operand 1", "operand 2"};
+const std::string kOperand[kMaxSrcs] = {"operand 0", "operand 1", "operand 2", "operand 3"};
 
 std::string num(std::int64_t n) { return std::to_string(n); }
 
@@ -116,6 +116,27 @@ std::string bias_tile(const Schedule& s, const Uop& x, int i) {
   return x.src[i] == want ? "" : wrong_tile(s, i, x.src[i], want);
 }
 
+// "[32,64]", or "2 x [32,64]" for a stack: the matrices the hardware holds.
+std::string matrices(const TensorInfo& t) {
+  return (t.batch == 1 ? "" : num(t.batch) + " x ") + pair(t.rank <= 1 ? 1 : t.rows, t.cols);
+}
+
+// Operand 3 is the residual R: the result's matrices (so C's padding, which
+// R's zero padding keeps zero, lines up), read at C's tile (R, i, j).
+std::string residual_tile(const Schedule& s, const Uop& x) {
+  const TensorInfo& c = info(s, x.tile.tensor);
+  const TensorInfo& r = info(s, x.src[3].tensor);
+  if (x.src[3].tensor == x.tile.tensor) {
+    return kOperand[3] + " is " + format_tile(s, x.src[3]) +
+           ", the result itself (expected another tensor of its shape: a residual is added to the result)";
+  }
+  if (r.batch != c.batch || r.rank != c.rank || r.rows != c.rows || r.cols != c.cols) {
+    return kOperand[3] + " " + r.name + " is " + matrices(r) + " (expected " + matrices(c) + " as " + c.name +
+           ": a residual has the result's shape)";
+  }
+  return same_tile(s, x, 3);
+}
+
 std::string check_matmul(const Schedule& s, const Uop& x) {
   const TensorInfo& c = info(s, x.tile.tensor);
   const TensorInfo& a = info(s, x.src[0].tensor);
@@ -140,7 +161,8 @@ std::string check_matmul(const Schedule& s, const Uop& x) {
   const std::int64_t matrix = b.batch == 1 ? 0 : x.tile.row / c.tile_rows_per_matrix();
   const TileRef want{x.src[1].tensor, static_cast<std::int32_t>(matrix * kt + x.src[0].col), x.tile.col};
   if (x.src[1] != want) return wrong_tile(s, 1, x.src[1], want, matrix_of(b, want.row));
-  return x.src[2].valid() ? bias_tile(s, x, 2) : "";
+  const std::string bias = x.src[2].valid() ? bias_tile(s, x, 2) : "";
+  return !bias.empty() || !x.src[3].valid() ? bias : residual_tile(s, x);
 }
 
 // Rank, batch and shape, the figures everything else is computed from.
@@ -353,15 +375,17 @@ std::string check_exec(const Schedule& s, const Uop& x) {
   std::string problem = check_tile(s, x.tile, "result");
   if (!problem.empty()) return problem;
   const int want = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
-  const int optional = x.exec == ExecKind::MatMul ? 2 : x.exec == ExecKind::AvgPool ? 1 : -1;
+  // Optional operands: a matmul's bias (2) and residual (3), avg_pool's divisors (1).
+  const int optional = x.exec == ExecKind::MatMul ? 2 : x.exec == ExecKind::AvgPool ? 1 : kMaxSrcs;
+  const int most = x.exec == ExecKind::MatMul ? kMaxSrcs : optional + 1;
   auto takes = [&x, want] {
     return std::string(to_string(x.exec)) + " takes " + std::to_string(want) + (want == 1 ? " operand" : " operands") +
-           (x.exec == ExecKind::MatMul    ? " and an optional bias"
+           (x.exec == ExecKind::MatMul    ? " and an optional bias and residual"
             : x.exec == ExecKind::AvgPool ? " and optional divisors"
                                           : "");
   };
-  for (int i = 0; i < 3; ++i) {
-    const bool allowed = i < want || i == optional;
+  for (int i = 0; i < kMaxSrcs; ++i) {
+    const bool allowed = i < want || (i >= optional && i < most);
     const std::string& what = kOperand[i];
     if (i < want && !x.src[i].valid()) return what + " is missing (" + takes() + ")";
     if (!allowed && x.src[i].valid())
@@ -386,9 +410,9 @@ std::string check_exec(const Schedule& s, const Uop& x) {
 }
 
 std::int64_t uop_slot_bytes(const Uop& x) {
-  std::int64_t slots[4] = {x.addr / kTileBytes};
+  std::int64_t slots[kMaxSrcs + 1] = {x.addr / kTileBytes};
   std::int64_t n = 1;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < kMaxSrcs; ++i) {
     if (!x.src[i].valid()) continue;
     const std::int64_t slot = x.src_addr[i] / kTileBytes;
     if (std::find(slots, slots + n, slot) == slots + n) slots[n++] = slot;

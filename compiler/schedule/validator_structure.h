@@ -14,7 +14,7 @@
 namespace tilesim::sched::structure {
 
 // "operand 0", "operand 1", "operand 2": the names messages give EXEC operands.
-extern const std::string kOperand[3];
+extern const std::string kOperand[kMaxSrcs];
 
 // Names unique and non-empty; rank 0..4; batch >= 1 (1 up to rank 2); positive
 // shapes padded per matrix to multiples of 32 (rank 0/1: one row; a scalar

@@ -11,10 +11,12 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; 
 
 // Tiles one block needs at once: its accumulators, the strip of the inner
 // operand reused across the innermost loop (double-buffered for the next K
-// step), two buffers for the streamed operand, and the bias row when fused.
+// step), two buffers for the streamed operand, the bias row when fused, and
+// one slot for the residual tile the last K step reads (one per C tile, each
+// read once: it streams through one slot).
 std::int64_t working_tiles(const MatmulShape& s, std::int64_t bm, std::int64_t bn, bool a_outer) {
   const std::int64_t strip = a_outer ? bn : bm;
-  return bm * bn + 2 * strip + 2 + (s.has_bias ? bn : 0);
+  return bm * bn + 2 * strip + 2 + (s.has_bias ? bn : 0) + (s.has_residual ? 1 : 0);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ namespace tilesim::sched {
 struct MatmulShape {
   std::int64_t m_tiles = 0, k_tiles = 0, n_tiles = 0;
   bool has_bias = false;
+  bool has_residual = false;  // the last K step also reads a tile of R (C's shape) per C tile
 };
 
 struct MatmulPlan {

@@ -85,6 +85,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   const std::int32_t a = op.inputs[0], b = op.inputs[1], c = op.output;
   const std::int32_t bias = op.has_bias ? op.inputs[2] : -1;
   const bool scalar_bias = bias >= 0 && tensors[bias].is_scalar();
+  const std::int32_t residual = op.has_residual ? op.inputs.back() : -1;  // C's shape: read at C's tile
   const std::int64_t batch = tensors[c].batch;
   const bool shared_b = tensors[b].batch == 1;
   // The last K step's fused activation (the others take the defaults).
@@ -113,6 +114,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
       e.src[0] = tile(a, a_row0 + i, k);
       e.src[1] = tile(b, b_row0 + k, j);
       if (e.final_write && bias >= 0) e.src[2] = tile(bias, 0, scalar_bias ? 0 : j);
+      if (e.final_write && residual >= 0) e.src[3] = tile(residual, a_row0 + i, j);
       program.execs.push_back(e);
     };
     auto block = [&](std::int64_t i0, std::int64_t j0) {
@@ -146,7 +148,9 @@ std::int64_t min_sram_tiles(const ir::Graph& graph) {
     if (op.dead) continue;
     // A unary EXEC needs its operand and result: the starting 2.
     if (ir::is_activation(op.kind) || op.kind == ir::OpKind::Scale || ir::is_view_op(op.kind)) continue;
-    need = std::max<std::int64_t>(need, op.kind == ir::OpKind::FusedMatMul && op.has_bias ? 4 : 3);
+    // A matmul's last K step: A, B and C, plus the bias and the residual tile when fused.
+    const bool fused = op.kind == ir::OpKind::FusedMatMul;
+    need = std::max<std::int64_t>(need, 3 + (fused && op.has_bias ? 1 : 0) + (fused && op.has_residual ? 1 : 0));
   }
   return need;
 }
@@ -233,8 +237,9 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       const TensorInfo& w = schedule.tensors[op.inputs[1]];
       shapes << shape_text(x) << " @ " << shape_text(w);
       if (op.has_bias) shapes << " + " << shape_text(schedule.tensors[op.inputs[2]]);
+      if (op.has_residual) shapes << " + " << shape_text(schedule.tensors[op.inputs.back()]);
       // One matrix of the stack; every matrix runs the same plan.
-      MatmulShape shape{x.tile_rows_per_matrix(), x.tile_cols(), w.tile_cols(), op.has_bias};
+      MatmulShape shape{x.tile_rows_per_matrix(), x.tile_cols(), w.tile_cols(), op.has_bias, op.has_residual};
       const MatmulPlan plan = choose_matmul_plan(shape, sram_tiles_, costs_);
       tiles << (out.batch > 1 ? std::to_string(out.batch) + "x " : "") << "M" << shape.m_tiles << " K" << shape.k_tiles
             << " N" << shape.n_tiles;

@@ -16,7 +16,8 @@ namespace tilesim::sched {
 namespace {
 
 constexpr std::uint32_t kNever = 0xFFFFFFFFu;  // no further use
-constexpr int kDstPosition = 3;                // next-use slot of the destination
+constexpr int kDstPosition = kMaxSrcs;         // next-use slot of the destination
+constexpr int kPositions = kMaxSrcs + 1;       // sources, then the destination
 
 std::uint32_t later(std::uint32_t a, std::uint32_t b) {
   if (a == kNoUop) return b;
@@ -24,20 +25,20 @@ std::uint32_t later(std::uint32_t a, std::uint32_t b) {
   return std::max(a, b);
 }
 
-// For every EXEC e and operand position p (0..2 sources, 3 destination), the
+// For every EXEC e and operand position p (0..3 sources, 4 destination), the
 // index of the next EXEC after e that touches the same tile, or kNever.
 std::vector<std::uint32_t> next_uses(const TileProgram& program, std::size_t tile_count) {
   const std::size_t n = program.execs.size();
-  std::vector<std::uint32_t> next(4 * n, kNever);
+  std::vector<std::uint32_t> next(kPositions * n, kNever);
   std::vector<std::uint32_t> last_seen(tile_count, kNever);
   for (std::size_t e = n; e-- > 0;) {
     if ((e & 0xFFFF) == 0) poll_interrupt();
     const TileExec& x = program.execs[e];
-    const TileId tiles[4] = {x.src[0], x.src[1], x.src[2], x.dst};
-    for (int p = 0; p < 4; ++p) {
-      if (tiles[p] != kNoTile) next[4 * e + p] = last_seen[tiles[p]];
+    const TileId tiles[kPositions] = {x.src[0], x.src[1], x.src[2], x.src[3], x.dst};
+    for (int p = 0; p < kPositions; ++p) {
+      if (tiles[p] != kNoTile) next[kPositions * e + p] = last_seen[tiles[p]];
     }
-    for (int p = 0; p < 4; ++p) {
+    for (int p = 0; p < kPositions; ++p) {
       if (tiles[p] != kNoTile) last_seen[tiles[p]] = static_cast<std::uint32_t>(e);
     }
   }
@@ -71,7 +72,7 @@ class Allocator {
     // Tiles are first used at their first EXEC; seed next_use for Belady.
     for (std::size_t e = program_.execs.size(); e-- > 0;) {
       const TileExec& x = program_.execs[e];
-      for (const TileId t : {x.src[0], x.src[1], x.src[2], x.dst}) {
+      for (const TileId t : {x.src[0], x.src[1], x.src[2], x.src[3], x.dst}) {
         if (t != kNoTile) tiles_[t].next_use = static_cast<std::uint32_t>(e);
       }
     }
@@ -81,7 +82,7 @@ class Allocator {
       while (layer + 1 < program_.layer_begin.size() && e >= program_.layer_begin[layer + 1]) ++layer;
       layer_ = &s_.layers[layer];
       layer_index_ = static_cast<std::uint32_t>(layer);
-      exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[4 * e]);
+      exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[kPositions * e]);
       flush_stores(static_cast<std::int64_t>(e));
       keep_slots_free(static_cast<std::uint32_t>(e));
     }
@@ -112,7 +113,7 @@ class Allocator {
 
   void exec(std::uint32_t e, const TileExec& x, const std::uint32_t* next) {
     // Bring sources in (pinned: their next use is now e, the smallest).
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < kMaxSrcs; ++p) {
       if (x.src[p] == kNoTile) continue;
       if (tiles_[x.src[p]].slot >= 0) {
         ++layer_->loads_eliminated;
@@ -139,7 +140,7 @@ class Allocator {
     const std::int32_t dst_slot = tiles_[x.dst].slot;
     u.addr = addr(dst_slot);
     std::uint32_t dep = later(slots_[dst_slot].dma_touch, kNoUop);
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < kMaxSrcs; ++p) {
       if (x.src[p] == kNoTile) continue;
       const std::int32_t slot = tiles_[x.src[p]].slot;
       u.src[p] = ref(x.src[p]);
@@ -151,7 +152,7 @@ class Allocator {
     ++layer_->execs;
     tiles_[x.dst].layer = layer_index_;
 
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < kMaxSrcs; ++p) {
       if (x.src[p] != kNoTile) slots_[tiles_[x.src[p]].slot].compute_touch = id;
     }
     slots_[dst_slot].compute_touch = id;
@@ -160,7 +161,7 @@ class Allocator {
     tiles_[x.dst].in_dram = false;
 
     // Advance next uses; release what is finished.
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < kMaxSrcs; ++p) {
       if (x.src[p] != kNoTile) retire(x.src[p], next[p]);
     }
     const bool output = x.final_write && stored_[static_cast<std::size_t>(ref(x.dst).tensor)];

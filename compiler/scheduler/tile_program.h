@@ -39,7 +39,7 @@ struct TileExec {
   bool final_write = true;   // the destination tile is complete after this EXEC
   std::uint32_t params = 0;  // index in TileProgram::exec_params (Uop::params)
   TileId dst = kNoTile;
-  TileId src[3] = {kNoTile, kNoTile, kNoTile};
+  TileId src[kMaxSrcs] = {kNoTile, kNoTile, kNoTile, kNoTile};  // as Uop::src
 };
 
 struct TileProgram {

@@ -33,7 +33,9 @@ void sram_liveness(const sched::Schedule& s, std::vector<std::uint8_t>& born, st
     } else {
       read(u.addr);  // STORE, or a matmul or pooling step accumulating into its tile
     }
-    for (int p = 0; p < u.num_srcs(); ++p) read(u.src_addr[p]);
+    for (int p = 0; p < u.num_srcs(); ++p) {
+      if (u.src[p].valid()) read(u.src_addr[p]);
+    }
   }
 }
 

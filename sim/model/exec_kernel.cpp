@@ -99,7 +99,8 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
   const sched::ExecParams& p = schedule.exec_params[uop.params];
   if (uop.exec == ExecKind::MatMul) {
     const float* bias = uop.src[2].valid() ? at(uop.src_addr[2]) : nullptr;
-    kernels::MatmulEpilogue ep{uop.zero_init, bias, uop.relu};
+    const float* residual = uop.src[3].valid() ? at(uop.src_addr[3]) : nullptr;
+    kernels::MatmulEpilogue ep{uop.zero_init, bias, residual, uop.relu};
     if (p.fused == ExecKind::LeakyRelu) ep.leaky_alpha = p.param[0];
     if (p.fused == ExecKind::Clip) {
       ep.clip_lo = p.param[0];

@@ -159,7 +159,9 @@ std::int64_t sram_extent_bytes(const sched::Schedule& schedule) {
   std::int64_t end = -1;
   for (const sched::Uop& u : schedule.uops) {
     end = std::max<std::int64_t>(end, u.addr);
-    for (int p = 0; p < u.num_srcs(); ++p) end = std::max<std::int64_t>(end, u.src_addr[p]);
+    for (int p = 0; p < u.num_srcs(); ++p) {
+      if (u.src[p].valid()) end = std::max<std::int64_t>(end, u.src_addr[p]);
+    }
   }
   return end < 0 ? 0 : end + sched::kTileBytes;
 }

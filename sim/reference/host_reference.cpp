@@ -139,7 +139,7 @@ std::size_t arity(const ir::Op& op) {
     case ir::OpKind::Conv:
       return op.inputs.size() > 2 ? 3 : 2;
     case ir::OpKind::FusedMatMul:
-      return op.has_bias ? 3 : 2;
+      return 2 + (op.has_bias ? 1 : 0) + (op.has_residual ? 1 : 0);
     case ir::OpKind::MatMul:
       return 2;
     default:
@@ -262,6 +262,12 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
           if (sum.dims != out.dims)
             bad("fused bias of shape " + dims_text(in[2]->dims) + " for " + dims_text(out.dims));
           out = std::move(sum);
+        }
+        if (op.has_residual) {
+          // The residual R (the input after the bias) has the product's dims.
+          const Nd& r = *in[op.has_bias ? 3 : 2];
+          if (r.dims != out.dims) bad("fused residual of shape " + dims_text(r.dims) + " for " + dims_text(out.dims));
+          out = binary(ir::OpKind::Add, out, r);
         }
         if (op.has_relu) relu_in_place(out);
         if (op.activation != ir::OpKind::MatMul) {

@@ -14,8 +14,8 @@
 namespace tilesim {
 
 // Computes every live op of `graph` (meant to be the graph before passes;
-// FusedMatMul is handled too: a @ b, then + bias, then relu or its fused
-// Clip or LeakyRelu) from `inputs`,
+// FusedMatMul is handled too: a @ b, then + bias, then + the residual, then
+// relu or its fused Clip or LeakyRelu) from `inputs`,
 // which must hold every graph input and param at its true shape (see
 // make_inputs), rank 0 to 4. Sums and intermediates are double; each output
 // is rounded once to float32 and returned with its dims (from_dims).
@@ -27,7 +27,8 @@ namespace tilesim {
 //    definitions with the op's constants (elementwise_reference.h);
 //  - Relu: NaN stays NaN and -0 becomes +0, as the kernels do;
 //  - Scale: a * op.scale; Transpose: the last two dims swapped;
-//  - FusedMatMul's bias: any Add broadcast over the product ([N], [1, N], [], [1], ...).
+//  - FusedMatMul's bias: any Add broadcast over the product ([N], [1, N], [], [1], ...);
+//    its residual (has_residual): the product's dims, added element by element.
 // Throws std::invalid_argument when an input is missing or mis-shaped or an
 // op's shapes do not fit (a bug: the frontend checks shapes).
 std::map<std::string, HostTensor> run_reference(const ir::Graph& unfused_graph,

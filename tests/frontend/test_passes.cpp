@@ -133,13 +133,16 @@ TEST_CASE("fusion: no fusion when the intermediate has another user or is an out
                           "  - {op: relu, inputs: [h], output: y}\noutputs: [h, y]\n");
     CHECK(live(g) == std::vector<std::string>{"matmul:h", "relu:y"});
   }
-  SECTION("an add of two matrices is not a bias") {
+  SECTION("an add of two products: not a bias, the other product is the residual") {
     const Graph g = fused(kHead +
                           "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
                           "  - {op: matmul, inputs: [x, w], output: k}\n"
                           "  - {op: add, inputs: [h, k], output: s}\n"
                           "  - {op: relu, inputs: [s], output: y}\noutputs: [y]\n");
-    CHECK(live(g) == std::vector<std::string>{"matmul:k", "matmul:h", "add:s", "relu:y"});
+    CHECK(live(g) == std::vector<std::string>{"matmul:k", "fused_matmul(matmul+add+relu):y"});
+    CHECK_FALSE(producer_of(g, "y").has_bias);
+    CHECK(producer_of(g, "y").has_residual);
+    CHECK(producer_of(g, "y").inputs == std::vector<TensorId>{g.find("x"), g.find("w"), g.find("k")});
   }
   SECTION("relu before matmul does not fuse backwards") {
     const Graph g = fused(kHead +
@@ -171,12 +174,94 @@ TEST_CASE("fusion on the shipped models: nothing is dropped", "[passes][fusion]"
       for (TensorId t : g.ops[id].inputs) CHECK(!g.tensors[t].dead);
     }
   }
+  // Only h2 + skip -> relu fuses (the residual); h1 has two users and y is an output.
   Graph residual = load_model(kModels + "residual.yaml");
-  const std::size_t ops_before = residual.live_ops().size();
   FusionPass().run(residual);
-  CHECK(residual.live_ops().size() == ops_before);  // nothing there may fuse
-  CHECK(std::none_of(residual.ops.begin(), residual.ops.end(),
-                     [](const Op& op) { return op.kind == OpKind::FusedMatMul; }));
+  CHECK(live(residual) == std::vector<std::string>{"matmul:h1", "relu:a1", "add:skip",
+                                                   "fused_matmul(matmul+add+relu):r", "matmul:y", "relu:y_relu"});
+  CHECK(producer_of(residual, "r").inputs ==
+        std::vector<TensorId>{residual.find("a1"), residual.find("w2"), residual.find("skip")});
+}
+
+namespace {
+const std::string kResidualHead =
+    "name: f\ninputs: {x: [40, 70], r: [40, 50], col: [40, 1], stack: [1, 40, 50]}\n"
+    "params: {w: [70, 50], b: [50]}\n";
+const std::string kBiasChain =
+    "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+    "  - {op: add, inputs: [h, b], output: hb}\n";
+}  // namespace
+
+TEST_CASE("fusion: matmul -> add(bias) -> add(residual) -> activation becomes one op", "[passes][fusion]") {
+  SECTION("bias, residual on the left of its add, relu") {
+    const Graph g = fused(kResidualHead + kBiasChain +
+                          "  - {op: add, inputs: [r, hb], output: s}\n"
+                          "  - {op: relu, inputs: [s], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+add+relu):y"});
+    const Op& op = producer_of(g, "y");
+    CHECK((op.has_bias && op.has_residual && op.has_relu));
+    CHECK(op.inputs == std::vector<TensorId>{g.find("x"), g.find("w"), g.find("b"), g.find("r")});
+  }
+  SECTION("no bias, a leaky_relu after the residual") {
+    const Graph g = fused(kResidualHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: add, inputs: [h, r], output: s}\n"
+                          "  - {op: leaky_relu, inputs: [s], output: y, alpha: 0.1}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+leaky_relu):y"});
+    const Op& op = producer_of(g, "y");
+    CHECK((!op.has_bias && op.has_residual && op.activation == OpKind::LeakyRelu));
+    CHECK(op.inputs == std::vector<TensorId>{g.find("x"), g.find("w"), g.find("r")});
+  }
+  SECTION("bias and residual, no activation") {
+    const Graph g = fused(kResidualHead + kBiasChain + "  - {op: add, inputs: [hb, r], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+add):y"});
+    CHECK(producer_of(g, "y").has_residual);
+  }
+}
+
+TEST_CASE("fusion: a residual add is not fused when a rule forbids it", "[passes][fusion]") {
+  SECTION("the sum before it has another user") {
+    const Graph g = fused(kResidualHead + kBiasChain +
+                          "  - {op: add, inputs: [hb, r], output: s}\n"
+                          "  - {op: relu, inputs: [hb], output: t}\noutputs: [s, t]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add):hb", "relu:t", "add:s"});
+  }
+  SECTION("the sum before it is a graph output") {
+    const Graph g = fused(kResidualHead + kBiasChain + "  - {op: add, inputs: [hb, r], output: s}\noutputs: [hb, s]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add):hb", "add:s"});
+  }
+  SECTION("its own result is a graph output: the activation after it stays") {
+    const Graph g = fused(kResidualHead + kBiasChain +
+                          "  - {op: add, inputs: [hb, r], output: s}\n"
+                          "  - {op: relu, inputs: [s], output: y}\noutputs: [s, y]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+add+add):s", "relu:y"});
+  }
+  SECTION("the other side is a column, not the product's shape") {
+    const Graph g = fused(kResidualHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: add, inputs: [h, col], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:h", "add:y"});
+  }
+  SECTION("the other side has the product's rows and columns but another rank") {
+    const Graph g = fused(kResidualHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: add, inputs: [h, stack], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:h", "add:y"});
+  }
+  SECTION("the other side is the product itself") {
+    const Graph g = fused(kResidualHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: add, inputs: [h, h], output: s}\n"
+                          "  - {op: relu, inputs: [s], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"matmul:h", "add:s", "relu:y"});
+  }
+  SECTION("a residual after the activation is not fused (the order is bias, residual, activation)") {
+    const Graph g = fused(kResidualHead +
+                          "ops:\n  - {op: matmul, inputs: [x, w], output: h}\n"
+                          "  - {op: relu, inputs: [h], output: a}\n"
+                          "  - {op: add, inputs: [a, r], output: y}\noutputs: [y]\n");
+    CHECK(live(g) == std::vector<std::string>{"fused_matmul(matmul+relu):a", "add:y"});
+  }
 }
 
 TEST_CASE("tiling pads to multiples of 32, rank-1 keeps one row", "[passes][tiling]") {
@@ -239,4 +324,6 @@ TEST_CASE("DOT output names every live tensor and op", "[passes][dot]") {
   CHECK(before.find("padded") == std::string::npos);
   CHECK(before.find("label=\"add\"") != std::string::npos);
   CHECK(before.find("label=\"relu\"") != std::string::npos);
+  FusionPass().run(plain);
+  CHECK(to_dot(plain).find("[label=\"residual\"]") != std::string::npos);
 }

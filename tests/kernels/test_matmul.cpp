@@ -33,27 +33,30 @@ TEST_CASE("kernels: there is at least one vector kernel set to test", "[kernels]
 
 TEST_CASE("kernels: matmul matches the reference for every epilogue", "[kernels][matmul]") {
   for (const KernelSet* k : vector_kernel_sets()) {
-    Buffer a, b, c0, bias(N), got, want;
+    Buffer a, b, c0, bias(N), residual, got, want;
     std::uint32_t seed = 1000;
     // 0: none, 1: relu, 2: leaky_relu 0.1, 3: clip -0.5..1.5, 4: clip 0..6 (ReLU6)
     for (int zero_init = 0; zero_init < 2; ++zero_init)
       for (int with_bias = 0; with_bias < 2; ++with_bias)
-        for (int act = 0; act < 5; ++act)
-          for (int trial = 0; trial < 3; ++trial) {
-            fill_random(a.data(), kTileElems, ++seed);
-            fill_random(b.data(), kTileElems, ++seed);
-            fill_random(c0.data(), kTileElems, ++seed, -4.0f, 4.0f);
-            fill_random(bias.data(), N, ++seed, -4.0f, 4.0f);
-            MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, act == 1};
-            if (act == 2) ep.leaky_alpha = 0.1f;
-            if (act >= 3) {
-              ep.clip_lo = act == 3 ? -0.5f : 0.0f;
-              ep.clip_hi = act == 3 ? 1.5f : 6.0f;
+        for (int with_residual = 0; with_residual < 2; ++with_residual)
+          for (int act = 0; act < 5; ++act)
+            for (int trial = 0; trial < 3; ++trial) {
+              fill_random(a.data(), kTileElems, ++seed);
+              fill_random(b.data(), kTileElems, ++seed);
+              fill_random(c0.data(), kTileElems, ++seed, -4.0f, 4.0f);
+              fill_random(bias.data(), N, ++seed, -4.0f, 4.0f);
+              fill_random(residual.data(), kTileElems, ++seed, -4.0f, 4.0f);
+              MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr,
+                                with_residual ? residual.data() : nullptr, act == 1};
+              if (act == 2) ep.leaky_alpha = 0.1f;
+              if (act >= 3) {
+                ep.clip_lo = act == 3 ? -0.5f : 0.0f;
+                ep.clip_hi = act == 3 ? 1.5f : 6.0f;
+              }
+              INFO(k->name << " zero_init=" << zero_init << " bias=" << with_bias << " residual=" << with_residual
+                           << " activation=" << act << " trial=" << trial);
+              CHECK(check_against_reference(*k, a.data(), b.data(), c0.data(), ep, got.data(), want.data()) == "");
             }
-            INFO(k->name << " zero_init=" << zero_init << " bias=" << with_bias << " activation=" << act
-                         << " trial=" << trial);
-            CHECK(check_against_reference(*k, a.data(), b.data(), c0.data(), ep, got.data(), want.data()) == "");
-          }
   }
 }
 
@@ -61,14 +64,15 @@ TEST_CASE("kernels: matmul works on pointers that are not vector-aligned", "[ker
   for (const KernelSet* k : vector_kernel_sets()) {
     for (int offset = 1; offset <= 3; offset += 2) {
       Buffer a(kTileElems, offset), b(kTileElems, offset), c0(kTileElems, offset), bias(N, offset);
-      Buffer got(kTileElems, offset), want;
+      Buffer residual(kTileElems, offset), got(kTileElems, offset), want;
       fill_random(a.data(), kTileElems, 31);
       fill_random(b.data(), kTileElems, 32);
       fill_random(c0.data(), kTileElems, 33);
       fill_random(bias.data(), N, 34);
+      fill_random(residual.data(), kTileElems, 35);
       INFO(k->name << " offset=" << offset << " floats");
-      for (const MatmulEpilogue& ep : {MatmulEpilogue{}, MatmulEpilogue{true, bias.data(), true},
-                                       MatmulEpilogue{true, bias.data(), false, -0.25f, -1.0f, 0.5f}})
+      for (const MatmulEpilogue& ep : {MatmulEpilogue{}, MatmulEpilogue{true, bias.data(), nullptr, true},
+                                       MatmulEpilogue{true, bias.data(), residual.data(), false, -0.25f, -1.0f, 0.5f}})
         CHECK(check_against_reference(*k, a.data(), b.data(), c0.data(), ep, got.data(), want.data()) == "");
     }
   }
@@ -90,7 +94,7 @@ TEST_CASE("kernels: matmul_acc accumulates: two calls give C + 2*A*B", "[kernels
 
     // ... and matmul_init really ignores what was in C.
     matmul_init(*k, a.data(), b.data(), c.data());
-    matmul_double(a.data(), b.data(), c0.data(), MatmulEpilogue{true, nullptr, false}, 1, want, scale);
+    matmul_double(a.data(), b.data(), c0.data(), MatmulEpilogue{true, nullptr, nullptr, false}, 1, want, scale);
     CHECK(compare_close(c.data(), want, scale) == "");
   }
 }
@@ -102,7 +106,7 @@ TEST_CASE("kernels: matmul with C aliasing A or B sees the old tile", "[kernels]
     fill_random(a.data(), kTileElems, 51);
     fill_random(b.data(), kTileElems, 52);
     fill_random(bias.data(), N, 53);
-    const MatmulEpilogue ep{false, bias.data(), true};
+    const MatmulEpilogue ep{false, bias.data(), nullptr, true};
     std::vector<double> want, scale;
     INFO(name);
 
@@ -136,7 +140,7 @@ TEST_CASE("kernels: matmul propagates NaN and infinity like the reference", "[ke
     for (int zero_init = 0; zero_init < 2; ++zero_init)
       for (int with_bias = 0; with_bias < 2; ++with_bias)
         for (int relu = 0; relu < 2; ++relu) {
-          const MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu != 0};
+          const MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, nullptr, relu != 0};
           std::memcpy(got.data(), c0.data(), kTileBytes);
           std::memcpy(want.data(), c0.data(), kTileBytes);
           k->matmul(a.data(), b.data(), got.data(), ep);

@@ -12,18 +12,20 @@ using namespace tilesim::kernels::testing;
 
 TEST_CASE("kernels: reference matmul matches a double-precision triple loop, every epilogue", "[kernels][reference]") {
   const KernelSet& ref = reference_kernels();
-  Buffer a, b, c0, c, bias(N);
+  Buffer a, b, c0, c, bias(N), residual;
   std::vector<double> want, scale;
   std::uint32_t seed = 100;
   for (int zero_init = 0; zero_init < 2; ++zero_init) {
-    for (int with_bias = 0; with_bias < 2; ++with_bias) {
-      for (int relu = 0; relu < 4; ++relu) {  // 2: leaky_relu 0.5, 3: clip -0.25..0.75
+    for (int with_bias = 0; with_bias < 4; ++with_bias) {  // bit 0: bias, bit 1: residual
+      for (int relu = 0; relu < 4; ++relu) {               // 2: leaky_relu 0.5, 3: clip -0.25..0.75
         fill_random(a.data(), kTileElems, ++seed);
         fill_random(b.data(), kTileElems, ++seed);
         fill_random(c0.data(), kTileElems, ++seed);
         fill_random(bias.data(), N, ++seed);
+        fill_random(residual.data(), kTileElems, ++seed);
         std::memcpy(c.data(), c0.data(), kTileBytes);
-        MatmulEpilogue ep{zero_init != 0, with_bias ? bias.data() : nullptr, relu == 1};
+        MatmulEpilogue ep{zero_init != 0, with_bias & 1 ? bias.data() : nullptr,
+                          with_bias & 2 ? residual.data() : nullptr, relu == 1};
         if (relu == 2) ep.leaky_alpha = 0.5f;
         if (relu == 3) {
           ep.clip_lo = -0.25f;
@@ -31,7 +33,7 @@ TEST_CASE("kernels: reference matmul matches a double-precision triple loop, eve
         }
         ref.matmul(a.data(), b.data(), c.data(), ep);
         matmul_double(a.data(), b.data(), c0.data(), ep, 1, want, scale);
-        INFO("zero_init=" << zero_init << " bias=" << with_bias << " relu=" << relu);
+        INFO("zero_init=" << zero_init << " bias|residual=" << with_bias << " relu=" << relu);
         CHECK(compare_close(c.data(), want, scale) == "");
       }
     }

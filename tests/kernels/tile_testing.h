@@ -57,7 +57,7 @@ inline std::uint32_t bits(float x) {
 }
 
 // Independent check of the matmul: C = (zero_init ? 0 : C0) + factor * A·B
-// (+ bias) (then relu, leaky_relu, clip), in double, in the test's own loop
+// (+ bias) (+ residual) (then relu, leaky_relu, clip), in double, in the test's own loop
 // order (i-j-k). The activations are 1-Lipschitz for |leaky_alpha| <= 1, so
 // the rounding tolerance below still holds after them.
 // `scale` receives, per element, the sum of the magnitudes of every term
@@ -79,6 +79,10 @@ inline void matmul_double(const float* a, const float* b, const float* c0, const
         sum += ep.bias[j];
         mag += std::fabs(ep.bias[j]);
       }
+      if (ep.residual) {
+        sum += ep.residual[i * N + j];
+        mag += std::fabs(ep.residual[i * N + j]);
+      }
       if (ep.relu && !(sum > 0.0) && !std::isnan(sum)) sum = 0.0;
       if (ep.leaky() && sum < 0.0) sum *= ep.leaky_alpha;
       if (ep.clips() && !std::isnan(sum)) sum = std::min(std::max(sum, double{ep.clip_lo}), double{ep.clip_hi});
@@ -89,14 +93,14 @@ inline void matmul_double(const float* a, const float* b, const float* c0, const
 }
 
 // Tolerance between two float32 evaluations of one element
-//   c0 + sum_k a_ik*b_kj (+ bias_j),
+//   c0 + sum_k a_ik*b_kj (+ bias_j) (+ residual_ij),
 // both summing k in ascending order (the reference rounds each product and
 // each addition; FMA kernels round once per step). Recursive summation of n
 // terms is within gamma_n * S of the exact value, S = sum of |terms| and
 // gamma_n = n*u/(1 - n*u), u = 2^-24. Here n <= 32 products + C0 + bias +
-// one product rounding = 35, so each result is within 35 * 6e-8 * S = 2.1e-6 * S
-// of the exact value, and two results within 4.2e-6 * S of each other.
-// 1e-5 * S leaves a 2x margin and is still ~1e5 times smaller than what an
+// residual + one product rounding = 36, so each result is within 36 * 6e-8 * S
+// = 2.2e-6 * S of the exact value, and two results within 4.4e-6 * S of each
+// other. 1e-5 * S leaves a 2x margin and is still ~1e5 times smaller than what an
 // indexing or epilogue bug produces (errors of order S). The tiny absolute
 // term covers S = 0. relu is 1-Lipschitz, so it keeps the bound. Two
 // accumulating calls double the number of terms and S (S counts both).

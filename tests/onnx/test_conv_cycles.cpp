@@ -17,9 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "compiler/driver/compile_model.h"
+#include "compiler/schedule/tile_format.h"
 #include "compiler/schedule/validator.h"
 #include "tests/onnx/onnx_builders.h"
 #include "tests/support/run_process.h"
@@ -314,5 +316,19 @@ TEST_CASE("conv schedule: a depthwise Conv skips the K steps of all-zero weight 
   CHECK(relu[0] == "uop " + std::to_string(step15) +
                        " EXEC matmul y.nhwc[0,1]: relu on K step 15 of 18 (expected the epilogue only on the last "
                        "step, 17)");
+  // Dropping a needed step (K step 3 of column 1, whose weight tile is not a
+  // structural zero) leaves step 5 accumulating on the sum after step 1.
+  sched::Schedule dropped = s;
+  dropped.uops.erase(dropped.uops.begin() + step3);
+  for (sched::Uop& u : dropped.uops) {
+    if (u.dep != sched::kNoUop && u.dep >= step3) u.dep = u.dep == step3 ? step3 - 1 : u.dep - 1;
+  }
+  const std::uint32_t step5 = find_step(5, 1) - 1;
+  const auto gap = sched::validate(dropped, 100);
+  const std::string want = "uop " + std::to_string(step5) + " EXEC matmul y.nhwc[0,1]: accumulator at " +
+                           sched::format_addr(dropped.uops[step5].addr) +
+                           " holds y.nhwc[0,1] after 2 of 18 K steps (expected y.nhwc[0,1] after 5 of 18 K steps)";
+  INFO(gap.size() << " problems; first: " << (gap.empty() ? "" : gap[0]));
+  CHECK(std::find(gap.begin(), gap.end(), want) != gap.end());
   run_conv(c, 256);  // and the math, against the host reference
 }

@@ -271,7 +271,7 @@ TEST_CASE("schedule: a matmul's fused clip validates and round-trips", "[schedul
   CHECK(error_of(kHeader + "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 zero_init leaky_relu "
                            "clip min=0 deps=1\n") ==
         "t.sched:8: uop 2: unexpected flag clip (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
-        "[bias TENSOR[0,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
+        "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
         "deps=DEP)");
 }
 

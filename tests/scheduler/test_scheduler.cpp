@@ -27,6 +27,7 @@ std::string brief(const sched::Schedule& s, const sched::Uop& u) {
   std::snprintf(addr, sizeof addr, "@0x%04x", u.addr);
   std::string text = std::string(sched::to_string(u.kind)) + " " + tile(u.tile) + addr;
   for (int p = 0; p < u.num_srcs(); ++p) {
+    if (!u.src[p].valid()) continue;
     std::snprintf(addr, sizeof addr, "@0x%04x", u.src_addr[p]);
     text += (p ? " " : " <- ") + tile(u.src[p]) + addr;
   }

@@ -24,6 +24,7 @@ void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, s
       break;
   }
   for (int p = 0; p < uop.num_srcs(); ++p) {
+    if (!uop.src[p].valid()) continue;  // a matmul's absent bias beside its residual
     out->push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
   }
   if (sched::is_accumulating(uop.exec) && !uop.zero_init) out->push_back(SramAccess{uop.addr, bytes, false});
