@@ -64,7 +64,15 @@ struct NodeAttributes {
   bool allowzero = false;
   std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
   bool is_test = false;                     // Dropout before opset 7
-  // Constant: its one value attribute (value, value_float, ...), in the node.
+  // Shape (opset 15): the dims [start, end) (negative from the end; absent: all).
+  std::optional<std::int64_t> start, end;
+  // Slice before opset 10 (later they are inputs; axes shared with Squeeze).
+  std::optional<std::vector<std::int64_t>> starts, ends;
+  std::optional<std::vector<std::int64_t>> split;  // Split before opset 13
+  std::optional<std::int64_t> num_outputs;         // Split from opset 18
+  std::optional<int> to;                           // Cast: a TensorProto data type
+  // Constant: its one value attribute (value, value_float, ...), in the node;
+  // ConstantOfShape: its value.
   const onnx::AttributeProto* constant_value = nullptr;
 };
 
