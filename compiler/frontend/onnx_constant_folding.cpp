@@ -23,8 +23,6 @@ bool is_shape_op(const std::string& op) {
          op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" || op == "Concat";
 }
 
-std::int64_t bytes_of(const FoldedValue& v) { return v.count() * (v.is_float() ? 4 : 8); }
-
 }  // namespace
 
 const FoldedValue& FoldNode::value(int i, const std::string& role, bool data) const {
@@ -62,7 +60,7 @@ bool ConstantFolder::fold(const onnx::NodeProto& node, const NodeAttributes& att
   if (op != "Shape" && !kFoldOnly.count(op) && !kFoldIfConstant.count(op)) return false;
   if (kFoldIfConstant.count(op)) {
     for (int i = 0; i < node.input_size(); ++i) {
-      if (!node.input(i).empty() && !find(node.input(i))) return false;
+      if (!node.input(i).empty() && !is_constant(node.input(i))) return false;
     }
     // Reshape, Squeeze and Unsqueeze read their setting through constant().
     if (node.input_size() > 1 && op != "Concat") give(node.input(1));
@@ -76,6 +74,10 @@ bool ConstantFolder::fold(const onnx::NodeProto& node, const NodeAttributes& att
   }
   for (std::size_t i = 0; i < values.size(); ++i) store(node.output(static_cast<int>(i)), std::move(values[i]), key);
   return true;
+}
+
+bool ConstantFolder::is_constant(const std::string& name) const {
+  return table_.count(name) > 0 || b_.constant(name) != nullptr;
 }
 
 const FoldedValue* ConstantFolder::find(const std::string& name) {
@@ -103,7 +105,7 @@ void ConstantFolder::store(const std::string& name, FoldedValue value, const std
     b_.fail(key, "writes tensor " + quoted(name) + ", which is already defined", "unique names");
   }
   reserve(name, value.dims, key);
-  total_bytes_ += bytes_of(value);
+  total_bytes_ += value.count() * 8;
   table_.emplace(name, Entry{std::move(value), key, false});
   if (!b_.is_graph_output(name)) return;
   // A graph output must be computed: the value under another name, copied.

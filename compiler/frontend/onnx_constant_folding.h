@@ -29,8 +29,8 @@
 
 namespace tilesim::frontend {
 
-// Constants folded at import may hold at most this many bytes in all (as
-// int64 and float32): as much as an .onnx file may hold.
+// Constants folded at import may hold at most this many bytes in all,
+// counted at 8 bytes an element: as much as an .onnx file may hold.
 inline constexpr std::int64_t kMaxFoldedBytes = kMaxOnnxFileBytes;
 
 class ConstantFolder {
@@ -48,6 +48,9 @@ class ConstantFolder {
 
   // Whether `name` is a folded value the graph has not been given yet.
   bool pending(const std::string& name) const;
+
+  // Whether `name` is a folded value or a model constant (read nothing).
+  bool is_constant(const std::string& name) const;
 
   // The value named `name`: folded, or an initializer or Constant's value
   // read (and kept); nullptr when `name` is not a constant.

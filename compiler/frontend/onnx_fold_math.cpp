@@ -112,8 +112,8 @@ FoldedValue range(FoldNode& n) {
     steps = static_cast<long double>(q + ((span % d != 0 && (span % d > 0) == (d > 0)) ? 1 : 0));
   }
   steps = std::max<long double>(steps, 0);
-  if (steps > static_cast<long double>(kMaxTensorElements)) n.reserve({kMaxTensorElements + 1});
-  const auto count = static_cast<std::int64_t>(steps);
+  const std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  const auto count = steps >= static_cast<long double>(most) ? most : static_cast<std::int64_t>(steps);
   n.reserve({count});
   FoldedValue out;
   out.type = start.type;

@@ -83,6 +83,7 @@ struct SliceAxis {
 // ONNX's clamping of one axis of dim `dim`: starts and ends negative from the
 // end, then into [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
 SliceAxis slice_axis(std::int64_t start, std::int64_t end, std::int64_t step, std::int64_t dim) {
+  if (dim == 0) return {0, 0, step};
   if (start < 0) start += dim;
   if (end < 0) end += dim;
   if (step > 0) {
