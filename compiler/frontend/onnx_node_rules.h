@@ -29,7 +29,8 @@ namespace tilesim::frontend {
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
 // Identity-1, Dropout-12, Constant-12, BatchNormalization-15, Reshape-14,
-// Squeeze-13, Unsqueeze-13 and Concat-11 (later versions only added data
+// Squeeze-13, Unsqueeze-13, Concat-11, and of the folded ops Shape-15,
+// Slice-10, Split-18 and Cast-19 (later versions only added data
 // types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
