@@ -63,7 +63,8 @@ bool ConstantFolder::fold(const onnx::NodeProto& node, const NodeAttributes& att
       if (!node.input(i).empty() && !is_constant(node.input(i))) return false;
     }
     // Reshape, Squeeze and Unsqueeze read their setting through constant().
-    if (node.input_size() > 1 && op != "Concat") give(node.input(1));
+    const bool setting = op == "Reshape" || op == "Squeeze" || op == "Unsqueeze";
+    if (setting && node.input_size() > 1) give(node.input(1));
   }
   FoldNode n(b_, *this, node, attributes, key);
   std::vector<FoldedValue> values;
