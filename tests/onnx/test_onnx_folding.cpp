@@ -383,3 +383,44 @@ TEST_CASE("folding: a folded graph output is a copy of its FLOAT value, of anoth
   CHECK(error_of(n) ==
         kFile + "node 'y_node' (Shape): its value, a graph output, has data type INT64 (expected FLOAT)");
 }
+
+TEST_CASE("folding: Reshape, Squeeze, Unsqueeze and Concat of constants keep the values, Cast-1 names its type",
+          "[onnx][folding]") {
+  Folding a;
+  a.ints("d", {1, 2, 3}, {1, 2, 3, 4, 5, 6});
+  a.ints("s", {3}, {3, 0, -1});
+  a.node("Reshape", {"d", "s"}, "r");
+  CHECK(a.value("r") == Value{{3, 2, 1}, {1, 2, 3, 4, 5, 6}});
+  Folding b;
+  b.ints("d", {2, 1}, {7, 8});
+  b.ints("e", {2, 2}, {1, 2, 3, 4});
+  b.ints("ax", {1}, {-1});
+  set_int(b.node("Concat", {"d", "e"}, "c"), "axis", 1);
+  b.node("Squeeze", {"d", "ax"}, "q");
+  b.node("Unsqueeze", {"q", "ax"}, "u");
+  set_int(b.node("Concat", {"c", "u"}, "cc"), "axis", -1);
+  CHECK(b.value("cc") == Value{{2, 4}, {7, 1, 2, 7, 8, 3, 4, 8}});
+  Folding c(1);
+  c.ints("d", {1}, {-3});
+  auto* n = c.node("Cast", {"d"}, "f");
+  auto* to = n->add_attribute();
+  to->set_name("to");
+  to->set_type(onnx::AttributeProto::STRING);
+  to->set_s("FLOAT");
+  CHECK(c.value("f", false) == Value{{1}, {-3}});
+}
+
+TEST_CASE("folding: Equal, Greater and Where broadcast; BOOL casts to 0 and 1", "[onnx][folding]") {
+  Folding a;
+  a.ints("a", {2, 1}, {1, 5});
+  a.ints("b", {3}, {1, 2, 5});
+  a.node("Equal", {"a", "b"}, "eq");
+  a.node("Greater", {"a", "b"}, "gt");
+  a.floats("one", {}, {1.0f});
+  a.floats("minus", {3}, {-1, -2, -3});
+  a.node("Where", {"gt", "one", "minus"}, "w");
+  a.node("Equal", {"eq", "gt"}, "both");  // BOOLs compare too
+  set_int(a.node("Cast", {"both"}, "bf"), "to", onnx::TensorProto::FLOAT);
+  a.node("Add", {"w", "bf"}, "sum");
+  CHECK(a.value("sum", false) == Value{{2, 3}, {-1, -2 + 1, -3 + 1, 1, 1, -3}});
+}
