@@ -10,6 +10,7 @@
 
 #include "compiler/frontend/model_loader.h"
 #include "compiler/frontend/onnx_concat.h"
+#include "compiler/frontend/onnx_constant_folding.h"
 #include "compiler/frontend/onnx_elementwise.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_image.h"
@@ -170,7 +171,7 @@ class OnnxImporter : public OnnxGraphBuilder {
   // A name a tensor, an alias or a constant of another type already has.
   bool defined(const std::string& name) const override {
     return find(name) != ir::kNone || deferred_.count(name) > 0 || other_typed_inputs_.count(name) > 0 ||
-           pads_.count(name) > 0;
+           pads_.count(name) > 0 || folder_.pending(name);
   }
 
   // Every tensor of the graph comes through here: named, new, within the size limits.
@@ -338,6 +339,8 @@ class OnnxImporter : public OnnxGraphBuilder {
     const std::string& op = node.op_type();
     if (!is_supported_op(op)) fail(key, "unsupported op", "one of " + supported_ops());
     const NodeAttributes attributes = check_node(node, opset_, path_, key);
+    if (folder_.fold(node, attributes, key)) return;
+    folder_.give_inputs(node);
     const bool imported = import_image(*this, node, attributes, key) ||
                           import_elementwise(*this, node, attributes, key) ||
                           import_shape_op(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
@@ -402,6 +405,7 @@ class OnnxImporter : public OnnxGraphBuilder {
   // Graph inputs of another element type than FLOAT: their key and type.
   std::unordered_map<std::string, std::pair<std::string, int>> other_typed_inputs_;
   std::deque<onnx::TensorProto> constant_values_;  // Constant nodes' values (stable addresses)
+  ConstantFolder folder_{*this};                   // after every member it reads
 };
 
 }  // namespace

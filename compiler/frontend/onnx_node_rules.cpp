@@ -34,6 +34,8 @@ struct OpRule {
   std::int64_t inputs_since = 0;                  // the optional inputs exist from this opset (before: attributes)
   std::int64_t since_opset = 0;                   // the op exists from this opset
   bool required_since = false;                    // the optional inputs are required from inputs_since
+  std::int64_t until_opset = 0;                   // the rule holds below this opset (0: in every later one)
+  bool variadic_outputs = false;                  // the last output may repeat (Split)
 };
 
 constexpr auto kInt = onnx::AttributeProto::INT;
@@ -140,6 +142,42 @@ std::vector<OpRule> shape_rules() {
   };
 }
 
+// A rule for `op` in the opsets [since, until) (until 0: every later one).
+OpRule ranged(OpRule rule, std::int64_t since, std::int64_t until) {
+  rule.since_opset = since;
+  rule.until_opset = until;
+  return rule;
+}
+
+// The shape plumbing and integer arithmetic PyTorch emits around a model's
+// computation, folded at import (onnx_constant_folding.h): ops of the
+// opsets' float32 meaning (Cast-1's `to` was a string).
+std::vector<OpRule> folding_rules() {
+  const std::vector<AttributeRule> compare_broadcast = {{"broadcast", kInt, 7}, {"axis", kInt, 7}};
+  OpRule split_1 = {"Split", {"input", "split"}, 1, {{"axis", kInt, 0}, {"split", kInts, 0}}, {"outputs"}};
+  OpRule split_2 = {"Split", {"input"}, 0, {{"axis", kInt, 0}, {"split", kInts, 0}}, {"outputs"}};
+  OpRule split_13 = {"Split", {"input", "split"}, 1, {{"axis", kInt, 0}, {"num_outputs", kInt, 0, 18}}, {"outputs"}};
+  for (OpRule* split : {&split_1, &split_2, &split_13}) split->variadic_outputs = true;
+  return {
+      {"Shape", {"data"}, 0, {{"start", kInt, 0, 15}, {"end", kInt, 0, 15}}, {"shape"}},
+      {"Gather", {"data", "indices"}, 0, {{"axis", kInt, 0}}},
+      ranged({"Slice", {"data"}, 0, {{"starts", kInts, 0}, {"ends", kInts, 0}, {"axes", kInts, 0}}}, 1, 10),
+      ranged({"Slice", {"data", "starts", "ends", "axes", "steps"}, 2, {}}, 10, 0),
+      ranged(split_1, 1, 2),
+      ranged(split_2, 2, 13),
+      ranged(split_13, 13, 0),
+      ranged({"Expand", {"input", "shape"}, 0, {}}, 8, 0),
+      {"Cast", {"input"}, 0, {{"to", onnx::AttributeProto::STRING, 6}, {"to", kInt, 0, 6}, {"saturate", kInt, 0, 19}}},
+      ranged({"ConstantOfShape", {"input"}, 0, {{"value", onnx::AttributeProto::TENSOR, 0}}}, 9, 0),
+      ranged({"Range", {"start", "limit", "delta"}, 0, {}}, 11, 0),
+      ranged({"Where", {"condition", "X", "Y"}, 0, {}}, 9, 0),
+      {"Equal", {"A", "B"}, 0, compare_broadcast, {"C"}},
+      {"Less", {"A", "B"}, 0, compare_broadcast, {"C"}},
+      {"Greater", {"A", "B"}, 0, compare_broadcast, {"C"}},
+      {"Div", {"A", "B"}, 0, legacy_broadcast(), {"C"}},
+  };
+}
+
 std::vector<OpRule> make_op_rules() {
   std::vector<OpRule> rules = {
       {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
@@ -185,6 +223,7 @@ std::vector<OpRule> make_op_rules() {
   for (OpRule& rule : shape_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : pool_rules()) rules.push_back(std::move(rule));
+  for (OpRule& rule : folding_rules()) rules.push_back(std::move(rule));
   return rules;
 }
 
@@ -193,10 +232,16 @@ const std::vector<OpRule>& op_rules() {
   return rules;
 }
 
-const OpRule& rule_of(const std::string& op) {
+// The rule of `op` for `opset`; where none holds (an opset before the op's
+// first), the earliest, whose since_opset the refusal names.
+const OpRule& rule_of(const std::string& op, std::int64_t opset) {
+  const OpRule* earliest = nullptr;
   for (const OpRule& rule : op_rules()) {
-    if (rule.op == op) return rule;
+    if (rule.op != op) continue;
+    if (opset >= rule.since_opset && (rule.until_opset == 0 || opset < rule.until_opset)) return rule;
+    if (!earliest || rule.since_opset < earliest->since_opset) earliest = &rule;
   }
+  if (earliest) return *earliest;
   throw std::logic_error("check_node on an unsupported op " + op);
 }
 
@@ -250,7 +295,7 @@ std::string join(const std::vector<std::string>& items, const std::string& last_
 class NodeChecker {
  public:
   NodeChecker(const onnx::NodeProto& node, std::int64_t opset, const std::string& file, const std::string& key)
-      : node_(node), rule_(rule_of(node.op_type())), opset_(opset), file_(file), key_(key) {}
+      : node_(node), rule_(rule_of(node.op_type(), opset)), opset_(opset), file_(file), key_(key) {}
 
   NodeAttributes run() {
     if (opset_ < rule_.since_opset) {
@@ -337,6 +382,12 @@ class NodeChecker {
     const int count = node_.output_size();
     const int all = static_cast<int>(rule_.outputs.size());
     const int required = all - rule_.optional_outputs;
+    if (rule_.variadic_outputs && count >= required) {
+      for (int i = 0; i < count; ++i) {
+        if (node_.output(i).empty()) fail("output " + std::to_string(i) + " is the empty name", "a tensor name");
+      }
+      return;
+    }
     if (count < required || count > all) {
       std::vector<std::string> names(rule_.outputs.begin(), rule_.outputs.end());
       if (required < all) names.back() = "optionally " + names.back();
@@ -460,6 +511,14 @@ class NodeChecker {
     if (name == "max") attributes_.clip_max = bound(attribute);
     if (name == "ratio") ratio(attribute);
     if (name == "is_test") attributes_.is_test = flag(attribute);
+    if (name == "start") attributes_.start = attribute.i();
+    if (name == "end") attributes_.end = attribute.i();
+    if (name == "starts") attributes_.starts.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "ends") attributes_.ends.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "split") attributes_.split.emplace(attribute.ints().begin(), attribute.ints().end());
+    if (name == "num_outputs") attributes_.num_outputs = attribute.i();
+    if (name == "to") attributes_.to = to_type(attribute);
+    // saturate: only casts to the float8 types use it, which are refused.
     if (rule.type == onnx::AttributeProto::TENSOR || name.rfind("value_", 0) == 0 || name == "sparse_value") {
       attributes_.constant_value = &attribute;
     }
@@ -475,6 +534,21 @@ class NodeChecker {
       first = &attribute;
     }
     if (!first) fail("has no value attribute", "one of " + known_attributes());
+  }
+
+  // Cast's target: a data type number (a name such as "FLOAT" in opset 1).
+  int to_type(const onnx::AttributeProto& attribute) const {
+    if (attribute.type() == onnx::AttributeProto::INT) {
+      if (!onnx::TensorProto_DataType_IsValid(static_cast<int>(attribute.i())) || attribute.i() == 0) {
+        fail("to is " + std::to_string(attribute.i()), "a TensorProto data type");
+      }
+      return static_cast<int>(attribute.i());
+    }
+    onnx::TensorProto_DataType type;
+    if (!onnx::TensorProto_DataType_Parse(attribute.s(), &type) || type == onnx::TensorProto::UNDEFINED) {
+      fail("to is " + quoted(attribute.s()), "a TensorProto data type name");
+    }
+    return type;
   }
 
   std::string auto_pad(const onnx::AttributeProto& attribute) const {
@@ -504,10 +578,9 @@ bool is_supported_op(const std::string& op_type) {
 
 const std::string& supported_ops() {
   static const std::string text = [] {
-    std::vector<std::string> names;
-    for (const OpRule& rule : op_rules()) names.emplace_back(rule.op);
-    std::sort(names.begin(), names.end());
-    return join(names, " or ");
+    std::set<std::string> unique;  // an op whose inputs changed has a rule per opset range
+    for (const OpRule& rule : op_rules()) unique.insert(rule.op);
+    return join({unique.begin(), unique.end()}, " or ");
   }();
   return text;
 }

@@ -29,7 +29,8 @@ namespace tilesim::frontend {
 // Sub-7, Mul-7, Max-8, Min-8, Relu-6, MatMul-1, Gemm-11, Transpose-1,
 // Clip-11, LeakyRelu-6, Sigmoid-6, Tanh-6, HardSigmoid-6, HardSwish-14,
 // Identity-1, Dropout-12, Constant-12, BatchNormalization-15, Reshape-14,
-// Squeeze-13, Unsqueeze-13 and Concat-11 (later versions only added data
+// Squeeze-13, Unsqueeze-13, Concat-11, and of the folded ops Shape-15,
+// Slice-10, Split-18 and Cast-19 (later versions only added data
 // types). A newer opset might change one of them, so it is refused.
 inline constexpr std::int64_t kMaxKnownOpset = 23;
 
@@ -64,7 +65,15 @@ struct NodeAttributes {
   bool allowzero = false;
   std::optional<float> clip_min, clip_max;  // Clip before opset 11: not NaN
   bool is_test = false;                     // Dropout before opset 7
-  // Constant: its one value attribute (value, value_float, ...), in the node.
+  // Shape (opset 15): the dims [start, end) (negative from the end; absent: all).
+  std::optional<std::int64_t> start, end;
+  // Slice before opset 10 (later they are inputs; axes shared with Squeeze).
+  std::optional<std::vector<std::int64_t>> starts, ends;
+  std::optional<std::vector<std::int64_t>> split;  // Split before opset 13
+  std::optional<std::int64_t> num_outputs;         // Split from opset 18
+  std::optional<int> to;                           // Cast: a TensorProto data type
+  // Constant: its one value attribute (value, value_float, ...), in the node;
+  // ConstantOfShape: its value.
   const onnx::AttributeProto* constant_value = nullptr;
 };
 

@@ -33,11 +33,15 @@ class ShapeOpImporter : NodeImporter {
   bool run() {
     const std::string& op = node_.op_type();
     if (op != "Reshape" && op != "Squeeze" && op != "Unsqueeze") return false;
-    x_ = b_.input_of(node_, 0);
-    dims_ = b_.tensor(x_).shape.dims();
-    const std::vector<std::int64_t> out = op == "Reshape" ? reshape() : op == "Squeeze" ? squeeze() : unsqueeze();
-    relayout(b_, x_, Shape::from_dims(out), out_, key_);
+    const TensorId x = b_.input_of(node_, 0);
+    relayout(b_, x, Shape::from_dims(out_dims(b_.tensor(x).shape.dims())), out_, key_);
     return true;
+  }
+
+  std::vector<std::int64_t> out_dims(std::vector<std::int64_t> dims) {
+    dims_ = std::move(dims);
+    const std::string& op = node_.op_type();
+    return op == "Reshape" ? reshape() : op == "Squeeze" ? squeeze() : unsqueeze();
   }
 
  private:
@@ -115,7 +119,6 @@ class ShapeOpImporter : NodeImporter {
     return out;
   }
 
-  TensorId x_ = ir::kNone;
   std::vector<std::int64_t> dims_;
 };
 
@@ -124,6 +127,12 @@ class ShapeOpImporter : NodeImporter {
 bool import_shape_op(OnnxGraphBuilder& builder, const onnx::NodeProto& node, const NodeAttributes& attributes,
                      const std::string& key) {
   return ShapeOpImporter(builder, node, attributes, key).run();
+}
+
+std::vector<std::int64_t> shape_op_dims(OnnxGraphBuilder& builder, const onnx::NodeProto& node,
+                                        const NodeAttributes& attributes, std::vector<std::int64_t> dims,
+                                        const std::string& key) {
+  return ShapeOpImporter(builder, node, attributes, key).out_dims(std::move(dims));
 }
 
 std::vector<std::int64_t> constant_ints(const OnnxGraphBuilder& b, const onnx::NodeProto& node, int index,

@@ -32,6 +32,14 @@ namespace tilesim::frontend {
 bool import_shape_op(OnnxGraphBuilder& builder, const onnx::NodeProto& node, const NodeAttributes& attributes,
                      const std::string& key);
 
+// The output dims of Reshape, Squeeze or Unsqueeze `node` for input dims
+// `dims`, with the checks and refusals import_shape_op makes; its shape or
+// axes input is read through constant(). The constant folder
+// (onnx_constant_folding.h) reshapes constants with it.
+std::vector<std::int64_t> shape_op_dims(OnnxGraphBuilder& builder, const onnx::NodeProto& node,
+                                        const NodeAttributes& attributes, std::vector<std::int64_t> dims,
+                                        const std::string& key);
+
 // The values of input `index` of `node`, a constant 1-D INT64 tensor (an
 // initializer or a Constant node's value): its values in raw_data or
 // int64_data, as many as its dims give. Else an InputError naming the node,

@@ -54,18 +54,42 @@ std::string dims_text(const std::vector<std::uint64_t>& dims) {
   return text + "]";
 }
 
-}  // namespace
-
-std::optional<Refusal> SizeBudget::add(const std::string& name, const ir::Shape& shape) {
-  const std::vector<std::uint64_t> padded = padded_dims(shape);
-  Wide elements = 0;
+// The refusal of a tensor over the element limit, or nothing (then `elements` is its padded size).
+std::optional<Refusal> over_limit(const std::string& name, const std::string& shape_text,
+                                  const std::vector<std::uint64_t>& padded, Wide* elements) {
   bool overflow = false;
-  const std::string elements_text = product_text(padded, &elements, &overflow);
-  if (overflow || elements > static_cast<Wide>(kMaxTensorElements)) {
-    return Refusal{"tensor " + quoted(name) + " of shape " + ir::to_string(shape) + " pads to " + dims_text(padded) +
-                       " = " + elements_text + " elements",
+  const std::string elements_text = product_text(padded, elements, &overflow);
+  if (overflow || *elements > static_cast<Wide>(kMaxTensorElements)) {
+    return Refusal{"tensor " + quoted(name) + " of shape " + shape_text + " pads to " + dims_text(padded) + " = " +
+                       elements_text + " elements",
                    "at most 2147483648 (2^31) elements per padded tensor"};
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Refusal> elements_refusal(const std::string& name, const std::vector<std::int64_t>& dims) {
+  if (dims.size() > static_cast<std::size_t>(kMaxRank)) {
+    return Refusal{"tensor " + quoted(name) + " has rank " + std::to_string(dims.size()), "a tensor of rank 0 to 4"};
+  }
+  const auto up = [](std::int64_t n) {
+    const auto tile = static_cast<std::uint64_t>(ir::kTileDim);
+    return (static_cast<std::uint64_t>(n) + tile - 1) / tile * tile;
+  };
+  const std::size_t rank = dims.size();
+  std::vector<std::uint64_t> padded(dims.begin(), dims.begin() + static_cast<std::ptrdiff_t>(rank < 2 ? 0 : rank - 2));
+  padded.push_back(rank < 2 ? 1 : up(dims[rank - 2]));
+  padded.push_back(rank == 0 ? up(1) : up(dims[rank - 1]));
+  std::string shown = "[";
+  for (std::size_t i = 0; i < rank; ++i) shown += (i ? ", " : "") + std::to_string(dims[i]);
+  Wide elements = 0;
+  return over_limit(name, shown + "]", padded, &elements);
+}
+
+std::optional<Refusal> SizeBudget::add(const std::string& name, const ir::Shape& shape) {
+  Wide elements = 0;
+  if (auto refusal = over_limit(name, ir::to_string(shape), padded_dims(shape), &elements)) return refusal;
   // elements <= 2^31, so one tensor is at most 8 GiB and the sum of those
   // below the limit plus one more cannot overflow int64.
   const std::int64_t total = total_bytes_ + static_cast<std::int64_t>(elements) * 4;

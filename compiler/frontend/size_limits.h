@@ -48,6 +48,11 @@ class SizeBudget {
   std::int64_t total_bytes_ = 0;
 };
 
+// The element limit of one tensor for a constant the ONNX importer folds
+// (onnx_constant_folding.h), whose dims may be 0: rank at most kMaxRank and
+// at most kMaxTensorElements padded elements, in SizeBudget::add's words.
+std::optional<Refusal> elements_refusal(const std::string& name, const std::vector<std::int64_t>& dims);
+
 // Rank and dimension checks for dims as a file states them (ONNX dims are
 // any int64): nullopt when the rank is 0 to kMaxRank and every dim >= 1.
 std::optional<Refusal> dims_refusal(const std::vector<std::int64_t>& dims);
