@@ -15,9 +15,11 @@
 #include "compiler/schedule/validator.h"
 #include "compiler/scheduler/scheduler.h"
 #include "compiler/support/input_error.h"
+#include "tests/schedule/compiled_yaml.h"
 
 using namespace tilesim;
 using namespace tilesim::sched;
+using namespace tilesim::sched::testing;
 using Errors = std::vector<std::string>;
 
 namespace {
@@ -25,7 +27,7 @@ namespace {
 // y = clip(col [64, 1] * row [1, 64], 0, 6) + s, then sigmoid: a column, a row,
 // a scalar and two constants; 2 x 2 tiles each.
 Schedule compiled() {
-  ir::Graph g = frontend::parse_model(
+  return compile_yaml(
       "name: forms\ninputs: {col: [64, 1]}\nparams: {row: [1, 64], s: [1]}\n"
       "ops:\n"
       "  - {op: mul, inputs: [col, row], output: outer}\n"
@@ -34,23 +36,11 @@ Schedule compiled() {
       "  - {op: sigmoid, inputs: [a], output: y}\n"
       "outputs: [y]\n",
       "forms.yaml");
-  passes::run_default_passes(g);
-  SchedulerOptions options;
-  options.sram_bytes = 64 * kTileBytes;
-  return schedule_graph(g, options);
-}
-
-std::int32_t tensor(const Schedule& s, const std::string& name) {
-  for (std::size_t i = 0; i < s.tensors.size(); ++i) {
-    if (s.tensors[i].name == name) return static_cast<std::int32_t>(i);
-  }
-  FAIL("no tensor " << name);
-  return -1;
 }
 
 // The EXEC writing tile (row, col) of tensor `name`.
 std::uint32_t exec_of(const Schedule& s, const std::string& name, std::int32_t row, std::int32_t col) {
-  const TileRef tile{tensor(s, name), row, col};
+  const TileRef tile{tensor_named(s, name), row, col};
   for (std::uint32_t id = 0; id < s.uops.size(); ++id) {
     if (s.uops[id].kind == UopKind::Exec && s.uops[id].tile == tile) return id;
   }
@@ -132,7 +122,7 @@ TEST_CASE("validator: a binary EXEC's operands against the broadcasting rule", "
   SECTION("an operand that does not broadcast") {
     Schedule s = compiled();
     const std::uint32_t id = exec_of(s, "a", 0, 0);
-    s.uops[id].src[0] = TileRef{tensor(s, "row"), 0, 0};
+    s.uops[id].src[0] = TileRef{tensor_named(s, "row"), 0, 0};
     const Errors errors = validate(s);
     REQUIRE(!errors.empty());
     CHECK(errors[0] ==
@@ -142,8 +132,8 @@ TEST_CASE("validator: a binary EXEC's operands against the broadcasting rule", "
   SECTION("an operand wider than the result") {
     Schedule s = compiled();
     const std::uint32_t id = exec_of(s, "outer", 0, 0);
-    s.uops[id].src[0] = TileRef{tensor(s, "outer"), 0, 0};
-    s.uops[id].tile = TileRef{tensor(s, "col"), 0, 0};
+    s.uops[id].src[0] = TileRef{tensor_named(s, "outer"), 0, 0};
+    s.uops[id].tile = TileRef{tensor_named(s, "col"), 0, 0};
     const Errors errors = validate(s);
     REQUIRE(!errors.empty());
     CHECK(errors[0] == "uop " + std::to_string(id) +
@@ -271,7 +261,8 @@ TEST_CASE("schedule: a matmul's fused clip validates and round-trips", "[schedul
   CHECK(error_of(kHeader + "2 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 zero_init leaky_relu "
                            "clip min=0 deps=1\n") ==
         "t.sched:8: uop 2: unexpected flag clip (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
-        "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
+        "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
+        "leaky_relu alpha=NUMBER] "
         "deps=DEP)");
 }
 

@@ -14,9 +14,11 @@
 #include "compiler/schedule/validator.h"
 #include "compiler/scheduler/scheduler.h"
 #include "compiler/support/input_error.h"
+#include "tests/schedule/compiled_yaml.h"
 
 using namespace tilesim;
 using namespace tilesim::sched;
+using namespace tilesim::sched::testing;
 using Errors = std::vector<std::string>;
 
 namespace {
@@ -25,7 +27,7 @@ namespace {
 // two tiles, the residual r [32, 64] added on the last.
 Schedule residual_block(bool bias) {
   const std::string add_bias = bias ? "  - {op: add, inputs: [h, b], output: hb}\n" : "";
-  ir::Graph g = frontend::parse_model(
+  return compile_yaml(
       "name: block\ninputs: {x: [32, 64], r: [32, 64]}\nparams: {w: [64, 64], b: [64]}\n"
       "ops:\n"
       "  - {op: matmul, inputs: [x, w], output: h}\n" +
@@ -34,18 +36,6 @@ Schedule residual_block(bool bias) {
           "  - {op: relu, inputs: [s], output: y}\n"
           "outputs: [y]\n",
       "block.yaml");
-  passes::run_default_passes(g);
-  SchedulerOptions options;
-  options.sram_bytes = 64 * kTileBytes;
-  return schedule_graph(g, options);
-}
-
-std::int32_t tensor(const Schedule& s, const std::string& name) {
-  for (std::size_t i = 0; i < s.tensors.size(); ++i) {
-    if (s.tensors[i].name == name) return static_cast<std::int32_t>(i);
-  }
-  FAIL("no tensor " << name);
-  return -1;
 }
 
 // The K step `k` of the matmul writing y's tile (0, col).
@@ -91,7 +81,7 @@ TEST_CASE("schedule: a matmul's residual validates and round-trips, with and wit
     const Schedule s = residual_block(bias);
     CHECK(validate(s).empty());
     const Uop& last = s.uops[step_of(s, 1, 1)];
-    CHECK(last.src[3] == (TileRef{tensor(s, "r"), 0, 1}));
+    CHECK(last.src[3] == (TileRef{tensor_named(s, "r"), 0, 1}));
     CHECK(last.src[2].valid() == bias);
     CHECK(last.num_srcs() == 4);
     CHECK_FALSE(s.uops[step_of(s, 1, 0)].src[3].valid());
@@ -128,14 +118,14 @@ TEST_CASE("validator: a matmul's residual", "[schedule][validator][residual]") {
   }
   SECTION("R of another shape") {
     Schedule s = residual_block(true);
-    s.uops[last].src[3].tensor = tensor(s, "w");
+    s.uops[last].src[3].tensor = tensor_named(s, "w");
     const Errors errors = validate(s);
     REQUIRE(!errors.empty());
     CHECK(errors[0] == head + "operand 3 w is [64,64] (expected [32,64] as y: a residual has the result's shape)");
   }
   SECTION("the result itself") {
     Schedule s = residual_block(true);
-    s.uops[last].src[3].tensor = tensor(s, "y");
+    s.uops[last].src[3].tensor = tensor_named(s, "y");
     const Errors errors = validate(s);
     REQUIRE(!errors.empty());
     CHECK(errors[0] == head +
