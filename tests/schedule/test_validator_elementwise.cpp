@@ -53,22 +53,6 @@ void set_params(Schedule& s, std::uint32_t id, const ExecParams& params) {
   s.uops[id].params = intern_params(s.exec_params, params);
 }
 
-std::string text_of(const Schedule& s) {
-  std::ostringstream out;
-  write_schedule_text(s, out);
-  return out.str();
-}
-
-std::string error_of(const std::string& text) {
-  std::istringstream in(text);
-  try {
-    read_schedule_text(in, "t.sched");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 const std::string kHeader =
     "tilesim-schedule 1\nsram_bytes 65536\n"
     "tensor 0 x input shape=[32,32] padded=[32,32]\n"

@@ -48,22 +48,6 @@ std::uint32_t step_of(const Schedule& s, std::int32_t col, std::int32_t k) {
   return kNoUop;
 }
 
-std::string text_of(const Schedule& s) {
-  std::ostringstream out;
-  write_schedule_text(s, out);
-  return out.str();
-}
-
-std::string error_of(const std::string& text) {
-  std::istringstream in(text);
-  try {
-    read_schedule_text(in, "t.sched");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 bool has(const Errors& errors, const std::string& line) {
   return std::find(errors.begin(), errors.end(), line) != errors.end();
 }
