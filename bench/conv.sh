@@ -13,17 +13,17 @@
 #   The PyTorch convs are small (their working sets fit 64 KiB), so two full-width ResNet-18
 #   3x3 layers follow, made here with gen_conv: resnet18_conv2_x (64 to 64 channels at 56x56)
 #   and resnet18_conv4_x (256 to 256 at 14x14).
-# cnn_end_to_end TILESIM HW DIR REPS TMP KERNEL KERNEL_GFLOPS PEAK_GFLOPS: a JSON object for
-#   the model DIR/model.onnx run whole, with the math (--kernel auto), as a user runs it: the
-#   best of REPS whole-process wall times of `tilesim run` without and with --verify, and
-#   `tilesim --version` (starting and ending the process alone), and
-#   the GFLOP/s of its useful conv work, 2 x the conv MACs (per output element (C/G) x KH x
-#   KW, taps on the padding included, as a framework counts them) over those times, beside
-#   the GFLOP/s of KERNEL (the tile kernel tilesim's auto picks) and of the FMA peak of its
-#   vector width, both measured by bench/kernels in the same run. When tilesim cannot compile
-#   the model (exit 2) the object is {model, unsupported: tilesim's reason} and the bench
-#   goes on; any other failure stops it.
+# model_end_to_end TILESIM HW DIR REPS TMP KERNEL KERNEL_GFLOPS PEAK_GFLOPS MACS_FN: a JSON
+#   object for the model DIR/model.onnx run whole, with the math (--kernel auto), as a user
+#   runs it: the best of REPS whole-process wall times of `tilesim run` without and with
+#   --verify, and `tilesim --version` (starting and ending the process alone), and the
+#   GFLOP/s of its useful work, 2 x the MACs that MACS_FN counts in the schedule's text form
+#   (conv_macs or matmul_macs), over those times, beside the GFLOP/s of KERNEL (the tile
+#   kernel tilesim's auto picks) and of the FMA peak of its vector width, both measured by
+#   bench/kernels in the same run. When tilesim cannot compile the model (exit 2) the object
+#   is {model, unsupported: tilesim's reason} and the bench goes on; any other failure stops it.
 # conv_report RESULTS.json: the two sections of the printed table.
+# end_to_end_report: see below.
 
 # totals_json SCHEDULE.txt: the `totals` line of a schedule's text form as a JSON object.
 totals_json() {
@@ -109,6 +109,26 @@ conv_macs() {
     END { printf "%.0f\n", total }'
 }
 
+# matmul_macs SCHEDULE.txt: the MACs of every matmul layer that is not a conv (an im2col
+# [N,P,K] times conv weights [OC,C/G,KH,KW]), from the layer lines' shapes
+# "[..., M, K] @ [..., K, N] ... -> [..., M, N]": output elements x K.
+matmul_macs() {
+  sed -n 's/^layer .* shapes="\([^"]*\)".*/\1/p' "$1" | awk '
+    /@/ {
+      match($0, /^\[[0-9,]+\]/)
+      na = split(substr($0, 2, RLENGTH - 2), a, ",")
+      match($0, /@ \[[0-9,]+\]/)
+      nb = split(substr($0, RSTART + 3, RLENGTH - 4), b, ",")
+      if (na == 3 && nb == 4) next  # a conv: an im2col view times conv weights
+      match($0, /-> \[[0-9,]+\]$/)
+      n = split(substr($0, RSTART + 4, RLENGTH - 5), o, ",")
+      p = 1
+      for (i = 1; i <= n; ++i) p *= o[i]
+      total += p * a[na]
+    }
+    END { printf "%.0f\n", total }'
+}
+
 # best_wall REPS CMD...: the smallest whole-process wall time of REPS runs of CMD, in s.
 best_wall() {
   local reps=$1 best=1e30 t0 t1 i
@@ -122,8 +142,8 @@ best_wall() {
   echo "$best"
 }
 
-cnn_end_to_end() {
-  local tilesim=$1 hw=$2 dir=${3%/} reps=$4 tmp=$5 kernel=$6 kernel_gflops=$7 peak=$8
+model_end_to_end() {
+  local tilesim=$1 hw=$2 dir=${3%/} reps=$4 tmp=$5 kernel=$6 kernel_gflops=$7 peak=$8 macs_fn=$9
   local name=${dir##*/} err rc=0 macs plain verify start
   err=$("$tilesim" compile --hw "$hw" --model "$dir/model.onnx" --emit schedule 2>&1 >"$tmp/cnn.txt") || rc=$?
   if ((rc == 2)); then
@@ -131,14 +151,14 @@ cnn_end_to_end() {
     return 0
   fi
   ((rc == 0)) || { echo "bench/run.sh: error: tilesim compile $dir: exit $rc: $err" >&2; return 1; }
-  macs=$(conv_macs "$tmp/cnn.txt")
+  macs=$("$macs_fn" "$tmp/cnn.txt")
   local -a run=("$tilesim" run --hw "$hw" --model "$dir/model.onnx" --kernel auto --force)
   plain=$(best_wall "$reps" "${run[@]}" --stats-json "$tmp/cnn.json") || return 1
   verify=$(best_wall "$reps" "${run[@]}" --verify) || return 1
   start=$(best_wall "$reps" "$tilesim" --version) || return 1
   jq -n --arg m "$name" --argjson macs "$macs" --argjson plain "$plain" --argjson verify "$verify" --argjson start "$start" \
     --arg kernel "$kernel" --argjson kg "$kernel_gflops" --argjson peak "$peak" --slurpfile q "$tmp/cnn.json" '
-    {model: $m, hw: $q[0].hw, conv_macs: $macs, uops: $q[0].uops, cycles: $q[0].cycles,
+    {model: $m, hw: $q[0].hw, useful_macs: $macs, uops: $q[0].uops, cycles: $q[0].cycles,
      efficiency: $q[0].efficiency, run_seconds: $plain, run_verify_seconds: $verify, version_seconds: $start,
      tilesim_wall_seconds: $q[0].wall_seconds, sim_wall_seconds: $q[0].sim_wall_seconds,
      gflops: (2 * $macs / $plain / 1e9), gflops_verify: (2 * $macs / $verify / 1e9),
@@ -158,11 +178,20 @@ def r(w): tostring | " " * (w - length) + .;
 (.conv_schedule_quality[] |
   if .unsupported then "  \(.model)  \(.sram_kib)  unsupported: \(.unsupported)"
   else "  \(.model + " " * (30 - (.model | length)))  \(.sram_kib | r(8))  \(.loads | r(5))  \(.compulsory_loads | r(10))  \(f(.loads_over_compulsory; 2) | r(5))  \(f(.bytes_over_compulsory; 2) | r(11))  \(.cycles | r(6))  \(.bound_cycles | r(5))  \(f(.efficiency; 3) | r(10))  \(f(.conv_layer.bytes_over_compulsory; 2) | r(17))  \(f(.conv_layer.efficiency; 3) | r(10))" end),
-"",
-(.cnn_end_to_end | if .unsupported then "reduced ResNet end to end (\(.model)): unsupported: \(.unsupported)"
- else "\(.model) end to end on \(.hw) hw with the math (kernel \(.kernel)): \(f(.conv_macs / 1e6; 2)) M conv MACs, \(.uops) uOps, \(.cycles) cycles (efficiency \(f(.efficiency; 3)))",
-  "  tilesim run, whole process             \(f(.run_seconds; 4) | r(8)) s  \(f(.gflops; 4) | r(9)) GFLOP/s of conv  (in-process \(f(.tilesim_wall_seconds; 4)) s, of which simulation \(f(.sim_wall_seconds; 4)) s)",
-  "  tilesim run --verify, whole process    \(f(.run_verify_seconds; 4) | r(8)) s  \(f(.gflops_verify; 4) | r(9)) GFLOP/s of conv",
+""' "$1"
+  end_to_end_report cnn_end_to_end "reduced ResNet" conv "$1"
+}
+
+# end_to_end_report KEY TITLE WORK RESULTS.json: the printed lines of a model_end_to_end
+# object, .KEY of RESULTS.json; WORK names what its MACs count (conv, matmul).
+end_to_end_report() {
+  jq -r --arg key "$1" --arg title "$2" --arg work "$3" '
+def f(x; d): if x == null then "-" else (x * pow(10; d) | round / pow(10; d) | tostring) end;
+def r(w): tostring | " " * (w - length) + .;
+(.[$key] | if .unsupported then "\($title) end to end (\(.model)): unsupported: \(.unsupported)"
+ else "\(.model) end to end on \(.hw) hw with the math (kernel \(.kernel)): \(f(.useful_macs / 1e6; 2)) M \($work) MACs, \(.uops) uOps, \(.cycles) cycles (efficiency \(f(.efficiency; 3)))",
+  "  tilesim run, whole process             \(f(.run_seconds; 4) | r(8)) s  \(f(.gflops; 4) | r(9)) GFLOP/s of \($work)  (in-process \(f(.tilesim_wall_seconds; 4)) s, of which simulation \(f(.sim_wall_seconds; 4)) s)",
+  "  tilesim run --verify, whole process    \(f(.run_verify_seconds; 4) | r(8)) s  \(f(.gflops_verify; 4) | r(9)) GFLOP/s of \($work)",
   "  tilesim --version, whole process       \(f(.version_seconds; 4) | r(8)) s  (starting and ending the process alone)",
-  "  the \(.kernel) matmul kernel alone, measured above: \(f(.kernel_gflops; 1)) GFLOP/s (FMA peak \(f(.peak_gflops; 1))), \(if .gflops > 0 then f(.kernel_gflops / .gflops; 0) else "-" end)x what the whole run reaches" end)' "$1"
+  "  the \(.kernel) matmul kernel alone, measured above: \(f(.kernel_gflops; 1)) GFLOP/s (FMA peak \(f(.peak_gflops; 1))), \(if .gflops > 0 then f(.kernel_gflops / .gflops; 0) else "-" end)x what the whole run reaches" end)' "$4"
 }

@@ -2,6 +2,7 @@
 # Every performance figure of tilesim in one run, one table, and bench/results.json.
 #
 #   bench/run.sh [--quick] [--build-dir DIR] [--out FILE.json] [--cnn MODEL_DIR]
+#                [--transformer MODEL_DIR]
 #
 # 1. Kernels: GFLOP/s of the reference, AVX2 and AVX-512 32x32x32 matmul-accumulate
 #    and the one-core FMA peak of each vector width, with the ratios.
@@ -18,25 +19,31 @@
 #    --verify off and on, its useful conv GFLOP/s beside the kernels' measured above, or
 #    "unsupported: <tilesim's reason>" while tilesim cannot compile it. MODEL_DIR (with
 #    model.onnx), like --out, is relative to the repository's root.
+# 6. Transformers: the same end-to-end figures for nn.TransformerEncoderLayer
+#    (--transformer, default tests/models/torch/encoder_layer), GFLOP/s of its matmuls.
 # Every ratio compares figures measured in this run on this machine. --quick
 # (for development) takes fewer repetitions and finishes in under a minute.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 quick=0 build=build out=bench/results.json cnn=tests/models/torch/resnet_mini
+transformer=tests/models/torch/encoder_layer
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --build-dir) build=${2:?--build-dir needs a value}; shift ;;
     --out) out=${2:?--out needs a file}; shift ;;
     --cnn) cnn=${2:?--cnn needs a model folder}; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --transformer) transformer=${2:?--transformer needs a model folder}; shift ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 [[ -f $cnn/model.onnx ]] || { echo "bench/run.sh: error: --cnn $cnn has no model.onnx" >&2; exit 2; }
+[[ -f $transformer/model.onnx ]] ||
+  { echo "bench/run.sh: error: --transformer $transformer has no model.onnx" >&2; exit 2; }
 scripts/setup.sh --build-dir "$build" --build-type Release -- -DTILESIM_BUILD_BENCH=ON
 tilesim=$build/sim/tilesim
 hw=configs/hw/default.yaml
@@ -125,8 +132,12 @@ read -r compile_big_s compile_big_mib < <(measure /dev/null "$tilesim" compile -
 # shellcheck source=bench/conv.sh
 source bench/conv.sh
 conv_quality=$(conv_quality "$tilesim" "$hw" "$tmp")
-cnn_e2e=$(cnn_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" \
-  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}")
+cnn_e2e=$(model_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" \
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" conv_macs)
+
+# ---------------------------------------------------------------- transformers
+tf_e2e=$(model_end_to_end "$tilesim" "$hw" "$transformer" $((3 * reps)) "$tmp" "$auto" \
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" matmul_macs)
 
 # ---------------------------------------------------------------- report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -142,7 +153,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson quality "$quality" --argjson memories "$memories" \
   --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
   --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" \
-  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" '
+  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" --argjson tf "$tf_e2e" '
 {date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
  kernels: {gflops: {peak_avx2: $peak2, peak_avx512: $peak5, reference: $ref, avx2: $avx2, avx512: $avx512},
            avx2_over_peak: ($avx2 / $peak2), avx512_over_peak: (if $peak5 > 0 then $avx512 / $peak5 else null end),
@@ -156,7 +167,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
  schedule_quality: $quality,
  compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
             matmul4096_peak_mib: $cb_mib},
- conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn}' >"$tmp/results.json"
+ conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn, transformer_end_to_end: $tf}' >"$tmp/results.json"
 mv "$tmp/results.json" "$out"
 
 jq -r '
@@ -185,5 +196,7 @@ row("4096^3 matmul timing-only, peak memory"; (.simulator.matmul4096_peak_mib | 
 "",
 "compiler: mlp-large \(.compiler.mlp_large_seconds) s, \(.compiler.mlp_large_peak_mib) MiB peak; 4096^3 matmul \(.compiler.matmul4096_seconds) s, \(.compiler.matmul4096_peak_mib) MiB peak"' "$out"
 conv_report "$out"
+echo
+end_to_end_report transformer_end_to_end "transformer encoder layer" matmul "$out"
 echo
 echo "written: $out"
