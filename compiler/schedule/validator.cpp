@@ -434,9 +434,11 @@ class Checker {
       error(head(id) + ": multiplies " + info(x.src[0].tensor).name + " by " + info(x.src[1].tensor).name +
             " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " + info(ts.b).name +
             " (expected one matmul per tensor)");
-    } else if (is_pool(x.exec) && ts.a != x.src[0].tensor) {
-      error(head(id) + ": pools " + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) +
-            " pools " + info(ts.a).name + " (expected one pooling per tensor)");
+    } else if ((is_pool(x.exec) || is_row_reduction(x.exec)) && ts.a != x.src[0].tensor) {
+      const char* verb = is_pool(x.exec) ? " pools " : " reduces ";
+      error(head(id) + ":" + verb + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) + verb +
+            info(ts.a).name +
+            (is_pool(x.exec) ? " (expected one pooling per tensor)" : " (expected one reduction per tensor)"));
     }
     for (int i = 0; i < kMaxSrcs; ++i) {
       if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
@@ -447,7 +449,7 @@ class Checker {
     const std::int64_t g = gid(x.tile);
     std::int32_t version = 1;
     if (matmul) version = matmul_step(id, x, unit, kt, g, result_ok);
-    if (is_pool(x.exec)) version = pool_step(id, x, unit, kt, g, result_ok);
+    if (is_pool(x.exec) || is_row_reduction(x.exec)) version = pool_step(id, x, unit, kt, g, result_ok);
     if (!result_ok) return;
     write_access(id, unit, x.addr);
     slot(x.addr).value = Value{g, version};
