@@ -4,15 +4,14 @@
 
 #include <algorithm>
 
-#include "compiler/frontend/image_layout.h"
 #include "compiler/frontend/onnx_shape_ops.h"
+#include "compiler/frontend/row_ops.h"
 
 namespace tilesim::frontend {
 
 namespace {
 
 using ir::OpKind;
-using ir::Shape;
 using ir::TensorId;
 using Dims = std::vector<std::int64_t>;
 
@@ -43,39 +42,6 @@ class RowImporter {
     return axis < 0 ? axis + rank : axis;
   }
 
-  // x's rows for the trailing dims from `k` on: [dims before k (or 1), their product].
-  static Dims row_dims(const Dims& dims, std::size_t k) {
-    Dims to(dims.begin(), dims.begin() + static_cast<std::ptrdiff_t>(k));
-    if (to.empty()) to.push_back(1);
-    std::int64_t n = 1;
-    for (std::size_t i = k; i < dims.size(); ++i) n *= dims[i];
-    to.push_back(n);
-    return to;
-  }
-
-  TensorId as_rows(TensorId x, std::size_t k) {
-    const Dims dims = b_.tensor(x).shape.dims();
-    if (dims.size() >= 2 && k + 1 == dims.size()) return matrix_form(b_, x, key_);
-    return relayout(b_, x, Shape::from_dims(row_dims(dims, k)), b_.fresh(out_ + ".rows"), key_);
-  }
-
-  // Emits `op` giving `shape`, named out_ when that is the node's shape `final`.
-  TensorId emit(ir::Op op, const Dims& shape, const Dims& final, const std::string& name) {
-    if (shape == final) return b_.emit(std::move(op), name, Shape::from_dims(shape), key_);
-    const TensorId y = b_.emit(std::move(op), b_.fresh(name + ".rows"), Shape::from_dims(shape), key_);
-    return relayout(b_, y, Shape::from_dims(final), name, key_);
-  }
-
-  TensorId stats(OpKind kind, TensorId rows, float epsilon) {
-    Dims dims = b_.tensor(rows).shape.dims();
-    dims.back() = 2;
-    ir::Op op;
-    op.kind = kind;
-    op.inputs = {rows};
-    op.param[0] = epsilon;
-    return b_.emit(std::move(op), b_.fresh(out_ + ".stats"), Shape::from_dims(dims), key_);
-  }
-
   void softmax() {
     const TensorId x = b_.input_of(node_, 0);
     const Dims dims = b_.tensor(x).shape.dims();
@@ -87,11 +53,7 @@ class RowImporter {
                " input (softmax over a dimension other than the last)",
            "axis -1 or " + std::to_string(rank - 1) + ": the last dimension");
     }
-    const TensorId rows = as_rows(x, static_cast<std::size_t>(axis));
-    ir::Op op;
-    op.kind = OpKind::Softmax;
-    op.inputs = {rows, stats(OpKind::SoftmaxStats, rows, 0.0f)};
-    emit(std::move(op), b_.tensor(rows).shape.dims(), dims, out_);
+    emit_softmax(b_, x, static_cast<std::size_t>(axis), out_, key_);
   }
 
   void layer_norm() {
@@ -110,21 +72,17 @@ class RowImporter {
                " input (normalizes more than the last dimension)",
            "axis -1 or " + std::to_string(rank - 1) + ": the last dimension");
     }
-    ir::Op op;
-    op.kind = OpKind::LayerNorm;
-    const TensorId rows = as_rows(x, static_cast<std::size_t>(axis));
-    op.inputs = {rows, stats(OpKind::LayerNormStats, rows, a_.epsilon)};
+    TensorId affine[2] = {ir::kNone, ir::kNone};
     for (int i = 1; i < 3; ++i) {
       if (!has_input(node_, i)) continue;
-      const TensorId t = b_.input_of(node_, i);
-      if (b_.tensor(t).shape.dims() != Dims{dims.back()}) {
+      affine[i - 1] = b_.input_of(node_, i);
+      if (b_.tensor(affine[i - 1]).shape.dims() != Dims{dims.back()}) {
         fail(std::string(i == 1 ? "Scale " : "B ") + quoted(node_.input(i)) + " is " +
-                 list_text(b_.tensor(t).shape.dims()),
+                 list_text(b_.tensor(affine[i - 1]).shape.dims()),
              "[" + std::to_string(dims.back()) + "]: one value per element of the last dimension");
       }
-      op.inputs.push_back(t);
     }
-    emit(std::move(op), b_.tensor(rows).shape.dims(), dims, out_);
+    emit_layer_norm(b_, x, affine[0], affine[1], a_.epsilon, out_, key_);
   }
 
   // The axes reduced, sorted, non-negative; all of them when none are given.
@@ -158,18 +116,8 @@ class RowImporter {
                  std::to_string(rank - 1) + "] of an image");
       }
     }
-    Dims final(dims.begin(), dims.begin() + k);
-    if (a_.keepdims) final.resize(dims.size(), 1);
-    if (rank == 4 && k == 2) b_.store_as_image(x);  // its rows are then its channels
-    const TensorId rows = as_rows(x, static_cast<std::size_t>(k));
-    Dims shape = b_.tensor(rows).shape.dims();
-    const std::int64_t cols = shape.back();
-    shape.back() = 1;
-    ir::Op op;
-    op.kind = node_.op_type() == "ReduceMax" ? OpKind::ReduceMax : OpKind::ReduceSum;
-    if (node_.op_type() == "ReduceMean") op.scale = 1.0f / static_cast<float>(cols);
-    op.inputs = {rows};
-    emit(std::move(op), shape, final.empty() ? Dims{} : final, out_);
+    const OpKind kind = node_.op_type() == "ReduceMax" ? OpKind::ReduceMax : OpKind::ReduceSum;
+    emit_reduce(b_, kind, node_.op_type() == "ReduceMean", x, static_cast<std::size_t>(k), a_.keepdims, out_, key_);
   }
 
   OnnxGraphBuilder& b_;
