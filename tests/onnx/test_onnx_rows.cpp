@@ -127,3 +127,62 @@ TEST_CASE("onnx rows: softmax [32, 96] cycles, worked out by hand", "[onnx][rows
   CHECK(s["dma"]["stores"] == 3);
   CHECK(s["bound"]["compute_cycles"] == 264);
 }
+
+namespace {
+
+// nn.LayerNorm(40) as PyTorch exports it before opset 17 (onnx_layer_norm_fusion.h);
+// `also_output` makes the named intermediate a graph output too.
+onnx::ModelProto decomposed_layer_norm(const std::string& also_output, float exponent = 2.0f) {
+  onnx::ModelProto m = new_model(13);
+  auto* g = m.mutable_graph();
+  g->set_name("ln");
+  set_ints(add_node(g, "ReduceMean", {"x"}, "m"), "axes", {-1});
+  add_node(g, "Sub", {"x", "m"}, "d");
+  add_initializer(g, "two", {}, {exponent});
+  add_node(g, "Pow", {"d", "two"}, "p");
+  set_ints(add_node(g, "ReduceMean", {"p"}, "v"), "axes", {-1});
+  add_initializer(g, "eps", {}, {1e-5f});
+  add_node(g, "Add", {"v", "eps"}, "e");
+  add_node(g, "Sqrt", {"e"}, "s");
+  add_node(g, "Div", {"d", "s"}, "n");
+  add_initializer(g, "gamma", {40}, std::vector<float>(40, 1.5f));
+  add_initializer(g, "beta", {40}, std::vector<float>(40, 0.25f));
+  add_node(g, "Mul", {"n", "gamma"}, "gn");
+  add_node(g, "Add", {"gn", "beta"}, "y");
+  set_shape(g->add_input(), "x", {3, 40});
+  set_shape(g->add_output(), "y", {3, 40});
+  if (!also_output.empty()) set_shape(g->add_output(), also_output, {3, also_output == "m" ? 1 : 40});
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("onnx rows: the opset 13 LayerNorm decomposition is recognized as one LayerNorm", "[onnx][rows]") {
+  ir::Graph g;
+  REQUIRE(error_of(decomposed_layer_norm(""), &g).empty());
+  const ir::Op& y = producer(g, "y");
+  CHECK(y.kind == ir::OpKind::LayerNorm);
+  REQUIRE(y.inputs.size() == 4);
+  CHECK(g.tensors[y.inputs[2]].name == "gamma");
+  CHECK(g.tensors[y.inputs[3]].name == "beta");
+  const ir::Op& stats = g.ops[g.tensors[y.inputs[1]].producer];
+  CHECK(stats.kind == ir::OpKind::LayerNormStats);
+  CHECK(stats.param[0] == 1e-5f);
+  CHECK(g.find("d") == ir::kNone);  // the intermediates never exist
+}
+
+TEST_CASE("onnx rows: a decomposition that differs runs op by op", "[onnx][rows]") {
+  // An intermediate read elsewhere (a graph output), or a Pow that is no
+  // square: no LayerNorm. The ops then run one by one: until Pow and Sqrt
+  // import, the model is refused naming them; after, it has no LayerNorm.
+  for (const auto& model : {decomposed_layer_norm("m"), decomposed_layer_norm("d"), decomposed_layer_norm("", 3.0f)}) {
+    ir::Graph g;
+    const std::string error = error_of(model, &g);
+    INFO(error);
+    if (!error.empty()) {
+      CHECK(error.find("node 'p_node' (Pow): unsupported op") != std::string::npos);
+      continue;
+    }
+    for (const ir::Op& op : g.ops) CHECK(op.kind != ir::OpKind::LayerNorm);
+  }
+}
