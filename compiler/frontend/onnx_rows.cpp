@@ -112,8 +112,8 @@ class RowImporter {
     for (std::size_t i = 0; i < axes.size(); ++i) {
       if (axes[i] != k + static_cast<std::int64_t>(i) || axes.back() != rank - 1) {
         fail("axes is " + list_text(axes) + " for a rank-" + std::to_string(rank) + " input",
-             "the trailing axes, each once: the last axis, or [" + std::to_string(rank - 2) + ", " +
-                 std::to_string(rank - 1) + "] of an image");
+             rank == 4 ? "the trailing axes, each once: the last axis, or [2, 3] of an image"
+                       : "the trailing axes, each once: the last axis (" + std::to_string(rank - 1) + " or -1)");
       }
     }
     const OpKind kind = node_.op_type() == "ReduceMax" ? OpKind::ReduceMax : OpKind::ReduceSum;
