@@ -186,3 +186,30 @@ TEST_CASE("onnx rows: a decomposition that differs runs op by op", "[onnx][rows]
     for (const ir::Op& op : g.ops) CHECK(op.kind != ir::OpKind::LayerNorm);
   }
 }
+
+TEST_CASE("onnx rows: Softmax before opset 13 flattens the dims from its axis", "[onnx][rows]") {
+  ir::Graph g;
+  REQUIRE(error_of(row_model("Softmax", {2, 3, 8}, 11, [](auto*, auto*) {}), &g).empty());
+  // axis 1 (the default): rows [2, 24] through a relayout view, softmax, and back.
+  const ir::Op& copy = producer(g, "y");
+  const ir::Op& back = copy.kind == ir::OpKind::Relayout ? copy : g.ops[g.tensors[copy.inputs[0]].producer];
+  CHECK(back.kind == ir::OpKind::Relayout);
+  const ir::Op& softmax = g.ops[g.tensors[back.inputs[0]].producer];
+  CHECK(softmax.kind == ir::OpKind::Softmax);
+  CHECK(g.tensors[softmax.inputs[0]].shape.dims() == std::vector<std::int64_t>{2, 24});
+}
+
+TEST_CASE("onnx rows: ReduceMax over H and W of an image reads its nchw storage rows", "[onnx][rows]") {
+  ir::Graph g;
+  auto axes = [](onnx::NodeProto* n, auto*) { set_ints(n, "axes", {2, 3}); };
+  REQUIRE(error_of(row_model("ReduceMax", {2, 8, 7, 9}, 13, axes, {}, {2, 8, 1, 1}), &g).empty());
+  const ir::TensorId x = g.find("x");
+  CHECK(g.tensors[x].shape.layout == ir::Layout::Nchw);
+  bool found = false;
+  for (const ir::Op& op : g.ops) {
+    if (op.kind != ir::OpKind::ReduceMax) continue;
+    found = true;
+    CHECK(g.tensors[op.inputs[0]].shape.dims() == std::vector<std::int64_t>{2, 8, 63});
+  }
+  CHECK(found);
+}
