@@ -9,6 +9,7 @@
 
 #include "compiler/schedule/validator.h"
 #include "tests/schedule/compiled_yaml.h"
+#include "tests/schedule/schedule_builder.h"
 
 using namespace tilesim::sched;
 using namespace tilesim::sched::testing;
@@ -95,4 +96,31 @@ TEST_CASE("validator rows: operands at the wrong tiles", "[schedule][rows]") {
   wrong.uops[find_exec(s, ExecKind::LayerNorm, 0)].src[1] = wrong.uops[find_exec(s, ExecKind::LayerNorm, 0)].src[0];
   CHECK(validate(wrong, 1) ==
         Errors{"uop 19 EXEC layer_norm z[0,0]: operand 1 y has 96 columns (expected 2 statistics)"});
+}
+
+TEST_CASE("validator rows: an apply's statistics come from its own kind of reduction", "[schedule][rows]") {
+  // softmax y = x with statistics s that are a param, then a layer_norm z
+  // reading t, a softmax_stats result of the right shape but the wrong kind.
+  Builder b(8 * kTileBytes, "stats");
+  const auto x = b.tensor("x", TensorRole::Input, 32, 32);
+  const auto s = b.tensor("s", TensorRole::Param, 32, 2);
+  const auto t = b.tensor("t", TensorRole::Intermediate, 32, 2);
+  const auto g = b.tensor("g", TensorRole::Param, 1, 32, 1);
+  const auto y = b.tensor("y", TensorRole::Output, 32, 32);
+  const auto z = b.tensor("z", TensorRole::Output, 32, 32);
+  b.load(T(x, 0, 0), 0x0000);
+  b.load(T(s, 0, 0), 0x1000);
+  b.elementwise(ExecKind::Softmax, {T(y, 0, 0), 0x2000}, {{T(x, 0, 0), 0x0000}, {T(s, 0, 0), 0x1000}});
+  b.store(T(y, 0, 0), 0x2000);
+  const std::uint32_t stats = b.elementwise(ExecKind::SoftmaxStats, {T(t, 0, 0), 0x3000}, {{T(x, 0, 0), 0x0000}});
+  b.uop(stats).zero_init = true;
+  b.load(T(g, 0, 0), 0x4000);
+  b.elementwise(ExecKind::LayerNorm, {T(z, 0, 0), 0x5000},
+                {{T(x, 0, 0), 0x0000}, {T(t, 0, 0), 0x3000}, {T(g, 0, 0), 0x4000}});
+  b.store(T(z, 0, 0), 0x5000);
+  resolve_deps(b.schedule());
+  CHECK(validate(b.done()) ==
+        Errors{"uop 2 EXEC softmax y[0,0]: operand 1 s is param (expected the statistics of a softmax_stats)",
+               "uop 6 EXEC layer_norm z[0,0]: operand 1 t is written by softmax_stats (expected the statistics of a "
+               "layer_norm_stats)"});
 }
