@@ -5,6 +5,7 @@
 
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
+#include "kernels/row_kernels.h"
 #include "kernels/simd_elementwise.h"
 #include "kernels/tile.h"
 
@@ -120,7 +121,15 @@ struct Ymm {
 
 using Simd = Elementwise<Ymm>;
 
-constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary};
+// The vector exp of simd_elementwise.h over one 32-float row.
+struct VectorExp {
+  static void row(const float* in, float* out) {
+    for (int c = 0; c < kTileDim; c += Ymm::kLanes) Ymm::store(out + c, Simd::exp_bounded(Ymm::load(in + c)));
+  }
+};
+
+constexpr KernelSet kAvx2{"avx2", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary,
+                          RowKernels<VectorExp>::row};
 
 }  // namespace
 

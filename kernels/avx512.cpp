@@ -7,6 +7,7 @@
 
 #include "kernels/aliasing.h"
 #include "kernels/backends.h"
+#include "kernels/row_kernels.h"
 #include "kernels/simd_elementwise.h"
 #include "kernels/tile.h"
 
@@ -129,7 +130,15 @@ struct Zmm {
 
 using Simd = Elementwise<Zmm>;
 
-constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary};
+// The vector exp of simd_elementwise.h over one 32-float row.
+struct VectorExp {
+  static void row(const float* in, float* out) {
+    for (int c = 0; c < kTileDim; c += Zmm::kLanes) Zmm::store(out + c, Simd::exp_bounded(Zmm::load(in + c)));
+  }
+};
+
+constexpr KernelSet kAvx512{"avx512", detail::matmul_allowing_aliases<matmul_tiles>, Simd::binary, Simd::unary,
+                            RowKernels<VectorExp>::row};
 
 }  // namespace
 

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <limits>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "kernels/tile.h"
 
 namespace tilesim::kernels {
 
@@ -63,6 +65,34 @@ enum class UnaryOp : unsigned char {
   HardSwish,    // x * min(max(x / 6 + 1/2, 0), 1)
 };
 
+// ---- Row reductions (issue 14) ----
+// A row of a tensor spans several tiles; the reducing ops are steps over
+// them, each folding one tile into an accumulator tile `out` whose columns 0
+// (and 1) hold one value per row; the apply ops read those statistics.
+// schedule.h ("Row reductions") states each exactly.
+enum class RowOp : unsigned char {
+  Sum,             // out[r][0] (+)= sum of row r; on the last step *= param
+  Max,             // out[r][0] = max(out[r][0], max of row r), NaN if any is
+  SoftmaxStats,    // out[r][0..1] = online (max, sum of exp(x - max))
+  Softmax,         // out = exp(x - stats[r][0]) / stats[r][1]
+  LayerNormStats,  // out[r][0..1] = (mean, M2) merged; on the last step M2 -> 1/sqrt(M2/n + param)
+  LayerNorm,       // out = ((x - stats[r][0]) * stats[r][1]) * gamma[c] (+ beta[c])
+};
+// Where a reducing step is in its row.
+struct RowStep {
+  int cols = kTileDim;  // the tile's true columns (1..32); the rest are ignored
+  int before = 0;       // the row's columns in the steps before this one
+  bool first = true;    // zero_init: out holds nothing yet
+  bool last = true;     // the row's last tile
+  float param = 1.0f;   // Sum: the last step's scale; LayerNormStats: epsilon
+};
+// What an apply op reads besides x (rows of 32 floats; beta may be null).
+struct RowArgs {
+  const float* stats = nullptr;
+  const float* gamma = nullptr;
+  const float* beta = nullptr;
+};
+
 struct KernelSet {
   const char* name;
   // C = epilogue(C + A·B); see MatmulEpilogue for the order of operations.
@@ -74,6 +104,9 @@ struct KernelSet {
   // exact (the same bits in every set); those two are one algorithm, so also
   // the same bits everywhere, within the error docs/kernels.md measures.
   void (*unary)(UnaryOp op, const float* x, float a, float b, float* out);
+  // One row-reduction step or apply (RowOp). The exp is the sets' one
+  // algorithm and the sums go in column order: the same bits in every set.
+  void (*row)(RowOp op, const float* x, const RowArgs& args, const RowStep& step, float* out);
 };
 
 // The conveniences the issue names, spelled out over KernelSet::matmul.

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/kernel_set.h"
+#include "kernels/row_kernels.h"
 #include "kernels/tile.h"
 #include "kernels/transcendental.h"
 
@@ -181,7 +182,13 @@ void unary(UnaryOp op, const float* x, float a, float b, float* out) {
              [](float v) { return v * clamp(detail::kHardSwishAlpha * v + detail::kHardSwishBeta, 0.0f, 1.0f); });
 }
 
-constexpr KernelSet kReference{"reference", matmul, binary, unary};
+struct ScalarExp {
+  static void row(const float* in, float* out) {
+    for (int c = 0; c < kTileDim; ++c) out[c] = exp_bounded(in[c]);
+  }
+};
+
+constexpr KernelSet kReference{"reference", matmul, binary, unary, detail::RowKernels<ScalarExp>::row};
 
 }  // namespace
 

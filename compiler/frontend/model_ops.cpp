@@ -6,6 +6,7 @@
 
 #include "compiler/frontend/image_layout.h"
 #include "compiler/frontend/reshape_rules.h"
+#include "compiler/frontend/row_ops.h"
 #include "compiler/frontend/size_limits.h"
 
 namespace tilesim::frontend {
@@ -33,15 +34,20 @@ const std::vector<OpSpec>& op_specs() {
       {"global_max_pool", OpKind::MaxPool, 1, 1, OpKeys::GlobalPool, {}},
       {"hard_sigmoid", OpKind::HardSigmoid, 1, 1, OpKeys::None, {{"alpha", 0.2f}, {"beta", 0.5f}}},
       {"hard_swish", OpKind::HardSwish, 1, 1, OpKeys::None, {}},
+      {"layer_norm", OpKind::LayerNorm, 2, 3, OpKeys::None, {{"epsilon", 1e-5f}}},
       {"leaky_relu", OpKind::LeakyRelu, 1, 1, OpKeys::None, {{"alpha", 0.01f}}},
       {"matmul", OpKind::MatMul, 2, 2, OpKeys::None, {}},
       {"max", OpKind::Max, 2, 2, OpKeys::None, {}},
       {"max_pool", OpKind::MaxPool, 1, 1, OpKeys::Pool, {}},
       {"min", OpKind::Min, 2, 2, OpKeys::None, {}},
       {"mul", OpKind::Mul, 2, 2, OpKeys::None, {}},
+      {"reduce_max", OpKind::ReduceMax, 1, 1, OpKeys::None, {}},
+      {"reduce_mean", OpKind::ReduceSum, 1, 1, OpKeys::None, {}},
+      {"reduce_sum", OpKind::ReduceSum, 1, 1, OpKeys::None, {}},
       {"relu", OpKind::Relu, 1, 1, OpKeys::None, {}},
       {"reshape", OpKind::Relayout, 1, 1, OpKeys::Reshape, {}},
       {"sigmoid", OpKind::Sigmoid, 1, 1, OpKeys::None, {}},
+      {"softmax", OpKind::Softmax, 1, 1, OpKeys::None, {}},
       {"sub", OpKind::Sub, 2, 2, OpKeys::None, {}},
       {"tanh", OpKind::Tanh, 1, 1, OpKeys::None, {}},
   };
@@ -153,6 +159,29 @@ void import_binary(GraphBuilder& b, OpKind kind, TensorId x, TensorId y, const s
   combine(b, kind, x, y, name, ir::to_string(kind), "inputs");
 }
 
+// softmax, layer_norm, reduce_*: over the last dim (row_ops.h).
+void import_row(GraphBuilder& b, const OpSpec& spec, const OpSettings& s, const std::vector<TensorId>& inputs,
+                const std::string& name) {
+  const std::vector<std::int64_t> dims = b.tensor(inputs[0]).shape.dims();
+  const std::size_t last = dims.empty() ? 0 : dims.size() - 1;
+  if (spec.kind == OpKind::Softmax) {
+    emit_softmax(b, inputs[0], last, name, "inputs");
+  } else if (spec.kind == OpKind::LayerNorm) {
+    const std::int64_t c = dims.empty() ? 1 : dims.back();
+    for (std::size_t i = 1; i < inputs.size(); ++i) {
+      if (b.tensor(inputs[i]).shape.dims() != std::vector<std::int64_t>{c}) {
+        b.fail("inputs",
+               std::string(i == 1 ? "gamma " : "beta ") + quoted(b.tensor(inputs[i]).name) + " is " +
+                   shape_text(b.tensor(inputs[i]).shape),
+               "[" + std::to_string(c) + "]: one value per element of the last dim");
+      }
+    }
+    emit_layer_norm(b, inputs[0], inputs[1], inputs.size() > 2 ? inputs[2] : ir::kNone, s.param[0], name, "inputs");
+  } else {
+    emit_reduce(b, spec.kind, std::string(spec.name) == "reduce_mean", inputs[0], last, true, name, "inputs");
+  }
+}
+
 }  // namespace
 
 const OpSpec* find_op(const std::string& name) {
@@ -223,6 +252,7 @@ void import_op(GraphBuilder& b, const OpSpec& spec, const OpSettings& s, const s
   if (ir::is_pool(spec.kind)) return import_pool(b, spec, s, x, name);
   if (spec.kind == OpKind::MatMul) return import_matmul(b, x, inputs[1], name);
   if (ir::is_binary(spec.kind)) return import_binary(b, spec.kind, x, inputs[1], name);
+  if (ir::is_row_op(spec.kind)) return import_row(b, spec, s, inputs, name);
   const std::vector<std::int64_t> dims = b.tensor(x).shape.dims();
   if (spec.keys == OpKeys::Flatten) {
     relayout(b, x, Shape::from_dims(flatten_dims(b, dims, s.axis, "axis", "")), name, "axis");

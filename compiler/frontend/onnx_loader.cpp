@@ -14,12 +14,15 @@
 #include "compiler/frontend/onnx_elementwise.h"
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_image.h"
+#include "compiler/frontend/onnx_layer_norm_fusion.h"
 #include "compiler/frontend/onnx_matmul.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_pool.h"
+#include "compiler/frontend/onnx_rows.h"
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
+#include "compiler/frontend/row_ops.h"
 #include "compiler/frontend/size_limits.h"
 #include "compiler/support/input_error.h"
 
@@ -87,6 +90,7 @@ class OnnxImporter : public OnnxGraphBuilder {
       if (!inputs.insert(input.name()).second) fail(key, "is declared twice", "each graph input once");
       add_input(input, key);
     }
+    layer_norms_ = find_layer_norms(g);
     check_supported_ops(g);
     for (const onnx::NodeProto& node : g.node()) add_node(node);
     for (const onnx::ValueInfoProto& output : g.output()) add_output(output);
@@ -319,6 +323,7 @@ class OnnxImporter : public OnnxGraphBuilder {
     std::set<std::string> seen;
     for (const onnx::NodeProto& node : g.node()) {
       const bool foreign = !node.domain().empty() && node.domain() != "ai.onnx";
+      if (layer_norms_.absorbed.count(&node)) continue;  // imported as one LayerNorm
       if (!foreign && !is_supported_op(node.op_type()) && seen.insert(node.op_type()).second) first.push_back(&node);
     }
     if (first.empty()) return;
@@ -336,6 +341,9 @@ class OnnxImporter : public OnnxGraphBuilder {
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
       fail(key, "is in domain " + quoted(node.domain()), "the default ONNX domain");
     }
+    if (layer_norms_.absorbed.count(&node)) return;
+    if (const auto it = layer_norms_.at.find(&node); it != layer_norms_.at.end())
+      return add_layer_norm(it->second, node);
     const std::string& op = node.op_type();
     if (!is_supported_op(op)) fail(key, "unsupported op", "one of " + supported_ops());
     const NodeAttributes attributes = check_node(node, opset_, path_, key);
@@ -344,8 +352,30 @@ class OnnxImporter : public OnnxGraphBuilder {
     const bool imported = import_image(*this, node, attributes, key) ||
                           import_elementwise(*this, node, attributes, key) ||
                           import_shape_op(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
-                          import_matmul(*this, node, attributes, key) || import_concat(*this, node, attributes, key);
+                          import_matmul(*this, node, attributes, key) || import_concat(*this, node, attributes, key) ||
+                          import_rows(*this, node, attributes, key);
     if (!imported) throw std::logic_error("no importer for op " + op);
+  }
+
+  // The decomposed layer norm ending at `node` (onnx_layer_norm_fusion.h).
+  void add_layer_norm(const FusedLayerNorm& f, const onnx::NodeProto& node) {
+    const std::string key = node_key(node);
+    TensorId in[3];
+    const std::string* names[3] = {&f.x, &f.gamma, &f.beta};
+    for (int i = 0; i < 3; ++i) {
+      in[i] = find(*names[i]);
+      if (in[i] == ir::kNone) fail(key, "reads " + quoted(*names[i]) + ", which no earlier node defines", "a tensor");
+    }
+    const std::vector<std::int64_t> x = tensor(in[0]).shape.dims();
+    for (int i = 1; i < 3; ++i) {
+      if (x.empty() || tensor(in[i]).shape.dims() != std::vector<std::int64_t>{x.back()}) {
+        fail(key,
+             "the layer norm's " + std::string(i == 1 ? "weight " : "bias ") + quoted(*names[i]) + " is " +
+                 ir::to_string(tensor(in[i]).shape),
+             "one value per element of the last dimension of " + quoted(f.x));
+      }
+    }
+    emit_layer_norm(*this, in[0], in[1], in[2], f.epsilon, node.output(0), key);
   }
 
   // A graph output must be stored in its own matrix layout: an image in nhwc
@@ -406,6 +436,7 @@ class OnnxImporter : public OnnxGraphBuilder {
   std::unordered_map<std::string, std::pair<std::string, int>> other_typed_inputs_;
   std::deque<onnx::TensorProto> constant_values_;  // Constant nodes' values (stable addresses)
   ConstantFolder folder_{*this};                   // after every member it reads
+  LayerNormFusion layer_norms_;                    // the decomposed layer norms recognized
 };
 
 }  // namespace

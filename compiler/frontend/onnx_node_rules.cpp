@@ -178,6 +178,31 @@ std::vector<OpRule> folding_rules() {
   };
 }
 
+// ---- Row reductions (issue 14; onnx_rows.cpp imports them) ----
+std::vector<OpRule> row_rules() {
+  const std::vector<AttributeRule> reduce_attributes = {{"axes", kInts, 0}, {"keepdims", kInt, 0}};
+  const std::vector<AttributeRule> reduce_input = {{"keepdims", kInt, 0}, {"noop_with_empty_axes", kInt, 0}};
+  std::vector<OpRule> rules = {
+      {"Softmax", {"input"}, 0, {{"axis", kInt, 0}}},
+      {"LayerNormalization",
+       {"X", "Scale", "B"},
+       1,
+       {{"axis", kInt, 0}, {"epsilon", kFloat, 0}, {"stash_type", kInt, 0}},
+       {"Y", "Mean", "InvStdDev"},
+       2,
+       false,
+       0,
+       17},
+      ranged({"ReduceSum", {"data"}, 0, reduce_attributes, {"reduced"}}, 1, 13),
+      ranged({"ReduceSum", {"data", "axes"}, 1, reduce_input, {"reduced"}}, 13, 0),
+  };
+  for (const char* op : {"ReduceMean", "ReduceMax"}) {
+    rules.push_back(ranged({op, {"data"}, 0, reduce_attributes, {"reduced"}}, 1, 18));
+    rules.push_back(ranged({op, {"data", "axes"}, 1, reduce_input, {"reduced"}}, 18, 0));
+  }
+  return rules;
+}
+
 std::vector<OpRule> make_op_rules() {
   std::vector<OpRule> rules = {
       {"Relu", {"X"}, 0, {{"consumed_inputs", onnx::AttributeProto::INTS, 6}}},
@@ -224,6 +249,7 @@ std::vector<OpRule> make_op_rules() {
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : pool_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : folding_rules()) rules.push_back(std::move(rule));
+  for (OpRule& rule : row_rules()) rules.push_back(std::move(rule));
   return rules;
 }
 
@@ -517,6 +543,9 @@ class NodeChecker {
     if (name == "ends") attributes_.ends.emplace(attribute.ints().begin(), attribute.ints().end());
     if (name == "split") attributes_.split.emplace(attribute.ints().begin(), attribute.ints().end());
     if (name == "num_outputs") attributes_.num_outputs = attribute.i();
+    if (name == "keepdims") attributes_.keepdims = flag(attribute);
+    if (name == "noop_with_empty_axes") attributes_.noop_with_empty_axes = flag(attribute);
+    // stash_type: LayerNormalization's precision of its statistics (float32 either way here).
     if (name == "to") attributes_.to = to_type(attribute);
     // saturate: only casts to the float8 types use it, which are refused.
     if (rule.type == onnx::AttributeProto::TENSOR || name.rfind("value_", 0) == 0 || name == "sparse_value") {

@@ -72,6 +72,8 @@ struct NodeAttributes {
   std::optional<std::vector<std::int64_t>> split;  // Split before opset 13
   std::optional<std::int64_t> num_outputs;         // Split from opset 18
   std::optional<int> to;                           // Cast: a TensorProto data type
+  bool keepdims = true;                            // ReduceSum, ReduceMean, ReduceMax
+  bool noop_with_empty_axes = false;               // the same, with axes as an input
   // Constant: its one value attribute (value, value_float, ...), in the node;
   // ConstantOfShape: its value.
   const onnx::AttributeProto* constant_value = nullptr;

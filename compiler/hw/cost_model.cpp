@@ -28,6 +28,18 @@ std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
     case sched::ExecKind::Sigmoid:
     case sched::ExecKind::Tanh:
       return compute_.transcendental_tile_cycles;
+    // ---- Row reductions ----
+    case sched::ExecKind::ReduceSum:
+    case sched::ExecKind::ReduceMax:
+      return compute_.reduce_tile_cycles;
+    case sched::ExecKind::SoftmaxStats:  // the exp of every element, then the row sums
+      return compute_.reduce_tile_cycles + compute_.transcendental_tile_cycles;
+    case sched::ExecKind::Softmax:  // an exp and a divide
+      return compute_.transcendental_tile_cycles + compute_.vector_tile_cycles;
+    case sched::ExecKind::LayerNormStats:  // the deviations squared, then the row sums
+      return compute_.reduce_tile_cycles + compute_.vector_tile_cycles;
+    case sched::ExecKind::LayerNorm:  // a subtract-multiply, then a multiply-add
+      return 2 * compute_.vector_tile_cycles;
     default:
       return compute_.vector_tile_cycles;
   }

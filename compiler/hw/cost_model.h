@@ -16,6 +16,11 @@
 //        operands' broadcast forms)   compute.vector_tile_cycles
 //   EXEC hard_sigmoid, hard_swish     compute.activation_tile_cycles
 //   EXEC sigmoid, tanh                compute.transcendental_tile_cycles
+//   EXEC reduce_sum, reduce_max       compute.reduce_tile_cycles
+//   EXEC softmax_stats                reduce_tile_cycles + transcendental_tile_cycles
+//   EXEC softmax                      transcendental_tile_cycles + vector_tile_cycles
+//   EXEC layer_norm_stats             reduce_tile_cycles + vector_tile_cycles
+//   EXEC layer_norm                   2 x vector_tile_cycles
 //
 // On a timed DRAM a transfer's time is the simulation's (its bursts); its
 // cost above still times its SRAM side and the engine's port.

@@ -46,6 +46,11 @@ struct ComputeConfig {
   // sigmoid and tanh (an exp and a divide per element on a special-function
   // unit of a quarter of the vector throughput): by default 4 x vector_tile_cycles.
   std::int64_t transcendental_tile_cycles = 32;
+  // Row reductions (issue 14): one step of reduce_sum or reduce_max (a pass
+  // and a 32-lane tree per row), the reduction part of the statistics
+  // steps: by default 2 x vector_tile_cycles. docs/cycle-model.md has the
+  // rule of each row kind.
+  std::int64_t reduce_tile_cycles = 16;
 };
 
 struct HwConfig {

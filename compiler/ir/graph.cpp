@@ -69,6 +69,18 @@ const char* to_string(OpKind kind) {
       return "hard_swish";
     case OpKind::MaxPool:
       return "max_pool";
+    case OpKind::ReduceSum:
+      return "reduce_sum";
+    case OpKind::ReduceMax:
+      return "reduce_max";
+    case OpKind::SoftmaxStats:
+      return "softmax_stats";
+    case OpKind::Softmax:
+      return "softmax";
+    case OpKind::LayerNormStats:
+      return "layer_norm_stats";
+    case OpKind::LayerNorm:
+      return "layer_norm";
     case OpKind::AveragePool:
       return "average_pool";
   }

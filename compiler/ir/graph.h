@@ -150,6 +150,16 @@ enum class OpKind {
   // [OH*OW, 1], one per output pixel.
   MaxPool,
   AveragePool,
+  // ---- Row reductions (issue 14) ----
+  // x's rows are its storage rows: [.., R, C] in matrix layout, or an nchw
+  // image [N, C, H, W] (rows its channels, H*W columns). Statistics tensors
+  // S are [.., R, 2] (out of the same rows).
+  ReduceSum,       // out [.., R, 1] = each row's sum times Op::scale (1; 1/C: a mean)
+  ReduceMax,       // out [.., R, 1] = each row's maximum (NaN if any is)
+  SoftmaxStats,    // out S = (max, sum of exp(x - max)) per row
+  Softmax,         // inputs x, S: out = exp(x - S0) / S1, x's shape
+  LayerNormStats,  // out S = (mean, 1 / sqrt(variance + Op::param[0])) per row
+  LayerNorm,       // inputs x, S, gamma [C] (, beta [C]): ((x - S0) * S1) * gamma + beta
 };
 
 // A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
@@ -178,6 +188,8 @@ bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min
 bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
 const char* to_string(OpKind kind);
 inline bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AveragePool; }
+// ReduceSum, ReduceMax, SoftmaxStats, Softmax, LayerNormStats, LayerNorm.
+inline bool is_row_op(OpKind kind) { return kind >= OpKind::ReduceSum && kind <= OpKind::LayerNorm; }
 // Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout, Place.
 inline bool is_view_op(OpKind kind) {
   return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout || kind == OpKind::Place;

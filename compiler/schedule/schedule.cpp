@@ -52,6 +52,19 @@ const char* to_string(ExecKind kind) {
       return "max_pool";
     case ExecKind::AvgPool:
       return "avg_pool";
+    // ---- Row reductions ----
+    case ExecKind::ReduceSum:
+      return "reduce_sum";
+    case ExecKind::ReduceMax:
+      return "reduce_max";
+    case ExecKind::SoftmaxStats:
+      return "softmax_stats";
+    case ExecKind::Softmax:
+      return "softmax";
+    case ExecKind::LayerNormStats:
+      return "layer_norm_stats";
+    case ExecKind::LayerNorm:
+      return "layer_norm";
   }
   return "?";
 }
@@ -75,9 +88,24 @@ bool is_binary(ExecKind kind) {
          kind == ExecKind::Min;
 }
 
-bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind) && !is_pool(kind); }
+bool is_unary(ExecKind kind) {
+  return kind != ExecKind::MatMul && !is_binary(kind) && !is_pool(kind) && !is_row_reduction(kind) &&
+         !is_row_apply(kind);
+}
 
 bool is_pool(ExecKind kind) { return kind == ExecKind::MaxPool || kind == ExecKind::AvgPool; }
+
+bool is_row_reduction(ExecKind kind) {
+  return kind == ExecKind::ReduceSum || kind == ExecKind::ReduceMax || kind == ExecKind::SoftmaxStats ||
+         kind == ExecKind::LayerNormStats;
+}
+
+int required_srcs(ExecKind kind) {
+  if (kind == ExecKind::MatMul || is_binary(kind) || kind == ExecKind::Softmax) return 2;
+  return kind == ExecKind::LayerNorm ? 3 : 1;
+}
+
+bool is_row_apply(ExecKind kind) { return kind == ExecKind::Softmax || kind == ExecKind::LayerNorm; }
 
 const char* param_name(ExecKind kind, int i) {
   switch (kind) {
@@ -90,6 +118,10 @@ const char* param_name(ExecKind kind, int i) {
       return i == 0 ? "alpha" : nullptr;
     case ExecKind::HardSigmoid:
       return i == 0 ? "alpha" : "beta";
+    case ExecKind::ReduceSum:
+      return i == 0 ? "scale" : nullptr;
+    case ExecKind::LayerNormStats:
+      return i == 0 ? "epsilon" : nullptr;
     default:
       return nullptr;
   }
@@ -121,6 +153,8 @@ int Uop::num_srcs() const {
   if (kind != UopKind::Exec) return 0;
   if (exec == ExecKind::MatMul) return src[3].valid() ? 4 : src[2].valid() ? 3 : 2;
   if (exec == ExecKind::AvgPool) return src[1].valid() ? 2 : 1;
+  if (exec == ExecKind::Softmax) return 2;
+  if (exec == ExecKind::LayerNorm) return src[3].valid() ? 4 : 3;
   return is_binary(exec) ? 2 : 1;
 }
 

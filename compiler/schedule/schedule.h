@@ -54,6 +54,27 @@
 //                         is set, *= D's column 0 across every column (D:
 //                         the reciprocal window counts [OH*OW, 1]; i' = i mod
 //                         D's tile rows)
+//   ---- Row reductions (Ct = X's tile columns, step k of Ct reads X's
+//   tile (i, k); only X's true columns count) ----
+//   EXEC reduce_sum tile=(Y,i,0) src=(X,i,k)  Y[r][0] = (zero_init ? 0 :
+//                         Y[r][0]) + the sum of row r of the tile (in column
+//                         order); on the last step Y[r][0] *= scale
+//                         (exec_params.param[0]: 1, or 1/C for a mean)
+//   EXEC reduce_max tile=(Y,i,0) src=(X,i,k)  Y[r][0] = max(zero_init ? -inf
+//                         : Y[r][0], row r's maximum) (NaN if any is)
+//   EXEC softmax_stats tile=(S,i,0) src=(X,i,k)  online softmax statistics:
+//                         m' = max(m, rowmax), s' = s * exp(m - m') +
+//                         sum exp(x - m') (zero_init: m = -inf, s = 0; s' = 0
+//                         while m' is -inf); S[r][0] = m', S[r][1] = s'
+//   EXEC softmax tile=(Y,i,j) src=(X,i,j),(S,i,0)  Y = exp(X - S[r][0]) / S[r][1]
+//   EXEC layer_norm_stats tile=(S,i,0) src=(X,i,k)  S[r][0] = the mean and
+//                         S[r][1] = the sum of squared deviations of the
+//                         row so far (Chan's merge of the tile's n and the
+//                         32k before it); on the last step S[r][1] =
+//                         1 / sqrt(S[r][1] / C + epsilon) (param[0])
+//   EXEC layer_norm tile=(Y,i,j) src=(X,i,j),(S,i,0),(G,0,j)[,(B,0,j)]
+//                         Y = ((X - S[r][0]) * S[r][1]) * G[c] (+ B[c]):
+//                         S is [.., R, 2], G and B rank 1 [C], read as rows
 //   Every EXEC but matmul writes +0 into the padding of its result tile (the
 //   elements beyond Y's true rows and columns), whatever f(0) is, so padding
 //   stays zero for a later matmul's K sum.
@@ -114,6 +135,16 @@ enum class ExecKind : std::uint8_t {
   // over K (zero_init on the first).
   MaxPool,
   AvgPool,
+  // ---- Row reductions (issue 14, reductions branch) ----
+  // A row of X [.., R, C] spans X's tile columns. The reducing kinds are
+  // steps over them, step k reading X's tile (i, k), zero_init on the first
+  // (is_accumulating); the apply kinds read the finished statistics.
+  ReduceSum,
+  ReduceMax,
+  SoftmaxStats,
+  Softmax,
+  LayerNormStats,
+  LayerNorm,
 };
 // How a binary EXEC reads an operand tile (text: tile, row, col, scalar).
 enum class Broadcast : std::uint8_t { Tile, Row, Col, Scalar };
@@ -127,12 +158,22 @@ const char* to_string(Broadcast form);
 bool is_binary(ExecKind kind);  // add, sub, mul, max, min
 bool is_unary(ExecKind kind);   // relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish
 bool is_pool(ExecKind kind);    // max_pool, avg_pool
+// Row reductions: reduce_sum, reduce_max, softmax_stats, layer_norm_stats.
+bool is_row_reduction(ExecKind kind);
+// What reads a row's statistics: softmax, layer_norm.
+bool is_row_apply(ExecKind kind);
+// The operands an EXEC of `kind` must have, optional ones not counted: 2
+// for matmul, a binary kind and softmax, 3 for layer_norm, else 1.
+int required_srcs(ExecKind kind);
 // Kinds whose result takes several EXECs, each a step on the partial result
-// (zero_init on the first): matmul, max_pool, avg_pool.
-inline bool is_accumulating(ExecKind kind) { return kind == ExecKind::MatMul || is_pool(kind); }
+// (zero_init on the first): matmul, max_pool, avg_pool, the row reductions.
+inline bool is_accumulating(ExecKind kind) {
+  return kind == ExecKind::MatMul || is_pool(kind) || is_row_reduction(kind);
+}
 // The name of a unary kind's constant `i` (0 or 1) in the schedule text:
 // "scale" (scale, avg_pool), "min" and "max" (clip), "alpha" (leaky_relu),
-// "alpha" and "beta" (hard_sigmoid); nullptr when the kind has no such constant.
+// "alpha" and "beta" (hard_sigmoid), "scale" (reduce_sum), "epsilon"
+// (layer_norm_stats); nullptr when the kind has no such constant.
 const char* param_name(ExecKind kind, int i);
 // "row_major" or "tile_major"; nullopt for anything else.
 std::optional<DramLayout> parse_dram_layout(const std::string& text);

@@ -504,16 +504,17 @@ class Reader {
   // "ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, ... deps=DEP": the
   // form an EXEC line of `kind` takes, for messages.
   static std::string exec_form(ExecKind kind) {
-    const bool one = kind != ExecKind::MatMul && !is_binary(kind);
+    const int n = required_srcs(kind);
     std::string text = "ID compute EXEC " + std::string(to_string(kind)) + " TENSOR[ROW,COL]@ADDR <- " +
-                       (one ? "1 operand" : "2 operands");
+                       std::to_string(n) + (n == 1 ? " operand" : " operands");
     if (kind == ExecKind::MatMul) {
       text +=
           " [bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
           "leaky_relu alpha=NUMBER]";
     }
     if (kind == ExecKind::AvgPool) text += " [TENSOR[ROW,0]@ADDR:col (divisors, last step)]";
-    if (is_pool(kind)) text += " [zero_init]";
+    if (kind == ExecKind::LayerNorm) text += " [TENSOR[0,COL]@ADDR (bias)]";
+    if (is_pool(kind) || is_row_reduction(kind)) text += " [zero_init]";
     if (is_binary(kind)) text += ", each TENSOR[ROW,COL]@ADDR[:row|:col|:scalar]";
     for (int i = 0; i < 2; ++i) {
       if (const char* name = param_name(kind, i)) text += " " + std::string(name) + "=NUMBER";
@@ -527,11 +528,13 @@ class Reader {
     if (!kind) {
       fail(key, "unknown EXEC kind " + quoted(ek),
            "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, "
-           "hard_swish, max_pool or avg_pool");
+           "hard_swish, max_pool, avg_pool, reduce_sum, reduce_max, softmax_stats, softmax, layer_norm_stats or "
+           "layer_norm");
     }
     x.exec = *kind;
-    const int operands = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
-    const int most = x.exec == ExecKind::AvgPool ? 2 : operands;  // avg_pool: optional divisors
+    const int operands = required_srcs(x.exec);
+    // avg_pool: optional divisors; layer_norm: an optional bias.
+    const int most = x.exec == ExecKind::AvgPool || x.exec == ExecKind::LayerNorm ? operands + 1 : operands;
     const std::string form = exec_form(x.exec);
     if (tokens_.size() < 7 || tokens_[5] != "<-") fail(key, "missing '<-' after the result", form);
     operand(tokens_[4], key, x.tile, x.addr);
@@ -574,6 +577,7 @@ class Reader {
         std::string_view text = t;
         const std::size_t colon = t.rfind(':');
         if (colon != std::string_view::npos && colon > t.rfind('@')) {
+          if (n >= 2) fail(key, "a form on operand " + std::to_string(n), form);  // only two forms
           params.form[n] = broadcast(t.substr(colon + 1), key);
           text = t.substr(0, colon);
         }

@@ -163,7 +163,8 @@ void write_schedule_text(const Schedule& s, std::ostream& out) {
       const ExecParams* params = x.params < s.exec_params.size() ? &s.exec_params[x.params] : nullptr;
       for (int i = 0; i < kMaxSrcs; ++i) {
         if (!x.src[i].valid()) continue;
-        chunk += i == 2 ? " bias " : i == 3 ? " residual " : " ";
+        const bool matmul = x.exec == ExecKind::MatMul;  // layer_norm's gamma and beta are positional
+        chunk += matmul && i == 2 ? " bias " : matmul && i == 3 ? " residual " : " ";
         append_operand(chunk, s, x.src[i], x.src_addr[i]);
         if (params && i < 2 && params->form[i] != Broadcast::Tile) {
           chunk += ':';

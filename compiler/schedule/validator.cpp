@@ -434,9 +434,11 @@ class Checker {
       error(head(id) + ": multiplies " + info(x.src[0].tensor).name + " by " + info(x.src[1].tensor).name +
             " but uop " + std::to_string(ts.first_exec) + " multiplies " + info(ts.a).name + " by " + info(ts.b).name +
             " (expected one matmul per tensor)");
-    } else if (is_pool(x.exec) && ts.a != x.src[0].tensor) {
-      error(head(id) + ": pools " + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) +
-            " pools " + info(ts.a).name + " (expected one pooling per tensor)");
+    } else if ((is_pool(x.exec) || is_row_reduction(x.exec)) && ts.a != x.src[0].tensor) {
+      const char* verb = is_pool(x.exec) ? " pools " : " reduces ";
+      error(head(id) + ":" + verb + info(x.src[0].tensor).name + " but uop " + std::to_string(ts.first_exec) + verb +
+            info(ts.a).name +
+            (is_pool(x.exec) ? " (expected one pooling per tensor)" : " (expected one reduction per tensor)"));
     }
     for (int i = 0; i < kMaxSrcs; ++i) {
       if (src_ok[i]) read_access(id, unit, x.src_addr[i]);
@@ -444,10 +446,11 @@ class Checker {
     for (int i = 0; i < kMaxSrcs; ++i) {
       if (src_ok[i]) check_operand(id, x, i);
     }
+    if (is_row_apply(x.exec)) check_statistics(id, x);
     const std::int64_t g = gid(x.tile);
     std::int32_t version = 1;
     if (matmul) version = matmul_step(id, x, unit, kt, g, result_ok);
-    if (is_pool(x.exec)) version = pool_step(id, x, unit, kt, g, result_ok);
+    if (is_pool(x.exec) || is_row_reduction(x.exec)) version = pool_step(id, x, unit, kt, g, result_ok);
     if (!result_ok) return;
     write_access(id, unit, x.addr);
     slot(x.addr).value = Value{g, version};
@@ -457,6 +460,20 @@ class Checker {
       error(head(id) + ": writes " + tile(x.tile) + " after uop " + std::to_string(tile_state.store) +
             " stored it (expected its one STORE after its last EXEC)");
     }
+  }
+
+  // An apply's operand 1: the statistics its own kind of reduction computes
+  // (softmax_stats for softmax, layer_norm_stats for layer_norm), never an
+  // input, a param or another EXEC's result of the same shape.
+  void check_statistics(std::uint32_t id, const Uop& x) {
+    const ExecKind want = x.exec == ExecKind::Softmax ? ExecKind::SoftmaxStats : ExecKind::LayerNormStats;
+    const TensorInfo& t = info(x.src[1].tensor);
+    const int producer = tensors_[static_cast<std::size_t>(x.src[1].tensor)].producer;
+    if (producer == static_cast<int>(want)) return;
+    const std::string by = is_source(t) || is_view(t) ? std::string("is ") + (is_view(t) ? "a view" : to_string(t.role))
+                           : producer < 0             ? "is written by no EXEC before it"
+                                          : std::string("is written by ") + to_string(static_cast<ExecKind>(producer));
+    error(head(id) + ": operand 1 " + t.name + " " + by + " (expected the statistics of a " + to_string(want) + ")");
   }
 
   // Checks step k of kt of an accumulating EXEC: zero_init on the first step

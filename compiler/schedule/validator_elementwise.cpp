@@ -36,7 +36,7 @@ std::string check_constant(ExecKind kind, int i, float value) {
     return std::isnan(value) ? shown + " (expected a number or an infinity: an absent bound is -inf or inf)" : "";
   }
   if (std::isfinite(value)) return "";
-  const bool factor = kind == ExecKind::Scale || kind == ExecKind::AvgPool;
+  const bool factor = kind == ExecKind::Scale || kind == ExecKind::AvgPool || kind == ExecKind::ReduceSum;
   return shown + " is not finite (expected a finite " + (factor ? "factor" : "constant") + ")";
 }
 

@@ -374,15 +374,19 @@ std::string check_addr(const Schedule& s, std::uint32_t addr, const std::string&
 std::string check_exec(const Schedule& s, const Uop& x) {
   std::string problem = check_tile(s, x.tile, "result");
   if (!problem.empty()) return problem;
-  const int want = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;
-  // Optional operands: a matmul's bias (2) and residual (3), avg_pool's divisors (1).
-  const int optional = x.exec == ExecKind::MatMul ? 2 : x.exec == ExecKind::AvgPool ? 1 : kMaxSrcs;
+  const int want = required_srcs(x.exec);
+  // Optional operands: a matmul's bias (2) and residual (3), avg_pool's divisors (1), layer_norm's bias (3).
+  const int optional = x.exec == ExecKind::MatMul      ? 2
+                       : x.exec == ExecKind::AvgPool   ? 1
+                       : x.exec == ExecKind::LayerNorm ? 3
+                                                       : kMaxSrcs;
   const int most = x.exec == ExecKind::MatMul ? kMaxSrcs : optional + 1;
   auto takes = [&x, want] {
     return std::string(to_string(x.exec)) + " takes " + std::to_string(want) + (want == 1 ? " operand" : " operands") +
-           (x.exec == ExecKind::MatMul    ? " and an optional bias and residual"
-            : x.exec == ExecKind::AvgPool ? " and optional divisors"
-                                          : "");
+           (x.exec == ExecKind::MatMul      ? " and an optional bias and residual"
+            : x.exec == ExecKind::AvgPool   ? " and optional divisors"
+            : x.exec == ExecKind::LayerNorm ? " and an optional bias"
+                                            : "");
   };
   for (int i = 0; i < kMaxSrcs; ++i) {
     const bool allowed = i < want || (i >= optional && i < most);
@@ -406,6 +410,7 @@ std::string check_exec(const Schedule& s, const Uop& x) {
   if (!problem.empty()) return problem;
   if (x.exec == ExecKind::MatMul) return check_matmul(s, x);
   if (is_pool(x.exec)) return check_pool(s, x);
+  if (is_row_reduction(x.exec) || is_row_apply(x.exec)) return check_row(s, x);
   return is_binary(x.exec) ? check_binary(s, x) : same_tile(s, x, 0);
 }
 

@@ -75,6 +75,10 @@ std::string check_exec(const Schedule& schedule, const Uop& exec);
 // The SRAM one uOp needs at once: its distinct slots (result and operands) x
 // 4096 bytes. A lower bound of any SRAM peak that includes the uOp.
 std::int64_t uop_slot_bytes(const Uop& uop);
+// validator_rows.cpp. A row reduction's or apply's operands (schedule.h):
+// the tile each reads, and the shapes of X, the statistics, gamma and beta.
+std::string check_row(const Schedule& schedule, const Uop& exec);
+
 // validator_elementwise.cpp. The params index in the table; Broadcast forms
 // other than tile only on a binary kind; each constant the kind reads valid
 // (finite; a clip bound not NaN), every other one +0.

@@ -6,6 +6,7 @@
 #include "compiler/scheduler/blocking.h"
 #include "compiler/scheduler/lowering_elementwise.h"
 #include "compiler/scheduler/lowering_pool.h"
+#include "compiler/scheduler/lowering_rows.h"
 #include "compiler/support/interrupt.h"
 
 namespace tilesim::sched {
@@ -148,6 +149,11 @@ std::int64_t min_sram_tiles(const ir::Graph& graph) {
     if (op.dead) continue;
     // A unary EXEC needs its operand and result: the starting 2.
     if (ir::is_activation(op.kind) || op.kind == ir::OpKind::Scale || ir::is_view_op(op.kind)) continue;
+    // A row op: its operands and result (a layer_norm's x, statistics, gamma and beta).
+    if (ir::is_row_op(op.kind)) {
+      need = std::max<std::int64_t>(need, 1 + static_cast<std::int64_t>(op.inputs.size()));
+      continue;
+    }
     // A matmul's last K step: A, B and C, plus the bias and the residual tile when fused.
     const bool fused = op.kind == ir::OpKind::FusedMatMul;
     need = std::max<std::int64_t>(need, 3 + (fused && op.has_bias ? 1 : 0) + (fused && op.has_residual ? 1 : 0));
@@ -253,6 +259,12 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
       layer.plan = "row-major tiles";
       program.estimated_transfers += (x.tile_cols() + 1) * out.tile_rows();
       lower_pool(op, schedule.tensors, space, program);
+    } else if (ir::is_row_op(op.kind)) {
+      shapes << shape_text(x);
+      tiles << out.tile_rows() << "x" << x.tile_cols() << " tiles";
+      layer.plan = "row by row";
+      program.estimated_transfers += 3 * x.tile_rows() * x.tile_cols();
+      lower_rows(op, schedule.tensors, space, program);
     } else {
       shapes << shape_text(x);
       if (op.inputs.size() > 1) shapes << operator_text(op.kind) << shape_text(schedule.tensors[op.inputs[1]]);

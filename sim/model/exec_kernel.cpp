@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace tilesim::sim {
 
@@ -89,6 +90,40 @@ void run_pool_step(const kernels::KernelSet& k, const sched::Schedule& schedule,
   if (divisors) k.binary(kernels::BinaryOp::Mul, out, kernels::Operand::Tile, divisors, kernels::Operand::Col, out);
 }
 
+// ---- Row reductions ----
+kernels::RowOp row_op(ExecKind kind) {
+  switch (kind) {
+    case ExecKind::ReduceMax:
+      return kernels::RowOp::Max;
+    case ExecKind::SoftmaxStats:
+      return kernels::RowOp::SoftmaxStats;
+    case ExecKind::Softmax:
+      return kernels::RowOp::Softmax;
+    case ExecKind::LayerNormStats:
+      return kernels::RowOp::LayerNormStats;
+    case ExecKind::LayerNorm:
+      return kernels::RowOp::LayerNorm;
+    default:
+      return kernels::RowOp::Sum;
+  }
+}
+
+// A row-reduction step (step k reads X's tile column k: schedule.h) or an
+// apply, its statistics, gamma and beta at src[1..3].
+void run_row(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
+             const std::function<const float*(int)>& src, float* out) {
+  const sched::TensorInfo& x = schedule.tensors[static_cast<std::size_t>(uop.src[0].tensor)];
+  kernels::RowStep step;
+  const std::int64_t col0 = std::int64_t{uop.src[0].col} * kernels::kTileDim;
+  step.cols = static_cast<int>(std::min<std::int64_t>(kernels::kTileDim, x.cols - col0));
+  step.before = static_cast<int>(col0);
+  step.first = uop.zero_init;
+  step.last = uop.src[0].col == x.tile_cols() - 1;
+  step.param = schedule.exec_params[uop.params].param[0];
+  kernels::RowArgs args{src(1), src(2), src(3)};
+  k.row(row_op(uop.exec), src(0), args, step, out);
+}
+
 }  // namespace
 
 void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
@@ -109,7 +144,10 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
     k.matmul(a, at(uop.src_addr[1]), out, ep);
     return;
   }
-  if (sched::is_pool(uop.exec)) {
+  if (sched::is_row_reduction(uop.exec) || sched::is_row_apply(uop.exec)) {
+    run_row(
+        k, schedule, uop, [&](int i) { return uop.src[i].valid() ? at(uop.src_addr[i]) : nullptr; }, out);
+  } else if (sched::is_pool(uop.exec)) {
     run_pool_step(k, schedule, uop, a, uop.src[1].valid() ? at(uop.src_addr[1]) : nullptr, out);
   } else if (sched::is_binary(uop.exec)) {
     k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);

@@ -2,6 +2,7 @@
 #include "sim/reference/host_reference.h"
 #include "compiler/support/interrupt.h"
 #include "sim/reference/elementwise_reference.h"
+#include "sim/reference/row_reference.h"
 #include "sim/reference/window_reference.h"
 
 #include <algorithm>
@@ -142,10 +143,34 @@ std::size_t arity(const ir::Op& op) {
       return 2 + (op.has_bias ? 1 : 0) + (op.has_residual ? 1 : 0);
     case ir::OpKind::MatMul:
       return 2;
+    case ir::OpKind::ReduceSum:
+    case ir::OpKind::ReduceMax:
+    case ir::OpKind::SoftmaxStats:
+    case ir::OpKind::LayerNormStats:
+      return 1;
+    case ir::OpKind::Softmax:
+      return 2;
+    case ir::OpKind::LayerNorm:
+      return op.inputs.size() > 3 ? 4 : 3;
     default:
       if (ir::is_activation(op.kind)) return 1;
       return ir::is_binary(op.kind) ? 2 : 0;
   }
+}
+
+// A row op (row_reference.h): the rows are the result's elements over its
+// values per row (1 for a reduction, 2 for statistics, all for an apply).
+Nd row_values(const ir::Op& op, const std::vector<std::int64_t>& dims, const std::vector<const Nd*>& in) {
+  const bool apply = op.kind == ir::OpKind::Softmax || op.kind == ir::OpKind::LayerNorm;
+  const bool stats = op.kind == ir::OpKind::SoftmaxStats || op.kind == ir::OpKind::LayerNormStats;
+  const auto count = static_cast<std::int64_t>(element_count(apply ? in[1]->dims : dims));
+  const std::int64_t rows = stats || apply ? count / 2 : count;
+  const std::int64_t cols = rows > 0 ? static_cast<std::int64_t>(in[0]->v.size()) / rows : 0;
+  reference::RowInputs inputs{&in[0]->v};
+  if (apply) inputs.stats = &in[1]->v;
+  if (op.kind == ir::OpKind::LayerNorm) inputs.gamma = &in[2]->v;
+  if (in.size() > 3) inputs.beta = &in[3]->v;
+  return Nd{dims, reference::row_op(op, rows, cols, inputs)};
 }
 
 }  // namespace
@@ -251,6 +276,14 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
           bad("place of " + dims_text(in[0]->dims) + " at axis " + std::to_string(op.place.axis) + " offset " +
               std::to_string(op.place.offset));
         }
+        break;
+      case ir::OpKind::ReduceSum:
+      case ir::OpKind::ReduceMax:
+      case ir::OpKind::SoftmaxStats:
+      case ir::OpKind::Softmax:
+      case ir::OpKind::LayerNormStats:
+      case ir::OpKind::LayerNorm:
+        out = row_values(op, graph.tensors[static_cast<std::size_t>(op.output)].shape.dims(), in);
         break;
       case ir::OpKind::Im2col:
         bad("im2col in the unfused graph (the conv lowering pass makes it)");

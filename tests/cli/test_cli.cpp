@@ -64,6 +64,7 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "  queue_depth: 4\n"
         "  activation_tile_cycles: 16  # hard_sigmoid, hard_swish\n"
         "  transcendental_tile_cycles: 32  # sigmoid, tanh\n"
+        "  reduce_tile_cycles: 16  # reduce_sum, reduce_max, row statistics\n"
         "dram:\n"
         "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n"
         "  layout: row_major  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB "
