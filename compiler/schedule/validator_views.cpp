@@ -234,11 +234,15 @@ std::string check_slice(const Selection& s) {
   if (s.step == 0) return "slice step 0 (expected a step other than 0)";
   if (s.count < 1) return "slice count " + num(s.count) + " (expected at least 1)";
   const std::int64_t dim = s.from[static_cast<std::size_t>(s.axis)];
-  const std::int64_t last = s.start + saturating_mul(s.step, s.count - 1);
-  if (s.start < dim && last >= 0 && last < dim) return "";
-  return "slice start " + num(s.start) + " step " + num(s.step) + " count " + num(s.count) + " reads index " +
-         num(s.start >= dim ? s.start : last) + " on axis " + num(s.axis) + " of from=" + list(s.from) +
-         " (expected indices from 0 to " + num(dim - 1) + ")";
+  std::int64_t last = 0;  // the last index read, when it has an int64
+  const bool overflow =
+      __builtin_mul_overflow(s.step, s.count - 1, &last) || __builtin_add_overflow(last, s.start, &last);
+  if (s.start >= 0 && s.start < dim && !overflow && last >= 0 && last < dim) return "";
+  const std::string reads = s.start < 0 || s.start >= dim ? "reads index " + num(s.start)
+                            : overflow                    ? "reads indices past int64"
+                                                          : "reads index " + num(last);
+  return "slice start " + num(s.start) + " step " + num(s.step) + " count " + num(s.count) + " " + reads + " on axis " +
+         num(s.axis) + " of from=" + list(s.from) + " (expected indices from 0 to " + num(dim - 1) + ")";
 }
 
 // X read as dims A, selected to B, laid out as the view's dims.
