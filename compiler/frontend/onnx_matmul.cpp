@@ -71,8 +71,9 @@ class MatmulImporter : NodeImporter {
     std::vector<std::int64_t> last_two_swapped = identity;
     if (rank >= 2) std::swap(last_two_swapped[rank - 1], last_two_swapped[rank - 2]);
     // The swap of the last two dims of a stored tensor stays the transposing
-    // LOAD (its cycles); any other Transpose is a Permute view (issue 14).
-    if (rank < 2 || perm != last_two_swapped || !is_stored(x)) {
+    // LOAD (its cycles); any other Transpose is a Permute view (issue 14), as
+    // is a graph output (stored through a copy).
+    if (rank < 2 || perm != last_two_swapped || !is_stored(x) || b_.is_graph_output(out_)) {
       permuted(b_, x, perm, out_, key_);
       return;
     }
