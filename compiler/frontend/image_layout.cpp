@@ -1,6 +1,8 @@
 #include "compiler/frontend/image_layout.h"
 
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/size_limits.h"
+#include "compiler/frontend/window_ops.h"
 
 namespace tilesim::frontend {
 
@@ -119,6 +121,11 @@ TensorId relayout(GraphBuilder& b, TensorId x, const Shape& to, const std::strin
 
 TensorId select_view(GraphBuilder& b, OpKind kind, TensorId x, const ir::Selection& select, const Shape& to,
                      const std::string& name, const std::string& key) {
+  const std::vector<std::int64_t> dims = to.dims();
+  if (dims.size() > static_cast<std::size_t>(kMaxRank)) {  // a Reshape after it cannot be folded in yet
+    b.fail(key, "gives a rank-" + std::to_string(dims.size()) + " tensor " + list_text(dims),
+           "tensors of rank " + std::to_string(kMaxRank) + " or less");
+  }
   return emit_select(b, kind, relayout_source(b, x, key), select, to, name, key);
 }
 
