@@ -1,6 +1,8 @@
 #include "compiler/frontend/image_layout.h"
 
 #include "compiler/frontend/onnx_broadcast.h"
+#include "compiler/frontend/size_limits.h"
+#include "compiler/frontend/window_ops.h"
 
 namespace tilesim::frontend {
 
@@ -90,13 +92,41 @@ TensorId combine(GraphBuilder& b, OpKind kind, TensorId x, TensorId y, const std
   return emit(b, kind, {a, c}, name, *out, key);
 }
 
+namespace {
+
+// A Permute or Slice view `name` of `source` (a tensor with storage).
+TensorId emit_select(GraphBuilder& b, OpKind kind, TensorId source, const ir::Selection& select, const Shape& to,
+                     const std::string& name, const std::string& key) {
+  ir::Op op;
+  op.kind = kind;
+  op.inputs = {source};
+  op.select = select;
+  return b.emit(std::move(op), name, to, key);
+}
+
+}  // namespace
+
 TensorId relayout(GraphBuilder& b, TensorId x, const Shape& to, const std::string& name, const std::string& key) {
+  if (is_view(b, x) && ir::is_select(b.op(b.tensor(x).producer).kind)) {  // issue 14: one gather
+    const ir::Op producer = b.op(b.tensor(x).producer);                   // a copy: emit() grows the op table
+    return emit_select(b, producer.kind, producer.inputs[0], producer.select, to, name, key);
+  }
   const TensorId source = relayout_source(b, x, key);
   if (shape_of(b, source) == to && !b.is_graph_output(name)) {
     b.alias(name, source, key);
     return source;
   }
   return emit(b, OpKind::Relayout, {source}, name, to, key);
+}
+
+TensorId select_view(GraphBuilder& b, OpKind kind, TensorId x, const ir::Selection& select, const Shape& to,
+                     const std::string& name, const std::string& key) {
+  const std::vector<std::int64_t> dims = to.dims();
+  if (dims.size() > static_cast<std::size_t>(kMaxRank)) {  // a Reshape after it cannot be folded in yet
+    b.fail(key, "gives a rank-" + std::to_string(dims.size()) + " tensor " + list_text(dims),
+           "tensors of rank " + std::to_string(kMaxRank) + " or less");
+  }
+  return emit_select(b, kind, relayout_source(b, x, key), select, to, name, key);
 }
 
 TensorId matrix_form(GraphBuilder& b, TensorId x, const std::string& key) {
@@ -112,7 +142,8 @@ TensorId with_storage(GraphBuilder& b, TensorId x, const std::string& key) {
 
 bool needs_output_copy(const GraphBuilder& b, TensorId x) {
   const ir::Tensor& t = b.tensor(x);
-  return t.shape.layout == Layout::Nhwc || b.op(t.producer).kind == OpKind::Relayout;
+  const OpKind kind = b.op(t.producer).kind;
+  return t.shape.layout == Layout::Nhwc || kind == OpKind::Relayout || ir::is_select(kind);
 }
 
 TensorId output_copy(GraphBuilder& b, TensorId x, const std::string& name, const std::string& key) {

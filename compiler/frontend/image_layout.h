@@ -35,6 +35,15 @@ ir::TensorId combine(GraphBuilder& builder, ir::OpKind kind, ir::TensorId x, ir:
 ir::TensorId relayout(GraphBuilder& builder, ir::TensorId x, const ir::Shape& to, const std::string& name,
                       const std::string& key);
 
+// Issue 14: op `kind` (Permute or Slice) of x with `select` (select.from:
+// x's true dims), a view named `name` of out shape `to`. A view of a
+// relayout view reads the relayout's stored tensor (the same elements in the
+// same order, so select.from still holds); a view of any other view reads a
+// copy of it. relayout() above composes the same way with a Permute or Slice
+// view: a relayout of one is one Permute or Slice view of the stored tensor.
+ir::TensorId select_view(GraphBuilder& builder, ir::OpKind kind, ir::TensorId x, const ir::Selection& select,
+                         const ir::Shape& to, const std::string& name, const std::string& key);
+
 // x in matrix layout (a relayout view of an image; x itself otherwise), for
 // an op that reads storage rows and columns as the true last two dims.
 ir::TensorId matrix_form(GraphBuilder& builder, ir::TensorId x, const std::string& key);
@@ -47,7 +56,8 @@ ir::TensorId with_storage(GraphBuilder& builder, ir::TensorId x, const std::stri
 // Whether tensor x is the result of a view op (no storage of its own).
 bool is_view(const GraphBuilder& builder, ir::TensorId x);
 
-// Whether graph output x needs output_copy: an nhwc image, or a relayout view.
+// Whether graph output x needs output_copy: an nhwc image, or a relayout,
+// permute or slice view.
 bool needs_output_copy(const GraphBuilder& builder, ir::TensorId x);
 // The graph output `name` as a tensor of its own in its own layout: x (which
 // the caller has renamed) copied - an nhwc image through an nchw relayout

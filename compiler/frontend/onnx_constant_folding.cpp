@@ -18,6 +18,10 @@ const std::set<std::string> kFoldOnly = {"Gather", "Slice", "Split", "Expand", "
 const std::set<std::string> kFoldIfConstant = {"Identity", "Unsqueeze", "Squeeze", "Reshape",
                                                "Concat",   "Add",       "Sub",     "Mul"};
 
+// Issue 14: ops whose data may also be computed: then they are views
+// (onnx_select.h), not folded.
+bool selects(const std::string& op) { return op == "Gather" || op == "Slice" || op == "Split"; }
+
 bool is_shape_op(const std::string& op) {
   return op == "Shape" || op == "Gather" || op == "Slice" || op == "Split" || op == "Expand" || op == "Identity" ||
          op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" || op == "Concat";
@@ -58,6 +62,7 @@ std::int64_t FoldNode::axis(std::int64_t axis, std::int64_t rank, const std::str
 bool ConstantFolder::fold(const onnx::NodeProto& node, const NodeAttributes& attributes, const std::string& key) {
   const std::string& op = node.op_type();
   if (op != "Shape" && !kFoldOnly.count(op) && !kFoldIfConstant.count(op)) return false;
+  if (selects(op) && node.input_size() > 0 && !is_constant(node.input(0))) return false;
   if (kFoldIfConstant.count(op)) {
     for (int i = 0; i < node.input_size(); ++i) {
       if (!node.input(i).empty() && !is_constant(node.input(i))) return false;

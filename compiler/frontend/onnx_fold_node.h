@@ -3,7 +3,8 @@
 // evaluation is in onnx_fold_shape.cpp (Shape, Gather, Slice, Split, Expand,
 // Identity, Reshape, Squeeze, Unsqueeze, Concat) and onnx_fold_math.cpp
 // (Cast, ConstantOfShape, Range, Where, Equal, Less, Greater, Add, Sub, Mul,
-// Div). Included only by those and onnx_constant_folding.cpp.
+// Div). Included only by those, onnx_constant_folding.cpp and
+// onnx_select.cpp (Gather, Slice, Split of computed tensors, issue 14).
 #pragma once
 
 #include <string>
@@ -47,6 +48,28 @@ class FoldNode : public NodeImporter {
  private:
   ConstantFolder& folder_;
 };
+
+// One sliced axis: `count` elements from `start`, `step` apart.
+struct SliceAxis {
+  std::int64_t start, count, step;
+};
+// ONNX's clamping of one axis of dim `dim`: starts and ends negative from the
+// end, then into [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
+SliceAxis slice_axis(std::int64_t start, std::int64_t end, std::int64_t step, std::int64_t dim);
+
+// Slice's settings: inputs from opset 10, attributes before (no steps); axes
+// made non-negative for a data of rank `rank`, each once; steps not 0.
+struct SliceSettings {
+  Dims starts, ends, axes, steps;
+};
+SliceSettings slice_settings(FoldNode& n, std::int64_t rank);
+
+// Split's sizes along an axis of `dim` elements: `split` (attribute before
+// 13, input from 13), else num_outputs (18) in pieces of ceil(dim / n), else
+// equal parts. Not yet checked against dim (split_checked() does).
+Dims split_sizes(FoldNode& n, std::int64_t dim);
+// split_sizes, each >= 0, one per output, adding up to dim; `data` the input's dims.
+Dims split_checked(FoldNode& n, const Dims& data, std::int64_t axis);
 
 // The values of Shape, Gather, Slice, Split (one per output), Expand,
 // Identity, Reshape, Squeeze, Unsqueeze or Concat `n`.

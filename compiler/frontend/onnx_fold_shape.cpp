@@ -76,65 +76,6 @@ FoldedValue gather(FoldNode& n) {
   return pick(data, index, out);
 }
 
-struct SliceAxis {
-  std::int64_t start, count, step;
-};
-
-// ONNX's clamping of one axis of dim `dim`: starts and ends negative from the
-// end, then into [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
-SliceAxis slice_axis(std::int64_t start, std::int64_t end, std::int64_t step, std::int64_t dim) {
-  if (dim == 0) return {0, 0, step};
-  if (start < 0) start += dim;
-  if (end < 0) end += dim;
-  if (step > 0) {
-    start = std::clamp(start, std::int64_t{0}, dim);
-    end = std::clamp(end, std::int64_t{0}, dim);
-    return {start, end > start ? (end - start + step - 1) / step : 0, step};
-  }
-  start = std::clamp(start, std::int64_t{0}, dim - 1);
-  end = std::clamp(end, std::int64_t{-1}, dim - 1);
-  return {start, start > end ? (start - end + (-step) - 1) / (-step) : 0, step};
-}
-
-// Slice's settings: inputs from opset 10, attributes before (no steps).
-struct SliceSettings {
-  Dims starts, ends, axes, steps;
-};
-
-SliceSettings slice_settings(FoldNode& n, std::int64_t rank) {
-  SliceSettings s;
-  const NodeAttributes& a = n.attributes();
-  if (n.opset() < 10) {
-    if (!a.starts || !a.ends) n.fail("has no attribute " + quoted(a.starts ? "ends" : "starts"), "starts and ends");
-    s.starts = *a.starts, s.ends = *a.ends;
-    if (a.axes) s.axes = *a.axes;
-  } else {
-    s.starts = n.ints(1, "starts"), s.ends = n.ints(2, "ends");
-    if (n.given(3)) s.axes = n.ints(3, "axes");
-    if (n.given(4)) s.steps = n.ints(4, "steps");
-  }
-  const std::size_t k = s.starts.size();
-  if (s.axes.empty() && !(n.opset() >= 10 && n.given(3))) {
-    for (std::size_t i = 0; i < k; ++i) s.axes.push_back(static_cast<std::int64_t>(i));
-  }
-  if (s.steps.empty() && !n.given(4)) s.steps.assign(k, 1);
-  if (s.ends.size() != k || s.axes.size() != k || s.steps.size() != k) {
-    n.fail("starts " + list_text(s.starts) + ", ends " + list_text(s.ends) + ", axes " + list_text(s.axes) +
-               " and steps " + list_text(s.steps) + " differ in length",
-           "one start, end, axis and step per sliced axis");
-  }
-  for (std::int64_t& axis : s.axes) axis = n.axis(axis, rank, "axes " + list_text(s.axes) + " has an axis that");
-  Dims sorted = s.axes;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    n.fail("axes " + list_text(s.axes) + " names an axis twice", "each axis once");
-  }
-  for (const std::int64_t step : s.steps) {
-    if (step == 0) n.fail("steps " + list_text(s.steps) + " has a step of 0", "steps other than 0");
-  }
-  return s;
-}
-
 // Elements [start, start + count * step) of every axis (step per axis).
 FoldedValue slice_of(FoldNode& n, const FoldedValue& data, const std::vector<SliceAxis>& axes) {
   const Dims strides = strides_of(data.dims);
@@ -161,54 +102,11 @@ FoldedValue slice(FoldNode& n) {
   return slice_of(n, data, axes);
 }
 
-// Split's sizes: `split` (attribute before 13, input from 13), else
-// num_outputs (18) in pieces of ceil(dim / n), else equal parts.
-Dims split_sizes(FoldNode& n, std::int64_t dim) {
-  const auto outputs = static_cast<std::int64_t>(n.node().output_size());
-  const NodeAttributes& a = n.attributes();
-  if (n.opset() >= 13 && n.given(1)) return n.ints(1, "split");
-  if (n.opset() < 13 && a.split) return *a.split;
-  if (n.opset() < 13 && n.given(1)) return n.ints(1, "split");
-  if (n.opset() >= 18) {
-    if (!a.num_outputs) n.fail("has neither a split input nor attribute num_outputs", "one of them (opset 18)");
-    if (*a.num_outputs != outputs) {
-      n.fail("num_outputs is " + std::to_string(*a.num_outputs) + " and the node has " + std::to_string(outputs) +
-                 " outputs",
-             "as many outputs as num_outputs");
-    }
-    const std::int64_t piece = (dim + outputs - 1) / outputs;
-    if (piece * (outputs - 1) >= dim) {
-      n.fail("num_outputs " + std::to_string(outputs) + " for a dim of " + std::to_string(dim),
-             "at most as many outputs as the last piece leaves one element");
-    }
-    Dims sizes(static_cast<std::size_t>(outputs), piece);
-    sizes.back() = dim - piece * (outputs - 1);
-    return sizes;
-  }
-  if (dim % outputs != 0) {
-    n.fail("the split axis has " + std::to_string(dim) + " elements, not divisible into " + std::to_string(outputs) +
-               " equal parts",
-           "a split list, or a dim divisible by the number of outputs");
-  }
-  return Dims(static_cast<std::size_t>(outputs), dim / outputs);
-}
-
 std::vector<FoldedValue> split(FoldNode& n) {
   const FoldedValue& data = n.value(0, "input", true);
   if (data.dims.empty()) n.fail(n.shown(0, "input") + " is a scalar", "an input of rank 1 or more");
   const std::int64_t axis = n.axis(n.attributes().axis.value_or(0), rank_of(data), "attribute axis");
-  const std::int64_t dim = data.dims[static_cast<std::size_t>(axis)];
-  const Dims sizes = split_sizes(n, dim);
-  std::int64_t sum = 0;
-  for (const std::int64_t s : sizes) {
-    if (s < 0) n.fail("split " + list_text(sizes) + " has a negative size", "sizes >= 0");
-    sum += s;
-  }
-  if (sum != dim || static_cast<int>(sizes.size()) != n.node().output_size()) {
-    n.fail("split " + list_text(sizes) + " for " + std::to_string(n.node().output_size()) + " outputs and axis " +
-               std::to_string(axis) + " of " + list_text(data.dims),
-           "one size per output, adding up to " + std::to_string(dim));
-  }
+  const Dims sizes = split_checked(n, data.dims, axis);
   std::vector<FoldedValue> parts;
   std::int64_t start = 0;
   for (const std::int64_t size : sizes) {
@@ -282,6 +180,105 @@ FoldedValue concat(FoldNode& n) {
 }
 
 }  // namespace
+
+// Shared with onnx_select.cpp (declared in onnx_fold_node.h).
+Dims split_checked(FoldNode& n, const Dims& data, std::int64_t axis) {
+  const std::int64_t dim = data[static_cast<std::size_t>(axis)];
+  const Dims sizes = split_sizes(n, dim);
+  std::int64_t sum = 0;
+  for (const std::int64_t s : sizes) {
+    if (s < 0) n.fail("split " + list_text(sizes) + " has a negative size", "sizes >= 0");
+    sum += s;
+  }
+  if (sum != dim || static_cast<int>(sizes.size()) != n.node().output_size()) {
+    n.fail("split " + list_text(sizes) + " for " + std::to_string(n.node().output_size()) + " outputs and axis " +
+               std::to_string(axis) + " of " + list_text(data),
+           "one size per output, adding up to " + std::to_string(dim));
+  }
+  return sizes;
+}
+
+// ONNX's clamping of one axis of dim `dim`: starts and ends negative from the
+// end, then into [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
+SliceAxis slice_axis(std::int64_t start, std::int64_t end, std::int64_t step, std::int64_t dim) {
+  if (dim == 0) return {0, 0, step};
+  if (start < 0) start += dim;
+  if (end < 0) end += dim;
+  if (step > 0) {
+    start = std::clamp(start, std::int64_t{0}, dim);
+    end = std::clamp(end, std::int64_t{0}, dim);
+    return {start, end > start ? (end - start + step - 1) / step : 0, step};
+  }
+  start = std::clamp(start, std::int64_t{0}, dim - 1);
+  end = std::clamp(end, std::int64_t{-1}, dim - 1);
+  return {start, start > end ? (start - end + (-step) - 1) / (-step) : 0, step};
+}
+
+SliceSettings slice_settings(FoldNode& n, std::int64_t rank) {
+  SliceSettings s;
+  const NodeAttributes& a = n.attributes();
+  if (n.opset() < 10) {
+    if (!a.starts || !a.ends) n.fail("has no attribute " + quoted(a.starts ? "ends" : "starts"), "starts and ends");
+    s.starts = *a.starts, s.ends = *a.ends;
+    if (a.axes) s.axes = *a.axes;
+  } else {
+    s.starts = n.ints(1, "starts"), s.ends = n.ints(2, "ends");
+    if (n.given(3)) s.axes = n.ints(3, "axes");
+    if (n.given(4)) s.steps = n.ints(4, "steps");
+  }
+  const std::size_t k = s.starts.size();
+  if (s.axes.empty() && !(n.opset() >= 10 && n.given(3))) {
+    for (std::size_t i = 0; i < k; ++i) s.axes.push_back(static_cast<std::int64_t>(i));
+  }
+  if (s.steps.empty() && !n.given(4)) s.steps.assign(k, 1);
+  if (s.ends.size() != k || s.axes.size() != k || s.steps.size() != k) {
+    n.fail("starts " + list_text(s.starts) + ", ends " + list_text(s.ends) + ", axes " + list_text(s.axes) +
+               " and steps " + list_text(s.steps) + " differ in length",
+           "one start, end, axis and step per sliced axis");
+  }
+  for (std::int64_t& axis : s.axes) axis = n.axis(axis, rank, "axes " + list_text(s.axes) + " has an axis that");
+  Dims sorted = s.axes;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    n.fail("axes " + list_text(s.axes) + " names an axis twice", "each axis once");
+  }
+  for (const std::int64_t step : s.steps) {
+    if (step == 0) n.fail("steps " + list_text(s.steps) + " has a step of 0", "steps other than 0");
+  }
+  return s;
+}
+
+// Split's sizes: `split` (attribute before 13, input from 13), else
+// num_outputs (18) in pieces of ceil(dim / n), else equal parts.
+Dims split_sizes(FoldNode& n, std::int64_t dim) {
+  const auto outputs = static_cast<std::int64_t>(n.node().output_size());
+  const NodeAttributes& a = n.attributes();
+  if (n.opset() >= 13 && n.given(1)) return n.ints(1, "split");
+  if (n.opset() < 13 && a.split) return *a.split;
+  if (n.opset() < 13 && n.given(1)) return n.ints(1, "split");
+  if (n.opset() >= 18) {
+    if (!a.num_outputs) n.fail("has neither a split input nor attribute num_outputs", "one of them (opset 18)");
+    if (*a.num_outputs != outputs) {
+      n.fail("num_outputs is " + std::to_string(*a.num_outputs) + " and the node has " + std::to_string(outputs) +
+                 " outputs",
+             "as many outputs as num_outputs");
+    }
+    const std::int64_t piece = (dim + outputs - 1) / outputs;
+    if (piece * (outputs - 1) >= dim) {
+      n.fail("num_outputs " + std::to_string(outputs) + " for a dim of " + std::to_string(dim),
+             "at most as many outputs as the last piece leaves one element");
+    }
+    Dims sizes(static_cast<std::size_t>(outputs), piece);
+    sizes.back() = dim - piece * (outputs - 1);
+    return sizes;
+  }
+  if (dim % outputs != 0) {
+    n.fail("the split axis has " + std::to_string(dim) + " elements, not divisible into " + std::to_string(outputs) +
+               " equal parts",
+           "a split list, or a dim divisible by the number of outputs");
+  }
+  return Dims(static_cast<std::size_t>(outputs), dim / outputs);
+}
 
 std::vector<FoldedValue> fold_shape_op(FoldNode& n) {
   const std::string& op = n.op();

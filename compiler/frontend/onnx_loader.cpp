@@ -20,6 +20,7 @@
 #include "compiler/frontend/onnx_node_rules.h"
 #include "compiler/frontend/onnx_pool.h"
 #include "compiler/frontend/onnx_rows.h"
+#include "compiler/frontend/onnx_select.h"
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/frontend/row_ops.h"
@@ -353,7 +354,8 @@ class OnnxImporter : public OnnxGraphBuilder {
                           import_elementwise(*this, node, attributes, key) ||
                           import_shape_op(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
                           import_matmul(*this, node, attributes, key) || import_concat(*this, node, attributes, key) ||
-                          import_rows(*this, node, attributes, key);
+                          import_rows(*this, node, attributes, key) ||
+                          import_select(*this, folder_, node, attributes, key);
     if (!imported) throw std::logic_error("no importer for op " + op);
   }
 

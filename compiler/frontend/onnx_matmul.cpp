@@ -8,6 +8,7 @@
 
 #include "compiler/frontend/onnx_broadcast.h"
 #include "compiler/frontend/onnx_image.h"
+#include "compiler/frontend/onnx_select.h"
 #include "compiler/support/input_error.h"
 
 namespace tilesim::frontend {
@@ -46,9 +47,8 @@ class MatmulImporter : NodeImporter {
   // The transpose of a graph input or initializer, as a view the DMA reads
   // transposed. `why` names the attribute for the error.
   TensorId transposed(TensorId id, const std::string& why) {
-    if (!is_stored(id)) {
-      fail(why + " of a computed tensor (" + quoted(b_.tensor(id).name) + ") is not supported",
-           "a transposed graph input or initializer (the DMA engine transposes while loading)");
+    if (shape(id).rank == 2 && !is_stored(id)) {  // issue 14: a Permute view
+      return permuted(b_, id, {1, 0}, b_.fresh(b_.tensor(id).name + ".T"), key_);
     }
     if (shape(id).rank < 2) fail(why + " of a rank-" + std::to_string(shape(id).rank) + " tensor", "rank 2 or more");
     Shape s = shape(id);
@@ -70,13 +70,12 @@ class MatmulImporter : NodeImporter {
     }
     std::vector<std::int64_t> last_two_swapped = identity;
     if (rank >= 2) std::swap(last_two_swapped[rank - 1], last_two_swapped[rank - 2]);
-    if (rank < 2 || perm != last_two_swapped) {
-      fail("permutes the dims of a rank-" + std::to_string(rank) + " tensor in a way the hardware cannot",
-           "a swap of the last two dims (a rank-2 transpose)");
-    }
-    if (!is_stored(x)) {
-      fail("transposes a computed tensor (" + quoted(b_.tensor(x).name) + ")",
-           "a Transpose of a graph input or initializer (the DMA engine transposes while loading)");
+    // The swap of the last two dims of a stored tensor stays the transposing
+    // LOAD (its cycles); any other Transpose is a Permute view (issue 14), as
+    // is a graph output (stored through a copy).
+    if (rank < 2 || perm != last_two_swapped || !is_stored(x) || b_.is_graph_output(out_)) {
+      permuted(b_, x, perm, out_, key_);
+      return;
     }
     Shape s = shape(x);
     std::swap(s.rows, s.cols);

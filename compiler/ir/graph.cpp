@@ -47,6 +47,10 @@ const char* to_string(OpKind kind) {
       return "relayout";
     case OpKind::Place:
       return "place";
+    case OpKind::Permute:
+      return "permute";
+    case OpKind::Slice:
+      return "slice";
     case OpKind::Sub:
       return "sub";
     case OpKind::Mul:

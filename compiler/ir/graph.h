@@ -160,6 +160,14 @@ enum class OpKind {
   Softmax,         // inputs x, S: out = exp(x - S0) / S1, x's shape
   LayerNormStats,  // out S = (mean, 1 / sqrt(variance + Op::param[0])) per row
   LayerNorm,       // inputs x, S, gamma [C] (, beta [C]): ((x - S0) * S1) * gamma + beta
+  // Issue 14: views of any tensor (computed ones too) the DMA gathers, no
+  // EXEC. x's elements read in row-major order as dims Op::select.from, then
+  // Permute: those dims permuted by select.perm (Transpose);
+  // Slice: select.count indices start + step * i along select.axis (Slice,
+  // Split, Gather of one index); out's dims hold the result in row-major
+  // order (sched::ViewKind::Permute and Slice state it exactly).
+  Permute,
+  Slice,
 };
 
 // A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
@@ -190,10 +198,20 @@ const char* to_string(OpKind kind);
 inline bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AveragePool; }
 // ReduceSum, ReduceMax, SoftmaxStats, Softmax, LayerNormStats, LayerNorm.
 inline bool is_row_op(OpKind kind) { return kind >= OpKind::ReduceSum && kind <= OpKind::LayerNorm; }
-// Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout, Place.
+// Ops whose output is a view the DMA reads (no EXEC): Transpose, Im2col, Relayout, Place, Permute, Slice.
 inline bool is_view_op(OpKind kind) {
-  return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout || kind == OpKind::Place;
+  return kind == OpKind::Transpose || kind == OpKind::Im2col || kind == OpKind::Relayout || kind == OpKind::Place ||
+         kind == OpKind::Permute || kind == OpKind::Slice;
 }
+inline bool is_select(OpKind kind) { return kind == OpKind::Permute || kind == OpKind::Slice; }
+
+// What a Permute or Slice op selects (see OpKind::Permute).
+struct Selection {
+  std::vector<std::int64_t> from;  // the dims x's elements are read as
+  std::vector<std::int64_t> perm;  // Permute
+  int axis = 0;                    // Slice, and the three below
+  std::int64_t start = 0, step = 1, count = 1;
+};
 
 // Where a Place op puts its input in its output (see OpKind::Place).
 struct Placement {
@@ -213,6 +231,7 @@ struct Op {
   float param[2] = {0.0f, 0.0f};        // an activation's constants (see OpKind)
   Window window;                        // Conv, Im2col, MaxPool, AveragePool
   Placement place;                      // Place
+  Selection select;                     // Permute, Slice
   bool dead = false;                    // removed by a pass; ignored everywhere
   int line = 0;                         // 1-based line of the (first) op in the model file
   std::vector<std::string> fused_from;  // names of the source ops, e.g. {"matmul", "add", "relu"}

@@ -33,6 +33,10 @@ const char* to_string(ViewKind kind) {
       return "relayout";
     case ViewKind::Place:
       return "place";
+    case ViewKind::Permute:
+      return "permute";
+    case ViewKind::Slice:
+      return "slice";
   }
   return "?";
 }
@@ -204,7 +208,52 @@ GatheredElement place_element(const TensorInfo& v, const TensorInfo& x, const St
   return source(x, index->data());
 }
 
+// Row-major flat position of `index` in `dims`, and back.
+std::int64_t flatten(const std::vector<std::int64_t>& dims, const std::int64_t* index) {
+  std::int64_t flat = 0;
+  for (std::size_t i = 0; i < dims.size(); ++i) flat = flat * dims[i] + index[i];
+  return flat;
+}
+
+void unflatten(const std::vector<std::int64_t>& dims, std::int64_t flat, std::int64_t* index) {
+  for (std::size_t i = dims.size(); i-- > 0;) {
+    index[i] = flat % dims[i];
+    flat /= dims[i];
+  }
+}
+
+// The view's element -> B's (row-major) -> A's by the selection -> X's
+// (row-major again).
+GatheredElement select_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
+  const auto index = true_index(v, at);
+  if (!index) return GatheredElement{};
+  const Selection& s = v.view.select;
+  const std::vector<std::int64_t> b_dims = selected_dims(v.view.kind, s);
+  std::vector<std::int64_t> b(b_dims.size()), a(s.from.size());
+  unflatten(b_dims, flatten(dims_of(v), index->data()), b.data());
+  if (v.view.kind == ViewKind::Permute) {
+    for (std::size_t k = 0; k < b.size(); ++k) a[static_cast<std::size_t>(s.perm[k])] = b[k];
+  } else {
+    a = b;
+    a[static_cast<std::size_t>(s.axis)] = s.start + s.step * b[static_cast<std::size_t>(s.axis)];
+  }
+  const std::vector<std::int64_t> xd = dims_of(x);
+  std::vector<std::int64_t> xi(xd.size());
+  unflatten(xd, flatten(s.from, a.data()), xi.data());
+  return source(x, xi.data());
+}
+
 }  // namespace
+
+std::vector<std::int64_t> selected_dims(ViewKind kind, const Selection& s) {
+  std::vector<std::int64_t> b = s.from;
+  if (kind == ViewKind::Permute) {
+    for (std::size_t k = 0; k < b.size() && k < s.perm.size(); ++k) b[k] = s.from[static_cast<std::size_t>(s.perm[k])];
+  } else if (kind == ViewKind::Slice && static_cast<std::size_t>(s.axis) < b.size()) {
+    b[static_cast<std::size_t>(s.axis)] = s.count;
+  }
+  return b;
+}
 
 std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
 
@@ -224,8 +273,10 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
         e = relayout_element(v, x, at);
       } else if (v.view.kind == ViewKind::Place) {
         e = place_element(v, x, at);
+      } else if (v.view.kind == ViewKind::Permute || v.view.kind == ViewKind::Slice) {
+        e = select_element(v, x, at);
       } else {
-        throw std::logic_error("gather_tile: " + v.name + " is not an im2col, relayout or place view");
+        throw std::logic_error("gather_tile: " + v.name + " is not a gather view");
       }
     }
   }

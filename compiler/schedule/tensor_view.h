@@ -46,6 +46,18 @@
 //                reads X at i with i[axis] - offset when that lies in X, else
 //                0 (never read from DRAM, like im2col's padding). Any layouts
 //                (but conv_weight for the view).
+// Issue 14 (views of computed tensors): permute and slice read X's elements
+// in row-major order of its true dims as dims A (`from`, like a relayout;
+// the same element count), select from A, and lay the result out in
+// row-major order of the view's dims (again like a relayout), so one gather
+// covers Reshape -> Transpose -> Reshape and Gather's rank drop:
+//   permute      B[k] = A[perm[k]]; B's element b is A's element a with
+//                a[perm[k]] = b[k] (Transpose of any permutation).
+//   slice        B = A with B[axis] = count; b is A's element a with
+//                a[axis] = start + step * b[axis] (step may be negative;
+//                every index in [0, A[axis])): Slice, Split, Gather of one
+//                index.
+// The view's elements are B's in row-major order (the same element count).
 #pragma once
 
 #include <array>
@@ -60,7 +72,7 @@ struct TensorInfo;
 struct TileRef;
 
 enum class TensorLayout : std::uint8_t { Matrix, Nchw, Nhwc, ConvWeight };
-enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout, Place };
+enum class ViewKind : std::uint8_t { None, Transpose, Im2col, Relayout, Place, Permute, Slice };
 const char* to_string(TensorLayout layout);
 const char* to_string(ViewKind kind);
 
@@ -83,11 +95,28 @@ struct Placement {
   bool operator!=(const Placement& o) const { return !(*this == o); }
 };
 
+// What a permute or slice view selects (text: from=[A,...] perm=[p,...] |
+// from=[A,...] slice=AXIS:START:STEP:COUNT).
+struct Selection {
+  std::vector<std::int64_t> from;  // A: the dims X's elements are read as
+  std::vector<std::int32_t> perm;  // permute only
+  std::int32_t axis = 0;           // slice only, and the three below
+  std::int64_t start = 0, step = 1, count = 1;
+  bool operator==(const Selection& o) const {
+    return from == o.from && perm == o.perm && axis == o.axis && start == o.start && step == o.step && count == o.count;
+  }
+  bool operator!=(const Selection& o) const { return !(*this == o); }
+};
+
+// B: the dims a permute or slice view selects from A (see above).
+std::vector<std::int64_t> selected_dims(ViewKind kind, const Selection& s);
+
 struct TensorView {
   ViewKind kind = ViewKind::None;
   std::int32_t of = -1;   // the tensor shown (index into Schedule::tensors)
   Im2colGeometry im2col;  // im2col only
   Placement place;        // place only
+  Selection select;       // permute and slice only
   bool is_view() const { return kind != ViewKind::None; }
 };
 
@@ -131,7 +160,8 @@ struct GatheredElement {
 };
 using GatheredTile = std::array<GatheredElement, 1024>;
 
-// Fills *out for a LOAD of tile `tile` of an im2col, relayout or place view.
+// Fills *out for a LOAD of tile `tile` of an im2col, relayout, place,
+// permute or slice view.
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 

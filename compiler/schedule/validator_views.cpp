@@ -199,6 +199,67 @@ std::string check_place(const TensorInfo& v, const TensorInfo& x) {
          " past the view's " + num(room) + " (expected an offset from 0 to " + num(room - size) + ")";
 }
 
+// --- issue 14: permute and slice views ---
+
+// from= holds X's elements as dims of at least 1.
+std::string check_from(const std::string& what, const Selection& s, const TensorInfo& x) {
+  const std::string from = what + " from=" + list(s.from);
+  if (s.from.empty() || s.from.size() > 8) return from + " (expected 1 to 8 dims)";
+  for (const std::int64_t d : s.from) {
+    if (d < 1) return from + " (expected dims of at least 1)";
+  }
+  if (product(s.from) == elements(x)) return "";
+  return from + " holds " + count(product(s.from)) + " elements (expected " + count(elements(x)) +
+         ", the elements of " + x.name + ")";
+}
+
+std::string check_perm(const Selection& s) {
+  const auto rank = static_cast<std::int32_t>(s.from.size());
+  std::vector<bool> seen(s.from.size(), false);
+  bool ok = static_cast<std::int32_t>(s.perm.size()) == rank;
+  for (std::size_t k = 0; ok && k < s.perm.size(); ++k) {
+    const std::int32_t p = s.perm[k];
+    ok = p >= 0 && p < rank && !seen[static_cast<std::size_t>(p)];
+    if (ok) seen[static_cast<std::size_t>(p)] = true;
+  }
+  if (ok) return "";
+  return "permute perm=" + list(std::vector<std::int64_t>(s.perm.begin(), s.perm.end())) + " (expected each of 0 to " +
+         num(rank - 1) + " once: a permutation of the " + num(rank) + " dims of from=)";
+}
+
+// Every index start + step * i, i < count, lies in [0, A[axis]).
+std::string check_slice(const Selection& s) {
+  const auto rank = static_cast<std::int64_t>(s.from.size());
+  if (s.axis >= rank) return "slice axis " + num(s.axis) + " (expected an axis from 0 to " + num(rank - 1) + ")";
+  if (s.step == 0) return "slice step 0 (expected a step other than 0)";
+  if (s.count < 1) return "slice count " + num(s.count) + " (expected at least 1)";
+  const std::int64_t dim = s.from[static_cast<std::size_t>(s.axis)];
+  std::int64_t last = 0;  // the last index read, when it has an int64
+  const bool overflow =
+      __builtin_mul_overflow(s.step, s.count - 1, &last) || __builtin_add_overflow(last, s.start, &last);
+  if (s.start >= 0 && s.start < dim && !overflow && last >= 0 && last < dim) return "";
+  const std::string reads = s.start < 0 || s.start >= dim ? "reads index " + num(s.start)
+                            : overflow                    ? "reads indices past int64"
+                                                          : "reads index " + num(last);
+  return "slice start " + num(s.start) + " step " + num(s.step) + " count " + num(s.count) + " " + reads + " on axis " +
+         num(s.axis) + " of from=" + list(s.from) + " (expected indices from 0 to " + num(dim - 1) + ")";
+}
+
+// X read as dims A, selected to B, laid out as the view's dims.
+std::string check_select(const TensorInfo& v, const TensorInfo& x) {
+  const std::string what = to_string(v.view.kind);
+  if (v.layout == TensorLayout::ConvWeight) return "layout conv_weight on a " + what + " view (expected matrix)";
+  if (std::string p = relayout_dims(v, what + " view"); !p.empty()) return p;
+  if (std::string p = relayout_dims(x, what + " of " + x.name); !p.empty()) return p;
+  const Selection& s = v.view.select;
+  if (std::string p = check_from(what, s, x); !p.empty()) return p;
+  if (std::string p = v.view.kind == ViewKind::Permute ? check_perm(s) : check_slice(s); !p.empty()) return p;
+  const std::int64_t selected = product(selected_dims(v.view.kind, s));
+  if (elements(v) == selected) return "";
+  return what + " view has " + count(elements(v)) + " elements (expected " + count(selected) + ", the elements of " +
+         list(selected_dims(v.view.kind, s)) + " it selects)";
+}
+
 }  // namespace
 
 std::string check_layout(const TensorInfo& t) {
@@ -225,9 +286,10 @@ std::string check_view(const Schedule& s, std::size_t index, const TensorInfo& v
   if (v.view.kind == ViewKind::Transpose) {
     problem = check_transpose(v, x);
   } else if (tensor_problems(s, static_cast<std::size_t>(of)).empty()) {
-    problem = v.view.kind == ViewKind::Im2col  ? check_im2col(v, x)
-              : v.view.kind == ViewKind::Place ? check_place(v, x)
-                                               : check_relayout(v, x);
+    problem = v.view.kind == ViewKind::Im2col                                      ? check_im2col(v, x)
+              : v.view.kind == ViewKind::Place                                     ? check_place(v, x)
+              : v.view.kind == ViewKind::Permute || v.view.kind == ViewKind::Slice ? check_select(v, x)
+                                                                                   : check_relayout(v, x);
   }
   if (!problem.empty()) return problem;
   if (v.is_graph_output) return "a view is a graph output (expected views only to be loaded, never stored)";

@@ -16,7 +16,8 @@ void sort_unique(std::vector<std::int64_t>* keys) {
 }  // namespace
 
 bool is_gather(const TensorInfo& t) {
-  return t.view.kind == ViewKind::Im2col || t.view.kind == ViewKind::Relayout || t.view.kind == ViewKind::Place;
+  return t.view.kind == ViewKind::Im2col || t.view.kind == ViewKind::Relayout || t.view.kind == ViewKind::Place ||
+         t.view.kind == ViewKind::Permute || t.view.kind == ViewKind::Slice;
 }
 
 bool gatherable(const Schedule& s, std::int32_t tensor) {

@@ -1,5 +1,5 @@
 // What a LOAD of a gather view's tile reads. A gather view is an im2col,
-// relayout or place view (tensor_view.h); a transpose view is not: its tile is one
+// relayout, place, permute or slice view (tensor_view.h); a transpose view is not: its tile is one
 // tile of X read transposed. The LOAD reads the distinct storage elements of
 // the shown tensor X that gather_tile names as Source (an element named twice,
 // as overlapping im2col windows do, is read once); padding elements (0, -inf)
@@ -22,7 +22,7 @@
 
 namespace tilesim::sched {
 
-// An im2col, relayout or place view.
+// An im2col, relayout, place, permute or slice view.
 bool is_gather(const TensorInfo& tensor);
 
 // `tensor` is in range, a gather view, and it and the tensor it shows pass

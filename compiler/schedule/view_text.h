@@ -6,9 +6,13 @@
 //   view=im2col(X) kernel=KHxKW stride=SHxSW dilation=DHxDW pad=TOPxLEFT
 //                  out=OHxOW channel_stride=S pad_value=0|-inf
 //   view=place(X) axis=A offset=O
+//   view=permute(X) from=[A,...] perm=[P,...]
+//   view=slice(X) from=[A,...] slice=AXIS:START:STEP:COUNT   (STEP may be < 0)
 //
 // The im2col geometry fields come with view=im2col(X), all seven, and on no
-// other line; axis= and offset= with view=place(X), both, and on no other. The reader checks syntax and the ranges it
+// other line; axis= and offset= with view=place(X), both, and on no other;
+// from= with view=permute(X) and view=slice(X), perm= with permute, slice=
+// with slice, and on no other. The reader checks syntax and the ranges it
 // stores (each number 0 to 2147483647); what the values mean is the validator's business.
 #pragma once
 
@@ -50,6 +54,7 @@ class ViewFieldReader {
   std::string shown_;
   std::vector<std::string> geometry_;   // im2col fields read, in order
   std::vector<std::string> placement_;  // place fields read, in order
+  std::vector<std::string> selection_;  // from=, perm=, slice= read, in order
 };
 
 // "dram=ADDR, ..., graph_output": every tensor field, for messages.

@@ -71,6 +71,16 @@ Im2colGeometry geometry_of(const ir::Op& op) {
   return g;
 }
 
+// A Permute's or Slice's selection in the schedule's terms (issue 14).
+Selection selection_of(const ir::Selection& in) {
+  Selection s;
+  s.from = in.from;
+  for (const std::int64_t p : in.perm) s.perm.push_back(static_cast<std::int32_t>(p));
+  s.axis = in.axis;
+  s.start = in.start, s.step = in.step, s.count = in.count;
+  return s;
+}
+
 std::string op_names(const ir::Op& op) {
   if (op.fused_from.empty()) return ir::to_string(op.kind);
   std::string names;
@@ -208,7 +218,10 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     view.view.kind = op.kind == ir::OpKind::Transpose ? ViewKind::Transpose
                      : op.kind == ir::OpKind::Im2col  ? ViewKind::Im2col
                      : op.kind == ir::OpKind::Place   ? ViewKind::Place
+                     : op.kind == ir::OpKind::Permute ? ViewKind::Permute
+                     : op.kind == ir::OpKind::Slice   ? ViewKind::Slice
                                                       : ViewKind::Relayout;
+    if (is_select(op.kind)) view.view.select = selection_of(op.select);
     if (op.kind == ir::OpKind::Place) view.view.place = {op.place.axis, static_cast<std::int32_t>(op.place.offset)};
     if (op.kind == ir::OpKind::Im2col) {
       view.view.im2col = geometry_of(op);

@@ -3,6 +3,7 @@
 #include "compiler/support/interrupt.h"
 #include "sim/reference/elementwise_reference.h"
 #include "sim/reference/row_reference.h"
+#include "sim/reference/select_reference.h"
 #include "sim/reference/window_reference.h"
 
 #include <algorithm>
@@ -133,6 +134,8 @@ std::size_t arity(const ir::Op& op) {
     case ir::OpKind::Transpose:
     case ir::OpKind::Relayout:
     case ir::OpKind::Place:
+    case ir::OpKind::Permute:  // issue 14
+    case ir::OpKind::Slice:
     case ir::OpKind::Im2col:
     case ir::OpKind::MaxPool:
     case ir::OpKind::AveragePool:
@@ -285,6 +288,15 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::LayerNorm:
         out = row_values(op, graph.tensors[static_cast<std::size_t>(op.output)].shape.dims(), in);
         break;
+      case ir::OpKind::Permute:  // issue 14: x read as select.from, permuted or sliced
+      case ir::OpKind::Slice: {
+        auto selected = select_reference(op, in[0]->v);
+        out.dims = graph.tensors[static_cast<std::size_t>(op.output)].shape.dims();
+        if (!selected || selected->size() != element_count(out.dims))
+          bad(std::string(ir::to_string(op.kind)) + " to " + dims_text(out.dims));
+        out.v = std::move(*selected);
+        break;
+      }
       case ir::OpKind::Im2col:
         bad("im2col in the unfused graph (the conv lowering pass makes it)");
       case ir::OpKind::FusedMatMul:

@@ -17,7 +17,7 @@ sched::TensorInfo tensor(int rank, std::int64_t cols, std::int32_t transpose_of 
   t.cols = cols;
   t.padded_rows = rank <= 1 ? 1 : 32;
   t.padded_cols = 32;
-  if (transpose_of >= 0) t.view = sched::TensorView{sched::ViewKind::Transpose, transpose_of, {}, {}};
+  if (transpose_of >= 0) t.view = sched::TensorView{sched::ViewKind::Transpose, transpose_of, {}, {}, {}};
   return t;
 }
 

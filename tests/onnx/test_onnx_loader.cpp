@@ -124,9 +124,7 @@ TEST_CASE("onnx: what the hardware cannot run is one exact error", "[onnx]") {
     (void)t;
     add_node(g, "Relu", {"ht"}, "y");
     set_shape(g->add_output(), "y", {3, 4});
-    CHECK(error_of(m) ==
-          "test_model.onnx: node 'ht_node' (Transpose): transposes a computed tensor ('h') "
-          "(expected a Transpose of a graph input or initializer (the DMA engine transposes while loading))");
+    CHECK(error_of(m).empty());  // a Permute view of h (issue 14; tests/onnx/test_onnx_select.cpp)
   }
   {
     onnx::ModelProto m = new_model();

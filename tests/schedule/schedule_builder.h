@@ -70,7 +70,7 @@ class Builder {
     std::swap(t.rows, t.cols);
     std::swap(t.padded_rows, t.padded_cols);
     if (!t.dims.empty()) std::swap(t.dims[t.dims.size() - 1], t.dims[t.dims.size() - 2]);
-    t.view = sched::TensorView{sched::ViewKind::Transpose, of, {}, {}};
+    t.view = sched::TensorView{sched::ViewKind::Transpose, of, {}, {}, {}};
     t.dram_address.reset();  // a view has no storage
     s_.tensors.push_back(t);
     return static_cast<std::int32_t>(s_.tensors.size() - 1);
@@ -98,7 +98,7 @@ class Builder {
         laid_out(name, TensorRole::Intermediate,
                  {n, std::int64_t{g.out_h} * g.out_w, std::int64_t{g.kernel_h} * g.kernel_w * g.channel_stride},
                  TensorLayout::Matrix);
-    s_.tensors.back().view = TensorView{ViewKind::Im2col, of, g, {}};
+    s_.tensors.back().view = TensorView{ViewKind::Im2col, of, g, {}, {}};
     return id;
   }
 
@@ -106,7 +106,7 @@ class Builder {
   std::int32_t relayout(const std::string& name, std::int32_t of, const std::vector<std::int64_t>& dims,
                         TensorLayout layout = TensorLayout::Matrix) {
     const std::int32_t id = laid_out(name, TensorRole::Intermediate, dims, layout);
-    s_.tensors.back().view = TensorView{ViewKind::Relayout, of, {}, {}};
+    s_.tensors.back().view = TensorView{ViewKind::Relayout, of, {}, {}, {}};
     return id;
   }
 
@@ -115,7 +115,15 @@ class Builder {
   std::int32_t place(const std::string& name, std::int32_t of, const std::vector<std::int64_t>& dims, std::int32_t axis,
                      std::int32_t offset, TensorLayout layout = TensorLayout::Matrix) {
     const std::int32_t id = laid_out(name, TensorRole::Intermediate, dims, layout);
-    s_.tensors.back().view = TensorView{ViewKind::Place, of, {}, Placement{axis, offset}};
+    s_.tensors.back().view = TensorView{ViewKind::Place, of, {}, Placement{axis, offset}, {}};
+    return id;
+  }
+
+  // Issue 14: a permute or slice view of `of` with `select`, true dims `dims`.
+  std::int32_t select(const std::string& name, std::int32_t of, ViewKind kind, const std::vector<std::int64_t>& dims,
+                      const Selection& select) {
+    const std::int32_t id = laid_out(name, TensorRole::Intermediate, dims, TensorLayout::Matrix);
+    s_.tensors.back().view = TensorView{kind, of, {}, {}, select};
     return id;
   }
 

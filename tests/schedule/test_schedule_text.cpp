@@ -56,6 +56,7 @@ void check_same(const Schedule& a, const Schedule& b) {
     CHECK(x.batch == y.batch);
     CHECK(x.dims == y.dims);
     CHECK((x.view.kind == y.view.kind && x.view.of == y.view.of && x.view.im2col == y.view.im2col));
+    CHECK((x.view.place == y.view.place && x.view.select == y.view.select));
     CHECK(x.layout == y.layout);
     CHECK(x.groups == y.groups);
     CHECK(x.dram_address == y.dram_address);
@@ -364,7 +365,8 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] graph_output batch=2 color=red\n") ==
         "t.sched:7: tensor 3: unknown field 'color=red' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
-        "channel_stride=, pad_value=, the place fields axis=, offset=, or graph_output)");
+        "channel_stride=, pad_value=, the place fields axis=, offset=, the permute and slice fields from=, perm=, "
+        "slice=, or graph_output)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=2 batch=3\n") ==
         "t.sched:7: tensor 3: field batch given twice (expected each field once)");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] batch=-2\n") ==
@@ -377,8 +379,7 @@ TEST_CASE("schedule text: parse errors of the ONNX extensions", "[schedule][text
         "t.sched:7: tensor 3: bad field 'dims=[32,32,]' (expected dims=[D,...] or dims=[])");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=x\n") ==
         "t.sched:7: tensor 3: bad field 'view=x' (expected view=transpose(NAME), view=im2col(NAME), "
-        "view=relayout(NAME) or "
-        "view=place(NAME))");
+        "view=relayout(NAME), view=place(NAME), view=permute(NAME) or view=slice(NAME))");
   CHECK(error_of(kHeader + "tensor 3 z input shape=[32,32] padded=[32,32] view=transpose(q)\n" + load0) ==
         "t.sched:7: tensor 3: view=transpose of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC scale y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
@@ -551,7 +552,8 @@ TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedul
   CHECK(error_of(z + "layout\n") ==
         "t.sched:7: tensor 3: unknown field 'layout' (expected dram=ADDR, rank=R, batch=B, dims=[D,...], "
         "layout=LAYOUT, groups=G, view=KIND(NAME), the im2col fields kernel=, stride=, dilation=, pad=, out=, "
-        "channel_stride=, pad_value=, the place fields axis=, offset=, or graph_output)");
+        "channel_stride=, pad_value=, the place fields axis=, offset=, the permute and slice fields from=, perm=, "
+        "slice=, or graph_output)");
   CHECK(error_of(z + "groups=-1\n") ==
         "t.sched:7: tensor 3: bad field 'groups=-1' (expected groups=G with G an integer from 0 to 2147483647)");
   CHECK(error_of(z + "groups=2147483648\n") ==
@@ -559,16 +561,13 @@ TEST_CASE("schedule text: parse errors of the layout and view fields", "[schedul
         "2147483647)");
   CHECK(error_of(z + "view=conv(x)\n") ==
         "t.sched:7: tensor 3: bad field 'view=conv(x)' (expected view=transpose(NAME), view=im2col(NAME), "
-        "view=relayout(NAME) or "
-        "view=place(NAME))");
+        "view=relayout(NAME), view=place(NAME), view=permute(NAME) or view=slice(NAME))");
   CHECK(error_of(z + "view=im2col()" + geometry) ==
         "t.sched:7: tensor 3: bad field 'view=im2col()' (expected view=transpose(NAME), view=im2col(NAME), "
-        "view=relayout(NAME) or "
-        "view=place(NAME))");
+        "view=relayout(NAME), view=place(NAME), view=permute(NAME) or view=slice(NAME))");
   CHECK(error_of(z + "view=relayout(x\n") ==
         "t.sched:7: tensor 3: bad field 'view=relayout(x' (expected view=transpose(NAME), view=im2col(NAME), "
-        "view=relayout(NAME) or "
-        "view=place(NAME))");
+        "view=relayout(NAME), view=place(NAME), view=permute(NAME) or view=slice(NAME))");
   CHECK(error_of(z + "view=im2col(q)" + geometry) ==
         "t.sched:7: tensor 3: view=im2col of unknown tensor 'q' (expected a name from a tensor line)");
   CHECK(error_of(z + "view=relayout(q)\n") ==

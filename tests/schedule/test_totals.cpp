@@ -170,7 +170,7 @@ TEST_CASE("totals: safe on a schedule the validator rejects", "[schedule][totals
   s.uops[2].src[1] = T(1, 1 << 30, -5);        // outside w
   s.tensors[2].batch = std::int64_t{1} << 62;  // an output whose size overflows
   s.tensors.push_back(s.tensors[1]);           // a view of nothing
-  s.tensors.back().view = sched::TensorView{sched::ViewKind::Transpose, 1234, {}, {}};
+  s.tensors.back().view = sched::TensorView{sched::ViewKind::Transpose, 1234, {}, {}, {}};
   s.uops[2].src[0] = T(3, 0, 0);
   const ScheduleTotals t = count_totals(s);
   CHECK(t.loads == 2);

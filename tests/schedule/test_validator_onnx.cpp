@@ -190,9 +190,9 @@ TEST_CASE("validator: views", "[schedule][validator][onnx]") {
   }
   SECTION("view index out of range, and of itself") {
     Schedule s = view_matmul().done();
-    s.tensors[2].view = tilesim::sched::TensorView{tilesim::sched::ViewKind::Transpose, 7, {}, {}};
+    s.tensors[2].view = tilesim::sched::TensorView{tilesim::sched::ViewKind::Transpose, 7, {}, {}, {}};
     CHECK(validate(s) == Errors{"tensor 2 wt: view of tensor index 7 out of range (expected 0..3)"});
-    s.tensors[2].view = tilesim::sched::TensorView{tilesim::sched::ViewKind::Transpose, 2, {}, {}};
+    s.tensors[2].view = tilesim::sched::TensorView{tilesim::sched::ViewKind::Transpose, 2, {}, {}, {}};
     CHECK(validate(s) == Errors{"tensor 2 wt: view of itself (expected a view of another tensor)"});
   }
   SECTION("view of a produced tensor: X's tile must be complete in DRAM") {
