@@ -72,6 +72,7 @@ struct NodeAttributes {
   std::optional<std::vector<std::int64_t>> split;  // Split before opset 13
   std::optional<std::int64_t> num_outputs;         // Split from opset 18
   std::optional<int> to;                           // Cast: a TensorProto data type
+  std::string approximation = "none";              // Gelu (opset 20): none or tanh
   // Constant: its one value attribute (value, value_float, ...), in the node;
   // ConstantOfShape: its value.
   const onnx::AttributeProto* constant_value = nullptr;

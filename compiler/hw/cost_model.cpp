@@ -27,7 +27,15 @@ std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
       return compute_.activation_tile_cycles;
     case sched::ExecKind::Sigmoid:
     case sched::ExecKind::Tanh:
+    case sched::ExecKind::Exp:  // issue 14 from here
+    case sched::ExecKind::Erf:
+    case sched::ExecKind::Pow:
+    case sched::ExecKind::Gelu:
       return compute_.transcendental_tile_cycles;
+    case sched::ExecKind::Div:
+    case sched::ExecKind::Reciprocal:
+    case sched::ExecKind::Sqrt:
+      return compute_.divide_tile_cycles;
     default:
       return compute_.vector_tile_cycles;
   }

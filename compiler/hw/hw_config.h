@@ -46,6 +46,11 @@ struct ComputeConfig {
   // sigmoid and tanh (an exp and a divide per element on a special-function
   // unit of a quarter of the vector throughput): by default 4 x vector_tile_cycles.
   std::int64_t transcendental_tile_cycles = 32;
+  // ---- issue 14 ----
+  // div, reciprocal and sqrt (an iterative divide/square-root unit of half
+  // the vector throughput): by default 2 x vector_tile_cycles. exp, erf, pow
+  // and gelu cost transcendental_tile_cycles; neg vector_tile_cycles.
+  std::int64_t divide_tile_cycles = 16;
 };
 
 struct HwConfig {

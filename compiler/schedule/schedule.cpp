@@ -52,6 +52,23 @@ const char* to_string(ExecKind kind) {
       return "max_pool";
     case ExecKind::AvgPool:
       return "avg_pool";
+    // ---- issue 14, element-wise ----
+    case ExecKind::Div:
+      return "div";
+    case ExecKind::Sqrt:
+      return "sqrt";
+    case ExecKind::Reciprocal:
+      return "reciprocal";
+    case ExecKind::Exp:
+      return "exp";
+    case ExecKind::Neg:
+      return "neg";
+    case ExecKind::Erf:
+      return "erf";
+    case ExecKind::Pow:
+      return "pow";
+    case ExecKind::Gelu:
+      return "gelu";
   }
   return "?";
 }
@@ -72,7 +89,7 @@ const char* to_string(Broadcast form) {
 
 bool is_binary(ExecKind kind) {
   return kind == ExecKind::Add || kind == ExecKind::Sub || kind == ExecKind::Mul || kind == ExecKind::Max ||
-         kind == ExecKind::Min;
+         kind == ExecKind::Min || kind == ExecKind::Div;
 }
 
 bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind) && !is_pool(kind); }
@@ -90,6 +107,10 @@ const char* param_name(ExecKind kind, int i) {
       return i == 0 ? "alpha" : nullptr;
     case ExecKind::HardSigmoid:
       return i == 0 ? "alpha" : "beta";
+    case ExecKind::Pow:
+      return i == 0 ? "exponent" : nullptr;
+    case ExecKind::Gelu:
+      return i == 0 ? "tanh" : nullptr;
     default:
       return nullptr;
   }

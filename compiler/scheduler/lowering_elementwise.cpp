@@ -34,6 +34,23 @@ ExecKind exec_kind(ir::OpKind kind) {
       return ExecKind::HardSigmoid;
     case ir::OpKind::HardSwish:
       return ExecKind::HardSwish;
+    // ---- issue 14, element-wise ----
+    case ir::OpKind::Div:
+      return ExecKind::Div;
+    case ir::OpKind::Sqrt:
+      return ExecKind::Sqrt;
+    case ir::OpKind::Reciprocal:
+      return ExecKind::Reciprocal;
+    case ir::OpKind::Exp:
+      return ExecKind::Exp;
+    case ir::OpKind::Neg:
+      return ExecKind::Neg;
+    case ir::OpKind::Erf:
+      return ExecKind::Erf;
+    case ir::OpKind::Pow:
+      return ExecKind::Pow;
+    case ir::OpKind::Gelu:
+      return ExecKind::Gelu;
     default:
       throw std::logic_error(std::string("lower_elementwise: not an element-wise op: ") + ir::to_string(kind));
   }
@@ -67,6 +84,8 @@ const char* operator_text(ir::OpKind kind) {
       return " max ";
     case ir::OpKind::Min:
       return " min ";
+    case ir::OpKind::Div:
+      return " / ";
     default:
       return " + ";
   }

@@ -19,6 +19,8 @@ kernels::BinaryOp binary_op(ExecKind kind) {
       return kernels::BinaryOp::Max;
     case ExecKind::Min:
       return kernels::BinaryOp::Min;
+    case ExecKind::Div:  // issue 14
+      return kernels::BinaryOp::Div;
     default:
       return kernels::BinaryOp::Add;
   }
@@ -40,6 +42,21 @@ kernels::UnaryOp unary_op(ExecKind kind) {
       return kernels::UnaryOp::HardSigmoid;
     case ExecKind::HardSwish:
       return kernels::UnaryOp::HardSwish;
+    // ---- issue 14, element-wise ----
+    case ExecKind::Sqrt:
+      return kernels::UnaryOp::Sqrt;
+    case ExecKind::Reciprocal:
+      return kernels::UnaryOp::Reciprocal;
+    case ExecKind::Exp:
+      return kernels::UnaryOp::Exp;
+    case ExecKind::Neg:
+      return kernels::UnaryOp::Neg;
+    case ExecKind::Erf:
+      return kernels::UnaryOp::Erf;
+    case ExecKind::Pow:
+      return kernels::UnaryOp::Pow;
+    case ExecKind::Gelu:
+      return kernels::UnaryOp::Gelu;
     default:
       return kernels::UnaryOp::Relu;
   }
@@ -107,6 +124,9 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
       ep.clip_hi = p.param[1];
     }
     k.matmul(a, at(uop.src_addr[1]), out, ep);
+    // The output stage's GELU (issue 14): after the bias and residual, on the
+    // step that carries the fused activation (the last K step).
+    if (p.fused == ExecKind::Gelu) k.unary(kernels::UnaryOp::Gelu, out, p.param[0], 0.0f, out);
     return;
   }
   if (sched::is_pool(uop.exec)) {

@@ -209,6 +209,7 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Mul:
       case ir::OpKind::Max:
       case ir::OpKind::Min:
+      case ir::OpKind::Div:  // issue 14
         out = binary(op.kind, *in[0], *in[1]);
         break;
       case ir::OpKind::Clip:
@@ -217,6 +218,14 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Tanh:
       case ir::OpKind::HardSigmoid:
       case ir::OpKind::HardSwish:
+      // ---- issue 14, element-wise ----
+      case ir::OpKind::Sqrt:
+      case ir::OpKind::Reciprocal:
+      case ir::OpKind::Exp:
+      case ir::OpKind::Neg:
+      case ir::OpKind::Erf:
+      case ir::OpKind::Pow:
+      case ir::OpKind::Gelu:
         out = *in[0];
         reference::activation_in_place(op, out.v);
         break;

@@ -341,7 +341,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "t.sched:7: uop 0: bad dependency '-1' (expected a non-negative integer)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, sub, mul, max, min, relu, scale, clip, "
-        "leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, max_pool or avg_pool)");
+        "leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, max_pool, avg_pool, div, sqrt, reciprocal, exp, neg, "
+        "erf, pow or gelu)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");
@@ -350,7 +351,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: too few operands (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
-        "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
+        "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
+        "leaky_relu alpha=NUMBER] "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
         "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, "

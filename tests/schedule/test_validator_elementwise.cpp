@@ -275,8 +275,8 @@ TEST_CASE("validator: a matmul's fused activation", "[schedule][validator][eleme
   sigmoid.fused = ExecKind::Sigmoid;
   set_params(s, last, sigmoid);
   CHECK(first_error(s) == "uop " + std::to_string(last) +
-                              " EXEC matmul y[0,0]: fused sigmoid (expected clip or leaky_relu: the matmul's output "
-                              "stage)");
+                              " EXEC matmul y[0,0]: fused sigmoid (expected clip, leaky_relu or gelu: the matmul's "
+                              "output stage)");
   s = compiled();
   const std::uint32_t add = exec_of(s, "a", 0, 0);
   ExecParams on_add = s.exec_params[s.uops[add].params];
