@@ -12,12 +12,12 @@ namespace tilesim::frontend {
 namespace {
 
 // Ops folded when their inputs are constant, refused otherwise.
-const std::set<std::string> kFoldOnly = {"Gather", "Slice", "Split", "Expand", "Cast",   "ConstantOfShape",
-                                         "Range",  "Where", "Equal", "Less",   "Greater"};
+const std::set<std::string> kFoldOnly = {"Gather",          "Slice", "Split", "Expand", "Cast",
+                                         "ConstantOfShape", "Range", "Equal", "Less",   "Greater"};
 // Ops folded when their inputs are constant, imported as graph ops otherwise.
 const std::set<std::string> kFoldIfConstant = {
     "Identity", "Unsqueeze", "Squeeze", "Reshape", "Concat",
-    "Add",      "Sub",       "Mul",     "Div"};  // issue 14: a computed Div is imported (onnx_math.h)
+    "Add",      "Sub",       "Mul",     "Div",     "Where"};  // issue 14: computed ones imported (onnx_math.h)
 
 bool is_shape_op(const std::string& op) {
   return op == "Shape" || op == "Gather" || op == "Slice" || op == "Split" || op == "Expand" || op == "Identity" ||

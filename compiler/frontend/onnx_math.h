@@ -12,6 +12,11 @@
 //                       computed by the graph is refused
 //   Sqrt, Reciprocal, Exp, Neg, Erf   one unary op each
 //   Gelu (opset 20)     approximation "none" or "tanh"
+//   Where               a constant BOOL condition (an initializer, a Constant
+//                       or folded) and one of X, Y a constant scalar: a where
+//                       op of the other and the condition's 0/1 mask (negated
+//                       when the other is Y), the scalar its constant; a
+//                       computed condition, or two tensors, are refused
 // Every refusal is one InputError naming the node and the input.
 #pragma once
 

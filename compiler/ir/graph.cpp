@@ -88,13 +88,15 @@ const char* to_string(OpKind kind) {
       return "pow";
     case OpKind::Gelu:
       return "gelu";
+    case OpKind::Where:
+      return "where";
   }
   return "?";
 }
 
 bool is_binary(OpKind kind) {
   return kind == OpKind::Add || kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Max ||
-         kind == OpKind::Min || kind == OpKind::Div;
+         kind == OpKind::Min || kind == OpKind::Div || kind == OpKind::Where;
 }
 
 bool is_activation(OpKind kind) {

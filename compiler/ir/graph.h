@@ -159,6 +159,9 @@ enum class OpKind {
   Erf,         // erf(a)
   Pow,         // pow(a, param[0]): a constant exponent (not 2 nor 0.5: Mul, Sqrt)
   Gelu,        // a * Phi(a); param[0] 0: exact (erf), 1: the tanh approximation
+  // out = b != 0 ? a : param[0]: ONNX Where with a constant condition, b its
+  // mask (1 where the value is taken), broadcasting as Add.   inputs: a, b
+  Where,
 };
 
 // A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
@@ -183,7 +186,7 @@ struct Window {
   std::int64_t taps_h(std::int64_t oh, std::int64_t in_h, bool with_pads) const;
   std::int64_t taps_w(std::int64_t ow, std::int64_t in_w, bool with_pads) const;
 };
-bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min, Div
+bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min, Div, Where
 bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
 // and the issue-14 unaries: Sqrt, Reciprocal, Exp, Neg, Erf, Pow, Gelu
 const char* to_string(OpKind kind);

@@ -69,6 +69,8 @@ const char* to_string(ExecKind kind) {
       return "pow";
     case ExecKind::Gelu:
       return "gelu";
+    case ExecKind::Where:
+      return "where";
   }
   return "?";
 }
@@ -89,7 +91,7 @@ const char* to_string(Broadcast form) {
 
 bool is_binary(ExecKind kind) {
   return kind == ExecKind::Add || kind == ExecKind::Sub || kind == ExecKind::Mul || kind == ExecKind::Max ||
-         kind == ExecKind::Min || kind == ExecKind::Div;
+         kind == ExecKind::Min || kind == ExecKind::Div || kind == ExecKind::Where;
 }
 
 bool is_unary(ExecKind kind) { return kind != ExecKind::MatMul && !is_binary(kind) && !is_pool(kind); }
@@ -111,6 +113,8 @@ const char* param_name(ExecKind kind, int i) {
       return i == 0 ? "exponent" : nullptr;
     case ExecKind::Gelu:
       return i == 0 ? "tanh" : nullptr;
+    case ExecKind::Where:
+      return i == 0 ? "else" : nullptr;
     default:
       return nullptr;
   }

@@ -121,8 +121,9 @@ enum class ExecKind : std::uint8_t {
   Exp,
   Neg,
   Erf,
-  Pow,   // constant "exponent"
-  Gelu,  // constant "tanh": 0 exact (erf), 1 the tanh approximation
+  Pow,    // constant "exponent"
+  Gelu,   // constant "tanh": 0 exact (erf), 1 the tanh approximation
+  Where,  // binary: operand 0 where operand 1 (the mask) is not 0, else the constant "else"
 };
 // How a binary EXEC reads an operand tile (text: tile, row, col, scalar).
 enum class Broadcast : std::uint8_t { Tile, Row, Col, Scalar };
@@ -133,7 +134,7 @@ const char* to_string(UopKind kind);
 const char* to_string(ExecKind kind);
 const char* to_string(DramLayout layout);
 const char* to_string(Broadcast form);
-bool is_binary(ExecKind kind);  // add, sub, mul, max, min, div
+bool is_binary(ExecKind kind);  // add, sub, mul, max, min, div, where
 bool is_unary(ExecKind kind);   // relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish
 bool is_pool(ExecKind kind);    // max_pool, avg_pool
 // Kinds whose result takes several EXECs, each a step on the partial result

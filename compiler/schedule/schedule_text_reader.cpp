@@ -527,7 +527,7 @@ class Reader {
     if (!kind) {
       fail(key, "unknown EXEC kind " + quoted(ek),
            "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, "
-           "hard_swish, max_pool, avg_pool, div, sqrt, reciprocal, exp, neg, erf, pow or gelu");
+           "hard_swish, max_pool, avg_pool, div, sqrt, reciprocal, exp, neg, erf, pow, gelu or where");
     }
     x.exec = *kind;
     const int operands = x.exec == ExecKind::MatMul || is_binary(x.exec) ? 2 : 1;

@@ -35,6 +35,7 @@ std::string check_constant(ExecKind kind, int i, float value) {
   if (kind == ExecKind::Clip) {
     return std::isnan(value) ? shown + " (expected a number or an infinity: an absent bound is -inf or inf)" : "";
   }
+  if (kind == ExecKind::Where) return std::isnan(value) ? shown + " (expected a number or an infinity)" : "";
   if (kind == ExecKind::Gelu) {
     return value == 0.0f || value == 1.0f ? "" : shown + " (expected 0, the exact gelu, or 1, its tanh approximation)";
   }
@@ -70,7 +71,7 @@ std::string check_exec_params(const Schedule& s, const Uop& x) {
     if (p.form[i] == Broadcast::Tile || is_binary(x.exec)) continue;
     if (x.exec == ExecKind::AvgPool && i == 1) continue;  // check_pool: the divisors' form
     return kOperand[i] + " read as " + to_string(p.form[i]) +
-           " (expected a whole tile: only add, sub, mul, max, min and div broadcast)";
+           " (expected a whole tile: only add, sub, mul, max, min, div and where broadcast)";
   }
   const ExecKind kind = x.exec == ExecKind::MatMul ? p.fused : x.exec;  // whose constants they are
   for (int i = 0; i < 2; ++i) {

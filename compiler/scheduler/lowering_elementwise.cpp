@@ -51,6 +51,8 @@ ExecKind exec_kind(ir::OpKind kind) {
       return ExecKind::Pow;
     case ir::OpKind::Gelu:
       return ExecKind::Gelu;
+    case ir::OpKind::Where:
+      return ExecKind::Where;
     default:
       throw std::logic_error(std::string("lower_elementwise: not an element-wise op: ") + ir::to_string(kind));
   }
@@ -62,6 +64,7 @@ ExecParams params_of(const ir::Op& op, const std::vector<TensorInfo>& tensors) {
   const TensorInfo& out = tensors[op.output];
   if (ir::is_binary(op.kind)) {
     for (int k = 0; k < 2; ++k) params.form[k] = broadcast_form(out, tensors[op.inputs[k]]);
+    if (op.kind == ir::OpKind::Where) params.param[0] = op.param[0];
   } else if (op.kind == ir::OpKind::Scale) {
     params.param[0] = op.scale;
   } else {
@@ -86,6 +89,8 @@ const char* operator_text(ir::OpKind kind) {
       return " min ";
     case ir::OpKind::Div:
       return " / ";
+    case ir::OpKind::Where:
+      return " where ";
     default:
       return " + ";
   }

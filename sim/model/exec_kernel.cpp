@@ -106,6 +106,21 @@ void run_pool_step(const kernels::KernelSet& k, const sched::Schedule& schedule,
   if (divisors) k.binary(kernels::BinaryOp::Mul, out, kernels::Operand::Tile, divisors, kernels::Operand::Col, out);
 }
 
+// Where (issue 14): out = mask != 0 ? x : constant, each operand read in its
+// Broadcast form. A select, exact in any kernel set: written once here.
+void run_where(const float* x, kernels::Operand fx, const float* mask, kernels::Operand fm, float constant,
+               float* out) {
+  constexpr int n = kernels::kTileDim;
+  const auto at = [](const float* p, kernels::Operand f, int r, int c) {
+    const int row = f == kernels::Operand::Tile || f == kernels::Operand::Col ? r : 0;
+    const int col = f == kernels::Operand::Tile || f == kernels::Operand::Row ? c : 0;
+    return p[row * n + col];
+  };
+  for (int r = 0; r < n; ++r) {
+    for (int c = 0; c < n; ++c) out[r * n + c] = at(mask, fm, r, c) != 0.0f ? at(x, fx, r, c) : constant;
+  }
+}
+
 }  // namespace
 
 void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
@@ -131,6 +146,8 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
   }
   if (sched::is_pool(uop.exec)) {
     run_pool_step(k, schedule, uop, a, uop.src[1].valid() ? at(uop.src_addr[1]) : nullptr, out);
+  } else if (uop.exec == ExecKind::Where) {
+    run_where(a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), p.param[0], out);
   } else if (sched::is_binary(uop.exec)) {
     k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);
   } else {

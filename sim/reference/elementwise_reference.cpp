@@ -110,7 +110,7 @@ std::optional<std::vector<std::int64_t>> broadcast_dims(const std::vector<std::i
 
 std::vector<double> broadcast_binary(ir::OpKind kind, const std::vector<std::int64_t>& a_dims,
                                      const std::vector<double>& a, const std::vector<std::int64_t>& b_dims,
-                                     const std::vector<double>& b) {
+                                     const std::vector<double>& b, double constant) {
   const auto dims = broadcast_dims(a_dims, b_dims);
   if (!dims) throw std::logic_error("broadcast_binary: shapes do not broadcast");
   std::size_t count = 1;
@@ -123,7 +123,7 @@ std::vector<double> broadcast_binary(ir::OpKind kind, const std::vector<std::int
   std::vector<std::int64_t> index(rank, 0);
   std::size_t ia = 0, ib = 0;
   for (double& x : out) {
-    x = apply(kind, a[ia], b[ib]);
+    x = kind == ir::OpKind::Where ? (b[ib] != 0.0 ? a[ia] : constant) : apply(kind, a[ia], b[ib]);
     for (std::size_t i = rank; i-- > 0;) {
       ia += sa[i];
       ib += sb[i];

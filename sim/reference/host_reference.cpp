@@ -73,10 +73,10 @@ Nd matmul(const Nd& a, const Nd& b) {
 }
 
 // a op b for a binary op (Add, Sub, Mul, Max), both broadcasting as numpy does.
-Nd binary(ir::OpKind kind, const Nd& a, const Nd& b) {
+Nd binary(ir::OpKind kind, const Nd& a, const Nd& b, double constant = 0.0) {
   const auto dims = reference::broadcast_dims(a.dims, b.dims);
   if (!dims) bad(std::string(ir::to_string(kind)) + " of " + dims_text(a.dims) + " and " + dims_text(b.dims));
-  return Nd{*dims, reference::broadcast_binary(kind, a.dims, a.v, b.dims, b.v)};
+  return Nd{*dims, reference::broadcast_binary(kind, a.dims, a.v, b.dims, b.v, constant)};
 }
 
 // The last two dims swapped.
@@ -211,6 +211,9 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Min:
       case ir::OpKind::Div:  // issue 14
         out = binary(op.kind, *in[0], *in[1]);
+        break;
+      case ir::OpKind::Where:  // issue 14: inputs x and the mask
+        out = binary(op.kind, *in[0], *in[1], op.param[0]);
         break;
       case ir::OpKind::Clip:
       case ir::OpKind::LeakyRelu:

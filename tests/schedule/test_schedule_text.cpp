@@ -342,7 +342,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, sub, mul, max, min, relu, scale, clip, "
         "leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, max_pool, avg_pool, div, sqrt, reciprocal, exp, neg, "
-        "erf, pow or gelu)");
+        "erf, pow, gelu or where)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");
