@@ -352,7 +352,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: too few operands (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
         "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
-        "leaky_relu alpha=NUMBER] "
+        "leaky_relu alpha=NUMBER | gelu tanh=0|1] "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
         "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, "
