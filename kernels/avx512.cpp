@@ -106,6 +106,7 @@ struct Zmm {
   static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
   static Reg div(Reg a, Reg b) { return _mm512_div_ps(a, b); }
+  static Reg sqrt(Reg a) { return _mm512_maskz_sqrt_ps(0xFFFF, a); }
   // The zero-masked forms with every lane selected: GCC 12 warns about the
   // undefined source operand the plain max, min, cvttps and slli forms pass on.
   static Reg max(Reg a, Reg b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }

@@ -50,6 +50,7 @@ enum class BinaryOp : unsigned char {
   Mul,  // x * y
   Max,  // x > y ? x : y, NaN if either is NaN
   Min,  // x < y ? x : y, NaN if either is NaN
+  Div,  // x / y (issue 14)
 };
 
 // out = f(x) with up to two constants a, b (docs/kernels.md gives every f
@@ -63,6 +64,14 @@ enum class UnaryOp : unsigned char {
   Tanh,         // tanh(x)
   HardSigmoid,  // min(max(a * x + b, 0), 1)
   HardSwish,    // x * min(max(x / 6 + 1/2, 0), 1)
+  // ---- issue 14 ----
+  Sqrt,        // sqrt(x), correctly rounded
+  Reciprocal,  // 1 / x
+  Exp,         // exp(x) (transcendental.h; results below 2^-126 are +0)
+  Neg,         // -0 - x: the sign flipped, -0 for +0
+  Erf,         // erf(x) (transcendental.h)
+  Pow,         // pow(x, a): the C library's powf, the same call in every set
+  Gelu,        // x * Phi(x): a = 0 exact (erf), a = 1 the tanh approximation
 };
 
 // ---- Row reductions (issue 14) ----
@@ -100,9 +109,10 @@ struct KernelSet {
   // out[r][c] = x(r, c) op y(r, c), each operand read as its Operand says.
   // out may alias an operand read as a whole Tile, not one read otherwise.
   void (*binary)(BinaryOp op, const float* x, Operand x_form, const float* y, Operand y_form, float* out);
-  // out = f(x; a, b) element by element. Every f but Sigmoid and Tanh is
-  // exact (the same bits in every set); those two are one algorithm, so also
-  // the same bits everywhere, within the error docs/kernels.md measures.
+  // out = f(x; a, b) element by element. Every f but Sigmoid, Tanh, Exp,
+  // Erf, Pow and Gelu is exact (the same bits in every set); those are one
+  // algorithm (transcendental.h; Pow one libm call), so also the same bits
+  // everywhere, within the error docs/kernels.md measures.
   void (*unary)(UnaryOp op, const float* x, float a, float b, float* out);
   // One row-reduction step or apply (RowOp). The exp is the sets' one
   // algorithm and the sums go in column order: the same bits in every set.

@@ -110,6 +110,8 @@ void binary(BinaryOp op, const float* x, Operand x_form, const float* y, Operand
       return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a - b; });
     case BinaryOp::Mul:
       return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a * b; });
+    case BinaryOp::Div:
+      return binary_loop(x, x_form, y, y_form, out, [](float a, float b) { return a / b; });
     case BinaryOp::Max:
       // NaN in either gives NaN: a > NaN is false, so a NaN b is returned.
       return binary_loop(x, x_form, y, y_form, out,
@@ -154,6 +156,41 @@ float tanh_of(float x) {
   return std::copysign(1.0f - 2.0f / (e + 1.0f), x);
 }
 
+// ---- issue 14: exp over the whole range, erf, gelu (transcendental.h) ----
+float exp_full(float x) {
+  if (std::isnan(x)) return x;
+  if (x < detail::kExpMin) return 0.0f;
+  if (x > detail::kExpHuge) return kInfinity;
+  const float n = (x * detail::kLog2e + detail::kRoundMagic) - detail::kRoundMagic;
+  const float r = (x - n * detail::kLn2Hi) - n * detail::kLn2Lo;
+  float p = detail::kExpPoly[0];
+  for (int i = 1; i < 6; ++i) p = p * r + detail::kExpPoly[i];
+  const float poly = (p * (r * r) + r) + 1.0f;
+  const float n1 = n < 127.0f ? n : 127.0f;
+  return (poly * std::ldexp(1.0f, static_cast<int>(n1))) * std::ldexp(1.0f, static_cast<int>(n - n1));
+}
+
+float erf_of(float x) {
+  if (std::isnan(x)) return x;
+  const float a = std::fabs(x);
+  if (a < 1.0f) {
+    const float z = x * x;
+    float p = detail::kErfSmall[0];
+    for (int i = 1; i < 7; ++i) p = p * z + detail::kErfSmall[i];
+    return x * p;
+  }
+  if (!(a < detail::kErfOne)) return std::copysign(1.0f, x);
+  float q = detail::kErfLarge[0];
+  for (int i = 1; i < 9; ++i) q = q * a + detail::kErfLarge[i];
+  return std::copysign(1.0f - exp_full(q - a * a), x);
+}
+
+float gelu_of(float x, bool tanh_form) {
+  if (!tanh_form) return (x * 0.5f) * (1.0f + erf_of(x * detail::kSqrtHalf));
+  const float inner = detail::kGeluBeta * (x + detail::kGeluKappa * ((x * x) * x));
+  return (x * 0.5f) * (1.0f + tanh_of(inner));
+}
+
 template <class F>
 void unary_loop(const float* x, float* out, F f) {
   for (int i = 0; i < kTileElems; ++i) out[i] = f(x[i]);
@@ -175,6 +212,20 @@ void unary(UnaryOp op, const float* x, float a, float b, float* out) {
       return unary_loop(x, out, tanh_of);
     case UnaryOp::HardSigmoid:
       return unary_loop(x, out, [a, b](float v) { return clamp(a * v + b, 0.0f, 1.0f); });
+    case UnaryOp::Sqrt:
+      return unary_loop(x, out, [](float v) { return std::sqrt(v); });
+    case UnaryOp::Reciprocal:
+      return unary_loop(x, out, [](float v) { return 1.0f / v; });
+    case UnaryOp::Exp:
+      return unary_loop(x, out, exp_full);
+    case UnaryOp::Neg:
+      return unary_loop(x, out, [](float v) { return -0.0f - v; });
+    case UnaryOp::Erf:
+      return unary_loop(x, out, erf_of);
+    case UnaryOp::Pow:
+      return unary_loop(x, out, [a](float v) { return std::pow(v, a); });
+    case UnaryOp::Gelu:
+      return unary_loop(x, out, [a](float v) { return gelu_of(v, a != 0.0f); });
     case UnaryOp::HardSwish:
       break;
   }

@@ -3,7 +3,7 @@
 // ymm register) and avx512.cpp (16 floats in a zmm register), each compiled
 // with its own instruction-set flags. V provides:
 //   Reg, Mask, kLanes; load(p), store(p, v), set1(f);
-//   add, sub, mul, div;
+//   add, sub, mul, div, sqrt (correctly rounded);
 //   max(a, b) = a > b ? a : b, min(a, b) = a < b ? a : b (the instructions' rule:
 //     the second operand when either is NaN);
 //   less(a, b), is_nan(a) -> Mask; select(mask, if_true, if_false);
@@ -16,6 +16,8 @@
 #include "kernels/kernel_set.h"
 #include "kernels/tile.h"
 #include "kernels/transcendental.h"
+
+#include <cmath>
 
 namespace tilesim::kernels::detail {
 
@@ -37,6 +39,7 @@ struct Elementwise {
     if constexpr (Op == BinaryOp::Add) return V::add(x, y);
     if constexpr (Op == BinaryOp::Sub) return V::sub(x, y);
     if constexpr (Op == BinaryOp::Mul) return V::mul(x, y);
+    if constexpr (Op == BinaryOp::Div) return V::div(x, y);
     // max and min keep a NaN y by themselves; a NaN x is put back.
     if constexpr (Op == BinaryOp::Max) return V::select(V::is_nan(x), x, V::max(x, y));
     if constexpr (Op == BinaryOp::Min) return V::select(V::is_nan(x), x, V::min(x, y));
@@ -95,6 +98,8 @@ struct Elementwise {
         return pick<BinaryOp::Mul>(fx, fy)(x, y, out);
       case BinaryOp::Max:
         return pick<BinaryOp::Max>(fx, fy)(x, y, out);
+      case BinaryOp::Div:
+        return pick<BinaryOp::Div>(fx, fy)(x, y, out);
       case BinaryOp::Min:
         break;
     }
@@ -132,6 +137,40 @@ struct Elementwise {
     return V::select(V::less(a, V::set1(kTanhSmall)), small, V::or_sign(t, x));
   }
 
+  // ---- issue 14: exp over the whole range, erf, gelu (transcendental.h) ----
+  static Reg exp_full(Reg x) {
+    const Reg n = V::sub(V::add(V::mul(x, V::set1(kLog2e)), V::set1(kRoundMagic)), V::set1(kRoundMagic));
+    const Reg r = V::sub(V::sub(x, V::mul(n, V::set1(kLn2Hi))), V::mul(n, V::set1(kLn2Lo)));
+    Reg p = V::set1(kExpPoly[0]);
+    for (int i = 1; i < 6; ++i) p = V::add(V::mul(p, r), V::set1(kExpPoly[i]));
+    const Reg poly = V::add(V::add(V::mul(p, V::mul(r, r)), r), V::set1(1.0f));
+    const Reg n1 = V::max(V::set1(-127.0f), V::min(V::set1(127.0f), n));
+    const Reg result = V::mul(V::mul(poly, V::pow2(n1)), V::pow2(V::sub(n, n1)));
+    const Reg big = V::select(V::less(V::set1(kExpHuge), x), V::set1(kInfinity), result);
+    return V::select(V::less(x, V::set1(kExpMin)), V::set1(0.0f), big);
+  }
+
+  static Reg erf(Reg x) {
+    const Reg a = V::abs(x);
+    const Reg z = V::mul(x, x);
+    Reg p = V::set1(kErfSmall[0]);
+    for (int i = 1; i < 7; ++i) p = V::add(V::mul(p, z), V::set1(kErfSmall[i]));
+    Reg q = V::set1(kErfLarge[0]);
+    for (int i = 1; i < 9; ++i) q = V::add(V::mul(q, a), V::set1(kErfLarge[i]));
+    const Reg large = V::sub(V::set1(1.0f), exp_full(V::sub(q, V::mul(a, a))));
+    const Reg one = V::select(V::less(a, V::set1(kErfOne)), large, V::set1(1.0f));
+    const Reg y = V::select(V::less(a, V::set1(1.0f)), V::mul(x, p), V::or_sign(one, x));
+    return V::select(V::is_nan(x), x, y);
+  }
+
+  static Reg gelu(Reg x, bool tanh_form) {
+    const Reg half = V::mul(x, V::set1(0.5f));
+    if (!tanh_form) return V::mul(half, V::add(V::set1(1.0f), erf(V::mul(x, V::set1(kSqrtHalf)))));
+    const Reg cube = V::mul(V::mul(x, x), x);
+    const Reg inner = V::mul(V::set1(kGeluBeta), V::add(x, V::mul(V::set1(kGeluKappa), cube)));
+    return V::mul(half, V::add(V::set1(1.0f), tanh(inner)));
+  }
+
   template <UnaryOp Op>
   static Reg apply(Reg x, Reg a, Reg b) {
     if constexpr (Op == UnaryOp::Relu) return V::relu(x);
@@ -141,6 +180,12 @@ struct Elementwise {
     if constexpr (Op == UnaryOp::Sigmoid) return sigmoid(x);
     if constexpr (Op == UnaryOp::Tanh) return tanh(x);
     if constexpr (Op == UnaryOp::HardSigmoid) return clamp(V::add(V::mul(a, x), b), V::set1(0.0f), V::set1(1.0f));
+    if constexpr (Op == UnaryOp::Sqrt) return V::sqrt(x);
+    if constexpr (Op == UnaryOp::Reciprocal) return V::div(V::set1(1.0f), x);
+    if constexpr (Op == UnaryOp::Exp) return exp_full(x);
+    if constexpr (Op == UnaryOp::Neg) return V::sub(V::set1(-0.0f), x);
+    if constexpr (Op == UnaryOp::Erf) return erf(x);
+    if constexpr (Op == UnaryOp::Gelu) return gelu(x, false);
     if constexpr (Op == UnaryOp::HardSwish) {
       const Reg t = V::add(V::mul(V::set1(kHardSwishAlpha), x), V::set1(kHardSwishBeta));
       return V::mul(x, clamp(t, V::set1(0.0f), V::set1(1.0f)));
@@ -152,6 +197,10 @@ struct Elementwise {
     const Reg av = V::set1(a), bv = V::set1(b);
 #pragma GCC unroll 4
     for (int i = 0; i < kTileElems; i += V::kLanes) V::store(out + i, apply<Op>(V::load(x + i), av, bv));
+  }
+
+  static void gelu_tanh_tile(const float* x, float* out) {
+    for (int i = 0; i < kTileElems; i += V::kLanes) V::store(out + i, gelu(V::load(x + i), true));
   }
 
   static void unary(UnaryOp op, const float* x, float a, float b, float* out) {
@@ -170,6 +219,21 @@ struct Elementwise {
         return unary_tile<UnaryOp::Tanh>(x, a, b, out);
       case UnaryOp::HardSigmoid:
         return unary_tile<UnaryOp::HardSigmoid>(x, a, b, out);
+      case UnaryOp::Sqrt:
+        return unary_tile<UnaryOp::Sqrt>(x, a, b, out);
+      case UnaryOp::Reciprocal:
+        return unary_tile<UnaryOp::Reciprocal>(x, a, b, out);
+      case UnaryOp::Exp:
+        return unary_tile<UnaryOp::Exp>(x, a, b, out);
+      case UnaryOp::Neg:
+        return unary_tile<UnaryOp::Neg>(x, a, b, out);
+      case UnaryOp::Erf:
+        return unary_tile<UnaryOp::Erf>(x, a, b, out);
+      case UnaryOp::Pow:  // the C library's powf, as the reference calls it
+        for (int i = 0; i < kTileElems; ++i) out[i] = std::pow(x[i], a);
+        return;
+      case UnaryOp::Gelu:
+        return a == 0.0f ? unary_tile<UnaryOp::Gelu>(x, a, b, out) : gelu_tanh_tile(x, out);
       case UnaryOp::HardSwish:
         break;
     }

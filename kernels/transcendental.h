@@ -20,6 +20,21 @@
 //                     tanh = t with the sign of x
 // NaN gives NaN in each. The polynomials are Cephes' expf and tanhf
 // (S. L. Moshier, Cephes Math Library), the same minimax fits.
+//
+// Issue 14 (Exp, Erf, Gelu), the same rules:
+//   exp_full(x), any x: x < kExpMin -> +0 (results below 2^-126 flush to 0,
+//     so -inf gives exactly 0); x > kExpHuge -> +inf; otherwise as exp above
+//     but 2^n applied as 2^min(n, 127) * 2^(n - min(n, 127)) so that n = 128
+//     (x in (88.38, 88.8]) overflows to inf only when the value does.
+//   erf(x): a = |x|;
+//     a < 1:         z = x * x; p = kErfSmall[0]; p = p * z + kErfSmall[i], i = 1..6; erf = x * p
+//     a < kErfOne:   q = kErfLarge[0]; q = q * a + kErfLarge[i], i = 1..8;
+//                    erf = (1 - exp_full(q - a * a)) with the sign of x
+//     otherwise:     erf = 1 with the sign of x (erfc(a) < 2^-25 rounds away)
+//   gelu exact: (x * 0.5) * (1 + erf(x * kSqrtHalf))               (PyTorch's order)
+//   gelu tanh:  (x * 0.5) * (1 + tanh(kGeluBeta * (x + kGeluKappa * ((x * x) * x))))
+// The erf polynomials are least-squares fits on Chebyshev nodes made for
+// tilesim (erf(x)/x in x^2 on [0, 1]; log(erfc(a)) + a^2 in a on [1, 3.92]).
 #pragma once
 
 namespace tilesim::kernels::detail {
@@ -37,6 +52,18 @@ constexpr float kTanhSmall = 0.625f;
 constexpr float kTanhClamp = 10.0f;
 constexpr float kTanhPoly[5] = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f,
                                 -3.33332819422e-1f};
+// ---- issue 14 ----
+constexpr float kExpHuge = 88.8f;  // above: exp overflows float32 (ln FLT_MAX = 88.7228)
+constexpr float kErfOne = 3.92f;
+constexpr float kErfSmall[7] = {7.847262895666063e-05f, -0.0008008193108253181f, 0.0051880995742976665f,
+                                -0.026853691786527634f, 0.1128358244895935f,     -0.3761262595653534f,
+                                1.1283791065216064f};
+constexpr float kErfLarge[9] = {1.6449523627670715e-06f, -4.618071761797182e-05f, 0.0005975754465907812f,
+                                -0.004761978983879089f,  0.02642449364066124f,    -0.11008015275001526f,
+                                0.36816805601119995f,    -1.1302266120910645f,    0.0003176805330440402f};
+constexpr float kSqrtHalf = 0.70710678118654752f;
+constexpr float kGeluBeta = 0.79788456080286536f;  // sqrt(2 / pi)
+constexpr float kGeluKappa = 0.044715f;
 // HardSwish's fixed alpha and beta (ONNX HardSwish-14: 1/6 and 1/2).
 constexpr float kHardSwishAlpha = 1.0f / 6.0f;
 constexpr float kHardSwishBeta = 0.5f;

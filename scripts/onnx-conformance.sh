@@ -18,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tilesim=${TILESIM:-$root/build/sim/tilesim}
 hw=$root/configs/hw/default.yaml
 data=/usr/share/libonnx-testdata/data
-supported='^(MatMul|Gemm|Relu|Add|Transpose|Sub|Mul|Max|Min|Clip|LeakyRelu|Sigmoid|Tanh|HardSigmoid|HardSwish|Identity|Dropout|Constant|Conv|BatchNormalization|Flatten|MaxPool|AveragePool|GlobalMaxPool|GlobalAveragePool|Pad|Reshape|Squeeze|Unsqueeze|Concat|Shape|Gather|Slice|Split|Expand|Cast|ConstantOfShape|Range|Where|Equal|Less|Greater|Div|Softmax|LayerNormalization|ReduceMean|ReduceSum|ReduceMax)$'
+supported='^(MatMul|Gemm|Relu|Add|Transpose|Sub|Mul|Max|Min|Clip|LeakyRelu|Sigmoid|Tanh|HardSigmoid|HardSwish|Identity|Dropout|Constant|Conv|BatchNormalization|Flatten|MaxPool|AveragePool|GlobalMaxPool|GlobalAveragePool|Pad|Reshape|Squeeze|Unsqueeze|Concat|Shape|Gather|Slice|Split|Expand|Cast|ConstantOfShape|Range|Where|Equal|Less|Greater|Div|Softmax|LayerNormalization|ReduceMean|ReduceSum|ReduceMax|Pow|Sqrt|Reciprocal|Exp|Neg|Erf|Gelu)$'
 cases=()
 
 die() { echo "onnx-conformance.sh: error: $*" >&2; exit 2; }

@@ -1,5 +1,6 @@
 #include "compiler/frontend/model_ops.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -50,6 +51,15 @@ const std::vector<OpSpec>& op_specs() {
       {"softmax", OpKind::Softmax, 1, 1, OpKeys::None, {}},
       {"sub", OpKind::Sub, 2, 2, OpKeys::None, {}},
       {"tanh", OpKind::Tanh, 1, 1, OpKeys::None, {}},
+      // ---- issue 14, element-wise (docs/model-format.md) ----
+      {"div", OpKind::Div, 2, 2, OpKeys::None, {}},
+      {"erf", OpKind::Erf, 1, 1, OpKeys::None, {}},
+      {"exp", OpKind::Exp, 1, 1, OpKeys::None, {}},
+      {"gelu", OpKind::Gelu, 1, 1, OpKeys::Gelu, {}},
+      {"neg", OpKind::Neg, 1, 1, OpKeys::None, {}},
+      {"pow", OpKind::Pow, 1, 1, OpKeys::None, {{"exponent", 1.0f}}},
+      {"reciprocal", OpKind::Reciprocal, 1, 1, OpKeys::None, {}},
+      {"sqrt", OpKind::Sqrt, 1, 1, OpKeys::None, {}},
   };
   return specs;
 }
@@ -198,8 +208,10 @@ std::vector<std::string> op_names() {
 }
 
 std::string known_ops() {
+  std::vector<std::string> names = op_names();
+  std::sort(names.begin(), names.end());  // the table keeps each issue's ops in a block
   std::string text = "one of: ";
-  for (const OpSpec& spec : op_specs()) text += std::string(text.size() > 8 ? ", " : "") + spec.name;
+  for (const std::string& name : names) text += std::string(text.size() > 8 ? ", " : "") + name;
   return text;
 }
 
@@ -226,6 +238,9 @@ OpSettings read_settings(const OpSpec& spec, MapReader& r) {
       break;
     case OpKeys::Reshape:
       s.shape = read_shape(r);
+      break;
+    case OpKeys::Gelu:  // 0: exact (erf), 1: the tanh approximation
+      s.param[0] = flag(r, "tanh") ? 1.0f : 0.0f;
       break;
     case OpKeys::None:
     case OpKeys::GlobalPool:

@@ -19,7 +19,7 @@
 namespace tilesim::frontend {
 
 // Which keys an op reads beyond its constants.
-enum class OpKeys { None, Conv, Pool, AvgPool, GlobalPool, Flatten, Reshape };
+enum class OpKeys { None, Conv, Pool, AvgPool, GlobalPool, Flatten, Reshape, Gelu };  // Gelu: `tanh: 0|1`
 
 struct OpSpec {
   const char* name;

@@ -13,6 +13,7 @@ namespace {
 std::string operation(const std::string& op, const Shape& a, const Shape& b) {
   const std::string verb = op == "Add" ? "adds " : op == "Sub" ? "subtracts " : "multiplies ";
   if (op == "Sub") return verb + ir::to_string(b) + " from " + ir::to_string(a);
+  if (op == "Div") return "divides " + ir::to_string(a) + " by " + ir::to_string(b);
   return verb + ir::to_string(a) + " and " + ir::to_string(b);
 }
 

@@ -12,11 +12,12 @@ namespace tilesim::frontend {
 namespace {
 
 // Ops folded when their inputs are constant, refused otherwise.
-const std::set<std::string> kFoldOnly = {"Gather", "Slice", "Split", "Expand", "Cast",    "ConstantOfShape",
-                                         "Range",  "Where", "Equal", "Less",   "Greater", "Div"};
+const std::set<std::string> kFoldOnly = {"Gather",          "Slice", "Split", "Expand", "Cast",
+                                         "ConstantOfShape", "Range", "Equal", "Less",   "Greater"};
 // Ops folded when their inputs are constant, imported as graph ops otherwise.
-const std::set<std::string> kFoldIfConstant = {"Identity", "Unsqueeze", "Squeeze", "Reshape",
-                                               "Concat",   "Add",       "Sub",     "Mul"};
+const std::set<std::string> kFoldIfConstant = {
+    "Identity", "Unsqueeze", "Squeeze", "Reshape", "Concat",
+    "Add",      "Sub",       "Mul",     "Div",     "Where"};  // issue 14: computed ones imported (onnx_math.h)
 
 // Issue 14: ops whose data may also be computed: then they are views
 // (onnx_select.h), not folded.

@@ -15,6 +15,7 @@
 #include "compiler/frontend/onnx_graph_builder.h"
 #include "compiler/frontend/onnx_image.h"
 #include "compiler/frontend/onnx_layer_norm_fusion.h"
+#include "compiler/frontend/onnx_math.h"
 #include "compiler/frontend/onnx_matmul.h"
 #include "compiler/frontend/onnx_model.h"
 #include "compiler/frontend/onnx_node_rules.h"
@@ -352,9 +353,9 @@ class OnnxImporter : public OnnxGraphBuilder {
     folder_.give_inputs(node);
     const bool imported = import_image(*this, node, attributes, key) ||
                           import_elementwise(*this, node, attributes, key) ||
-                          import_shape_op(*this, node, attributes, key) || import_pool(*this, node, attributes, key) ||
-                          import_matmul(*this, node, attributes, key) || import_concat(*this, node, attributes, key) ||
-                          import_rows(*this, node, attributes, key) ||
+                          import_math(*this, node, attributes, key) || import_shape_op(*this, node, attributes, key) ||
+                          import_pool(*this, node, attributes, key) || import_matmul(*this, node, attributes, key) ||
+                          import_concat(*this, node, attributes, key) || import_rows(*this, node, attributes, key) ||
                           import_select(*this, folder_, node, attributes, key);
     if (!imported) throw std::logic_error("no importer for op " + op);
   }

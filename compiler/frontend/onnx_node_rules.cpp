@@ -91,6 +91,22 @@ std::vector<OpRule> elementwise_rules() {
   };
 }
 
+// ---- issue 14: the arithmetic and transcendental ops (onnx_math.cpp imports
+// them; Div's rule is with the folded ops, which fold it when constant).
+// Pow from opset 7 (numpy broadcasting; before, a broadcast attribute).
+std::vector<OpRule> math_rules() {
+  const std::vector<AttributeRule> consumed = {{"consumed_inputs", kInts, 6}};
+  return {
+      {"Sqrt", {"X"}, 0, consumed, {"Y"}},
+      {"Reciprocal", {"X"}, 0, consumed, {"Y"}},
+      {"Exp", {"input"}, 0, consumed},
+      {"Neg", {"X"}, 0, consumed, {"Y"}},
+      {"Erf", {"input"}, 0, {}, {"output"}, 0, false, 0, 9},
+      {"Pow", {"X", "Y"}, 0, {}, {"Z"}, 0, false, 0, 7},
+      {"Gelu", {"X"}, 0, {{"approximation", onnx::AttributeProto::STRING, 0}}, {"Y"}, 0, false, 0, 20},
+  };
+}
+
 // The pooling ops (onnx_pool.cpp imports them). MaxPool's Indices output
 // may be declared but not read; storage_order only orders the indices.
 std::vector<OpRule> pool_rules() {
@@ -248,6 +264,7 @@ std::vector<OpRule> make_op_rules() {
   for (OpRule& rule : shape_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : elementwise_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : pool_rules()) rules.push_back(std::move(rule));
+  for (OpRule& rule : math_rules()) rules.push_back(std::move(rule));  // issue 14
   for (OpRule& rule : folding_rules()) rules.push_back(std::move(rule));
   for (OpRule& rule : row_rules()) rules.push_back(std::move(rule));
   return rules;
@@ -547,6 +564,7 @@ class NodeChecker {
     if (name == "noop_with_empty_axes") attributes_.noop_with_empty_axes = flag(attribute);
     // stash_type: LayerNormalization's precision of its statistics (float32 either way here).
     if (name == "to") attributes_.to = to_type(attribute);
+    if (name == "approximation") attributes_.approximation = approximation(attribute);  // Gelu
     // saturate: only casts to the float8 types use it, which are refused.
     if (rule.type == onnx::AttributeProto::TENSOR || name.rfind("value_", 0) == 0 || name == "sparse_value") {
       attributes_.constant_value = &attribute;
@@ -578,6 +596,12 @@ class NodeChecker {
       fail("to is " + quoted(attribute.s()), "a TensorProto data type name");
     }
     return type;
+  }
+
+  std::string approximation(const onnx::AttributeProto& attribute) const {
+    const std::string& value = attribute.s();
+    if (value != "none" && value != "tanh") fail("approximation is " + quoted(value), "none or tanh");
+    return value;
   }
 
   std::string auto_pad(const onnx::AttributeProto& attribute) const {

@@ -74,6 +74,7 @@ struct NodeAttributes {
   std::optional<int> to;                           // Cast: a TensorProto data type
   bool keepdims = true;                            // ReduceSum, ReduceMean, ReduceMax
   bool noop_with_empty_axes = false;               // the same, with axes as an input
+  std::string approximation = "none";              // Gelu (opset 20): none or tanh
   // Constant: its one value attribute (value, value_float, ...), in the node;
   // ConstantOfShape: its value.
   const onnx::AttributeProto* constant_value = nullptr;

@@ -27,6 +27,10 @@ std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
       return compute_.activation_tile_cycles;
     case sched::ExecKind::Sigmoid:
     case sched::ExecKind::Tanh:
+    case sched::ExecKind::Exp:  // issue 14 from here
+    case sched::ExecKind::Erf:
+    case sched::ExecKind::Pow:
+    case sched::ExecKind::Gelu:
       return compute_.transcendental_tile_cycles;
     // ---- Row reductions ----
     case sched::ExecKind::ReduceSum:
@@ -40,6 +44,10 @@ std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
       return compute_.reduce_tile_cycles + compute_.vector_tile_cycles;
     case sched::ExecKind::LayerNorm:  // a subtract-multiply, then a multiply-add
       return 2 * compute_.vector_tile_cycles;
+    case sched::ExecKind::Div:
+    case sched::ExecKind::Reciprocal:
+    case sched::ExecKind::Sqrt:
+      return compute_.divide_tile_cycles;
     default:
       return compute_.vector_tile_cycles;
   }

@@ -11,16 +11,18 @@
 //                for a tile, 128 for a bias row, 4 for a scalar; for a tile of
 //                an im2col or relayout view the bytes of its distinct gathered
 //                elements (no transpose surcharge)
-//   EXEC matmul  compute.matmul_tile_cycles
-//   EXEC add, sub, mul, max, min, relu, scale, clip, leaky_relu (whatever the
-//        operands' broadcast forms)   compute.vector_tile_cycles
+//   EXEC matmul  compute.matmul_tile_cycles (a fused gelu adds nothing: the
+//                output stage is pipelined, as for clip and leaky_relu)
+//   EXEC add, sub, mul, max, min, relu, scale, clip, leaky_relu, neg
+//        (whatever the operands' broadcast forms)   compute.vector_tile_cycles
 //   EXEC hard_sigmoid, hard_swish     compute.activation_tile_cycles
-//   EXEC sigmoid, tanh                compute.transcendental_tile_cycles
+//   EXEC sigmoid, tanh, exp, erf, pow, gelu   compute.transcendental_tile_cycles
 //   EXEC reduce_sum, reduce_max       compute.reduce_tile_cycles
 //   EXEC softmax_stats                reduce_tile_cycles + transcendental_tile_cycles
 //   EXEC softmax                      transcendental_tile_cycles + vector_tile_cycles
 //   EXEC layer_norm_stats             reduce_tile_cycles + vector_tile_cycles
 //   EXEC layer_norm                   2 x vector_tile_cycles
+//   EXEC div, reciprocal, sqrt        compute.divide_tile_cycles
 //
 // On a timed DRAM a transfer's time is the simulation's (its bursts); its
 // cost above still times its SRAM side and the engine's port.

@@ -75,7 +75,7 @@ HwConfig read(const yaml::Document& doc) {
   MapReader compute =
       root.section("compute", false,
                    "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth, activation_tile_cycles, "
-                   "transcendental_tile_cycles, reduce_tile_cycles");
+                   "transcendental_tile_cycles, reduce_tile_cycles, divide_tile_cycles");
   config.compute.matmul_tile_cycles =
       compute.integer("matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
   config.compute.vector_tile_cycles =
@@ -91,6 +91,8 @@ HwConfig read(const yaml::Document& doc) {
   // Row reductions (issue 14).
   config.compute.reduce_tile_cycles =
       compute.integer("reduce_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, passes(2));
+  config.compute.divide_tile_cycles =
+      compute.integer("divide_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, passes(2));  // issue 14
   compute.finish();
 
   MapReader dram = root.section("dram", false, "a mapping with key preset and the keys of docs/config-reference.md");
@@ -120,7 +122,8 @@ bool HwConfig::operator==(const HwConfig& o) const {
          compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth &&
          compute.activation_tile_cycles == o.compute.activation_tile_cycles &&
          compute.transcendental_tile_cycles == o.compute.transcendental_tile_cycles &&
-         compute.reduce_tile_cycles == o.compute.reduce_tile_cycles && dram == o.dram && dram_layout == o.dram_layout;
+         compute.reduce_tile_cycles == o.compute.reduce_tile_cycles &&
+         compute.divide_tile_cycles == o.compute.divide_tile_cycles && dram == o.dram && dram_layout == o.dram_layout;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -151,8 +154,10 @@ std::string to_yaml(const HwConfig& c) {
       << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
       << "  queue_depth: " << c.compute.queue_depth << "\n"
       << "  activation_tile_cycles: " << c.compute.activation_tile_cycles << "  # hard_sigmoid, hard_swish\n"
-      << "  transcendental_tile_cycles: " << c.compute.transcendental_tile_cycles << "  # sigmoid, tanh\n"
+      << "  transcendental_tile_cycles: " << c.compute.transcendental_tile_cycles
+      << "  # sigmoid, tanh, exp, erf, pow, gelu\n"
       << "  reduce_tile_cycles: " << c.compute.reduce_tile_cycles << "  # reduce_sum, reduce_max, row statistics\n"
+      << "  divide_tile_cycles: " << c.compute.divide_tile_cycles << "  # div, reciprocal, sqrt\n"
       << dram_yaml(c.dram) << "  layout: " << sched::to_string(c.dram_layout)
       << "  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n";
   return out.str();

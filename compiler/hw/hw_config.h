@@ -51,6 +51,11 @@ struct ComputeConfig {
   // steps: by default 2 x vector_tile_cycles. docs/cycle-model.md has the
   // rule of each row kind.
   std::int64_t reduce_tile_cycles = 16;
+  // ---- issue 14 ----
+  // div, reciprocal and sqrt (an iterative divide/square-root unit of half
+  // the vector throughput): by default 2 x vector_tile_cycles. exp, erf, pow
+  // and gelu cost transcendental_tile_cycles; neg vector_tile_cycles.
+  std::int64_t divide_tile_cycles = 16;
 };
 
 struct HwConfig {

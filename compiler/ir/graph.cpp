@@ -87,13 +87,32 @@ const char* to_string(OpKind kind) {
       return "layer_norm";
     case OpKind::AveragePool:
       return "average_pool";
+    // ---- issue 14, element-wise ----
+    case OpKind::Div:
+      return "div";
+    case OpKind::Sqrt:
+      return "sqrt";
+    case OpKind::Reciprocal:
+      return "reciprocal";
+    case OpKind::Exp:
+      return "exp";
+    case OpKind::Neg:
+      return "neg";
+    case OpKind::Erf:
+      return "erf";
+    case OpKind::Pow:
+      return "pow";
+    case OpKind::Gelu:
+      return "gelu";
+    case OpKind::Where:
+      return "where";
   }
   return "?";
 }
 
 bool is_binary(OpKind kind) {
   return kind == OpKind::Add || kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Max ||
-         kind == OpKind::Min;
+         kind == OpKind::Min || kind == OpKind::Div || kind == OpKind::Where;
 }
 
 bool is_activation(OpKind kind) {
@@ -105,6 +124,14 @@ bool is_activation(OpKind kind) {
     case OpKind::Tanh:
     case OpKind::HardSigmoid:
     case OpKind::HardSwish:
+    // ---- issue 14, element-wise ----
+    case OpKind::Sqrt:
+    case OpKind::Reciprocal:
+    case OpKind::Exp:
+    case OpKind::Neg:
+    case OpKind::Erf:
+    case OpKind::Pow:
+    case OpKind::Gelu:
       return true;
     default:
       return false;

@@ -168,6 +168,18 @@ enum class OpKind {
   // order (sched::ViewKind::Permute and Slice state it exactly).
   Permute,
   Slice,
+  // ---- issue 14, element-wise transcendental and arithmetic ops ----
+  Div,         // out = a / b, broadcasting as Add              inputs: a, b
+  Sqrt,        // sqrt(a) (IEEE, correctly rounded)
+  Reciprocal,  // 1 / a
+  Exp,         // exp(a)
+  Neg,         // -a (the sign bit flipped: -0 for +0)
+  Erf,         // erf(a)
+  Pow,         // pow(a, param[0]): a constant exponent (not 2 nor 0.5: Mul, Sqrt)
+  Gelu,        // a * Phi(a); param[0] 0: exact (erf), 1: the tanh approximation
+  // out = b != 0 ? a : param[0]: ONNX Where with a constant condition, b its
+  // mask (1 where the value is taken), broadcasting as Add.   inputs: a, b
+  Where,
 };
 
 // A sliding window over an image [N, C, H, W] (Conv and pooling), in ONNX's
@@ -192,8 +204,9 @@ struct Window {
   std::int64_t taps_h(std::int64_t oh, std::int64_t in_h, bool with_pads) const;
   std::int64_t taps_w(std::int64_t ow, std::int64_t in_w, bool with_pads) const;
 };
-bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min
+bool is_binary(OpKind kind);      // Add, Sub, Mul, Max, Min, Div, Where
 bool is_activation(OpKind kind);  // Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish
+// and the issue-14 unaries: Sqrt, Reciprocal, Exp, Neg, Erf, Pow, Gelu
 const char* to_string(OpKind kind);
 inline bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AveragePool; }
 // ReduceSum, ReduceMax, SoftmaxStats, Softmax, LayerNormStats, LayerNorm.

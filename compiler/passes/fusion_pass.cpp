@@ -51,9 +51,9 @@ TensorId residual_of(const Graph& g, OpId add, TensorId t) {
 
 // An activation the matmul's output stage applies: ReLU, or a Clip or
 // LeakyRelu that maps 0 to 0 (clip bounds around 0), so the product's zero
-// padding stays zero.
+// padding stays zero. GELU (issue 14) maps 0 to 0 in both forms.
 bool fusable_activation(const ir::Op& op) {
-  if (op.kind == OpKind::LeakyRelu) return true;
+  if (op.kind == OpKind::LeakyRelu || op.kind == OpKind::Gelu) return true;
   return op.kind == OpKind::Clip && op.param[0] <= 0.0f && op.param[1] >= 0.0f;
 }
 

@@ -2,6 +2,7 @@
 
 #include "compiler/passes/conv_lowering_pass.h"
 #include "compiler/passes/fusion_pass.h"
+#include "compiler/passes/gelu_pass.h"
 #include "compiler/passes/tiling_pass.h"
 
 namespace tilesim::passes {
@@ -9,6 +10,8 @@ namespace tilesim::passes {
 void run_default_passes(ir::Graph& graph) {
   ConvLoweringPass conv_lowering;
   conv_lowering.run(graph);
+  GeluPass gelu;  // issue 14: before fusion, which may fuse the Gelu into its matmul
+  gelu.run(graph);
   FusionPass fusion;
   fusion.run(graph);
   TilingPass tiling;

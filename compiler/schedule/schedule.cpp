@@ -65,6 +65,25 @@ const char* to_string(ExecKind kind) {
       return "layer_norm_stats";
     case ExecKind::LayerNorm:
       return "layer_norm";
+    // ---- issue 14, element-wise ----
+    case ExecKind::Div:
+      return "div";
+    case ExecKind::Sqrt:
+      return "sqrt";
+    case ExecKind::Reciprocal:
+      return "reciprocal";
+    case ExecKind::Exp:
+      return "exp";
+    case ExecKind::Neg:
+      return "neg";
+    case ExecKind::Erf:
+      return "erf";
+    case ExecKind::Pow:
+      return "pow";
+    case ExecKind::Gelu:
+      return "gelu";
+    case ExecKind::Where:
+      return "where";
   }
   return "?";
 }
@@ -85,7 +104,7 @@ const char* to_string(Broadcast form) {
 
 bool is_binary(ExecKind kind) {
   return kind == ExecKind::Add || kind == ExecKind::Sub || kind == ExecKind::Mul || kind == ExecKind::Max ||
-         kind == ExecKind::Min;
+         kind == ExecKind::Min || kind == ExecKind::Div || kind == ExecKind::Where;
 }
 
 bool is_unary(ExecKind kind) {
@@ -122,6 +141,12 @@ const char* param_name(ExecKind kind, int i) {
       return i == 0 ? "scale" : nullptr;
     case ExecKind::LayerNormStats:
       return i == 0 ? "epsilon" : nullptr;
+    case ExecKind::Pow:
+      return i == 0 ? "exponent" : nullptr;
+    case ExecKind::Gelu:
+      return i == 0 ? "tanh" : nullptr;
+    case ExecKind::Where:
+      return i == 0 ? "else" : nullptr;
     default:
       return nullptr;
   }

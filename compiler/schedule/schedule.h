@@ -145,6 +145,16 @@ enum class ExecKind : std::uint8_t {
   Softmax,
   LayerNormStats,
   LayerNorm,
+  // ---- issue 14, element-wise (docs/schedule-format.md) ----
+  Div,  // binary, Broadcast forms as sub
+  Sqrt,
+  Reciprocal,
+  Exp,
+  Neg,
+  Erf,
+  Pow,    // constant "exponent"
+  Gelu,   // constant "tanh": 0 exact (erf), 1 the tanh approximation
+  Where,  // binary: operand 0 where operand 1 (the mask) is not 0, else the constant "else"
 };
 // How a binary EXEC reads an operand tile (text: tile, row, col, scalar).
 enum class Broadcast : std::uint8_t { Tile, Row, Col, Scalar };
@@ -155,7 +165,7 @@ const char* to_string(UopKind kind);
 const char* to_string(ExecKind kind);
 const char* to_string(DramLayout layout);
 const char* to_string(Broadcast form);
-bool is_binary(ExecKind kind);  // add, sub, mul, max, min
+bool is_binary(ExecKind kind);  // add, sub, mul, max, min, div, where
 bool is_unary(ExecKind kind);   // relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish
 bool is_pool(ExecKind kind);    // max_pool, avg_pool
 // Row reductions: reduce_sum, reduce_max, softmax_stats, layer_norm_stats.
@@ -194,8 +204,8 @@ struct TileRef {
 // each distinct value once (Schedule::exec_params) and uOps refer to it.
 struct ExecParams {
   Broadcast form[2] = {Broadcast::Tile, Broadcast::Tile};
-  // A matmul's fused activation after the bias: Clip or LeakyRelu with the
-  // constants below; MatMul means none.
+  // A matmul's fused activation after the bias: Clip, LeakyRelu or Gelu
+  // with the constants below; MatMul means none.
   ExecKind fused = ExecKind::MatMul;
   float param[2] = {0.0f, 0.0f};
   // Bit for bit: -0 is not +0, and NaNs compare by their bits.

@@ -510,7 +510,7 @@ class Reader {
     if (kind == ExecKind::MatMul) {
       text +=
           " [bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
-          "leaky_relu alpha=NUMBER]";
+          "leaky_relu alpha=NUMBER | gelu tanh=0|1]";
     }
     if (kind == ExecKind::AvgPool) text += " [TENSOR[ROW,0]@ADDR:col (divisors, last step)]";
     if (kind == ExecKind::LayerNorm) text += " [TENSOR[0,COL]@ADDR (bias)]";
@@ -528,8 +528,8 @@ class Reader {
     if (!kind) {
       fail(key, "unknown EXEC kind " + quoted(ek),
            "matmul, add, sub, mul, max, min, relu, scale, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, "
-           "hard_swish, max_pool, avg_pool, reduce_sum, reduce_max, softmax_stats, softmax, layer_norm_stats or "
-           "layer_norm");
+           "hard_swish, max_pool, avg_pool, reduce_sum, reduce_max, softmax_stats, softmax, layer_norm_stats, "
+           "layer_norm, div, sqrt, reciprocal, exp, neg, erf, pow, gelu or where");
     }
     x.exec = *kind;
     const int operands = required_srcs(x.exec);
@@ -545,7 +545,7 @@ class Reader {
     for (std::size_t i = 6; i + 1 < tokens_.size(); ++i) {
       const std::string_view t = tokens_[i];
       const std::size_t eq = t.find('=');
-      const bool fused = x.exec == ExecKind::MatMul && (t == "clip" || t == "leaky_relu");
+      const bool fused = x.exec == ExecKind::MatMul && (t == "clip" || t == "leaky_relu" || t == "gelu");
       if (eq != std::string_view::npos && t.find('[') == std::string_view::npos) {
         const int p = param_index(named, t.substr(0, eq));
         if (p < 0 || given[p]) fail(key, "unexpected field " + quoted(str(t)), form);

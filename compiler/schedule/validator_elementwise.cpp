@@ -35,19 +35,23 @@ std::string check_constant(ExecKind kind, int i, float value) {
   if (kind == ExecKind::Clip) {
     return std::isnan(value) ? shown + " (expected a number or an infinity: an absent bound is -inf or inf)" : "";
   }
+  if (kind == ExecKind::Where) return std::isnan(value) ? shown + " (expected a number or an infinity)" : "";
+  if (kind == ExecKind::Gelu) {
+    return value == 0.0f || value == 1.0f ? "" : shown + " (expected 0, the exact gelu, or 1, its tanh approximation)";
+  }
   if (std::isfinite(value)) return "";
   const bool factor = kind == ExecKind::Scale || kind == ExecKind::AvgPool || kind == ExecKind::ReduceSum;
   return shown + " is not finite (expected a finite " + (factor ? "factor" : "constant") + ")";
 }
 
-// A matmul's fused activation: clip or leaky_relu, instead of relu.
+// A matmul's fused activation: clip, leaky_relu or gelu, instead of relu.
 std::string check_fused(const Uop& x, ExecKind fused) {
   if (fused == ExecKind::MatMul) return "";
   if (x.exec != ExecKind::MatMul) {
     return std::string("fused ") + to_string(fused) + " on a " + to_string(x.exec) + " (expected it only on a matmul)";
   }
-  if (fused != ExecKind::Clip && fused != ExecKind::LeakyRelu) {
-    return std::string("fused ") + to_string(fused) + " (expected clip or leaky_relu: the matmul's output stage)";
+  if (fused != ExecKind::Clip && fused != ExecKind::LeakyRelu && fused != ExecKind::Gelu) {
+    return std::string("fused ") + to_string(fused) + " (expected clip, leaky_relu or gelu: the matmul's output stage)";
   }
   if (x.relu) return std::string("relu and a fused ") + to_string(fused) + " (expected one activation)";
   return "";
@@ -67,7 +71,7 @@ std::string check_exec_params(const Schedule& s, const Uop& x) {
     if (p.form[i] == Broadcast::Tile || is_binary(x.exec)) continue;
     if (x.exec == ExecKind::AvgPool && i == 1) continue;  // check_pool: the divisors' form
     return kOperand[i] + " read as " + to_string(p.form[i]) +
-           " (expected a whole tile: only add, sub, mul, max and min broadcast)";
+           " (expected a whole tile: only add, sub, mul, max, min, div and where broadcast)";
   }
   const ExecKind kind = x.exec == ExecKind::MatMul ? p.fused : x.exec;  // whose constants they are
   for (int i = 0; i < 2; ++i) {

@@ -103,6 +103,7 @@ void lower_matmul(const ir::Op& op, const std::vector<TensorInfo>& tensors, cons
   ExecParams activation;
   if (op.activation == ir::OpKind::Clip) activation.fused = ExecKind::Clip;
   if (op.activation == ir::OpKind::LeakyRelu) activation.fused = ExecKind::LeakyRelu;
+  if (op.activation == ir::OpKind::Gelu) activation.fused = ExecKind::Gelu;  // issue 14
   activation.param[0] = activation.fused == ExecKind::MatMul ? 0.0f : op.param[0];
   activation.param[1] = activation.fused == ExecKind::Clip ? op.param[1] : 0.0f;
   const std::uint32_t last_params = intern_params(program.exec_params, activation);

@@ -34,6 +34,25 @@ ExecKind exec_kind(ir::OpKind kind) {
       return ExecKind::HardSigmoid;
     case ir::OpKind::HardSwish:
       return ExecKind::HardSwish;
+    // ---- issue 14, element-wise ----
+    case ir::OpKind::Div:
+      return ExecKind::Div;
+    case ir::OpKind::Sqrt:
+      return ExecKind::Sqrt;
+    case ir::OpKind::Reciprocal:
+      return ExecKind::Reciprocal;
+    case ir::OpKind::Exp:
+      return ExecKind::Exp;
+    case ir::OpKind::Neg:
+      return ExecKind::Neg;
+    case ir::OpKind::Erf:
+      return ExecKind::Erf;
+    case ir::OpKind::Pow:
+      return ExecKind::Pow;
+    case ir::OpKind::Gelu:
+      return ExecKind::Gelu;
+    case ir::OpKind::Where:
+      return ExecKind::Where;
     default:
       throw std::logic_error(std::string("lower_elementwise: not an element-wise op: ") + ir::to_string(kind));
   }
@@ -45,6 +64,7 @@ ExecParams params_of(const ir::Op& op, const std::vector<TensorInfo>& tensors) {
   const TensorInfo& out = tensors[op.output];
   if (ir::is_binary(op.kind)) {
     for (int k = 0; k < 2; ++k) params.form[k] = broadcast_form(out, tensors[op.inputs[k]]);
+    if (op.kind == ir::OpKind::Where) params.param[0] = op.param[0];
   } else if (op.kind == ir::OpKind::Scale) {
     params.param[0] = op.scale;
   } else {
@@ -67,6 +87,10 @@ const char* operator_text(ir::OpKind kind) {
       return " max ";
     case ir::OpKind::Min:
       return " min ";
+    case ir::OpKind::Div:
+      return " / ";
+    case ir::OpKind::Where:
+      return " where ";
     default:
       return " + ";
   }

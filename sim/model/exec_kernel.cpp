@@ -20,6 +20,8 @@ kernels::BinaryOp binary_op(ExecKind kind) {
       return kernels::BinaryOp::Max;
     case ExecKind::Min:
       return kernels::BinaryOp::Min;
+    case ExecKind::Div:  // issue 14
+      return kernels::BinaryOp::Div;
     default:
       return kernels::BinaryOp::Add;
   }
@@ -41,6 +43,21 @@ kernels::UnaryOp unary_op(ExecKind kind) {
       return kernels::UnaryOp::HardSigmoid;
     case ExecKind::HardSwish:
       return kernels::UnaryOp::HardSwish;
+    // ---- issue 14, element-wise ----
+    case ExecKind::Sqrt:
+      return kernels::UnaryOp::Sqrt;
+    case ExecKind::Reciprocal:
+      return kernels::UnaryOp::Reciprocal;
+    case ExecKind::Exp:
+      return kernels::UnaryOp::Exp;
+    case ExecKind::Neg:
+      return kernels::UnaryOp::Neg;
+    case ExecKind::Erf:
+      return kernels::UnaryOp::Erf;
+    case ExecKind::Pow:
+      return kernels::UnaryOp::Pow;
+    case ExecKind::Gelu:
+      return kernels::UnaryOp::Gelu;
     default:
       return kernels::UnaryOp::Relu;
   }
@@ -124,6 +141,21 @@ void run_row(const kernels::KernelSet& k, const sched::Schedule& schedule, const
   k.row(row_op(uop.exec), src(0), args, step, out);
 }
 
+// Where (issue 14): out = mask != 0 ? x : constant, each operand read in its
+// Broadcast form. A select, exact in any kernel set: written once here.
+void run_where(const float* x, kernels::Operand fx, const float* mask, kernels::Operand fm, float constant,
+               float* out) {
+  constexpr int n = kernels::kTileDim;
+  const auto at = [](const float* p, kernels::Operand f, int r, int c) {
+    const int row = f == kernels::Operand::Tile || f == kernels::Operand::Col ? r : 0;
+    const int col = f == kernels::Operand::Tile || f == kernels::Operand::Row ? c : 0;
+    return p[row * n + col];
+  };
+  for (int r = 0; r < n; ++r) {
+    for (int c = 0; c < n; ++c) out[r * n + c] = at(mask, fm, r, c) != 0.0f ? at(x, fx, r, c) : constant;
+  }
+}
+
 }  // namespace
 
 void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop,
@@ -142,6 +174,9 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
       ep.clip_hi = p.param[1];
     }
     k.matmul(a, at(uop.src_addr[1]), out, ep);
+    // The output stage's GELU (issue 14): after the bias and residual, on the
+    // step that carries the fused activation (the last K step).
+    if (p.fused == ExecKind::Gelu) k.unary(kernels::UnaryOp::Gelu, out, p.param[0], 0.0f, out);
     return;
   }
   if (sched::is_row_reduction(uop.exec) || sched::is_row_apply(uop.exec)) {
@@ -149,6 +184,8 @@ void run_exec(const kernels::KernelSet& k, const sched::Schedule& schedule, cons
         k, schedule, uop, [&](int i) { return uop.src[i].valid() ? at(uop.src_addr[i]) : nullptr; }, out);
   } else if (sched::is_pool(uop.exec)) {
     run_pool_step(k, schedule, uop, a, uop.src[1].valid() ? at(uop.src_addr[1]) : nullptr, out);
+  } else if (uop.exec == ExecKind::Where) {
+    run_where(a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), p.param[0], out);
   } else if (sched::is_binary(uop.exec)) {
     k.binary(binary_op(uop.exec), a, operand_form(p.form[0]), at(uop.src_addr[1]), operand_form(p.form[1]), out);
   } else {

@@ -23,6 +23,8 @@ double apply(ir::OpKind kind, double a, double b) {
     case ir::OpKind::Min:
       if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
       return std::min(a, b);
+    case ir::OpKind::Div:  // issue 14
+      return a / b;
     default:
       throw std::logic_error("broadcast_binary: not a binary op");
   }
@@ -32,6 +34,30 @@ double apply(ir::OpKind kind, double a, double b) {
 double clip(double x, double lo, double hi) {
   if (std::isnan(x)) return x;
   return std::min(std::max(x, lo), hi);
+}
+
+// The issue-14 unaries in double (GELU's tanh form: PyTorch's formula).
+double issue14_unary(const ir::Op& op, double x) {
+  constexpr double kPi = 3.14159265358979323846;
+  switch (op.kind) {
+    case ir::OpKind::Sqrt:
+      return std::sqrt(x);
+    case ir::OpKind::Reciprocal:
+      return 1.0 / x;
+    case ir::OpKind::Exp:
+      return std::exp(x);
+    case ir::OpKind::Neg:
+      return -x;
+    case ir::OpKind::Erf:
+      return std::erf(x);
+    case ir::OpKind::Pow:
+      return std::pow(x, static_cast<double>(op.param[0]));
+    case ir::OpKind::Gelu:
+      if (op.param[0] == 0.0f) return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+      return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / kPi) * (x + 0.044715 * x * x * x)));
+    default:
+      throw std::logic_error("activation_in_place: not an activation");
+  }
 }
 
 double activation(const ir::Op& op, double x) {
@@ -50,7 +76,7 @@ double activation(const ir::Op& op, double x) {
     case ir::OpKind::HardSwish:
       return x * clip(x / 6.0 + 0.5, 0.0, 1.0);
     default:
-      throw std::logic_error("activation_in_place: not an activation");
+      return issue14_unary(op, x);
   }
 }
 
@@ -84,7 +110,7 @@ std::optional<std::vector<std::int64_t>> broadcast_dims(const std::vector<std::i
 
 std::vector<double> broadcast_binary(ir::OpKind kind, const std::vector<std::int64_t>& a_dims,
                                      const std::vector<double>& a, const std::vector<std::int64_t>& b_dims,
-                                     const std::vector<double>& b) {
+                                     const std::vector<double>& b, double constant) {
   const auto dims = broadcast_dims(a_dims, b_dims);
   if (!dims) throw std::logic_error("broadcast_binary: shapes do not broadcast");
   std::size_t count = 1;
@@ -97,7 +123,7 @@ std::vector<double> broadcast_binary(ir::OpKind kind, const std::vector<std::int
   std::vector<std::int64_t> index(rank, 0);
   std::size_t ia = 0, ib = 0;
   for (double& x : out) {
-    x = apply(kind, a[ia], b[ib]);
+    x = kind == ir::OpKind::Where ? (b[ib] != 0.0 ? a[ia] : constant) : apply(kind, a[ia], b[ib]);
     for (std::size_t i = rank; i-- > 0;) {
       ia += sa[i];
       ib += sb[i];

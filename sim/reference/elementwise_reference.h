@@ -20,10 +20,11 @@ namespace tilesim::reference {
 std::optional<std::vector<std::int64_t>> broadcast_dims(const std::vector<std::int64_t>& a,
                                                         const std::vector<std::int64_t>& b);
 
-// a op b over broadcast_dims(a, b) (which must exist), row-major.
+// a op b over broadcast_dims(a, b) (which must exist), row-major; `constant`
+// is Where's else value (b != 0 ? a : constant).
 std::vector<double> broadcast_binary(ir::OpKind kind, const std::vector<std::int64_t>& a_dims,
                                      const std::vector<double>& a, const std::vector<std::int64_t>& b_dims,
-                                     const std::vector<double>& b);
+                                     const std::vector<double>& b, double constant = 0.0);
 
 // Applies `op` (an activation other than Relu) to every value.
 void activation_in_place(const ir::Op& op, std::vector<double>& values);

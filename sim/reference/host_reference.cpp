@@ -75,10 +75,10 @@ Nd matmul(const Nd& a, const Nd& b) {
 }
 
 // a op b for a binary op (Add, Sub, Mul, Max), both broadcasting as numpy does.
-Nd binary(ir::OpKind kind, const Nd& a, const Nd& b) {
+Nd binary(ir::OpKind kind, const Nd& a, const Nd& b, double constant = 0.0) {
   const auto dims = reference::broadcast_dims(a.dims, b.dims);
   if (!dims) bad(std::string(ir::to_string(kind)) + " of " + dims_text(a.dims) + " and " + dims_text(b.dims));
-  return Nd{*dims, reference::broadcast_binary(kind, a.dims, a.v, b.dims, b.v)};
+  return Nd{*dims, reference::broadcast_binary(kind, a.dims, a.v, b.dims, b.v, constant)};
 }
 
 // The last two dims swapped.
@@ -237,7 +237,11 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Mul:
       case ir::OpKind::Max:
       case ir::OpKind::Min:
+      case ir::OpKind::Div:  // issue 14
         out = binary(op.kind, *in[0], *in[1]);
+        break;
+      case ir::OpKind::Where:  // issue 14: inputs x and the mask
+        out = binary(op.kind, *in[0], *in[1], op.param[0]);
         break;
       case ir::OpKind::Clip:
       case ir::OpKind::LeakyRelu:
@@ -245,6 +249,14 @@ std::map<std::string, HostTensor> run_reference(const ir::Graph& graph,
       case ir::OpKind::Tanh:
       case ir::OpKind::HardSigmoid:
       case ir::OpKind::HardSwish:
+      // ---- issue 14, element-wise ----
+      case ir::OpKind::Sqrt:
+      case ir::OpKind::Reciprocal:
+      case ir::OpKind::Exp:
+      case ir::OpKind::Neg:
+      case ir::OpKind::Erf:
+      case ir::OpKind::Pow:
+      case ir::OpKind::Gelu:
         out = *in[0];
         reference::activation_in_place(op, out.v);
         break;

@@ -36,6 +36,7 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   hw.compute.vector_tile_cycles = 7;
   hw.compute.activation_tile_cycles = 11;
   hw.compute.transcendental_tile_cycles = 13;
+  hw.compute.divide_tile_cycles = 17;
   const CostModel costs{hw};
   sched::Schedule s;
   s.tensors = {tensor(2, 32), tensor(1, 32), tensor(0, 1), tensor(2, 32, 0)};
@@ -55,7 +56,7 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
   using sched::ExecKind;
   // Whatever the operands' broadcast forms: one vector pass.
   for (auto kind : {ExecKind::Add, ExecKind::Sub, ExecKind::Mul, ExecKind::Max, ExecKind::Min, ExecKind::Relu,
-                    ExecKind::Scale, ExecKind::Clip, ExecKind::LeakyRelu}) {
+                    ExecKind::Scale, ExecKind::Clip, ExecKind::LeakyRelu, ExecKind::Neg}) {
     exec.exec = kind;
     INFO(sched::to_string(kind));
     CHECK(costs.uop_cycles(exec, bytes) == 7);
@@ -64,9 +65,15 @@ TEST_CASE("every uOp kind has its documented cost", "[cost]") {
     exec.exec = kind;
     CHECK(costs.uop_cycles(exec, bytes) == 11);
   }
-  for (auto kind : {ExecKind::Sigmoid, ExecKind::Tanh}) {
+  for (auto kind : {ExecKind::Sigmoid, ExecKind::Tanh, ExecKind::Exp, ExecKind::Erf, ExecKind::Pow, ExecKind::Gelu}) {
     exec.exec = kind;
+    INFO(sched::to_string(kind));
     CHECK(costs.uop_cycles(exec, bytes) == 13);
+  }
+  for (auto kind : {ExecKind::Div, ExecKind::Reciprocal, ExecKind::Sqrt}) {  // issue 14
+    exec.exec = kind;
+    INFO(sched::to_string(kind));
+    CHECK(costs.uop_cycles(exec, bytes) == 17);
   }
   exec.exec = sched::ExecKind::MatMul;
   CHECK(costs.uop_cycles(exec, bytes) == 100);

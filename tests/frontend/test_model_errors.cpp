@@ -43,13 +43,15 @@ TEST_CASE("a valid model has no error", "[frontend][errors]") {
 
 TEST_CASE("op errors: unknown op, arity, names", "[frontend][errors]") {
   CHECK(error_of(model("  - {op: lstm, inputs: [x, w1], output: y}\n")) ==
-        "model.yaml:8: ops[0].op: unknown op 'lstm' (expected one of: add, avg_pool, clip, conv, flatten, "
-        "global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, layer_norm, leaky_relu, matmul, max, max_pool, "
-        "min, mul, reduce_max, reduce_mean, reduce_sum, relu, reshape, sigmoid, softmax, sub, tanh)");
+        "model.yaml:8: ops[0].op: unknown op 'lstm' (expected one of: add, avg_pool, clip, conv, div, erf, exp, "
+        "flatten, gelu, global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, layer_norm, leaky_relu, matmul, "
+        "max, max_pool, min, mul, neg, pow, reciprocal, reduce_max, reduce_mean, reduce_sum, relu, reshape, sigmoid, "
+        "softmax, sqrt, sub, tanh)");
   CHECK(error_of(model("  - {op: rleu, inputs: [x], output: y}\n")) ==
         "model.yaml:8: ops[0].op: unknown op 'rleu', did you mean 'relu'? (expected one of: add, avg_pool, clip, conv, "
-        "flatten, global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, layer_norm, leaky_relu, matmul, max, "
-        "max_pool, min, mul, reduce_max, reduce_mean, reduce_sum, relu, reshape, sigmoid, softmax, sub, tanh)");
+        "div, erf, exp, flatten, gelu, global_avg_pool, global_max_pool, hard_sigmoid, hard_swish, layer_norm, "
+        "leaky_relu, matmul, max, max_pool, min, mul, neg, pow, reciprocal, reduce_max, reduce_mean, reduce_sum, relu, "
+        "reshape, sigmoid, softmax, sqrt, sub, tanh)");
   CHECK(error_of(model("  - {op: add, inputs: [x], output: y}\n")) ==
         "model.yaml:8: ops[0].inputs: add takes 2 inputs, got 1 (expected a list of 2 tensor names, e.g. [x, w1])");
   CHECK(error_of(model("  - {op: relu, inputs: [], output: y}\n")) ==

@@ -19,7 +19,8 @@ namespace {
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-constexpr BinaryOp kBinaryOps[] = {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Max, BinaryOp::Min};
+constexpr BinaryOp kBinaryOps[] = {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul,
+                                   BinaryOp::Max, BinaryOp::Min, BinaryOp::Div};
 constexpr Operand kForms[] = {Operand::Tile, Operand::Row, Operand::Col, Operand::Scalar};
 constexpr const char* kFormNames[] = {"tile", "row", "col", "scalar"};
 
@@ -60,6 +61,8 @@ float defined(BinaryOp op, float x, float y) {
       return x * y;
     case BinaryOp::Max:
       return std::isnan(x) || std::isnan(y) ? kNaN : (x > y ? x : y);
+    case BinaryOp::Div:
+      return x / y;
     case BinaryOp::Min:
       break;
   }
@@ -86,6 +89,12 @@ const UnaryCase kExactUnary[] = {
     {UnaryOp::HardSigmoid, 0.2f, 0.5f, "hard_sigmoid 0.2 0.5"},
     {UnaryOp::HardSigmoid, -3.0f, 0.0f, "hard_sigmoid -3 0"},
     {UnaryOp::HardSwish, 0, 0, "hard_swish"},
+    // issue 14
+    {UnaryOp::Sqrt, 0, 0, "sqrt"},
+    {UnaryOp::Reciprocal, 0, 0, "reciprocal"},
+    {UnaryOp::Neg, 0, 0, "neg"},
+    {UnaryOp::Pow, 3.0f, 0, "pow 3"},
+    {UnaryOp::Pow, -1.5f, 0, "pow -1.5"},
 };
 
 float clamp(float t, float lo, float hi) {
@@ -107,6 +116,14 @@ float defined(const UnaryCase& u, float x) {
       return clamp(u.a * x + u.b, 0.0f, 1.0f);
     case UnaryOp::HardSwish:
       return x * clamp(x * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
+    case UnaryOp::Sqrt:
+      return std::sqrt(x);
+    case UnaryOp::Reciprocal:
+      return 1.0f / x;
+    case UnaryOp::Neg:
+      return -x;
+    case UnaryOp::Pow:
+      return std::pow(x, u.a);
     default:
       return kNaN;
   }

@@ -343,7 +343,8 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC conv y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: unknown EXEC kind 'conv' (expected matmul, add, sub, mul, max, min, relu, scale, clip, "
         "leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, max_pool, avg_pool, reduce_sum, reduce_max, "
-        "softmax_stats, softmax, layer_norm_stats or layer_norm)");
+        "softmax_stats, softmax, layer_norm_stats, layer_norm, div, sqrt, reciprocal, exp, neg, erf, pow, gelu or "
+        "where)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC relu y[0,0]@0x2000 x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: missing '<-' after the result (expected ID compute EXEC relu TENSOR[ROW,COL]@ADDR <- 1 "
         "operand deps=DEP)");
@@ -353,7 +354,7 @@ TEST_CASE("schedule text: parse errors name file, line and what was expected", "
   CHECK(error_of(kHeader + load0 + "1 compute EXEC matmul y[0,0]@0x2000 <- x[0,0]@0x0000 deps=0\n") ==
         "t.sched:8: uop 1: too few operands (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
         "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
-        "leaky_relu alpha=NUMBER] "
+        "leaky_relu alpha=NUMBER | gelu tanh=0|1] "
         "deps=DEP)");
   CHECK(error_of(kHeader + load0 + "1 compute EXEC add y[0,0]@0x2000 <- x[0,0]@0x0000 x[0,0]@0x0000 relu deps=0\n") ==
         "t.sched:8: uop 1: unexpected flag relu (expected ID compute EXEC add TENSOR[ROW,COL]@ADDR <- 2 operands, "

@@ -192,7 +192,8 @@ TEST_CASE("validator: operand structure", "[schedule][validator]") {
     b.uop(2).src[1] = TileRef{};
     const Errors errors = validate(b.done());
     REQUIRE(!errors.empty());
-    CHECK(errors[0] == "uop 2 EXEC matmul y[0,0]: operand 1 is missing (matmul takes 2 operands and an optional bias and residual)");
+    CHECK(errors[0] ==
+          "uop 2 EXEC matmul y[0,0]: operand 1 is missing (matmul takes 2 operands and an optional bias and residual)");
   }
   SECTION("bias that is not rank 1") {
     Builder b = one_tile_matmul();

@@ -143,8 +143,8 @@ TEST_CASE("validator: an EXEC's constants and forms only where its kind has them
   p.param[0] = -std::numeric_limits<float>::infinity();
   p.form[0] = Broadcast::Row;
   CHECK(first_error(s, clip, p) == head +
-                                       "operand 0 read as row (expected a whole tile: only add, sub, mul, max and "
-                                       "min broadcast)");
+                                       "operand 0 read as row (expected a whole tile: only add, sub, mul, max, min, "
+                                       "div and where broadcast)");
   s = compiled();
   ExecParams q;
   q.param[1] = -0.0f;
@@ -246,7 +246,7 @@ TEST_CASE("schedule: a matmul's fused clip validates and round-trips", "[schedul
                            "clip min=0 deps=1\n") ==
         "t.sched:8: uop 2: unexpected flag clip (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands "
         "[bias TENSOR[0,COL]@ADDR] [residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | "
-        "leaky_relu alpha=NUMBER] "
+        "leaky_relu alpha=NUMBER | gelu tanh=0|1] "
         "deps=DEP)");
 }
 
@@ -275,8 +275,8 @@ TEST_CASE("validator: a matmul's fused activation", "[schedule][validator][eleme
   sigmoid.fused = ExecKind::Sigmoid;
   set_params(s, last, sigmoid);
   CHECK(first_error(s) == "uop " + std::to_string(last) +
-                              " EXEC matmul y[0,0]: fused sigmoid (expected clip or leaky_relu: the matmul's output "
-                              "stage)");
+                              " EXEC matmul y[0,0]: fused sigmoid (expected clip, leaky_relu or gelu: the matmul's "
+                              "output stage)");
   s = compiled();
   const std::uint32_t add = exec_of(s, "a", 0, 0);
   ExecParams on_add = s.exec_params[s.uops[add].params];

@@ -54,7 +54,8 @@ bool has(const Errors& errors, const std::string& line) {
 
 const std::string kForm =
     " (expected ID compute EXEC matmul TENSOR[ROW,COL]@ADDR <- 2 operands [bias TENSOR[0,COL]@ADDR] "
-    "[residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER] "
+    "[residual TENSOR[ROW,COL]@ADDR] [zero_init] [relu | clip min=NUMBER max=NUMBER | leaky_relu alpha=NUMBER | gelu "
+    "tanh=0|1] "
     "deps=DEP)";
 
 }  // namespace
