@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "compiler/frontend/onnx_select.h"
 #include "compiler/frontend/onnx_shape_ops.h"
 #include "compiler/frontend/row_ops.h"
 
@@ -48,12 +49,19 @@ class RowImporter {
     const auto rank = static_cast<std::int64_t>(dims.size());
     const bool coerced = b_.opset() < 13;  // the dims from axis on, flattened
     const std::int64_t axis = axis_of(a_.axis.value_or(coerced ? 1 : -1), std::max<std::int64_t>(rank, 1), "axis");
-    if (!coerced && axis != rank - 1) {
-      fail("axis is " + std::to_string(*a_.axis) + " of a rank-" + std::to_string(rank) +
-               " input (softmax over a dimension other than the last)",
-           "axis -1 or " + std::to_string(rank - 1) + ": the last dimension");
-    }
+    if (!coerced && axis != rank - 1) return softmax_moved(x, axis, rank);
     emit_softmax(b_, x, static_cast<std::size_t>(axis), out_, key_);
+  }
+
+  // Softmax-13 over another axis: that axis swapped with the last (a permute
+  // view the DMA gathers), the softmax over the last, and the swap undone.
+  void softmax_moved(TensorId x, std::int64_t axis, std::int64_t rank) {
+    std::vector<std::int64_t> swap(static_cast<std::size_t>(rank));
+    for (std::int64_t k = 0; k < rank; ++k) swap[static_cast<std::size_t>(k)] = k;
+    std::swap(swap[static_cast<std::size_t>(axis)], swap.back());
+    const TensorId moved = permuted(b_, x, swap, out_ + "/axis_last", key_);
+    const TensorId y = emit_softmax(b_, moved, static_cast<std::size_t>(rank - 1), out_ + "/softmax_last", key_);
+    permuted(b_, y, swap, out_, key_);
   }
 
   void layer_norm() {

@@ -2,8 +2,8 @@
 // onnx_loader.cpp for every node, after onnx_node_rules.h has checked its
 // attributes). Each reduces rows: the trailing dims from an axis on,
 // flattened (a relayout view when they are not the last dim alone):
-//   Softmax             opset 13 on: the last axis only (axis -1 or rank-1;
-//                       another axis is refused, naming `axis`); before 13:
+//   Softmax             opset 13 on: any axis (another than the last is
+//                       swapped with it by permute views); before 13:
 //                       any axis, over the dims from it on (ONNX's coerced
 //                       2-D meaning). SoftmaxStats + Softmax
 //   LayerNormalization  opset 17: axis -1 (or rank-1), epsilon, Scale [C],
