@@ -21,6 +21,9 @@
 #    model.onnx), like --out, is relative to the repository's root.
 # 6. Transformers: the same end-to-end figures for nn.TransformerEncoderLayer
 #    (--transformer, default tests/models/torch/encoder_layer), GFLOP/s of its matmuls.
+# 7. Attention (bench/attention.sh): at 256 KiB, the DMA bytes of the attention layers
+#    and the cycles with the fused attention schedule and the layered one, for the
+#    encoder layer, the GPT-2 block and one head over 512 and 1024 tokens.
 # Every ratio compares figures measured in this run on this machine. --quick
 # (for development) takes fewer repetitions and finishes in under a minute.
 set -euo pipefail
@@ -35,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=${2:?--out needs a file}; shift ;;
     --cnn) cnn=${2:?--cnn needs a model folder}; shift ;;
     --transformer) transformer=${2:?--transformer needs a model folder}; shift ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -139,6 +142,14 @@ cnn_e2e=$(model_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" 
 tf_e2e=$(model_end_to_end "$tilesim" "$hw" "$transformer" $((3 * reps)) "$tmp" "$auto" \
   "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" matmul_macs)
 
+# ---------------------------------------------------------------- attention schedule
+# shellcheck source=bench/attention.sh
+source bench/attention.sh
+attention_yaml 512 "$tmp/attention512.yaml"
+attention_yaml 1024 "$tmp/attention1024.yaml"
+attention=$(attention_dma "$tilesim" "$hw" "$tmp" "$transformer/model.onnx" \
+  tests/models/torch/gpt2_block_gelu_tanh/model.onnx "$tmp/attention512.yaml" "$tmp/attention1024.yaml")
+
 # ---------------------------------------------------------------- report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -153,7 +164,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson quality "$quality" --argjson memories "$memories" \
   --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
   --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" \
-  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" --argjson tf "$tf_e2e" '
+  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" --argjson tf "$tf_e2e" \
+  --argjson attention "$attention" '
 {date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
  kernels: {gflops: {peak_avx2: $peak2, peak_avx512: $peak5, reference: $ref, avx2: $avx2, avx512: $avx512},
            avx2_over_peak: ($avx2 / $peak2), avx512_over_peak: (if $peak5 > 0 then $avx512 / $peak5 else null end),
@@ -167,7 +179,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
  schedule_quality: $quality,
  compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
             matmul4096_peak_mib: $cb_mib},
- conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn, transformer_end_to_end: $tf}' >"$tmp/results.json"
+ conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn, transformer_end_to_end: $tf,
+ attention_schedule: $attention}' >"$tmp/results.json"
 mv "$tmp/results.json" "$out"
 
 jq -r '
@@ -198,5 +211,7 @@ row("4096^3 matmul timing-only, peak memory"; (.simulator.matmul4096_peak_mib | 
 conv_report "$out"
 echo
 end_to_end_report transformer_end_to_end "transformer encoder layer" matmul "$out"
+echo
+attention_report "$out"
 echo
 echo "written: $out"

@@ -28,7 +28,8 @@ namespace {
 
 }  // namespace
 
-CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops) {
+CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops,
+                            sched::AttentionSchedule attention) {
   CompiledModel result;
   result.hw = hw;
   result.graph = std::move(graph);
@@ -38,6 +39,7 @@ CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t ma
   options.costs = CostModel(hw);
   options.dram_layout = hw.dram_layout;
   options.max_uops = max_uops;
+  options.attention = attention;
   try {
     result.schedule = sched::schedule_graph(result.graph, options);
   } catch (const sched::TooManyUops& e) {

@@ -14,6 +14,7 @@
 #include "compiler/hw/hw_config.h"
 #include "compiler/ir/graph.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/scheduler/attention_order.h"
 
 namespace tilesim {
 
@@ -28,7 +29,9 @@ struct CompiledModel {
 };
 
 // max_uops: refuse a model whose schedule would have more uOps (0: no limit).
+// attention: how attention's layers interleave (attention_order.h).
 // Messages name the model by graph.source.
-CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops);
+CompiledModel compile_model(const HwConfig& hw, ir::Graph graph, std::int64_t max_uops,
+                            sched::AttentionSchedule attention = sched::AttentionSchedule::Fused);
 
 }  // namespace tilesim

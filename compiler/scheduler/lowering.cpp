@@ -241,12 +241,13 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
 
   const TileSpace space(schedule.tensors);
   program.execs.clear();
-  program.layer_begin.clear();
+  program.exec_layer.clear();
   schedule.layers.clear();
+  std::vector<ir::Op> layer_ops;
   for (const ir::OpId op_id : graph.topological_order()) {
     const ir::Op& op = ops[op_id];
     if (is_view_op(op.kind)) continue;
-    program.layer_begin.push_back(program.execs.size());
+    layer_ops.push_back(op);
     LayerSummary layer;
     layer.name = schedule.tensors[op.output].name;
     layer.ops = op_names(op);
@@ -290,9 +291,14 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     shapes << " -> " << shape_text(out);
     layer.shapes = shapes.str();
     layer.tiles = tiles.str();
+    program.exec_layer.resize(program.execs.size(), static_cast<std::uint32_t>(schedule.layers.size()));
     schedule.layers.push_back(layer);
   }
-  program.layer_begin.push_back(program.execs.size());
+  if (attention_ == AttentionSchedule::Layered) return;
+  for (const LayerRange& group : find_attention_groups(layer_ops, ops, schedule.tensors)) {
+    interleave_rows(program, space, group);
+    for (std::size_t l = group.first; l <= group.last; ++l) schedule.layers[l].plan += ", attention rows fused";
+  }
 }
 
 }  // namespace tilesim::sched

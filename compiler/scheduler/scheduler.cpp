@@ -56,7 +56,7 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   Schedule schedule;
   schedule.sram_bytes = options.sram_bytes;
   TileProgram program;
-  LoweringPass(sram_tiles, options.costs).run(graph, schedule, program);
+  LoweringPass(sram_tiles, options.costs, options.attention).run(graph, schedule, program);
   schedule.dram_layout = options.dram_layout;
   place_tensors(schedule.tensors, options.dram_alignment);
 

@@ -9,6 +9,7 @@
 #include "compiler/ir/graph.h"
 #include "compiler/schedule/dram_placement.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/scheduler/attention_order.h"
 #include "compiler/scheduler/uop_ordering.h"
 
 namespace tilesim::sched {
@@ -30,6 +31,8 @@ struct SchedulerOptions {
   // power of two of at least kDramAlignment, e.g. a DRAM row. Another value
   // throws std::invalid_argument.
   std::uint64_t dram_alignment = kDramAlignment;
+  // How attention's layers interleave (attention_order.h).
+  AttentionSchedule attention = AttentionSchedule::Fused;
 };
 
 // The schedule would exceed SchedulerOptions::max_uops.

@@ -76,12 +76,10 @@ class Allocator {
         if (t != kNoTile) tiles_[t].next_use = static_cast<std::uint32_t>(e);
       }
     }
-    std::size_t layer = 0;
     for (std::size_t e = 0; e < program_.execs.size(); ++e) {
       if ((e & 0xFFF) == 0) poll_interrupt();
-      while (layer + 1 < program_.layer_begin.size() && e >= program_.layer_begin[layer + 1]) ++layer;
-      layer_ = &s_.layers[layer];
-      layer_index_ = static_cast<std::uint32_t>(layer);
+      layer_index_ = program_.exec_layer[e];
+      layer_ = &s_.layers[layer_index_];
       exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[kPositions * e]);
       flush_stores(static_cast<std::int64_t>(e));
       keep_slots_free(static_cast<std::uint32_t>(e));

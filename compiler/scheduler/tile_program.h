@@ -47,8 +47,10 @@ struct TileProgram {
   // What TileExec::params index (intern_params adds to it); becomes the
   // schedule's exec_params as it is.
   std::vector<ExecParams> exec_params{ExecParams{}};
-  // execs[layer_begin[l] .. layer_begin[l+1]) belong to Schedule::layers[l].
-  std::vector<std::size_t> layer_begin;
+  // exec_layer[e]: the index in Schedule::layers of execs[e]'s layer. A
+  // layer's EXECs are contiguous except where an attention group interleaves
+  // its layers' (attention_order.h).
+  std::vector<std::uint32_t> exec_layer;
   // LOADs + STOREs the loop nests expect, to size the uOp list once.
   std::int64_t estimated_transfers = 0;
 };

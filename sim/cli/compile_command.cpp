@@ -67,7 +67,8 @@ int compile_command(const std::vector<std::string>& args, std::ostream& out) {
     check_not_an_input(a.output, {a.files.hw, a.files.model});
   }
   const CompiledModel compiled = compile_model(load_hw_config(a.files.hw, a.files.overrides),
-                                               frontend::load_any_model(a.files.model), max_uops(a.files));
+                                               frontend::load_any_model(a.files.model), max_uops(a.files),
+                                               a.files.attention);
   std::string validation;
   if (a.validate) {
     const auto problems = sched::validate(compiled.schedule);

@@ -40,7 +40,15 @@ void add_model_options(po::options_description& options, ModelOptions& values) {
         }
       }),
       "refuse a model whose schedule would have more uOps (default: half of the memory available to "
-      "this process at ~110 bytes per uOp; 0: no limit)");
+      "this process at ~110 bytes per uOp; 0: no limit)")(
+      "attention", po::value<std::string>()->value_name("fused|layered")->notifier([&values](const std::string& v) {
+        if (v != "fused" && v != "layered") {
+          throw InputError("--attention " + v, "", "unknown attention schedule", "fused or layered");
+        }
+        values.attention = v == "fused" ? sched::AttentionSchedule::Fused : sched::AttentionSchedule::Layered;
+      }),
+      "fused (default): each attention's scores row block by row block, kept on chip; layered: every "
+      "attention layer whole before the next, as any other layers (docs/cycle-model.md)");
 }
 
 std::int64_t max_uops(const ModelOptions& values) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/scheduler/attention_order.h"
+
 namespace tilesim::cli {
 
 namespace po = boost::program_options;
@@ -24,6 +26,7 @@ struct ModelOptions {
   std::string model;
   std::vector<std::string> overrides;  // --set
   std::int64_t max_uops = -1;          // --max-uops; -1: sized to this machine
+  sched::AttentionSchedule attention = sched::AttentionSchedule::Fused;  // --attention
 };
 void add_model_options(po::options_description& options, ModelOptions& values);
 // Throws InputError naming the command when --hw or --model is missing.

@@ -132,7 +132,7 @@ void compile(Run& run) {
   } else {
     graph = std::move(run.unfused);
   }
-  run.compiled = compile_model(run.compiled.hw, std::move(graph), max_uops(run.args.files));
+  run.compiled = compile_model(run.compiled.hw, std::move(graph), max_uops(run.args.files), run.args.files.attention);
 }
 
 std::int64_t tensor_bytes(const std::vector<std::int64_t>& dims, std::int64_t element_bytes) {

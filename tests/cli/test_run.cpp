@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 
 #include "tests/support/run_process.h"
 
@@ -189,4 +191,27 @@ TEST_CASE("run: a model whose schedule would not fit in memory is refused before
                         "have about 1073741824 uOps (~112640 MiB to build), more than the limit of ",
                     0) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("run: the fused and layered attention schedules give the same bits, and PyTorch's output", "[run][attention]") {
+  // The GPT-2 block (scale, causal mask, softmax) at 64 KiB, where the layered
+  // order spills scores: the fused one reorders EXECs only, never their math.
+  // PyTorch's output within scripts/check-torch-models.sh's tolerance (atol
+  // 1e-4 for elements that cancel to near 0, rtol the default 1e-3).
+  const std::string dir = kSource + "/tests/models/torch/gpt2_block_gelu_exact";
+  std::map<std::string, std::string> outputs;
+  for (const std::string mode : {"fused", "layered"}) {
+    const fs::path out = fresh_folder("attention-" + mode) / "out";
+    const auto r = run_tilesim({"run", "--hw", kSource + "/configs/hw/default.yaml", "--model", dir + "/model.onnx",
+                                "--set", "sram.size_kib=64", "--attention", mode, "--input",
+                                "x=" + dir + "/input_0.npy", "--expect", "y=" + dir + "/output_0.npy", "--atol", "1e-4",
+                                "--out-dir", out.string()});
+    INFO(mode << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    std::ifstream in(out / "y.npy", std::ios::binary);
+    outputs[mode] = std::string(std::istreambuf_iterator<char>(in), {});
+    fs::remove_all(out.parent_path());
+  }
+  CHECK(outputs["fused"].size() > 128);
+  CHECK(outputs["fused"] == outputs["layered"]);
 }
