@@ -1,6 +1,7 @@
 #include "compiler/passes/pipeline.h"
 
 #include "compiler/passes/conv_lowering_pass.h"
+#include "compiler/passes/flatten_rows_pass.h"
 #include "compiler/passes/fusion_pass.h"
 #include "compiler/passes/gelu_pass.h"
 #include "compiler/passes/tiling_pass.h"
@@ -14,6 +15,8 @@ void run_default_passes(ir::Graph& graph) {
   gelu.run(graph);
   FusionPass fusion;
   fusion.run(graph);
+  FlattenRowsPass flatten_rows;  // after fusion: the bias, residual and activation go with the matmul
+  flatten_rows.run(graph);
   TilingPass tiling;
   tiling.run(graph);
 }
