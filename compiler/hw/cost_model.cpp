@@ -8,7 +8,71 @@ namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
+// A 32x32x32 tile on the array, by SCALE-Sim's first-order model (Samajdar et
+// al., "A Systematic Methodology for Characterizing Scalability of DNN
+// Accelerators using SCALE-Sim", ISPASS 2020, eq. 1-3): an S_R x S_C spatial
+// map with T temporal steps runs in ceil(S_R/R) * ceil(S_C/C) folds of
+// 2R + C + T - 2 cycles. Every dataflow maps a 32^3 tile to S_R = S_C = T =
+// 32 (OS: M, N over K; WS: K, N over M; IS: K, M over N). A fold uses only the
+// r x c cells its 32 x 32 map covers, so an array larger than the tile pays
+// the fill and drain of those cells, not of the whole array.
+struct ArrayTile {
+  std::int64_t folds;
+  std::int64_t fold_cycles;
+};
+
+ArrayTile array_tile(const ComputeArray& array) {
+  const std::int64_t side = sched::kTileDim;
+  const std::int64_t r = std::min(array.rows, side), c = std::min(array.cols, side);
+  return {ceil_div(side, array.rows) * ceil_div(side, array.cols), 2 * r + c + side - 2};
+}
+
 }  // namespace
+
+CostModel::CostModel(const HwConfig& hw)
+    : dma_(hw.dma), compute_(hw.compute), dram_(hw.dram), cycle_ps_(hw.cycle_ps()) {
+  matmul_cycles_ = matmul_streaming_cycles_ = compute_.matmul_tile_cycles;
+  if (!compute_.array.given()) return;
+  const ArrayTile tile = array_tile(compute_.array);
+  matmul_cycles_ = tile.folds * tile.fold_cycles;
+  // One fold holds the whole tile: the next EXEC's operands stream in right
+  // behind this one's, its fill and this one's drain overlapped.
+  matmul_streaming_cycles_ = tile.folds == 1 ? sched::kTileDim : matmul_cycles_;
+}
+
+bool CostModel::keeps_stationary(const sched::Uop& exec, const sched::Uop& previous) const {
+  if (previous.kind != sched::UopKind::Exec || previous.exec != sched::ExecKind::MatMul) return false;
+  switch (compute_.array.dataflow) {
+    case Dataflow::WeightStationary:
+      return exec.src[1] == previous.src[1] && exec.src_addr[1] == previous.src_addr[1];
+    case Dataflow::InputStationary:
+      return exec.src[0] == previous.src[0] && exec.src_addr[0] == previous.src_addr[0];
+    case Dataflow::OutputStationary:
+      break;
+  }
+  return !exec.zero_init && exec.tile == previous.tile && exec.addr == previous.addr;
+}
+
+std::int64_t CostModel::matmul_block_step_cycles(std::int64_t bm, std::int64_t bn, bool a_outer) const {
+  const std::int64_t alone = bm * bn * matmul_cycles_;
+  if (matmul_streaming_cycles_ == matmul_cycles_) return alone;
+  switch (compute_.array.dataflow) {
+    case Dataflow::WeightStationary:
+      return a_outer ? alone : bn * (matmul_cycles_ + (bm - 1) * matmul_streaming_cycles_);
+    case Dataflow::InputStationary:
+      return a_outer ? bm * (matmul_cycles_ + (bn - 1) * matmul_streaming_cycles_) : alone;
+    case Dataflow::OutputStationary:
+      break;
+  }
+  return bm * bn == 1 ? matmul_streaming_cycles_ : alone;
+}
+
+std::int64_t CostModel::exec_cycles(const sched::Uop& exec, const sched::Uop* previous) const {
+  if (exec.exec == sched::ExecKind::MatMul && previous != nullptr && keeps_stationary(exec, *previous)) {
+    return matmul_streaming_cycles_;
+  }
+  return exec_cycles(exec.exec);
+}
 
 std::int64_t CostModel::transfer_cycles(std::int64_t bytes) const {
   return dma_.setup_cycles + ceil_div(bytes, dma_.bytes_per_cycle);
@@ -21,7 +85,7 @@ std::int64_t CostModel::dma_cycles(const sched::TensorInfo& tensor, std::int64_t
 std::int64_t CostModel::exec_cycles(sched::ExecKind kind) const {
   switch (kind) {
     case sched::ExecKind::MatMul:
-      return compute_.matmul_tile_cycles;
+      return matmul_cycles_;
     case sched::ExecKind::HardSigmoid:
     case sched::ExecKind::HardSwish:
       return compute_.activation_tile_cycles;
@@ -60,8 +124,9 @@ std::int64_t CostModel::uop_cycles(const sched::Uop& uop, const sched::TransferB
 
 std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) const {
   std::int64_t cycles = 0;
+  ExecSequence execs(*this);
   for (const sched::Uop& uop : schedule.uops) {
-    if (uop.kind == sched::UopKind::Exec) cycles += exec_cycles(uop.exec);
+    if (uop.kind == sched::UopKind::Exec) cycles += execs.next(uop);
   }
   return cycles;
 }
@@ -69,9 +134,10 @@ std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) co
 std::vector<std::int64_t> CostModel::layer_compute_bound_cycles(const sched::Schedule& schedule) const {
   if (!schedule.layers_known()) return {};
   std::vector<std::int64_t> cycles(schedule.layers.size(), 0);
+  ExecSequence execs(*this);
   for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
     const sched::Uop& uop = schedule.uops[i];
-    if (uop.kind == sched::UopKind::Exec) cycles.at(schedule.uop_layer[i]) += exec_cycles(uop.exec);
+    if (uop.kind == sched::UopKind::Exec) cycles.at(schedule.uop_layer[i]) += execs.next(uop);
   }
   return cycles;
 }

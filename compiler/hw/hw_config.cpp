@@ -25,6 +25,7 @@ constexpr std::int64_t kMaxBytesPerCycle = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxQueueDepth = 4096;
 constexpr std::int64_t kMaxDmaChannels = 64;
 constexpr std::int64_t kMaxOutstanding = 4096;
+constexpr std::int64_t kMaxVectorLanes = 1024;  // a whole tile in one cycle
 
 constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute, dram";
 
@@ -42,6 +43,36 @@ std::string setup_comment(const HwConfig& c) {
   const std::int64_t cycles = CostModel(c).transfer_cycles(sched::kTileBytes);
   if (c.dram.ideal) return "  # one 4 KiB tile: " + std::to_string(cycles) + " cycles\n";
   return "  # one 4 KiB tile: at least " + std::to_string(cycles) + " cycles, the rest the DRAM's\n";
+}
+
+// The vector unit's pass over a tile: given in cycles, or derived from its
+// lanes (issue 15), one element per lane per cycle, never both.
+void read_vector_unit(MapReader& compute, ComputeConfig& config) {
+  if (!compute.has("vector_lanes")) {
+    config.vector_tile_cycles =
+        compute.integer("vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, ComputeConfig{}.vector_tile_cycles);
+    return;
+  }
+  if (compute.has("vector_tile_cycles")) {
+    compute.fail("vector_tile_cycles", "given with compute.vector_lanes, which derives it",
+                 "one of the two: the vector unit's lanes, or the cycles of one pass over a tile");
+  }
+  config.vector_lanes = compute.integer("vector_lanes", IntRule{1, kMaxVectorLanes, "float32 lanes"}, std::nullopt);
+  const std::int64_t tile = sched::kTileDim * sched::kTileDim;
+  config.vector_tile_cycles = (tile + config.vector_lanes - 1) / config.vector_lanes;
+}
+
+std::string vector_yaml(const ComputeConfig& c) {
+  if (c.vector_lanes == 0) return "  vector_tile_cycles: " + std::to_string(c.vector_tile_cycles) + "\n";
+  return "  vector_lanes: " + std::to_string(c.vector_lanes) + "  # one pass over a tile: " +
+         std::to_string(c.vector_tile_cycles) + " cycles\n";
+}
+
+// Either the array (its derived cycles as a comment) or the explicit cycles.
+std::string matmul_yaml(const HwConfig& c) {
+  if (!c.compute.array.given()) return "  matmul_tile_cycles: " + std::to_string(c.compute.matmul_tile_cycles) + "\n";
+  const CostModel costs(c);
+  return compute_array_yaml(c.compute.array, costs.exec_cycles(sched::ExecKind::MatMul), costs.matmul_streaming_cycles());
 }
 
 HwConfig read(const yaml::Document& doc) {
@@ -74,12 +105,12 @@ HwConfig read(const yaml::Document& doc) {
   const ComputeConfig compute_defaults;
   MapReader compute =
       root.section("compute", false,
-                   "a mapping with keys matmul_tile_cycles, vector_tile_cycles, queue_depth, activation_tile_cycles, "
-                   "transcendental_tile_cycles, reduce_tile_cycles, divide_tile_cycles");
+                   "a mapping with keys matmul_tile_cycles or array, vector_tile_cycles or vector_lanes, queue_depth, "
+                   "activation_tile_cycles, transcendental_tile_cycles, reduce_tile_cycles, divide_tile_cycles");
+  config.compute.array = read_compute_array(compute);  // issue 15
   config.compute.matmul_tile_cycles =
       compute.integer("matmul_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.matmul_tile_cycles);
-  config.compute.vector_tile_cycles =
-      compute.integer("vector_tile_cycles", IntRule{1, kMaxCycles, "cycles"}, compute_defaults.vector_tile_cycles);
+  read_vector_unit(compute, config.compute);
   config.compute.queue_depth =
       compute.integer("queue_depth", IntRule{1, kMaxQueueDepth, "uOps"}, compute_defaults.queue_depth);
   // Multi-pass vector work scales with the vector unit unless given.
@@ -118,8 +149,9 @@ bool HwConfig::operator==(const HwConfig& o) const {
          dma.bytes_per_cycle == o.dma.bytes_per_cycle && dma.setup_cycles == o.dma.setup_cycles &&
          dma.queue_depth == o.dma.queue_depth && dma.transpose_cycles == o.dma.transpose_cycles &&
          dma.channels == o.dma.channels && dma.max_outstanding == o.dma.max_outstanding &&
-         compute.matmul_tile_cycles == o.compute.matmul_tile_cycles &&
-         compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.queue_depth == o.compute.queue_depth &&
+         compute.matmul_tile_cycles == o.compute.matmul_tile_cycles && compute.array == o.compute.array &&
+         compute.vector_tile_cycles == o.compute.vector_tile_cycles && compute.vector_lanes == o.compute.vector_lanes &&
+         compute.queue_depth == o.compute.queue_depth &&
          compute.activation_tile_cycles == o.compute.activation_tile_cycles &&
          compute.transcendental_tile_cycles == o.compute.transcendental_tile_cycles &&
          compute.reduce_tile_cycles == o.compute.reduce_tile_cycles &&
@@ -150,8 +182,8 @@ std::string to_yaml(const HwConfig& c) {
       << "  channels: " << c.dma.channels << "  # DMA engines (a timed DRAM only)\n"
       << "  max_outstanding: " << c.dma.max_outstanding << "  # bursts in flight per engine (a timed DRAM only)\n"
       << "compute:\n"
-      << "  matmul_tile_cycles: " << c.compute.matmul_tile_cycles << "\n"
-      << "  vector_tile_cycles: " << c.compute.vector_tile_cycles << "\n"
+      << matmul_yaml(c)
+      << vector_yaml(c.compute)
       << "  queue_depth: " << c.compute.queue_depth << "\n"
       << "  activation_tile_cycles: " << c.compute.activation_tile_cycles << "  # hard_sigmoid, hard_swish\n"
       << "  transcendental_tile_cycles: " << c.compute.transcendental_tile_cycles

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/hw/compute_array.h"
 #include "compiler/hw/dram_config.h"
 #include "compiler/hw/sram_banks_config.h"
 #include "compiler/schedule/schedule.h"
@@ -35,10 +36,16 @@ struct DmaConfig {
 };
 
 struct ComputeConfig {
+  // A 32x32x32 tile matmul's cycles when no array is given (issue 15: with
+  // `array`, the CostModel derives them from its shape and dataflow).
   std::int64_t matmul_tile_cycles = 64;
+  ComputeArray array;
   // One pass of the vector unit over a tile: add, sub, mul, max, min, relu, scale,
   // clip, leaky_relu.
   std::int64_t vector_tile_cycles = 8;
+  // The vector unit's float32 lanes when the file gives them (issue 15; 0:
+  // not given): then vector_tile_cycles = ceil(1024 / vector_lanes).
+  std::int64_t vector_lanes = 0;
   std::int64_t queue_depth = 4;
   // hard_sigmoid and hard_swish (a multiply-add, a clamp, and for hard_swish a
   // multiply): by default 2 x vector_tile_cycles.

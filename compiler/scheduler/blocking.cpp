@@ -54,7 +54,7 @@ MatmulPlan evaluate(const MatmulShape& s, std::int64_t sram_tiles, const CostMod
   const std::int64_t strip = along_rows ? bm : bn, other = along_rows ? bn : bm;
   const std::int64_t lines = along_rows ? blocks_m : blocks_n;
   const std::int64_t per_line = along_rows ? blocks_n : blocks_m;
-  const std::int64_t step_exec = bm * bn * costs.exec_cycles(ExecKind::MatMul);
+  const std::int64_t step_exec = costs.matmul_block_step_cycles(bm, bn, a_outer);
   auto step = [&](bool strip_new, bool other_new) {
     return std::max(step_exec, ((strip_new ? strip : 0) + (other_new ? other : 0)) * load);
   };

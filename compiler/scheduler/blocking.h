@@ -38,7 +38,8 @@ struct MatmulPlan {
 // traffic but bunches its LOADs (a 1x1 block loading A and B for every EXEC)
 // loses to one that spreads them under the math. When nothing fits (tiny
 // SRAM), the 1x1 nest, which the allocator still runs correctly by evicting
-// and reloading.
+// and reloading. A step's EXECs are timed by CostModel::matmul_block_step_cycles,
+// so on a systolic array the nest whose order streams the stationary operand wins.
 MatmulPlan choose_matmul_plan(const MatmulShape& shape, std::int64_t sram_tiles, const CostModel& costs = {});
 
 }  // namespace tilesim::sched

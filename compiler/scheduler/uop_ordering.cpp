@@ -13,11 +13,12 @@ void order_by_start_time(Schedule& schedule, const CostModel& costs) {
   std::vector<std::int64_t> start(n), finish(n);
   const TransferBytes bytes(schedule);
   std::int64_t free_at[2] = {0, 0};
+  ExecSequence execs(costs);
   for (std::size_t i = 0; i < n; ++i) {
     if ((i & 0xFFFF) == 0) poll_interrupt();
     const Uop& u = uops[i];
     const int unit = static_cast<int>(u.unit());
-    const std::int64_t cost = costs.uop_cycles(u, bytes);
+    const std::int64_t cost = u.kind == UopKind::Exec ? execs.next(u) : costs.uop_cycles(u, bytes);
     start[i] = std::max(free_at[unit], u.dep == kNoUop ? 0 : finish[u.dep]);
     finish[i] = start[i] + cost;
     free_at[unit] = finish[i];

@@ -72,7 +72,8 @@ void InOrderUnit::start() {
   busy_ = true;
   asked_ = false;
   activity->set_busy(role_, true, current_);
-  const std::int64_t cost = costs_.uop_cycles(schedule_.uops[current_], bytes_);
+  const sched::Uop& uop = schedule_.uops[current_];
+  const std::int64_t cost = uop.kind == sched::UopKind::Exec ? execs_.next(uop) : costs_.uop_cycles(uop, bytes_);
   const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
   ticket_ = sram_ports->request(who, current_, now_cycle(), cost);
   next_trigger(cycle_ * static_cast<double>(cost));

@@ -73,6 +73,7 @@ class InOrderUnit : public sc_core::sc_module {
 
   const sched::Unit role_;
   const CostModel costs_;
+  ExecSequence execs_{costs_};  // the compute unit's EXECs, each after the one before
   const sc_core::sc_time cycle_;
   bool holding_ = false;  // a uOp taken from the FIFO, not yet finished
   bool busy_ = false;     // ... and started

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "compiler/hw/hw_config.h"
@@ -145,10 +146,16 @@ std::vector<KeyRow> documented_keys() {
   return rows;
 }
 
+// The smallest design in which `key` may be set: one with an array for the array's keys.
+std::string base_for(const std::string& key) {
+  const std::string base = "name: t\nsram:\n  size_kib: 64\n";
+  return key.rfind("compute.array.", 0) == 0 ? base + "compute: {array: {rows: 8, cols: 8}}\n" : base;
+}
+
 // The error from loading a minimal design with `key=value` set, or "".
 std::string error_with(const std::string& key, const std::string& value) {
   try {
-    tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\n", "t.yaml", {key + "=" + value});
+    tilesim::parse_hw_config(base_for(key), "t.yaml", {key + "=" + value});
   } catch (const InputError& e) {
     return e.what();
   }
@@ -163,23 +170,31 @@ std::string default_of(const std::string& key) {
   return node.Scalar();
 }
 
-// Every key of the fully-defaulted configuration, as dotted paths (with a
-// timed DRAM, whose keys the ideal one does not print).
-std::vector<std::string> loader_keys() {
-  const YAML::Node root = YAML::Load(tilesim::to_yaml(
-      tilesim::parse_hw_config("name: t\nsram:\n  size_kib: 64\ndram:\n  preset: ddr4-3200\n", "t.yaml")));
-  std::vector<std::string> keys;
-  for (const auto& entry : root) {
-    const std::string key = entry.first.Scalar();
-    if (!entry.second.IsMap()) {
-      keys.push_back(key);
-      continue;
+// The dotted paths of every scalar under `node`.
+void scalar_paths(const YAML::Node& node, const std::string& prefix, std::set<std::string>& keys) {
+  for (const auto& entry : node) {
+    const std::string key = prefix + entry.first.Scalar();
+    if (entry.second.IsMap()) {
+      scalar_paths(entry.second, key + ".", keys);
+    } else {
+      keys.insert(key);
     }
-    for (const auto& inner : entry.second) keys.push_back(key + "." + inner.first.Scalar());
   }
-  std::sort(keys.begin(), keys.end());
-  return keys;
 }
+
+// Every key of the fully-defaulted configuration, as dotted paths: with a
+// timed DRAM, whose keys the ideal one does not print, and once more with the
+// keys that replace others (compute.array for matmul_tile_cycles, vector_lanes
+// for vector_tile_cycles, issue 15).
+std::vector<std::string> loader_keys() {
+  std::set<std::string> keys;
+  for (const char* extra : {"", "compute: {array: {rows: 8, cols: 8}, vector_lanes: 64}\n"}) {
+    const std::string text = "name: t\nsram:\n  size_kib: 64\ndram:\n  preset: ddr4-3200\n" + std::string(extra);
+    scalar_paths(YAML::Load(tilesim::to_yaml(tilesim::parse_hw_config(text, "t.yaml"))), "", keys);
+  }
+  return {keys.begin(), keys.end()};
+}
+
 
 }  // namespace
 
@@ -210,12 +225,24 @@ TEST_CASE("docs/config-reference.md states every bound and default the hardware 
       CHECK(error_with(row.key, "1e-300").empty());
       CHECK(error_with(row.key, "1000000").empty());
       CHECK(error_with(row.key, "1000000.001").find(" is too large ") != std::string::npos);
+    } else if (row.type == "string" && row.range.front() == '`') {  // one of the values listed
+      for (std::size_t at = row.range.find('`'); at != std::string::npos; at = row.range.find('`', at + 1)) {
+        const std::size_t end = row.range.find('`', at + 1);
+        CHECK(error_with(row.key, row.range.substr(at + 1, end - at - 1)).empty());
+        at = end;
+      }
+      CHECK(error_with(row.key, "no_such_value").find(row.key + ": unknown ") != std::string::npos);
     } else if (row.type == "string") {
       REQUIRE(row.range == "non-empty");
       CHECK_THROWS_WITH(tilesim::parse_hw_config("name: \"\"\nsram: {size_kib: 64}\n", "t.yaml"),
                         Catch::Contains("name: is an empty string"));
     }
-    if (row.fallback == "**required**") {
+    if (row.fallback == "required with `array`") {
+      CHECK_THROWS_WITH(tilesim::parse_hw_config("name: t\nsram: {size_kib: 64}\ncompute: {array: {}}\n", "t.yaml"),
+                        Catch::Contains("missing required"));
+    } else if (row.fallback == "none") {
+      // an alternative to another key (vector_lanes): no default of its own
+    } else if (row.fallback == "**required**") {
       CHECK_THROWS_WITH(tilesim::parse_hw_config(row.key == "name" ? "sram: {size_kib: 64}\n" : "name: t\n", "t.yaml"),
                         Catch::Contains("missing required"));
     } else if (row.type == "integer" || row.type == "number") {

@@ -16,8 +16,11 @@ namespace {
 const std::string kSource = TILESIM_SOURCE_DIR;
 
 struct Config {
+  Config(std::string n, std::vector<std::string> o, ComputeArray a = {})
+      : name(std::move(n)), overrides(std::move(o)), array(a) {}
   std::string name;
   std::vector<std::string> overrides;
+  ComputeArray array;  // default.yaml's matmul_tile_cycles unless given (issue 15)
 };
 
 const std::vector<Config>& configs() {
@@ -37,6 +40,18 @@ const std::vector<Config>& configs() {
       {"hbm2 tile_major E1 M16 one bank",
        {"dram.preset=hbm2", "dram.layout=tile_major", "sram.banks=1", "sram.bank_bytes_per_cycle=32",
         "dma.queue_depth=1"}},
+      {"hbm2 E2 M16, 32x32 output-stationary array",
+       {"dram.preset=hbm2", "dma.channels=2"},
+       ComputeArray{32, 32, Dataflow::OutputStationary}},
+      {"ddr4 E1 M16, 64x64 weight-stationary array",
+       {"dram.preset=ddr4-3200"},
+       ComputeArray{64, 64, Dataflow::WeightStationary}},
+      {"hbm2 E1 M4, 48x32 input-stationary array, 8 banks",
+       {"dram.preset=hbm2", "dma.max_outstanding=4", "sram.banks=8"},
+       ComputeArray{48, 32, Dataflow::InputStationary}},
+      {"ddr4 E1 M16, 16x8 output-stationary array (8 folds)",
+       {"dram.preset=ddr4-3200"},
+       ComputeArray{16, 8, Dataflow::OutputStationary}},
   };
   return list;
 }
@@ -76,7 +91,8 @@ std::vector<TimedCase> timed_cases() {
     models.emplace_back("random" + std::to_string(seed), random_mlp(seed, RandomMlpShape{}));
   std::vector<TimedCase> cases;
   for (const Config& config : configs()) {
-    const HwConfig hw = load_hw_config(kSource + "/configs/hw/default.yaml", config.overrides);
+    HwConfig hw = load_hw_config(kSource + "/configs/hw/default.yaml", config.overrides);
+    hw.compute.array = config.array;
     for (const auto& [name, text] : models) {
       const ir::Graph graph = text.empty() ? frontend::load_model(kSource + "/configs/models/mlp.yaml")
                                            : frontend::parse_model(text, name + ".yaml");

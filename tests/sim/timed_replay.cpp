@@ -138,6 +138,7 @@ class Machine {
   std::int64_t ceil_cycle(std::int64_t ps) const { return (ps + cycle_ps_ - 1) / cycle_ps_; }
   void wake(std::int64_t c) { wakes_.push(c); }
   void collect(TimedReplay& r);
+  std::int64_t exec_cost(const sched::Uop& uop);
 
   const sched::Schedule& s_;
   const HwConfig& hw_;
@@ -166,8 +167,31 @@ class Machine {
   std::uint32_t dma_pushed_ = 0;  // DMA uOps the sequencer issued
   std::size_t head_ = 0;          // the DMA queue's next uOp to complete
   std::size_t completed_ = 0;
+  const sched::Uop* previous_exec_ = nullptr;  // the compute unit's last started EXEC
   TimedReplay r_;
 };
+
+// docs/cycle-model.md, "Systolic array", worked from the page here rather
+// than asked of the CostModel: f folds of 2r + c + 30 cycles, or 32 for a
+// matmul that keeps the previous matmul's stationary operand when f = 1.
+std::int64_t Machine::exec_cost(const sched::Uop& uop) {
+  const sched::Uop* previous = previous_exec_;
+  previous_exec_ = &uop;
+  const ComputeArray& a = hw_.compute.array;
+  if (!a.given() || uop.exec != sched::ExecKind::MatMul) return costs_.uop_cycles(uop, bytes_);
+  const std::int64_t r = std::min<std::int64_t>(a.rows, 32), c = std::min<std::int64_t>(a.cols, 32);
+  const std::int64_t folds = ((32 + a.rows - 1) / a.rows) * ((32 + a.cols - 1) / a.cols);
+  if (folds == 1 && previous != nullptr && previous->exec == sched::ExecKind::MatMul) {
+    const bool same_a = uop.src[0] == previous->src[0] && uop.src_addr[0] == previous->src_addr[0];
+    const bool same_b = uop.src[1] == previous->src[1] && uop.src_addr[1] == previous->src_addr[1];
+    const bool same_sum = !uop.zero_init && uop.tile == previous->tile && uop.addr == previous->addr;
+    const bool keeps = a.dataflow == Dataflow::InputStationary    ? same_a
+                       : a.dataflow == Dataflow::WeightStationary ? same_b
+                                                                  : same_sum;
+    if (keeps) return 32;
+  }
+  return folds * (2 * r + c + 30);
+}
 
 Machine::Machine(const sched::Schedule& s, const HwConfig& hw, const TimedReplayOptions& options)
     : s_(s),
@@ -343,7 +367,7 @@ bool Machine::step_compute(std::int64_t c) {
   }
   const auto id = static_cast<std::uint32_t>(compute_.held);
   if (compute_.held != kNone && !compute_.started && dep_done(id)) {
-    const std::int64_t cost = costs_.uop_cycles(s_.uops[id], bytes_);
+    const std::int64_t cost = exec_cost(s_.uops[id]);
     r_.starts[id] = c;
     sim::uop_sram_accesses(s_, s_.uops[id], &accesses_);
     compute_.ticket = sram_.request(1, c, cost, accesses_);
