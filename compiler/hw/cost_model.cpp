@@ -55,7 +55,7 @@ bool CostModel::keeps_stationary(const sched::Uop& exec, const sched::Uop& previ
 
 std::int64_t CostModel::matmul_block_step_cycles(std::int64_t bm, std::int64_t bn, bool a_outer) const {
   const std::int64_t alone = bm * bn * matmul_cycles_;
-  if (matmul_streaming_cycles_ == matmul_cycles_) return alone;
+  if (!matmul_streams()) return alone;
   switch (compute_.array.dataflow) {
     case Dataflow::WeightStationary:
       return a_outer ? alone : bn * (matmul_cycles_ + (bm - 1) * matmul_streaming_cycles_);

@@ -66,6 +66,8 @@ class CostModel {
   // A matmul EXEC streaming behind one that keeps its stationary operand
   // (exec_cycles(MatMul) when nothing can stay: no array, or several folds).
   std::int64_t matmul_streaming_cycles() const { return matmul_streaming_cycles_; }
+  // Whether an EXEC's cost can depend on the one before it (an array whose tile fits in one fold).
+  bool matmul_streams() const { return matmul_streaming_cycles_ != matmul_cycles_; }
   // The compiler's estimate of one K step of a bm x bn block of C tiles, its
   // EXECs back to back in the loop nest's order (a_outer: for i { for j },
   // consecutive EXECs sharing A[i,k]; else for j { for i }, sharing B[k,j]):
@@ -111,6 +113,7 @@ class ExecSequence {
  public:
   explicit ExecSequence(const CostModel& costs) : costs_(costs) {}
   std::int64_t next(const sched::Uop& exec) {
+    if (!costs_.matmul_streams()) return costs_.exec_cycles(exec.exec);  // no copy on the common path
     const std::int64_t cycles = costs_.exec_cycles(exec, has_previous_ ? &previous_ : nullptr);
     previous_ = exec;
     has_previous_ = true;

@@ -21,10 +21,10 @@ std::size_t reads(const ir::Op& op, ir::TensorId t) {
 // layers may stay on chip only if the group's own layers are all that read them.
 class GroupMatcher {
  public:
-  GroupMatcher(const std::vector<ir::Op>& layers, const std::vector<ir::Op>& all_ops,
+  GroupMatcher(const std::vector<ir::OpId>& layers, const std::vector<ir::Op>& ops,
                const std::vector<TensorInfo>& tensors)
-      : layers_(layers), tensors_(tensors), readers_(tensors.size(), 0) {
-    for (const ir::Op& op : all_ops) {
+      : layers_(layers), ops_(ops), tensors_(tensors), readers_(tensors.size(), 0) {
+    for (const ir::Op& op : ops) {
       if (op.dead) continue;
       for (const ir::TensorId t : op.inputs) ++readers_[static_cast<std::size_t>(t)];
     }
@@ -32,19 +32,19 @@ class GroupMatcher {
 
   // The last layer of the group starting at `first`, or `first` when none does.
   std::size_t match(std::size_t first) const {
-    if (!is_matmul(layers_[first])) return first;
-    ir::TensorId scores = layers_[first].output;
+    if (!is_matmul(layer(first))) return first;
+    ir::TensorId scores = layer(first).output;
     std::size_t k = first + 1;
     // The scale, the mask, a Where: element-wise, shape kept, the only reader.
-    while (k < layers_.size() && is_elementwise(layers_[k]) && inner(scores, reads(layers_[k], scores)) &&
-           same_tiles(layers_[k].output, scores)) {
-      scores = layers_[k].output;
+    while (k < layers_.size() && is_elementwise(layer(k)) && inner(scores, reads(layer(k), scores)) &&
+           same_tiles(layer(k).output, scores)) {
+      scores = layer(k).output;
       ++k;
     }
     if (k + 2 >= layers_.size()) return first;
-    const ir::Op& stats = layers_[k];
-    const ir::Op& softmax = layers_[k + 1];
-    const ir::Op& pv = layers_[k + 2];
+    const ir::Op& stats = layer(k);
+    const ir::Op& softmax = layer(k + 1);
+    const ir::Op& pv = layer(k + 2);
     if (stats.kind != ir::OpKind::SoftmaxStats || stats.inputs[0] != scores) return first;
     if (softmax.kind != ir::OpKind::Softmax || softmax.inputs[0] != scores || softmax.inputs[1] != stats.output) {
       return first;
@@ -69,16 +69,20 @@ class GroupMatcher {
     return x.batch == y.batch && x.rows == y.rows && x.cols == y.cols && x.dims == y.dims && x.layout == y.layout;
   }
 
-  const std::vector<ir::Op>& layers_;
+  // Layer l of the lowering order.
+  const ir::Op& layer(std::size_t l) const { return ops_[static_cast<std::size_t>(layers_[l])]; }
+
+  const std::vector<ir::OpId>& layers_;
+  const std::vector<ir::Op>& ops_;
   const std::vector<TensorInfo>& tensors_;
   std::vector<std::size_t> readers_;
 };
 
 }  // namespace
 
-std::vector<LayerRange> find_attention_groups(const std::vector<ir::Op>& layers, const std::vector<ir::Op>& all_ops,
+std::vector<LayerRange> find_attention_groups(const std::vector<ir::OpId>& layers, const std::vector<ir::Op>& ops,
                                               const std::vector<TensorInfo>& tensors) {
-  const GroupMatcher matcher(layers, all_ops, tensors);
+  const GroupMatcher matcher(layers, ops, tensors);
   std::vector<LayerRange> groups;
   for (std::size_t first = 0; first < layers.size(); ++first) {
     const std::size_t last = matcher.match(first);

@@ -39,10 +39,10 @@ struct LayerRange {
   std::size_t last = 0;
 };
 
-// The attention groups among `layers` (the live non-view ops in lowering
-// order, with schedule tensor ids), given every op (views included) to count
-// readers, and the schedule's tensors.
-std::vector<LayerRange> find_attention_groups(const std::vector<ir::Op>& layers, const std::vector<ir::Op>& all_ops,
+// The attention groups among `layers` (the ids in `ops` of the live non-view
+// ops, in lowering order), given every op (views included, with schedule
+// tensor ids) to count readers, and the schedule's tensors.
+std::vector<LayerRange> find_attention_groups(const std::vector<ir::OpId>& layers, const std::vector<ir::Op>& ops,
                                               const std::vector<TensorInfo>& tensors);
 
 // Orders the EXECs of layers [group.first, group.last] by destination tile

@@ -243,11 +243,11 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
   program.execs.clear();
   program.exec_layer.clear();
   schedule.layers.clear();
-  std::vector<ir::Op> layer_ops;
+  std::vector<ir::OpId> layer_ids;
   for (const ir::OpId op_id : graph.topological_order()) {
     const ir::Op& op = ops[op_id];
     if (is_view_op(op.kind)) continue;
-    layer_ops.push_back(op);
+    layer_ids.push_back(op_id);
     LayerSummary layer;
     layer.name = schedule.tensors[op.output].name;
     layer.ops = op_names(op);
@@ -295,7 +295,7 @@ void LoweringPass::run(const ir::Graph& graph, Schedule& schedule, TileProgram& 
     schedule.layers.push_back(layer);
   }
   if (attention_ == AttentionSchedule::Layered) return;
-  for (const LayerRange& group : find_attention_groups(layer_ops, ops, schedule.tensors)) {
+  for (const LayerRange& group : find_attention_groups(layer_ids, ops, schedule.tensors)) {
     interleave_rows(program, space, group);
     for (std::size_t l = group.first; l <= group.last; ++l) schedule.layers[l].plan += ", attention rows fused";
   }
