@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "compiler/hw/dram_presets.h"
+#include "compiler/hw/presets.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/number_format.h"
 #include "compiler/support/yaml_reader.h"
@@ -236,11 +236,12 @@ DramConfig read_fields(MapReader& section, const DramConfig* defaults) {
   c.address_mapping = section.string("address_mapping",
                                      defaults ? std::optional<std::string>(defaults->address_mapping) : std::nullopt);
   c.queue_depth = section.integer(kQueueDepth.key, kQueueDepth.rule, fallback(kQueueDepth.field));
+  c.power = read_dram_power(section, defaults ? &defaults->power : nullptr);
   c.ideal = false;
   return c;
 }
 
-const dram_presets::Preset* find_preset(const std::string& name) {
+const Preset* find_preset(const std::string& name) {
   for (std::size_t i = 0; i < dram_presets::kCount; ++i) {
     if (name == dram_presets::kAll[i].name) return &dram_presets::kAll[i];
   }
@@ -251,7 +252,7 @@ const dram_presets::Preset* find_preset(const std::string& name) {
 void reject_keys_with_ideal(const MapReader& section) {
   std::vector<const char*> keys;
   for (const IntKey& k : kIntKeys) keys.push_back(k.key);
-  keys.insert(keys.end(), {"page_policy", "address_mapping", kQueueDepth.key});
+  keys.insert(keys.end(), {"page_policy", "address_mapping", kQueueDepth.key, "power"});
   for (const char* key : keys) {
     if (!section.has(key)) continue;
     std::vector<std::string> timed;
@@ -320,12 +321,12 @@ bool DramConfig::operator==(const DramConfig& o) const {
     if (this->*k.field != o.*k.field) return false;
   }
   return preset == o.preset && ideal == o.ideal && page_policy == o.page_policy &&
-         address_mapping == o.address_mapping && queue_depth == o.queue_depth;
+         address_mapping == o.address_mapping && queue_depth == o.queue_depth && power == o.power;
 }
 
 DramConfig read_dram_config(MapReader& section) {
   const std::string name = section.string("preset", std::string("ideal"));
-  const dram_presets::Preset* preset = find_preset(name);
+  const Preset* preset = find_preset(name);
   if (!preset) {
     const std::vector<std::string> names = dram_preset_names();
     section.fail("preset", quoted(name) + " is not a preset" + yaml::did_you_mean(name, names),
@@ -365,7 +366,8 @@ std::string dram_yaml(const DramConfig& c) {
   }
   out << "  page_policy: " << policy_name(c.page_policy) << "\n"
       << "  address_mapping: " << c.address_mapping << "\n"
-      << "  queue_depth: " << c.queue_depth << "\n";
+      << "  queue_depth: " << c.queue_depth << "\n"
+      << dram_power_yaml(c.power);
   return out.str();
 }
 

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/hw/dram_power.h"
+
 namespace tilesim {
 
 namespace yaml {
@@ -57,6 +59,9 @@ struct DramConfig {
   PagePolicy page_policy = PagePolicy::kOpen;
   std::string address_mapping;   // fields from most to least significant, e.g. "RoBaRaCoBgCh"
   std::int64_t queue_depth = 0;  // requests per channel
+
+  // Datasheet currents and voltages, for the energy of each command (issue 15).
+  DramPower power;
 
   std::int64_t burst_bytes() const { return bus_width_bits / 8 * burst_length; }
   std::int64_t burst_cycles() const { return burst_length / 2; }  // nCK a burst holds the data bus

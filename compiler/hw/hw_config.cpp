@@ -1,10 +1,13 @@
 #include "compiler/hw/hw_config.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iomanip>
 #include <limits>
 #include <sstream>
 
 #include "compiler/hw/cost_model.h"
+#include "compiler/hw/energy_model.h"
 #include "compiler/support/input_error.h"
 #include "compiler/support/number_format.h"
 #include "compiler/support/yaml_reader.h"
@@ -27,7 +30,7 @@ constexpr std::int64_t kMaxDmaChannels = 64;
 constexpr std::int64_t kMaxOutstanding = 4096;
 constexpr std::int64_t kMaxVectorLanes = 1024;  // a whole tile in one cycle
 
-constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute, dram";
+constexpr char kTopKeys[] = "a mapping with keys name, clock_mhz, sram, dma, compute, dram, energy";
 
 sched::DramLayout read_layout(MapReader& dram) {
   const std::string text = dram.string("layout", std::string("row_major"));
@@ -64,15 +67,47 @@ void read_vector_unit(MapReader& compute, ComputeConfig& config) {
 
 std::string vector_yaml(const ComputeConfig& c) {
   if (c.vector_lanes == 0) return "  vector_tile_cycles: " + std::to_string(c.vector_tile_cycles) + "\n";
-  return "  vector_lanes: " + std::to_string(c.vector_lanes) + "  # one pass over a tile: " +
-         std::to_string(c.vector_tile_cycles) + " cycles\n";
+  return "  vector_lanes: " + std::to_string(c.vector_lanes) +
+         "  # one pass over a tile: " + std::to_string(c.vector_tile_cycles) + " cycles\n";
 }
 
 // Either the array (its derived cycles as a comment) or the explicit cycles.
 std::string matmul_yaml(const HwConfig& c) {
   if (!c.compute.array.given()) return "  matmul_tile_cycles: " + std::to_string(c.compute.matmul_tile_cycles) + "\n";
   const CostModel costs(c);
-  return compute_array_yaml(c.compute.array, costs.exec_cycles(sched::ExecKind::MatMul), costs.matmul_streaming_cycles());
+  return compute_array_yaml(c.compute.array, costs.exec_cycles(sched::ExecKind::MatMul),
+                            costs.matmul_streaming_cycles());
+}
+
+// What the energy model derives from the figures above, as comments.
+std::string energy_comments(const HwConfig& c) {
+  // Four significant digits: a comment, not a value read back.
+  const auto short_number = [](double v) {
+    std::ostringstream out;
+    if (std::fabs(v) >= 1e4)
+      out << std::fixed << std::setprecision(0);
+    else
+      out << std::setprecision(4);
+    out << v;
+    return out.str();
+  };
+  const EnergyModel model(c);
+  const AreaEstimate area = model.area();
+  std::ostringstream out;
+  out << "  # derived (docs/energy.md): " << short_number(model.mac_cells()) << " MAC cells, "
+      << short_number(model.vector_lanes()) << " vector lanes; SRAM " << short_number(model.sram_read_pj_per_byte())
+      << " pJ per byte read, " << short_number(model.sram_write_pj_per_byte()) << " written; DRAM "
+      << short_number(model.dram_pj_per_byte_moved()) << " pJ per byte moved\n";
+  if (!c.dram.ideal) {
+    out << "  # derived DRAM commands, per rank: ACT+PRE " << short_number(model.dram_activate_pj())
+        << " pJ, read burst " << short_number(model.dram_read_burst_pj()) << " pJ, write burst "
+        << short_number(model.dram_write_burst_pj()) << " pJ, REF " << short_number(model.dram_refresh_pj())
+        << " pJ; background " << short_number(model.dram_background_mw()) << " mW\n";
+  }
+  out << "  # derived leakage " << short_number(model.leakage_mw()) << " mW; area " << short_number(area.total_mm2())
+      << " mm2 (MAC array " << short_number(area.mac_array_mm2) << ", vector unit "
+      << short_number(area.vector_unit_mm2) << ", SRAM " << short_number(area.sram_mm2) << ")\n";
+  return out.str();
 }
 
 HwConfig read(const yaml::Document& doc) {
@@ -131,6 +166,9 @@ HwConfig read(const yaml::Document& doc) {
   config.dram_layout = read_layout(dram);
   dram.finish();
 
+  MapReader energy = root.section("energy", false, "a mapping with key preset and the keys of docs/energy.md");
+  config.energy = read_energy_config(energy);  // finishes the section
+
   root.finish();
   return config;
 }
@@ -155,7 +193,8 @@ bool HwConfig::operator==(const HwConfig& o) const {
          compute.activation_tile_cycles == o.compute.activation_tile_cycles &&
          compute.transcendental_tile_cycles == o.compute.transcendental_tile_cycles &&
          compute.reduce_tile_cycles == o.compute.reduce_tile_cycles &&
-         compute.divide_tile_cycles == o.compute.divide_tile_cycles && dram == o.dram && dram_layout == o.dram_layout;
+         compute.divide_tile_cycles == o.compute.divide_tile_cycles && dram == o.dram && dram_layout == o.dram_layout &&
+         energy == o.energy;
 }
 
 HwConfig load_hw_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -182,16 +221,15 @@ std::string to_yaml(const HwConfig& c) {
       << "  channels: " << c.dma.channels << "  # DMA engines (a timed DRAM only)\n"
       << "  max_outstanding: " << c.dma.max_outstanding << "  # bursts in flight per engine (a timed DRAM only)\n"
       << "compute:\n"
-      << matmul_yaml(c)
-      << vector_yaml(c.compute)
-      << "  queue_depth: " << c.compute.queue_depth << "\n"
+      << matmul_yaml(c) << vector_yaml(c.compute) << "  queue_depth: " << c.compute.queue_depth << "\n"
       << "  activation_tile_cycles: " << c.compute.activation_tile_cycles << "  # hard_sigmoid, hard_swish\n"
       << "  transcendental_tile_cycles: " << c.compute.transcendental_tile_cycles
       << "  # sigmoid, tanh, exp, erf, pow, gelu\n"
       << "  reduce_tile_cycles: " << c.compute.reduce_tile_cycles << "  # reduce_sum, reduce_max, row statistics\n"
       << "  divide_tile_cycles: " << c.compute.divide_tile_cycles << "  # div, reciprocal, sqrt\n"
       << dram_yaml(c.dram) << "  layout: " << sched::to_string(c.dram_layout)
-      << "  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n";
+      << "  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB contiguous)\n"
+      << energy_yaml(c.energy) << energy_comments(c);
   return out.str();
 }
 

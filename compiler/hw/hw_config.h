@@ -13,6 +13,7 @@
 
 #include "compiler/hw/compute_array.h"
 #include "compiler/hw/dram_config.h"
+#include "compiler/hw/energy_config.h"
 #include "compiler/hw/sram_banks_config.h"
 #include "compiler/schedule/schedule.h"
 
@@ -76,6 +77,9 @@ struct HwConfig {
   // How tensors lie in DRAM (dram.layout): which addresses a tile transfer
   // touches, so row-buffer hits on a timed DRAM; no cycle of `ideal` moves.
   sched::DramLayout dram_layout = sched::DramLayout::RowMajor;
+  // Energy per event, leakage and area per unit (issue 15): the default preset
+  // when the file has no `energy:` section (load_hw_config fills it).
+  EnergyConfig energy;
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
   // The simulator's clock period: whole picoseconds (SystemC's resolution),

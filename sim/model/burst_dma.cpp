@@ -130,7 +130,7 @@ bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on)
     if (s.sram_stalled) activity->set_sram_stall(sched::Unit::Dma, false);
     const sched::Uop& uop = schedule_.uops[s.uop];
     if (with_data_) mover_.move(uop);
-    counts_.count(uop, bytes_);
+    counts_.count(uop, bytes_, costs_);
     activity->set_busy(sched::Unit::Dma, false, s.uop);
     tokens->complete(s.uop);
     started_.pop_front();

@@ -58,7 +58,16 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   // What each layer's uOps did, counted as the units count theirs (every uOp ran).
   std::vector<UnitCounts> counts(schedule.layers.size());
   const sched::TransferBytes bytes(schedule);
-  for (std::size_t i = 0; i < schedule.uops.size(); ++i) counts[schedule.uop_layer[i]].count(schedule.uops[i], bytes);
+  std::vector<LayerStats> sram(schedule.layers.size());
+  std::vector<SramAccess> accesses;
+  for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
+    const std::uint32_t l = schedule.uop_layer[i];
+    counts[l].count(schedule.uops[i], bytes, top.costs);
+    uop_sram_accesses(schedule, schedule.uops[i], &accesses);
+    for (const SramAccess& access : accesses) {
+      (access.is_write ? sram[l].sram_bytes_written : sram[l].sram_bytes_read) += access.bytes;
+    }
+  }
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
   for (std::size_t l = 0; l < counts.size(); ++l) {
     const LayerActivity::Span& span = activity.spans()[l];
@@ -70,6 +79,10 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
     layer.execs = counts[l].execs();
     layer.bytes_loaded = counts[l].bytes_loaded;
     layer.bytes_stored = counts[l].bytes_stored;
+    layer.matmul_execs = counts[l].matmul_execs;
+    layer.vector_cycles = counts[l].vector_cycles;
+    layer.sram_bytes_read = sram[l].sram_bytes_read;
+    layer.sram_bytes_written = sram[l].sram_bytes_written;
     layer.bound_compute_cycles = compute[l];
     layer.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.layers[l].compulsory_bytes);
     st.layers.push_back(layer);
@@ -89,6 +102,8 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   st.bytes_loaded = dma.bytes_loaded;
   st.bytes_stored = dma.bytes_stored;
   st.tile_ops = top.compute.counts().uops;
+  st.matmul_execs = top.compute.counts().matmul_execs;
+  st.vector_cycles = top.compute.counts().vector_cycles;
   st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
   if (const dram::DramSystem* timing = top.dram ? top.dram->timing() : nullptr) {
@@ -116,7 +131,14 @@ void check_layers(const SimStats& st, const Require& require) {
                                                         " exceeds its " + std::to_string(layer.cycles()) + " cycles");
     sum.loads += layer.loads, sum.stores += layer.stores, sum.execs += layer.execs;
     sum.bytes_loaded += layer.bytes_loaded, sum.bytes_stored += layer.bytes_stored;
+    sum.matmul_execs += layer.matmul_execs, sum.vector_cycles += layer.vector_cycles;
+    sum.sram_bytes_read += layer.sram_bytes_read, sum.sram_bytes_written += layer.sram_bytes_written;
   }
+  std::int64_t sram_read = 0, sram_written = 0;
+  for (const SramRequesterStats& r : st.sram) sram_read += r.bytes_read, sram_written += r.bytes_written;
+  require(sum.matmul_execs == st.matmul_execs && sum.vector_cycles == st.vector_cycles &&
+              sum.sram_bytes_read == sram_read && sum.sram_bytes_written == sram_written,
+          "the layers' EXEC work and SRAM bytes do not add up to the run's");
   require(sum.loads == st.loads && sum.stores == st.stores && sum.execs == st.tile_ops &&
               sum.bytes_loaded == st.bytes_loaded && sum.bytes_stored == st.bytes_stored,
           "the layers' LOADs, STOREs, EXECs and bytes do not add up to the run's");

@@ -39,6 +39,8 @@ struct LayerStats {
   std::int64_t last_cycle = 0;   // its last uOp completed
   std::int64_t loads = 0, stores = 0, execs = 0;
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
+  std::int64_t matmul_execs = 0, vector_cycles = 0;  // UnitCounts'
+  std::int64_t sram_bytes_read = 0, sram_bytes_written = 0;  // its uOps' SRAM accesses
   std::int64_t bound_compute_cycles = 0;  // its EXECs back to back
   std::int64_t bound_dma_cycles = 0;      // its compulsory bytes at full bandwidth
   std::int64_t cycles() const { return last_cycle - first_cycle; }
@@ -55,6 +57,7 @@ struct SimStats {
   std::int64_t loads = 0, stores = 0, tile_ops = 0;
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
   std::int64_t uops = 0;
+  std::int64_t matmul_execs = 0, vector_cycles = 0;  // the compute unit's UnitCounts
   std::int64_t bound_compute_cycles = 0;  // every EXEC back to back
   std::int64_t bound_dma_cycles = 0;      // compulsory bytes at full bandwidth
   std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }

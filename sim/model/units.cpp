@@ -47,7 +47,7 @@ void InOrderUnit::step() {
   if (busy_) {  // woken at the end of the uOp's own cycles, or of its SRAM stall
     if (!end_or_stall()) return;
     finish(schedule_.uops[current_]);
-    counts_.count(schedule_.uops[current_], bytes_);
+    counts_.count(schedule_.uops[current_], bytes_, costs_);
     activity->set_busy(role_, false, current_);
     tokens->complete(current_);
     busy_ = holding_ = false;

@@ -54,6 +54,7 @@ RunReport make_report(const sched::Schedule& schedule, const HwConfig& hw, const
   r.wall_seconds = wall_seconds;
   r.sim_wall_seconds = sim_wall_seconds;
   r.layers = layer_reports(schedule, stats);
+  r.energy = make_energy_report(hw, stats);
   return r;
 }
 
@@ -125,9 +126,9 @@ nlohmann::ordered_json sram_json(const RunReport& r) {
   return j;
 }
 
-nlohmann::ordered_json layer_json(std::size_t index, const LayerReport& l) {
+nlohmann::ordered_json layer_json(std::size_t index, const LayerReport& l, const EnergyBreakdown& energy) {
   const LayerStats& s = l.stats;
-  return {
+  nlohmann::ordered_json j = {
       {"index", index},
       {"name", l.name},
       {"ops", l.ops},
@@ -150,13 +151,15 @@ nlohmann::ordered_json layer_json(std::size_t index, const LayerReport& l) {
        {{"compute_cycles", s.bound_compute_cycles}, {"dma_cycles", s.bound_dma_cycles}, {"cycles", s.bound_cycles()}}},
       {"efficiency", l.efficiency},
       {"bottleneck", l.bottleneck}};
+  add_layer_energy_json(energy, j);
+  return j;
 }
 
 // The `layers` array, or null when the schedule does not say.
 nlohmann::ordered_json layers_json(const RunReport& r) {
   if (!r.stats.layers_known) return nullptr;
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-  for (std::size_t l = 0; l < r.layers.size(); ++l) layers.push_back(layer_json(l, r.layers[l]));
+  for (std::size_t l = 0; l < r.layers.size(); ++l) layers.push_back(layer_json(l, r.layers[l], r.energy.layers[l]));
   return layers;
 }
 
@@ -183,6 +186,7 @@ std::string stats_json(const RunReport& r) {
   j["bound"] = {
       {"compute_cycles", s.bound_compute_cycles}, {"dma_cycles", s.bound_dma_cycles}, {"cycles", s.bound_cycles()}};
   j["efficiency"] = r.efficiency();
+  add_energy_json(r.energy, j);
   j["uops"] = s.uops;
   j["kernel"] = r.kernel;
   j["wall_seconds"] = r.wall_seconds;
@@ -289,8 +293,9 @@ void write_summary(const RunReport& r, std::ostream& out, bool all_layers) {
       << "  SRAM peak         " << r.sram_peak_bytes << " of " << r.sram_capacity_bytes << " B\n";
   write_sram_line(r, out);
   out << "  lower bound       " << s.bound_cycles() << " cycles (compute " << s.bound_compute_cycles << ", DMA "
-      << s.bound_dma_cycles << "), efficiency " << std::setprecision(3) << r.efficiency() << "\n"
-      << "  wall time         " << std::setprecision(3) << r.wall_seconds << " s, of which simulation "
+      << s.bound_dma_cycles << "), efficiency " << std::setprecision(3) << r.efficiency() << "\n";
+  write_energy_lines(r.energy, out);
+  out << std::fixed << "  wall time         " << std::setprecision(3) << r.wall_seconds << " s, of which simulation "
       << r.sim_wall_seconds << " s: " << std::setprecision(0)
       << (r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0) << " uOps/s (" << s.uops << " uOps)\n";
   write_layers(r, all_layers, out);

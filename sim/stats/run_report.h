@@ -10,6 +10,7 @@
 #include "compiler/hw/hw_config.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/model/simulate.h"
+#include "sim/stats/energy_report.h"
 
 namespace tilesim::sim {
 
@@ -41,6 +42,7 @@ struct RunReport {
   double wall_seconds = 0;                // the whole run: reading files, compiling, inputs, simulation
   double sim_wall_seconds = 0;            // the simulation alone (elaboration to the last uOp)
   std::vector<LayerReport> layers;        // in schedule order; empty when !stats.layers_known
+  EnergyReport energy;                    // energy, power, area, EDP (issue 15)
 
   double time_ns() const { return stats.cycles * 1000.0 / clock_mhz; }
   double efficiency() const { return stats.cycles ? static_cast<double>(stats.bound_cycles()) / stats.cycles : 1.0; }

@@ -69,7 +69,29 @@ TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
         "dram:\n"
         "  preset: ideal  # no DRAM timing: a transfer costs dma.setup_cycles + ceil(bytes / dma.bytes_per_cycle)\n"
         "  layout: row_major  # tensors in DRAM: row_major (a tile is 32 strided rows) or tile_major (4 KiB "
-        "contiguous)\n");
+        "contiguous)\n"
+        // The default energy preset, and what it gives this design (docs/energy.md):
+        // SRAM 10.17 / 8 x (256 / 8)^0.472 = 6.526 pJ/B; DRAM 8 x 30.47 = 243.76 pJ/B;
+        // leakage 62.8 uW x 256 + 0.214 uW x (512 + 128) = 16.21 mW; area 512 and 128
+        // x 11884 um^2 = 6.085 and 1.521 mm^2, SRAM 256 x 3480 + 1560 um^2 = 0.8924 mm^2.
+        "energy:\n"
+        "  preset: horowitz-45nm  # configs/energy/horowitz-45nm.yaml; docs/energy.md\n"
+        "  technology_nm: 45  # nm\n"
+        "  mac_pj: 4.6  # pJ per float32 multiply-accumulate\n"
+        "  vector_op_pj: 0.9  # pJ per lane operation\n"
+        "  sram_read_pj_per_64bit: 10.17  # pJ per 64-bit read of an array of sram_reference_kib\n"
+        "  sram_reference_kib: 8  # KiB\n"
+        "  sram_size_exponent: 0.472  # energy per access grows as (bank KiB / sram_reference_kib)^this\n"
+        "  sram_write_to_read: 1  # a write's energy over a read's\n"
+        "  sram_leakage_uw_per_kib: 62.8  # uW per KiB\n"
+        "  logic_leakage_uw_per_mac: 0.214  # uW per multiply-accumulate cell or vector lane\n"
+        "  ideal_dram_pj_per_bit: 30.47  # pJ per bit to or from the ideal DRAM\n"
+        "  mac_area_um2: 11884  # um^2 per multiply-accumulate cell\n"
+        "  vector_lane_area_um2: 11884  # um^2 per vector lane\n"
+        "  sram_area_um2_per_kib: 3480  # um^2 per KiB\n"
+        "  sram_bank_area_um2: 1560  # um^2 per bank\n"
+        "  # derived (docs/energy.md): 512 MAC cells, 128 vector lanes; SRAM 6.526 pJ per byte read, 6.526 written; DRAM 243.8 pJ per byte moved\n"
+        "  # derived leakage 16.21 mW; area 8.498 mm2 (MAC array 6.085, vector unit 1.521, SRAM 0.8924)\n");
 }
 
 TEST_CASE("check-config applies --set overrides in order", "[cli]") {

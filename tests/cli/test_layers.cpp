@@ -77,7 +77,7 @@ std::string chain_model() {
 
 const std::vector<std::string> kLayerKeys = {
     "index",  "name",  "ops", "shapes",  "tiles",           "plan",  "first_cycle", "last_cycle",
-    "cycles", "share", "dma", "compute", "sram_peak_bytes", "bound", "efficiency",  "bottleneck"};
+    "cycles", "share", "dma", "compute", "sram_peak_bytes", "bound", "efficiency",  "bottleneck", "energy_pj"};
 
 std::vector<std::string> keys_of(const json& object) {
   std::vector<std::string> keys;

@@ -160,7 +160,7 @@ TEST_CASE("memory stats: the ideal default run's summary is the one docs/cycle-m
     return lines;
   };
   CHECK(without_wall_time(run.out) == without_wall_time(shown));
-  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 15);
+  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 17);
 }
 
 TEST_CASE("memory stats: DDR4-3200's figures follow from the schedule and agree with each other", "[cli][stats]") {

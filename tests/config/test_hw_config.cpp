@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -48,6 +50,10 @@ TEST_CASE("only name and sram.size_kib are required, the rest defaults", "[confi
   HwConfig expected;
   expected.name = "tiny";
   expected.sram.size_kib = 64;
+  // No energy section: the default preset's file, exactly.
+  std::ifstream preset(kSource + "/configs/energy/horowitz-45nm.yaml");
+  const std::string text((std::istreambuf_iterator<char>(preset)), std::istreambuf_iterator<char>());
+  expected.energy = tilesim::parse_energy_preset("horowitz-45nm", text, "horowitz-45nm.yaml");
   CHECK(c == expected);
   CHECK(c.clock_mhz == 1000.0);
   CHECK(c.dma.setup_cycles == 64);
@@ -99,7 +105,7 @@ TEST_CASE("set overrides apply in order and are validated like the file", "[conf
   // A section the file lacks is created by the override; its unknown key is the flag's fault.
   CHECK(error_of(kMinimal, {"sdram.size_mib=4"}) ==
         "--set sdram.size_mib=4: sdram: unknown key, did you mean 'dram'? "
-        "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
+        "(expected one of: clock_mhz, compute, dma, dram, energy, name, sram)");
   // An error in the file itself still points at the file, not at an unrelated flag.
   CHECK(error_of("name: x\nsram: {size_kib: 64}\ndma: {bytes_per_cycle: 0}\n", {"sram.size_kib=32"}) ==
         "hw.yaml:3: dma.bytes_per_cycle: 0 is too small "
@@ -116,7 +122,7 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
         "interleave_bytes, ports_per_bank, size_kib)");
   CHECK(error_of("name: x\nsran: {size_kib: 64}\n") ==
         "hw.yaml:2: sran: unknown key, did you mean 'sram'? "
-        "(expected one of: clock_mhz, compute, dma, dram, name, sram)");
+        "(expected one of: clock_mhz, compute, dma, dram, energy, name, sram)");
   CHECK(error_of("name: x\nsram: {size_kib: 64, size_kb: 64}\n") ==
         "hw.yaml:2: sram.size_kb: unknown key, did you mean 'size_kib'? (expected one of: bank_bytes_per_cycle, banks, "
         "interleave_bytes, ports_per_bank, size_kib)");
@@ -164,10 +170,10 @@ TEST_CASE("bad hardware files give one exact message naming file, line and key",
 TEST_CASE("files that are not a YAML mapping are rejected with their line", "[config]") {
   CHECK(error_of("") ==
         "hw.yaml:1: the document is empty (expected a mapping with keys name, "
-        "clock_mhz, sram, dma, compute, dram)");
+        "clock_mhz, sram, dma, compute, dram, energy)");
   CHECK(error_of("- a\n- b\n") ==
         "hw.yaml:1: the document is a sequence (expected a mapping with "
-        "keys name, clock_mhz, sram, dma, compute, dram)");
+        "keys name, clock_mhz, sram, dma, compute, dram, energy)");
   CHECK(error_of("name: x\nsram: {size_kib: 64\n") ==
         "hw.yaml:3: not valid YAML: end of map flow not found (expected a YAML document)");
   CHECK(error_of("name: x\n\xff\xfe\n") == "hw.yaml:2: byte 0xff is not valid UTF-8 (expected a UTF-8 YAML text file)");

@@ -21,7 +21,7 @@ const char kDdr4[] = "name: x\ndram:\n  preset: ddr4-3200\n";  // dram keys from
 // Every key but preset, as a hardware file lists them in the messages.
 const char kAllKeys[] =
     "CL, CWL, address_mapping, bank_groups, banks_per_group, burst_length, bus_width_bits, channels, columns, "
-    "page_policy, preset, queue_depth, ranks, rows, tCCD_L, tCCD_S, tFAW, tRAS, tRC, tRCD, tREFI, tRFC, tRP, "
+    "page_policy, power, preset, queue_depth, ranks, rows, tCCD_L, tCCD_S, tFAW, tRAS, tRC, tRCD, tREFI, tRFC, tRP, "
     "tRRD_L, tRRD_S, tRTP, tRTRS, tRTW, tWR, tWTR_L, tWTR_S, tck_ps";
 
 }  // namespace

@@ -132,7 +132,7 @@ TEST_CASE("run --schedule: the DRAM layout and addresses change no cycle of the 
     return lines;
   };
   CHECK(figures(tile_major.out) == figures(plain.out));
-  CHECK(figures(plain.out).size() == 10);
+  CHECK(figures(plain.out).size() == 12);  // with the energy and area lines
   CHECK(plain.out.find("\n  layers            unknown: the schedule gives no layer= for its uOps\n") !=
         std::string::npos);
 }
