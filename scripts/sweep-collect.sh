@@ -51,16 +51,18 @@ read_status() {
 
 # The columns of results.csv after the keys, and the jq program that reads them from a
 # stats.json (a missing figure is an empty cell; anything but a number is an error).
-csv_cols='cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles'
+csv_cols='cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles,energy_uj,power_mw,area_mm2,edp_uj_us'
 csv_filter='def num: if . == null then null elif type == "number" then . else error("not a number") end;
   ([.cycles, .time_ns, .dma.bytes_loaded, .dma.bytes_stored, .dma.loads, .dma.loads_eliminated,
     .compute.busy_cycles, .overlap_cycles, .sram.peak_bytes, .bound.cycles, .efficiency,
     .dram.achieved_gb_per_s, .dram.row_hit_rate,
     (if .sram.bank_conflict_stall_cycles == null then null
-     else .sram.bank_conflict_stall_cycles + .sram.bandwidth_stall_cycles end)]
+     else .sram.bank_conflict_stall_cycles + .sram.bandwidth_stall_cycles end),
+    .energy.total_uj, .power_mw, .area_mm2.total, .edp_uj_us]
    | map(num) | @csv),
   ([.cycles, .bound.cycles, (.dma.bytes_loaded + .dma.bytes_stored)] | map(num) | @tsv),
-  ({model: (.model | strings), hw: (.hw | strings)} | tojson)'
+  ({model: (.model | strings), hw: (.hw | strings)} | tojson),
+  ([.cycles, .energy.total_uj] | map(num) | @tsv)'
 
 # aggregate OUT ARGV...: results.csv, sweep.png/.svg, manifest.json from OUT/sweep.json and
 # OUT/points/*. Sets AGGREGATE_STATUS: 0 when every point succeeded, 1 otherwise (and
@@ -76,7 +78,7 @@ aggregate() {
   ncols=$(tr -cd , <<<"$csv_cols" | wc -c)  # the commas between the figures: one fewer than they
   empty=$(printf ',%.0s' $(seq 1 "$ncols"))
   csv=$(IFS=,; echo "${SPEC_KEYS[*]},$csv_cols,exit_status,error")$'\n'
-  PLOT_X=() PLOT_GROUP=() PLOT_ROW=() NAMES_JSON=''
+  PLOT_X=() PLOT_GROUP=() PLOT_ROW=() PARETO_ROW=() PARETO_LABEL=() NAMES_JSON=''
   for p in "${SPEC_POINTS[@]}"; do
     IFS=, read -r -a kv <<<"$p"
     key_vals=("${kv[@]#*=}")
@@ -87,6 +89,7 @@ aggregate() {
       mapfile -t row <<<"$rows"
       csv+="$(IFS=,; echo "${key_vals[*]}"),${row[0]},0,"$'\n'
       add_plot_row "${row[1]}" "${key_vals[@]}"
+      add_pareto_row "${row[3]:-}" "${key_vals[@]}"
       [[ -n $NAMES_JSON || ${row[2]:-} != '{"model":'* ]] || NAMES_JSON=${row[2]}
       continue
     fi
@@ -111,6 +114,7 @@ aggregate() {
     | {point: .[0], exit_status: (if .[1] == "" then null else (.[1] | tonumber) end), error: .[2]}]' \
     --args -- "${failed_args[@]}")
   plot_sweep "$out" "$failed_json"
+  plot_pareto "$out" "$failed_json"
   write_manifest "$out" "$ok" "$failed" "$missing" "$failed_json" "$@"
   one_line "${#SPEC_POINTS[@]} points: $ok ok, $failed failed, $missing missing -> $out/results.csv"
   echo "$prog: $REPLY" >&2

@@ -17,6 +17,8 @@ helper=$script_dir/sweep-point.sh
 source "$script_dir/sweep-lib.sh"
 # shellcheck source=scripts/sweep-collect.sh
 source "$script_dir/sweep-collect.sh"
+# shellcheck source=scripts/sweep-pareto.sh
+source "$script_dir/sweep-pareto.sh"
 
 usage() {
   cat <<'EOF'
@@ -70,10 +72,14 @@ Outputs in DIR:
   results.csv          one row per point in sweep order: the swept keys, cycles, time_ns,
                        bytes_loaded, bytes_stored, loads, loads_eliminated,
                        compute_busy_cycles, overlap_cycles, sram_peak_bytes,
-                       bound_cycles, efficiency, exit_status, error (docs/sweeps.md)
+                       bound_cycles, efficiency, dram_gb_per_s, dram_row_hit_rate,
+                       sram_stall_cycles, energy_uj, power_mw, area_mm2, edp_uj_us,
+                       exit_status, error (docs/sweeps.md)
   manifest.json        tilesim version and git commit, sha256 of hw and model, command
                        line, seed, date, keys and values, points ok/failed/missing
   sweep.png, sweep.svg cycles, lower bound and DMA bytes against the first key
+  pareto.png, .svg     cycles against energy, one labelled point per configuration,
+                       the Pareto front marked
   joblog               GNU parallel's job log (used by --resume)
   sweep.json           the sweep's definition (used by --resume, --point, --collect)
   .sweep.lock          the lock: a sweep, --resume and --collect hold it alone, --point

@@ -43,7 +43,7 @@ csv=$out/results.csv
 [[ -f $csv ]] || fail "no results.csv"
 mapfile -t lines <"$csv"
 ((${#lines[@]} == 5)) || fail "results.csv has ${#lines[@]} lines, expected 5"
-expected_header='sram.size_kib,cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles,exit_status,error'
+expected_header='sram.size_kib,cycles,time_ns,bytes_loaded,bytes_stored,loads,loads_eliminated,compute_busy_cycles,overlap_cycles,sram_peak_bytes,bound_cycles,efficiency,dram_gb_per_s,dram_row_hit_rate,sram_stall_cycles,energy_uj,power_mw,area_mm2,edp_uj_us,exit_status,error'
 [[ ${lines[0]} == "$expected_header" ]] || fail "results.csv header is '${lines[0]}', expected '$expected_header'"
 pass "results.csv: header + 4 rows"
 
@@ -54,7 +54,7 @@ want_err=$("$tilesim" run --timing-only --hw "$hw" --model "$model" --set sram.s
 ((want_rc == 2)) || fail "tilesim with sram.size_kib=8 exited $want_rc, expected 2 (test premise)"
 row=${lines[1]}
 [[ $(csv_field "$row" 1) == 8 ]] || fail "first row is not the 8 KiB point: $row"
-[[ $(csv_field "$row" 16) == 2 ]] || fail "8 KiB row: exit_status '$(csv_field "$row" 16)', expected 2: $row"
+[[ $(csv_field "$row" 20) == 2 ]] || fail "8 KiB row: exit_status '$(csv_field "$row" 20)', expected 2: $row"
 [[ $(csv_field "$row" 2) == '' ]] || fail "8 KiB row: cycles should be empty for a failed point: $row"
 got_err=$(csv_error "$row")
 [[ $got_err == "$want_err" ]] || fail "8 KiB row: error text
@@ -67,7 +67,10 @@ prev_bytes=''
 for i in 2 3 4; do
   row=${lines[$i]}
   size=$(csv_field "$row" 1) cycles=$(csv_field "$row" 2)
-  [[ $(csv_field "$row" 16) == 0 ]] || fail "row $size KiB: exit_status not 0: $row"
+  [[ $(csv_field "$row" 20) == 0 ]] || fail "row $size KiB: exit_status not 0: $row"
+  # energy_uj, power_mw, area_mm2, edp_uj_us: the point's stats.json, as jq prints them
+  want=$(jq -r '[.energy.total_uj, .power_mw, .area_mm2.total, .edp_uj_us] | @csv' "$out/points/sram.size_kib=$size.json")
+  [[ $(cut -d, -f16-19 <<<"$row") == "$want" ]] || fail "row $size KiB: energy columns '$(cut -d, -f16-19 <<<"$row")', stats.json has '$want'"
   [[ $cycles =~ ^[0-9]+$ ]] && ((cycles > 0)) || fail "row $size KiB: cycles '$cycles' not > 0"
   [[ -z $(csv_error "$row") ]] || fail "row $size KiB: error column not empty: $row"
   bytes=$(($(csv_field "$row" 4) + $(csv_field "$row" 5)))
@@ -96,7 +99,26 @@ pass "manifest.json: valid, sha256 of the model matches sha256sum"
 [[ $(head -c 8 "$out/sweep.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "sweep.png is not a PNG"
 [[ -s $out/sweep.svg ]] && grep -q '<svg' "$out/sweep.svg" || fail "no sweep.svg"
 [[ -s $out/joblog ]] || fail "no joblog"
-pass "sweep.png (PNG), sweep.svg, joblog"
+[[ $(head -c 8 "$out/pareto.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "pareto.png is not a PNG"
+grep -q '<svg' "$out/pareto.svg" || fail "no pareto.svg"
+for size in 16 64 256; do  # every configuration labelled by its value; the failed one not plotted
+  grep -q "<text>$size</text>" "$out/pareto.svg" || fail "pareto.svg: no label $size"
+done
+grep -q '1 failed, not plotted' "$out/pareto.svg" || fail "pareto.svg: the failed point is not named in the title"
+pass "sweep.png (PNG), sweep.svg, pareto.png (PNG), pareto.svg, joblog"
+
+# The Pareto front: a point is on it when no other is at most as slow and at most as costly
+# and better in one. Points (cycles, energy): 1 (100, 5) front, 2 (100, 7) beaten by 1 at
+# equal cycles, 3 (200, 5) beaten by 1 at equal energy, 4 (50, 9) front (fastest),
+# 5 (300, 1) front (cheapest), 6 (250, 3) beaten by none: front.
+front=$(
+  # shellcheck source=scripts/sweep-pareto.sh
+  source "$src/scripts/sweep-pareto.sh"
+  PARETO_ROW=($'100\t5' $'100\t7' $'200\t5' $'50\t9' $'300\t1' $'250\t3')
+  pareto_data | awk -F '\t' '$4 == 1 { printf "%s ", $1 }'
+)
+[[ $front == '4 1 6 5 ' ]] || fail "Pareto front '$front', expected '4 1 6 5 ' (in cycle order)"
+pass "Pareto front: dominated points (equal cycles, equal energy) excluded"
 
 # ---------------------------------------------------------------- --resume
 pts=$out/points

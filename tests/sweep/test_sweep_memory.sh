@@ -55,7 +55,7 @@ got=$(for i in 1 2 3 4 5 6; do cut -d, -f1,2 <<<"${lines[$i]}"; done | tr '\n' '
 for i in 1 2 3 4 5 6; do
   row=${lines[$i]}
   size=$(csv_field "$row" 1) preset=$(csv_field "$row" 2)
-  [[ $(csv_field "$row" 17) == 0 ]] || fail "row $size,$preset failed: $row"
+  [[ $(csv_field "$row" 21) == 0 ]] || fail "row $size,$preset failed: $row"
   # dram_gb_per_s (column 14): empty for the ideal DRAM, a figure for a timed one
   if [[ $preset == ideal ]]; then
     [[ -z $(csv_field "$row" 14) ]] || fail "row $size,$preset: dram_gb_per_s '$(csv_field "$row" 14)' for the ideal DRAM"
@@ -92,7 +92,7 @@ run_sweep "$one" 1 --hw "$hw" --key dram.preset --values ideal,ddr5,hbm2
 mapfile -t lines <"$one/results.csv"
 ((${#lines[@]} == 4)) || fail "preset sweep results.csv has ${#lines[@]} lines, expected 4"
 want_err=$("$tilesim" run --timing-only --hw "$hw" --model "$model" --set dram.preset=ddr5 2>&1 >/dev/null || true)
-[[ $(csv_field "${lines[2]}" 1) == ddr5 && $(csv_field "${lines[2]}" 16) == 2 &&
+[[ $(csv_field "${lines[2]}" 1) == ddr5 && $(csv_field "${lines[2]}" 20) == 2 &&
    $(csv_error "${lines[2]}") == "$want_err" ]] || fail "ddr5 row: ${lines[2]}
   expected exit status 2 and: $want_err"
 [[ $(csv_field "${lines[1]}" 2) == 6272 ]] || fail "ideal row: cycles $(csv_field "${lines[1]}" 2), expected 6272"
@@ -108,12 +108,12 @@ mapfile -t lines <"$banked/results.csv"
 want_err=$("$tilesim" run --timing-only --hw "$edge" --model "$model" --set sram.size_kib=13 2>&1 >/dev/null || true)
 [[ $want_err == *"32 banks x 64-byte interleave = 2048 bytes do not divide the SRAM's 13312 bytes"* ]] ||
   fail "test premise: 13 KiB on edge.yaml gives '$want_err'"
-[[ $(csv_field "${lines[2]}" 16) == 2 && $(csv_error "${lines[2]}") == "$want_err" ]] ||
+[[ $(csv_field "${lines[2]}" 20) == 2 && $(csv_error "${lines[2]}") == "$want_err" ]] ||
   fail "13 KiB row: ${lines[2]}"
 for i in 1 3; do
   row=${lines[$i]} size=$(csv_field "${lines[$i]}" 1)
   want=$(direct "$edge" "sram.size_kib=$size")
-  [[ $(csv_field "$row" 16) == 0 && "$(csv_field "$row" 2) $(csv_field "$row" 11)" == "$want" ]] ||
+  [[ $(csv_field "$row" 20) == 0 && "$(csv_field "$row" 2) $(csv_field "$row" 11)" == "$want" ]] ||
     fail "$size KiB row on edge.yaml: $row (a direct run gives '$want')"
 done
 pass "sram.size_kib on edge.yaml: 12 and 64 KiB run, 13 KiB is refused by the banks"
