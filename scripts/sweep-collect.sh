@@ -172,11 +172,17 @@ plot_sweep() {
     gp_define dat "$dat"
     plot_labels "$failed_json"
   } >"$defs"
-  if gnuplot "$defs" "$script_dir/sweep-plot.gp" 2>"$errs" </dev/null; then
-    publish "$png" "$out/sweep.png"
-    publish "$svg" "$out/sweep.svg"
+  run_gnuplot "$defs" sweep-plot.gp "$png" "$svg" "$errs" "$out/sweep" "no plot"
+}
+
+# run_gnuplot DEFS SCRIPT PNG SVG ERRS DEST WHAT: gnuplot DEFS and scripts/SCRIPT, then the
+# two temporaries published as DEST.png and DEST.svg; a warning "gnuplot failed, WHAT" else.
+run_gnuplot() {
+  if gnuplot "$1" "$script_dir/$2" 2>"$5" </dev/null; then
+    publish "$3" "$6.png"
+    publish "$4" "$6.svg"
   else
-    warn "gnuplot failed, no plot: $(head -c 500 -- "$errs")"
+    warn "gnuplot failed, $7: $(head -c 500 -- "$5")"
   fi
 }
 

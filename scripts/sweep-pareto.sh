@@ -51,10 +51,5 @@ plot_pareto() {
     printf 'cdiv = %d\nnpoints = %d\narray point_label[%d]\n' "$cdiv" "${#PARETO_LABEL[@]}" "${#PARETO_LABEL[@]}"
     for i in "${!PARETO_LABEL[@]}"; do gp_define "point_label[$((i + 1))]" "${PARETO_LABEL[i]}"; done
   } >"$defs"
-  if gnuplot "$defs" "$script_dir/sweep-pareto.gp" 2>"$errs" </dev/null; then
-    publish "$png" "$out/pareto.png"
-    publish "$svg" "$out/pareto.svg"
-  else
-    warn "gnuplot failed, no Pareto plot: $(head -c 500 -- "$errs")"
-  fi
+  run_gnuplot "$defs" sweep-pareto.gp "$png" "$svg" "$errs" "$out/pareto" "no Pareto plot"
 }

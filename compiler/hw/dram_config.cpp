@@ -241,13 +241,6 @@ DramConfig read_fields(MapReader& section, const DramConfig* defaults) {
   return c;
 }
 
-const Preset* find_preset(const std::string& name) {
-  for (std::size_t i = 0; i < dram_presets::kCount; ++i) {
-    if (name == dram_presets::kAll[i].name) return &dram_presets::kAll[i];
-  }
-  return nullptr;
-}
-
 // The ideal preset has nothing to set: a timing key given with it is a mistake.
 void reject_keys_with_ideal(const MapReader& section) {
   std::vector<const char*> keys;
@@ -280,12 +273,7 @@ DramConfig parse_dram_preset(const std::string& name, const std::string& text, c
   return c;
 }
 
-std::vector<std::string> dram_preset_names() {
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < dram_presets::kCount; ++i) names.emplace_back(dram_presets::kAll[i].name);
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> dram_preset_names() { return preset_names(dram_presets::kAll, dram_presets::kCount); }
 
 std::int64_t dram_field_count(const DramConfig& c, DramField field) {
   switch (field) {
@@ -326,7 +314,7 @@ bool DramConfig::operator==(const DramConfig& o) const {
 
 DramConfig read_dram_config(MapReader& section) {
   const std::string name = section.string("preset", std::string("ideal"));
-  const Preset* preset = find_preset(name);
+  const Preset* preset = find_preset(dram_presets::kAll, dram_presets::kCount, name);
   if (!preset) {
     const std::vector<std::string> names = dram_preset_names();
     section.fail("preset", quoted(name) + " is not a preset" + yaml::did_you_mean(name, names),

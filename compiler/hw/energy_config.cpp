@@ -1,6 +1,5 @@
 #include "compiler/hw/energy_config.h"
 
-#include <algorithm>
 
 #include "compiler/hw/number_keys.h"
 #include "compiler/hw/presets.h"
@@ -47,13 +46,6 @@ const Key kKeys[] = {
      NumberRule{kZeroOrMore, kMaxArea, "um^2 per bank", "a number >= 0 and <= 1000000000000 (um^2)"}},
 };
 
-const Preset* find_preset(const std::string& name) {
-  for (std::size_t i = 0; i < energy_presets::kCount; ++i) {
-    if (name == energy_presets::kAll[i].name) return &energy_presets::kAll[i];
-  }
-  return nullptr;
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -78,16 +70,11 @@ EnergyConfig parse_energy_preset(const std::string& name, const std::string& tex
   return c;
 }
 
-std::vector<std::string> energy_preset_names() {
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < energy_presets::kCount; ++i) names.emplace_back(energy_presets::kAll[i].name);
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> energy_preset_names() { return preset_names(energy_presets::kAll, energy_presets::kCount); }
 
 EnergyConfig read_energy_config(MapReader& section) {
   const std::string name = section.string("preset", std::string(kDefaultEnergyPreset));
-  const Preset* preset = find_preset(name);
+  const Preset* preset = find_preset(energy_presets::kAll, energy_presets::kCount, name);
   if (!preset) {
     const std::vector<std::string> names = energy_preset_names();
     section.fail("preset", "unknown energy preset " + quoted(name) + yaml::did_you_mean(name, names),

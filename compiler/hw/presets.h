@@ -5,7 +5,10 @@
 // energy_config.cpp energy_presets.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace tilesim {
 
@@ -25,5 +28,21 @@ namespace energy_presets {
 extern const Preset kAll[];
 extern const std::size_t kCount;
 }  // namespace energy_presets
+
+// The preset of `all[0..count)` named `name`, or nullptr.
+inline const Preset* find_preset(const Preset* all, std::size_t count, const std::string& name) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (name == all[i].name) return &all[i];
+  }
+  return nullptr;
+}
+
+// Their names, sorted.
+inline std::vector<std::string> preset_names(const Preset* all, std::size_t count) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < count; ++i) names.emplace_back(all[i].name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 }  // namespace tilesim
