@@ -233,18 +233,20 @@ void write_sram_line(const RunReport& r, std::ostream& out) {
 // The layers' rows, in `order`, under a heading; * marks the bottleneck.
 void write_layer_table(const RunReport& r, const std::vector<std::size_t>& order, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"", "#", "layer", "ops", "start", "end", "cycles", "share", "loads",
-                                                 "stores", "DMA bytes", "EXECs", "SRAM peak", "efficiency"}};
+                                                 "stores", "DMA bytes", "EXECs", "SRAM peak", "efficiency",
+                                                 "energy uJ"}};
   for (const std::size_t l : order) {
     const LayerReport& x = r.layers[l];
     const LayerStats& s = x.stats;
-    std::ostringstream efficiency;
+    std::ostringstream efficiency, energy;
     efficiency << std::fixed << std::setprecision(3) << x.efficiency;
+    energy << std::fixed << std::setprecision(3) << r.energy.layers[l].total_pj() * 1e-6;
     rows.push_back({x.bottleneck ? "*" : "", std::to_string(l), x.name, x.ops, std::to_string(s.first_cycle),
                     std::to_string(s.last_cycle), std::to_string(s.cycles()), percent(s.cycles(), r.stats.cycles),
                     std::to_string(s.loads), std::to_string(s.stores), std::to_string(s.bytes_loaded + s.bytes_stored),
-                    std::to_string(s.execs), std::to_string(x.sram_peak_bytes), efficiency.str()});
+                    std::to_string(s.execs), std::to_string(x.sram_peak_bytes), efficiency.str(), energy.str()});
   }
-  write_table(rows, {false, true, false, false, true, true, true, true, true, true, true, true, true, true}, out,
+  write_table(rows, {false, true, false, false, true, true, true, true, true, true, true, true, true, true, true}, out,
               "   ");
 }
 

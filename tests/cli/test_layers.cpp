@@ -169,9 +169,15 @@ TEST_CASE("layers: a model of more than 12 layers lists its 5 longest, --per-lay
   CHECK(shown[0] == "  layers            14; the bottleneck (*, the longest) is h8: 832 cycles, 13.4% of the run");
   CHECK(shown[1] == "  the 5 longest of 14 layers (--per-layer lists every one, stats.json has them all):");
   CHECK(shown[2] ==
-        "      #  layer  ops     start   end  cycles  share  loads  stores  DMA bytes  EXECs  SRAM peak  efficiency");
+        "      #  layer  ops     start   end  cycles  share  loads  stores  DMA bytes  EXECs  SRAM peak  efficiency  "
+        "energy uJ");
+  // h8 = h7 [32,32] @ w8 [32,128]: 4 LOADs of w8 (h7 is resident), 4 EXECs. Its energy
+  // (docs/energy.md): 4 x 32768 MACs x 4.6 pJ = 602931 pJ; SRAM 32768 B written (LOADs 16384,
+  // EXECs 16384) and 32768 read (each EXEC A and B) x 6.52622 pJ = 427700 pJ; DRAM 16384 B x
+  // 243.76 pJ = 3993764 pJ: 5.024 uJ.
   CHECK(shown[3] ==
-        "   *  8  h8     matmul   3264  4096     832  13.4%      4       0      16384      4      24576       0.615");
+        "   *  8  h8     matmul   3264  4096     832  13.4%      4       0      16384      4      24576       0.615  "
+        "    5.024");
   for (std::size_t row = 0; row < 5; ++row) {
     std::istringstream cells(shown[3 + row].substr(4));
     std::size_t index = 0;
@@ -220,7 +226,8 @@ TEST_CASE("layers: a model of 12 layers lists them all without --per-layer", "[c
   const std::vector<std::string> shown = lines_from(r.out, "  layers ");
   REQUIRE(shown.size() == 1 + 1 + 12);
   CHECK(shown[1] ==
-        "       #  layer  ops     start   end  cycles  share  loads  stores  DMA bytes  EXECs  SRAM peak  efficiency");
+        "       #  layer  ops     start   end  cycles  share  loads  stores  DMA bytes  EXECs  SRAM peak  efficiency  "
+        "energy uJ");
 }
 
 TEST_CASE("layers: a schedule file without layer= reports the layers unknown", "[cli][layers]") {
