@@ -1,10 +1,13 @@
 #include "sim/io/input_values.h"
 
+#include "sim/io/huge_pages.h"
+
 #include <stdexcept>
 
 #include "compiler/support/input_error.h"
 #include "compiler/support/interrupt.h"
 #include "compiler/support/yaml_reader.h"
+#include "sim/io/huge_pages.h"
 #include "sim/io/tensor_file.h"
 
 namespace tilesim {
@@ -84,7 +87,10 @@ std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, st
   constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
   constexpr std::int64_t kHalf = std::int64_t{1} << 23;
   const std::uint64_t key = seed ^ fnv1a64(name);
-  std::vector<float> values(count);
+  std::vector<float> values;
+  values.reserve(count);
+  advise_huge_pages(values.data(), count * sizeof(float));  // before the first write
+  values.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
     if ((i & 0xFFFFF) == 0) poll_interrupt();
     std::uint64_t z = key + (i + 1) * kGolden;

@@ -36,15 +36,14 @@ void for_each_tile(const sched::TensorInfo& t, std::int32_t index, F f) {
 DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
     : schedule_(schedule), size_(sched::dram_extent(schedule)) {
   if (!with_data) return;
-  data_.reset(static_cast<unsigned char*>(std::calloc(static_cast<std::size_t>(size_) + 4, 1)));
-  if (!data_) throw std::bad_alloc();
+  data_ = std::make_unique<HugePageBuffer>(static_cast<std::size_t>(size_) + 4);
 }
 
 void DramImage::write_tile(const sched::TileRef& tile, const float* values) {
   const auto* from = reinterpret_cast<const unsigned char*>(values);
   sched::tile_spans(schedule_, tile, &spans_);
   for (const sched::DramSpan& span : spans_) {
-    std::memcpy(data_.get() + span.address, from, span.bytes);
+    std::memcpy(data_->data() + span.address, from, span.bytes);
     from += span.bytes;
   }
 }
@@ -53,7 +52,7 @@ void DramImage::read_tile(const sched::TileRef& tile, float* values) const {
   auto* to = reinterpret_cast<unsigned char*>(values);
   sched::tile_spans(schedule_, tile, &spans_);
   for (const sched::DramSpan& span : spans_) {
-    std::memcpy(to, data_.get() + span.address, span.bytes);
+    std::memcpy(to, data_->data() + span.address, span.bytes);
     to += span.bytes;
   }
 }
@@ -87,8 +86,12 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
         throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
       }
       for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
-        std::memcpy(data_.get() + address, &values.data[static_cast<std::size_t>(i)], sizeof(float));
+        std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>(i)], sizeof(float));
       });
+      continue;
+    }
+    if (schedule_.dram_layout == sched::DramLayout::RowMajor) {
+      write_rows(t, values);
       continue;
     }
     for_each_tile(t, static_cast<std::int32_t>(i),
@@ -104,13 +107,29 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
   }
 }
 
+// Row-major storage keeps each true row of a matrix contiguous: one copy a
+// row, the padding left as the image's zeros (issue 16: tile by tile, this
+// was 32 copies of 128 bytes and a zero-filled staging tile per tile).
+void DramImage::write_rows(const sched::TensorInfo& t, const HostTensor& values) {
+  const auto row_bytes = static_cast<std::size_t>(t.cols) * sizeof(float);
+  for (std::int64_t m = 0; m < t.batch; ++m) {
+    poll_interrupt();
+    for (std::int64_t r = 0; r < t.rows; ++r) {
+      const std::uint64_t address =
+          sched::element_address(t, sched::StorageCoord{m, r, 0}, sched::DramLayout::RowMajor);
+      std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>((m * t.rows + r) * t.cols)],
+                  row_bytes);
+    }
+  }
+}
+
 HostTensor DramImage::read_tensor(std::int32_t tensor) const {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tensor)];
   std::vector<std::int64_t> dims = sched::true_dims(t);
   if (t.layout != sched::TensorLayout::Matrix) {
     std::vector<float> data(static_cast<std::size_t>(HostTensor::from_dims(dims, {}).element_count()));
     for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
-      std::memcpy(&data[static_cast<std::size_t>(i)], data_.get() + address, sizeof(float));
+      std::memcpy(&data[static_cast<std::size_t>(i)], data_->data() + address, sizeof(float));
     });
     return HostTensor::from_dims(std::move(dims), std::move(data));
   }

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +22,7 @@
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/io/host_tensor.h"
+#include "sim/io/huge_pages.h"
 
 namespace tilesim::sim {
 
@@ -32,17 +32,15 @@ class DramImage {
 
   // The DRAM bytes the schedule's addresses reach (sched::dram_extent).
   std::uint64_t size_bytes() const { return size_; }
-  unsigned char* data() { return data_.get(); }
+  unsigned char* data() { return data_ ? data_->data() : nullptr; }
 
   // Inputs and params from `inputs` (true shape); everything else stays zero.
   void write_inputs(const std::map<std::string, HostTensor>& inputs);
   HostTensor read_tensor(std::int32_t tensor) const;
 
  private:
-  struct FreeDeleter {
-    void operator()(unsigned char* p) const { std::free(p); }
-  };
   void write_tile(const sched::TileRef& tile, const float* values);
+  void write_rows(const sched::TensorInfo& t, const HostTensor& values);
   void read_tile(const sched::TileRef& tile, float* values) const;
   // Calls f(value's index in row-major order of t.dims, its DRAM address).
   template <typename F>
@@ -50,8 +48,8 @@ class DramImage {
 
   const sched::Schedule& schedule_;
   std::uint64_t size_ = 0;
-  std::unique_ptr<unsigned char, FreeDeleter> data_;
-  mutable sched::DramSpans spans_;  // of the tile being written or read
+  std::unique_ptr<HugePageBuffer> data_;  // zero-filled; null in timing-only runs
+  mutable sched::DramSpans spans_;        // of the tile being written or read
 };
 
 }  // namespace tilesim::sim
