@@ -169,7 +169,10 @@ void check_memory(const Run& run) {
 void make_run_inputs(Run& run) {
   if (!run.kernels) return;
   run.phase = "making the inputs";
-  if (run.args.schedule.empty()) {
+  if (run.args.schedule.empty() && !run.args.verify && run.args.inputs.empty()) {
+    // Nothing but the simulated DRAM reads the seeded values: generated there (SimOptions::seed).
+    run.inputs = stored_inputs(run.compiled.graph);
+  } else if (run.args.schedule.empty()) {
     run.inputs = make_inputs(run.args.verify ? run.unfused : run.compiled.graph, run.args.inputs, run.args.seed);
     add_pass_params(run.compiled.graph, run.inputs);
   } else {
@@ -185,6 +188,7 @@ void simulate(Run& run) {
   options.trace_from_cycle = run.args.trace_from;
   options.trace_to_cycle = run.args.trace_to;
   options.progress = isatty(STDERR_FILENO) != 0;
+  options.seed = run.args.seed;
   run.result = sim::simulate(run.compiled.schedule, run.compiled.hw, run.inputs, options);
 }
 

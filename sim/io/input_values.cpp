@@ -83,23 +83,27 @@ std::uint64_t fnv1a64(const std::string& text) {
 // SplitMix64 in counter form: element i of a tensor is mix(key + (i + 1) * g),
 // independent of every other element, so the loop vectorises (a Mersenne
 // Twister spent a third of a large run's wall time here).
-std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {
+void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out) {
   constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
   constexpr std::int64_t kHalf = std::int64_t{1} << 23;
   const std::uint64_t key = seed ^ fnv1a64(name);
-  std::vector<float> values;
-  values.reserve(count);
-  advise_huge_pages(values.data(), count * sizeof(float));  // before the first write
-  values.resize(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    if ((i & 0xFFFFF) == 0) poll_interrupt();
-    std::uint64_t z = key + (i + 1) * kGolden;
+  for (std::size_t j = 0; j < count; ++j) {
+    if ((j & 0xFFFFF) == 0) poll_interrupt();
+    std::uint64_t z = key + (first + j + 1) * kGolden;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
     const auto top24 = static_cast<std::int64_t>(z >> 40);
-    values[i] = static_cast<float>(top24 - kHalf) / static_cast<float>(kHalf);  // exact: |top24 - 2^23| <= 2^23
+    out[j] = static_cast<float>(top24 - kHalf) / static_cast<float>(kHalf);  // exact: |top24 - 2^23| <= 2^23
   }
+}
+
+std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {
+  std::vector<float> values;
+  values.reserve(count);
+  advise_huge_pages(values.data(), count * sizeof(float));  // before the first write
+  values.resize(count);
+  seeded_fill(seed, name, 0, count, values.data());
   return values;
 }
 
@@ -155,6 +159,15 @@ void add_pass_params(const ir::Graph& compiled, std::map<std::string, HostTensor
       values.emplace(t.name, HostTensor::from_dims(t.shape.dims(), t.values));
     }
   }
+}
+
+std::map<std::string, HostTensor> stored_inputs(const ir::Graph& compiled) {
+  std::map<std::string, HostTensor> values;
+  for (const ir::Tensor& t : compiled.tensors) {
+    if (takes_values(t) && !t.values.empty()) values.emplace(t.name, HostTensor::from_dims(t.shape.dims(), t.values));
+  }
+  add_pass_params(compiled, values);
+  return values;
 }
 
 std::map<std::string, HostTensor> seeded_inputs(const sched::Schedule& schedule, std::uint64_t seed) {

@@ -26,6 +26,8 @@ std::uint64_t fnv1a64(const std::string& text);
 // exactly representable in float32. Identical on every platform;
 // independent of other tensors (docs/formats.md).
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count);
+// Values first .. first + count - 1 of the same sequence, into out[0 .. count).
+void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out);
 
 // Every graph input and param (by name) with its values at its true shape
 // (HostTensor::from_dims(tensor.shape.dims(), ...)), in this order of choice:
@@ -46,6 +48,12 @@ std::map<std::string, HostTensor> make_inputs(const ir::Graph& graph, const std:
 // added to `compiled` (an average pool's divisors), which the model's own
 // graph - the one make_inputs read for --verify - does not have.
 void add_pass_params(const ir::Graph& compiled, std::map<std::string, HostTensor>& values);
+
+// The inputs and params of `compiled` that carry their own values (stored
+// ones, and the passes' params): with SimOptions::seed, everything a run
+// without --input files and --verify needs on the host (issue 16: the seeded
+// ones are generated straight into the simulated DRAM).
+std::map<std::string, HostTensor> stored_inputs(const ir::Graph& compiled);
 
 // Every input and param of a schedule (views excluded) at its true shape,
 // seeded as make_inputs seeds them: a hand-written schedule's inputs.

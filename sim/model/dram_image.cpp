@@ -8,6 +8,7 @@
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/dram_placement.h"
 #include "compiler/support/interrupt.h"
+#include "sim/io/input_values.h"
 
 namespace tilesim::sim {
 
@@ -73,28 +74,38 @@ void DramImage::for_each_element(const sched::TensorInfo& t, F f) const {
   }
 }
 
-void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
-  float tile[kDim * kDim];
+void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs,
+                             const std::optional<std::uint64_t>& seed) {
   for (std::size_t i = 0; i < schedule_.tensors.size(); ++i) {
     const sched::TensorInfo& t = schedule_.tensors[i];
     if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
     const auto it = inputs.find(t.name);
-    if (it == inputs.end()) throw std::logic_error("no values for tensor " + t.name);
-    const HostTensor& values = it->second;
-    if (t.layout != sched::TensorLayout::Matrix) {
-      if (values.shape() != t.dims) {
-        throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
-      }
-      for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
-        std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>(i)], sizeof(float));
-      });
-      continue;
+    if (it == inputs.end() && !seed) throw std::logic_error("no values for tensor " + t.name);
+    const bool rows = t.layout == sched::TensorLayout::Matrix && schedule_.dram_layout == sched::DramLayout::RowMajor;
+    if (it == inputs.end() && rows) {
+      write_seeded_rows(t, *seed);
+    } else if (it == inputs.end()) {
+      HostTensor host = HostTensor::from_dims(sched::true_dims(t), {});
+      host.data = seeded_values(*seed, t.name, static_cast<std::size_t>(host.element_count()));
+      write_tensor(static_cast<std::int32_t>(i), host);
+    } else {
+      write_tensor(static_cast<std::int32_t>(i), it->second);
     }
-    if (schedule_.dram_layout == sched::DramLayout::RowMajor) {
-      write_rows(t, values);
-      continue;
-    }
-    for_each_tile(t, static_cast<std::int32_t>(i),
+  }
+}
+
+void DramImage::write_tensor(std::int32_t tensor, const HostTensor& values) {
+  const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tensor)];
+  if (t.layout != sched::TensorLayout::Matrix) {
+    if (values.shape() != t.dims) throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
+    for_each_element(t, [&](std::int64_t i, std::uint64_t address) {
+      std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>(i)], sizeof(float));
+    });
+  } else if (schedule_.dram_layout == sched::DramLayout::RowMajor) {
+    write_rows(t, values);
+  } else {
+    float tile[kDim * kDim];
+    for_each_tile(t, tensor,
                   [&](const sched::TileRef& ref, std::int64_t matrix, std::int64_t r0, std::int64_t c0,
                       std::int64_t rows, std::int64_t cols) {
                     std::fill_n(tile, kDim * kDim, 0.0f);
@@ -104,6 +115,19 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs) {
                     }
                     write_tile(ref, tile);
                   });
+  }
+}
+
+// A row-major matrix's seeded values, each true row generated where it lies
+// (issue 16: no host copy of inputs nothing else reads).
+void DramImage::write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed) {
+  for (std::int64_t m = 0; m < t.batch; ++m) {
+    for (std::int64_t r = 0; r < t.rows; ++r) {
+      const std::uint64_t address =
+          sched::element_address(t, sched::StorageCoord{m, r, 0}, sched::DramLayout::RowMajor);
+      seeded_fill(seed, t.name, static_cast<std::size_t>((m * t.rows + r) * t.cols), static_cast<std::size_t>(t.cols),
+                  reinterpret_cast<float*>(data_->data() + address));
+    }
   }
 }
 

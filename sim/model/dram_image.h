@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "compiler/schedule/dram_layout.h"
@@ -34,13 +35,17 @@ class DramImage {
   std::uint64_t size_bytes() const { return size_; }
   unsigned char* data() { return data_ ? data_->data() : nullptr; }
 
-  // Inputs and params from `inputs` (true shape); everything else stays zero.
-  void write_inputs(const std::map<std::string, HostTensor>& inputs);
+  // Inputs and params from `inputs` (true shape), or, for one absent there
+  // when `seed` is given, its seeded values generated in place
+  // (seeded_values); everything else stays zero.
+  void write_inputs(const std::map<std::string, HostTensor>& inputs, const std::optional<std::uint64_t>& seed = {});
   HostTensor read_tensor(std::int32_t tensor) const;
 
  private:
   void write_tile(const sched::TileRef& tile, const float* values);
   void write_rows(const sched::TensorInfo& t, const HostTensor& values);
+  void write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed);
+  void write_tensor(std::int32_t tensor, const HostTensor& values);
   void read_tile(const sched::TileRef& tile, float* values) const;
   // Calls f(value's index in row-major order of t.dims, its DRAM address).
   template <typename F>

@@ -258,7 +258,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Accelerator top("accelerator", schedule, hw, options.kernels, options.progress);
-  if (options.kernels) top.dram->image().write_inputs(inputs);
+  if (options.kernels) top.dram->image().write_inputs(inputs, options.seed);
   if (!options.vcd_path.empty()) {
     const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -31,6 +32,10 @@ struct SimOptions {
   std::int64_t trace_to_cycle = -1;
   // A progress bar on stderr once the simulation has run ~2 s of host time.
   bool progress = false;
+  // Inputs and params missing from simulate()'s `inputs` take seeded_values(*seed,
+  // name, ...), generated straight into the DRAM image (no host copy); without a
+  // seed every one must be given.
+  std::optional<std::uint64_t> seed;
 };
 
 // One layer's figures (Schedule::layers; docs/stats.md, "Per layer").
@@ -39,10 +44,10 @@ struct LayerStats {
   std::int64_t last_cycle = 0;   // its last uOp completed
   std::int64_t loads = 0, stores = 0, execs = 0;
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
-  std::int64_t matmul_execs = 0, vector_cycles = 0;  // UnitCounts'
+  std::int64_t matmul_execs = 0, vector_cycles = 0;          // UnitCounts'
   std::int64_t sram_bytes_read = 0, sram_bytes_written = 0;  // its uOps' SRAM accesses
-  std::int64_t bound_compute_cycles = 0;  // its EXECs back to back
-  std::int64_t bound_dma_cycles = 0;      // its compulsory bytes at full bandwidth
+  std::int64_t bound_compute_cycles = 0;                     // its EXECs back to back
+  std::int64_t bound_dma_cycles = 0;                         // its compulsory bytes at full bandwidth
   std::int64_t cycles() const { return last_cycle - first_cycle; }
   std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }
 };
@@ -58,8 +63,8 @@ struct SimStats {
   std::int64_t bytes_loaded = 0, bytes_stored = 0;
   std::int64_t uops = 0;
   std::int64_t matmul_execs = 0, vector_cycles = 0;  // the compute unit's UnitCounts
-  std::int64_t bound_compute_cycles = 0;  // every EXEC back to back
-  std::int64_t bound_dma_cycles = 0;      // compulsory bytes at full bandwidth
+  std::int64_t bound_compute_cycles = 0;             // every EXEC back to back
+  std::int64_t bound_dma_cycles = 0;                 // compulsory bytes at full bandwidth
   std::int64_t bound_cycles() const { return std::max(bound_compute_cycles, bound_dma_cycles); }
   // The DRAM's own statistics (docs/dram-model.md), a timed preset only.
   bool dram_timed = false;
