@@ -2,13 +2,15 @@
 
 #include <cmath>
 
-#include "compiler/hw/number_keys.h"
 #include "compiler/support/input_error.h"
+#include "compiler/support/number_format.h"
+#include "compiler/support/yaml_reader.h"
 
 namespace tilesim {
 
 namespace {
 
+using yaml::kZeroOrMore;
 using yaml::MapReader;
 using yaml::NumberRule;
 

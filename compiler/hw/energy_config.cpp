@@ -1,17 +1,23 @@
 #include "compiler/hw/energy_config.h"
 
-
-#include "compiler/hw/number_keys.h"
 #include "compiler/hw/presets.h"
 #include "compiler/support/input_error.h"
+#include "compiler/support/number_format.h"
+#include "compiler/support/yaml_reader.h"
 
 namespace tilesim {
 
 namespace {
 
+using yaml::kZeroOrMore;
 using yaml::MapReader;
 using yaml::NumberRule;
-using Key = NumberKey<EnergyConfig>;
+
+struct Key {
+  const char* key;
+  double EnergyConfig::*field;
+  NumberRule rule;
+};
 
 constexpr double kMaxEnergyPj = 1e9;  // a millijoule: beyond any single event
 constexpr double kMaxArea = 1e12;     // a square metre in um^2
@@ -55,7 +61,10 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 bool EnergyConfig::operator==(const EnergyConfig& o) const {
-  return preset == o.preset && number_keys_equal(kKeys, *this, o);
+  for (const Key& k : kKeys) {
+    if (this->*k.field != o.*k.field) return false;
+  }
+  return preset == o.preset;
 }
 
 EnergyConfig parse_energy_preset(const std::string& name, const std::string& text, const std::string& path) {
@@ -63,7 +72,7 @@ EnergyConfig parse_energy_preset(const std::string& name, const std::string& tex
   MapReader root = doc.root("a mapping with key energy");
   MapReader section = root.section("energy", true, "a mapping with every energy key but preset");
   EnergyConfig c;
-  read_number_keys(section, kKeys, static_cast<const EnergyConfig*>(nullptr), c);
+  for (const Key& k : kKeys) c.*k.field = section.number(k.key, k.rule, std::nullopt);
   section.finish();
   root.finish();
   c.preset = name;
@@ -83,15 +92,17 @@ EnergyConfig read_energy_config(MapReader& section) {
   const EnergyConfig defaults =
       parse_energy_preset(preset->name, std::string(preset->text, preset->size), preset->path);
   EnergyConfig c;
-  read_number_keys(section, kKeys, &defaults, c);
+  for (const Key& k : kKeys) c.*k.field = section.number(k.key, k.rule, defaults.*k.field);
   c.preset = defaults.preset;
   section.finish();
   return c;
 }
 
 std::string energy_yaml(const EnergyConfig& c) {
-  return "energy:\n  preset: " + c.preset + "  # configs/energy/" + c.preset + ".yaml; docs/energy.md\n" +
-         number_keys_yaml(kKeys, c, "  ");
+  std::string out = "energy:\n  preset: " + c.preset + "  # configs/energy/" + c.preset + ".yaml; docs/energy.md\n";
+  for (const Key& k : kKeys)
+    out += "  " + std::string(k.key) + ": " + format_number(c.*k.field) + "  # " + k.rule.unit + "\n";
+  return out;
 }
 
 }  // namespace tilesim

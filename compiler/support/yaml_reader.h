@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,6 +58,10 @@ struct NumberRule {
   const char* unit;
   const char* expected = nullptr;  // what messages say was expected; nullptr: "a number > MIN and <= MAX"
 };
+
+// A NumberRule's min_exclusive for "zero or more": -denorm_min is the largest
+// double below 0.0, so 0 passes the "greater than" test and every negative fails.
+inline constexpr double kZeroOrMore = -std::numeric_limits<double>::denorm_min();
 
 // One mapping node being read key by key. Keys read (even when absent) are
 // the schema; finish() rejects every other key present as unknown.

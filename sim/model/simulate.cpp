@@ -58,16 +58,10 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   // What each layer's uOps did, counted as the units count theirs (every uOp ran).
   std::vector<UnitCounts> counts(schedule.layers.size());
   const sched::TransferBytes bytes(schedule);
-  std::vector<LayerStats> sram(schedule.layers.size());
-  std::vector<SramAccess> accesses;
   for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
-    const std::uint32_t l = schedule.uop_layer[i];
-    counts[l].count(schedule.uops[i], bytes, top.costs);
-    uop_sram_accesses(schedule, schedule.uops[i], &accesses);
-    for (const SramAccess& access : accesses) {
-      (access.is_write ? sram[l].sram_bytes_written : sram[l].sram_bytes_read) += access.bytes;
-    }
+    counts[schedule.uop_layer[i]].count(schedule.uops[i], bytes, top.costs);
   }
+  const std::vector<SramModule::LayerBytes>& sram = top.sram.layer_bytes();  // counted by stats()
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
   for (std::size_t l = 0; l < counts.size(); ++l) {
     const LayerActivity::Span& span = activity.spans()[l];
@@ -81,8 +75,8 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
     layer.bytes_stored = counts[l].bytes_stored;
     layer.matmul_execs = counts[l].matmul_execs;
     layer.vector_cycles = counts[l].vector_cycles;
-    layer.sram_bytes_read = sram[l].sram_bytes_read;
-    layer.sram_bytes_written = sram[l].sram_bytes_written;
+    layer.sram_bytes_read = sram[l].read;
+    layer.sram_bytes_written = sram[l].written;
     layer.bound_compute_cycles = compute[l];
     layer.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.layers[l].compulsory_bytes);
     st.layers.push_back(layer);

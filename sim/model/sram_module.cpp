@@ -15,6 +15,7 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   socket.register_b_transport(this, &SramModule::b_transport);
   socket.register_get_direct_mem_ptr(this, &SramModule::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &SramModule::transport_dbg);
+  if (schedule.layers_known()) layer_bytes_.resize(schedule.layers.size());
   if (!with_data) return;
   bytes_ = sram_extent_bytes(schedule);
   arena_.reset(static_cast<unsigned char*>(std::calloc(static_cast<std::size_t>(bytes_) + 4, 1)));
@@ -27,7 +28,14 @@ SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_
                                std::int64_t busy_cycles) {
   if (banks_.config().ideal()) return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
   uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
+  count_layer_bytes(uop);
   return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_, uop);
+}
+
+void SramModule::count_layer_bytes(std::uint32_t uop) {
+  if (layer_bytes_.empty()) return;
+  LayerBytes& layer = layer_bytes_[schedule_.uop_layer[uop]];
+  for (const SramAccess& access : accesses_) (access.is_write ? layer.written : layer.read) += access.bytes;
 }
 
 SramOutcome SramModule::finish(SramTicket ticket) {
@@ -42,6 +50,7 @@ const std::vector<SramRequesterStats>& SramModule::stats() {
       const sched::Uop& uop = schedule_.uops[i];
       const SramRequester who = uop.unit() == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
       uop_sram_accesses(schedule_, uop, &accesses_);
+      count_layer_bytes(i);
       banks_.finish(banks_.request(static_cast<std::size_t>(who), i, 1, accesses_));
     }
   }

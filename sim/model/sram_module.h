@@ -54,11 +54,18 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   SramOutcome finish(SramTicket ticket) override;
   // Per requester (dma, compute): traffic and stall cycles, after a whole run.
   const std::vector<SramRequesterStats>& stats();
+  // Bytes read and written by each layer's uOps (Schedule::uop_layer; empty
+  // when the layers are unknown), counted with the traffic: after stats().
+  struct LayerBytes {
+    std::int64_t read = 0, written = 0;
+  };
+  const std::vector<LayerBytes>& layer_bytes() const { return layer_bytes_; }
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
+  void count_layer_bytes(std::uint32_t uop);  // of accesses_, uOp `uop`'s
 
   struct FreeDeleter {
     void operator()(unsigned char* p) const { std::free(p); }
@@ -67,6 +74,7 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   SramBanks banks_;
   std::vector<SramAccess> accesses_;  // scratch of request()
   bool ideal_counted_ = false;
+  std::vector<LayerBytes> layer_bytes_;
   std::int64_t bytes_ = 0;
   std::unique_ptr<unsigned char, FreeDeleter> arena_;
 };
