@@ -1,6 +1,7 @@
 
 #include "compiler/scheduler/sram_allocator.h"
 #include "compiler/schedule/view_gather.h"
+#include "compiler/support/huge_pages.h"
 #include "compiler/support/interrupt.h"
 
 #include <algorithm>
@@ -47,7 +48,7 @@ std::vector<std::uint32_t> next_uses(const TileProgram& program, std::size_t til
 
 class Allocator {
  public:
-  Allocator(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options, Schedule& schedule)
+  Allocator(TileProgram& program, const TileSpace& space, const AllocatorOptions& options, Schedule& schedule)
       : program_(program),
         space_(space),
         options_(options),
@@ -78,6 +79,7 @@ class Allocator {
     }
     for (std::size_t e = 0; e < program_.execs.size(); ++e) {
       if ((e & 0xFFF) == 0) poll_interrupt();
+      if ((e & 0xFFFF) == 0) release_read(next, e);
       layer_index_ = program_.exec_layer[e];
       layer_ = &s_.layers[layer_index_];
       exec(static_cast<std::uint32_t>(e), program_.execs[e], &next[kPositions * e]);
@@ -104,6 +106,15 @@ class Allocator {
     std::uint32_t dma_write = kNoUop;      // last LOAD into it
     std::uint32_t dma_touch = kNoUop;      // last LOAD into it or STORE from it
   };
+
+  // The EXECs before `e`, their next uses and layers are not read again: their
+  // pages go back to the system, so that the program shrinks as the uOp list
+  // grows (a 4096^3 matmul's program and next uses are ~100 MB).
+  void release_read(const std::vector<std::uint32_t>& next, std::size_t e) {
+    release_pages(program_.execs.data(), program_.execs.data() + e);
+    release_pages(program_.exec_layer.data(), program_.exec_layer.data() + e);
+    release_pages(next.data(), next.data() + kPositions * e);
+  }
 
   TileRef ref(TileId t) const { return space_.ref(t); }
   std::uint32_t addr(std::int32_t slot) const { return static_cast<std::uint32_t>(slot * kTileBytes); }
@@ -318,7 +329,7 @@ class Allocator {
     return next_id() - 1;
   }
 
-  const TileProgram& program_;
+  TileProgram& program_;  // consumed: read once, front to back
   const TileSpace& space_;
   const AllocatorOptions& options_;
   Schedule& s_;
@@ -338,7 +349,7 @@ class Allocator {
 
 }  // namespace
 
-void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
+void allocate_and_emit(TileProgram&& program, const TileSpace& space, const AllocatorOptions& options,
                        Schedule& schedule) {
   schedule.exec_params = program.exec_params;
   Allocator(program, space, options, schedule).run();

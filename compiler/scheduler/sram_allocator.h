@@ -34,8 +34,10 @@ struct AllocatorOptions {
 
 // Appends the uOps for `program` to schedule.uops, the layer of each to
 // schedule.uop_layer, and fills the totals and the per-layer counters of
-// schedule.layers (which lowering created).
-void allocate_and_emit(const TileProgram& program, const TileSpace& space, const AllocatorOptions& options,
+// schedule.layers (which lowering created). Consumes `program`: the pages of
+// the EXECs already turned into uOps are given back as it goes, and `program`
+// holds nothing useful afterwards.
+void allocate_and_emit(TileProgram&& program, const TileSpace& space, const AllocatorOptions& options,
                        Schedule& schedule);
 
 }  // namespace tilesim::sched

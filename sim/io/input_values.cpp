@@ -1,13 +1,10 @@
 #include "sim/io/input_values.h"
 
-#include "sim/io/huge_pages.h"
-
 #include <stdexcept>
 
 #include "compiler/support/input_error.h"
 #include "compiler/support/interrupt.h"
 #include "compiler/support/yaml_reader.h"
-#include "sim/io/huge_pages.h"
 #include "sim/io/tensor_file.h"
 
 namespace tilesim {
@@ -99,10 +96,7 @@ void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first,
 }
 
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {
-  std::vector<float> values;
-  values.reserve(count);
-  advise_huge_pages(values.data(), count * sizeof(float));  // before the first write
-  values.resize(count);
+  std::vector<float> values(count);  // in huge pages when large (sim/cli/huge_page_new.cpp)
   seeded_fill(seed, name, 0, count, values.data());
   return values;
 }

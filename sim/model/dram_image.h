@@ -23,7 +23,7 @@
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
 #include "sim/io/host_tensor.h"
-#include "sim/io/huge_pages.h"
+#include "compiler/support/huge_pages.h"
 
 namespace tilesim::sim {
 

@@ -1,5 +1,5 @@
-// Host memory for the run's large buffers (the DRAM image, input and output
-// tensors) in transparent huge pages where the kernel offers them, so that
+// Host memory for large buffers (the compiler's uOp list, the DRAM image,
+// input and output tensors) in transparent huge pages where the kernel offers them, so that
 // first touching tens of MiB costs one page fault per 2 MiB instead of one per
 // 4 KiB (issue 16: page faults were a fifth of a large run's process time).
 //
@@ -7,6 +7,9 @@
 // what the memory holds; on a kernel whose transparent huge pages are off, or
 // for a buffer under 2 MiB, it does nothing. HugePageBuffer is zero-filled
 // memory of at least `bytes` (nullptr when `bytes` is 0), freed on destruction.
+// release_pages gives the whole pages inside [begin, end) back to the system
+// while the buffer stays allocated: a streaming pass calls it on the part it
+// has read and will not read again; those bytes read as zeros afterwards.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +21,8 @@ inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 // Asks for huge pages over the whole 2 MiB pages inside [data, data + bytes):
 // call it before the memory is first written.
 void advise_huge_pages(void* data, std::size_t bytes);
+
+void release_pages(const void* begin, const void* end);
 
 class HugePageBuffer {
  public:

@@ -1,6 +1,7 @@
-#include "sim/io/huge_pages.h"
+#include "compiler/support/huge_pages.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +18,15 @@ void advise_huge_pages(void* data, std::size_t bytes) {
   // Advice only: an error (THP compiled out, a kernel that refuses) leaves normal pages.
   (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 #endif
+}
+
+void release_pages(const void* begin, const void* end) {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
+  const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(end) / page * page;
+  if (last <= first) return;
+  // Whole pages strictly inside the buffer: the allocator's own headers lie outside.
+  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -1,0 +1,38 @@
+// The program's global operator new: every allocation of 2 MiB or more is
+// advised into transparent huge pages before its first write (huge_pages.h).
+//
+// Why here and not at each buffer: the compiler's uOp list and its working
+// arrays, the simulator's vectors and the host tensors are all std::vectors,
+// and on this VM a 4 KiB page fault costs ~10 µs of kernel time. A 4096^3
+// matmul compiled 126 000 page faults (half of its 2.3 s) before this; the
+// same run takes ~5 000 with it (issue 16, docs/performance.md).
+//
+// Contract: the replaceable allocation function of [new.delete.single], with
+// the standard's behaviour (the new-handler loop, std::bad_alloc); operator
+// delete frees what it allocated. Only the tilesim program links it: the
+// libraries and tests keep the toolchain's. Under AddressSanitizer this file
+// is empty, so ASan's own operator new still checks new/delete pairs.
+#include <cstdlib>
+#include <new>
+
+#include "compiler/support/huge_pages.h"
+
+#if !defined(__SANITIZE_ADDRESS__)
+
+void* operator new(std::size_t bytes) {
+  if (bytes == 0) bytes = 1;
+  for (;;) {
+    if (void* p = std::malloc(bytes)) {
+      if (bytes >= tilesim::kHugePageBytes) tilesim::advise_huge_pages(p, bytes);
+      return p;
+    }
+    const std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+#endif
