@@ -21,21 +21,13 @@ namespace tilesim::sim {
 namespace {
 
 // The uOp a queue holds when it stalls: the first it has not completed.
-std::uint32_t held_uop(const sched::Schedule& schedule, sched::Unit queue, std::uint32_t completed) {
-  std::uint32_t seen = 0;
-  for (std::uint32_t i = 0; i < schedule.uops.size(); ++i) {
-    if (schedule.uops[i].unit() == queue && seen++ == completed) return i;
-  }
-  return 0;
-}
-
 std::string stall_report(const Accelerator& top, const sched::Schedule& schedule) {
   std::ostringstream out;
   out << "simulation stalled at cycle " << top.activity.now_cycle() << ":";
   for (const sched::Unit queue : {sched::Unit::Dma, sched::Unit::Compute}) {
     const std::uint32_t dep = top.tokens.waiting_for(queue);
     if (dep == sched::kNoUop) continue;
-    const std::uint32_t stuck = held_uop(schedule, queue, top.tokens.completed(queue));
+    const std::uint32_t stuck = top.tokens.head(queue);
     out << " " << sched::to_string(queue) << " unit holds uop " << stuck << " ("
         << sched::format_uop_head(schedule, schedule.uops[stuck]) << ") waiting for the token of uop " << dep;
     if (dep >= schedule.uops.size()) {
@@ -98,7 +90,6 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   st.tile_ops = top.compute.counts().uops;
   st.matmul_execs = top.compute.counts().matmul_execs;
   st.vector_cycles = top.compute.counts().vector_cycles;
-  st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
   if (const dram::DramSystem* timing = top.dram ? top.dram->timing() : nullptr) {
     st.dram_timed = true;
@@ -106,6 +97,10 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   }
   st.sram = top.sram.stats();
   collect_layers(top, schedule, st);
+  // The EXECs' cycles summed per layer are the whole run's: one walk, not two.
+  st.bound_compute_cycles = 0;
+  for (const LayerStats& layer : st.layers) st.bound_compute_cycles += layer.bound_compute_cycles;
+  if (!st.layers_known) st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
   return st;
 }
 
@@ -270,7 +265,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
     return result;
   }
   for (const sched::Unit queue : {sched::Unit::Dma, sched::Unit::Compute}) {
-    if (top.tokens.completed(queue) != top.tokens.total(queue)) throw SimulationStalled(stall_report(top, schedule));
+    if (top.tokens.head(queue) != schedule.uops.size()) throw SimulationStalled(stall_report(top, schedule));
   }
   // The DRAM's statistics (and trace) hold every command before the run's end.
   if (top.dram) top.dram->finish(top.activity.last_finish_cycle() * hw.cycle_ps());

@@ -51,7 +51,7 @@ const std::vector<SramRequesterStats>& SramModule::stats() {
       const SramRequester who = uop.unit() == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
       uop_sram_accesses(schedule_, uop, &accesses_);
       count_layer_bytes(i);
-      banks_.finish(banks_.request(static_cast<std::size_t>(who), i, 1, accesses_));
+      banks_.count_ideal(static_cast<std::size_t>(who), accesses_);
     }
   }
   return banks_.stats();

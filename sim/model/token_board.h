@@ -39,18 +39,20 @@ class TokenBoard : public sc_core::sc_prim_channel, public TokenIf {
   bool in_turn(std::uint32_t uop, const sc_core::sc_event** wait_on) override;
   void complete(std::uint32_t uop) override;
 
-  // After the run: progress of each queue, and what it waits for (kNoUop: nothing).
-  std::uint32_t completed(sched::Unit queue) const { return completed_[index(queue)]; }
-  std::uint32_t total(sched::Unit queue) const { return total_[index(queue)]; }
+  // After the run: each queue's first uOp not completed (uops.size() when
+  // all have), and what it waits for (kNoUop: nothing).
+  std::uint32_t head(sched::Unit queue) const { return head_[index(queue)]; }
   std::uint32_t waiting_for(sched::Unit queue) const { return waiting_for_[index(queue)]; }
 
  private:
   static std::size_t index(sched::Unit queue) { return static_cast<std::size_t>(queue); }
+  std::size_t queue_of(std::uint32_t uop) const { return index(schedule_.uops[uop].unit()); }
+  // The first uOp of `queue` at or after `from`.
+  std::uint32_t next_of(std::size_t queue, std::uint32_t from) const;
   const sched::Schedule& schedule_;
-  std::vector<std::uint32_t> position_;  // uop id -> index in its queue
-  std::array<std::uint32_t, 2> completed_{0, 0};
-  std::array<std::uint32_t, 2> total_{0, 0};
+  std::array<std::uint32_t, 2> head_{0, 0};
   std::array<std::uint32_t, 2> waiting_for_{sched::kNoUop, sched::kNoUop};
+  std::array<bool, 2> watched_{false, false};  // a process waits on advanced_[queue]
   std::array<sc_core::sc_event, 2> advanced_;
   sc_core::sc_event never_;  // for a dependency on a uOp that does not exist
 };

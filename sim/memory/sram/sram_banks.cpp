@@ -75,13 +75,23 @@ void SramBanks::serve_through(std::int64_t last_start) {
   served_through_ = std::max(served_through_, last_start);
 }
 
-SramOutcome SramBanks::serve(const Pending& r) {
-  SramRequesterStats& s = stats_[r.who];
+void SramBanks::count_traffic(SramRequesterStats& s, const std::vector<SramAccess>& accesses) {
   ++s.requests;
-  for (const SramAccess& a : r.accesses) {
+  for (const SramAccess& a : accesses) {
     (a.is_write ? s.writes : s.reads) += 1;
     (a.is_write ? s.bytes_written : s.bytes_read) += a.bytes;
   }
+}
+
+void SramBanks::count_ideal(std::size_t requester, const std::vector<SramAccess>& accesses) {
+  if (!config_.ideal()) throw std::logic_error("SramBanks: count_ideal on banked SRAM");
+  if (requester >= stats_.size()) throw std::invalid_argument("SramBanks: unknown requester");
+  count_traffic(stats_[requester], accesses);
+}
+
+SramOutcome SramBanks::serve(const Pending& r) {
+  SramRequesterStats& s = stats_[r.who];
+  count_traffic(s, r.accesses);
   if (config_.ideal()) return SramOutcome{r.start + r.busy, 0, 0};
   SramOutcome outcome = serve_on_banks(r, s);
   s.bandwidth_stall_cycles += outcome.bandwidth_stall_cycles;

@@ -79,6 +79,9 @@ class SramBanks {
   // When that uOp may end. Call once per ticket, at a simulated time later
   // than its start.
   SramOutcome finish(SramTicket ticket);
+  // The ideal configuration only: counts one uOp's traffic as a served
+  // request would, without the request/finish pair (nothing waits on it).
+  void count_ideal(std::size_t requester, const std::vector<SramAccess>& accesses);
 
   const std::vector<SramRequesterStats>& stats() const { return stats_; }
   const SramBanksConfig& config() const { return config_; }
@@ -95,6 +98,7 @@ class SramBanks {
 
   void serve_through(std::int64_t last_start);
   SramOutcome serve(const Pending& request);
+  void count_traffic(SramRequesterStats& stats, const std::vector<SramAccess>& accesses);
   SramOutcome serve_on_banks(const Pending& request, SramRequesterStats& stats);
   PortCalendar& port(std::int64_t bank, bool is_write);
 
