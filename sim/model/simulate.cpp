@@ -53,7 +53,7 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
     counts[schedule.uop_layer[i]].count(schedule.uops[i], bytes, top.costs);
   }
-  const std::vector<SramModule::LayerBytes>& sram = top.sram.layer_bytes();  // counted by stats()
+  const std::vector<SramModule::LayerBytes>& sram = top.sram.layer_bytes();
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
   for (std::size_t l = 0; l < counts.size(); ++l) {
     const LayerActivity::Span& span = activity.spans()[l];

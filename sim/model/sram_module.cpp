@@ -23,19 +23,20 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
 }
 
 // The ideal SRAM never holds a uOp: the ticket carries its end, and the
-// traffic is counted once after the run (stats()), off the per-uOp path.
+// traffic is only counted, while the uOp is at hand.
 SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
                                std::int64_t busy_cycles) {
   if (banks_.config().ideal()) return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
   uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
-  count_layer_bytes(uop);
+  count_layer_bytes(uop, accesses_);
   return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_, uop);
 }
 
-void SramModule::count_layer_bytes(std::uint32_t uop) {
+template <class Accesses>
+void SramModule::count_layer_bytes(std::uint32_t uop, const Accesses& accesses) {
   if (layer_bytes_.empty()) return;
   LayerBytes& layer = layer_bytes_[schedule_.uop_layer[uop]];
-  for (const SramAccess& access : accesses_) (access.is_write ? layer.written : layer.read) += access.bytes;
+  for (const SramAccess& access : accesses) (access.is_write ? layer.written : layer.read) += access.bytes;
 }
 
 SramOutcome SramModule::finish(SramTicket ticket) {
@@ -49,9 +50,9 @@ const std::vector<SramRequesterStats>& SramModule::stats() {
     for (std::uint32_t i = 0; i < schedule_.uops.size(); ++i) {
       const sched::Uop& uop = schedule_.uops[i];
       const SramRequester who = uop.unit() == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
-      uop_sram_accesses(schedule_, uop, &accesses_);
-      count_layer_bytes(i);
-      banks_.count_ideal(static_cast<std::size_t>(who), accesses_);
+      const SramAccessList accesses = uop_sram_access_list(schedule_, uop);
+      count_layer_bytes(i, accesses);
+      banks_.count_ideal(static_cast<std::size_t>(who), accesses);
     }
   }
   return banks_.stats();

@@ -55,7 +55,7 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   // Per requester (dma, compute): traffic and stall cycles, after a whole run.
   const std::vector<SramRequesterStats>& stats();
   // Bytes read and written by each layer's uOps (Schedule::uop_layer; empty
-  // when the layers are unknown), counted with the traffic: after stats().
+  // when the layers are unknown), counted with the traffic.
   struct LayerBytes {
     std::int64_t read = 0, written = 0;
   };
@@ -65,7 +65,8 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
-  void count_layer_bytes(std::uint32_t uop);  // of accesses_, uOp `uop`'s
+  template <class Accesses>
+  void count_layer_bytes(std::uint32_t uop, const Accesses& accesses);  // uOp `uop`'s
 
   struct FreeDeleter {
     void operator()(unsigned char* p) const { std::free(p); }

@@ -76,7 +76,7 @@ void InOrderUnit::start() {
   const std::int64_t cost = uop.kind == sched::UopKind::Exec ? execs_.next(uop) : costs_.uop_cycles(uop, bytes_);
   const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
   ticket_ = sram_ports->request(who, current_, now_cycle(), cost);
-  next_trigger(cycle_ * static_cast<double>(cost));
+  next_trigger(cycles_time(cost));
 }
 
 // At the end of its own cycles a uOp asks the SRAM when it may end: false
@@ -90,7 +90,7 @@ bool InOrderUnit::end_or_stall() {
   const std::int64_t stall = sram_ports->finish(ticket_).finish - now_cycle();
   if (stall <= 0) return true;
   activity->set_sram_stall(role_, true);
-  next_trigger(cycle_ * static_cast<double>(stall));
+  next_trigger(cycles_time(stall));
   return false;
 }
 

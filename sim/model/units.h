@@ -67,6 +67,10 @@ class InOrderUnit : public sc_core::sc_module {
  private:
   void start();
   bool end_or_stall();
+  // n cycles as a time, in integer picoseconds (exact, unlike cycle_ * double).
+  sc_core::sc_time cycles_time(std::int64_t n) const {
+    return sc_core::sc_time::from_value(cycle_.value() * static_cast<sc_core::sc_time::value_type>(n));
+  }
   std::int64_t now_cycle() const {
     return static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / cycle_.value());
   }

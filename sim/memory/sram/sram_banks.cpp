@@ -75,7 +75,8 @@ void SramBanks::serve_through(std::int64_t last_start) {
   served_through_ = std::max(served_through_, last_start);
 }
 
-void SramBanks::count_traffic(SramRequesterStats& s, const std::vector<SramAccess>& accesses) {
+template <class Accesses>
+void SramBanks::count_traffic(SramRequesterStats& s, const Accesses& accesses) {
   ++s.requests;
   for (const SramAccess& a : accesses) {
     (a.is_write ? s.writes : s.reads) += 1;
@@ -83,7 +84,7 @@ void SramBanks::count_traffic(SramRequesterStats& s, const std::vector<SramAcces
   }
 }
 
-void SramBanks::count_ideal(std::size_t requester, const std::vector<SramAccess>& accesses) {
+void SramBanks::count_ideal(std::size_t requester, const SramAccessList& accesses) {
   if (!config_.ideal()) throw std::logic_error("SramBanks: count_ideal on banked SRAM");
   if (requester >= stats_.size()) throw std::invalid_argument("SramBanks: unknown requester");
   count_traffic(stats_[requester], accesses);

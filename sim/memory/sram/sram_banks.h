@@ -25,11 +25,13 @@
 // Cost per request: O(accesses x banks touched x live reservations).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "compiler/hw/sram_banks_config.h"
+#include "compiler/schedule/schedule.h"
 #include "sim/memory/sram/port_calendar.h"
 
 namespace tilesim::sim {
@@ -38,6 +40,16 @@ struct SramAccess {
   std::uint32_t address = 0;  // SRAM byte address
   std::uint32_t bytes = 0;
   bool is_write = false;
+};
+
+// A uOp's accesses without a heap allocation: a uOp has at most kMaxSrcs
+// operand reads, an accumulator read and its write.
+struct SramAccessList {
+  std::array<SramAccess, sched::kMaxSrcs + 2> items;
+  std::size_t size = 0;
+  void push_back(const SramAccess& access) { items[size++] = access; }
+  const SramAccess* begin() const { return items.data(); }
+  const SramAccess* end() const { return items.data() + size; }
 };
 
 struct SramTicket {
@@ -81,7 +93,7 @@ class SramBanks {
   SramOutcome finish(SramTicket ticket);
   // The ideal configuration only: counts one uOp's traffic as a served
   // request would, without the request/finish pair (nothing waits on it).
-  void count_ideal(std::size_t requester, const std::vector<SramAccess>& accesses);
+  void count_ideal(std::size_t requester, const SramAccessList& accesses);
 
   const std::vector<SramRequesterStats>& stats() const { return stats_; }
   const SramBanksConfig& config() const { return config_; }
@@ -98,7 +110,8 @@ class SramBanks {
 
   void serve_through(std::int64_t last_start);
   SramOutcome serve(const Pending& request);
-  void count_traffic(SramRequesterStats& stats, const std::vector<SramAccess>& accesses);
+  template <class Accesses>
+  static void count_traffic(SramRequesterStats& stats, const Accesses& accesses);
   SramOutcome serve_on_banks(const Pending& request, SramRequesterStats& stats);
   PortCalendar& port(std::int64_t bank, bool is_write);
 

@@ -10,25 +10,31 @@ std::uint32_t tile_bytes(const sched::Schedule& schedule, const sched::TileRef& 
 
 }  // namespace
 
-void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, std::vector<SramAccess>* out) {
-  out->clear();
+SramAccessList uop_sram_access_list(const sched::Schedule& schedule, const sched::Uop& uop) {
+  SramAccessList out;
   const std::uint32_t bytes = tile_bytes(schedule, uop.tile);
   switch (uop.kind) {
     case sched::UopKind::Load:
-      out->push_back(SramAccess{uop.addr, bytes, true});
-      return;
+      out.push_back(SramAccess{uop.addr, bytes, true});
+      return out;
     case sched::UopKind::Store:
-      out->push_back(SramAccess{uop.addr, bytes, false});
-      return;
+      out.push_back(SramAccess{uop.addr, bytes, false});
+      return out;
     case sched::UopKind::Exec:
       break;
   }
   for (int p = 0; p < uop.num_srcs(); ++p) {
     if (!uop.src[p].valid()) continue;  // a matmul's absent bias beside its residual
-    out->push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
+    out.push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
   }
-  if (sched::is_accumulating(uop.exec) && !uop.zero_init) out->push_back(SramAccess{uop.addr, bytes, false});
-  out->push_back(SramAccess{uop.addr, bytes, true});
+  if (sched::is_accumulating(uop.exec) && !uop.zero_init) out.push_back(SramAccess{uop.addr, bytes, false});
+  out.push_back(SramAccess{uop.addr, bytes, true});
+  return out;
+}
+
+void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, std::vector<SramAccess>* out) {
+  const SramAccessList list = uop_sram_access_list(schedule, uop);
+  out->assign(list.begin(), list.end());
 }
 
 std::int64_t sram_serial_port_cycles(const sched::Schedule& schedule, const SramBanksConfig& config) {

@@ -16,8 +16,10 @@
 
 namespace tilesim::sim {
 
-// Replaces *out with `uop`'s accesses (out keeps its capacity: no allocation
-// once it has grown to five).
+// `uop`'s accesses.
+SramAccessList uop_sram_access_list(const sched::Schedule& schedule, const sched::Uop& uop);
+// Replaces *out with them (out keeps its capacity: no allocation once it has
+// grown to six).
 void uop_sram_accesses(const sched::Schedule& schedule, const sched::Uop& uop, std::vector<SramAccess>* out);
 
 // The port cycles of every access of every uOp, summed over the banks each
