@@ -23,7 +23,11 @@ void* operator new(std::size_t bytes) {
   if (bytes == 0) bytes = 1;
   for (;;) {
     if (void* p = std::malloc(bytes)) {
-      if (bytes >= tilesim::kHugePageBytes) tilesim::advise_huge_pages(p, bytes);
+      if (bytes >= tilesim::kHugePageBytes) {
+        tilesim::advise_huge_pages(p, bytes);
+      } else if (bytes >= (std::size_t{64} << 10)) {
+        tilesim::populate_pages(p, bytes);
+      }
       return p;
     }
     const std::new_handler handler = std::get_new_handler();

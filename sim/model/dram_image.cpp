@@ -118,33 +118,35 @@ void DramImage::write_tensor(std::int32_t tensor, const HostTensor& values) {
   }
 }
 
-// A row-major matrix's seeded values, each true row generated where it lies
-// (issue 16: no host copy of inputs nothing else reads).
-void DramImage::write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed) {
+// Row-major storage keeps each true row of a matrix contiguous: calls
+// f(row's DRAM address, its first element's index in the true matrix stack).
+template <typename F>
+void DramImage::for_each_row(const sched::TensorInfo& t, F f) const {
   for (std::int64_t m = 0; m < t.batch; ++m) {
+    poll_interrupt();
     for (std::int64_t r = 0; r < t.rows; ++r) {
-      const std::uint64_t address =
-          sched::element_address(t, sched::StorageCoord{m, r, 0}, sched::DramLayout::RowMajor);
-      seeded_fill(seed, t.name, static_cast<std::size_t>((m * t.rows + r) * t.cols), static_cast<std::size_t>(t.cols),
-                  reinterpret_cast<float*>(data_->data() + address));
+      f(sched::element_address(t, sched::StorageCoord{m, r, 0}, sched::DramLayout::RowMajor),
+        static_cast<std::size_t>((m * t.rows + r) * t.cols));
     }
   }
 }
 
-// Row-major storage keeps each true row of a matrix contiguous: one copy a
-// row, the padding left as the image's zeros (issue 16: tile by tile, this
-// was 32 copies of 128 bytes and a zero-filled staging tile per tile).
+// A row-major matrix's seeded values, each true row generated where it lies
+// (issue 16: no host copy of inputs nothing else reads).
+void DramImage::write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed) {
+  for_each_row(t, [&](std::uint64_t address, std::size_t first) {
+    seeded_fill(seed, t.name, first, static_cast<std::size_t>(t.cols),
+                reinterpret_cast<float*>(data_->data() + address));
+  });
+}
+
+// One copy a row, the padding left as the image's zeros (issue 16: tile by
+// tile, this was 32 copies of 128 bytes and a zero-filled staging tile per tile).
 void DramImage::write_rows(const sched::TensorInfo& t, const HostTensor& values) {
   const auto row_bytes = static_cast<std::size_t>(t.cols) * sizeof(float);
-  for (std::int64_t m = 0; m < t.batch; ++m) {
-    poll_interrupt();
-    for (std::int64_t r = 0; r < t.rows; ++r) {
-      const std::uint64_t address =
-          sched::element_address(t, sched::StorageCoord{m, r, 0}, sched::DramLayout::RowMajor);
-      std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>((m * t.rows + r) * t.cols)],
-                  row_bytes);
-    }
-  }
+  for_each_row(t, [&](std::uint64_t address, std::size_t first) {
+    std::memcpy(data_->data() + address, &values.data[first], row_bytes);
+  });
 }
 
 HostTensor DramImage::read_tensor(std::int32_t tensor) const {
@@ -158,6 +160,13 @@ HostTensor DramImage::read_tensor(std::int32_t tensor) const {
     return HostTensor::from_dims(std::move(dims), std::move(data));
   }
   std::vector<float> data(static_cast<std::size_t>(t.batch * t.rows * t.cols));
+  if (schedule_.dram_layout == sched::DramLayout::RowMajor) {
+    const auto row_bytes = static_cast<std::size_t>(t.cols) * sizeof(float);
+    for_each_row(t, [&](std::uint64_t address, std::size_t first) {
+      std::memcpy(&data[first], data_->data() + address, row_bytes);
+    });
+    return HostTensor::from_dims(std::move(dims), std::move(data));
+  }
   float tile[kDim * kDim];
   for_each_tile(t, tensor,
                 [&](const sched::TileRef& ref, std::int64_t matrix, std::int64_t r0, std::int64_t c0, std::int64_t rows,

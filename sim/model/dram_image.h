@@ -47,6 +47,8 @@ class DramImage {
   void write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed);
   void write_tensor(std::int32_t tensor, const HostTensor& values);
   void read_tile(const sched::TileRef& tile, float* values) const;
+  template <typename F>
+  void for_each_row(const sched::TensorInfo& t, F f) const;
   // Calls f(value's index in row-major order of t.dims, its DRAM address).
   template <typename F>
   void for_each_element(const sched::TensorInfo& t, F f) const;

@@ -95,6 +95,15 @@ void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
 void TileMover::move(const sched::Uop& uop) {
   const sched::TensorInfo& tensor = schedule_.tensors[static_cast<std::size_t>(uop.tile.tensor)];
   float* tile = tile_;
+  // With direct access to the SRAM, a tile the DRAM holds as it is (not a
+  // transpose or gather view) goes straight between the two memories: the
+  // same bytes as through the staging tile, one copy instead of two.
+  const bool as_stored = tensor.view.kind != sched::ViewKind::Transpose && !sched::is_gather(tensor);
+  if (sram_dmi_ != nullptr && as_stored) {
+    auto* in_sram = reinterpret_cast<float*>(sram_dmi_ + uop.addr);
+    uop.kind == sched::UopKind::Load ? read_tile(uop.tile, in_sram) : write_tile(uop.tile, in_sram);
+    return;
+  }
   if (uop.kind == sched::UopKind::Load) {
     read_tile(uop.tile, tile);
     const std::uint64_t rows = tensor.rank <= 1 ? 1 : kDim;
