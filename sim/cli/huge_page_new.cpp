@@ -1,5 +1,6 @@
 // The program's global operator new: every allocation of 2 MiB or more is
-// advised into transparent huge pages before its first write (huge_pages.h).
+// advised into transparent huge pages before its first write, and one of
+// 64 KiB to 2 MiB is faulted in with one system call (huge_pages.h).
 //
 // Why here and not at each buffer: the compiler's uOp list and its working
 // arrays, the simulator's vectors and the host tensors are all std::vectors,

@@ -1,6 +1,7 @@
 #include "sim/trace/vcd_writer.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace tilesim::sim {
 
@@ -46,7 +47,10 @@ VcdWriter::VcdWriter(const std::string& path, std::vector<VcdSignal> signals, st
       timescale_(vcd_timescale(cycle_ps)),
       from_(from_cycle),
       to_(to_cycle),
-      pending_(signals_.size(), 0) {}
+      pending_(signals_.size(), 0) {
+  for (std::size_t i = 0; i < signals_.size(); ++i) ids_.push_back(id_code(i));
+  buffer_.reserve(kDrainBytes + 4096);  // once: growing it copied the trace twice over
+}
 
 VcdWriter::~VcdWriter() = default;
 
@@ -65,7 +69,7 @@ void VcdWriter::begin(std::int64_t cycle) {
     for (; open.size() < scopes.size(); open.push_back(scopes[open.size()])) {
       buffer_ += "$scope module " + scopes[open.size()] + " $end\n";
     }
-    buffer_ += "$var wire " + std::to_string(s.width) + " " + id_code(i) + " " + leaf;
+    buffer_ += "$var wire " + std::to_string(s.width) + " " + ids_[i] + " " + leaf;
     if (s.width > 1) buffer_ += " [" + std::to_string(s.width - 1) + ":0]";
     buffer_ += " $end\n";
   }
@@ -74,26 +78,34 @@ void VcdWriter::begin(std::int64_t cycle) {
   drain(true);  // the header at once: a trace being written is never an empty file
 }
 
+// One value change, formatted in a local buffer and appended once (a
+// character at a time into the string was most of a traced run's cost).
 void VcdWriter::emit(std::size_t signal, std::uint64_t value) {
+  char text[96];  // 'b', 64 digits, ' ', an id of at most 12 letters (52^12 signals), '\n'
+  char* end = text;
   if (signals_[signal].width == 1) {
-    buffer_ += value ? '1' : '0';
+    *end++ = value ? '1' : '0';
   } else if (value == kVcdNone && signals_[signal].width < 64) {
-    buffer_ += "bz ";
+    end = std::copy_n("bz ", 3, end);
   } else {
-    buffer_ += 'b';
-    int bit = 63;
-    while (bit > 0 && ((value >> bit) & 1) == 0) --bit;
-    for (; bit >= 0; --bit) buffer_ += ((value >> bit) & 1) ? '1' : '0';
-    buffer_ += ' ';
+    *end++ = 'b';
+    for (int bit = value == 0 ? 0 : 63 - __builtin_clzll(value); bit >= 0; --bit) {
+      *end++ = static_cast<char>('0' + ((value >> bit) & 1));
+    }
+    *end++ = ' ';
   }
-  buffer_ += id_code(signal);
-  buffer_ += '\n';
+  end = std::copy(ids_[signal].begin(), ids_[signal].end(), end);
+  *end++ = '\n';
+  buffer_.append(text, static_cast<std::size_t>(end - text));
 }
 
 void VcdWriter::flush_pending() {
   const bool first = written_.empty();
   if (!first && pending_ == written_) return;
-  buffer_ += "#" + std::to_string(units(pending_cycle_)) + "\n";
+  char stamp[24] = {'#'};
+  char* end = std::to_chars(stamp + 1, stamp + sizeof stamp - 1, units(pending_cycle_)).ptr;
+  *end++ = '\n';
+  buffer_.append(stamp, static_cast<std::size_t>(end - stamp));
   stamped_cycle_ = pending_cycle_;
   if (first) buffer_ += "$dumpvars\n";
   for (std::size_t i = 0; i < signals_.size(); ++i) {

@@ -69,6 +69,7 @@ class VcdWriter {
 
   std::unique_ptr<OutputStream> out_;
   std::vector<VcdSignal> signals_;
+  std::vector<std::string> ids_;  // each signal's identifier code
   VcdTimescale timescale_;
   std::int64_t from_, to_;
   bool started_ = false;
