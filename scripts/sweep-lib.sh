@@ -163,3 +163,15 @@ lock_out() {
   ((rc == 75)) || die "$lock: cannot lock (flock exit status $rc; does the filesystem support locks?)"
   die "$option $dir: another sweep holds this folder ($lock); wait for it to finish or use another folder"
 }
+
+# remove_stale_temps DIR: with DIR's lock held alone (no point can be running into it),
+# remove DIR/points/.point.XXXXXX, the private folders of point runs that were killed
+# before their EXIT trap could (a node that died mid-point, SIGKILL), and the
+# DIR/.transfer.XXXXXX of a sweep killed so.
+remove_stale_temps() {
+  local d
+  for d in "$1"/points/.point.?????? "$1"/.transfer.??????; do
+    [[ -d $d && ! -L $d && ${d##*/} =~ ^\.(point|transfer)\.[A-Za-z0-9]{6}$ ]] || continue
+    rm -rf -- "$d"
+  done
+}

@@ -141,6 +141,7 @@ if [[ -n $collect ]]; then
   abs_dir "$collect" || die "--collect $collect: cannot enter the folder"
   out_abs=$REPLY
   lock_out "$out_abs" exclusive --collect
+  remove_stale_temps "$out_abs"
   aggregate "$out_abs" "${argv[@]}"
   exit "$AGGREGATE_STATUS"
 fi
@@ -225,19 +226,41 @@ if [[ -n $sshloginfile ]]; then
       die "--sshloginfile: '$p' has characters other than letters, digits and . _ + - / (paths go to ssh and rsync on other hosts); use a plain path"
   done
 fi
+if ((transfer)); then
+  # ':' (this machine) takes no transferred files: its jobs would find none.
+  lineno=0
+  while IFS= read -r line || [[ -n $line ]]; do
+    lineno=$((lineno + 1))
+    line=${line%%#*} line=${line//[[:space:]]/}
+    [[ ! $line =~ ^([0-9]+/)?:$ ]] ||
+      die "--transfer: $sshloginfile line $lineno is ':' (this machine), which gets no transferred files; list it by its ssh name, or drop --transfer"
+  done <"$sshloginfile"
+fi
 
 # ---------------------------------------------------------------- the jobs
 # GNU parallel runs TEMPLATE once per point; it holds only {N} slots, filled from
 # NUL-separated input sources (parallel quotes each for the shell): helper, tilesim, hw,
 # model, points dir, seed, the extra args, and last the point name.
+# With --transfer each job runs in a folder of its own on its host (parallel --workdir ...,
+# removed by --cleanup) that receives one folder, in/, holding the helper, sweep-lib.sh, the
+# hw and the model under fixed names (one rsync), writes the point's files into its own
+# points/ and sends that folder back into DIR/points: nothing is ever written or removed at
+# the user's paths on the host (which a shared filesystem would make the local files).
+job_helper=$helper job_hw=$hw job_model=$model job_pdir=$pdir
+if ((transfer)); then
+  job_helper=in/sweep-point.sh job_hw=in/hw job_model=in/model job_pdir=points
+  [[ ${hw##*/} != *.* ]] || job_hw+=.${hw##*.}
+  [[ ${model##*/} != *.* ]] || job_model+=.${model##*.}
+fi
 nx=${#extra[@]}
 template="bash {1} {2} {3} {4} {5} {6} {$((7 + nx))}"
+((!transfer)) || template="mkdir -p -- {5} && $template"
 if ((nx > 0)); then template+=' --'; for ((i = 7; i < 7 + nx; i++)); do template+=" {$i}"; done; fi
 
 run_parallel() { # run_parallel PARALLEL_ARGS...: the jobs of every point
   local -a sources=()
   local v fd
-  for v in "$helper" "$tilesim" "$hw" "$model" "$pdir" "$seed" "${extra[@]}"; do
+  for v in "$job_helper" "$tilesim" "$job_hw" "$job_model" "$job_pdir" "$seed" "${extra[@]}"; do
     exec {fd}< <(printf '%s\0' "$v")
     sources+=("/dev/fd/$fd")
   done
@@ -329,6 +352,7 @@ abs_dir "$out" || die "--out $out: cannot enter the directory"
 out_abs=$REPLY pdir=$REPLY/points
 lock_out "$out_abs" "$([[ -n $point ]] && echo shared || echo exclusive)" --out
 check_out_contents "$out_abs"
+[[ -n $point ]] || remove_stale_temps "$out_abs"
 old_points
 if ((force && !same_sig)) && [[ -z $point ]]; then clean_out; fi
 [[ ! -L $pdir ]] || die "$pdir: a symbolic link where the points folder belongs"
@@ -348,7 +372,10 @@ fi
 # ---------------------------------------------------------------- run
 # filter_joblog: for --resume, keep the joblog entries of points that are the same (name
 # and run) as before and that failed or still have their stats file; GNU parallel's
-# --resume-failed reruns failed entries and the points without an entry.
+# --resume-failed reruns failed entries and the points without an entry. In a failed
+# entry the Host column's spaces become '_' (an sshlogin such as "ssh -p 2222 node1"):
+# parallel 20221122 refuses to read back a failed entry whose Host holds spaces ("Format
+# of 'joblog' is wrong"); its rerun gets an entry of its own, with the Host as it is.
 filter_joblog() {
   local same='' has_json='' k
   ((old_same_run)) || { rm -f -- "$out_abs/joblog"; return 0; }
@@ -362,7 +389,9 @@ filter_joblog() {
     BEGIN { n = split(ENVIRON["SAME"], s, " "); for (i = 1; i <= n; i++) same[s[i]] = 1
             n = split(ENVIRON["HAS_JSON"], s, " "); for (i = 1; i <= n; i++) has[s[i]] = 1 }
     NR == 1 { print; next }
-    ($1 in same) && ($7 != 0 || $8 != 0 || ($1 in has))' "$out_abs/joblog" >"$REPLY"
+    ($1 in same) && ($7 != 0 || $8 != 0 || ($1 in has)) {
+      if (($7 != 0 || $8 != 0) && $2 ~ /[ ]/) { OFS = "\t"; gsub(/[ ]/, "_", $2) }
+      print }' "$out_abs/joblog" >"$REPLY"
   publish "$REPLY" "$out_abs/joblog"
 }
 
@@ -371,9 +400,21 @@ if [[ -n $jobs ]]; then parallel_args+=(-j "$jobs"); fi
 if [[ -n $sshloginfile ]]; then
   parallel_args+=(--sshloginfile "$sshloginfile")
   if ((transfer)); then
-    parallel_args+=(--basefile "$helper" --basefile "$script_dir/sweep-lib.sh" --basefile "$hw" --basefile "$model"
-      --return "$pdir/{$((7 + nx))}.status" --return "$pdir/{$((7 + nx))}.err"
-      --return "$pdir/{$((7 + nx))}.json" --cleanup)
+    # The files every job gets, in a private folder (removed on exit) under their job names.
+    make_temp "$out_abs" transfer -d
+    stage=$REPLY
+    mkdir -- "$stage/in"
+    cp -- "$helper" "$stage/$job_helper"
+    cp -- "$script_dir/sweep-lib.sh" "$stage/in/sweep-lib.sh"
+    cp -- "$hw" "$stage/$job_hw"
+    cp -- "$model" "$stage/$job_model"
+    parallel_args+=(--workdir ... --transferfile "$stage/./in" --return "$out_abs/./points" --cleanup)
+    # The points that will run lose their old status and stats first (on one filesystem
+    # sweep-point.sh does that itself), so a point whose host dies is missing, never stale.
+    for name in "${names[@]}"; do
+      if ((resume)) && [[ -f $pdir/$name.json ]] && read_status "$pdir/$name.status" && [[ $REPLY == 0 ]]; then continue; fi
+      rm -f -- "$pdir/$name.status" "$pdir/$name.json"
+    done
   fi
 fi
 if ((resume)) && [[ -f $out_abs/joblog ]]; then
@@ -387,6 +428,7 @@ if [[ -t 2 ]]; then parallel_args+=(--bar); fi
 one_line "$npoints points of ${model##*/} on ${hw##*/} -> $out_abs"
 echo "$prog: $REPLY" >&2
 run_parallel "${parallel_args[@]}" || true
+remove_stale_temps "$out_abs" # (every job has ended: the private folders of dead ones)
 
 aggregate "$out_abs" "${argv[@]}"
 exit "$AGGREGATE_STATUS"
