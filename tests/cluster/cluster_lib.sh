@@ -68,6 +68,16 @@ start_daemon() {
   REPLY=$!
 }
 
+# bounded SECONDS CMD...: CMD marked and under `timeout SECONDS`, in the background while
+# this shell waits for it (a wait that a signal interrupts: the traps run at once, and
+# cleanup stops CMD with the daemons); returns CMD's exit status.
+bounded() {
+  local secs=$1
+  shift
+  TILESIM_CLUSTER_TEST=$tmp timeout -k 5 "$secs" "$@" &
+  wait "$!"
+}
+
 # marked_pids: the processes (other than this shell) whose environment holds our mark, or
 # names our slurm.conf (slurmd gives slurmstepd a fresh environment, but with SLURM_CONF).
 marked_pids() {

@@ -72,7 +72,7 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 JobRequeue=0
 BatchStartTimeout=2
-MessageTimeout=3
+MessageTimeout=5
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
@@ -108,7 +108,11 @@ job_state() {
   slurm scontrol -o show job "$1" | tr ' ' '\n' | awk -F= '$1 == "JobState" { s = $2 } $1 == "ExitCode" { e = $2 } END { print s, e }'
 }
 # jobs_done JOBID...: none of the jobs is pending or running any more.
-jobs_done() { [[ -z $(slurm squeue -h -j "$(IFS=,; echo "$*")" -o %i 2>/dev/null) ]]; }
+jobs_done() {
+  local q
+  q=$(slurm squeue -h -j "$(IFS=,; echo "$*")" -o %i 2>/dev/null) || return 1 # (no answer: not done)
+  [[ -z $q ]]
+}
 
 # submit NAME VALUES TILESIM [ARRAY]: the recipe of docs/sweeps.md, from $repo; sets jid
 # (the array) and cid (the collect job).
@@ -130,7 +134,7 @@ t0=$SECONDS
 submit sram "$values" "$tilesim"
 wait_for "array job $jid and collect job $cid finished" 120 jobs_done "$jid" "$cid"
 note "array job $jid (4 tasks) and collect job $cid ran in $((SECONDS - t0)) s"
-(cd "$repo" && "$src/scripts/sweep.sh" "${args[@]/sweeps\/sram/sweeps/local}" --jobs 2 >/dev/null 2>"$tmp/log/local.err") || true
+(cd "$repo" && bounded 60 "$src/scripts/sweep.sh" "${args[@]/sweeps\/sram/sweeps/local}" --jobs 2 >/dev/null 2>"$tmp/log/local.err") || true
 check_reference "$repo/sweeps/local/results.csv" 4 3
 same_file "Slurm results.csv" "$repo/sweeps/sram/results.csv" "$repo/sweeps/local/results.csv"
 pass "results.csv of the array + collect jobs equals the local sweep.sh run, figure for figure"
@@ -178,12 +182,12 @@ note "node killed: ${#node_pids[@]} processes (slurmd, slurmstepd, the task's)"
 rm -f "$tmp/hang"
 compgen -G "$pdir/.point.*" >/dev/null || fail "the killed task left no private folder (test premise: it was killed mid-point)"
 
-# It comes back (a reboot takes longer than BatchStartTimeout + MessageTimeout, 5 s here:
+# It comes back (a reboot takes longer than BatchStartTimeout + MessageTimeout, 7 s here:
 # else slurmctld takes the task for one still starting, and would only find it gone at a
 # later registration of the node):
 # slurmctld finds the task gone (NODE_FAIL, not requeued: JobRequeue=0), the
 # collect job runs and reports the point missing.
-while (($(date +%s) < $(stat -c %Y "$tmp/hung.pid") + 7)); do sleep 0.2; done
+while (($(date +%s) < $(stat -c %Y "$tmp/hung.pid") + 9)); do sleep 0.2; done
 start_slurmd
 wait_for "task ${jid}_3 ended and collect job $cid finished after the node came back" 120 jobs_done "$jid" "$cid"
 read -r state code <<<"$(job_state "${jid}_3")"
@@ -215,7 +219,7 @@ for p in "${names[@]}"; do
   [[ $(runs_of "$p") == "$want" ]] || fail "$p ran $(runs_of "$p") times, expected $want"
 done
 # The reference of these points: a local run.
-(cd "$repo" && "$src/scripts/sweep.sh" "${args[@]/sweeps\/fault/sweeps/local-fault}" --tilesim "$tilesim" --jobs 2 >/dev/null 2>&1)
+(cd "$repo" && bounded 60 "$src/scripts/sweep.sh" "${args[@]/sweeps\/fault/sweeps/local-fault}" --tilesim "$tilesim" --jobs 2 >/dev/null 2>&1)
 check_reference "$repo/sweeps/local-fault/results.csv" 4 4
 same_file "results.csv after the resubmission" "$csv" "$repo/sweeps/local-fault/results.csv"
 leftovers=$(find "$repo/sweeps/fault" -name '.*' ! -name .sweep.lock)
