@@ -26,6 +26,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
 setup_cluster_test ssh 200 "$@"
 need_commands sshd ssh ssh-keygen rsync unshare nsenter parallel jq
 
+err=$(unshare --mount --propagation private sh -c "mount -t tmpfs tilesim-probe '$tmp/log'" 2>&1) ||
+  fail "cannot make a private mount namespace with a tmpfs (unshare --mount: $err): node1..node4 need one (a container without CAP_SYS_ADMIN cannot run this test)"
+
 home_ssh() { if [[ -e ~/.ssh ]]; then find ~/.ssh -printf '%p %s %T@ %m\n' | sort; else echo absent; fi; }
 home_before=$(home_ssh)
 
