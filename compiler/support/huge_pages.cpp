@@ -9,32 +9,42 @@
 
 namespace tilesim {
 
+namespace {
+
+// Gives `advice` for the whole units of `unit` bytes inside [begin, begin + bytes):
+// advice only, an error (a kernel without it) changes nothing.
+void advise_inside(const void* begin, std::size_t bytes, std::uintptr_t unit, int advice) {
+  const auto at = reinterpret_cast<std::uintptr_t>(begin);
+  const std::uintptr_t first = (at + unit - 1) / unit * unit;
+  const std::uintptr_t last = (at + bytes) / unit * unit;
+  if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, advice);
+}
+
+std::uintptr_t page_bytes() {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+}  // namespace
+
 void advise_huge_pages(void* data, std::size_t bytes) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-  const std::uintptr_t last = (begin + bytes) / kHugePageBytes * kHugePageBytes;
-  if (last <= first) return;
 #ifdef MADV_HUGEPAGE
-  // Advice only: an error (THP compiled out, a kernel that refuses) leaves normal pages.
-  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  advise_inside(data, bytes, kHugePageBytes, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
 #endif
 }
 
 void release_pages(const void* begin, const void* end) {
-  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
-  const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(end) / page * page;
-  if (last <= first) return;
   // Whole pages strictly inside the buffer: the allocator's own headers lie outside.
-  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  const auto bytes = static_cast<const char*>(end) - static_cast<const char*>(begin);
+  if (bytes > 0) advise_inside(begin, static_cast<std::size_t>(bytes), page_bytes(), MADV_DONTNEED);
 }
 
 void populate_pages(void* data, std::size_t bytes) {
 #ifdef MADV_POPULATE_WRITE
-  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
-  const std::uintptr_t last = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
-  if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+  advise_inside(data, bytes, page_bytes(), MADV_POPULATE_WRITE);
 #else
   (void)data;
   (void)bytes;

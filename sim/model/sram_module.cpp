@@ -23,7 +23,7 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
 }
 
 // The ideal SRAM never holds a uOp: the ticket carries its end, and the
-// traffic is only counted, while the uOp is at hand.
+// traffic is counted once after the run (stats()), off the per-uOp path.
 SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
                                std::int64_t busy_cycles) {
   if (banks_.config().ideal()) return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
