@@ -18,22 +18,17 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
       cycle(static_cast<double>(hw.cycle_ps()), sc_core::SC_PS),
       tokens("tokens", schedule),
       activity("activity", schedule, cycle, progress),
-      dma_commands("dma_commands", dma_engines(hw),
-                   [&](const char* fifo_name, std::size_t) {
-                     return new sc_core::sc_fifo<std::uint32_t>(fifo_name, static_cast<int>(hw.dma.queue_depth));
-                   }),
-      compute_commands("compute_commands", static_cast<int>(hw.compute.queue_depth)),
+      commands("commands", schedule, dma_engines(hw), static_cast<std::size_t>(hw.dma.queue_depth),
+               static_cast<std::size_t>(hw.compute.queue_depth), activity),
       dram(bind_dram ? nullptr : std::make_unique<DramModule>("dram", schedule, hw.dram, kernels != nullptr)),
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
-      sequencer("sequencer", schedule, dma_engines(hw)),
       compute("compute", schedule, costs, transfer_bytes, cycle, kernels) {
   if (dram) dram->activity(activity);
-  sequencer.to_compute(compute_commands);
-  sequencer.activity(activity);
   compute.tokens(tokens);
   compute.activity(activity);
   compute.sram_ports(sram);
-  compute.commands(compute_commands);
+  compute.commands(commands);
+  compute.command_fifo = commands.compute_fifo();
   compute.to_sram.bind(sram.socket);
   const bool with_data = kernels != nullptr;
   if (hw.dram.ideal) {
@@ -41,22 +36,23 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     dma->tokens(tokens);
     dma->activity(activity);
     dma->sram_ports(sram);
-    dma->commands(dma_commands[0]);
-    sequencer.to_dma[0](dma_commands[0]);
+    dma->commands(commands);
+    dma->command_fifo = commands.dma_fifo(0);
     bind_dram ? bind_dram(dma->to_dram) : dma->to_dram.bind(dram->socket);
     dma->to_sram.bind(sram.socket);
     return;
   }
-  for (std::size_t e = 0; e < dma_commands.size(); ++e) {
-    const std::string engine_name = dma_commands.size() == 1 ? "dma" : "dma" + std::to_string(e);
+  const std::size_t engine_count = dma_engines(hw);
+  for (std::size_t e = 0; e < engine_count; ++e) {
+    const std::string engine_name = engine_count == 1 ? "dma" : "dma" + std::to_string(e);
     engines.push_back(
         std::make_unique<BurstDmaEngine>(engine_name.c_str(), schedule, hw, costs, transfer_bytes, cycle, with_data));
     BurstDmaEngine& engine = *engines.back();
     engine.tokens(tokens);
     engine.activity(activity);
     engine.sram_ports(sram);
-    engine.commands(dma_commands[e]);
-    sequencer.to_dma[e](dma_commands[e]);
+    engine.commands(commands);
+    engine.command_fifo = commands.dma_fifo(e);
     bind_dram ? bind_dram(engine.to_dram) : engine.to_dram.bind(dram->socket);
     engine.to_sram.bind(sram.socket);
   }

@@ -1,10 +1,10 @@
 // The top level of the model: the sequencer, the units, the memories and the
 // channels between them, built and bound in one place.
 //
-//   Sequencer --fifo--> DmaEngine (ideal DRAM) or BurstDmaEngine x dma.channels (timed)
-//       |                   |--TLM--> DramModule
-//       |                   `--TLM--> SramModule <--TLM-- ComputeUnit
-//       `-------fifo----------------------------------------^
+//   CommandQueues: sequencer --fifo--> DmaEngine (ideal DRAM) or BurstDmaEngine x dma.channels (timed)
+//                     |                     |--TLM--> DramModule
+//                     |                     `--TLM--> SramModule <--TLM-- ComputeUnit
+//                     `-------fifo------------------------------------------^
 //   every unit --port--> TokenBoard, ActivityMonitor, SramModule's ports
 #pragma once
 
@@ -18,6 +18,7 @@
 #include "compiler/hw/hw_config.h"
 #include "sim/model/activity_monitor.h"
 #include "sim/model/burst_dma.h"
+#include "sim/model/command_queues.h"
 #include "sim/model/dram_module.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/token_board.h"
@@ -46,11 +47,9 @@ SC_MODULE(Accelerator) {
   const sc_core::sc_time cycle;
   TokenBoard tokens;
   ActivityMonitor activity;
-  sc_core::sc_vector<sc_core::sc_fifo<std::uint32_t>> dma_commands;  // one per DMA engine
-  sc_core::sc_fifo<std::uint32_t> compute_commands;
+  CommandQueues commands;  // the sequencer and a FIFO per DMA engine and the compute unit
   std::unique_ptr<DramModule> dram;
   SramModule sram;
-  Sequencer sequencer;
   std::unique_ptr<DmaEngine> dma;                        // ideal DRAM
   std::vector<std::unique_ptr<BurstDmaEngine>> engines;  // timed DRAM
   ComputeUnit compute;

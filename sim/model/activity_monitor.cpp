@@ -65,7 +65,10 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
     progress_.uop_done(cycle_);
   }
   if (!trace_) return;
-  current_uop_[r] = uop;
+  // Several engines at one instant: the highest id, whatever order their
+  // processes ran in (one unit's uOps start and end in ascending order anyway).
+  if (now.value() != shown_at_[r] || uop > current_uop_[r]) current_uop_[r] = uop;
+  shown_at_[r] = now.value();
   sram_tiles_in_use_ += busy ? sram_tiles_born_[uop] : -static_cast<std::int64_t>(sram_tiles_freed_[uop]);
   record_trace(now_cycle());
 }

@@ -123,6 +123,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   std::unique_ptr<VcdWriter> trace_;
   std::string trace_failure_;
   std::array<std::uint32_t, 2> current_uop_{0, 0};
+  std::array<std::uint64_t, 2> shown_at_{~std::uint64_t{0}, ~std::uint64_t{0}};  // when current_uop_ was set (ps)
   std::array<std::int64_t, 2> queued_{0, 0};
   std::array<int, 2> sram_stalled_{0, 0};
   TraceLayout layout_;

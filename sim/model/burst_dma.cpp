@@ -145,12 +145,8 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
   // The issue stage is free from the previous uOp's last burst + I.
   if (issuing_ || now < next_issue_) return true;
   if (!holding_) {
-    if (!commands->nb_read(held_)) {
-      *wait_on = &commands->data_written_event();
-      return false;
-    }
+    if (!commands->take(command_fifo, &held_, wait_on)) return false;
     holding_ = true;
-    activity->queue_changed(sched::Unit::Dma, -1);
   }
   if (!tokens->ready(held_, wait_on)) return false;
   const sched::Uop& uop = schedule_.uops[held_];

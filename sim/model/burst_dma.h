@@ -29,6 +29,7 @@
 #include "compiler/schedule/schedule.h"
 #include "compiler/schedule/transfer_bytes.h"
 #include "sim/model/activity_monitor.h"
+#include "sim/model/command_queues.h"
 #include "sim/model/dram_module.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/tile_mover.h"
@@ -39,7 +40,8 @@ namespace tilesim::sim {
 
 class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
  public:
-  sc_core::sc_fifo_in<std::uint32_t> commands;
+  sc_core::sc_port<CommandIf> commands;
+  std::size_t command_fifo = 0;  // which of the channel's FIFOs is this engine's
   sc_core::sc_port<TokenIf> tokens;
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;

@@ -12,27 +12,6 @@ using sched::ExecKind;
 using sched::Uop;
 using sched::UopKind;
 
-Sequencer::Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule, std::size_t dma_engines)
-    : sc_core::sc_module(name), to_dma("to_dma", dma_engines), schedule_(schedule) {
-  SC_METHOD(issue);
-}
-
-void Sequencer::issue() {
-  const auto& uops = schedule_.uops;
-  while (next_ < uops.size()) {
-    const sched::Unit role = uops[next_].unit();
-    sc_core::sc_fifo_out<std::uint32_t>& fifo =
-        role == sched::Unit::Dma ? to_dma[dma_issued_ % to_dma.size()] : to_compute;
-    if (!fifo->nb_write(next_)) {
-      next_trigger(fifo->data_read_event());
-      return;
-    }
-    if (role == sched::Unit::Dma) ++dma_issued_;
-    activity->queue_changed(role, +1);
-    ++next_;
-  }
-}
-
 InOrderUnit::InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role,
                          const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle)
     : sc_core::sc_module(name), schedule_(schedule), bytes_(bytes), role_(role), costs_(costs), cycle_(cycle) {
@@ -52,15 +31,14 @@ void InOrderUnit::step() {
     tokens->complete(current_);
     busy_ = holding_ = false;
   }
+  const sc_core::sc_event* progress = nullptr;
   if (!holding_) {
-    if (!commands->nb_read(current_)) {
-      next_trigger(commands->data_written_event());
+    if (!commands->take(command_fifo, &current_, &progress)) {
+      next_trigger(*progress);
       return;
     }
     holding_ = true;
-    activity->queue_changed(role_, -1);
   }
-  const sc_core::sc_event* progress = nullptr;
   if (!tokens->ready(current_, &progress)) {
     next_trigger(*progress);
     return;

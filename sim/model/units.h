@@ -1,8 +1,9 @@
-// The concurrent processes of the accelerator: the sequencer that issues the
-// schedule, and the in-order units that run it — the DMA engine of the ideal
-// DRAM and the compute unit (a timed DRAM's engines: burst_dma.h). Each is a named module that reaches the others only
-// through its ports and sockets: command FIFOs from the sequencer, the token board, the activity monitor, and TLM-2.0
-// initiator sockets to the memories.
+// The in-order units of the accelerator that run the schedule: the DMA engine
+// of the ideal DRAM and the compute unit (a timed DRAM's engines:
+// burst_dma.h; the sequencer and the FIFOs: command_queues.h). Each is a named
+// module that reaches the others only through its ports and sockets: its
+// command FIFO, the token board, the activity monitor, and TLM-2.0 initiator
+// sockets to the memories.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -16,29 +17,13 @@
 #include "compiler/schedule/transfer_bytes.h"
 #include "kernels/kernel_set.h"
 #include "sim/model/activity_monitor.h"
+#include "sim/model/command_queues.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/tile_mover.h"
 #include "sim/model/token_board.h"
 #include "sim/model/unit_counts.h"
 
 namespace tilesim::sim {
-
-// Issues the uOps in schedule order into the units' FIFOs, holding back while
-// the target FIFO is full (a single instruction stream, as in VTA-like
-// designs). The DMA queue's k-th uOp goes to DMA engine k mod to_dma.size().
-SC_MODULE(Sequencer) {
-  sc_core::sc_vector<sc_core::sc_fifo_out<std::uint32_t>> to_dma;
-  sc_core::sc_fifo_out<std::uint32_t> to_compute;
-  sc_core::sc_port<ActivityIf> activity;
-  SC_HAS_PROCESS(Sequencer);
-  Sequencer(sc_core::sc_module_name name, const sched::Schedule& schedule, std::size_t dma_engines);
-  void issue();
-
- private:
-  const sched::Schedule& schedule_;
-  std::uint32_t next_ = 0;
-  std::size_t dma_issued_ = 0;
-};
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
 // dependency token has arrived, holds the unit busy for the uOp's cycles and
@@ -47,7 +32,8 @@ SC_MODULE(Sequencer) {
 // machine woken by events), not a thread: no context switch per uOp.
 class InOrderUnit : public sc_core::sc_module {
  public:
-  sc_core::sc_fifo_in<std::uint32_t> commands;
+  sc_core::sc_port<CommandIf> commands;
+  std::size_t command_fifo = 0;  // which of the channel's FIFOs is this unit's
   sc_core::sc_port<TokenIf> tokens;
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;
