@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
-#include <set>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -183,10 +182,9 @@ class Allocator {
   void retire(TileId t, std::uint32_t next_use, bool store_pending = false) {
     TileState& tile = tiles_[t];
     if (tile.slot < 0) return;  // the same tile twice in one EXEC, already retired
-    live_.erase({tile.next_use, t});
-    tile.next_use = next_use;
+    tile.next_use = next_use;   // its entry in live_ is stale from here on
     if (next_use != kNever) {
-      live_.insert({next_use, t});
+      push_live(t);
     } else if (!store_pending && !is_pending(t)) {
       release(t);
     }
@@ -280,7 +278,7 @@ class Allocator {
     slots_[slot].tile = t;
     // Pinned for the current EXEC: next_use is the current index, the
     // smallest of all resident tiles, so Belady never picks it.
-    live_.insert({tiles_[t].next_use, t});
+    push_live(t);
     const std::int64_t used = static_cast<std::int64_t>(slots_.size() - free_.size());
     peak_slots_ = std::max(peak_slots_, used);
     layer_->sram_peak_bytes = std::max(layer_->sram_peak_bytes, used * kTileBytes);
@@ -290,11 +288,10 @@ class Allocator {
   // long ago and need not wait for it. Only tiles not needed for a while are
   // evicted early; the pool is a small share of the SRAM.
   void keep_slots_free(std::uint32_t e) {
-    while (static_cast<std::int64_t>(free_.size()) < options_.free_pool_tiles && !live_.empty()) {
-      const auto victim = std::prev(live_.end());
-      if (victim->first != kNever && victim->first < e + options_.free_pool_horizon_execs) return;
-      const TileId t = victim->second;
-      live_.erase(victim);
+    while (static_cast<std::int64_t>(free_.size()) < options_.free_pool_tiles && clean_live()) {
+      const std::uint32_t next_use = live_.front() >> 32;
+      if (next_use != kNever && next_use < e + options_.free_pool_horizon_execs) return;
+      const TileId t = pop_live();
       if (tiles_[t].dirty) store(t);
       release(t);
     }
@@ -308,18 +305,49 @@ class Allocator {
       return slot;
     }
     // Belady: the resident tile whose next use is furthest away.
-    if (live_.empty()) throw std::logic_error("SRAM allocator: no slot can be freed");
-    const auto victim = std::prev(live_.end());
-    if (victim->first <= e) {
+    if (!clean_live()) throw std::logic_error("SRAM allocator: no slot can be freed");
+    if ((live_.front() >> 32) <= e) {
       throw std::logic_error("SRAM allocator: every slot holds an operand of the current EXEC");
     }
-    const TileId t = victim->second;
-    live_.erase(victim);
+    const TileId t = pop_live();
     if (tiles_[t].dirty) store(t);
     const std::int32_t slot = tiles_[t].slot;
     slots_[slot].tile = kNoTile;
     tiles_[t].slot = -1;
     return slot;
+  }
+
+  // live_ is a max-heap of (next use, tile) keys with lazy deletion: a key is
+  // current while its tile is resident with that next use. Its top current
+  // key is what the largest element of a std::set of the current pairs would
+  // be (ties: the larger tile id), at a fraction of the set's cost per EXEC.
+  static std::uint64_t live_key(std::uint32_t next_use, TileId t) { return std::uint64_t{next_use} << 32 | t; }
+  bool current(std::uint64_t key) const {
+    const TileState& tile = tiles_[static_cast<TileId>(key)];
+    return tile.slot >= 0 && tile.next_use == key >> 32;
+  }
+  void push_live(TileId t) {
+    live_.push_back(live_key(tiles_[t].next_use, t));
+    std::push_heap(live_.begin(), live_.end());
+    // Stale keys are a few per EXEC: drop them before they outnumber the SRAM's tiles.
+    if (live_.size() > 4 * slots_.size() + 64) {
+      live_.erase(std::remove_if(live_.begin(), live_.end(), [this](std::uint64_t k) { return !current(k); }),
+                  live_.end());
+      std::sort(live_.begin(), live_.end());
+      live_.erase(std::unique(live_.begin(), live_.end()), live_.end());
+      std::make_heap(live_.begin(), live_.end());
+    }
+  }
+  // Drops stale keys from the top; false when no tile can be evicted.
+  bool clean_live() {
+    while (!live_.empty() && !current(live_.front())) pop_live();
+    return !live_.empty();
+  }
+  TileId pop_live() {
+    const auto t = static_cast<TileId>(live_.front());
+    std::pop_heap(live_.begin(), live_.end());
+    live_.pop_back();
+    return t;
   }
 
   std::uint32_t emit(const Uop& u, std::uint32_t layer) {
@@ -336,7 +364,7 @@ class Allocator {
   std::vector<SlotState> slots_;
   std::vector<TileState> tiles_;
   std::deque<std::int32_t> free_;
-  std::set<std::pair<std::uint32_t, TileId>> live_;             // resident tiles by next use
+  std::vector<std::uint64_t> live_;                             // resident tiles by next use (push_live)
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
   std::vector<bool> stored_;                                    // per tensor: its complete tiles go to DRAM
   std::unique_ptr<GatherScratch> gather_;                       // flush_stores_read_by's, made at first use
