@@ -65,19 +65,21 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
     progress_.uop_done(cycle_);
   }
   if (!trace_) return;
+  trace_advance(now_cycle());
   // Several engines at one instant: the highest id, whatever order their
   // processes ran in (one unit's uOps start and end in ascending order anyway).
   if (now.value() != shown_at_[r] || uop > current_uop_[r]) current_uop_[r] = uop;
   shown_at_[r] = now.value();
   sram_tiles_in_use_ += busy ? sram_tiles_born_[uop] : -static_cast<std::int64_t>(sram_tiles_freed_[uop]);
-  record_trace(now_cycle());
+  update_values();
 }
 
 void ActivityMonitor::queue_changed(sched::Unit role, int delta) {
   if (!trace_) return;
   trace_dram_before_now();
+  trace_advance(now_cycle());
   queued_[index(role)] += delta;
-  record_trace(now_cycle());
+  update_values();
 }
 
 void ActivityMonitor::set_sram_stall(sched::Unit role, bool stalled) {
@@ -86,8 +88,9 @@ void ActivityMonitor::set_sram_stall(sched::Unit role, bool stalled) {
   const std::size_t r = index(role);
   sram_stalled_[r] += stalled ? 1 : -1;
   if (!layout_.sram_stalls) return;
+  trace_advance(now_cycle());
   values_[layout_.sram_stall_index(r)] = sram_stalled_[r] > 0;
-  record_trace(now_cycle());
+  update_values();
 }
 
 bool ActivityMonitor::trace_dram(DramTraceSource& source) {
@@ -98,11 +101,12 @@ bool ActivityMonitor::trace_dram(DramTraceSource& source) {
 
 void ActivityMonitor::dram_channel(std::size_t channel, std::int64_t at_ps, const DramChannelTrace& state) {
   if (!trace_ || channel >= layout_.dram_channels) return;
+  const std::int64_t cycle_ps = static_cast<std::int64_t>(cycle_.value());
+  trace_advance((at_ps + cycle_ps - 1) / cycle_ps);  // the DRAM's instants fall between cycles: round up
   values_[layout_.dram_index(channel, DramSignal::Busy)] = state.busy;
   values_[layout_.dram_index(channel, DramSignal::RowHits)] = state.row_hits;
   values_[layout_.dram_index(channel, DramSignal::Refreshes)] = state.refreshes;
-  const std::int64_t cycle_ps = static_cast<std::int64_t>(cycle_.value());
-  record_trace((at_ps + cycle_ps - 1) / cycle_ps);  // the DRAM's instants fall between cycles: round up
+  update_values();
 }
 
 void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_ps, std::int64_t from_cycle,
@@ -116,12 +120,34 @@ void ActivityMonitor::enable_trace(const std::string& path, std::int64_t cycle_p
 }
 
 StagedFile ActivityMonitor::finish_trace(std::int64_t end_cycle) {
-  return trace_ ? trace_->finish(end_cycle) : StagedFile();
+  if (!trace_) return StagedFile();
+  if (values_changed_) trace_->record(trace_cycle_, values_);  // a write error throws, as finish's
+  return trace_->finish(end_cycle);
+}
+
+// Changes at `cycle` follow (a cycle before the latest counts as the latest:
+// the trace never goes back). When `cycle` is a later one, the values the
+// latest cycle ended with go to the writer: one record per cycle with a
+// change, not one per change (several uOps start, end and move at a cycle).
+void ActivityMonitor::trace_advance(std::int64_t cycle) {
+  if (cycle <= trace_cycle_) return;
+  if (values_changed_) {
+    values_changed_ = false;
+    try {
+      trace_->record(trace_cycle_, values_);
+    } catch (const WriteFailed& e) {
+      trace_failure_ = e.what();
+      trace_.reset();  // removes the temporary file; the old trace stays
+      sc_core::sc_stop();
+      return;
+    }
+  }
+  trace_cycle_ = cycle;
 }
 
 // The values of the accelerator's signals, in the order of
 // accelerator_signals(); the others are kept up to date in values_ as they change.
-void ActivityMonitor::record_trace(std::int64_t cycle) {
+void ActivityMonitor::update_values() {
   constexpr std::size_t kDma = 0, kCompute = 1;
   const bool dma = role_busy(kDma), compute = role_busy(kCompute);
   values_[0] = dma;
@@ -136,14 +162,7 @@ void ActivityMonitor::record_trace(std::int64_t cycle) {
     values_[layout_.layer_index(kDma)] = dma ? layers_.layer_of(current_uop_[kDma]) : kVcdNone;
     values_[layout_.layer_index(kCompute)] = compute ? layers_.layer_of(current_uop_[kCompute]) : kVcdNone;
   }
-  trace_cycle_ = std::max(trace_cycle_, cycle);
-  try {
-    trace_->record(trace_cycle_, values_);
-  } catch (const WriteFailed& e) {
-    trace_failure_ = e.what();
-    trace_.reset();  // removes the temporary file; the old trace stays
-    sc_core::sc_stop();
-  }
+  values_changed_ = true;
 }
 
 }  // namespace tilesim::sim

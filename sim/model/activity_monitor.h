@@ -102,7 +102,8 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   static std::size_t index(sched::Unit role) { return static_cast<std::size_t>(role); }
   std::int64_t cycles(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
   bool role_busy(std::size_t role) const { return busy_units_[role] > 0; }
-  void record_trace(std::int64_t cycle);
+  void trace_advance(std::int64_t cycle);
+  void update_values();  // values_ of the state after a change at trace_cycle_
   // Before a unit's change at the current time: the DRAM's earlier instants first.
   void trace_dram_before_now() {
     if (dram_ != nullptr) dram_->trace_before(static_cast<std::int64_t>(sc_core::sc_time_stamp().value()));
@@ -129,7 +130,8 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   TraceLayout layout_;
   DramTraceSource* dram_ = nullptr;    // traced DRAM, if any
   std::vector<std::uint64_t> values_;  // of layout_.signals(), as last recorded
-  std::int64_t trace_cycle_ = 0;       // the latest cycle recorded: the trace never goes back
+  std::int64_t trace_cycle_ = 0;       // the latest cycle with a change: the trace never goes back
+  bool values_changed_ = false;        // at trace_cycle_, not yet recorded
   // SRAM tiles that become live when each uOp starts and dead when it ends.
   std::vector<std::uint8_t> sram_tiles_born_, sram_tiles_freed_;
   std::int64_t sram_tiles_in_use_ = 0;

@@ -65,18 +65,22 @@ class VcdWriter {
   void begin(std::int64_t cycle);
   void flush_pending();
   void emit(std::size_t signal, std::uint64_t value);
+  char* room(std::size_t bytes);  // where the next `bytes` (at most the buffer's) go
+  void put(const std::string& text);
   void drain(bool force);
 
   std::unique_ptr<OutputStream> out_;
   std::vector<VcdSignal> signals_;
-  std::vector<std::string> ids_;  // each signal's identifier code
+  std::vector<std::string> ids_;         // each signal's identifier code
+  std::vector<std::uint64_t> id_lines_;  // ... and a newline, as 8 bytes (for ids shorter than 8)
   VcdTimescale timescale_;
   std::int64_t from_, to_;
   bool started_ = false;
   std::int64_t pending_cycle_ = 0;
   std::int64_t stamped_cycle_ = -1;  // of the last timestamp written
   std::vector<std::uint64_t> pending_, written_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;  // what is not yet written out: used_ bytes of 1 MiB
+  std::size_t used_ = 0;
 };
 
 }  // namespace tilesim::sim
