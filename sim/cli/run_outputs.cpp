@@ -85,6 +85,7 @@ void OutputSet::commit_all() {
   sigaddset(&held, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &held, &previous);
   try {
+    for (StagedFile& file : staged_) file.sync();  // every file on disk before any is renamed
     for (StagedFile& file : staged_) file.commit();
   } catch (...) {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);

@@ -133,26 +133,47 @@ void check_name_length(const std::string& path, const std::string& file, const f
 }  // namespace
 
 StagedFile::StagedFile(StagedFile&& other) noexcept
-    : path_(std::move(other.path_)), destination_(std::move(other.destination_)), temp_(std::move(other.temp_)) {
+    : path_(std::move(other.path_)),
+      destination_(std::move(other.destination_)),
+      temp_(std::move(other.temp_)),
+      fd_(other.fd_) {
   other.temp_.clear();
+  other.fd_ = -1;
 }
 
 StagedFile& StagedFile::operator=(StagedFile&& other) noexcept {
   if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
     if (!temp_.empty()) ::unlink(temp_.c_str());
     path_ = std::move(other.path_);
     destination_ = std::move(other.destination_);
     temp_ = std::move(other.temp_);
+    fd_ = other.fd_;
     other.temp_.clear();
+    other.fd_ = -1;
   }
   return *this;
 }
 
 StagedFile::~StagedFile() {
+  if (fd_ >= 0) ::close(fd_);
   if (!temp_.empty()) ::unlink(temp_.c_str());
 }
 
+void StagedFile::sync() {
+  if (fd_ < 0) return;
+  const int fd = fd_;
+  fd_ = -1;
+  int err = ::fsync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0) return;
+  ::unlink(temp_.c_str());
+  temp_.clear();
+  throw WriteFailed("cannot write " + path_ + ": " + std::strerror(err) + "; " + path_ + " is unchanged");
+}
+
 void StagedFile::commit() {
+  sync();
   if (temp_.empty()) return;
   if (std::rename(temp_.c_str(), destination_.c_str()) != 0) {
     const int err = errno;
@@ -206,18 +227,22 @@ void OutputStream::write(const char* data, std::size_t bytes) {
 }
 
 StagedFile OutputStream::close() {
-  // A regular file must be on disk before it replaces the old one.
-  if (!special_ && ::fsync(fd_) != 0) fail(errno);
   const int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) fail(errno);
+  if (!special_) {
+    staged_.fd_ = fd;  // flushed and closed by sync()
+  } else if (::close(fd) != 0) {
+    fail(errno);
+  }
   return std::move(staged_);
 }
 
 StagedFile stage_file(const std::string& path, const std::vector<ByteSpan>& parts) {
   OutputStream out(path);
   for (const ByteSpan& part : parts) out.write(part.data, part.size);
-  return out.close();
+  StagedFile staged = out.close();
+  staged.sync();  // one descriptor at a time, however many outputs a run stages
+  return staged;
 }
 
 void write_atomically(const std::string& path, const std::vector<ByteSpan>& parts) { stage_file(path, parts).commit(); }

@@ -5,7 +5,8 @@
 //  * A destination that is a regular file, or does not exist yet, is written to
 //    a temporary file created exclusively in the destination's folder
 //    (".tilesim-tmp-XXXXXX", mkstemp: O_CREAT|O_EXCL, so never through a planted
-//    symlink), flushed to disk and renamed over the destination by commit().
+//    symlink), flushed to disk (sync(), which commit() calls first) and renamed
+//    over the destination by commit().
 //    Until then the destination is untouched; a StagedFile destroyed before
 //    commit() removes its temporary file, on every exit path.
 //  * A destination that is a symlink to a regular file keeps its link: the
@@ -51,8 +52,12 @@ class StagedFile {
   StagedFile& operator=(const StagedFile&) = delete;
   ~StagedFile();
 
-  // Renames the temporary file over the destination (no-op for a special file
-  // or an already committed one). Throws WriteFailed when the rename fails.
+  // Flushes the temporary file to disk (no-op when it is already, or for a
+  // special file): a file must be on disk before it replaces the old one.
+  // Throws WriteFailed, the temporary file removed, when the flush fails.
+  void sync();
+  // sync(), then renames the temporary file over the destination (no-op for a
+  // special file or an already committed one). Throws WriteFailed when either fails.
   void commit();
   const std::string& path() const { return path_; }  // as the user named it
 
@@ -61,11 +66,14 @@ class StagedFile {
   std::string path_;         // as given
   std::string destination_;  // the file the rename replaces (a symlink resolved)
   std::string temp_;         // empty: nothing to rename
+  int fd_ = -1;              // the temporary file, open until sync()
 };
 
 // An output written piece by piece (a trace that grows during a run), with the
 // same guarantees: opened (temporary file created) at construction, written by
-// write(), and turned into a StagedFile by close(). Destroyed before close(),
+// write(), and turned into a StagedFile by close(), not yet flushed to disk
+// (so a traced run's simulation does not wait for the disk: the flush comes
+// with the other outputs', when they are committed). Destroyed before close(),
 // it removes its temporary file.
 class OutputStream {
  public:
@@ -73,7 +81,7 @@ class OutputStream {
   OutputStream(OutputStream&&) = delete;
   ~OutputStream();
   void write(const char* data, std::size_t bytes);  // WriteFailed on error
-  StagedFile close();                               // flushed to disk, ready to commit
+  StagedFile close();                               // ready to sync() and commit()
 
  private:
   void fail(int err);
