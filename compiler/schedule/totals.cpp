@@ -57,6 +57,7 @@ class Counter {
   explicit Counter(const Schedule& s) : s_(s), bytes_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {
     for (std::size_t i = 0; i < s.tensors.size(); ++i)
       gatherable_.push_back(gatherable(s, static_cast<std::int32_t>(i)));
+    index_dense_tiles();
   }
 
   ScheduleTotals run() {
@@ -83,9 +84,13 @@ class Counter {
       if (layer_) transfer_in_layer(x, bytes);
     }
     t_.slots_used_bytes = slots_used_ * kTileBytes;
-    for (const auto& [tile, use] : compulsory_) {
+    const auto add_compulsory = [this](const Use& use) {
       const std::int64_t bytes = use.elements ? static_cast<std::int64_t>(use.elements->count()) * 4 : use.bytes;
       t_.compulsory_bytes = saturating_add(t_.compulsory_bytes, bytes);
+    };
+    for (const auto& [tile, use] : compulsory_) add_compulsory(use);
+    for (const Use& use : dense_uses_) {
+      if (use.seen) add_compulsory(use);
     }
     for (const TensorInfo& t : s_.tensors) {
       if (!t.is_graph_output) continue;
@@ -106,13 +111,25 @@ class Counter {
   struct Use {
     std::int64_t bytes = 0;                                      // whole: its tile_transfer_bytes()
     std::unique_ptr<std::bitset<kTileDim * kTileDim>> elements;  // gathered only: which
+    bool seen = false;                                           // (dense_uses_ only) counted
   };
-  std::unordered_map<DramTile, Use, DramTileHash> compulsory_;
+  std::unordered_map<DramTile, Use, DramTileHash> compulsory_;  // the tiles dense_index() has no place for
+  // The input and param tiles inside their tensors, one entry each, indexed
+  // by dense_index(): a 4096^3 matmul reads them ~4 M times, too many for a hash.
+  struct DenseTensor {
+    std::int64_t base = -1;  // its first entry; -1: none
+    std::int64_t cols = 0;   // tiles of a row
+    std::uint64_t rows = 0;  // rows of tiles, every matrix of the stack
+  };
+  std::vector<DenseTensor> dense_;  // per tensor
+  std::vector<Use> dense_uses_;
+  std::vector<bool> dense_brought_in_;
   std::vector<bool> gatherable_;                         // per tensor
   std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
   std::unique_ptr<GatheredTile> scratch_;
   // Input and param tiles (and gather-view tiles of them) some LOAD has
-  // brought in: a layer's compulsory bytes are its first LOADs of them.
+  // brought in: a layer's compulsory bytes are its first LOADs of them
+  // (dense_brought_in_ for those dense_index() places).
   std::unordered_set<DramTile, DramTileHash> brought_in_;
   LayerTotals* layer_ = nullptr;  // the current uOp's, if known
 
@@ -139,7 +156,44 @@ class Counter {
     ++l.loads;
     l.bytes_loaded = saturating_add(l.bytes_loaded, bytes);
     const std::optional<DramTile> source = source_tile(x.tile);
-    if (source && brought_in_.insert(*source).second) l.compulsory_bytes = saturating_add(l.compulsory_bytes, bytes);
+    if (source && bring_in(*source)) l.compulsory_bytes = saturating_add(l.compulsory_bytes, bytes);
+  }
+
+  // Whether `tile` is brought in for the first time.
+  bool bring_in(const DramTile& tile) {
+    const std::int64_t at = dense_index(tile);
+    if (at < 0) return brought_in_.insert(tile).second;
+    if (dense_brought_in_[static_cast<std::size_t>(at)]) return false;
+    dense_brought_in_[static_cast<std::size_t>(at)] = true;
+    return true;
+  }
+
+  // Input and param tensors that are not views get dense entries, while all
+  // of them together stay under 2^26 tiles (1 GiB of entries).
+  void index_dense_tiles() {
+    constexpr std::int64_t kMaxDenseTiles = std::int64_t{1} << 26;
+    std::int64_t total = 0;
+    for (const TensorInfo& t : s_.tensors) {
+      const bool dense = !t.is_view() && (t.role == TensorRole::Input || t.role == TensorRole::Param) &&
+                         t.padded_cols >= 0 && t.padded_rows >= 0 && tile_count(t) <= kMaxDenseTiles - total;
+      DenseTensor d;
+      if (dense && tile_count(t) > 0) {
+        d = DenseTensor{total, t.padded_cols / kTileDim, static_cast<std::uint64_t>(tile_count(t) / (t.padded_cols / kTileDim))};
+        total += tile_count(t);
+      }
+      dense_.push_back(d);
+    }
+    dense_uses_.resize(static_cast<std::size_t>(total));
+    dense_brought_in_.resize(static_cast<std::size_t>(total), false);
+  }
+
+  // The dense entry of `tile`, -1 when it has none (another kind of tensor, or
+  // a place outside its tensor that an invalid schedule may name).
+  std::int64_t dense_index(const DramTile& tile) const {
+    if (tile.tensor < 0 || static_cast<std::size_t>(tile.tensor) >= dense_.size()) return -1;
+    const DenseTensor& d = dense_[static_cast<std::size_t>(tile.tensor)];
+    if (d.base < 0 || tile.col < 0 || tile.col >= d.cols || tile.row >= d.rows) return -1;
+    return d.base + static_cast<std::int64_t>(tile.row) * d.cols + tile.col;
   }
 
   // The input or param tile in DRAM a LOAD of `tile` brings in (a transpose
@@ -210,6 +264,13 @@ class Counter {
 
   // The entry of an input or param tile, counted as a compulsory load once.
   Use& use(const DramTile& tile) {
+    const std::int64_t at = dense_index(tile);
+    if (at >= 0) {
+      Use& u = dense_uses_[static_cast<std::size_t>(at)];
+      if (!u.seen) ++t_.compulsory_loads;
+      u.seen = true;
+      return u;
+    }
     auto [it, fresh] = compulsory_.try_emplace(tile);
     if (fresh) ++t_.compulsory_loads;
     return it->second;
