@@ -65,7 +65,7 @@ HugePageBuffer::~HugePageBuffer() { std::free(data_); }
 HugePageBuffer::HugePageBuffer(std::size_t bytes) {
   if (bytes == 0) return;
   // One huge page more than asked, so a 2 MiB-aligned run of them fits inside.
-  mapped_ = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes + kHugePageBytes;
+  mapped_ = whole_huge_pages(bytes) + kHugePageBytes;
   void* p = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   const auto base = reinterpret_cast<std::uintptr_t>(p);

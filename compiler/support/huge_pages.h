@@ -17,6 +17,10 @@
 namespace tilesim {
 
 inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+// `bytes` rounded up to whole huge pages (0 when that wraps).
+inline constexpr std::size_t whole_huge_pages(std::size_t bytes) {
+  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+}
 
 // Asks for huge pages over the whole 2 MiB pages inside [data, data + bytes):
 // call it before the memory is first written.

@@ -35,7 +35,7 @@ void* allocate(std::size_t bytes) {
     if (p != nullptr && bytes >= (std::size_t{64} << 10)) tilesim::populate_pages(p, bytes);
     return p;
   }
-  const std::size_t whole = (bytes + tilesim::kHugePageBytes - 1) / tilesim::kHugePageBytes * tilesim::kHugePageBytes;
+  const std::size_t whole = tilesim::whole_huge_pages(bytes);
   if (whole < bytes) return nullptr;  // wrapped: no such allocation
   void* p = nullptr;
   if (::posix_memalign(&p, tilesim::kHugePageBytes, whole) != 0) return nullptr;

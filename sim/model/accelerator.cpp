@@ -27,8 +27,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
   compute.tokens(tokens);
   compute.activity(activity);
   compute.sram_ports(sram);
-  compute.commands(commands);
-  compute.command_fifo = commands.compute_fifo();
+  compute.commands.bind_fifo(commands, commands.compute_fifo());
   compute.to_sram.bind(sram.socket);
   const bool with_data = kernels != nullptr;
   if (hw.dram.ideal) {
@@ -36,8 +35,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     dma->tokens(tokens);
     dma->activity(activity);
     dma->sram_ports(sram);
-    dma->commands(commands);
-    dma->command_fifo = commands.dma_fifo(0);
+    dma->commands.bind_fifo(commands, commands.dma_fifo(0));
     bind_dram ? bind_dram(dma->to_dram) : dma->to_dram.bind(dram->socket);
     dma->to_sram.bind(sram.socket);
     return;
@@ -51,8 +49,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     engine.tokens(tokens);
     engine.activity(activity);
     engine.sram_ports(sram);
-    engine.commands(commands);
-    engine.command_fifo = commands.dma_fifo(e);
+    engine.commands.bind_fifo(commands, commands.dma_fifo(e));
     bind_dram ? bind_dram(engine.to_dram) : engine.to_dram.bind(dram->socket);
     engine.to_sram.bind(sram.socket);
   }

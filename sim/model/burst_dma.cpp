@@ -145,7 +145,7 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
   // The issue stage is free from the previous uOp's last burst + I.
   if (issuing_ || now < next_issue_) return true;
   if (!holding_) {
-    if (!commands->take(command_fifo, &held_, wait_on)) return false;
+    if (!commands.take(&held_, wait_on)) return false;
     holding_ = true;
   }
   if (!tokens->ready(held_, wait_on)) return false;

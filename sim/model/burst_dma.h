@@ -40,8 +40,7 @@ namespace tilesim::sim {
 
 class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
  public:
-  sc_core::sc_port<CommandIf> commands;
-  std::size_t command_fifo = 0;  // which of the channel's FIFOs is this engine's
+  CommandPort commands;
   sc_core::sc_port<TokenIf> tokens;
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;

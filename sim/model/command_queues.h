@@ -30,6 +30,20 @@ class CommandIf : public virtual sc_core::sc_interface {
   virtual bool take(std::size_t fifo, std::uint32_t* uop, const sc_core::sc_event** wait_on) = 0;
 };
 
+// A unit's way to its FIFO: the port to the channel and which FIFO is its own.
+class CommandPort : public sc_core::sc_port<CommandIf> {
+ public:
+  // Binds the port to `queues`; `fifo` is one of its dma_fifo(e), compute_fifo().
+  void bind_fifo(CommandIf& queues, std::size_t fifo) {
+    bind(queues);
+    fifo_ = fifo;
+  }
+  bool take(std::uint32_t* uop, const sc_core::sc_event** wait_on) { return (*this)->take(fifo_, uop, wait_on); }
+
+ private:
+  std::size_t fifo_ = 0;
+};
+
 class CommandQueues : public sc_core::sc_prim_channel, public CommandIf {
  public:
   // FIFOs 0 .. dma_engines-1 are the DMA engines', FIFO dma_engines the

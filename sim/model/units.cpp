@@ -33,7 +33,7 @@ void InOrderUnit::step() {
   }
   const sc_core::sc_event* progress = nullptr;
   if (!holding_) {
-    if (!commands->take(command_fifo, &current_, &progress)) {
+    if (!commands.take(&current_, &progress)) {
       next_trigger(*progress);
       return;
     }

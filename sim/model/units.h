@@ -32,8 +32,7 @@ namespace tilesim::sim {
 // machine woken by events), not a thread: no context switch per uOp.
 class InOrderUnit : public sc_core::sc_module {
  public:
-  sc_core::sc_port<CommandIf> commands;
-  std::size_t command_fifo = 0;  // which of the channel's FIFOs is this unit's
+  CommandPort commands;
   sc_core::sc_port<TokenIf> tokens;
   sc_core::sc_port<ActivityIf> activity;
   sc_core::sc_port<SramPortsIf> sram_ports;
