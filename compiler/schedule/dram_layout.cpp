@@ -112,8 +112,13 @@ void tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout, DramSp
   } else {
     const std::uint64_t stride = static_cast<std::uint64_t>(t.padded_cols) * kElement;
     const std::uint64_t first = base + row * kDim * stride + col * kRowBytes;
+    // Field by field: a DramSpan built whole on the stack and copied in was
+    // read back before its two stores retired (a store-forwarding stall per
+    // row, most of the time of a DMA tile copy's bookkeeping).
+    spans.resize(kDim);
     for (std::uint64_t r = 0; r < kDim; ++r) {
-      spans.push_back(DramSpan{first + r * stride, static_cast<std::uint32_t>(kRowBytes)});
+      spans[r].address = first + r * stride;
+      spans[r].bytes = static_cast<std::uint32_t>(kRowBytes);
     }
   }
 }
