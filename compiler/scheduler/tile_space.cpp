@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <stdexcept>
 
 #include "compiler/scheduler/tile_program.h"
@@ -15,15 +14,14 @@ TileSpace::TileSpace(const std::vector<TensorInfo>& tensors) {
   if (total >= static_cast<std::int64_t>(kNoTile)) {
     throw std::length_error("the model has more than 4 billion tiles");
   }
-  total_ = static_cast<std::size_t>(total);
-}
-
-TileRef TileSpace::ref(TileId id) const {
-  const auto it = std::upper_bound(base_.begin(), base_.end(), static_cast<std::int64_t>(id));
-  const auto tensor = static_cast<std::int32_t>((it - base_.begin()) - 1);
-  const std::int64_t offset = id - base_[tensor];
-  return TileRef{tensor, static_cast<std::int32_t>(offset / cols_[tensor]),
-                 static_cast<std::int32_t>(offset % cols_[tensor])};
+  refs_.reserve(static_cast<std::size_t>(total));
+  for (std::size_t t = 0; t < tensors.size(); ++t) {
+    const auto tensor = static_cast<std::int32_t>(t);
+    const auto rows = static_cast<std::int32_t>(tensors[t].tile_rows());
+    const auto cols = static_cast<std::int32_t>(cols_[t]);
+    for (std::int32_t row = 0; row < rows; ++row)
+      for (std::int32_t col = 0; col < cols; ++col) refs_.push_back(TileRef{tensor, row, col});
+  }
 }
 
 }  // namespace tilesim::sched
