@@ -99,8 +99,10 @@ TEST_CASE("interrupt: a finished traced run leaves no temporary trace file", "[i
 }
 
 TEST_CASE("interrupt: a signal while compiling ends the run at once, nothing written", "[interrupt]") {
-  // An 8192^3 matmul takes seconds to compile (16 M EXECs); the compiler
-  // polls for signals, so SIGTERM a second in ends it at once.
+  // An 8192^3 matmul takes ~10 s to compile (16 M EXECs); the compiler
+  // polls for signals, so SIGTERM a second in ends it at once: well under
+  // 4 s in all, though with -j2 on a loaded 2-vCPU machine the exit (the
+  // unwinding, the GiB of the program given back) has taken 1.8 s.
   const fs::path dir = fresh_folder("compiling");
   std::ofstream(dir / "big.yaml") << "name: big\ninputs:\n  x: [8192, 8192]\nparams:\n  w: [8192, 8192]\n"
                                      "ops:\n  - {op: matmul, inputs: [x, w], output: y}\noutputs: [y]\n";
@@ -113,7 +115,7 @@ TEST_CASE("interrupt: a signal while compiling ends the run at once, nothing wri
   CHECK(r.exit_code == 128 + SIGTERM);
   CHECK(r.out.empty());
   CHECK(r.err == "tilesim: interrupted by SIGTERM while compiling; no output written\n");
-  CHECK(seconds < 2.5);
+  CHECK(seconds < 4.0);
   std::vector<std::string> left;
   for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
   CHECK(left == std::vector<std::string>{"big.yaml"});
