@@ -113,28 +113,37 @@ StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index) {
   return StorageCoord{matrix, index[rank - 2], index[rank - 1]};
 }
 
-std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at) {
+namespace {
+
+// true_index into `index` (true_dims(t).size() entries); false for padding.
+bool true_index_into(const TensorInfo& t, const StorageCoord& at, std::int64_t* index) {
   if (at.matrix < 0 || at.matrix >= t.batch || at.row < 0 || at.row >= t.rows || at.col < 0 || at.col >= t.cols) {
-    return std::nullopt;
+    return false;
   }
+  const auto set4 = [index](std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+    index[0] = a, index[1] = b, index[2] = c, index[3] = d;
+    return true;
+  };
   switch (t.layout) {
     case TensorLayout::Nchw:
-      return std::vector<std::int64_t>{at.matrix, at.row, at.col / t.dims[3], at.col % t.dims[3]};
+      return set4(at.matrix, at.row, at.col / t.dims[3], at.col % t.dims[3]);
     case TensorLayout::Nhwc:
-      return std::vector<std::int64_t>{at.matrix, at.col, at.row / t.dims[3], at.row % t.dims[3]};
+      return set4(at.matrix, at.col, at.row / t.dims[3], at.row % t.dims[3]);
     case TensorLayout::ConvWeight: {
       const std::int64_t cg = t.dims[1], kw = t.dims[3], ocg = t.dims[0] / t.groups;
       const std::int64_t channels = cg * t.groups, pos = at.row / channels, c = at.row % channels;
-      if (c / cg != at.col / ocg) return std::nullopt;  // another group's channel
-      return std::vector<std::int64_t>{at.col, c % cg, pos / kw, pos % kw};
+      if (c / cg != at.col / ocg) return false;  // another group's channel
+      return set4(at.col, c % cg, pos / kw, pos % kw);
     }
     case TensorLayout::Matrix:
       break;
   }
   const std::size_t rank = t.dims.empty() ? static_cast<std::size_t>(t.rank) : t.dims.size();
-  if (rank == 0) return std::vector<std::int64_t>{};
-  if (rank == 1) return std::vector<std::int64_t>{at.col};
-  std::vector<std::int64_t> index(rank);
+  if (rank == 0) return true;
+  if (rank == 1) {
+    index[0] = at.col;
+    return true;
+  }
   index[rank - 1] = at.col;
   index[rank - 2] = at.row;
   std::int64_t matrix = at.matrix;
@@ -142,6 +151,14 @@ std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const S
     index[i] = matrix % t.dims[i];
     matrix /= t.dims[i];
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at) {
+  std::vector<std::int64_t> index(true_dims(t).size());
+  if (!true_index_into(t, at, index.data())) return std::nullopt;
   return index;
 }
 
@@ -182,31 +199,16 @@ GatheredElement im2col_element(const TensorInfo& v, const TensorInfo& x, const S
   return source(x, index);
 }
 
-GatheredElement relayout_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
-  const auto index = true_index(v, at);
-  if (!index) return GatheredElement{};
-  const std::vector<std::int64_t> vd = dims_of(v), xd = dims_of(x);
-  std::int64_t flat = 0;
-  for (std::size_t i = 0; i < vd.size(); ++i) flat = flat * vd[i] + (*index)[i];
-  std::vector<std::int64_t> xi(xd.size());
-  for (std::size_t i = xd.size(); i-- > 0;) {
-    xi[i] = flat % xd[i];
-    flat /= xd[i];
-  }
-  return source(x, xi.data());
-}
-
-// X's element at the view's index moved back by the offset along the axis,
-// or 0 outside X (and in the view's padding).
-GatheredElement place_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
-  auto index = true_index(v, at);
-  if (!index) return GatheredElement{};
-  const auto axis = static_cast<std::size_t>(v.view.place.axis);
-  const std::int64_t i = (*index)[axis] - v.view.place.offset;
-  if (i < 0 || i >= dims_of(x)[axis]) return GatheredElement{};
-  (*index)[axis] = i;
-  return source(x, index->data());
-}
+// A view's and X's dims, and room for the indices of one element: made once
+// per tile, so that gathering an element allocates nothing (with a vector
+// per index and per dims list, malloc was half of a transformer's run).
+struct GatherDims {
+  GatherDims(const TensorInfo& v, const TensorInfo& x)
+      : view(dims_of(v)), x_dims(dims_of(x)), selected(selected_dims(v.view.kind, v.view.select)),
+        index(view.size()), b(selected.size()), a(v.view.select.from.size()), xi(x_dims.size()) {}
+  std::vector<std::int64_t> view, x_dims, selected;  // dims_of(v), dims_of(x), selected_dims (permute, slice)
+  std::vector<std::int64_t> index, b, a, xi;         // the element's index in v, B, A and X
+};
 
 // Row-major flat position of `index` in `dims`, and back.
 std::int64_t flatten(const std::vector<std::int64_t>& dims, const std::int64_t* index) {
@@ -222,25 +224,37 @@ void unflatten(const std::vector<std::int64_t>& dims, std::int64_t flat, std::in
   }
 }
 
+GatheredElement relayout_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at, GatherDims& d) {
+  if (!true_index_into(v, at, d.index.data())) return GatheredElement{};
+  unflatten(d.x_dims, flatten(d.view, d.index.data()), d.xi.data());
+  return source(x, d.xi.data());
+}
+
+// X's element at the view's index moved back by the offset along the axis,
+// or 0 outside X (and in the view's padding).
+GatheredElement place_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at, GatherDims& d) {
+  if (!true_index_into(v, at, d.index.data())) return GatheredElement{};
+  const auto axis = static_cast<std::size_t>(v.view.place.axis);
+  const std::int64_t i = d.index[axis] - v.view.place.offset;
+  if (i < 0 || i >= d.x_dims[axis]) return GatheredElement{};
+  d.index[axis] = i;
+  return source(x, d.index.data());
+}
+
 // The view's element -> B's (row-major) -> A's by the selection -> X's
 // (row-major again).
-GatheredElement select_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
-  const auto index = true_index(v, at);
-  if (!index) return GatheredElement{};
+GatheredElement select_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at, GatherDims& d) {
+  if (!true_index_into(v, at, d.index.data())) return GatheredElement{};
   const Selection& s = v.view.select;
-  const std::vector<std::int64_t> b_dims = selected_dims(v.view.kind, s);
-  std::vector<std::int64_t> b(b_dims.size()), a(s.from.size());
-  unflatten(b_dims, flatten(dims_of(v), index->data()), b.data());
+  unflatten(d.selected, flatten(d.view, d.index.data()), d.b.data());
   if (v.view.kind == ViewKind::Permute) {
-    for (std::size_t k = 0; k < b.size(); ++k) a[static_cast<std::size_t>(s.perm[k])] = b[k];
+    for (std::size_t k = 0; k < d.b.size(); ++k) d.a[static_cast<std::size_t>(s.perm[k])] = d.b[k];
   } else {
-    a = b;
-    a[static_cast<std::size_t>(s.axis)] = s.start + s.step * b[static_cast<std::size_t>(s.axis)];
+    d.a = d.b;
+    d.a[static_cast<std::size_t>(s.axis)] = s.start + s.step * d.b[static_cast<std::size_t>(s.axis)];
   }
-  const std::vector<std::int64_t> xd = dims_of(x);
-  std::vector<std::int64_t> xi(xd.size());
-  unflatten(xd, flatten(s.from, a.data()), xi.data());
-  return source(x, xi.data());
+  unflatten(d.x_dims, flatten(s.from, d.a.data()), d.xi.data());
+  return source(x, d.xi.data());
 }
 
 }  // namespace
@@ -263,6 +277,7 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   const std::int64_t mt = v.tile_rows_per_matrix();
   const std::int64_t matrix = tile.row / mt;
   const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
+  GatherDims dims(v, x);
   for (std::int64_t r = 0; r < kTileDim; ++r) {
     for (std::int64_t c = 0; c < kTileDim; ++c) {
       const StorageCoord at{matrix, row0 + r, col0 + c};
@@ -270,11 +285,11 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
       if (v.view.kind == ViewKind::Im2col) {
         e = im2col_element(v, x, at);
       } else if (v.view.kind == ViewKind::Relayout) {
-        e = relayout_element(v, x, at);
+        e = relayout_element(v, x, at, dims);
       } else if (v.view.kind == ViewKind::Place) {
-        e = place_element(v, x, at);
+        e = place_element(v, x, at, dims);
       } else if (v.view.kind == ViewKind::Permute || v.view.kind == ViewKind::Slice) {
-        e = select_element(v, x, at);
+        e = select_element(v, x, at, dims);
       } else {
         throw std::logic_error("gather_tile: " + v.name + " is not a gather view");
       }
