@@ -54,7 +54,8 @@ std::int64_t tile_count(const TensorInfo& t) {
 
 class Counter {
  public:
-  explicit Counter(const Schedule& s) : s_(s), bytes_(s), used_(slots_named(s), false), loaded_(used_.size(), false) {
+  Counter(const Schedule& s, const TransferBytes& bytes)
+      : s_(s), bytes_(bytes), used_(slots_named(s), false), loaded_(used_.size(), false) {
     for (std::size_t i = 0; i < s.tensors.size(); ++i)
       gatherable_.push_back(gatherable(s, static_cast<std::int32_t>(i)));
     index_dense_tiles();
@@ -101,7 +102,7 @@ class Counter {
 
  private:
   const Schedule& s_;
-  const TransferBytes bytes_;
+  const TransferBytes& bytes_;
   ScheduleTotals t_;
   std::vector<bool> used_;  // slots any uOp touched
   std::int64_t slots_used_ = 0;
@@ -311,7 +312,11 @@ class Counter {
 
 }  // namespace
 
-ScheduleTotals count_totals(const Schedule& schedule) { return Counter(schedule).run(); }
+ScheduleTotals count_totals(const Schedule& schedule) { return count_totals(schedule, TransferBytes(schedule)); }
+
+ScheduleTotals count_totals(const Schedule& schedule, const TransferBytes& bytes) {
+  return Counter(schedule, bytes).run();
+}
 
 void set_totals(Schedule& schedule, const ScheduleTotals& totals, bool with_peak) {
   schedule.loads = totals.loads;

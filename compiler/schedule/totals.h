@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 
 namespace tilesim::sched {
 
@@ -66,6 +67,9 @@ struct ScheduleTotals {
 };
 
 ScheduleTotals count_totals(const Schedule& schedule);
+// The same with `bytes` built from `schedule` (one gather of each view tile
+// for both, where the scheduler has one already).
+ScheduleTotals count_totals(const Schedule& schedule, const TransferBytes& bytes);
 
 // Copies every counted total into `schedule` (sram_peak_bytes from
 // slots_used_bytes only when `with_peak`: the scheduler keeps its own peak).

@@ -81,10 +81,12 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   alloc.free_pool_horizon_execs = 128;
   allocate_and_emit(std::move(program), space, alloc, schedule);
   program = TileProgram{};  // ~40 bytes per EXEC, no longer needed
-  order_by_start_time(schedule, options.costs);
+  // Each gather view tile a LOAD names is gathered once, for both passes.
+  const TransferBytes bytes(schedule);
+  order_by_start_time(schedule, options.costs, bytes);
   // The totals have one definition (count_totals); the allocator knows only
   // the true SRAM peak and each layer's share.
-  const ScheduleTotals totals = count_totals(schedule);
+  const ScheduleTotals totals = count_totals(schedule, bytes);
   set_totals(schedule, totals, /*with_peak=*/false);
   // Each layer's figures are counted like the totals' (totals.h): a gather
   // moves only the bytes it reads, which the allocator does not know.

@@ -60,10 +60,9 @@ void finish_times(const std::vector<Uop>& uops, const CostModel& costs, const Tr
 
 }  // namespace
 
-void order_by_start_time(Schedule& schedule, const CostModel& costs) {
+void order_by_start_time(Schedule& schedule, const CostModel& costs, const TransferBytes& bytes) {
   std::vector<Uop>& list = schedule.uops;
   const std::size_t n = list.size();
-  const TransferBytes bytes(schedule);
   // One array for the whole pass (a 4096^3 matmul has ~2.8 M uOps): each
   // uOp's finish time, then, once the merge has placed it, its new index.
   std::vector<std::int64_t> finish_or_id(n);

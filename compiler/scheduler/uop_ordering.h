@@ -17,9 +17,11 @@
 
 #include "compiler/hw/cost_model.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/schedule/transfer_bytes.h"
 
 namespace tilesim::sched {
 
-void order_by_start_time(Schedule& schedule, const CostModel& costs);
+// `bytes` was built from `schedule` (it survives the reordering).
+void order_by_start_time(Schedule& schedule, const CostModel& costs, const TransferBytes& bytes);
 
 }  // namespace tilesim::sched

@@ -10,11 +10,12 @@ std::size_t dma_engines(const HwConfig& hw) { return hw.dram.ideal ? 1 : static_
 
 }  // namespace
 
-Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-                         const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram)
+Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule,
+                         const sched::TransferBytes& bytes, const HwConfig& hw, const kernels::KernelSet* kernels,
+                         bool progress, const DramBinder& bind_dram)
     : sc_core::sc_module(name),
       costs(hw),
-      transfer_bytes(schedule),
+      transfer_bytes(bytes),
       cycle(static_cast<double>(hw.cycle_ps()), sc_core::SC_PS),
       tokens("tokens", schedule),
       activity("activity", schedule, cycle, progress),

@@ -36,14 +36,15 @@ SC_MODULE(Accelerator) {
   // empty for the built-in DRAM; else there is no DramModule (`dram` is
   // null) and the caller's target must serve the bursts (a timed preset's
   // AT protocol, or b_transport-free `ideal`), transport_dbg or DMI for data.
-  Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
-              const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {});
+  // `bytes` was built from `schedule` and outlives the accelerator.
+  Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const sched::TransferBytes& bytes,
+              const HwConfig& hw, const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {});
 
   // What the DMA side did, over its engine(s).
   UnitCounts dma_counts() const;
 
   const CostModel costs;
-  const sched::TransferBytes transfer_bytes;  // what each DMA uOp moves, for the costs and counts
+  const sched::TransferBytes& transfer_bytes;  // what each DMA uOp moves, for the costs and counts
   const sc_core::sc_time cycle;
   TokenBoard tokens;
   ActivityMonitor activity;

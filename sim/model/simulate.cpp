@@ -49,9 +49,8 @@ void collect_layers(const Accelerator& top, const sched::Schedule& schedule, Sim
   if (!st.layers_known) return;
   // What each layer's uOps did, counted as the units count theirs (every uOp ran).
   std::vector<UnitCounts> counts(schedule.layers.size());
-  const sched::TransferBytes bytes(schedule);
   for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
-    counts[schedule.uop_layer[i]].count(schedule.uops[i], bytes, top.costs);
+    counts[schedule.uop_layer[i]].count(schedule.uops[i], top.transfer_bytes, top.costs);
   }
   const std::vector<SramModule::LayerBytes>& sram = top.sram.layer_bytes();
   const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
@@ -189,9 +188,9 @@ struct LongestRun {
   double dram_ps = 0;
 };
 
-LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw) {
+LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes) {
   LongestRun run;
-  run.cycles = static_cast<double>(CostModel(hw).serial_cycles(schedule)) +
+  run.cycles = static_cast<double>(CostModel(hw).serial_cycles(schedule, bytes)) +
                static_cast<double>(sram_serial_port_cycles(schedule, hw.sram.banks));
   if (hw.dram.ideal) return run;
   const DramConfig& d = hw.dram;
@@ -215,15 +214,16 @@ LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw) {
 
 }  // namespace
 
-std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw) {
-  const LongestRun run = longest_run(schedule, hw);
+std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw,
+                                const sched::TransferBytes& bytes) {
+  const LongestRun run = longest_run(schedule, hw, bytes);
   const double cycles = run.cycles + std::ceil(run.dram_ps / static_cast<double>(hw.cycle_ps()));
   return cycles >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(cycles);
 }
 
-void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
+void check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes) {
   constexpr double kMaxPs = 9223372036854775807.0;  // 2^63 - 1
-  const LongestRun run = longest_run(schedule, hw);
+  const LongestRun run = longest_run(schedule, hw, bytes);
   const double ps_per_cycle = 1e6 / hw.clock_mhz;
   if (run.cycles * ps_per_cycle + run.dram_ps < kMaxPs) return;
   std::ostringstream problem, expected;
@@ -242,14 +242,15 @@ void check_time_range(const sched::Schedule& schedule, const HwConfig& hw) {
 
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options) {
-  check_time_range(schedule, hw);
   const auto wall_start = std::chrono::steady_clock::now();
+  const sched::TransferBytes bytes(schedule);  // one gather of each view tile a LOAD names, for the whole run
+  check_time_range(schedule, hw, bytes);
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Accelerator top("accelerator", schedule, hw, options.kernels, options.progress);
+  Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress);
   if (options.kernels) top.dram->image().write_inputs(inputs, options.seed);
   if (!options.vcd_path.empty()) {
-    const std::int64_t horizon = longest_run_cycles(schedule, hw);  // a window past it is past the end
+    const std::int64_t horizon = longest_run_cycles(schedule, hw, bytes);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
                               options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1),
                               TraceLayout::of(hw, schedule));

@@ -80,7 +80,8 @@ Run run_on_fixed_latency(std::int64_t channels, std::int64_t max_outstanding, co
   REQUIRE(sched::validate(schedule) == std::vector<std::string>{});
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   FixedLatencyMemory memory("memory", sc_core::sc_time(100, sc_core::SC_NS));
-  sim::Accelerator top("accelerator", schedule, hw, nullptr, false,
+  const sched::TransferBytes bytes(schedule);
+  sim::Accelerator top("accelerator", schedule, bytes, hw, nullptr, false,
                        [&](tlm::tlm_initiator_socket<>& dma_to_dram) { dma_to_dram.bind(memory.socket); });
   REQUIRE(top.dram == nullptr);
   sc_core::sc_start();
