@@ -65,7 +65,7 @@ void DramSpans::gather(const Schedule& s, const TileRef& tile, DramLayout layout
     g.address[i] = element_address(x, e.at, layout);
     g.sorted.push_back(g.address[i]);
   }
-  std::sort(g.sorted.begin(), g.sorted.end());
+  if (!std::is_sorted(g.sorted.begin(), g.sorted.end())) std::sort(g.sorted.begin(), g.sorted.end());
   g.sorted.erase(std::unique(g.sorted.begin(), g.sorted.end()), g.sorted.end());
   for (const std::uint64_t a : g.sorted) {
     if (!spans_.empty() && spans_.back().address + spans_.back().bytes == a) {
