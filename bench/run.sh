@@ -157,11 +157,11 @@ read -r compile_big_s compile_big_mib < <(measure /dev/null "$tilesim" compile -
 # ---------------------------------------------------------------- convolutions
 conv_quality=$(conv_quality "$tilesim" "$hw" "$tmp")
 cnn_e2e=$(model_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" \
-  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" conv_macs)
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" conv_macs "$build/bench/sim/kernel_replay")
 
 # ---------------------------------------------------------------- transformers
 tf_e2e=$(model_end_to_end "$tilesim" "$hw" "$transformer" $((3 * reps)) "$tmp" "$auto" \
-  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" matmul_macs)
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" matmul_macs "$build/bench/sim/kernel_replay")
 
 # ---------------------------------------------------------------- attention schedule
 # shellcheck source=bench/attention.sh
