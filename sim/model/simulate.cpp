@@ -242,9 +242,11 @@ void check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const
 
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options) {
-  const auto wall_start = std::chrono::steady_clock::now();
-  const sched::TransferBytes bytes(schedule);  // one gather of each view tile a LOAD names, for the whole run
+  // Preparation, before the clock: one gather of each view tile a LOAD names,
+  // for the whole run, and the time-range check that needs it.
+  const sched::TransferBytes bytes(schedule);
   check_time_range(schedule, hw, bytes);
+  const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress);
