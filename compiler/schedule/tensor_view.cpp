@@ -205,9 +205,30 @@ GatheredElement im2col_element(const TensorInfo& v, const TensorInfo& x, const S
 struct GatherDims {
   GatherDims(const TensorInfo& v, const TensorInfo& x)
       : view(dims_of(v)), x_dims(dims_of(x)), selected(selected_dims(v.view.kind, v.view.select)),
-        index(view.size()), b(selected.size()), a(v.view.select.from.size()), xi(x_dims.size()) {}
+        index(view.size()), b(selected.size()), a(v.view.select.from.size()), xi(x_dims.size()) {
+    const ViewKind kind = v.view.kind;
+    const bool select = kind == ViewKind::Permute || kind == ViewKind::Slice;
+    by_rows = v.layout == TensorLayout::Matrix && x.layout == TensorLayout::Matrix && !view.empty() &&
+              (kind == ViewKind::Relayout || (select && !selected.empty()));
+    if (!by_rows || !select) return;
+    // A's flat position is sum_k b[k] * weight[k] + offset (select_element's map, linear in B's index).
+    const Selection& s = v.view.select;
+    std::vector<std::int64_t> stride(s.from.size(), 1);
+    for (std::size_t k = stride.size() - 1; k-- > 0;) stride[k] = stride[k + 1] * s.from[k + 1];
+    weight = stride;
+    if (kind == ViewKind::Permute) {
+      for (std::size_t k = 0; k < weight.size(); ++k) weight[k] = stride[static_cast<std::size_t>(s.perm[k])];
+    } else {
+      const auto axis = static_cast<std::size_t>(s.axis);
+      weight[axis] = s.step * stride[axis];
+      offset = s.start * stride[axis];
+    }
+  }
   std::vector<std::int64_t> view, x_dims, selected;  // dims_of(v), dims_of(x), selected_dims (permute, slice)
   std::vector<std::int64_t> index, b, a, xi;         // the element's index in v, B, A and X
+  bool by_rows = false;                              // gather_row applies
+  std::vector<std::int64_t> weight;                  // permute, slice: A's flat step per digit of B
+  std::int64_t offset = 0;
 };
 
 // Row-major flat position of `index` in `dims`, and back.
@@ -257,6 +278,53 @@ GatheredElement select_element(const TensorInfo& v, const TensorInfo& x, const S
   return source(x, d.xi.data());
 }
 
+// X's element at row-major flat position `flat`, X in matrix layout (what
+// source() gives for unflatten(dims_of(x), flat)).
+GatheredElement source_at(const std::vector<std::int64_t>& x_dims, std::int64_t flat) {
+  GatheredElement e;
+  e.kind = GatheredElement::Source;
+  const std::size_t rank = x_dims.size();
+  if (rank <= 1) {
+    e.at = StorageCoord{0, 0, flat};
+    return e;
+  }
+  const std::int64_t cols = x_dims[rank - 1], plane = x_dims[rank - 2] * cols;
+  e.at = StorageCoord{flat / plane, flat % plane / cols, flat % cols};
+  return e;
+}
+
+// One row of a relayout, permute or slice view's tile, from `first` on, the
+// view and X in matrix layout (GatherDims::by_rows): the same elements as
+// relayout_element and select_element give one by one. Along a row the view's
+// elements are consecutive in its row-major order, so B's index advances like
+// an odometer and A's flat position by the weight of the digit that moved;
+// only X's storage position takes divisions (two, against about ten).
+void gather_row(const TensorInfo& v, const StorageCoord& first, GatherDims& d, GatheredElement* out) {
+  std::int64_t n = std::clamp<std::int64_t>(v.cols - first.col, 0, kTileDim);  // elements inside the view
+  if (!true_index_into(v, first, d.index.data())) n = 0;
+  for (std::int64_t c = n; c < kTileDim; ++c) out[c] = GatheredElement{};
+  if (n == 0) return;
+  const std::int64_t flat_v = flatten(d.view, d.index.data());
+  if (v.view.kind == ViewKind::Relayout) {
+    for (std::int64_t c = 0; c < n; ++c) out[c] = source_at(d.x_dims, flat_v + c);
+    return;
+  }
+  unflatten(d.selected, flat_v, d.b.data());
+  std::int64_t flat = d.offset;
+  for (std::size_t k = 0; k < d.b.size(); ++k) flat += d.b[k] * d.weight[k];
+  const std::size_t last = d.b.size() - 1;
+  for (std::int64_t c = 0; c < n; ++c) {
+    out[c] = source_at(d.x_dims, flat);
+    std::size_t k = last;
+    ++d.b[k], flat += d.weight[k];
+    while (d.b[k] == d.selected[k] && k > 0) {  // carry (past the view's last element only when c + 1 == n)
+      flat -= d.weight[k] * d.selected[k], d.b[k] = 0;
+      --k;
+      ++d.b[k], flat += d.weight[k];
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> selected_dims(ViewKind kind, const Selection& s) {
@@ -279,6 +347,10 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
   GatherDims dims(v, x);
   for (std::int64_t r = 0; r < kTileDim; ++r) {
+    if (dims.by_rows) {
+      gather_row(v, StorageCoord{matrix, row0 + r, col0}, dims, out->data() + r * kTileDim);
+      continue;
+    }
     for (std::int64_t c = 0; c < kTileDim; ++c) {
       const StorageCoord at{matrix, row0 + r, col0 + c};
       GatheredElement& e = (*out)[static_cast<std::size_t>(r * kTileDim + c)];
