@@ -18,7 +18,8 @@
 #    tests/models/torch (conv_*) at 64 KiB, 256 KiB and 1 MiB (tile loads against the
 #    compulsory loads, efficiency); the reduced ResNet end to end with the math (--cnn,
 #    default tests/models/torch/resnet_mini): whole-process time of tilesim run with
-#    --verify off and on, its useful conv GFLOP/s beside the kernels' measured above, or
+#    --verify off and on, its useful conv GFLOP/s beside the kernels' measured above, its
+#    simulation with the math over the same EXECs' kernels replayed alone, or
 #    "unsupported: <tilesim's reason>" while tilesim cannot compile it. MODEL_DIR (with
 #    model.onnx), like --out, is relative to the repository's root.
 # 6. Transformers: the same end-to-end figures for nn.TransformerEncoderLayer
