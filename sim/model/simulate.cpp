@@ -214,18 +214,14 @@ LongestRun longest_run(const sched::Schedule& schedule, const HwConfig& hw, cons
 
 }  // namespace
 
-std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw,
-                                const sched::TransferBytes& bytes) {
-  const LongestRun run = longest_run(schedule, hw, bytes);
-  const double cycles = run.cycles + std::ceil(run.dram_ps / static_cast<double>(hw.cycle_ps()));
-  return cycles >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(cycles);
-}
-
-void check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes) {
+std::int64_t check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes) {
   constexpr double kMaxPs = 9223372036854775807.0;  // 2^63 - 1
   const LongestRun run = longest_run(schedule, hw, bytes);
   const double ps_per_cycle = 1e6 / hw.clock_mhz;
-  if (run.cycles * ps_per_cycle + run.dram_ps < kMaxPs) return;
+  if (run.cycles * ps_per_cycle + run.dram_ps < kMaxPs) {
+    const double cycles = run.cycles + std::ceil(run.dram_ps / static_cast<double>(hw.cycle_ps()));
+    return cycles >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(cycles);
+  }
   std::ostringstream problem, expected;
   problem << "at " << format_number(hw.clock_mhz) << " MHz a cycle is " << format_number(ps_per_cycle)
           << " ps, and this schedule may take up to " << format_number(run.cycles) << " cycles";
@@ -245,14 +241,13 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   // Preparation, before the clock: one gather of each view tile a LOAD names,
   // for the whole run, and the time-range check that needs it.
   const sched::TransferBytes bytes(schedule);
-  check_time_range(schedule, hw, bytes);
+  const std::int64_t horizon = check_time_range(schedule, hw, bytes);  // a trace window past it is past the end
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress);
   if (options.kernels) top.dram->image().write_inputs(inputs, options.seed);
   if (!options.vcd_path.empty()) {
-    const std::int64_t horizon = longest_run_cycles(schedule, hw, bytes);  // a window past it is past the end
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
                               options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1),
                               TraceLayout::of(hw, schedule));

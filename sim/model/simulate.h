@@ -109,11 +109,9 @@ std::int64_t sram_extent_bytes(const sched::Schedule& schedule);
 // schedule could run past 2^63 ps, taking the longest it could take: every uOp
 // one after the other (CostModel::serial_cycles), every SRAM port cycle, and
 // on a timed DRAM every burst alone at its worst. Tracing options never matter.
-// `bytes` was built from `schedule`.
-void check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes);
-// That longest run in cycles (saturating), for bounding trace windows.
-std::int64_t longest_run_cycles(const sched::Schedule& schedule, const HwConfig& hw,
-                                const sched::TransferBytes& bytes);
+// `bytes` was built from `schedule`. Returns that longest run in cycles
+// (saturating), which bounds trace windows.
+std::int64_t check_time_range(const sched::Schedule& schedule, const HwConfig& hw, const sched::TransferBytes& bytes);
 
 // `inputs` holds every input and param at its true shape (ignored when
 // options.kernels is nullptr). Calls check_time_range first. A SIGINT or
