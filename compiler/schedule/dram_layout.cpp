@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 #include "compiler/schedule/view_gather.h"
 
@@ -21,12 +22,13 @@ TileRef stored_tile(const Schedule& s, const TileRef& tile) {
 
 }  // namespace
 
-// A gather's working memory: the gathered tile, each element's address, the
-// distinct addresses in order.
+// A gather's working memory: the gathered tile, each Source element's address
+// with its place in the tile (sorted by address for the spans), and where each
+// element's value lies in the spans' bytes.
 struct DramSpans::Gather {
   GatherScratch scratch;
-  std::array<std::uint64_t, kTileDim * kTileDim> address{};
-  std::vector<std::uint64_t> sorted;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_address;
+  std::array<std::int64_t, kTileDim * kTileDim> offset{};
 };
 
 DramSpans::DramSpans() { spans_.reserve(kDim); }
@@ -40,39 +42,40 @@ std::uint64_t DramSpans::total_bytes() const {
   return bytes;
 }
 
-std::int64_t DramSpans::gathered_offset(std::size_t i) const {
-  const GatheredElement& e = gather_->scratch.tile[i];
-  if (e.kind == GatheredElement::Zero) return kZero;
-  if (e.kind == GatheredElement::NegativeInfinity) return kNegativeInfinity;
-  const auto at = std::lower_bound(gather_->sorted.begin(), gather_->sorted.end(), gather_->address[i]);
-  return (at - gather_->sorted.begin()) * static_cast<std::int64_t>(kElement);
-}
+std::int64_t DramSpans::gathered_offset(std::size_t i) const { return gather_->offset[i]; }
 
 void DramSpans::gather(const Schedule& s, const TileRef& tile, DramLayout layout) {
   if (!gather_) {
     gather_ = std::make_unique<Gather>();
-    gather_->sorted.reserve(kDim * kDim);
-    gather_->scratch.keys.reserve(kDim * kDim);
+    gather_->by_address.reserve(kDim * kDim);
     spans_.reserve(kDim * kDim);
   }
   Gather& g = *gather_;
   gather_tile(s.tensors, tile, &g.scratch.tile);
   const TensorInfo& x = s.tensors[static_cast<std::size_t>(s.tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
-  g.sorted.clear();
-  for (std::size_t i = 0; i < g.address.size(); ++i) {
+  g.by_address.clear();
+  for (std::uint32_t i = 0; i < g.offset.size(); ++i) {
     const GatheredElement& e = g.scratch.tile[i];
-    if (e.kind != GatheredElement::Source) continue;
-    g.address[i] = element_address(x, e.at, layout);
-    g.sorted.push_back(g.address[i]);
-  }
-  if (!std::is_sorted(g.sorted.begin(), g.sorted.end())) std::sort(g.sorted.begin(), g.sorted.end());
-  g.sorted.erase(std::unique(g.sorted.begin(), g.sorted.end()), g.sorted.end());
-  for (const std::uint64_t a : g.sorted) {
-    if (!spans_.empty() && spans_.back().address + spans_.back().bytes == a) {
-      spans_.back().bytes += static_cast<std::uint32_t>(kElement);
+    if (e.kind == GatheredElement::Source) {
+      g.by_address.emplace_back(element_address(x, e.at, layout), i);
     } else {
-      spans_.push_back(DramSpan{a, static_cast<std::uint32_t>(kElement)});
+      g.offset[i] = e.kind == GatheredElement::Zero ? kZero : kNegativeInfinity;
     }
+  }
+  if (!std::is_sorted(g.by_address.begin(), g.by_address.end())) std::sort(g.by_address.begin(), g.by_address.end());
+  // Each distinct address is one element of the spans, in order; an address
+  // named twice (overlapping windows) is read once and placed twice.
+  std::int64_t read = 0;
+  for (const auto& [address, i] : g.by_address) {
+    if (spans_.empty() || spans_.back().address + spans_.back().bytes <= address) {
+      ++read;
+      if (!spans_.empty() && spans_.back().address + spans_.back().bytes == address) {
+        spans_.back().bytes += static_cast<std::uint32_t>(kElement);
+      } else {
+        spans_.push_back(DramSpan{address, static_cast<std::uint32_t>(kElement)});
+      }
+    }
+    g.offset[i] = (read - 1) * static_cast<std::int64_t>(kElement);
   }
 }
 
