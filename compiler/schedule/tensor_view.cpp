@@ -1,6 +1,7 @@
 #include "compiler/schedule/tensor_view.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include "compiler/schedule/schedule.h"
@@ -179,33 +180,18 @@ GatheredElement source(const TensorInfo& x, const std::int64_t* index) {
   return e;
 }
 
-GatheredElement im2col_element(const TensorInfo& v, const TensorInfo& x, const StorageCoord& at) {
-  const Im2colGeometry& g = v.view.im2col;
-  const std::int64_t pixels = static_cast<std::int64_t>(g.out_h) * g.out_w;
-  const std::int64_t positions = static_cast<std::int64_t>(g.kernel_h) * g.kernel_w;
-  const std::int64_t channels = x.dims[1];
-  GatheredElement zero;
-  if (at.row >= pixels || at.col >= positions * g.channel_stride) return zero;
-  const std::int64_t pos = at.col / g.channel_stride, c = at.col % g.channel_stride;
-  if (c >= channels) return zero;
-  const std::int64_t ih = at.row / g.out_w * g.stride_h - g.pad_top + pos / g.kernel_w * g.dilation_h;
-  const std::int64_t iw = at.row % g.out_w * g.stride_w - g.pad_left + pos % g.kernel_w * g.dilation_w;
-  if (ih < 0 || ih >= x.dims[2] || iw < 0 || iw >= x.dims[3]) {
-    GatheredElement pad;
-    pad.kind = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
-    return pad;
-  }
-  const std::int64_t index[4] = {at.matrix, c, ih, iw};
-  return source(x, index);
-}
-
 // A view's and X's dims, and room for the indices of one element: made once
 // per tile, so that gathering an element allocates nothing (with a vector
 // per index and per dims list, malloc was half of a transformer's run).
 struct GatherDims {
   GatherDims(const TensorInfo& v, const TensorInfo& x)
-      : view(dims_of(v)), x_dims(dims_of(x)), selected(selected_dims(v.view.kind, v.view.select)),
-        index(view.size()), b(selected.size()), a(v.view.select.from.size()), xi(x_dims.size()) {
+      : view(dims_of(v)),
+        x_dims(dims_of(x)),
+        selected(selected_dims(v.view.kind, v.view.select)),
+        index(view.size()),
+        b(selected.size()),
+        a(v.view.select.from.size()),
+        xi(x_dims.size()) {
     const ViewKind kind = v.view.kind;
     const bool select = kind == ViewKind::Permute || kind == ViewKind::Slice;
     by_rows = v.layout == TensorLayout::Matrix && x.layout == TensorLayout::Matrix && !view.empty() &&
@@ -325,6 +311,102 @@ void gather_row(const TensorInfo& v, const StorageCoord& first, GatherDims& d, G
   }
 }
 
+// X's storage position of image element (n, c, h, w) as three linear forms,
+// per X's layout (storage_coord's arithmetic, without its switch per element);
+// a conv_weight X, whose position is not linear in (n, c), asks storage_coord.
+struct ImageCoords {
+  explicit ImageCoords(const TensorInfo& x) : x_(x) {
+    const std::int64_t channels = x.dims[1], width = x.dims[3];
+    switch (x.layout) {
+      case TensorLayout::Nchw:  // [n][c][h * W + w]
+        matrix_ = {1, 0, 0, 0}, row_ = {0, 1, 0, 0}, col_ = {0, 0, width, 1};
+        break;
+      case TensorLayout::Nhwc:  // [n][h * W + w][c]
+        matrix_ = {1, 0, 0, 0}, row_ = {0, 0, width, 1}, col_ = {0, 1, 0, 0};
+        break;
+      case TensorLayout::Matrix:  // [n * C + c][h][w]
+        matrix_ = {channels, 1, 0, 0}, row_ = {0, 0, 1, 0}, col_ = {0, 0, 0, 1};
+        break;
+      case TensorLayout::ConvWeight:
+        linear_ = false;
+        break;
+    }
+  }
+  StorageCoord operator()(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) const {
+    if (!linear_) {
+      const std::int64_t index[4] = {n, c, h, w};
+      return storage_coord(x_, index);
+    }
+    const auto form = [&](const std::array<std::int64_t, 4>& k) { return k[0] * n + k[1] * c + k[2] * h + k[3] * w; };
+    return StorageCoord{form(matrix_), form(row_), form(col_)};
+  }
+
+ private:
+  const TensorInfo& x_;
+  bool linear_ = true;
+  std::array<std::int64_t, 4> matrix_{}, row_{}, col_{};
+};
+
+// The columns [col0, col0 + 32) of an im2col view as runs along one kernel
+// position each: n columns from tile column k on hold channels c, c + 1, ...
+// of position pos (channels past X's are Zero). Every row of a tile has the
+// same columns, so the same runs; at most 32.
+struct ColumnRun {
+  std::int64_t pos = 0, c = 0, k = 0, n = 0;
+};
+struct ColumnRuns {
+  std::array<ColumnRun, kTileDim> run;
+  std::size_t count = 0;
+};
+
+ColumnRuns column_runs(const Im2colGeometry& g, std::int64_t col0) {
+  ColumnRuns runs;
+  const std::int64_t positions = static_cast<std::int64_t>(g.kernel_h) * g.kernel_w;
+  std::int64_t pos = col0 / g.channel_stride, c = col0 % g.channel_stride;
+  for (std::int64_t k = 0; k < kTileDim && pos < positions; ++pos, c = 0) {
+    const std::int64_t n = std::min(kTileDim - k, g.channel_stride - c);
+    runs.run[runs.count++] = ColumnRun{pos, c, k, n};
+    k += n;
+  }
+  return runs;
+}
+
+// The input pixel (ih, iw) that kernel position `pos` of output pixel `pixel`'s
+// window reads (outside the image where the window meets the padding).
+std::pair<std::int64_t, std::int64_t> input_pixel(const Im2colGeometry& g, std::int64_t pixel, std::int64_t pos) {
+  return {pixel / g.out_w * g.stride_h - g.pad_top + pos / g.kernel_w * g.dilation_h,
+          pixel % g.out_w * g.stride_w - g.pad_left + pos % g.kernel_w * g.dilation_w};
+}
+
+bool in_image(const TensorInfo& x, std::int64_t ih, std::int64_t iw) {
+  return ih >= 0 && ih < x.dims[2] && iw >= 0 && iw < x.dims[3];
+}
+
+// Row `row` of an im2col view's tile of image `n`: one output pixel, whose
+// window's elements lie along the row's column runs.
+void im2col_row(const TensorInfo& v, const TensorInfo& x, const ImageCoords& coords, const ColumnRuns& runs,
+                std::int64_t n, std::int64_t row, GatheredElement* out) {
+  const Im2colGeometry& g = v.view.im2col;
+  std::fill_n(out, kTileDim, GatheredElement{});
+  if (row >= static_cast<std::int64_t>(g.out_h) * g.out_w) return;
+  const GatheredElement::Kind pad = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
+  for (std::size_t i = 0; i < runs.count; ++i) {
+    const ColumnRun& run = runs.run[i];
+    const auto [ih, iw] = input_pixel(g, row, run.pos);
+    const bool inside = in_image(x, ih, iw);
+    const std::int64_t end = std::min(run.n, x.dims[1] - run.c);  // past it, the channel stride's gap
+    for (std::int64_t j = 0; j < end; ++j) {
+      GatheredElement& e = out[run.k + j];
+      if (!inside) {
+        e.kind = pad;
+        continue;
+      }
+      e.kind = GatheredElement::Source;
+      e.at = coords(n, run.c + j, ih, iw);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> selected_dims(ViewKind kind, const Selection& s) {
@@ -345,6 +427,13 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   const std::int64_t mt = v.tile_rows_per_matrix();
   const std::int64_t matrix = tile.row / mt;
   const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
+  if (v.view.kind == ViewKind::Im2col) {
+    const ImageCoords coords(x);
+    const ColumnRuns runs = column_runs(v.view.im2col, col0);
+    for (std::int64_t r = 0; r < kTileDim; ++r)
+      im2col_row(v, x, coords, runs, matrix, row0 + r, out->data() + r * kTileDim);
+    return;
+  }
   GatherDims dims(v, x);
   for (std::int64_t r = 0; r < kTileDim; ++r) {
     if (dims.by_rows) {
@@ -354,9 +443,7 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
     for (std::int64_t c = 0; c < kTileDim; ++c) {
       const StorageCoord at{matrix, row0 + r, col0 + c};
       GatheredElement& e = (*out)[static_cast<std::size_t>(r * kTileDim + c)];
-      if (v.view.kind == ViewKind::Im2col) {
-        e = im2col_element(v, x, at);
-      } else if (v.view.kind == ViewKind::Relayout) {
+      if (v.view.kind == ViewKind::Relayout) {
         e = relayout_element(v, x, at, dims);
       } else if (v.view.kind == ViewKind::Place) {
         e = place_element(v, x, at, dims);
@@ -367,6 +454,40 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
       }
     }
   }
+}
+
+std::int64_t im2col_distinct_elements(const std::vector<TensorInfo>& tensors, const TileRef& tile,
+                                      std::vector<PixelChannels>* scratch) {
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
+  const Im2colGeometry& g = v.view.im2col;
+  const std::int64_t row0 = tile.row % v.tile_rows_per_matrix() * kTileDim;
+  const std::int64_t rows = std::min<std::int64_t>(kTileDim, static_cast<std::int64_t>(g.out_h) * g.out_w - row0);
+  const ColumnRuns runs = column_runs(g, static_cast<std::int64_t>(tile.col) * kTileDim);
+  scratch->clear();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::size_t i = 0; i < runs.count; ++i) {
+      const ColumnRun& run = runs.run[i];
+      const auto [ih, iw] = input_pixel(g, row0 + r, run.pos);
+      const std::int64_t end = std::min(run.c + run.n, x.dims[1]);
+      if (run.c < end && in_image(x, ih, iw)) scratch->push_back(PixelChannels{ih * x.dims[3] + iw, run.c, end});
+    }
+  }
+  // Per input pixel, the union of the channel ranges that reach it.
+  std::sort(scratch->begin(), scratch->end(), [](const PixelChannels& a, const PixelChannels& b) {
+    return a.pixel != b.pixel ? a.pixel < b.pixel : a.first < b.first;
+  });
+  std::int64_t distinct = 0;
+  for (std::size_t i = 0; i < scratch->size();) {
+    const std::int64_t pixel = (*scratch)[i].pixel;
+    std::int64_t covered = (*scratch)[i].first;  // channels below it are counted
+    for (; i < scratch->size() && (*scratch)[i].pixel == pixel; ++i) {
+      const PixelChannels& p = (*scratch)[i];
+      distinct += std::max<std::int64_t>(0, p.end - std::max(p.first, covered));
+      covered = std::max(covered, p.end);
+    }
+  }
+  return distinct;
 }
 
 }  // namespace tilesim::sched

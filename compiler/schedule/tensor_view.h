@@ -165,4 +165,15 @@ using GatheredTile = std::array<GatheredElement, 1024>;
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 
+// The number of distinct Source elements gather_tile gives for tile `tile` of
+// an im2col view, counted from the windows without gathering: an element is an
+// input pixel and a channel, so the count is, over the pixels the tile's
+// windows reach inside the image, the size of the union of the channel ranges
+// that reach each. *scratch is reused between calls. Same precondition.
+struct PixelChannels {
+  std::int64_t pixel = 0, first = 0, end = 0;  // channels [first, end) of input pixel ih * W + iw
+};
+std::int64_t im2col_distinct_elements(const std::vector<TensorInfo>& tensors, const TileRef& tile,
+                                      std::vector<PixelChannels>* scratch);
+
 }  // namespace tilesim::sched

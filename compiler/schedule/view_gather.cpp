@@ -45,14 +45,13 @@ std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRe
   // to X's one to one (a relayout, a shift along an axis, a permutation, a
   // slice whose step the validator holds to be other than 0), so no element
   // is named twice and the Source elements need no sorting to be counted.
-  if (tensors[static_cast<std::size_t>(tile.tensor)].view.kind != ViewKind::Im2col) {
-    gather_tile(tensors, tile, &scratch->tile);
-    const auto sources = std::count_if(scratch->tile.begin(), scratch->tile.end(),
-                                       [](const GatheredElement& e) { return e.kind == GatheredElement::Source; });
-    return static_cast<std::int64_t>(sources) * kernels::kElementBytes;
+  if (tensors[static_cast<std::size_t>(tile.tensor)].view.kind == ViewKind::Im2col) {
+    return im2col_distinct_elements(tensors, tile, &scratch->pixels) * kernels::kElementBytes;
   }
-  gather_offsets(tensors, tile, scratch);
-  return static_cast<std::int64_t>(scratch->keys.size()) * kernels::kElementBytes;
+  gather_tile(tensors, tile, &scratch->tile);
+  const auto sources = std::count_if(scratch->tile.begin(), scratch->tile.end(),
+                                     [](const GatheredElement& e) { return e.kind == GatheredElement::Source; });
+  return static_cast<std::int64_t>(sources) * kernels::kElementBytes;
 }
 
 void gathered_tiles(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch,

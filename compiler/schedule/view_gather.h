@@ -34,6 +34,7 @@ bool gatherable(const Schedule& schedule, std::int32_t tensor);
 struct GatherScratch {
   GatheredTile tile;
   std::vector<std::int64_t> keys;
+  std::vector<PixelChannels> pixels;
 };
 
 // The Source elements of view tile `tile` as element offsets into X's padded
@@ -42,7 +43,8 @@ struct GatherScratch {
 // scratch->keys (scratch->tile holds the gathered tile).
 void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
 
-// The bytes the LOAD reads from DRAM: 4 per distinct Source element.
+// The bytes the LOAD reads from DRAM: 4 per distinct Source element (of an
+// im2col tile counted from its windows, im2col_distinct_elements).
 std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
 
 // The tiles of X (in X's tile grid) that hold those elements, in order,

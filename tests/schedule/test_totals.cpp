@@ -270,9 +270,9 @@ TEST_CASE("totals: each layer's share, and its compulsory transfers", "[schedule
   CHECK(count_totals(unknown).layers.empty());
 }
 
-// gathered_bytes counts only im2col's Source elements through a sort (its
-// windows overlap); every other gather view's map is one to one, so it counts
-// them as they come. Checked here against a set of the distinct positions,
+// gathered_bytes counts an im2col tile's distinct elements from its windows,
+// which overlap (im2col_distinct_elements), without gathering it; every other
+// gather view's map is one to one, so it counts them as they come. Checked here against a set of the distinct positions,
 // on every gather view tile of every PyTorch export (permutes, slices,
 // relayouts, places and im2cols of the CNNs and transformers).
 TEST_CASE("totals: a gather view tile's bytes are 4 per distinct element it reads", "[schedule][totals][views]") {

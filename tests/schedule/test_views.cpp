@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -514,4 +515,88 @@ TEST_CASE("views: which tiles of grouped conv weights are structural zeros", "[s
   CHECK(next_weight_step(tw, 3, 1) == 3);
   CHECK(next_weight_step(tw, 2, 0) == 3);  // none left: B's tile rows
   CHECK(next_weight_step(tdense, 1, 1) == 1);
+}
+
+namespace {
+
+// Checks every element of every tile of im2col(x, g), x [2, 5, 7, 9] in
+// `layout`, against the definition (tensor_view.h) computed here: view
+// element (n, p, q) is channel c = q mod S of kernel position q div S of
+// output pixel p, so input pixel (oh * SH - PT + kh * DH, ow * SW - PL + kw *
+// DW); Zero where c >= C or past the view, the padding value outside the
+// image. The tiles cut windows and channel strides mid-way (S = 5, 7 or 32).
+// A tile's bytes (gathered_bytes, counted from the windows) are 4 per
+// distinct element: the windows of neighbouring pixels overlap.
+void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g) {
+  const std::vector<std::int64_t> dims = {2, 5, 7, 9};
+  Builder b(3 * kTileBytes, "im2col");
+  const auto x = b.laid_out("x", TensorRole::Input, dims, layout);
+  const Schedule s = shown(b, b.im2col("xcol", x, g));
+  REQUIRE(validate(s) == Errors{});
+  const TensorInfo& v = s.tensors[1];
+  const std::int64_t pixels = std::int64_t{g.out_h} * g.out_w,
+                     width = std::int64_t{g.kernel_h} * g.kernel_w * g.channel_stride;
+  const auto pad = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
+  const auto scratch = std::make_unique<GatherScratch>();
+  std::int64_t sources = 0;
+  for (std::int32_t tr = 0; tr < v.tile_rows(); ++tr) {
+    for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
+      gather_tile(s.tensors, T(1, tr, tc), &scratch->tile);
+      std::set<std::vector<std::int64_t>> distinct;  // the tile's input elements, each once
+      for (std::int64_t e = 0; e < kTileDim * kTileDim; ++e) {
+        const std::int64_t n = tr / v.tile_rows_per_matrix();
+        const std::int64_t p = tr % v.tile_rows_per_matrix() * kTileDim + e / kTileDim,
+                           q = tc * kTileDim + e % kTileDim;
+        const std::int64_t pos = q / g.channel_stride, c = q % g.channel_stride;
+        const std::int64_t ih = p / g.out_w * g.stride_h - g.pad_top + pos / g.kernel_w * g.dilation_h;
+        const std::int64_t iw = p % g.out_w * g.stride_w - g.pad_left + pos % g.kernel_w * g.dilation_w;
+        const GatheredElement& got = scratch->tile[static_cast<std::size_t>(e)];
+        INFO("tile (" << tr << ", " << tc << ") element " << e << ": n " << n << " pixel " << p << " column " << q);
+        if (p >= pixels || q >= width || c >= dims[1]) {
+          CHECK(got.kind == GatheredElement::Zero);
+        } else if (ih < 0 || ih >= dims[2] || iw < 0 || iw >= dims[3]) {
+          CHECK(got.kind == pad);
+        } else {
+          REQUIRE(got.kind == GatheredElement::Source);
+          CHECK(true_index(s.tensors[0], got.at) == std::vector<std::int64_t>{n, c, ih, iw});
+          distinct.insert({n, c, ih, iw});
+          ++sources;
+        }
+      }
+      INFO("tile (" << tr << ", " << tc << ")");
+      CHECK(gathered_bytes(s.tensors, T(1, tr, tc), scratch.get()) == 4 * static_cast<std::int64_t>(distinct.size()));
+    }
+  }
+  CHECK(sources > 0);
+}
+
+Im2colGeometry geometry(std::int32_t kh, std::int32_t kw, std::int32_t sh, std::int32_t sw, std::int32_t dh,
+                        std::int32_t dw, std::int32_t pt, std::int32_t pl, std::int32_t s) {
+  Im2colGeometry g;
+  g.kernel_h = kh, g.kernel_w = kw, g.stride_h = sh, g.stride_w = sw, g.dilation_h = dh, g.dilation_w = dw;
+  g.pad_top = pt, g.pad_left = pl, g.channel_stride = s;
+  g.out_h = static_cast<std::int32_t>((7 + pt - (dh * (kh - 1) + 1)) / sh + 1);
+  g.out_w = static_cast<std::int32_t>((9 + pl - (dw * (kw - 1) + 1)) / sw + 1);
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("views: every element of every im2col tile is where the definition says, in each image layout",
+          "[schedule][views]") {
+  Im2colGeometry pool = geometry(3, 3, 2, 2, 1, 1, 1, 1, 32);
+  pool.pad_negative_infinity = true;
+  const std::pair<const char*, Im2colGeometry> cases[] = {
+      {"3x3 pad 1 packed", geometry(3, 3, 1, 1, 1, 1, 1, 1, 5)},
+      {"3x2 stride 2x1 dilation 1x2 pad 2x0, stride 7", geometry(3, 2, 2, 1, 1, 2, 2, 0, 7)},
+      {"5x5 pad 2", geometry(5, 5, 1, 1, 1, 1, 2, 2, 5)},
+      {"1x1 stride 2", geometry(1, 1, 2, 2, 1, 1, 0, 0, 5)},
+      {"pooling windows, -inf, stride 32", pool},
+  };
+  for (const TensorLayout layout : {TensorLayout::Nhwc, TensorLayout::Nchw, TensorLayout::Matrix}) {
+    for (const auto& [name, g] : cases) {
+      INFO(to_string(layout) << ": " << name);
+      check_im2col_tiles(layout, g);
+    }
+  }
 }
