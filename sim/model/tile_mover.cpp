@@ -51,6 +51,10 @@ void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t addres
 void TileMover::read_tile(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const bool transposing = t.view.kind == sched::ViewKind::Transpose, gathering = sched::is_gather(t);
+  if (gathering && dram_dmi_ != nullptr) {
+    read_gathered_directly(tile, out);
+    return;
+  }
   auto* at = reinterpret_cast<unsigned char*>(transposing || gathering ? staging_ : out);
   sched::tile_spans(schedule_, tile, &spans_);
   for (const sched::DramSpan& span : spans_) {
@@ -63,6 +67,24 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
   }
   if (gathering) place_gathered(out);
   if (t.is_scalar()) std::fill_n(out + 1, kDim - 1, out[0]);  // a scalar serves as a bias row
+}
+
+// With direct access to the DRAM, each gathered element is read where it lies:
+// the values the spans hold (an element named twice is the same bytes twice),
+// without sorting the tile's addresses into spans.
+void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
+  if (!gathered_) gathered_ = std::make_unique<sched::GatheredTile>();
+  sched::gather_tile(schedule_.tensors, tile, gathered_.get());
+  const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
+  const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
+  for (std::size_t i = 0; i < gathered_->size(); ++i) {
+    const sched::GatheredElement& e = (*gathered_)[i];
+    if (e.kind == sched::GatheredElement::Source) {
+      std::memcpy(out + i, dram_dmi_ + sched::element_address(x, e.at, schedule_.dram_layout), sizeof(float));
+    } else {
+      out[i] = e.kind == sched::GatheredElement::Zero ? 0.0f : -std::numeric_limits<float>::infinity();
+    }
+  }
 }
 
 // The gathered elements from staging_ (the spans' bytes in order), padding

@@ -8,8 +8,9 @@
 // TLM-2.0 target bound as the DRAM gets the bytes too); a memory that refuses
 // an access is a logic_error. A transpose view's LOAD reads the shown
 // tensor's tile (c, r) and transposes it; a gather view's LOAD (im2col,
-// relayout) reads the spans of its distinct source elements and places each
-// element where gather_tile puts it, 0 or -inf where it pads; a scalar's LOAD
+// relayout, ...) places each element where gather_tile puts it, 0 or -inf
+// where it pads, reading it at its address through DMI, or else reading the
+// spans of the distinct source elements in one access each; a scalar's LOAD
 // spreads the value over the slot's first row; a bias tile fills row 0 of its
 // slot only.
 #pragma once
@@ -17,6 +18,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <memory>
 
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
@@ -35,6 +37,7 @@ class TileMover {
   void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
   void read_tile(const sched::TileRef& tile, float* out);
   void write_tile(const sched::TileRef& tile, const float* in);
+  void read_gathered_directly(const sched::TileRef& tile, float* out);
   void place_gathered(float* out) const;
 
   const sched::Schedule& schedule_;
@@ -42,7 +45,8 @@ class TileMover {
   tlm::tlm_fw_transport_if<>* sram_ = nullptr;
   unsigned char* dram_dmi_ = nullptr;
   unsigned char* sram_dmi_ = nullptr;
-  sched::DramSpans spans_;  // of the tile being moved
+  sched::DramSpans spans_;                         // of the tile being moved
+  std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
   float staging_[sched::kTileDim * sched::kTileDim];
   float tile_[sched::kTileDim * sched::kTileDim];  // the tile being moved
 };

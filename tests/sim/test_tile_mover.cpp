@@ -1,0 +1,134 @@
+// The DMA's data path (sim/model/tile_mover.h) on its own, without a
+// simulation: a LOAD of every kind of tile puts the same bytes in SRAM whether
+// the DRAM grants DMI (gathered elements read where they lie) or only
+// transport_dbg (the distinct elements' spans read in order, then placed), and
+// a STORE writes the same DRAM bytes either way. Overlapping im2col windows
+// read an element once in spans and place it twice.
+#include <catch2/catch.hpp>
+
+#include <tlm>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/model/tile_mover.h"
+#include "sim/model/tlm_bytes.h"
+#include "tests/schedule/view_schedules.h"
+
+using namespace tilesim;
+using namespace tilesim::sched;
+using namespace tilesim::sched::testing;
+
+namespace {
+
+// A plain byte array as a TLM-2.0 target, granting DMI or not.
+class ByteMemory : public tlm::tlm_fw_transport_if<> {
+ public:
+  ByteMemory(std::size_t bytes, bool dmi) : bytes_(bytes), dmi_(dmi) {}
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) override {
+    sim::copy_bytes(trans, bytes_.data(), bytes_.size());
+  }
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&, sc_core::sc_time&) override {
+    return tlm::TLM_COMPLETED;
+  }
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) override {
+    return dmi_ && sim::grant_dmi(dmi, bytes_.data(), bytes_.size());
+  }
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override {
+    return sim::copy_bytes(trans, bytes_.data(), bytes_.size()) ? trans.get_data_length() : 0;
+  }
+  std::vector<unsigned char>& bytes() { return bytes_; }
+
+ private:
+  std::vector<unsigned char> bytes_;
+  bool dmi_;
+};
+
+constexpr std::size_t kDramBytes = 1 << 20, kSramBytes = 4 * kTileBytes;
+
+// The DRAM's floats are distinct (their index); runs every uOp of `s` that
+// moves data through a TileMover and returns the SRAM and DRAM bytes after
+// each, in order.
+std::vector<std::vector<unsigned char>> moves(const Schedule& s, bool dram_dmi, bool sram_dmi) {
+  ByteMemory dram(kDramBytes, dram_dmi), sram(kSramBytes, sram_dmi);
+  for (std::size_t i = 0; i < kDramBytes / sizeof(float); ++i) {
+    const auto value = static_cast<float>(i);
+    std::memcpy(dram.bytes().data() + i * sizeof(float), &value, sizeof value);
+  }
+  sim::TileMover mover(s);
+  mover.connect(&dram, &sram);
+  std::vector<std::vector<unsigned char>> after;
+  for (const Uop& u : s.uops) {
+    if (u.kind == UopKind::Exec) continue;
+    if (u.kind == UopKind::Store) {  // something the LOAD before did not leave: the slot's bytes change
+      for (std::size_t i = 0; i < kTileBytes; ++i) sram.bytes()[u.addr + i] = static_cast<unsigned char>(i * 7 + 1);
+    }
+    mover.move(u);
+    after.push_back(sram.bytes());
+    after.push_back(dram.bytes());
+  }
+  return after;
+}
+
+// Where two runs' memories first differ: "" when they never do.
+std::string first_difference(const std::vector<std::vector<unsigned char>>& a,
+                             const std::vector<std::vector<unsigned char>>& b) {
+  if (a.size() != b.size()) return "a different number of moves";
+  for (std::size_t m = 0; m < a.size(); ++m) {
+    const auto at = std::mismatch(a[m].begin(), a[m].end(), b[m].begin(), b[m].end());
+    if (at.first != a[m].end() || at.second != b[m].end()) {
+      return (m % 2 ? "DRAM" : "SRAM") + std::string(" after move ") + std::to_string(m / 2) + ", byte " +
+             std::to_string(at.first - a[m].begin());
+    }
+  }
+  return "";
+}
+
+void check_same_bytes(const Schedule& s) {
+  const auto direct = moves(s, true, true);
+  CHECK(first_difference(moves(s, false, true), direct) == "");
+  CHECK(first_difference(moves(s, false, false), direct) == "");
+  CHECK(first_difference(moves(s, true, false), direct) == "");
+}
+
+float sram_float(const std::vector<unsigned char>& sram, std::uint64_t at) {
+  float value;
+  std::memcpy(&value, sram.data() + at, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("tile mover: an im2col LOAD places the same values with and without DMI", "[sim][views]") {
+  // x [1,3,5,6] nhwc at DRAM 0, a [30,3] matrix padded to [32,32] in row-major
+  // order: element (c, h, w) is float (h * 6 + w) * 32 + c.
+  // Output pixel 1 (oh 0, ow 1) reads window origin (-1, 1): kernel position 4
+  // (kh 1, kw 1) is input pixel (0, 2), channel 0 at column 4 * 3 = 12.
+  const Schedule s = conv_schedule(TensorLayout::Nhwc, conv_s2());
+  check_same_bytes(s);
+  const auto after = moves(s, false, true);
+  const std::vector<unsigned char>& sram = after[0];  // the im2col LOAD into slot 0
+  CHECK(sram_float(sram, (1 * kTileDim + 12) * 4) == 64.0f);
+  CHECK(sram_float(sram, (1 * kTileDim + 0) * 4) == 0.0f);  // position 0: input row -1, padding
+  // Pixel 0's position 8 (kh 2, kw 2) and pixel 1's position 6 (kh 2, kw 0)
+  // are both input pixel (1, 1): one element read once, placed twice.
+  CHECK(sram_float(sram, (0 * kTileDim + 24) * 4) == 224.0f);
+  CHECK(sram_float(sram, (1 * kTileDim + 18) * 4) == 224.0f);
+}
+
+TEST_CASE("tile mover: -inf padding, a relayout and a place view read alike with and without DMI", "[sim][views]") {
+  Builder pool(3 * kTileBytes, "pool");
+  const auto x = pool.laid_out("x", TensorRole::Input, kImage, TensorLayout::Matrix);
+  const Schedule pooled = shown(pool, pool.im2col("xcol", x, pool_dilated()));
+  check_same_bytes(pooled);
+  CHECK(sram_float(moves(pooled, false, true)[0], 0) == -std::numeric_limits<float>::infinity());
+
+  Builder flat(3 * kTileBytes, "flatten");
+  const auto image = flat.laid_out("x", TensorRole::Input, {1, 4, 3, 3}, TensorLayout::Nhwc);
+  check_same_bytes(shown(flat, flat.relayout("v", image, {1, 36})));
+  check_same_bytes(concat_schedule());
+}
