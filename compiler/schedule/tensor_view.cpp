@@ -194,8 +194,11 @@ struct GatherDims {
         xi(x_dims.size()) {
     const ViewKind kind = v.view.kind;
     const bool select = kind == ViewKind::Permute || kind == ViewKind::Slice;
-    by_rows = v.layout == TensorLayout::Matrix && x.layout == TensorLayout::Matrix && !view.empty() &&
-              (kind == ViewKind::Relayout || (select && !selected.empty()));
+    // Along a storage row of a matrix or nchw view its elements are consecutive in row-major order.
+    const bool consecutive = v.layout == TensorLayout::Matrix || v.layout == TensorLayout::Nchw;
+    const bool matrices = v.layout == TensorLayout::Matrix && x.layout == TensorLayout::Matrix;
+    by_rows = !view.empty() && (kind == ViewKind::Relayout ? consecutive : select && !selected.empty() && matrices);
+    x_matrix = x.layout == TensorLayout::Matrix;
     if (!by_rows || !select) return;
     // A's flat position is sum_k b[k] * weight[k] + offset (select_element's map, linear in B's index).
     const Selection& s = v.view.select;
@@ -213,6 +216,7 @@ struct GatherDims {
   std::vector<std::int64_t> view, x_dims, selected;  // dims_of(v), dims_of(x), selected_dims (permute, slice)
   std::vector<std::int64_t> index, b, a, xi;         // the element's index in v, B, A and X
   bool by_rows = false;                              // gather_row applies
+  bool x_matrix = false;                             // X in matrix layout: source_at applies
   std::vector<std::int64_t> weight;                  // permute, slice: A's flat step per digit of B
   std::int64_t offset = 0;
 };
@@ -279,20 +283,36 @@ GatheredElement source_at(const std::vector<std::int64_t>& x_dims, std::int64_t 
   return e;
 }
 
-// One row of a relayout, permute or slice view's tile, from `first` on, the
-// view and X in matrix layout (GatherDims::by_rows): the same elements as
+// The next index after `index` in row-major order of `dims` (past the last: 0).
+void next_index(const std::vector<std::int64_t>& dims, std::int64_t* index) {
+  for (std::size_t i = dims.size(); i-- > 0;) {
+    if (++index[i] < dims[i]) return;
+    index[i] = 0;
+  }
+}
+
+// One row of a relayout, permute or slice view's tile, from `first` on, where
+// GatherDims::by_rows says (a permute or slice: view and X in matrix layout;
+// a relayout: the view in matrix or nchw layout): the same elements as
 // relayout_element and select_element give one by one. Along a row the view's
-// elements are consecutive in its row-major order, so B's index advances like
-// an odometer and A's flat position by the weight of the digit that moved;
-// only X's storage position takes divisions (two, against about ten).
-void gather_row(const TensorInfo& v, const StorageCoord& first, GatherDims& d, GatheredElement* out) {
+// elements are consecutive in its row-major order. A relayout's X index
+// advances like an odometer (X in matrix layout: two divisions an element);
+// a selection's B index does, and A's flat position by the weight of the digit
+// that moved; only X's storage position takes divisions (two, against ten).
+void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& first, GatherDims& d,
+                GatheredElement* out) {
   std::int64_t n = std::clamp<std::int64_t>(v.cols - first.col, 0, kTileDim);  // elements inside the view
   if (!true_index_into(v, first, d.index.data())) n = 0;
   for (std::int64_t c = n; c < kTileDim; ++c) out[c] = GatheredElement{};
   if (n == 0) return;
   const std::int64_t flat_v = flatten(d.view, d.index.data());
-  if (v.view.kind == ViewKind::Relayout) {
+  if (v.view.kind == ViewKind::Relayout && d.x_matrix) {
     for (std::int64_t c = 0; c < n; ++c) out[c] = source_at(d.x_dims, flat_v + c);
+    return;
+  }
+  if (v.view.kind == ViewKind::Relayout) {
+    unflatten(d.x_dims, flat_v, d.xi.data());
+    for (std::int64_t c = 0; c < n; ++c, next_index(d.x_dims, d.xi.data())) out[c] = source(x, d.xi.data());
     return;
   }
   unflatten(d.selected, flat_v, d.b.data());
@@ -437,7 +457,7 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   GatherDims dims(v, x);
   for (std::int64_t r = 0; r < kTileDim; ++r) {
     if (dims.by_rows) {
-      gather_row(v, StorageCoord{matrix, row0 + r, col0}, dims, out->data() + r * kTileDim);
+      gather_row(v, x, StorageCoord{matrix, row0 + r, col0}, dims, out->data() + r * kTileDim);
       continue;
     }
     for (std::int64_t c = 0; c < kTileDim; ++c) {

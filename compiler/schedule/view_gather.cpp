@@ -45,8 +45,18 @@ std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRe
   // to X's one to one (a relayout, a shift along an axis, a permutation, a
   // slice whose step the validator holds to be other than 0), so no element
   // is named twice and the Source elements need no sorting to be counted.
-  if (tensors[static_cast<std::size_t>(tile.tensor)].view.kind == ViewKind::Im2col) {
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  if (v.view.kind == ViewKind::Im2col) {
     return im2col_distinct_elements(tensors, tile, &scratch->pixels) * kernels::kElementBytes;
+  }
+  // A relayout, permute or slice reads an element of X for each element of
+  // its own; in a matrix, nchw or nhwc layout those are the tile's positions
+  // inside the view's rows and columns (a place reads 0 outside X).
+  if (v.view.kind != ViewKind::Place && v.layout != TensorLayout::ConvWeight) {
+    const std::int64_t row0 = tile.row % v.tile_rows_per_matrix() * kTileDim;
+    const std::int64_t col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
+    return std::clamp<std::int64_t>(v.rows - row0, 0, kTileDim) * std::clamp<std::int64_t>(v.cols - col0, 0, kTileDim) *
+           kernels::kElementBytes;
   }
   gather_tile(tensors, tile, &scratch->tile);
   const auto sources = std::count_if(scratch->tile.begin(), scratch->tile.end(),

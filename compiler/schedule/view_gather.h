@@ -43,8 +43,10 @@ struct GatherScratch {
 // scratch->keys (scratch->tile holds the gathered tile).
 void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
 
-// The bytes the LOAD reads from DRAM: 4 per distinct Source element (of an
-// im2col tile counted from its windows, im2col_distinct_elements).
+// The bytes the LOAD reads from DRAM: 4 per distinct Source element, counted
+// without gathering where the view says how many: an im2col tile from its
+// windows (im2col_distinct_elements); a relayout, permute or slice tile (one
+// element of X per element of its own) from its positions inside the view.
 std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
 
 // The tiles of X (in X's tile grid) that hold those elements, in order,

@@ -600,3 +600,60 @@ TEST_CASE("views: every element of every im2col tile is where the definition say
     }
   }
 }
+
+TEST_CASE("views: every element of every relayout tile is X's at the same row-major position, in each pair of layouts",
+          "[schedule][views]") {
+  // x [2,5,7,9] shown as v with the same elements in row-major order: as
+  // [2,5,7,9] in another layout, or as the matrices [10,63] or [2,5,63].
+  const std::vector<std::int64_t> image = {2, 5, 7, 9};
+  const TensorLayout layouts[] = {TensorLayout::Matrix, TensorLayout::Nchw, TensorLayout::Nhwc};
+  struct Shown {
+    std::vector<std::int64_t> dims;
+    TensorLayout layout;
+  };
+  std::vector<Shown> views = {{{10, 63}, TensorLayout::Matrix}, {{2, 5, 63}, TensorLayout::Matrix}};
+  for (const TensorLayout layout : layouts) views.push_back({image, layout});
+  const auto flat = [](const std::vector<std::int64_t>& dims, const std::vector<std::int64_t>& index) {
+    std::int64_t f = 0;
+    for (std::size_t i = 0; i < dims.size(); ++i) f = f * dims[i] + index[i];
+    return f;
+  };
+  const auto scratch = std::make_unique<GatherScratch>();
+  for (const TensorLayout x_layout : layouts) {
+    for (const Shown& shown_as : views) {
+      Builder b(3 * kTileBytes, "relayout");
+      const auto x = b.laid_out("x", TensorRole::Input, image, x_layout);
+      const Schedule s = shown(b, b.relayout("v", x, shown_as.dims, shown_as.layout));
+      REQUIRE(gatherable(s, 1));  // the precondition of gather_tile (shown()'s z is in matrix layout)
+      const TensorInfo& v = s.tensors[1];
+      std::int64_t sources = 0;
+      for (std::int32_t tr = 0; tr < v.tile_rows(); ++tr) {
+        for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
+          gather_tile(s.tensors, T(1, tr, tc), &scratch->tile);
+          std::int64_t tile_sources = 0;
+          for (std::int64_t e = 0; e < kTileDim * kTileDim; ++e) {
+            const StorageCoord at{tr / v.tile_rows_per_matrix(),
+                                  tr % v.tile_rows_per_matrix() * kTileDim + e / kTileDim,
+                                  tc * kTileDim + e % kTileDim};
+            const GatheredElement& got = scratch->tile[static_cast<std::size_t>(e)];
+            const auto index = true_index(v, at);
+            INFO("x " << to_string(x_layout) << ", v " << to_string(shown_as.layout) << " of rank "
+                      << shown_as.dims.size() << ": tile (" << tr << ", " << tc << ") element " << e);
+            if (!index) {
+              CHECK(got.kind == GatheredElement::Zero);
+              continue;
+            }
+            REQUIRE(got.kind == GatheredElement::Source);
+            const auto xi = true_index(s.tensors[0], got.at);
+            REQUIRE(xi);
+            CHECK(flat(image, *xi) == flat(shown_as.dims, *index));
+            ++tile_sources;
+          }
+          CHECK(gathered_bytes(s.tensors, T(1, tr, tc), scratch.get()) == 4 * tile_sources);
+          sources += tile_sources;
+        }
+      }
+      CHECK(sources == 2 * 5 * 7 * 9);
+    }
+  }
+}
