@@ -179,7 +179,8 @@ class Counter {
                          t.padded_cols >= 0 && t.padded_rows >= 0 && tile_count(t) <= kMaxDenseTiles - total;
       DenseTensor d;
       if (dense && tile_count(t) > 0) {
-        d = DenseTensor{total, t.padded_cols / kTileDim, static_cast<std::uint64_t>(tile_count(t) / (t.padded_cols / kTileDim))};
+        d = DenseTensor{total, t.padded_cols / kTileDim,
+                        static_cast<std::uint64_t>(tile_count(t) / (t.padded_cols / kTileDim))};
         total += tile_count(t);
       }
       dense_.push_back(d);
@@ -298,14 +299,16 @@ class Counter {
     if (!scratch_) scratch_ = std::make_unique<GatheredTile>();
     gather_tile(s_.tensors, tile, scratch_.get());
     const std::int64_t per_matrix = x.tile_rows_per_matrix();
+    DramTile last{-1, 0, 0};
+    Use* u = nullptr;  // last's: neighbouring elements mostly lie in one tile of X
     for (const GatheredElement& e : *scratch_) {
       if (e.kind != GatheredElement::Source) continue;
       const DramTile key{v.view.of, static_cast<std::uint64_t>(e.at.matrix * per_matrix + e.at.row / kTileDim),
                          static_cast<std::int32_t>(e.at.col / kTileDim)};
-      Use& u = use(key);
-      if (u.bytes > 0) continue;  // read whole
-      if (!u.elements) u.elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
-      u.elements->set(static_cast<std::size_t>(e.at.row % kTileDim * kTileDim + e.at.col % kTileDim));
+      if (!(key == last)) u = &use(key), last = key;
+      if (u->bytes > 0) continue;  // read whole
+      if (!u->elements) u->elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
+      u->elements->set(static_cast<std::size_t>(e.at.row % kTileDim * kTileDim + e.at.col % kTileDim));
     }
   }
 };
