@@ -3,8 +3,23 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace tilesim {
+
+namespace {
+
+// The output columns q whose tap at kernel column `tap` lies on the image:
+// 0 <= q * stride - pad + tap * dilation < width, within [0, out).
+std::pair<std::int64_t, std::int64_t> columns_on_image(std::int64_t width, std::int64_t out, std::int64_t stride,
+                                                       std::int64_t pad, std::int64_t offset) {
+  const std::int64_t low = pad - offset, high = width - 1 + pad - offset;  // q * stride in [low, high]
+  const std::int64_t first = low <= 0 ? 0 : (low + stride - 1) / stride;
+  const std::int64_t end = high < 0 ? 0 : std::min(out, high / stride + 1);
+  return {first, std::max(first, end)};
+}
+
+}  // namespace
 
 std::vector<double> conv2d_reference(const std::vector<std::int64_t>& xd, const std::vector<double>& x,
                                      const std::vector<std::int64_t>& wd, const std::vector<double>& w,
@@ -13,28 +28,31 @@ std::vector<double> conv2d_reference(const std::vector<std::int64_t>& xd, const 
   const std::int64_t oc = wd[0], cg = wd[1], kh = wd[2], kw = wd[3];
   const std::int64_t oh = win.out_h(h), ow = win.out_w(wi), ocg = oc / win.group;
   std::vector<double> y(static_cast<std::size_t>(n * oc * oh * ow));
-  std::size_t at = 0;
+  // Each output plane takes its products tap by tap, in the order (c, kh,
+  // kw), a row of outputs at a time: every output still sums its own products
+  // in that order, and the innermost loop runs along a row of the image.
   for (std::int64_t b = 0; b < n; ++b) {
     for (std::int64_t o = 0; o < oc; ++o) {
+      double* plane = y.data() + (b * oc + o) * oh * ow;
       const std::int64_t c0 = o / ocg * cg;
-      for (std::int64_t p = 0; p < oh; ++p) {
-        for (std::int64_t q = 0; q < ow; ++q) {
-          double sum = 0.0;
-          for (std::int64_t ci = 0; ci < cg; ++ci) {
-            for (std::int64_t r = 0; r < kh; ++r) {
+      for (std::int64_t ci = 0; ci < cg; ++ci) {
+        const double* image = x.data() + (b * c + c0 + ci) * h * wi;
+        for (std::int64_t r = 0; r < kh; ++r) {
+          for (std::int64_t s = 0; s < kw; ++s) {
+            const double weight = w[static_cast<std::size_t>(((o * cg + ci) * kh + r) * kw + s)];
+            const std::int64_t offset = s * win.dilation_w;
+            const auto [first, end] = columns_on_image(wi, ow, win.stride_w, win.pad_left, offset);
+            for (std::int64_t p = 0; p < oh; ++p) {
               const std::int64_t ih = p * win.stride_h - win.pad_top + r * win.dilation_h;
               if (ih < 0 || ih >= h) continue;
-              for (std::int64_t s = 0; s < kw; ++s) {
-                const std::int64_t iw = q * win.stride_w - win.pad_left + s * win.dilation_w;
-                if (iw < 0 || iw >= wi) continue;
-                sum += x[static_cast<std::size_t>(((b * c + c0 + ci) * h + ih) * wi + iw)] *
-                       w[static_cast<std::size_t>(((o * cg + ci) * kh + r) * kw + s)];
-              }
+              const std::int64_t row = ih * wi - win.pad_left + offset;  // + q * stride: on the image
+              double* out = plane + p * ow;
+              for (std::int64_t q = first; q < end; ++q) out[q] += image[row + q * win.stride_w] * weight;
             }
           }
-          y[at++] = sum + (bias ? bias[o] : 0.0);
         }
       }
+      for (std::int64_t i = 0; i < oh * ow; ++i) plane[i] += bias ? bias[o] : 0.0;
     }
   }
   return y;
