@@ -190,6 +190,7 @@ def r(w): tostring | " " * (w - length) + .;
   else "  \(.model + " " * (30 - (.model | length)))  \(.sram_kib | r(8))  \(.loads | r(5))  \(.compulsory_loads | r(10))  \(f(.loads_over_compulsory; 2) | r(5))  \(f(.bytes_over_compulsory; 2) | r(11))  \(.cycles | r(6))  \(.bound_cycles | r(5))  \(f(.efficiency; 3) | r(10))  \(f(.conv_layer.bytes_over_compulsory; 2) | r(17))  \(f(.conv_layer.efficiency; 3) | r(10))" end),
 ""' "$1"
   end_to_end_report cnn_end_to_end "reduced ResNet" conv "$1"
+  end_to_end_report conv_layer_end_to_end "ResNet-18 conv2_x layer" conv "$1"
 }
 
 # end_to_end_report KEY TITLE WORK RESULTS.json: the printed lines of a model_end_to_end

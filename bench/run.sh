@@ -20,8 +20,9 @@
 #    default tests/models/torch/resnet_mini): whole-process time of tilesim run with
 #    --verify off and on, its useful conv GFLOP/s beside the kernels' measured above, its
 #    simulation with the math over the same EXECs' kernels replayed alone, or
-#    "unsupported: <tilesim's reason>" while tilesim cannot compile it. MODEL_DIR (with
-#    model.onnx), like --out, is relative to the repository's root.
+#    "unsupported: <tilesim's reason>" while tilesim cannot compile it; the same figures
+#    for a full-size ResNet-18 layer (conv2_x, 64 channels at 56x56, generated). MODEL_DIR
+#    (with model.onnx), like --out, is relative to the repository's root.
 # 6. Transformers: the same end-to-end figures for nn.TransformerEncoderLayer
 #    (--transformer, default tests/models/torch/encoder_layer), GFLOP/s of its matmuls.
 # 7. Attention (bench/attention.sh): at 256 KiB, the DMA bytes of the attention layers
@@ -159,6 +160,9 @@ read -r compile_big_s compile_big_mib < <(measure /dev/null "$tilesim" compile -
 conv_quality=$(conv_quality "$tilesim" "$hw" "$tmp")
 cnn_e2e=$(model_end_to_end "$tilesim" "$hw" "$cnn" $((3 * reps)) "$tmp" "$auto" \
   "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" conv_macs "$build/bench/sim/kernel_replay")
+# A full-size layer (conv_quality made it): the per-element costs of im2col, not fixed ones.
+conv_layer_e2e=$(model_end_to_end "$tilesim" "$hw" "$tmp/gen/resnet18_conv2_x" "$reps" "$tmp" "$auto" \
+  "${kernel[matmul_acc/$auto]:-0}" "${kernel[peak/$auto]:-${kernel[peak/avx2]}}" conv_macs "$build/bench/sim/kernel_replay")
 
 # ---------------------------------------------------------------- transformers
 tf_e2e=$(model_end_to_end "$tilesim" "$hw" "$transformer" $((3 * reps)) "$tmp" "$auto" \
@@ -186,7 +190,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson quality "$quality" --argjson memories "$memories" \
   --argjson cm_s "$compile_mlp_s" --argjson cm_mib "$compile_mlp_mib" \
   --argjson cb_s "$compile_big_s" --argjson cb_mib "$compile_big_mib" \
-  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" --argjson tf "$tf_e2e" \
+  --argjson conv_quality "$conv_quality" --argjson cnn "$cnn_e2e" --argjson conv_layer "$conv_layer_e2e" \
+  --argjson tf "$tf_e2e" \
   --argjson attention "$attention" --argjson mlp_macs "$mlp_macs" --argjson mlp_avx2 "$mlp_avx2_s" \
   --argjson mlp_auto "$mlp_auto_s" --argjson version "$version_s" --argjson readme "$readme_s" '
 {date: $date, cpu: $cpu, commit: $commit, quick: ($quick == 1),
@@ -207,7 +212,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
  schedule_quality: $quality,
  compiler: {mlp_large_seconds: $cm_s, mlp_large_peak_mib: $cm_mib, matmul4096_seconds: $cb_s,
             matmul4096_peak_mib: $cb_mib},
- conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn, transformer_end_to_end: $tf,
+ conv_schedule_quality: $conv_quality, cnn_end_to_end: $cnn, conv_layer_end_to_end: $conv_layer,
+ transformer_end_to_end: $tf,
  attention_schedule: $attention}' >"$tmp/results.json"
 mv "$tmp/results.json" "$out"
 
