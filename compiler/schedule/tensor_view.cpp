@@ -352,6 +352,12 @@ struct ImageCoords {
         break;
     }
   }
+  // The storage step from channel c to c + 1 of one pixel (the same at every
+  // pixel: each layout's position is linear in c).
+  StorageCoord channel_step() const {
+    const StorageCoord a = (*this)(0, 0, 0, 0), b = (*this)(0, 1, 0, 0);
+    return StorageCoord{b.matrix - a.matrix, b.row - a.row, b.col - a.col};
+  }
   StorageCoord operator()(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) const {
     if (!linear_) {
       const std::int64_t index[4] = {n, c, h, w};
@@ -402,27 +408,35 @@ bool in_image(const TensorInfo& x, std::int64_t ih, std::int64_t iw) {
   return ih >= 0 && ih < x.dims[2] && iw >= 0 && iw < x.dims[3];
 }
 
-// Row `row` of an im2col view's tile of image `n`: one output pixel, whose
-// window's elements lie along the row's column runs.
-void im2col_row(const TensorInfo& v, const TensorInfo& x, const ImageCoords& coords, const ColumnRuns& runs,
-                std::int64_t n, std::int64_t row, GatheredElement* out) {
+// im2col_runs' runs, each handed to f as it is found.
+template <typename F>
+void for_each_im2col_run(const std::vector<TensorInfo>& tensors, const TileRef& tile, F f) {
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
   const Im2colGeometry& g = v.view.im2col;
-  std::fill_n(out, kTileDim, GatheredElement{});
-  if (row >= static_cast<std::int64_t>(g.out_h) * g.out_w) return;
+  const std::int64_t n = tile.row / v.tile_rows_per_matrix(), row0 = tile.row % v.tile_rows_per_matrix() * kTileDim;
+  const std::int64_t rows = std::min<std::int64_t>(kTileDim, static_cast<std::int64_t>(g.out_h) * g.out_w - row0);
+  const ColumnRuns columns = column_runs(g, static_cast<std::int64_t>(tile.col) * kTileDim);
+  const ImageCoords coords(x);
+  const StorageCoord step = coords.channel_step();
   const GatheredElement::Kind pad = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
-  for (std::size_t i = 0; i < runs.count; ++i) {
-    const ColumnRun& run = runs.run[i];
-    const auto [ih, iw] = input_pixel(g, row, run.pos);
-    const bool inside = in_image(x, ih, iw);
-    const std::int64_t end = std::min(run.n, x.dims[1] - run.c);  // past it, the channel stride's gap
-    for (std::int64_t j = 0; j < end; ++j) {
-      GatheredElement& e = out[run.k + j];
-      if (!inside) {
-        e.kind = pad;
-        continue;
+  // A row is one output pixel: its window's origin is fixed, and along the
+  // row the channel advances and, past the channel stride, the kernel position.
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::size_t i = 0; i < columns.count; ++i) {
+      const ColumnRun& column = columns.run[i];
+      const std::int64_t count = std::min(column.n, x.dims[1] - column.c);  // past it, the channel stride's gap
+      if (count <= 0) continue;
+      const auto [ih, iw] = input_pixel(g, row0 + r, column.pos);
+      Im2colRun run;
+      run.at = static_cast<std::int32_t>(r * kTileDim + column.k);
+      run.count = static_cast<std::int32_t>(count);
+      run.kind = in_image(x, ih, iw) ? GatheredElement::Source : pad;
+      if (run.kind == GatheredElement::Source) {
+        run.c = column.c, run.pixel = ih * x.dims[3] + iw;
+        run.first = coords(n, column.c, ih, iw), run.step = step;
       }
-      e.kind = GatheredElement::Source;
-      e.at = coords(n, run.c + j, ih, iw);
+      f(run);
     }
   }
 }
@@ -441,6 +455,11 @@ std::vector<std::int64_t> selected_dims(ViewKind kind, const Selection& s) {
 
 std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
 
+void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<Im2colRun>* out) {
+  out->clear();
+  for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) { out->push_back(run); });
+}
+
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out) {
   const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
   const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
@@ -448,10 +467,17 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   const std::int64_t matrix = tile.row / mt;
   const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
   if (v.view.kind == ViewKind::Im2col) {
-    const ImageCoords coords(x);
-    const ColumnRuns runs = column_runs(v.view.im2col, col0);
-    for (std::int64_t r = 0; r < kTileDim; ++r)
-      im2col_row(v, x, coords, runs, matrix, row0 + r, out->data() + r * kTileDim);
+    out->fill(GatheredElement{});
+    for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) {
+      for (std::int32_t j = 0; j < run.count; ++j) {
+        GatheredElement& e = (*out)[static_cast<std::size_t>(run.at + j)];
+        e.kind = run.kind;
+        if (run.kind == GatheredElement::Source) {
+          e.at = StorageCoord{run.first.matrix + j * run.step.matrix, run.first.row + j * run.step.row,
+                              run.first.col + j * run.step.col};
+        }
+      }
+    });
     return;
   }
   GatherDims dims(v, x);
@@ -478,21 +504,10 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
 
 std::int64_t im2col_distinct_elements(const std::vector<TensorInfo>& tensors, const TileRef& tile,
                                       std::vector<PixelChannels>* scratch) {
-  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
-  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
-  const Im2colGeometry& g = v.view.im2col;
-  const std::int64_t row0 = tile.row % v.tile_rows_per_matrix() * kTileDim;
-  const std::int64_t rows = std::min<std::int64_t>(kTileDim, static_cast<std::int64_t>(g.out_h) * g.out_w - row0);
-  const ColumnRuns runs = column_runs(g, static_cast<std::int64_t>(tile.col) * kTileDim);
   scratch->clear();
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::size_t i = 0; i < runs.count; ++i) {
-      const ColumnRun& run = runs.run[i];
-      const auto [ih, iw] = input_pixel(g, row0 + r, run.pos);
-      const std::int64_t end = std::min(run.c + run.n, x.dims[1]);
-      if (run.c < end && in_image(x, ih, iw)) scratch->push_back(PixelChannels{ih * x.dims[3] + iw, run.c, end});
-    }
-  }
+  for_each_im2col_run(tensors, tile, [scratch](const Im2colRun& run) {
+    if (run.kind == GatheredElement::Source) scratch->push_back(PixelChannels{run.pixel, run.c, run.c + run.count});
+  });
   // Per input pixel, the union of the channel ranges that reach it.
   std::sort(scratch->begin(), scratch->end(), [](const PixelChannels& a, const PixelChannels& b) {
     return a.pixel != b.pixel ? a.pixel < b.pixel : a.first < b.first;

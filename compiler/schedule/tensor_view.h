@@ -165,6 +165,24 @@ using GatheredTile = std::array<GatheredElement, 1024>;
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 
+// A stretch of a row of an im2col view's tile along one kernel position:
+// `count` elements from tile element `at` on (row-major in the tile) hold
+// channels c, c + 1, ... of X's input pixel `pixel` (ih * W + iw), at storage
+// positions first, first + step, ... (kind Source); or, where the window meets
+// the image's padding, the padding value (kind Zero or NegativeInfinity).
+struct Im2colRun {
+  std::int32_t at = 0, count = 0;
+  GatheredElement::Kind kind = GatheredElement::Source;
+  std::int64_t c = 0, pixel = 0;  // Source only
+  StorageCoord first, step;       // Source only
+};
+
+// The runs of tile `tile` of an im2col view, in the tile's row-major order:
+// gather_tile's elements, run by run; every element no run covers is Zero
+// (channels past X's, a channel stride's gap, columns and rows past the
+// view). Replaces *out. Same precondition as gather_tile.
+void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<Im2colRun>* out);
+
 // The number of distinct Source elements gather_tile gives for tile `tile` of
 // an im2col view, counted from the windows without gathering: an element is an
 // input pixel and a channel, so the count is, over the pixels the tile's

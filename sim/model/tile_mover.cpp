@@ -73,6 +73,10 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
 // the values the spans hold (an element named twice is the same bytes twice),
 // without sorting the tile's addresses into spans.
 void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
+  if (schedule_.tensors[static_cast<std::size_t>(tile.tensor)].view.kind == sched::ViewKind::Im2col) {
+    read_im2col_directly(tile, out);
+    return;
+  }
   if (!gathered_) gathered_ = std::make_unique<sched::GatheredTile>();
   sched::gather_tile(schedule_.tensors, tile, gathered_.get());
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
@@ -83,6 +87,45 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
       std::memcpy(out + i, dram_dmi_ + sched::element_address(x, e.at, schedule_.dram_layout), sizeof(float));
     } else {
       out[i] = e.kind == sched::GatheredElement::Zero ? 0.0f : -std::numeric_limits<float>::infinity();
+    }
+  }
+}
+
+// An im2col tile run by run (sched::im2col_runs): in a row-major DRAM a run's
+// channels lie one stride apart (their storage positions one step apart, and
+// the address is linear in the position), so an nhwc image's run, whose
+// channels are adjacent, is one copy.
+void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
+  sched::im2col_runs(schedule_.tensors, tile, &runs_);
+  const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
+  const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
+  const sched::DramLayout layout = schedule_.dram_layout;
+  std::fill_n(out, kDim * kDim, 0.0f);
+  for (const sched::Im2colRun& run : runs_) {
+    float* to = out + run.at;
+    if (run.kind != sched::GatheredElement::Source) {
+      if (run.kind == sched::GatheredElement::NegativeInfinity) {
+        std::fill_n(to, run.count, -std::numeric_limits<float>::infinity());
+      }
+      continue;
+    }
+    const auto element = [&](std::int32_t j) {
+      const sched::StorageCoord at{run.first.matrix + j * run.step.matrix, run.first.row + j * run.step.row,
+                                   run.first.col + j * run.step.col};
+      return sched::element_address(x, at, layout);
+    };
+    const std::uint64_t first = element(0);
+    if (layout != sched::DramLayout::RowMajor || run.count == 1) {
+      for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j, dram_dmi_ + element(j), sizeof(float));
+      continue;
+    }
+    const std::uint64_t stride = element(1) - first;
+    if (stride == sizeof(float)) {
+      std::memcpy(to, dram_dmi_ + first, static_cast<std::size_t>(run.count) * sizeof(float));
+      continue;
+    }
+    for (std::int32_t j = 0; j < run.count; ++j) {
+      std::memcpy(to + j, dram_dmi_ + first + static_cast<std::uint64_t>(j) * stride, sizeof(float));
     }
   }
 }

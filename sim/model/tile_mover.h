@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
@@ -38,6 +39,7 @@ class TileMover {
   void read_tile(const sched::TileRef& tile, float* out);
   void write_tile(const sched::TileRef& tile, const float* in);
   void read_gathered_directly(const sched::TileRef& tile, float* out);
+  void read_im2col_directly(const sched::TileRef& tile, float* out);
   void place_gathered(float* out) const;
 
   const sched::Schedule& schedule_;
@@ -47,6 +49,7 @@ class TileMover {
   unsigned char* sram_dmi_ = nullptr;
   sched::DramSpans spans_;                         // of the tile being moved
   std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
+  std::vector<sched::Im2colRun> runs_;             // of an im2col tile read through DMI
   float staging_[sched::kTileDim * sched::kTileDim];
   float tile_[sched::kTileDim * sched::kTileDim];  // the tile being moved
 };

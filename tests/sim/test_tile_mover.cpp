@@ -2,8 +2,10 @@
 // simulation: a LOAD of every kind of tile puts the same bytes in SRAM whether
 // the DRAM grants DMI (gathered elements read where they lie) or only
 // transport_dbg (the distinct elements' spans read in order, then placed), and
-// a STORE writes the same DRAM bytes either way. Overlapping im2col windows
-// read an element once in spans and place it twice.
+// a STORE writes the same DRAM bytes either way, in both DRAM layouts.
+// Overlapping im2col windows read an element once in spans and place it twice;
+// through DMI an nhwc image's im2col runs are one copy each, a matrix-layout
+// image's are strided.
 #include <catch2/catch.hpp>
 
 #include <tlm>
@@ -88,11 +90,17 @@ std::string first_difference(const std::vector<std::vector<unsigned char>>& a,
   return "";
 }
 
-void check_same_bytes(const Schedule& s) {
-  const auto direct = moves(s, true, true);
-  CHECK(first_difference(moves(s, false, true), direct) == "");
-  CHECK(first_difference(moves(s, false, false), direct) == "");
-  CHECK(first_difference(moves(s, true, false), direct) == "");
+// In both DRAM layouts.
+void check_same_bytes(const Schedule& schedule) {
+  for (const DramLayout layout : {DramLayout::RowMajor, DramLayout::TileMajor}) {
+    Schedule s = schedule;
+    s.dram_layout = layout;
+    INFO((layout == DramLayout::RowMajor ? "row_major" : "tile_major"));
+    const auto direct = moves(s, true, true);
+    CHECK(first_difference(moves(s, false, true), direct) == "");
+    CHECK(first_difference(moves(s, false, false), direct) == "");
+    CHECK(first_difference(moves(s, true, false), direct) == "");
+  }
 }
 
 float sram_float(const std::vector<unsigned char>& sram, std::uint64_t at) {
