@@ -7,7 +7,7 @@
 namespace tilesim::sched {
 namespace {
 
-// Sorts and drops repeats (a slice's or a place's keys come sorted).
+// Sorts and drops repeats (keys that come sorted are not sorted again).
 void sort_unique(std::vector<std::int64_t>* keys) {
   if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
   keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
@@ -26,18 +26,6 @@ bool gatherable(const Schedule& s, std::int32_t tensor) {
   // The view's own checks include that X is in range and not a view.
   return is_gather(v) && structure::tensor_problems(s, static_cast<std::size_t>(tensor)).empty() &&
          structure::tensor_problems(s, static_cast<std::size_t>(v.view.of)).empty();
-}
-
-void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch) {
-  gather_tile(tensors, tile, &scratch->tile);
-  const TensorInfo& x = tensors[static_cast<std::size_t>(tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
-  const std::int64_t rows = x.rank <= 1 ? 1 : x.padded_rows;
-  scratch->keys.clear();
-  for (const GatheredElement& e : scratch->tile) {
-    if (e.kind != GatheredElement::Source) continue;
-    scratch->keys.push_back((e.at.matrix * rows + e.at.row) * x.padded_cols + e.at.col);
-  }
-  sort_unique(&scratch->keys);
 }
 
 std::int64_t gathered_bytes(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch) {

@@ -37,12 +37,6 @@ struct GatherScratch {
   std::vector<PixelChannels> pixels;
 };
 
-// The Source elements of view tile `tile` as element offsets into X's padded
-// storage in row-major order (matrix by matrix, each padded_rows x
-// padded_cols; rank 0 and 1: the column), sorted and distinct, in
-// scratch->keys (scratch->tile holds the gathered tile).
-void gather_offsets(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatherScratch* scratch);
-
 // The bytes the LOAD reads from DRAM: 4 per distinct Source element, counted
 // without gathering where the view says how many: an im2col tile from its
 // windows (im2col_distinct_elements); a relayout, permute or slice tile (one
