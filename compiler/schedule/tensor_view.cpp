@@ -472,10 +472,7 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
       for (std::int32_t j = 0; j < run.count; ++j) {
         GatheredElement& e = (*out)[static_cast<std::size_t>(run.at + j)];
         e.kind = run.kind;
-        if (run.kind == GatheredElement::Source) {
-          e.at = StorageCoord{run.first.matrix + j * run.step.matrix, run.first.row + j * run.step.row,
-                              run.first.col + j * run.step.col};
-        }
+        if (run.kind == GatheredElement::Source) e.at = run.element(j);
       }
     });
     return;

@@ -175,6 +175,10 @@ struct Im2colRun {
   GatheredElement::Kind kind = GatheredElement::Source;
   std::int64_t c = 0, pixel = 0;  // Source only
   StorageCoord first, step;       // Source only
+  // The storage position of the run's j-th element (Source only).
+  StorageCoord element(std::int64_t j) const {
+    return StorageCoord{first.matrix + j * step.matrix, first.row + j * step.row, first.col + j * step.col};
+  }
 };
 
 // The runs of tile `tile` of an im2col view, in the tile's row-major order:

@@ -109,11 +109,7 @@ void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
       }
       continue;
     }
-    const auto element = [&](std::int32_t j) {
-      const sched::StorageCoord at{run.first.matrix + j * run.step.matrix, run.first.row + j * run.step.row,
-                                   run.first.col + j * run.step.col};
-      return sched::element_address(x, at, layout);
-    };
+    const auto element = [&](std::int32_t j) { return sched::element_address(x, run.element(j), layout); };
     const std::uint64_t first = element(0);
     if (layout != sched::DramLayout::RowMajor || run.count == 1) {
       for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j, dram_dmi_ + element(j), sizeof(float));
