@@ -131,17 +131,6 @@ std::int64_t CostModel::compute_bound_cycles(const sched::Schedule& schedule) co
   return cycles;
 }
 
-std::vector<std::int64_t> CostModel::layer_compute_bound_cycles(const sched::Schedule& schedule) const {
-  if (!schedule.layers_known()) return {};
-  std::vector<std::int64_t> cycles(schedule.layers.size(), 0);
-  ExecSequence execs(*this);
-  for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
-    const sched::Uop& uop = schedule.uops[i];
-    if (uop.kind == sched::UopKind::Exec) cycles.at(schedule.uop_layer[i]) += execs.next(uop);
-  }
-  return cycles;
-}
-
 std::int64_t CostModel::dma_bound_cycles(std::int64_t compulsory_bytes) const {
   if (dram_.ideal) return ceil_div(compulsory_bytes, dma_.bytes_per_cycle);
   const std::int64_t ports = ceil_div(compulsory_bytes, dma_.channels * dma_.bytes_per_cycle);

@@ -85,10 +85,6 @@ class CostModel {
   // (docs/cycle-model.md, "Lower bound").
   std::int64_t compute_bound_cycles(const sched::Schedule& schedule) const;
   std::int64_t dma_bound_cycles(std::int64_t compulsory_bytes) const;
-  // The compute part per layer: element l is every EXEC of layer l back to
-  // back (Schedule::uop_layer); empty when the uOps' layers are unknown. A
-  // layer's DMA part is dma_bound_cycles(its LayerSummary::compulsory_bytes).
-  std::vector<std::int64_t> layer_compute_bound_cycles(const sched::Schedule& schedule) const;
   // Every uOp one after the other: no run of the schedule can take longer.
   std::int64_t serial_cycles(const sched::Schedule& schedule) const;
   std::int64_t serial_cycles(const sched::Schedule& schedule, const sched::TransferBytes& bytes) const;

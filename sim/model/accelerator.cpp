@@ -56,17 +56,10 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
   }
 }
 
-UnitCounts Accelerator::dma_counts() const {
+LayerCounts Accelerator::dma_counts() const {
   if (dma) return dma->counts();
-  UnitCounts total;
-  for (const auto& engine : engines) {
-    const UnitCounts& c = engine->counts();
-    total.uops += c.uops;
-    total.loads += c.loads;
-    total.stores += c.stores;
-    total.bytes_loaded += c.bytes_loaded;
-    total.bytes_stored += c.bytes_stored;
-  }
+  LayerCounts total = engines.front()->counts();
+  for (std::size_t e = 1; e < engines.size(); ++e) total += engines[e]->counts();
   return total;
 }
 

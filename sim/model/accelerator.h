@@ -41,7 +41,7 @@ SC_MODULE(Accelerator) {
               const HwConfig& hw, const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {});
 
   // What the DMA side did, over its engine(s).
-  UnitCounts dma_counts() const;
+  LayerCounts dma_counts() const;
 
   const CostModel costs;
   const sched::TransferBytes& transfer_bytes;  // what each DMA uOp moves, for the costs and counts

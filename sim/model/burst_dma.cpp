@@ -43,7 +43,8 @@ BurstDmaEngine::BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedu
       max_outstanding_(hw.dma.max_outstanding),
       burst_bytes_(hw.dram.burst_bytes()),
       with_data_(with_data),
-      mover_(schedule) {
+      mover_(schedule),
+      counts_(schedule) {
   to_dram.register_nb_transport_bw(this, &BurstDmaEngine::nb_transport_bw);
   SC_METHOD(step);
 }
@@ -130,7 +131,7 @@ bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on)
     if (s.sram_stalled) activity->set_sram_stall(sched::Unit::Dma, false);
     const sched::Uop& uop = schedule_.uops[s.uop];
     if (with_data_) mover_.move(uop);
-    counts_.count(uop, bytes_, costs_);
+    counts_.count(s.uop, uop, bytes_, costs_, 0);  // own cycles matter for EXECs only
     activity->set_busy(sched::Unit::Dma, false, s.uop);
     tokens->complete(s.uop);
     started_.pop_front();

@@ -53,7 +53,7 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
                  const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
   ~BurstDmaEngine() override;
-  const UnitCounts& counts() const { return counts_; }
+  const LayerCounts& counts() const { return counts_; }
 
  private:
   struct Started {  // a uOp started and not yet completed
@@ -90,7 +90,7 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   const std::int64_t setup_cycles_, transpose_cycles_, issue_interval_, max_outstanding_, burst_bytes_;
   const bool with_data_;
   TileMover mover_;
-  UnitCounts counts_;
+  LayerCounts counts_;
   sc_core::sc_event response_;  // the DRAM called back: END_REQ or BEGIN_RESP
   // The event lists step() waits on: response_ with up to two others. An
   // or-list must outlive the wait, so each combination is built once.

@@ -42,33 +42,31 @@ std::string stall_report(const Accelerator& top, const sched::Schedule& schedule
   return text;
 }
 
-// Each layer's span and counts from the monitor, its bound from the cost model.
-void collect_layers(const Accelerator& top, const sched::Schedule& schedule, SimStats& st) {
+// Each layer's span from the monitor, its counts from the units (every uOp
+// ran), the DMA part of its bound from the cost model.
+void collect_layers(const Accelerator& top, const sched::Schedule& schedule, const LayerCounts& dma,
+                    const LayerCounts& compute, SimStats& st) {
   const LayerActivity& activity = top.activity.layers();
   st.layers_known = activity.known();
   if (!st.layers_known) return;
-  // What each layer's uOps did, counted as the units count theirs (every uOp ran).
-  std::vector<UnitCounts> counts(schedule.layers.size());
-  for (std::size_t i = 0; i < schedule.uops.size(); ++i) {
-    counts[schedule.uop_layer[i]].count(schedule.uops[i], top.transfer_bytes, top.costs);
-  }
   const std::vector<SramModule::LayerBytes>& sram = top.sram.layer_bytes();
-  const std::vector<std::int64_t> compute = top.costs.layer_compute_bound_cycles(schedule);
-  for (std::size_t l = 0; l < counts.size(); ++l) {
+  for (std::size_t l = 0; l < schedule.layers.size(); ++l) {
+    UnitCounts counts = dma.layers()[l];
+    counts += compute.layers()[l];
     const LayerActivity::Span& span = activity.spans()[l];
     LayerStats layer;
     layer.first_cycle = top.activity.cycles_of(span.first_start);
     layer.last_cycle = top.activity.cycles_of(span.last_complete);
-    layer.loads = counts[l].loads;
-    layer.stores = counts[l].stores;
-    layer.execs = counts[l].execs();
-    layer.bytes_loaded = counts[l].bytes_loaded;
-    layer.bytes_stored = counts[l].bytes_stored;
-    layer.matmul_execs = counts[l].matmul_execs;
-    layer.vector_cycles = counts[l].vector_cycles;
+    layer.loads = counts.loads;
+    layer.stores = counts.stores;
+    layer.execs = counts.execs();
+    layer.bytes_loaded = counts.bytes_loaded;
+    layer.bytes_stored = counts.bytes_stored;
+    layer.matmul_execs = counts.matmul_execs;
+    layer.vector_cycles = counts.vector_cycles;
     layer.sram_bytes_read = sram[l].read;
     layer.sram_bytes_written = sram[l].written;
-    layer.bound_compute_cycles = compute[l];
+    layer.bound_compute_cycles = counts.exec_cycles;
     layer.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.layers[l].compulsory_bytes);
     st.layers.push_back(layer);
   }
@@ -81,25 +79,24 @@ SimStats collect_stats(Accelerator& top, const sched::Schedule& schedule) {
   st.compute_busy_cycles = top.activity.busy_cycles(sched::Unit::Compute);
   st.overlap_cycles = top.activity.overlap_cycles();
   st.uops = static_cast<std::int64_t>(schedule.uops.size());
-  const UnitCounts dma = top.dma_counts();
+  const LayerCounts dma_layers = top.dma_counts();
+  const UnitCounts dma = dma_layers.total();
+  const UnitCounts compute = top.compute.counts().total();
   st.loads = dma.loads;
   st.stores = dma.stores;
   st.bytes_loaded = dma.bytes_loaded;
   st.bytes_stored = dma.bytes_stored;
-  st.tile_ops = top.compute.counts().uops;
-  st.matmul_execs = top.compute.counts().matmul_execs;
-  st.vector_cycles = top.compute.counts().vector_cycles;
+  st.tile_ops = compute.uops;
+  st.matmul_execs = compute.matmul_execs;
+  st.vector_cycles = compute.vector_cycles;
+  st.bound_compute_cycles = compute.exec_cycles;  // every EXEC back to back
   st.bound_dma_cycles = top.costs.dma_bound_cycles(schedule.compulsory_bytes);
   if (const dram::DramSystem* timing = top.dram ? top.dram->timing() : nullptr) {
     st.dram_timed = true;
     st.dram = timing->stats();
   }
   st.sram = top.sram.stats();
-  collect_layers(top, schedule, st);
-  // The EXECs' cycles summed per layer are the whole run's: one walk, not two.
-  st.bound_compute_cycles = 0;
-  for (const LayerStats& layer : st.layers) st.bound_compute_cycles += layer.bound_compute_cycles;
-  if (!st.layers_known) st.bound_compute_cycles = top.costs.compute_bound_cycles(schedule);
+  collect_layers(top, schedule, dma_layers, top.compute.counts(), st);
   return st;
 }
 

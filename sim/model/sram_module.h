@@ -53,7 +53,7 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   SramTicket request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle, std::int64_t busy_cycles) override;
   SramOutcome finish(SramTicket ticket) override;
   // Per requester (dma, compute): traffic and stall cycles, after a whole run.
-  const std::vector<SramRequesterStats>& stats();
+  const std::vector<SramRequesterStats>& stats() const { return banks_.stats(); }
   // Bytes read and written by each layer's uOps (Schedule::uop_layer; empty
   // when the layers are unknown), counted with the traffic.
   struct LayerBytes {
@@ -74,7 +74,6 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   const sched::Schedule& schedule_;
   SramBanks banks_;
   std::vector<SramAccess> accesses_;  // scratch of request()
-  bool ideal_counted_ = false;
   std::vector<LayerBytes> layer_bytes_;
   std::int64_t bytes_ = 0;
   std::unique_ptr<unsigned char, FreeDeleter> arena_;

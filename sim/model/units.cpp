@@ -14,7 +14,13 @@ using sched::UopKind;
 
 InOrderUnit::InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role,
                          const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle)
-    : sc_core::sc_module(name), schedule_(schedule), bytes_(bytes), role_(role), costs_(costs), cycle_(cycle) {
+    : sc_core::sc_module(name),
+      schedule_(schedule),
+      bytes_(bytes),
+      counts_(schedule),
+      role_(role),
+      costs_(costs),
+      cycle_(cycle) {
   SC_METHOD(step);
 }
 
@@ -26,7 +32,7 @@ void InOrderUnit::step() {
   if (busy_) {  // woken at the end of the uOp's own cycles, or of its SRAM stall
     if (!end_or_stall()) return;
     finish(schedule_.uops[current_]);
-    counts_.count(schedule_.uops[current_], bytes_, costs_);
+    counts_.count(current_, schedule_.uops[current_], bytes_, costs_, own_cycles_);
     activity->set_busy(role_, false, current_);
     tokens->complete(current_);
     busy_ = holding_ = false;
@@ -51,10 +57,10 @@ void InOrderUnit::start() {
   asked_ = false;
   activity->set_busy(role_, true, current_);
   const sched::Uop& uop = schedule_.uops[current_];
-  const std::int64_t cost = uop.kind == sched::UopKind::Exec ? execs_.next(uop) : costs_.uop_cycles(uop, bytes_);
+  own_cycles_ = uop.kind == sched::UopKind::Exec ? execs_.next(uop) : costs_.uop_cycles(uop, bytes_);
   const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
-  ticket_ = sram_ports->request(who, current_, now_cycle(), cost);
-  next_trigger(cycles_time(cost));
+  ticket_ = sram_ports->request(who, current_, now_cycle(), own_cycles_);
+  next_trigger(cycles_time(own_cycles_));
 }
 
 // At the end of its own cycles a uOp asks the SRAM when it may end: false

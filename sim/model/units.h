@@ -41,13 +41,13 @@ class InOrderUnit : public sc_core::sc_module {
   InOrderUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, sched::Unit role, const CostModel& costs,
               const sched::TransferBytes& bytes, sc_core::sc_time cycle);
   void step();
-  const UnitCounts& counts() const { return counts_; }
+  const LayerCounts& counts() const { return counts_; }
 
  protected:
   virtual void finish(const sched::Uop& uop) = 0;
   const sched::Schedule& schedule_;
   const sched::TransferBytes& bytes_;
-  UnitCounts counts_;
+  LayerCounts counts_;
 
  private:
   void start();
@@ -68,6 +68,7 @@ class InOrderUnit : public sc_core::sc_module {
   bool busy_ = false;     // ... and started
   bool asked_ = false;    // ... and its own cycles are over: the SRAM said when it ends
   std::uint32_t current_ = 0;
+  std::int64_t own_cycles_ = 0;  // current_'s, before any SRAM stall
   SramTicket ticket_;
 };
 

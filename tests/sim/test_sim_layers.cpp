@@ -31,7 +31,10 @@
 
 #include "compiler/driver/compile_model.h"
 #include "compiler/frontend/model_loader.h"
+#include "compiler/hw/cost_model.h"
+#include "compiler/schedule/transfer_bytes.h"
 #include "compiler/schedule/validator.h"
+#include "sim/memory/sram/uop_accesses.h"
 #include "sim/model/simulate.h"
 #include "tests/support/vcd_reader.h"
 
@@ -62,7 +65,92 @@ sched::Schedule two_layers() {
   return s;
 }
 
+// Four layers: three matmuls of 3, 2 and 3 K steps (on an output-stationary
+// array a step streams behind the one before: ExecSequence), the first with
+// its ReLU fused, and the sigmoid alone (vector EXECs).
+const char kThreeLayers[] =
+    "name: three_layers\n"
+    "inputs: {x: [64, 96]}\n"
+    "params: {w1: [96, 64], w2: [64, 96], w3: [96, 32]}\n"
+    "ops:\n"
+    "  - {op: matmul, inputs: [x, w1], output: h1}\n"
+    "  - {op: relu, inputs: [h1], output: a1}\n"
+    "  - {op: matmul, inputs: [a1, w2], output: h2}\n"
+    "  - {op: sigmoid, inputs: [h2], output: a2}\n"
+    "  - {op: matmul, inputs: [a2, w3], output: y}\n"
+    "outputs: [y]\n";
+
+// Each layer's figures by their definitions, walking the schedule (the
+// simulator counts them in its units as uOps finish): transfers from
+// TransferBytes, the compute bound as every EXEC of the layer back to back in
+// queue order, the SRAM traffic from each uOp's accesses.
+std::vector<sim::LayerStats> layers_by_definition(const sched::Schedule& s, const HwConfig& hw) {
+  const CostModel costs(hw);
+  const sched::TransferBytes bytes(s);
+  ExecSequence execs(costs);
+  std::vector<sim::LayerStats> layers(s.layers.size());
+  for (std::size_t i = 0; i < s.uops.size(); ++i) {
+    const sched::Uop& uop = s.uops[i];
+    sim::LayerStats& layer = layers[s.uop_layer[i]];
+    if (uop.kind == sched::UopKind::Exec) {
+      ++layer.execs;
+      layer.bound_compute_cycles += execs.next(uop);
+      if (uop.exec == sched::ExecKind::MatMul) ++layer.matmul_execs;
+      else layer.vector_cycles += costs.exec_cycles(uop.exec);
+    } else if (uop.kind == sched::UopKind::Load) {
+      ++layer.loads, layer.bytes_loaded += bytes(uop.tile);
+    } else {
+      ++layer.stores, layer.bytes_stored += bytes(uop.tile);
+    }
+    for (const sim::SramAccess& access : sim::uop_sram_access_list(s, uop)) {
+      (access.is_write ? layer.sram_bytes_written : layer.sram_bytes_read) += access.bytes;
+    }
+  }
+  return layers;
+}
+
+void check_layers_by_definition(const std::string& hw_file) {
+  const HwConfig hw = load_hw_config(std::string(TILESIM_SOURCE_DIR) + "/configs/hw/" + hw_file);
+  const sched::Schedule s = compile_model(hw, frontend::parse_model(kThreeLayers, "three_layers.yaml"), 0).schedule;
+  REQUIRE(sched::validate(s).empty());
+  REQUIRE(s.layers.size() == 4);
+  const sim::SimResult r = sim::simulate(s, hw, {}, sim::SimOptions{});
+  REQUIRE(r.stats.layers.size() == 4);
+  const std::vector<sim::LayerStats> want = layers_by_definition(s, hw);
+  std::int64_t bound = 0;
+  for (std::size_t l = 0; l < want.size(); ++l) {
+    INFO("layer " << l);
+    const sim::LayerStats& got = r.stats.layers[l];
+    CHECK(got.loads == want[l].loads);
+    CHECK(got.stores == want[l].stores);
+    CHECK(got.execs == want[l].execs);
+    CHECK(got.bytes_loaded == want[l].bytes_loaded);
+    CHECK(got.bytes_stored == want[l].bytes_stored);
+    CHECK(got.matmul_execs == want[l].matmul_execs);
+    CHECK(got.vector_cycles == want[l].vector_cycles);
+    CHECK(got.sram_bytes_read == want[l].sram_bytes_read);
+    CHECK(got.sram_bytes_written == want[l].sram_bytes_written);
+    CHECK(got.bound_compute_cycles == want[l].bound_compute_cycles);
+    bound += want[l].bound_compute_cycles;
+  }
+  CHECK(r.stats.bound_compute_cycles == bound);
+  CHECK(r.stats.bound_compute_cycles == CostModel(hw).compute_bound_cycles(s));
+}
+
 }  // namespace
+
+TEST_CASE("sim layers: each layer's counts, SRAM bytes and compute bound are their definitions' (streaming array)",
+          "[sim][layers][array]") {
+  // Ideal DRAM and SRAM: one DMA engine, the SRAM's traffic counted per request.
+  check_layers_by_definition("systolic.yaml");
+}
+
+TEST_CASE("sim layers: each layer's counts, SRAM bytes and compute bound are their definitions' (4 DMA engines)",
+          "[sim][layers][dram]") {
+  // HBM2 behind four DMA engines (their counts summed layer by layer), a
+  // banked SRAM, a 128x128 weight-stationary array.
+  check_layers_by_definition("datacenter.yaml");
+}
 
 TEST_CASE("sim layers: a two-layer model's spans, counts and bounds, derived by hand", "[sim][layers]") {
   const sched::Schedule s = two_layers();
@@ -138,6 +226,11 @@ TEST_CASE("sim layers: a schedule that does not give its uOps' layers has no lay
   CHECK(r.stats.cycles == 1152);
   CHECK_FALSE(r.stats.layers_known);
   CHECK(r.stats.layers.empty());
+  // The run's figures still come from the units' single bucket: the table's.
+  CHECK(r.stats.loads == 4);
+  CHECK(r.stats.stores == 2);
+  CHECK(r.stats.tile_ops == 3);
+  CHECK(r.stats.bound_compute_cycles == 3 * 64);
   const auto vcd = test::read_vcd("sim_no_layers.vcd");
   CHECK_FALSE(vcd.has("dma_layer"));
   CHECK_FALSE(vcd.has("compute_layer"));
