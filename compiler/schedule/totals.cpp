@@ -128,6 +128,7 @@ class Counter {
   std::vector<bool> gatherable_;                         // per tensor
   std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
   std::unique_ptr<GatheredTile> scratch_;
+  std::vector<Im2colRun> runs_;  // scratch of read_gathered
   // Input and param tiles (and gather-view tiles of them) some LOAD has
   // brought in: a layer's compulsory bytes are its first LOADs of them
   // (dense_brought_in_ for those dense_index() places).
@@ -296,21 +297,67 @@ class Counter {
     const TensorInfo& x = s_.tensors[static_cast<std::size_t>(v.view.of)];
     if (x.role != TensorRole::Input && x.role != TensorRole::Param) return;
     if (!gathered_.insert(DramTile{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col}).second) return;
+    ElementMarker mark(*this, v.view.of, x.tile_rows_per_matrix());
+    if (v.view.kind == ViewKind::Im2col) {  // run by run: no tile of 1 024 elements written and read back
+      im2col_runs(s_.tensors, tile, &runs_);
+      for (const Im2colRun& run : runs_) {
+        if (run.kind == GatheredElement::Source) mark.run(run);
+      }
+      return;
+    }
     if (!scratch_) scratch_ = std::make_unique<GatheredTile>();
     gather_tile(s_.tensors, tile, scratch_.get());
-    const std::int64_t per_matrix = x.tile_rows_per_matrix();
-    DramTile last{-1, 0, 0};
-    Use* u = nullptr;  // last's: neighbouring elements mostly lie in one tile of X
     for (const GatheredElement& e : *scratch_) {
-      if (e.kind != GatheredElement::Source) continue;
-      const DramTile key{v.view.of, static_cast<std::uint64_t>(e.at.matrix * per_matrix + e.at.row / kTileDim),
-                         static_cast<std::int32_t>(e.at.col / kTileDim)};
-      if (!(key == last)) u = &use(key), last = key;
-      if (u->bytes > 0) continue;  // read whole
-      if (!u->elements) u->elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
-      u->elements->set(static_cast<std::size_t>(e.at.row % kTileDim * kTileDim + e.at.col % kTileDim));
+      if (e.kind == GatheredElement::Source) mark(e.at);
     }
   }
+
+  // Marks elements of X as read, in their tiles' entries; neighbouring
+  // elements mostly lie in one tile of X, whose entry it keeps.
+  class ElementMarker {
+   public:
+    ElementMarker(Counter& counter, std::int32_t x, std::int64_t per_matrix)
+        : counter_(counter), x_(x), per_matrix_(per_matrix) {}
+    void operator()(const StorageCoord& at) {
+      if (auto* bits = elements_of(at)) bits->set(static_cast<std::size_t>(bit(at)));
+    }
+    // An im2col run's elements, a stretch inside one tile of X at a time
+    // (for an nchw X a run goes down a column, for an nhwc X along a row).
+    void run(const Im2colRun& run) {
+      const StorageCoord& step = run.step;
+      const bool forward = step.matrix == 0 && step.row >= 0 && step.col >= 0;
+      for (std::int64_t j = 0; j < run.count;) {
+        const StorageCoord at = run.element(j);
+        std::int64_t n = forward ? run.count - j : 1;  // elements from j on in at's tile
+        if (forward && step.row > 0) n = std::min(n, ceil_div(kTileDim - at.row % kTileDim, step.row));
+        if (forward && step.col > 0) n = std::min(n, ceil_div(kTileDim - at.col % kTileDim, step.col));
+        if (auto* bits = elements_of(at)) {
+          const std::int64_t first = bit(at), stride = step.row * kTileDim + step.col;
+          for (std::int64_t k = 0; k < n; ++k) bits->set(static_cast<std::size_t>(first + k * stride));
+        }
+        j += n;
+      }
+    }
+
+   private:
+    static std::int64_t bit(const StorageCoord& at) { return at.row % kTileDim * kTileDim + at.col % kTileDim; }
+    static std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+    // The element bits of at's tile of X; nullptr when the tile is read whole.
+    std::bitset<kTileDim * kTileDim>* elements_of(const StorageCoord& at) {
+      const DramTile key{x_, static_cast<std::uint64_t>(at.matrix * per_matrix_ + at.row / kTileDim),
+                         static_cast<std::int32_t>(at.col / kTileDim)};
+      if (!(key == last_)) u_ = &counter_.use(key), last_ = key;
+      if (u_->bytes > 0) return nullptr;
+      if (!u_->elements) u_->elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
+      return u_->elements.get();
+    }
+
+    Counter& counter_;
+    const std::int32_t x_;
+    const std::int64_t per_matrix_;
+    DramTile last_{-1, 0, 0};
+    Use* u_ = nullptr;
+  };
 };
 
 }  // namespace

@@ -519,16 +519,18 @@ TEST_CASE("views: which tiles of grouped conv weights are structural zeros", "[s
 
 namespace {
 
-// Checks every element of every tile of im2col(x, g), x [2, 5, 7, 9] in
+// Checks every element of every tile of im2col(x, g), x [2, channels, 7, 9] in
 // `layout`, against the definition (tensor_view.h) computed here: view
 // element (n, p, q) is channel c = q mod S of kernel position q div S of
 // output pixel p, so input pixel (oh * SH - PT + kh * DH, ow * SW - PL + kw *
 // DW); Zero where c >= C or past the view, the padding value outside the
 // image. The tiles cut windows and channel strides mid-way (S = 5, 7 or 32).
 // A tile's bytes (gathered_bytes, counted from the windows) are 4 per
-// distinct element: the windows of neighbouring pixels overlap.
-void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g) {
-  const std::vector<std::int64_t> dims = {2, 5, 7, 9};
+// distinct element: the windows of neighbouring pixels overlap. The
+// schedule's compulsory bytes count each element of x that any tile reads
+// once, with the tiles of `zero` loaded and of `z` stored (shown()).
+void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g, std::int64_t channels = 5) {
+  const std::vector<std::int64_t> dims = {2, channels, 7, 9};
   Builder b(3 * kTileBytes, "im2col");
   const auto x = b.laid_out("x", TensorRole::Input, dims, layout);
   const Schedule s = shown(b, b.im2col("xcol", x, g));
@@ -539,6 +541,7 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g) {
   const auto pad = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
   const auto scratch = std::make_unique<GatherScratch>();
   std::int64_t sources = 0;
+  std::set<std::vector<std::int64_t>> read;  // every tile's input elements, each once
   for (std::int32_t tr = 0; tr < v.tile_rows(); ++tr) {
     for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
       gather_tile(s.tensors, T(1, tr, tc), &scratch->tile);
@@ -560,6 +563,7 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g) {
           REQUIRE(got.kind == GatheredElement::Source);
           CHECK(true_index(s.tensors[0], got.at) == std::vector<std::int64_t>{n, c, ih, iw});
           distinct.insert({n, c, ih, iw});
+          read.insert({n, c, ih, iw});
           ++sources;
         }
       }
@@ -568,6 +572,9 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g) {
     }
   }
   CHECK(sources > 0);
+  INFO("compulsory bytes");
+  CHECK(count_totals(s).compulsory_bytes ==
+        4 * static_cast<std::int64_t>(read.size()) + 2 * kTileBytes * v.tile_rows() * v.tile_cols());
 }
 
 Im2colGeometry geometry(std::int32_t kh, std::int32_t kw, std::int32_t sh, std::int32_t sw, std::int32_t dh,
@@ -598,6 +605,10 @@ TEST_CASE("views: every element of every im2col tile is where the definition say
       INFO(to_string(layout) << ": " << name);
       check_im2col_tiles(layout, g);
     }
+    // 40 channels: a run of channels crosses a tile of x (its rows in nchw,
+    // its columns in nhwc).
+    INFO(to_string(layout) << ": 3x3 pad 1, 40 channels, stride 40");
+    check_im2col_tiles(layout, geometry(3, 3, 1, 1, 1, 1, 1, 1, 40), 40);
   }
 }
 
