@@ -4,12 +4,12 @@
 // holds one.
 //
 // Contract: a tile's floats — 32 x 32 row-major (one row for a bias tile, one
-// float for a scalar) — are the bytes of its spans taken in order (read_tile
-// and write_tile), in either layout; the DMA engine moves tiles the same way
-// through the DRAM's socket. A tensor whose storage layout is not matrix
-// (nhwc, conv_weight: tensor_view.h) is written and read element by element,
-// each true element at the storage position storage_coord gives it (the
-// other positions, padding and a grouped convolution's zeros, stay zero).
+// float for a scalar) — are the bytes of its spans (sched::tile_spans) taken
+// in order, in either layout: the DMA engine moves tiles that way through the
+// DRAM's socket. write_inputs and read_tensor put each true element of a
+// tensor at the storage position storage_coord gives it (the other positions,
+// padding and a grouped convolution's zeros, stay zero), a run of neighbours
+// at a time.
 // A view has no bytes of its own. In timing-only runs there are no bytes
 // (data() is nullptr), only addresses.
 #pragma once
@@ -42,21 +42,16 @@ class DramImage {
   HostTensor read_tensor(std::int32_t tensor) const;
 
  private:
-  void write_tile(const sched::TileRef& tile, const float* values);
-  void write_rows(const sched::TensorInfo& t, const HostTensor& values);
-  void write_seeded_rows(const sched::TensorInfo& t, std::uint64_t seed);
-  void write_tensor(std::int32_t tensor, const HostTensor& values);
-  void read_tile(const sched::TileRef& tile, float* values) const;
+  void write_tensor(const sched::TensorInfo& t, const HostTensor& values);
+  // Calls f(first, address, n) for runs of n values consecutive both in
+  // row-major order of t's true dims (from index `first`) and in DRAM (from
+  // `address`), covering every value once, in order.
   template <typename F>
-  void for_each_row(const sched::TensorInfo& t, F f) const;
-  // Calls f(value's index in row-major order of t.dims, its DRAM address).
-  template <typename F>
-  void for_each_element(const sched::TensorInfo& t, F f) const;
+  void for_each_run(const sched::TensorInfo& t, F f) const;
 
   const sched::Schedule& schedule_;
   std::uint64_t size_ = 0;
   std::unique_ptr<HugePageBuffer> data_;  // zero-filled; null in timing-only runs
-  mutable sched::DramSpans spans_;        // of the tile being written or read
 };
 
 }  // namespace tilesim::sim
