@@ -9,8 +9,8 @@
 // monitor's: SystemC time values); starts and completions arrive in time
 // order, so a layer's first start is the first one reported and its last
 // completion the last. A report costs a branch, an array lookup and a store:
-// nothing is allocated after construction, and what the layer's uOps moved and
-// computed is counted once, after the run, from the schedule (all of them ran).
+// nothing is allocated after construction; what the layer's uOps moved and
+// computed the units count as each finishes (unit_counts.h).
 #pragma once
 
 #include <cstdint>
