@@ -93,6 +93,11 @@ std::uint64_t element_address(const TensorInfo& t, const StorageCoord& at, DramL
   return base + tile * kTile + (row % kDim * kDim + col % kDim) * kElement;
 }
 
+std::int64_t contiguous_in_row(const StorageCoord& at, std::int64_t count, DramLayout layout) {
+  if (layout == DramLayout::RowMajor) return count;
+  return std::min(count, kTileDim - at.col % kTileDim);
+}
+
 void tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout, DramSpans* out) {
   out->spans_.clear();
   if (is_gather(s.tensors[static_cast<std::size_t>(ref.tensor)])) {

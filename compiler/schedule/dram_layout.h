@@ -75,6 +75,10 @@ class DramSpans {
 // The DRAM byte address of the element at storage position `at` of tensor
 // `t` (one with storage) in `layout`.
 std::uint64_t element_address(const TensorInfo& t, const StorageCoord& at, DramLayout layout);
+// How many of the `count` elements from `at` along its storage row lie at
+// consecutive addresses in `layout`: all of them in a row-major DRAM, up to
+// the end of the tile's row in a tile-major one.
+std::int64_t contiguous_in_row(const StorageCoord& at, std::int64_t count, DramLayout layout);
 
 // The DRAM byte ranges a LOAD or STORE of `tile` touches in `layout`, in
 // address order; replaces *out.

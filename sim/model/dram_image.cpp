@@ -12,12 +12,6 @@
 
 namespace tilesim::sim {
 
-namespace {
-
-constexpr std::int64_t kDim = sched::kTileDim;
-
-}  // namespace
-
 DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
     : schedule_(schedule), size_(sched::dram_extent(schedule)) {
   if (!with_data) return;
@@ -36,7 +30,6 @@ void DramImage::for_each_run(const sched::TensorInfo& t, F f) const {
   for (const std::int64_t d : dims) count *= d;
   const std::int64_t width = rank == 0 ? 1 : dims[rank - 1];
   if (count == 0 || width == 0) return;
-  const bool row_major = schedule_.dram_layout == sched::DramLayout::RowMajor;
   std::vector<std::int64_t> index(std::max<std::size_t>(rank, 1), 0);
   std::int64_t& w = index[std::max<std::size_t>(rank, 1) - 1];
   const auto address = [&](const sched::StorageCoord& at) {
@@ -50,9 +43,9 @@ void DramImage::for_each_run(const sched::TensorInfo& t, F f) const {
     const sched::StorageCoord first = sched::storage_coord(t, index.data());
     if (first.matrix == last.matrix && first.row == last.row && last.col - first.col == width - 1) {
       for (std::int64_t done = 0; done < width;) {  // along one row of storage
-        const std::int64_t col = first.col + done;
-        const std::int64_t n = row_major ? width - done : std::min(width - done, kDim - col % kDim);
-        f(i + done, address(sched::StorageCoord{first.matrix, first.row, col}), n);
+        const sched::StorageCoord at{first.matrix, first.row, first.col + done};
+        const std::int64_t n = sched::contiguous_in_row(at, width - done, schedule_.dram_layout);
+        f(i + done, address(at), n);
         done += n;
       }
     } else {
