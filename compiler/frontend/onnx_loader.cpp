@@ -446,9 +446,4 @@ class OnnxImporter : public OnnxGraphBuilder {
 
 ir::Graph load_onnx(const std::string& path) { return OnnxImporter(path).run(); }
 
-ir::Graph load_any_model(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".onnx" ? load_onnx(path) : load_model(path);
-}
-
 }  // namespace tilesim::frontend

@@ -25,6 +25,10 @@ extern std::atomic<int> g_pending_signal;
 }
 
 void request_interrupt(int signal) noexcept;
+// Records the pending signal, and every later one, in `flag` too: the ONNX
+// module (sim/cli/onnx_module.h) has its own copy of the flag, which its
+// loops poll.
+void mirror_interrupts_to(std::atomic<int>* flag) noexcept;
 inline int pending_interrupt() noexcept { return detail::g_pending_signal.load(std::memory_order_relaxed); }
 inline void poll_interrupt() {
   if (const int signal = pending_interrupt()) throw Interrupted(signal);

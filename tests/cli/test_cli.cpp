@@ -38,6 +38,47 @@ TEST_CASE("version names the version, SystemC and the kernels", "[cli]") {
   CHECK(lines[2].find("(auto: ") != std::string::npos);
 }
 
+// sim/cli/onnx_module.h: protobuf is loaded only for ONNX files, from the
+// module beside the program. A copy of the program alone runs YAML models and
+// ends at an ONNX file (a model, or a .pb tensor to compare with) with one
+// line naming the module it lacks.
+TEST_CASE("the ONNX formats are a module beside the program that only ONNX files load", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("tilesim-alone-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path program = dir / "tilesim";
+  fs::copy_file(TILESIM_BINARY, program);
+  const std::string hw = kSource + "/configs/hw/default.yaml";
+  const std::string onnx = kSource + "/tests/models/torch/act_tanh/model.onnx";
+  const std::string expected_line = "tilesim: internal error: cannot load the ONNX support module: " +
+                                    (dir / "libtilesim_onnx.so").string() +
+                                    ": cannot open shared object file: No such file or directory (expected "
+                                    "libtilesim_onnx.so, built with it, beside the tilesim program)\n";
+
+  const auto yaml = tilesim::test::run_process(
+      {program.string(), "run", "--hw", hw, "--model", kSource + "/configs/models/mlp.yaml", "--timing-only"});
+  CHECK(yaml.exit_code == 0);
+  CHECK(yaml.err.empty());
+  CHECK(yaml.out.rfind("model mlp on default", 0) == 0);
+
+  const auto model = tilesim::test::run_process({program.string(), "run", "--hw", hw, "--model", onnx});
+  CHECK(model.exit_code == 1);
+  CHECK(model.out.empty());
+  CHECK(model.err == expected_line);
+
+  const auto expect = tilesim::test::run_process({program.string(), "run", "--hw", hw, "--model",
+                                                  kSource + "/configs/models/mlp.yaml", "--expect",
+                                                  "y=" + (dir / "y.pb").string()});
+  CHECK(expect.exit_code == 1);
+  CHECK(expect.err == expected_line);
+
+  // The program as built finds its module.
+  const auto built = run_tilesim({"run", "--hw", hw, "--model", onnx, "--timing-only"});
+  CHECK(built.exit_code == 0);
+  CHECK(built.err.empty());
+  fs::remove_all(dir);
+}
+
 TEST_CASE("check-config prints the fully-defaulted configuration", "[cli]") {
   const auto r = run_tilesim({"check-config", kSource + "/configs/hw/default.yaml"});
   CHECK(r.exit_code == 0);
