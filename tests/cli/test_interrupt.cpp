@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "compiler/support/interrupt.h"
 #include "tests/support/run_process.h"
 #include "tests/support/vcd_reader.h"
 
@@ -120,4 +121,18 @@ TEST_CASE("interrupt: a signal while compiling ends the run at once, nothing wri
   for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
   CHECK(left == std::vector<std::string>{"big.yaml"});
   fs::remove_all(dir);
+}
+
+// The ONNX module polls its own copy of the flag (sim/cli/onnx_module.h):
+// a signal recorded before the mirror is set reaches it, and so does a later one.
+TEST_CASE("interrupts: a recorded signal is mirrored into another flag before and after it is set", "[interrupt]") {
+  std::atomic<int> module_flag{0};
+  tilesim::request_interrupt(SIGTERM);
+  CHECK(module_flag.load() == 0);
+  tilesim::mirror_interrupts_to(&module_flag);
+  CHECK(module_flag.load() == SIGTERM);
+  tilesim::request_interrupt(SIGINT);
+  CHECK(module_flag.load() == SIGINT);
+  CHECK(tilesim::pending_interrupt() == SIGINT);
+  CHECK_THROWS_AS(tilesim::poll_interrupt(), tilesim::Interrupted);
 }

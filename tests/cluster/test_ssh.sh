@@ -115,6 +115,7 @@ EOF
 
 [[ $tmp != "$HOME"/* ]] || fail "the scratch folder $tmp is inside the home folder, which node3 and node4 hide (set TMPDIR elsewhere)"
 cp "$tilesim" "$bin/tilesim-real"
+cp "$(dirname "$tilesim")/libtilesim_onnx.so" "$bin/"  # its ONNX module, as docs/sweeps.md says
 tilesim=$bin/tilesim-real
 make_wrapper "$bin/tilesim" "$work/hosts-shared"
 
