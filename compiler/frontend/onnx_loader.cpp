@@ -8,7 +8,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "compiler/frontend/model_loader.h"
 #include "compiler/frontend/onnx_concat.h"
 #include "compiler/frontend/onnx_constant_folding.h"
 #include "compiler/frontend/onnx_elementwise.h"
