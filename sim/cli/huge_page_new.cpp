@@ -1,12 +1,16 @@
-// The program's global operator new: every allocation of 2 MiB or more is
-// advised into transparent huge pages before its first write, and one of
-// 64 KiB to 2 MiB is faulted in with one system call (huge_pages.h).
+// The program's global operator new: every allocation of 64 KiB or more is
+// in transparent huge pages. One of 2 MiB or more is a mapping of its own,
+// advised before its first write; one of 64 KiB to 2 MiB is a block of the
+// program's MediumArena (medium_arena.h), which reuses freed blocks.
 //
 // Why here and not at each buffer: the compiler's uOp list and its working
-// arrays, the simulator's vectors and the host tensors are all std::vectors,
-// and on this VM a 4 KiB page fault costs ~10 µs of kernel time. A 4096^3
-// matmul compiled 126 000 page faults (half of its 2.3 s) before this; the
-// same run takes ~5 000 with it (issue 16, docs/performance.md).
+// arrays, the simulator's vectors and the host tensors are all std::vectors.
+// On this VM the first write to a fresh 4 KiB page costs ~14 µs, and still
+// ~6 µs after MADV_POPULATE_WRITE has faulted it in (the host maps it then);
+// a huge page costs about as much as one 4 KiB page when the host has one
+// ready. A 4096^3 matmul compiled 126 000 page faults (half of its 2.3 s)
+// before its big buffers were huge pages; the arena took a fifth off the
+// large MLP's compile (issue 16, docs/performance.md).
 //
 // Contract: the replaceable allocation function of [new.delete.single], with
 // the standard's behaviour (the new-handler loop, std::bad_alloc); operator
@@ -19,10 +23,13 @@
 #include <new>
 
 #include "compiler/support/huge_pages.h"
+#include "sim/cli/medium_arena.h"
 
 #if !defined(__SANITIZE_ADDRESS__)
 
 namespace {
+
+tilesim::MediumArena arena;  // constant-initialised: usable by every static constructor
 
 // A buffer of 2 MiB or more starts on a 2 MiB boundary and ends on one, so
 // that all of it can be huge pages: where malloc places it (a page past a
@@ -30,9 +37,12 @@ namespace {
 // 3 MiB scratch heap, zeroed at start-up, did (768 page faults of the 1 100
 // of `tilesim --version`).
 void* allocate(std::size_t bytes) {
+  if (tilesim::MediumArena::serves(bytes)) {
+    if (void* p = arena.allocate(bytes)) return p;
+  }
   if (bytes < tilesim::kHugePageBytes) {
     void* p = std::malloc(bytes);
-    if (p != nullptr && bytes >= (std::size_t{64} << 10)) tilesim::populate_pages(p, bytes);
+    if (p != nullptr && bytes >= tilesim::MediumArena::kGranule) tilesim::populate_pages(p, bytes);
     return p;
   }
   const std::size_t whole = tilesim::whole_huge_pages(bytes);
@@ -41,6 +51,10 @@ void* allocate(std::size_t bytes) {
   if (::posix_memalign(&p, tilesim::kHugePageBytes, whole) != 0) return nullptr;
   tilesim::advise_huge_pages(p, whole);
   return p;
+}
+
+void release(void* p) {
+  if (!arena.release(p)) std::free(p);
 }
 
 }  // namespace
@@ -55,7 +69,7 @@ void* operator new(std::size_t bytes) {
   }
 }
 
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
 
 #endif
