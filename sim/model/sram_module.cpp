@@ -1,7 +1,6 @@
 #include "sim/model/sram_module.h"
 
 #include <algorithm>
-#include <new>
 
 #include "sim/memory/sram/uop_accesses.h"
 #include "sim/model/simulate.h"
@@ -18,8 +17,7 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   if (schedule.layers_known()) layer_bytes_.resize(schedule.layers.size());
   if (!with_data) return;
   bytes_ = sram_extent_bytes(schedule);
-  arena_.reset(static_cast<unsigned char*>(std::calloc(static_cast<std::size_t>(bytes_) + 4, 1)));
-  if (!arena_) throw std::bad_alloc();
+  arena_ = std::make_unique<HugePageBuffer>(static_cast<std::size_t>(bytes_) + 4);
 }
 
 // The ideal SRAM never holds a uOp: the ticket carries its end, and the
@@ -51,16 +49,16 @@ SramOutcome SramModule::finish(SramTicket ticket) {
 }
 
 void SramModule::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
-  trans.set_dmi_allowed(arena_ != nullptr);
-  copy_bytes(trans, arena_.get(), static_cast<std::uint64_t>(bytes_));
+  trans.set_dmi_allowed(arena() != nullptr);
+  copy_bytes(trans, arena(), static_cast<std::uint64_t>(bytes_));
 }
 
 bool SramModule::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
-  return grant_dmi(dmi, arena_.get(), static_cast<std::uint64_t>(bytes_));
+  return grant_dmi(dmi, arena(), static_cast<std::uint64_t>(bytes_));
 }
 
 unsigned int SramModule::transport_dbg(int, tlm::tlm_generic_payload& trans) {
-  return copy_bytes(trans, arena_.get(), static_cast<std::uint64_t>(bytes_)) ? trans.get_data_length() : 0;
+  return copy_bytes(trans, arena(), static_cast<std::uint64_t>(bytes_)) ? trans.get_data_length() : 0;
 }
 
 }  // namespace tilesim::sim

@@ -20,13 +20,13 @@
 #include <tlm>
 
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 
 #include <vector>
 
 #include "compiler/hw/sram_banks_config.h"
 #include "compiler/schedule/schedule.h"
+#include "compiler/support/huge_pages.h"
 #include "sim/memory/sram/sram_banks.h"
 
 namespace tilesim::sim {
@@ -68,15 +68,16 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   template <class Accesses>
   void count_layer_bytes(std::uint32_t uop, const Accesses& accesses);  // uOp `uop`'s
 
-  struct FreeDeleter {
-    void operator()(unsigned char* p) const { std::free(p); }
-  };
+  unsigned char* arena() const { return arena_ ? arena_->data() : nullptr; }
+
   const sched::Schedule& schedule_;
   SramBanks banks_;
   std::vector<SramAccess> accesses_;  // scratch of request()
   std::vector<LayerBytes> layer_bytes_;
   std::int64_t bytes_ = 0;
-  std::unique_ptr<unsigned char, FreeDeleter> arena_;
+  // Zero-filled, in one huge page up to 2 MiB (its 4 KiB pages were each a
+  // first-touch fault of the kernels and the DMA, issue 16); null in timing-only runs.
+  std::unique_ptr<HugePageBuffer> arena_;
 };
 
 }  // namespace tilesim::sim
