@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <new>
 
 #include "compiler/support/huge_pages.h"
@@ -29,7 +30,12 @@
 
 namespace {
 
-tilesim::MediumArena arena;  // constant-initialised: usable by every static constructor
+// Both constant-initialised: usable by every static constructor. The lock keeps
+// operator new free of data races ([new.delete.dataraces]) should a thread
+// ever allocate; uncontended, it costs ~20 ns per mid-sized block, and the
+// other blocks' operator delete does not take it (MediumArena::owns).
+tilesim::MediumArena arena;
+std::mutex arena_lock;
 
 // A buffer of 2 MiB or more starts on a 2 MiB boundary and ends on one, so
 // that all of it can be huge pages: where malloc places it (a page past a
@@ -38,6 +44,7 @@ tilesim::MediumArena arena;  // constant-initialised: usable by every static con
 // of `tilesim --version`).
 void* allocate(std::size_t bytes) {
   if (tilesim::MediumArena::serves(bytes)) {
+    const std::lock_guard<std::mutex> hold(arena_lock);
     if (void* p = arena.allocate(bytes)) return p;
   }
   if (bytes < tilesim::kHugePageBytes) {
@@ -54,7 +61,12 @@ void* allocate(std::size_t bytes) {
 }
 
 void release(void* p) {
-  if (!arena.release(p)) std::free(p);
+  if (!arena.owns(p)) {
+    std::free(p);
+    return;
+  }
+  const std::lock_guard<std::mutex> hold(arena_lock);
+  arena.release(p);
 }
 
 }  // namespace

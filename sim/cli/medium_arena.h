@@ -8,16 +8,19 @@
 // class 64 KiB << c, the smallest that holds `bytes`, aligned to 64 KiB:
 // the last freed block of that class if there is one, else the next one
 // carved after the ones before it; nullptr once the reservation is used up or
-// was refused (the caller then asks malloc). release(p) takes back a block
-// allocate gave (true) and refuses any other pointer (false). Blocks are
-// never merged, split or returned to the system, and the range is never
-// unmapped: the arena lives as long as the program, and a block freed by a
-// static destructor after main is still its own. Not thread-safe: tilesim
-// allocates from one thread. Constant-initialised and trivially destructible,
-// so a global one serves static constructors in any order; the range is
-// reserved at the first allocation.
+// was refused (the caller then asks malloc). owns(p) says whether p lies in
+// the reservation, which only the arena's blocks do; it may be asked from any
+// thread without a lock. release(p) takes back a block allocate gave (true)
+// and refuses any other pointer (false). allocate and release are not
+// thread-safe: the caller locks around them. Blocks are never merged, split
+// or returned to the system, and the range is never unmapped: the arena lives
+// as long as the program, and a block freed by a static destructor after main
+// is still its own. Constant-initialised and trivially destructible, so a
+// global one serves static constructors in any order; the range is reserved
+// at the first allocation.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 #include "compiler/support/huge_pages.h"
@@ -45,15 +48,20 @@ class MediumArena {
   }
   static constexpr std::size_t class_bytes(std::size_t bytes) { return kGranule << class_index(bytes); }
   void* allocate(std::size_t bytes);
+  bool owns(const void* p) const {
+    const unsigned char* base = base_.load(std::memory_order_acquire);
+    const auto* at = static_cast<const unsigned char*>(p);
+    return base != nullptr && at >= base && at < base + reserved_;
+  }
   bool release(void* p);
 
  private:
   bool reserve();
 
   std::size_t reserved_;
-  unsigned char* base_ = nullptr;
-  std::size_t used_ = 0;  // carved from base_
-  bool refused_ = false;  // mmap refused the range
+  std::atomic<unsigned char*> base_{nullptr};  // set once, at the first allocation
+  std::size_t used_ = 0;                       // carved from base_
+  bool refused_ = false;                       // mmap refused the range
   void* free_[kClasses] = {};
   unsigned char class_of_[kMaxReserved / kGranule] = {};  // per granule: the class of a block starting there
 };

@@ -78,13 +78,19 @@ TEST_CASE("medium arena: nullptr past the reservation, then freed blocks still s
   CHECK(arena.allocate(128 * kKiB) == a);
 }
 
-TEST_CASE("medium arena: refuses pointers it never gave", "[memory]") {
+TEST_CASE("medium arena: owns only its reservation, and refuses pointers it never gave", "[memory]") {
   MediumArena arena(256 * kKiB);
   int on_stack = 0;
   std::vector<char> on_heap(100 * kKiB);
-  CHECK_FALSE(arena.release(&on_stack));  // nothing reserved yet
+  CHECK_FALSE(arena.owns(&on_stack));  // nothing reserved yet
+  CHECK_FALSE(arena.release(&on_stack));
   void* a = arena.allocate(64 * kKiB);
   REQUIRE(a != nullptr);
+  CHECK(arena.owns(a));
+  CHECK(arena.owns(static_cast<char*>(a) + 256 * kKiB - 1));
+  CHECK_FALSE(arena.owns(static_cast<char*>(a) + 256 * kKiB));
+  CHECK_FALSE(arena.owns(&on_stack));
+  CHECK_FALSE(arena.owns(on_heap.data()));
   CHECK_FALSE(arena.release(&on_stack));
   CHECK_FALSE(arena.release(on_heap.data()));
   CHECK_FALSE(arena.release(static_cast<char*>(a) + 64 * kKiB));  // reserved, but never carved
