@@ -1,5 +1,6 @@
 
 #include "compiler/scheduler/sram_allocator.h"
+#include "compiler/scheduler/eviction_heap.h"
 #include "compiler/schedule/view_gather.h"
 #include "compiler/support/huge_pages.h"
 #include "compiler/support/interrupt.h"
@@ -53,7 +54,8 @@ class Allocator {
         options_(options),
         s_(schedule),
         slots_(static_cast<std::size_t>(options.sram_tiles)),
-        tiles_(space.size()) {
+        tiles_(space.size()),
+        live_(space.size()) {
     for (std::size_t slot = 0; slot < slots_.size(); ++slot) free_.push_back(static_cast<std::int32_t>(slot));
     for (std::size_t id = 0; id < tiles_.size(); ++id) {
       const TensorRole role = s_.tensors[space_.ref(static_cast<TileId>(id)).tensor].role;
@@ -182,12 +184,13 @@ class Allocator {
   void retire(TileId t, std::uint32_t next_use, bool store_pending = false) {
     TileState& tile = tiles_[t];
     if (tile.slot < 0) return;  // the same tile twice in one EXEC, already retired
-    tile.next_use = next_use;   // its entry in live_ is stale from here on
+    tile.next_use = next_use;
     if (next_use != kNever) {
       push_live(t);
-    } else if (!store_pending && !is_pending(t)) {
-      release(t);
+      return;
     }
+    live_.erase(t);  // not evictable: done with, or waiting for its STORE
+    if (!store_pending && !is_pending(t)) release(t);
   }
 
   bool is_pending(TileId t) const {
@@ -195,6 +198,7 @@ class Allocator {
   }
 
   void release(TileId t) {
+    live_.erase(t);
     TileState& tile = tiles_[t];
     slots_[tile.slot].tile = kNoTile;
     free_.push_back(tile.slot);
@@ -288,8 +292,8 @@ class Allocator {
   // long ago and need not wait for it. Only tiles not needed for a while are
   // evicted early; the pool is a small share of the SRAM.
   void keep_slots_free(std::uint32_t e) {
-    while (static_cast<std::int64_t>(free_.size()) < options_.free_pool_tiles && clean_live()) {
-      const std::uint32_t next_use = live_.front() >> 32;
+    while (static_cast<std::int64_t>(free_.size()) < options_.free_pool_tiles && !live_.empty()) {
+      const std::uint32_t next_use = live_.top_key() >> 32;
       if (next_use != kNever && next_use < e + options_.free_pool_horizon_execs) return;
       const TileId t = pop_live();
       if (tiles_[t].dirty) store(t);
@@ -305,8 +309,8 @@ class Allocator {
       return slot;
     }
     // Belady: the resident tile whose next use is furthest away.
-    if (!clean_live()) throw std::logic_error("SRAM allocator: no slot can be freed");
-    if ((live_.front() >> 32) <= e) {
+    if (live_.empty()) throw std::logic_error("SRAM allocator: no slot can be freed");
+    if ((live_.top_key() >> 32) <= e) {
       throw std::logic_error("SRAM allocator: every slot holds an operand of the current EXEC");
     }
     const TileId t = pop_live();
@@ -317,36 +321,12 @@ class Allocator {
     return slot;
   }
 
-  // live_ is a max-heap of (next use, tile) keys with lazy deletion: a key is
-  // current while its tile is resident with that next use. Its top current
-  // key is what the largest element of a std::set of the current pairs would
-  // be (ties: the larger tile id), at a fraction of the set's cost per EXEC.
+  // Belady's order (eviction_heap.h): the resident tiles with a next use.
   static std::uint64_t live_key(std::uint32_t next_use, TileId t) { return std::uint64_t{next_use} << 32 | t; }
-  bool current(std::uint64_t key) const {
-    const TileState& tile = tiles_[static_cast<TileId>(key)];
-    return tile.slot >= 0 && tile.next_use == key >> 32;
-  }
-  void push_live(TileId t) {
-    live_.push_back(live_key(tiles_[t].next_use, t));
-    std::push_heap(live_.begin(), live_.end());
-    // Stale keys are a few per EXEC: drop them before they outnumber the SRAM's tiles.
-    if (live_.size() > 4 * slots_.size() + 64) {
-      live_.erase(std::remove_if(live_.begin(), live_.end(), [this](std::uint64_t k) { return !current(k); }),
-                  live_.end());
-      std::sort(live_.begin(), live_.end());
-      live_.erase(std::unique(live_.begin(), live_.end()), live_.end());
-      std::make_heap(live_.begin(), live_.end());
-    }
-  }
-  // Drops stale keys from the top; false when no tile can be evicted.
-  bool clean_live() {
-    while (!live_.empty() && !current(live_.front())) pop_live();
-    return !live_.empty();
-  }
+  void push_live(TileId t) { live_.set(t, live_key(tiles_[t].next_use, t)); }
   TileId pop_live() {
-    const auto t = static_cast<TileId>(live_.front());
-    std::pop_heap(live_.begin(), live_.end());
-    live_.pop_back();
+    const TileId t = live_.top();
+    live_.erase(t);
     return t;
   }
 
@@ -363,8 +343,8 @@ class Allocator {
   Schedule& s_;
   std::vector<SlotState> slots_;
   std::vector<TileState> tiles_;
+  EvictionHeap live_;  // resident tiles with a next use, furthest first
   std::deque<std::int32_t> free_;
-  std::vector<std::uint64_t> live_;                             // resident tiles by next use (push_live)
   std::deque<std::pair<TileId, std::int64_t>> pending_stores_;  // tile, EXEC index due
   std::vector<bool> stored_;                                    // per tensor: its complete tiles go to DRAM
   std::unique_ptr<GatherScratch> gather_;                       // flush_stores_read_by's, made at first use
