@@ -3,13 +3,13 @@
 // next use is furthest away (ties cannot happen: the id is in the key).
 //
 // Contract: an indexed binary max-heap over tile ids 0 .. tiles - 1. set(t,
-// key), with t in the key's low 32 bits, inserts t or moves it to its new key; erase(t) removes it (nothing
-// when absent); top() and top_key() are the largest entry (precondition: not
-// empty). Each is O(log n) in the tiles held, with no stale entries: the
-// allocator's heap with lazy deletion grew to 4x the SRAM's tiles between
-// compactions, and pushing and compacting it was ~8% of compiling a large
-// matmul (issue 16). The top is the same tile the old heap's top current key
-// named, so schedules do not change.
+// key), with t in the key's low 32 bits, inserts t or moves it to its new
+// key; erase(t) removes it (nothing when absent); top() and top_key() are the
+// largest entry (precondition: not empty). Each is O(log n) in the tiles
+// held, with no stale entries: the allocator's heap with lazy deletion grew
+// to 4x the SRAM's tiles between compactions, and pushing and compacting it
+// was ~8% of compiling a large matmul (issue 16). The top is the same tile
+// the old heap's top current key named, so schedules do not change.
 #pragma once
 
 #include <cstddef>
