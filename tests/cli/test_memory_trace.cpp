@@ -19,19 +19,13 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using tilesim::test::read_vcd;
+using tilesim::test::read_file;
 using tilesim::test::run_tilesim;
 using tilesim::test::VcdTrace;
 
 namespace {
 
 const std::string kSource = TILESIM_SOURCE_DIR;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct Traced {
   int exit_code;

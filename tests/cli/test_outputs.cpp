@@ -20,6 +20,7 @@
 
 namespace fs = std::filesystem;
 using tilesim::test::run_process;
+using tilesim::test::read_file;
 using tilesim::test::run_tilesim;
 
 namespace {
@@ -40,13 +41,6 @@ std::vector<std::string> names_in(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 void write_file(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }

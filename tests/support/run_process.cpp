@@ -16,14 +16,19 @@ extern char** environ;
 
 namespace tilesim::test {
 
-namespace {
-
-std::string slurp_and_remove(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::remove(path.c_str());
   return buffer.str();
+}
+
+namespace {
+
+std::string slurp_and_remove(const std::string& path) {
+  std::string text = read_file(path);
+  std::remove(path.c_str());
+  return text;
 }
 
 std::string temp_path() {

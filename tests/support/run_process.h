@@ -27,6 +27,9 @@ ProcessResult run_tilesim(const std::vector<std::string>& args, const std::strin
 ProcessResult run_tilesim_and_signal(const std::vector<std::string>& args, const std::string& cwd,
                                      const std::function<bool()>& ready, int delay_ms, int signal);
 
+// The bytes of a file a run wrote ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // Lines of a text (without the newlines); a trailing newline ends the last line.
 std::vector<std::string> lines_of(const std::string& text);
 
