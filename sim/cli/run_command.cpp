@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -180,6 +181,18 @@ void make_run_inputs(Run& run) {
   }
 }
 
+// --threads (sim::SimOptions::host_threads). auto is 2 where the host has two
+// CPUs and the schedule enough EXECs: below kThreadedExecs, starting and
+// feeding the second thread costs more than it saves.
+int host_threads(const std::string& threads, const sched::Schedule& schedule) {
+  constexpr std::size_t kThreadedExecs = 1024;
+  if (threads != "auto") return threads == "2" ? 2 : 1;
+  if (std::thread::hardware_concurrency() < 2) return 1;
+  std::size_t execs = 0;
+  for (const sched::Uop& u : schedule.uops) execs += u.kind == sched::UopKind::Exec ? 1 : 0;
+  return execs >= kThreadedExecs ? 2 : 1;
+}
+
 void simulate(Run& run) {
   run.phase = "simulating";
   sim::SimOptions options;
@@ -189,6 +202,7 @@ void simulate(Run& run) {
   options.trace_to_cycle = run.args.trace_to;
   options.progress = isatty(STDERR_FILENO) != 0;
   options.seed = run.args.seed;
+  options.host_threads = host_threads(run.args.threads, run.compiled.schedule);
   run.result = sim::simulate(run.compiled.schedule, run.compiled.hw, run.inputs, options);
 }
 

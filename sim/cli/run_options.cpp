@@ -49,6 +49,10 @@ po::options_description run_options(RunArgs& a) {
       "trace only cycles FROM to TO (TO may be empty: to the end), for long runs")("force", po::bool_switch(&a.force),
                                                                                    "overwrite output files that exist")(
       "kernel", po::value(&a.kernel)->value_name("NAME"), "tile kernels: auto (default), avx512, avx2 or reference")(
+      "threads", po::value(&a.threads)->value_name("N"),
+      "host threads for the math: 1 runs every EXEC in the simulation's thread, 2 the EXECs' kernels on a second "
+      "one; auto (default): 2 where the host has 2 CPUs and the schedule 1024 EXECs or more. The same outputs and "
+      "cycles either way")(
       "timing-only", po::bool_switch(&a.timing_only), "no math, only timing (fast sweeps); outputs are not written")(
       "verify", po::bool_switch(&a.verify),
       "compare every output with an independent host reference; exit 3 beyond tolerance")(
@@ -114,6 +118,10 @@ void check_run_flags(RunArgs& a) {
   if (a.out_format != "npy" && a.out_format != "pb") {
     throw InputError("--out-format " + a.out_format, "", "unknown format " + tilesim::quoted(a.out_format),
                      "npy or pb");
+  }
+  if (a.threads != "1" && a.threads != "2" && a.threads != "auto") {
+    throw InputError("--threads " + a.threads, "", "unsupported thread count " + tilesim::quoted(a.threads),
+                     "1, 2 or auto");
   }
   refuse(!(a.rtol >= 0) || !(a.atol >= 0), "--rtol and --atol must be numbers >= 0", "e.g. --rtol 1e-3 --atol 1e-7");
   refuse(a.timing_only && !a.expects.empty(), "--expect needs the math that --timing-only skips",

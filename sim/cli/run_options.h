@@ -15,6 +15,7 @@ namespace tilesim::cli {
 struct RunArgs {
   ModelOptions files;
   std::string out_dir, stats_json, vcd, kernel = "auto", trace_window, out_format = "npy", schedule;
+  std::string threads = "auto";  // "1", "2" or "auto" (run_command.cpp, host_threads)
   std::vector<std::string> inputs, expects;
   double rtol = 1e-3, atol = 1e-7;
   std::uint64_t seed = 1;

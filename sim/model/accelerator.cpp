@@ -12,7 +12,7 @@ std::size_t dma_engines(const HwConfig& hw) { return hw.dram.ideal ? 1 : static_
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule,
                          const sched::TransferBytes& bytes, const HwConfig& hw, const kernels::KernelSet* kernels,
-                         bool progress, const DramBinder& bind_dram)
+                         bool progress, const DramBinder& bind_dram, bool exec_thread)
     : sc_core::sc_module(name),
       costs(hw),
       transfer_bytes(bytes),
@@ -23,7 +23,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
                static_cast<std::size_t>(hw.compute.queue_depth), activity),
       dram(bind_dram ? nullptr : std::make_unique<DramModule>("dram", schedule, hw.dram, kernels != nullptr)),
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
-      compute("compute", schedule, costs, transfer_bytes, cycle, kernels) {
+      exec_worker(exec_thread && kernels ? std::make_unique<ExecWorker>(*kernels, schedule) : nullptr),
+      compute("compute", schedule, costs, transfer_bytes, cycle, kernels, exec_worker.get()) {
   if (dram) dram->activity(activity);
   compute.tokens(tokens);
   compute.activity(activity);
@@ -39,6 +40,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     dma->commands.bind_fifo(commands, commands.dma_fifo(0));
     bind_dram ? bind_dram(dma->to_dram) : dma->to_dram.bind(dram->socket);
     dma->to_sram.bind(sram.socket);
+    dma->share_sram_with(exec_worker.get());
     return;
   }
   const std::size_t engine_count = dma_engines(hw);
@@ -53,6 +55,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
     engine.commands.bind_fifo(commands, commands.dma_fifo(e));
     bind_dram ? bind_dram(engine.to_dram) : engine.to_dram.bind(dram->socket);
     engine.to_sram.bind(sram.socket);
+    engine.share_sram_with(exec_worker.get());
   }
 }
 

@@ -20,6 +20,7 @@
 #include "sim/model/burst_dma.h"
 #include "sim/model/command_queues.h"
 #include "sim/model/dram_module.h"
+#include "sim/model/exec_worker.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/token_board.h"
 #include "sim/model/units.h"
@@ -37,8 +38,11 @@ SC_MODULE(Accelerator) {
   // null) and the caller's target must serve the bursts (a timed preset's
   // AT protocol, or b_transport-free `ideal`), transport_dbg or DMI for data.
   // `bytes` was built from `schedule` and outlives the accelerator.
+  // exec_thread: the EXECs' kernels run on a second host thread
+  // (exec_worker.h), with the same bytes as inline; only with kernels.
   Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const sched::TransferBytes& bytes,
-              const HwConfig& hw, const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {});
+              const HwConfig& hw, const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {},
+              bool exec_thread = false);
 
   // What the DMA side did, over its engine(s).
   LayerCounts dma_counts() const;
@@ -51,6 +55,7 @@ SC_MODULE(Accelerator) {
   CommandQueues commands;  // the sequencer and a FIFO per DMA engine and the compute unit
   std::unique_ptr<DramModule> dram;
   SramModule sram;
+  std::unique_ptr<ExecWorker> exec_worker;  // null: EXECs inline; stopped before the SRAM goes
   std::unique_ptr<DmaEngine> dma;                        // ideal DRAM
   std::vector<std::unique_ptr<BurstDmaEngine>> engines;  // timed DRAM
   ComputeUnit compute;

@@ -53,6 +53,8 @@ class BurstDmaEngine : public sc_core::sc_module, public tlm::tlm_mm_interface {
   BurstDmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const HwConfig& hw,
                  const CostModel& costs, const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
   ~BurstDmaEngine() override;
+  // The worker whose EXECs share the SRAM (exec_worker.h), before the run.
+  void share_sram_with(ExecWorker* worker) { mover_.share_sram_with(worker); }
   const LayerCounts& counts() const { return counts_; }
 
  private:

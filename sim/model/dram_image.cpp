@@ -2,6 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <numeric>
+#include <thread>
+#include <utility>
+#include <vector>
 #include <new>
 #include <stdexcept>
 
@@ -59,24 +65,84 @@ void DramImage::for_each_run(const sched::TensorInfo& t, F f) const {
   }
 }
 
-void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs,
-                             const std::optional<std::uint64_t>& seed) {
-  for (std::size_t i = 0; i < schedule_.tensors.size(); ++i) {
-    const sched::TensorInfo& t = schedule_.tensors[i];
-    if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
-    const auto it = inputs.find(t.name);
-    if (it != inputs.end()) {
-      write_tensor(t, it->second);
-    } else if (seed) {
-      // Generated where each run lies (issue 16: no host copy of values nothing else reads).
-      for_each_run(t, [&](std::int64_t first, std::uint64_t address, std::int64_t n) {
-        seeded_fill(*seed, t.name, static_cast<std::size_t>(first), static_cast<std::size_t>(n),
-                    reinterpret_cast<float*>(data_->data() + address));
-      });
-    } else {
-      throw std::logic_error("no values for tensor " + t.name);
-    }
+void DramImage::write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
+                            const std::optional<std::uint64_t>& seed) {
+  const auto it = inputs.find(t.name);
+  if (it != inputs.end()) {
+    write_tensor(t, it->second);
+  } else if (seed) {
+    // Generated where each run lies (issue 16: no host copy of values nothing else reads).
+    for_each_run(t, [&](std::int64_t first, std::uint64_t address, std::int64_t n) {
+      seeded_fill(*seed, t.name, static_cast<std::size_t>(first), static_cast<std::size_t>(n),
+                  reinterpret_cast<float*>(data_->data() + address));
+    });
+  } else {
+    throw std::logic_error("no values for tensor " + t.name);
   }
+}
+
+namespace {
+
+using Share = std::vector<const sched::TensorInfo*>;
+
+// The tensors (with their value counts) in two shares, largest first, each to
+// the share with fewer values so far.
+std::pair<Share, Share> share_out(std::vector<std::pair<std::int64_t, const sched::TensorInfo*>> tensors) {
+  std::stable_sort(tensors.begin(), tensors.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::pair<Share, Share> shares;
+  std::int64_t first_values = 0, second_values = 0;
+  for (const auto& [values, t] : tensors) {
+    const bool to_first = first_values <= second_values;
+    (to_first ? shares.first : shares.second).push_back(t);
+    (to_first ? first_values : second_values) += values;
+  }
+  return shares;
+}
+
+// here() on this thread while beside() runs on another; the first exception
+// of here(), else of beside(), rethrown once both are over.
+void run_beside(const std::function<void()>& here, const std::function<void()>& beside) {
+  std::exception_ptr failure_beside;
+  std::thread helper([&] {
+    try {
+      beside();
+    } catch (...) {
+      failure_beside = std::current_exception();
+    }
+  });
+  std::exception_ptr failure_here;
+  try {
+    here();
+  } catch (...) {
+    failure_here = std::current_exception();
+  }
+  helper.join();
+  if (failure_here) std::rethrow_exception(failure_here);
+  if (failure_beside) std::rethrow_exception(failure_beside);
+}
+
+}  // namespace
+
+void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs,
+                             const std::optional<std::uint64_t>& seed, int threads) {
+  std::vector<std::pair<std::int64_t, const sched::TensorInfo*>> tensors;  // taking values, with their counts
+  std::int64_t total = 0;
+  for (const sched::TensorInfo& t : schedule_.tensors) {
+    if (t.is_view() || (t.role != sched::TensorRole::Input && t.role != sched::TensorRole::Param)) continue;
+    const std::vector<std::int64_t> dims = sched::true_dims(t);
+    tensors.emplace_back(std::accumulate(dims.begin(), dims.end(), std::int64_t{1}, std::multiplies<>()), &t);
+    total += tensors.back().first;
+  }
+  if (threads < 2 || total < kTwoThreadElements) {
+    for (const auto& entry : tensors) write_input(*entry.second, inputs, seed);
+    return;
+  }
+  const auto write = [&](const Share& share) {
+    for (const sched::TensorInfo* t : share) write_input(*t, inputs, seed);
+  };
+  // Tensors have disjoint bytes: two threads write them in any order.
+  const std::pair<Share, Share> shares = share_out(std::move(tensors));
+  run_beside([&] { write(shares.first); }, [&] { write(shares.second); });
 }
 
 // Padding and a grouped convolution's zeros stay the image's zeros.

@@ -37,12 +37,18 @@ class DramImage {
 
   // Inputs and params from `inputs` (true shape), or, for one absent there
   // when `seed` is given, its seeded values generated in place
-  // (seeded_values); everything else stays zero.
-  void write_inputs(const std::map<std::string, HostTensor>& inputs, const std::optional<std::uint64_t>& seed = {});
+  // (seeded_values); everything else stays zero. threads == 2: the tensors
+  // shared out between this thread and a second one when they hold
+  // kTwoThreadElements values or more (the same bytes either way).
+  void write_inputs(const std::map<std::string, HostTensor>& inputs, const std::optional<std::uint64_t>& seed = {},
+                    int threads = 1);
+  static constexpr std::int64_t kTwoThreadElements = std::int64_t{1} << 20;
   HostTensor read_tensor(std::int32_t tensor) const;
 
  private:
   void write_tensor(const sched::TensorInfo& t, const HostTensor& values);
+  void write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
+                   const std::optional<std::uint64_t>& seed);
   // Calls f(first, address, n) for runs of n values consecutive both in
   // row-major order of t's true dims (from index `first`) and in DRAM (from
   // `address`), covering every value once, in order.

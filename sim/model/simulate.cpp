@@ -242,14 +242,16 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress);
-  if (options.kernels) top.dram->image().write_inputs(inputs, options.seed);
+  Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress, {},
+                  options.host_threads >= 2);
+  if (options.kernels) top.dram->image().write_inputs(inputs, options.seed, options.host_threads);
   if (!options.vcd_path.empty()) {
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
                               options.trace_to_cycle < 0 ? -1 : std::min(options.trace_to_cycle, horizon + 1),
                               TraceLayout::of(hw, schedule));
   }
   sc_core::sc_start();
+  if (top.exec_worker) top.exec_worker->drain();  // every EXEC's bytes in the SRAM (or its failure thrown)
 
   if (!top.activity.trace_failure().empty()) throw WriteFailed(top.activity.trace_failure());
   SimResult result;

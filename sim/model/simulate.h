@@ -37,6 +37,11 @@ struct SimOptions {
   // name, ...), generated straight into the DRAM image (no host copy); without a
   // seed every one must be given.
   std::optional<std::uint64_t> seed;
+  // 2, with kernels: the EXECs' kernels run on a second host thread,
+  // overlapped with the timing and the DMA's copies (exec_worker.h), and the
+  // inputs are written by two (DramImage::write_inputs). The same outputs and
+  // cycles as with 1.
+  int host_threads = 1;
 };
 
 // One layer's figures (Schedule::layers; docs/stats.md, "Per layer").

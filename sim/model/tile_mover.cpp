@@ -161,15 +161,18 @@ void TileMover::move(const sched::Uop& uop) {
   // same bytes as through the staging tile, one copy instead of two.
   const bool as_stored = tensor.view.kind != sched::ViewKind::Transpose && !sched::is_gather(tensor);
   if (sram_dmi_ != nullptr && as_stored) {
+    wait_for_slot(uop);
     auto* in_sram = reinterpret_cast<float*>(sram_dmi_ + uop.addr);
     uop.kind == sched::UopKind::Load ? read_tile(uop.tile, in_sram) : write_tile(uop.tile, in_sram);
     return;
   }
   if (uop.kind == sched::UopKind::Load) {
-    read_tile(uop.tile, tile);
+    read_tile(uop.tile, tile);  // a gather overlaps the worker's EXECs
+    wait_for_slot(uop);
     const std::uint64_t rows = tensor.rank <= 1 ? 1 : kDim;
     access(tlm::TLM_WRITE_COMMAND, false, uop.addr, tile, rows * kDim * sizeof(float));
   } else {
+    wait_for_slot(uop);
     access(tlm::TLM_READ_COMMAND, false, uop.addr, tile, sizeof tile_);
     write_tile(uop.tile, tile);
   }

@@ -6,7 +6,9 @@
 // Contract: bytes move through the memories' DMI pointers when they grant
 // them for the whole address space, else through transport_dbg (so another
 // TLM-2.0 target bound as the DRAM gets the bytes too); a memory that refuses
-// an access is a logic_error. A transpose view's LOAD reads the shown
+// an access is a logic_error. With an ExecWorker (exec_worker.h) running the
+// EXECs on another thread, every access to the SRAM waits for the EXECs
+// submitted before it that touch the slot. A transpose view's LOAD reads the shown
 // tensor's tile (c, r) and transposes it; a gather view's LOAD (im2col,
 // relayout, ...) places each element where gather_tile puts it, 0 or -inf
 // where it pads, reading it at its address through DMI, or else reading the
@@ -23,6 +25,7 @@
 
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/schedule.h"
+#include "sim/model/exec_worker.h"
 #include "sim/model/tlm_bytes.h"
 
 namespace tilesim::sim {
@@ -32,6 +35,8 @@ class TileMover {
   explicit TileMover(const sched::Schedule& schedule) : schedule_(schedule) {}
   // Once the sockets are bound (end_of_elaboration).
   void connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_if<>* sram);
+  // The worker whose EXECs share the SRAM (nullptr: EXECs run inline).
+  void share_sram_with(ExecWorker* worker) { worker_ = worker; }
   void move(const sched::Uop& uop);
 
  private:
@@ -41,12 +46,16 @@ class TileMover {
   void read_gathered_directly(const sched::TileRef& tile, float* out);
   void read_im2col_directly(const sched::TileRef& tile, float* out);
   void place_gathered(float* out) const;
+  void wait_for_slot(const sched::Uop& uop) {
+    if (worker_) worker_->wait_for_sram(uop.addr, sched::kTileBytes);
+  }
 
   const sched::Schedule& schedule_;
   tlm::tlm_fw_transport_if<>* dram_ = nullptr;
   tlm::tlm_fw_transport_if<>* sram_ = nullptr;
   unsigned char* dram_dmi_ = nullptr;
   unsigned char* sram_dmi_ = nullptr;
+  ExecWorker* worker_ = nullptr;
   sched::DramSpans spans_;                         // of the tile being moved
   std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
   std::vector<sched::Im2colRun> runs_;             // of an im2col tile read through DMI

@@ -95,18 +95,27 @@ void DmaEngine::finish(const Uop& uop) {
 }
 
 ComputeUnit::ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-                         const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels)
-    : InOrderUnit(name, schedule, sched::Unit::Compute, costs, bytes, cycle), to_sram("to_sram"), kernels_(kernels) {}
+                         const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels,
+                         ExecWorker* worker)
+    : InOrderUnit(name, schedule, sched::Unit::Compute, costs, bytes, cycle),
+      to_sram("to_sram"),
+      kernels_(kernels),
+      worker_(worker) {}
 
 void ComputeUnit::end_of_elaboration() {
   if (!kernels_) return;
   sram_ = dmi_pointer(to_sram.operator->());
   // The kernels work on the SRAM bytes in place.
   if (!sram_) throw std::logic_error("compute unit: the SRAM grants no direct memory access");
+  if (worker_) worker_->start(sram_);
 }
 
 void ComputeUnit::finish(const Uop& uop) {
-  if (kernels_) run_exec(*kernels_, schedule_, uop, sram_);
+  if (worker_) {
+    worker_->submit(static_cast<std::uint32_t>(&uop - schedule_.uops.data()));
+  } else if (kernels_) {
+    run_exec(*kernels_, schedule_, uop, sram_);
+  }
 }
 
 }  // namespace tilesim::sim

@@ -82,6 +82,8 @@ class DmaEngine : public InOrderUnit {
   // with_data: move the bytes (runs with math); else timing only.
   DmaEngine(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
             const sched::TransferBytes& bytes, sc_core::sc_time cycle, bool with_data);
+  // The worker whose EXECs share the SRAM (exec_worker.h), before the run.
+  void share_sram_with(ExecWorker* worker) { mover_.share_sram_with(worker); }
 
  private:
   void finish(const sched::Uop& uop) override;
@@ -92,13 +94,16 @@ class DmaEngine : public InOrderUnit {
 };
 
 // An EXEC runs for its kind's cycles (CostModel), then the tile kernel works
-// on the SRAM bytes at the scheduled addresses, in place (DMI).
+// on the SRAM bytes at the scheduled addresses, in place (DMI): here, or
+// handed to an ExecWorker at that instant.
 class ComputeUnit : public InOrderUnit {
  public:
   tlm_utils::simple_initiator_socket<ComputeUnit> to_sram;
-  // kernels: nullptr for timing only.
+  // kernels: nullptr for timing only. worker: runs the EXECs on its thread
+  // (started on the SRAM at the end of elaboration); nullptr: inline.
   ComputeUnit(sc_core::sc_module_name name, const sched::Schedule& schedule, const CostModel& costs,
-              const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels);
+              const sched::TransferBytes& bytes, sc_core::sc_time cycle, const kernels::KernelSet* kernels,
+              ExecWorker* worker = nullptr);
 
  private:
   void finish(const sched::Uop& uop) override;
@@ -106,6 +111,7 @@ class ComputeUnit : public InOrderUnit {
   float* at(std::uint32_t address) const { return reinterpret_cast<float*>(sram_ + address); }
 
   const kernels::KernelSet* kernels_;
+  ExecWorker* worker_;
   unsigned char* sram_ = nullptr;
 };
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compiler/schedule/dram_layout.h"
+#include "compiler/schedule/dram_placement.h"
 #include "sim/io/input_values.h"
 #include "sim/model/dram_image.h"
 #include "tests/schedule/schedule_builder.h"
@@ -121,4 +122,27 @@ TEST_CASE("dram image: seeded values are generated where each element lies", "[s
             seeded_values(kSeed, t.name, static_cast<std::size_t>(element_count(t))));
     }
   }
+}
+
+TEST_CASE("dram image: two threads write the same bytes as one, and a failure on either is thrown",
+          "[sim][dram][threads]") {
+  // Past kTwoThreadElements (2^20) in all: two 640 x 1024 matrices and the
+  // small tensors of every layout, shared out between the two threads.
+  Schedule s = tensors_in_every_layout();
+  Builder big(4 * kTileBytes, "big");
+  big.tensor("big_a", TensorRole::Input, 640, 1024);
+  big.tensor("big_b", TensorRole::Param, 640, 1024);
+  for (const TensorInfo& t : big.done().tensors) s.tensors.push_back(t);
+  for (TensorInfo& t : s.tensors) t.dram_address.reset();
+  place_tensors(s.tensors);
+  std::int64_t values = 0;
+  for (const TensorInfo& t : s.tensors) values += element_count(t);
+  REQUIRE(values >= sim::DramImage::kTwoThreadElements);
+  sim::DramImage one(s, true), two(s, true);
+  one.write_inputs({}, 7, 1);
+  two.write_inputs({}, 7, 2);
+  CHECK(std::memcmp(one.data(), two.data(), one.size_bytes()) == 0);
+  // Without values or a seed, a tensor of either share is refused.
+  sim::DramImage unseeded(s, true);
+  CHECK_THROWS_WITH(unseeded.write_inputs({}, {}, 2), Catch::Matchers::StartsWith("no values for tensor "));
 }
