@@ -55,6 +55,7 @@ struct Run {
   std::map<std::string, HostTensor> inputs;
   const kernels::KernelSet* kernels = nullptr;
   sim::SimResult result;
+  int host_threads = 1;  // the math's (--threads)
   std::string phase = "reading the input files";  // for the interrupt message
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
@@ -202,7 +203,8 @@ void simulate(Run& run) {
   options.trace_to_cycle = run.args.trace_to;
   options.progress = isatty(STDERR_FILENO) != 0;
   options.seed = run.args.seed;
-  options.host_threads = host_threads(run.args.threads, run.compiled.schedule);
+  run.host_threads = run.kernels ? host_threads(run.args.threads, run.compiled.schedule) : 1;
+  options.host_threads = run.host_threads;
   run.result = sim::simulate(run.compiled.schedule, run.compiled.hw, run.inputs, options);
 }
 
@@ -284,9 +286,10 @@ int run_steps(Run& run, std::ostream& out) {
   simulate(run);
   if (run.result.interrupted_by) return report_interrupted_simulation(run);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
-  const sim::RunReport report =
+  sim::RunReport report =
       sim::make_report(run.compiled.schedule, run.compiled.hw, run.result.stats,
                        run.kernels ? run.kernels->name : "none", wall, run.result.wall_seconds);
+  report.host_threads = run.host_threads;
   sim::write_summary(report, out, run.args.per_layer);
   const int code = check_results(run, out);
   out.flush();  // before any output that is this very stdout (--stats-json /dev/stdout)

@@ -192,6 +192,7 @@ std::string stats_json(const RunReport& r) {
   j["wall_seconds"] = r.wall_seconds;
   j["sim_wall_seconds"] = r.sim_wall_seconds;
   j["uops_per_second"] = r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0;
+  j["host_threads"] = r.host_threads;
   j["layers"] = layers_json(r);
   return j.dump(2) + "\n";
 }

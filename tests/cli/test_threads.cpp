@@ -25,7 +25,7 @@ const std::string kSource = TILESIM_SOURCE_DIR;
 // stats.json without the host's timings.
 nlohmann::json simulated_stats(const fs::path& dir) {
   nlohmann::json j = nlohmann::json::parse(read_file(dir / "stats.json"));
-  for (const char* key : {"wall_seconds", "sim_wall_seconds", "uops_per_second"}) j.erase(key);
+  for (const char* key : {"wall_seconds", "sim_wall_seconds", "uops_per_second", "host_threads"}) j.erase(key);
   return j;
 }
 
@@ -45,6 +45,7 @@ TEST_CASE("threads: one thread or two, the same outputs and statistics", "[cli][
                                     (root / threads).string()});
         REQUIRE(r.exit_code == 0);
       }
+      CHECK(nlohmann::json::parse(read_file(root / "2" / "stats.json"))["host_threads"] == 2);
       CHECK(simulated_stats(root / "1") == simulated_stats(root / "2"));
       for (const auto& entry : fs::directory_iterator(root / "1")) {
         if (entry.path().filename() == "stats.json") continue;
