@@ -243,9 +243,12 @@ others_done() { [[ -f $tmp/hung.pid && $(find "$pdir" -name '*.status' | wc -l) 
 wait_for "five points done on node1 and one hanging on node2" 60 others_done
 lost=$(awk -v p="${port[node2]}" '$2 == p { print $1 }' "$tmp/runs.log")
 [[ $lost == sram.size_kib=* && ! -e $pdir/$lost.status ]] || fail "the point on node2 should be running: '$lost'"
-# node2 dies: its sshd and everything below it (the session, the helper, tilesim).
+# node2 dies: its sshd and everything below it (the session, the helper, tilesim), all
+# stopped first: killed one by one, the session's sshd could still report the helper's
+# death (exit 137) before its own, as a loaded machine showed once.
 sshd2=$(cat "${sshd_dir[node2]}/sshd.pid")
 mapfile -t victims < <(descendants "$sshd2")
+kill -STOP -- "$sshd2" "${victims[@]}"
 kill -KILL -- "$sshd2" "${victims[@]}"
 rc=0
 wait "$sweep_pid" || rc=$?
