@@ -130,7 +130,7 @@ big_uops=$(grep -oE '\(([0-9]+) uOps\)' "$tmp/big.txt" | tr -dc '0-9')
 # ---------------------------------------------------------------- whole processes
 # The large MLP with the math as a user runs it (--out-dir), on one thread (its process
 # time is one core's work: the target's measure) and with the default --threads (two
-# here when the host has two CPUs: less wall time, more CPU), and the fixed cost of a
+# here when the process may run on two CPUs: less wall time, more CPU), and the fixed cost of a
 # process: tilesim --version and the README's main command. Each: the least process
 # time (user + system CPU, the measure) and the least wall time of N runs.
 # shellcheck source=bench/conv.sh

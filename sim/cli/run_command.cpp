@@ -7,6 +7,7 @@
 // step ends the run with nothing written but the trace of an interrupted
 // simulation (docs/reliability.md).
 #include <signal.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -182,13 +183,21 @@ void make_run_inputs(Run& run) {
   }
 }
 
-// --threads (sim::SimOptions::host_threads). auto is 2 where the host has two
-// CPUs and the schedule enough EXECs: below kThreadedExecs, starting and
-// feeding the second thread costs more than it saves.
+// The CPUs this process may run on (its affinity mask: taskset, a cpuset).
+int usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return static_cast<int>(std::thread::hardware_concurrency());
+  return CPU_COUNT(&set);
+}
+
+// --threads (sim::SimOptions::host_threads). auto is 2 where the process may
+// run on two CPUs and the schedule has enough EXECs: below kThreadedExecs,
+// starting and feeding the second thread costs more than it saves, and two
+// threads spinning on one CPU would wait on each other.
 int host_threads(const std::string& threads, const sched::Schedule& schedule) {
   constexpr std::size_t kThreadedExecs = 1024;
   if (threads != "auto") return threads == "2" ? 2 : 1;
-  if (std::thread::hardware_concurrency() < 2) return 1;
+  if (usable_cpus() < 2) return 1;
   std::size_t execs = 0;
   for (const sched::Uop& u : schedule.uops) execs += u.kind == sched::UopKind::Exec ? 1 : 0;
   return execs >= kThreadedExecs ? 2 : 1;
