@@ -90,8 +90,8 @@ void ExecWorker::wait_until_done(std::uint64_t count) {
   }
 }
 
-// The next count of published EXECs past `next`, once there is one; `next`
-// when stopped.
+// The count of published EXECs once it is past `next`, or whatever it is
+// once stopped.
 std::uint64_t ExecWorker::wait_for_work(std::uint64_t next) {
   for (int spins = 0; spins < kSpinsBeforeSleep; ++spins) {
     const std::uint64_t published = published_.load(std::memory_order_acquire);
