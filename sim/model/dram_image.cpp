@@ -24,6 +24,38 @@ DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
   data_ = std::make_unique<HugePageBuffer>(static_cast<std::size_t>(size_) + 4);
 }
 
+namespace {
+
+// g(k, storage position) for element k of the stretch along the last dim
+// that `index` (its last entry w at 0) starts, `first` and `last` its ends'
+// positions. Every layout moves a stretch by one fixed step in storage
+// (nhwc's w down a row, a conv weight's kw by the channels): taken from the
+// second element and checked against the last, else asked element by element.
+// `w` is the last entry of `index`.
+template <typename G>
+void each_element_of_stretch(const sched::TensorInfo& t, std::int64_t* index, std::int64_t& w, std::int64_t width,
+                             const sched::StorageCoord& first, const sched::StorageCoord& last, G g) {
+  sched::StorageCoord step{0, 0, 0};
+  if (width > 1) {
+    w = 1;
+    const sched::StorageCoord second = sched::storage_coord(t, index);
+    w = 0;
+    step = {second.matrix - first.matrix, second.row - first.row, second.col - first.col};
+  }
+  const auto at = [&](std::int64_t k) {
+    return sched::StorageCoord{first.matrix + k * step.matrix, first.row + k * step.row, first.col + k * step.col};
+  };
+  const sched::StorageCoord end = at(width - 1);
+  if (end.matrix == last.matrix && end.row == last.row && end.col == last.col) {
+    for (std::int64_t k = 0; k < width; ++k) g(k, at(k));
+    return;
+  }
+  for (w = 0; w < width; ++w) g(w, sched::storage_coord(t, index));
+  w = 0;
+}
+
+}  // namespace
+
 // A run is a stretch of t's last dim (w of nchw, the columns of a matrix)
 // when it lies along one row of storage; in a tile-major DRAM it is cut where
 // a tile's row ends. Elsewhere (nhwc's w steps down the rows) every element
@@ -55,8 +87,9 @@ void DramImage::for_each_run(const sched::TensorInfo& t, F f) const {
         done += n;
       }
     } else {
-      for (w = 0; w < width; ++w) f(i + w, address(sched::storage_coord(t, index.data())), std::int64_t{1});
-      w = 0;
+      each_element_of_stretch(t, index.data(), w, width, first, last, [&](std::int64_t k, const sched::StorageCoord& at) {
+        f(i + k, address(at), std::int64_t{1});
+      });
     }
     for (std::size_t d = rank - 1; rank > 0 && d-- > 0;) {  // the next stretch, row-major
       if (++index[d] < dims[d]) break;
