@@ -114,6 +114,10 @@ StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index) {
   return StorageCoord{matrix, index[rank - 2], index[rank - 1]};
 }
 
+bool storage_coord_is_affine(const TensorInfo& t) {
+  return !(t.layout == TensorLayout::ConvWeight && t.groups > 1 && t.dims[0] / t.groups > 1);
+}
+
 namespace {
 
 // true_index into `index` (true_dims(t).size() entries); false for padding.

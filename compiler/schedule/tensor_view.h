@@ -129,6 +129,11 @@ struct StorageCoord {
 // entries, each within its dim). Precondition: a consistent tensor
 // (validator) that is not a view.
 StorageCoord storage_coord(const TensorInfo& t, const std::int64_t* index);
+// Whether storage_coord moves by one fixed storage step per unit of each
+// index entry: every tensor but a grouped conv_weight whose groups hold more
+// than one output channel each (its rows jump to the next group's channels
+// at each group's first output channel).
+bool storage_coord_is_affine(const TensorInfo& t);
 // The inverse: the true index of a storage position, or nullopt for a
 // padding position (or, in conv_weight, a structural zero).
 std::optional<std::vector<std::int64_t>> true_index(const TensorInfo& t, const StorageCoord& at);

@@ -79,19 +79,22 @@ std::uint64_t fnv1a64(const std::string& text) {
 }
 
 // SplitMix64 in counter form: element i of a tensor is mix(key + (i + 1) * g),
-// independent of every other element, so the loop vectorises (a Mersenne
-// Twister spent a third of a large run's wall time here). Its 64-bit
+// independent of every other element (a block may take every step-th), so
+// the loop vectorises (a Mersenne Twister spent a third of a large run's wall
+// time here). Its 64-bit
 // multiplies vectorise only with AVX-512DQ (vpmullq): the function is compiled
 // for it too and the CPU picks the version at load time (the results are the
 // same integers either way).
 namespace {
 
 __attribute__((target_clones("arch=x86-64-v4", "default"))) void seeded_block(std::uint64_t key, std::size_t first,
-                                                                                std::size_t count, float* out) {
+                                                                              std::size_t count, std::size_t step,
+                                                                              float* out) {
   constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
   constexpr std::int64_t kHalf = std::int64_t{1} << 23;
+  const std::uint64_t base = key + (first + 1) * kGolden, stride = step * kGolden;  // wraps as the formula does
   for (std::size_t j = 0; j < count; ++j) {
-    std::uint64_t z = key + (first + j + 1) * kGolden;
+    std::uint64_t z = base + j * stride;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
@@ -102,12 +105,13 @@ __attribute__((target_clones("arch=x86-64-v4", "default"))) void seeded_block(st
 
 }  // namespace
 
-void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out) {
+void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                 std::size_t step) {
   const std::uint64_t key = seed ^ fnv1a64(name);
   constexpr std::size_t kBlock = std::size_t{1} << 20;  // elements between two looks at Ctrl-C
   for (std::size_t done = 0; done < count; done += kBlock) {
     poll_interrupt();
-    seeded_block(key, first + done, std::min(kBlock, count - done), out + done);
+    seeded_block(key, first + done * step, std::min(kBlock, count - done), step, out + done);
   }
 }
 

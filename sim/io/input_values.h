@@ -26,8 +26,10 @@ std::uint64_t fnv1a64(const std::string& text);
 // exactly representable in float32. Identical on every platform;
 // independent of other tensors (docs/formats.md).
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count);
-// Values first .. first + count - 1 of the same sequence, into out[0 .. count).
-void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out);
+// Values first, first + step, ... of the same sequence, `count` of them, into
+// out[0 .. count).
+void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                 std::size_t step = 1);
 
 // Every graph input and param (by name) with its values at its true shape
 // (HostTensor::from_dims(tensor.shape.dims(), ...)), in this order of choice:

@@ -4,12 +4,13 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <new>
 #include <numeric>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
-#include <new>
-#include <stdexcept>
 
 #include "compiler/schedule/dram_layout.h"
 #include "compiler/schedule/dram_placement.h"
@@ -26,76 +27,121 @@ DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
 
 namespace {
 
-// g(k, storage position) for element k of the stretch along the last dim
-// that `index` (its last entry w at 0) starts, `first` and `last` its ends'
-// positions. Every layout moves a stretch by one fixed step in storage
-// (nhwc's w down a row, a conv weight's kw by the channels): taken from the
-// second element and checked against the last, else asked element by element.
-// `w` is the last entry of `index`.
-template <typename G>
-void each_element_of_stretch(const sched::TensorInfo& t, std::int64_t* index, std::int64_t& w, std::int64_t width,
-                             const sched::StorageCoord& first, const sched::StorageCoord& last, G g) {
-  sched::StorageCoord step{0, 0, 0};
-  if (width > 1) {
-    w = 1;
-    const sched::StorageCoord second = sched::storage_coord(t, index);
-    w = 0;
-    step = {second.matrix - first.matrix, second.row - first.row, second.col - first.col};
+sched::StorageCoord operator-(const sched::StorageCoord& a, const sched::StorageCoord& b) {
+  return {a.matrix - b.matrix, a.row - b.row, a.col - b.col};
+}
+
+// The walk of an affine tensor (sched::storage_coord_is_affine): each dim's
+// storage step and row-major value stride, and the dim along which storage
+// is contiguous (step 0, 0, 1; the longest such, the last on a tie): the
+// last dim of a matrix or nchw tensor, nhwc's channels, a conv weight's
+// output channels (not a depthwise one's: they step down the rows too).
+struct AffineWalk {
+  std::vector<std::int64_t> dims, stride;
+  std::vector<sched::StorageCoord> step;
+  sched::StorageCoord origin;
+  std::size_t along = 0;
+  bool found = false;  // a dim along the storage rows
+
+  explicit AffineWalk(const sched::TensorInfo& t) : dims(sched::true_dims(t)) {
+    const std::size_t rank = dims.size();
+    std::vector<std::int64_t> index(std::max<std::size_t>(rank, 1), 0);
+    origin = sched::storage_coord(t, index.data());
+    stride.assign(rank, 1);
+    step.resize(rank);
+    for (std::size_t d = rank; d-- > 0;) {
+      if (d + 1 < rank) stride[d] = stride[d + 1] * dims[d + 1];
+      index[d] = 1;  // storage_coord is a formula: index 1 of a dim of 1 still gives its step
+      step[d] = sched::storage_coord(t, index.data()) - origin;
+      index[d] = 0;
+      const bool contiguous = step[d].matrix == 0 && step[d].row == 0 && step[d].col == 1;
+      if (contiguous && (!found || dims[d] > dims[along])) along = d, found = true;
+    }
   }
-  const auto at = [&](std::int64_t k) {
-    return sched::StorageCoord{first.matrix + k * step.matrix, first.row + k * step.row, first.col + k * step.col};
-  };
-  const sched::StorageCoord end = at(width - 1);
-  if (end.matrix == last.matrix && end.row == last.row && end.col == last.col) {
-    for (std::int64_t k = 0; k < width; ++k) g(k, at(k));
-    return;
+
+  sched::StorageCoord coord(const std::vector<std::int64_t>& index) const {
+    sched::StorageCoord at = origin;
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      at.matrix += index[d] * step[d].matrix, at.row += index[d] * step[d].row, at.col += index[d] * step[d].col;
+    }
+    return at;
   }
-  for (w = 0; w < width; ++w) g(w, sched::storage_coord(t, index));
-  w = 0;
+  std::int64_t value(const std::vector<std::int64_t>& index) const {
+    return std::inner_product(index.begin(), index.end(), stride.begin(), std::int64_t{0});
+  }
+};
+
+// Advances `index` to the next in row-major order over the dims not in
+// `fixed`; false after the last.
+bool next_index(std::vector<std::int64_t>& index, const std::vector<std::int64_t>& dims,
+                const std::vector<bool>& fixed) {
+  for (std::size_t d = dims.size(); d-- > 0;) {
+    if (fixed[d]) continue;
+    if (++index[d] < dims[d]) return true;
+    index[d] = 0;
+  }
+  return false;
 }
 
 }  // namespace
 
-// A run is a stretch of t's last dim (w of nchw, the columns of a matrix)
-// when it lies along one row of storage; in a tile-major DRAM it is cut where
-// a tile's row ends. Elsewhere (nhwc's w steps down the rows) every element
-// is a run of its own.
+// Value by value, each a line of its own, in row-major order.
 template <typename F>
-void DramImage::for_each_run(const sched::TensorInfo& t, F f) const {
+void DramImage::for_each_value(const sched::TensorInfo& t, F f) const {
   const std::vector<std::int64_t> dims = sched::true_dims(t);
-  const std::size_t rank = dims.size();
-  std::int64_t count = 1;
-  for (const std::int64_t d : dims) count *= d;
-  const std::int64_t width = rank == 0 ? 1 : dims[rank - 1];
-  if (count == 0 || width == 0) return;
-  std::vector<std::int64_t> index(std::max<std::size_t>(rank, 1), 0);
-  std::int64_t& w = index[std::max<std::size_t>(rank, 1) - 1];
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return;
+  std::vector<std::int64_t> index(dims.size(), 0);
+  const std::vector<bool> none_fixed(dims.size(), false);
+  std::int64_t i = 0;
+  do {
+    if (i % 4096 == 0) poll_interrupt();
+    const std::uint64_t address =
+        sched::element_address(t, sched::storage_coord(t, index.data()), schedule_.dram_layout);
+    f(Line{i++, 1, address, 1});
+  } while (next_index(index, dims, none_fixed));
+}
+
+// Lines along the contiguous dim. Where that is not the last dim (whose values
+// are consecutive in the source), the lines are cut into blocks of a tile's
+// width and each block taken for every value of the last dim in turn: both the
+// values read and the DRAM written stay within a few cache lines, where a
+// walk in either order alone would miss the cache at every value (a conv
+// weight's output channels are a row of DRAM and 9 KiB apart in the source).
+template <typename F>
+void DramImage::for_each_line(const sched::TensorInfo& t, F f) const {
   const auto address = [&](const sched::StorageCoord& at) {
     return sched::element_address(t, at, schedule_.dram_layout);
   };
-  for (std::int64_t i = 0; i < count; i += width) {
-    if (i / width % 4096 == 0) poll_interrupt();
-    w = width - 1;
-    const sched::StorageCoord last = sched::storage_coord(t, index.data());
-    w = 0;
-    const sched::StorageCoord first = sched::storage_coord(t, index.data());
-    if (first.matrix == last.matrix && first.row == last.row && last.col - first.col == width - 1) {
-      for (std::int64_t done = 0; done < width;) {  // along one row of storage
-        const sched::StorageCoord at{first.matrix, first.row, first.col + done};
-        const std::int64_t n = sched::contiguous_in_row(at, width - done, schedule_.dram_layout);
-        f(i + done, address(at), n);
-        done += n;
+  std::optional<AffineWalk> walk;
+  if (sched::storage_coord_is_affine(t)) walk.emplace(t);
+  if (!walk || !walk->found) return for_each_value(t, f);  // a scalar, a grouped or depthwise conv's weights
+  const std::vector<std::int64_t>& dims = walk->dims;
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return;
+  const std::size_t along = walk->along, last = dims.size() - 1;
+  const std::int64_t block = along == last ? dims[along] : sched::kTileDim;
+  std::vector<bool> fixed(dims.size(), false);
+  fixed[along] = fixed[last] = true;
+  std::vector<std::int64_t> index(dims.size(), 0);
+  std::int64_t lines = 0;
+  do {
+    for (index[along] = 0; index[along] < dims[along]; index[along] += block) {
+      const std::int64_t width = std::min(block, dims[along] - index[along]);
+      const std::int64_t values = along == last ? 1 : dims[last];
+      for (std::int64_t v = 0; v < values; ++v) {
+        if (along != last) index[last] = v;
+        if (lines++ % 4096 == 0) poll_interrupt();
+        const sched::StorageCoord first = walk->coord(index);
+        const std::int64_t value = walk->value(index);
+        for (std::int64_t done = 0; done < width;) {
+          const sched::StorageCoord at{first.matrix, first.row, first.col + done};
+          const std::int64_t n = sched::contiguous_in_row(at, width - done, schedule_.dram_layout);
+          f(Line{value + done * walk->stride[along], walk->stride[along], address(at), n});
+          done += n;
+        }
       }
-    } else {
-      each_element_of_stretch(t, index.data(), w, width, first, last, [&](std::int64_t k, const sched::StorageCoord& at) {
-        f(i + k, address(at), std::int64_t{1});
-      });
     }
-    for (std::size_t d = rank - 1; rank > 0 && d-- > 0;) {  // the next stretch, row-major
-      if (++index[d] < dims[d]) break;
-      index[d] = 0;
-    }
-  }
+    index[along] = index[last] = 0;
+  } while (next_index(index, dims, fixed));
 }
 
 void DramImage::write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
@@ -105,9 +151,9 @@ void DramImage::write_input(const sched::TensorInfo& t, const std::map<std::stri
     write_tensor(t, it->second);
   } else if (seed) {
     // Generated where each run lies (issue 16: no host copy of values nothing else reads).
-    for_each_run(t, [&](std::int64_t first, std::uint64_t address, std::int64_t n) {
-      seeded_fill(*seed, t.name, static_cast<std::size_t>(first), static_cast<std::size_t>(n),
-                  reinterpret_cast<float*>(data_->data() + address));
+    for_each_line(t, [&](const Line& line) {
+      seeded_fill(*seed, t.name, static_cast<std::size_t>(line.first), static_cast<std::size_t>(line.n),
+                  reinterpret_cast<float*>(data_->data() + line.address), static_cast<std::size_t>(line.step));
     });
   } else {
     throw std::logic_error("no values for tensor " + t.name);
@@ -156,8 +202,8 @@ void run_beside(const std::function<void()>& here, const std::function<void()>& 
 
 }  // namespace
 
-void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs,
-                             const std::optional<std::uint64_t>& seed, int threads) {
+void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs, const std::optional<std::uint64_t>& seed,
+                             int threads) {
   std::vector<std::pair<std::int64_t, const sched::TensorInfo*>> tensors;  // taking values, with their counts
   std::int64_t total = 0;
   for (const sched::TensorInfo& t : schedule_.tensors) {
@@ -186,22 +232,33 @@ void DramImage::write_tensor(const sched::TensorInfo& t, const HostTensor& value
              : values.shape() != dims) {
     throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
   }
-  for_each_run(t, [&](std::int64_t first, std::uint64_t address, std::int64_t n) {
-    std::memcpy(data_->data() + address, &values.data[static_cast<std::size_t>(first)],
-                static_cast<std::size_t>(n) * sizeof(float));
+  for_each_line(t, [&](const Line& line) {
+    const float* from = &values.data[static_cast<std::size_t>(line.first)];
+    auto* to = reinterpret_cast<float*>(data_->data() + line.address);
+    if (line.step == 1) {
+      std::memcpy(to, from, static_cast<std::size_t>(line.n) * sizeof(float));
+    } else {
+      for (std::int64_t k = 0; k < line.n; ++k) to[k] = from[k * line.step];
+    }
   });
 }
 
-// Appended run by run (runs come in row-major order): nothing zero-filled
-// before it is overwritten.
+// Appended line by line while the lines come in row-major order (a matrix,
+// nchw): nothing zero-filled before it is overwritten. From the first line
+// that does not (nhwc), the rest is written in place.
 HostTensor DramImage::read_tensor(std::int32_t tensor) const {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tensor)];
   std::vector<std::int64_t> dims = sched::true_dims(t);
+  const auto count = static_cast<std::size_t>(HostTensor::from_dims(dims, {}).element_count());
   std::vector<float> data;
-  data.reserve(static_cast<std::size_t>(HostTensor::from_dims(dims, {}).element_count()));
-  for_each_run(t, [&](std::int64_t, std::uint64_t address, std::int64_t n) {
-    const auto* from = reinterpret_cast<const float*>(data_->data() + address);
-    data.insert(data.end(), from, from + n);
+  data.reserve(count);
+  bool in_order = true;
+  for_each_line(t, [&](const Line& line) {
+    const auto* from = reinterpret_cast<const float*>(data_->data() + line.address);
+    in_order = in_order && line.step == 1 && static_cast<std::size_t>(line.first) == data.size();
+    if (in_order) return data.insert(data.end(), from, from + line.n), void();
+    data.resize(count);
+    for (std::int64_t k = 0; k < line.n; ++k) data[static_cast<std::size_t>(line.first + k * line.step)] = from[k];
   });
   return HostTensor::from_dims(std::move(dims), std::move(data));
 }

@@ -49,11 +49,21 @@ class DramImage {
   void write_tensor(const sched::TensorInfo& t, const HostTensor& values);
   void write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
                    const std::optional<std::uint64_t>& seed);
-  // Calls f(first, address, n) for runs of n values consecutive both in
-  // row-major order of t's true dims (from index `first`) and in DRAM (from
-  // `address`), covering every value once, in order.
+  // n values consecutive in DRAM from `address`, the k-th of them value
+  // first + k * step of the tensor in row-major order of its true dims.
+  struct Line {
+    std::int64_t first, step;
+    std::uint64_t address;
+    std::int64_t n;
+  };
+  // Calls f(line) for lines covering each of t's values once: in row-major
+  // order where t's storage rows run along its last dim (a matrix, nchw), in
+  // blocks of lines along the storage rows elsewhere (for_each_line in
+  // dram_image.cpp).
   template <typename F>
-  void for_each_run(const sched::TensorInfo& t, F f) const;
+  void for_each_line(const sched::TensorInfo& t, F f) const;
+  template <typename F>
+  void for_each_value(const sched::TensorInfo& t, F f) const;
 
   const sched::Schedule& schedule_;
   std::uint64_t size_ = 0;

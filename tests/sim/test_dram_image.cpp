@@ -25,12 +25,18 @@ using namespace tilesim::sched::testing;
 namespace {
 
 // Widths that cross a tile's row (34, 40, 70) and heights that leave padding.
+// nhwc's channels and a conv weight's output channels are written in blocks
+// of 32 along the storage rows (70: two whole blocks and a part); a depthwise
+// weight's output channels step down the rows too.
 Schedule tensors_in_every_layout() {
   Builder b(4 * kTileBytes, "layouts");
   b.laid_out("image_nchw", TensorRole::Input, {2, 3, 4, 35}, TensorLayout::Nchw);
   b.laid_out("image_nhwc", TensorRole::Input, {1, 40, 3, 5}, TensorLayout::Nhwc);
+  b.laid_out("image_nhwc_wide", TensorRole::Input, {2, 70, 2, 3}, TensorLayout::Nhwc);
   b.laid_out("weight", TensorRole::Param, {6, 5, 3, 3}, TensorLayout::ConvWeight);
+  b.laid_out("weight_wide", TensorRole::Param, {70, 3, 2, 2}, TensorLayout::ConvWeight);
   b.laid_out("weight_groups", TensorRole::Param, {6, 2, 3, 3}, TensorLayout::ConvWeight, 3);
+  b.laid_out("weight_depthwise", TensorRole::Param, {5, 1, 3, 3}, TensorLayout::ConvWeight, 5);
   b.stack("stack", TensorRole::Param, {2, 3}, 33, 70);
   b.tensor("matrix", TensorRole::Input, 45, 34);
   b.tensor("row", TensorRole::Param, 1, 70, 1);
