@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <stdexcept>
 
 #include "compiler/schedule/schedule.h"
@@ -287,6 +288,31 @@ GatheredElement source_at(const std::vector<std::int64_t>& x_dims, std::int64_t 
   return e;
 }
 
+// source_at for flat positions that mostly step by one (a permute or slice
+// that keeps X's last dim, a relayout): the next column of the last position
+// while it stays in the row, two divisions only where it does not.
+class SourceCursor {
+ public:
+  explicit SourceCursor(const std::vector<std::int64_t>& x_dims)
+      : x_dims_(x_dims),
+        cols_(x_dims.size() <= 1 ? std::numeric_limits<std::int64_t>::max() : x_dims[x_dims.size() - 1]) {}
+  const GatheredElement& at(std::int64_t flat) {
+    if (flat == flat_ + 1 && last_.at.col + 1 < cols_) {
+      ++last_.at.col;
+    } else {
+      last_ = source_at(x_dims_, flat);
+    }
+    flat_ = flat;
+    return last_;
+  }
+
+ private:
+  const std::vector<std::int64_t>& x_dims_;
+  std::int64_t cols_;
+  std::int64_t flat_ = -2;  // none yet
+  GatheredElement last_;
+};
+
 // The next index after `index` in row-major order of `dims` (past the last: 0).
 void next_index(const std::vector<std::int64_t>& dims, std::int64_t* index) {
   for (std::size_t i = dims.size(); i-- > 0;) {
@@ -311,7 +337,8 @@ void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& fi
   if (n == 0) return;
   const std::int64_t flat_v = flatten(d.view, d.index.data());
   if (v.view.kind == ViewKind::Relayout && d.x_matrix) {
-    for (std::int64_t c = 0; c < n; ++c) out[c] = source_at(d.x_dims, flat_v + c);
+    SourceCursor cursor(d.x_dims);
+    for (std::int64_t c = 0; c < n; ++c) out[c] = cursor.at(flat_v + c);
     return;
   }
   if (v.view.kind == ViewKind::Relayout) {
@@ -323,8 +350,9 @@ void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& fi
   std::int64_t flat = d.offset;
   for (std::size_t k = 0; k < d.b.size(); ++k) flat += d.b[k] * d.weight[k];
   const std::size_t last = d.b.size() - 1;
+  SourceCursor cursor(d.x_dims);
   for (std::int64_t c = 0; c < n; ++c) {
-    out[c] = source_at(d.x_dims, flat);
+    out[c] = cursor.at(flat);
     std::size_t k = last;
     ++d.b[k], flat += d.weight[k];
     while (d.b[k] == d.selected[k] && k > 0) {  // carry (past the view's last element only when c + 1 == n)
