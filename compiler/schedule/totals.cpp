@@ -1,7 +1,7 @@
 #include "compiler/schedule/totals.h"
 
 #include <algorithm>
-#include <bitset>
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -51,6 +51,47 @@ std::int64_t tile_count(const TensorInfo& t) {
   const std::int64_t rows_per_matrix = t.rank <= 1 ? 1 : t.padded_rows / kTileDim;
   return saturating_mul(saturating_mul(t.batch, rows_per_matrix), t.padded_cols / kTileDim);
 }
+
+// Which elements of one tile of X gathers read: bit row * 32 + col. A run
+// of neighbours along a row is a few word masks (std::bitset sets one bit at
+// a time, with a bounds check: most of the totals' time on an im2col view).
+class TileBits {
+  static_assert(kTileDim == 32, "two rows of a tile a 64-bit word");
+
+ public:
+  void set(std::int64_t bit) { words_[static_cast<std::size_t>(bit >> 6)] |= std::uint64_t{1} << (bit & 63); }
+  // Bits first, first + stride, ..., n of them, all inside the tile.
+  void set(std::int64_t first, std::int64_t n, std::int64_t stride) {
+    if (stride == kTileDim) {  // down a column (an nchw X's channels): two rows a word
+      std::int64_t k = 0;
+      if (n > 0 && (first & 63) >= kTileDim) set(first), k = 1;
+      for (; k + 1 < n; k += 2) {
+        const std::int64_t bit = first + k * kTileDim;  // in the word's lower row
+        words_[static_cast<std::size_t>(bit >> 6)] |= (std::uint64_t{1} << (bit & 63)) * (1 + (std::uint64_t{1} << 32));
+      }
+      if (k < n) set(first + k * kTileDim);
+      return;
+    }
+    if (stride != 1) {
+      for (std::int64_t k = 0; k < n; ++k) set(first + k * stride);
+      return;
+    }
+    while (n > 0) {
+      const std::int64_t offset = first & 63, k = std::min<std::int64_t>(n, 64 - offset);
+      const std::uint64_t ones = k == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k) - 1;
+      words_[static_cast<std::size_t>(first >> 6)] |= ones << offset;
+      first += k, n -= k;
+    }
+  }
+  std::int64_t count() const {
+    std::int64_t n = 0;
+    for (const std::uint64_t w : words_) n += __builtin_popcountll(w);
+    return n;
+  }
+
+ private:
+  std::array<std::uint64_t, kTileDim * kTileDim / 64> words_{};
+};
 
 class Counter {
  public:
@@ -110,9 +151,9 @@ class Counter {
   // An input or param tile some EXEC reads: whole (a LOAD of it, or of a
   // transpose view), or only the elements gathers read from it.
   struct Use {
-    std::int64_t bytes = 0;                                      // whole: its tile_transfer_bytes()
-    std::unique_ptr<std::bitset<kTileDim * kTileDim>> elements;  // gathered only: which
-    bool seen = false;                                           // (dense_uses_ only) counted
+    std::int64_t bytes = 0;              // whole: its tile_transfer_bytes()
+    std::unique_ptr<TileBits> elements;  // gathered only: which
+    bool seen = false;                   // (dense_uses_ only) counted
   };
   std::unordered_map<DramTile, Use, DramTileHash> compulsory_;  // the tiles dense_index() has no place for
   // The input and param tiles inside their tensors, one entry each, indexed
@@ -319,7 +360,7 @@ class Counter {
     ElementMarker(Counter& counter, std::int32_t x, std::int64_t per_matrix)
         : counter_(counter), x_(x), per_matrix_(per_matrix) {}
     void operator()(const StorageCoord& at) {
-      if (auto* bits = elements_of(at)) bits->set(static_cast<std::size_t>(bit(at)));
+      if (TileBits* bits = elements_of(at)) bits->set(bit(at));
     }
     // An im2col run's elements, a stretch inside one tile of X at a time
     // (for an nchw X a run goes down a column, for an nhwc X along a row).
@@ -333,7 +374,7 @@ class Counter {
         if (forward && step.col > 0) n = std::min(n, ceil_div(kTileDim - at.col % kTileDim, step.col));
         if (auto* bits = elements_of(at)) {
           const std::int64_t first = bit(at), stride = step.row * kTileDim + step.col;
-          for (std::int64_t k = 0; k < n; ++k) bits->set(static_cast<std::size_t>(first + k * stride));
+          bits->set(first, n, stride);
         }
         j += n;
       }
@@ -343,12 +384,12 @@ class Counter {
     static std::int64_t bit(const StorageCoord& at) { return at.row % kTileDim * kTileDim + at.col % kTileDim; }
     static std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
     // The element bits of at's tile of X; nullptr when the tile is read whole.
-    std::bitset<kTileDim * kTileDim>* elements_of(const StorageCoord& at) {
+    TileBits* elements_of(const StorageCoord& at) {
       const DramTile key{x_, static_cast<std::uint64_t>(at.matrix * per_matrix_ + at.row / kTileDim),
                          static_cast<std::int32_t>(at.col / kTileDim)};
       if (!(key == last_)) u_ = &counter_.use(key), last_ = key;
       if (u_->bytes > 0) return nullptr;
-      if (!u_->elements) u_->elements = std::make_unique<std::bitset<kTileDim * kTileDim>>();
+      if (!u_->elements) u_->elements = std::make_unique<TileBits>();
       return u_->elements.get();
     }
 
