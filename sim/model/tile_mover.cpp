@@ -71,9 +71,8 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
 
 // With direct access to the DRAM, each gathered element is read where it lies:
 // the values the spans hold (an element named twice is the same bytes twice),
-// without sorting the tile's addresses into spans. Elements that are the
-// next columns of one storage row, and so the next floats of the DRAM
-// (sched::contiguous_in_row), are one copy.
+// without sorting the tile's addresses into spans. Neighbours in the tile at
+// neighbouring addresses (a permute that keeps X's rows) are one copy.
 void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
   if (schedule_.tensors[static_cast<std::size_t>(tile.tensor)].view.kind == sched::ViewKind::Im2col) {
     read_im2col_directly(tile, out);
@@ -83,23 +82,32 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
   sched::gather_tile(schedule_.tensors, tile, gathered_.get());
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
-  const sched::GatheredTile& g = *gathered_;
-  for (std::size_t i = 0; i < g.size();) {
-    const sched::GatheredElement& e = g[i];
+  std::size_t run_at = 0, run_n = 0;  // out[run_at ..) from the DRAM at run_from
+  std::uint64_t run_from = 0;
+  const auto copy_run = [&] {
+    if (run_n == 1) {
+      std::memcpy(out + run_at, dram_dmi_ + run_from, sizeof(float));  // a relayout from nhwc: every element alone
+    } else if (run_n > 1) {
+      std::memcpy(out + run_at, dram_dmi_ + run_from, run_n * sizeof(float));
+    }
+    run_n = 0;
+  };
+  for (std::size_t i = 0; i < gathered_->size(); ++i) {
+    const sched::GatheredElement& e = (*gathered_)[i];
     if (e.kind != sched::GatheredElement::Source) {
-      out[i++] = e.kind == sched::GatheredElement::Zero ? 0.0f : -std::numeric_limits<float>::infinity();
+      copy_run();
+      out[i] = e.kind == sched::GatheredElement::Zero ? 0.0f : -std::numeric_limits<float>::infinity();
       continue;
     }
-    const auto room = static_cast<std::size_t>(
-        sched::contiguous_in_row(e.at, static_cast<std::int64_t>(g.size() - i), schedule_.dram_layout));
-    std::size_t n = 1;
-    while (n < room && g[i + n].kind == sched::GatheredElement::Source && g[i + n].at.matrix == e.at.matrix &&
-           g[i + n].at.row == e.at.row && g[i + n].at.col == e.at.col + static_cast<std::int64_t>(n)) {
-      ++n;
+    const std::uint64_t address = sched::element_address(x, e.at, schedule_.dram_layout);
+    if (run_n > 0 && address == run_from + run_n * sizeof(float)) {  // the next float of the run
+      ++run_n;
+      continue;
     }
-    std::memcpy(out + i, dram_dmi_ + sched::element_address(x, e.at, schedule_.dram_layout), n * sizeof(float));
-    i += n;
+    copy_run();
+    run_at = i, run_from = address, run_n = 1;
   }
+  copy_run();
 }
 
 // An im2col tile run by run (sched::im2col_runs): in a row-major DRAM a run's
