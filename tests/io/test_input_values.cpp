@@ -67,6 +67,13 @@ TEST_CASE("seeded values are pinned for seed 1 and name x", "[io][inputs]") {
   // make_inputs fills row-major from the same sequence.
   const auto inputs = make_inputs(graph(), {}, 1);
   CHECK(std::vector<float>(inputs.at("x").data.begin(), inputs.at("x").data.begin() + 4) == v);
+  // seeded_fill with a step takes every step-th value of the sequence: from 1,
+  // step 2, values 1 and 3 of those above (the DRAM image fills a conv
+  // weight's rows that way).
+  float every_other[2] = {0, 0};
+  tilesim::seeded_fill(1, "x", 1, 2, every_other, 2);
+  CHECK(every_other[0] == 8002994 * step);
+  CHECK(every_other[1] == 3733940 * step);
 }
 
 TEST_CASE("seeded values: repeatable, per name, in [-1, 1), order-independent", "[io][inputs]") {
