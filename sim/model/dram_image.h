@@ -8,8 +8,8 @@
 // in order, in either layout: the DMA engine moves tiles that way through the
 // DRAM's socket. write_inputs and read_tensor put each true element of a
 // tensor at the storage position storage_coord gives it (the other positions,
-// padding and a grouped convolution's zeros, stay zero), a run of neighbours
-// at a time.
+// padding and a grouped convolution's zeros, stay zero), a line of neighbours
+// in DRAM at a time.
 // A view has no bytes of its own. In timing-only runs there are no bytes
 // (data() is nullptr), only addresses.
 #pragma once
