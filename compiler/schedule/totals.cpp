@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "compiler/schedule/bit_words.h"
 #include "compiler/schedule/saturating.h"
 #include "compiler/schedule/transfer_bytes.h"
 #include "compiler/schedule/view_gather.h"
@@ -76,18 +77,9 @@ class TileBits {
       for (std::int64_t k = 0; k < n; ++k) set(first + k * stride);
       return;
     }
-    while (n > 0) {
-      const std::int64_t offset = first & 63, k = std::min<std::int64_t>(n, 64 - offset);
-      const std::uint64_t ones = k == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k) - 1;
-      words_[static_cast<std::size_t>(first >> 6)] |= ones << offset;
-      first += k, n -= k;
-    }
+    set_bit_run(words_.data(), first, n);
   }
-  std::int64_t count() const {
-    std::int64_t n = 0;
-    for (const std::uint64_t w : words_) n += __builtin_popcountll(w);
-    return n;
-  }
+  std::int64_t count() const { return count_bits(words_.data(), words_.size()); }
 
  private:
   std::array<std::uint64_t, kTileDim * kTileDim / 64> words_{};

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -609,6 +610,33 @@ TEST_CASE("views: every element of every im2col tile is where the definition say
     // its columns in nhwc).
     INFO(to_string(layout) << ": 3x3 pad 1, 40 channels, stride 40");
     check_im2col_tiles(layout, geometry(3, 3, 1, 1, 1, 1, 1, 1, 40), 40);
+  }
+}
+
+TEST_CASE("views: an im2col tile whose windows reach pixels far apart counts its distinct elements too",
+          "[schedule][views]") {
+  // 32 output pixels, one a row, 30 input rows apart: a tile's windows reach
+  // pixels 0 to 930 of 100 channels, past the 65 536 (pixel, channel) bits
+  // im2col_distinct_elements keeps, so it sorts the channel ranges instead.
+  // Tile (0, 0) reads channels 0-31 of 32 pixels, tile (0, 3) channels 96-99.
+  Builder b(3 * kTileBytes, "far");
+  const auto x = b.laid_out("x", TensorRole::Input, {1, 100, 1000, 1}, TensorLayout::Nchw);
+  Im2colGeometry g;
+  g.kernel_h = g.kernel_w = 1, g.stride_h = 30, g.stride_w = 1, g.dilation_h = g.dilation_w = 1;
+  g.pad_top = g.pad_left = 0, g.channel_stride = 100, g.out_h = 32, g.out_w = 1;
+  const auto v = b.im2col("xcol", x, g);
+  const Schedule s = b.done();
+  const auto scratch = std::make_unique<GatherScratch>();
+  CHECK(gathered_bytes(s.tensors, T(v, 0, 0), scratch.get()) == 4 * 32 * 32);
+  CHECK(gathered_bytes(s.tensors, T(v, 0, 3), scratch.get()) == 4 * 32 * 4);
+  for (std::int32_t tc = 0; tc < s.tensors[static_cast<std::size_t>(v)].tile_cols(); ++tc) {
+    gather_tile(s.tensors, T(v, 0, tc), &scratch->tile);
+    std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> distinct;
+    for (const GatheredElement& e : scratch->tile) {
+      if (e.kind == GatheredElement::Source) distinct.emplace(e.at.matrix, e.at.row, e.at.col);
+    }
+    INFO("tile column " << tc);
+    CHECK(gathered_bytes(s.tensors, T(v, 0, tc), scratch.get()) == 4 * static_cast<std::int64_t>(distinct.size()));
   }
 }
 
