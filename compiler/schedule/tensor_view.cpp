@@ -344,7 +344,25 @@ void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& fi
   }
   if (v.view.kind == ViewKind::Relayout) {
     unflatten(d.x_dims, flat_v, d.xi.data());
-    for (std::int64_t c = 0; c < n; ++c, next_index(d.x_dims, d.xi.data())) out[c] = source(x, d.xi.data());
+    if (d.x_dims.empty()) return void(out[0] = source(x, d.xi.data()));
+    // Along X's last dim its storage position moves by one fixed step in every
+    // layout (nhwc's w down a row): storage_coord only where the index carries.
+    std::int64_t& last = d.xi[d.x_dims.size() - 1];
+    const std::int64_t last_dim = d.x_dims.back();
+    GatheredElement e = source(x, d.xi.data());
+    ++last;  // storage_coord is a formula: past the dim it still gives the step
+    const StorageCoord next = storage_coord(x, d.xi.data());
+    --last;
+    const StorageCoord step{next.matrix - e.at.matrix, next.row - e.at.row, next.col - e.at.col};
+    for (std::int64_t c = 0; c < n; ++c) {
+      out[c] = e;
+      if (last + 1 < last_dim) {
+        ++last, e.at.matrix += step.matrix, e.at.row += step.row, e.at.col += step.col;
+      } else {
+        next_index(d.x_dims, d.xi.data());
+        e = source(x, d.xi.data());
+      }
+    }
     return;
   }
   unflatten(d.selected, flat_v, d.b.data());

@@ -111,15 +111,16 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
 }
 
 // An im2col tile run by run (sched::im2col_runs): in a row-major DRAM a run's
-// channels lie one stride apart (their storage positions one step apart, and
-// the address is linear in the position), so an nhwc image's run, whose
-// channels are adjacent, is one copy.
+// channels lie one stride apart (their storage positions one step apart, the
+// same step in every run, and the address is linear in the position), so an
+// nhwc image's run, whose channels are adjacent, is one copy.
 void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
   sched::im2col_runs(schedule_.tensors, tile, &runs_);
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
   const sched::DramLayout layout = schedule_.dram_layout;
   std::fill_n(out, kDim * kDim, 0.0f);
+  std::uint64_t stride = 0;  // every run's channels are one step apart: found at the first run of two or more
   for (const sched::Im2colRun& run : runs_) {
     float* to = out + run.at;
     if (run.kind != sched::GatheredElement::Source) {
@@ -134,7 +135,7 @@ void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
       for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j, dram_dmi_ + element(j), sizeof(float));
       continue;
     }
-    const std::uint64_t stride = element(1) - first;
+    if (stride == 0) stride = element(1) - first;
     if (stride == sizeof(float)) {
       std::memcpy(to, dram_dmi_ + first, static_cast<std::size_t>(run.count) * sizeof(float));
       continue;
