@@ -204,7 +204,6 @@ struct GatherDims {
     const bool consecutive = v.layout == TensorLayout::Matrix || v.layout == TensorLayout::Nchw;
     const bool matrices = v.layout == TensorLayout::Matrix && x.layout == TensorLayout::Matrix;
     by_rows = !view.empty() && (kind == ViewKind::Relayout ? consecutive : select && !selected.empty() && matrices);
-    x_matrix = x.layout == TensorLayout::Matrix;
     if (!by_rows || !select) return;
     // A's flat position is sum_k b[k] * weight[k] + offset (select_element's map, linear in B's index).
     const Selection& s = v.view.select;
@@ -222,7 +221,6 @@ struct GatherDims {
   std::vector<std::int64_t> view, x_dims, selected;  // dims_of(v), dims_of(x), selected_dims (permute, slice)
   std::vector<std::int64_t> index, b, a, xi;         // the element's index in v, B, A and X
   bool by_rows = false;                              // gather_row applies
-  bool x_matrix = false;                             // X in matrix layout: source_at applies
   std::vector<std::int64_t> weight;                  // permute, slice: A's flat step per digit of B
   std::int64_t offset = 0;
 };
@@ -290,7 +288,7 @@ GatheredElement source_at(const std::vector<std::int64_t>& x_dims, std::int64_t 
 }
 
 // source_at for flat positions that mostly step by one (a permute or slice
-// that keeps X's last dim, a relayout): the next column of the last position
+// that keeps X's last dim): the next column of the last position
 // while it stays in the row, two divisions only where it does not.
 class SourceCursor {
  public:
@@ -322,14 +320,38 @@ void next_index(const std::vector<std::int64_t>& dims, std::int64_t* index) {
   }
 }
 
+// n elements of a relayout's row from X's element at row-major position
+// flat: X's index advances like an odometer, and along X's last dim its
+// storage position by one fixed step in every layout (a matrix's or nchw's
+// w along a row, nhwc's w down a row); storage_coord only where it carries.
+void relayout_row(const TensorInfo& x, std::int64_t flat, std::int64_t n, GatherDims& d, GatheredElement* out) {
+  unflatten(d.x_dims, flat, d.xi.data());
+  GatheredElement e = source(x, d.xi.data());
+  if (d.x_dims.empty()) return void(out[0] = e);
+  std::int64_t& last = d.xi[d.x_dims.size() - 1];
+  ++last;  // storage_coord is a formula: past the dim it still gives the step
+  const StorageCoord next = storage_coord(x, d.xi.data());
+  --last;
+  const StorageCoord step{next.matrix - e.at.matrix, next.row - e.at.row, next.col - e.at.col};
+  for (std::int64_t c = 0; c < n; ++c) {
+    out[c] = e;
+    if (last + 1 < d.x_dims.back()) {
+      ++last, e.at.matrix += step.matrix, e.at.row += step.row, e.at.col += step.col;
+    } else {
+      next_index(d.x_dims, d.xi.data());
+      e = source(x, d.xi.data());
+    }
+  }
+}
+
 // One row of a relayout, permute or slice view's tile, from `first` on, where
 // GatherDims::by_rows says (a permute or slice: view and X in matrix layout;
 // a relayout: the view in matrix or nchw layout): the same elements as
 // relayout_element and select_element give one by one. Along a row the view's
-// elements are consecutive in its row-major order. A relayout's X index
-// advances like an odometer (X in matrix layout: two divisions an element);
-// a selection's B index does, and A's flat position by the weight of the digit
-// that moved; only X's storage position takes divisions (two, against ten).
+// elements are consecutive in its row-major order. A relayout goes as
+// relayout_row says; a selection's B index advances like an odometer, and A's
+// flat position by the weight of the digit that moved; X's storage position
+// follows it (SourceCursor), with two divisions where it leaves X's row.
 void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& first, GatherDims& d,
                 GatheredElement* out) {
   std::int64_t n = std::clamp<std::int64_t>(v.cols - first.col, 0, kTileDim);  // elements inside the view
@@ -337,34 +359,7 @@ void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& fi
   for (std::int64_t c = n; c < kTileDim; ++c) out[c] = GatheredElement{};
   if (n == 0) return;
   const std::int64_t flat_v = flatten(d.view, d.index.data());
-  if (v.view.kind == ViewKind::Relayout && d.x_matrix) {
-    SourceCursor cursor(d.x_dims);
-    for (std::int64_t c = 0; c < n; ++c) out[c] = cursor.at(flat_v + c);
-    return;
-  }
-  if (v.view.kind == ViewKind::Relayout) {
-    unflatten(d.x_dims, flat_v, d.xi.data());
-    if (d.x_dims.empty()) return void(out[0] = source(x, d.xi.data()));
-    // Along X's last dim its storage position moves by one fixed step in every
-    // layout (nhwc's w down a row): storage_coord only where the index carries.
-    std::int64_t& last = d.xi[d.x_dims.size() - 1];
-    const std::int64_t last_dim = d.x_dims.back();
-    GatheredElement e = source(x, d.xi.data());
-    ++last;  // storage_coord is a formula: past the dim it still gives the step
-    const StorageCoord next = storage_coord(x, d.xi.data());
-    --last;
-    const StorageCoord step{next.matrix - e.at.matrix, next.row - e.at.row, next.col - e.at.col};
-    for (std::int64_t c = 0; c < n; ++c) {
-      out[c] = e;
-      if (last + 1 < last_dim) {
-        ++last, e.at.matrix += step.matrix, e.at.row += step.row, e.at.col += step.col;
-      } else {
-        next_index(d.x_dims, d.xi.data());
-        e = source(x, d.xi.data());
-      }
-    }
-    return;
-  }
+  if (v.view.kind == ViewKind::Relayout) return relayout_row(x, flat_v, n, d, out);
   unflatten(d.selected, flat_v, d.b.data());
   std::int64_t flat = d.offset;
   for (std::size_t k = 0; k < d.b.size(); ++k) flat += d.b[k] * d.weight[k];
@@ -589,8 +584,8 @@ std::int64_t im2col_distinct_elements(const std::vector<TensorInfo>& tensors, co
   // (pixel, channel) among them, ranges set a word at a time, is a tenth of
   // the sort's time (a 7x7 conv of 3 channels: ~350 ranges a tile).
   constexpr std::int64_t kBitmapWords = 1024;
-  const std::int64_t channels =
-      tensors[static_cast<std::size_t>(tensors[static_cast<std::size_t>(tile.tensor)].view.of)].dims[1];
+  const TensorInfo& x = tensors[static_cast<std::size_t>(tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
+  const std::int64_t channels = x.dims[1];  // every range lies in [0, channels)
   if ((hi - lo + 1) * channels > kBitmapWords * 64) return distinct_by_sorting(scratch);
   std::array<std::uint64_t, kBitmapWords> bits;
   const auto words = static_cast<std::size_t>(((hi - lo + 1) * channels + 63) / 64);
