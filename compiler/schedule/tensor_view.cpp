@@ -220,7 +220,7 @@ struct GatherDims {
   }
   std::vector<std::int64_t> view, x_dims, selected;  // dims_of(v), dims_of(x), selected_dims (permute, slice)
   std::vector<std::int64_t> index, b, a, xi;         // the element's index in v, B, A and X
-  bool by_rows = false;                              // gather_row applies
+  bool by_rows = false;                              // row_runs applies
   std::vector<std::int64_t> weight;                  // permute, slice: A's flat step per digit of B
   std::int64_t offset = 0;
 };
@@ -287,31 +287,6 @@ GatheredElement source_at(const std::vector<std::int64_t>& x_dims, std::int64_t 
   return e;
 }
 
-// source_at for flat positions that mostly step by one (a permute or slice
-// that keeps X's last dim): the next column of the last position
-// while it stays in the row, two divisions only where it does not.
-class SourceCursor {
- public:
-  explicit SourceCursor(const std::vector<std::int64_t>& x_dims)
-      : x_dims_(x_dims),
-        cols_(x_dims.size() <= 1 ? std::numeric_limits<std::int64_t>::max() : x_dims[x_dims.size() - 1]) {}
-  const GatheredElement& at(std::int64_t flat) {
-    if (flat == flat_ + 1 && last_.at.col + 1 < cols_) {
-      ++last_.at.col;
-    } else {
-      last_ = source_at(x_dims_, flat);
-    }
-    flat_ = flat;
-    return last_;
-  }
-
- private:
-  const std::vector<std::int64_t>& x_dims_;
-  std::int64_t cols_;
-  std::int64_t flat_ = -2;  // none yet
-  GatheredElement last_;
-};
-
 // The next index after `index` in row-major order of `dims` (past the last: 0).
 void next_index(const std::vector<std::int64_t>& dims, std::int64_t* index) {
   for (std::size_t i = dims.size(); i-- > 0;) {
@@ -320,60 +295,102 @@ void next_index(const std::vector<std::int64_t>& dims, std::int64_t* index) {
   }
 }
 
-// n elements of a relayout's row from X's element at row-major position
-// flat: X's index advances like an odometer, and along X's last dim its
-// storage position by one fixed step in every layout (a matrix's or nchw's
-// w along a row, nhwc's w down a row); storage_coord only where it carries.
-void relayout_row(const TensorInfo& x, std::int64_t flat, std::int64_t n, GatherDims& d, GatheredElement* out) {
+// The runs of n elements of a relayout's row from X's element at row-major
+// position flat, the first at tile element `at`: X's index advances like an
+// odometer, and along X's last dim its storage position by one fixed step in
+// every layout (a matrix's or nchw's w along a row, nhwc's w down a row), so
+// a run lasts until that dim carries.
+template <typename F>
+void relayout_runs(const TensorInfo& x, std::int64_t flat, std::int64_t n, std::int32_t at, GatherDims& d, F f) {
   unflatten(d.x_dims, flat, d.xi.data());
-  GatheredElement e = source(x, d.xi.data());
-  if (d.x_dims.empty()) return void(out[0] = e);
+  GatherRun run;
+  run.at = at;
+  if (d.x_dims.empty()) {  // a scalar X: one element
+    run.count = 1, run.first = source(x, d.xi.data()).at;
+    return f(run);
+  }
   std::int64_t& last = d.xi[d.x_dims.size() - 1];
-  ++last;  // storage_coord is a formula: past the dim it still gives the step
-  const StorageCoord next = storage_coord(x, d.xi.data());
-  --last;
-  const StorageCoord step{next.matrix - e.at.matrix, next.row - e.at.row, next.col - e.at.col};
-  for (std::int64_t c = 0; c < n; ++c) {
-    out[c] = e;
-    if (last + 1 < d.x_dims.back()) {
-      ++last, e.at.matrix += step.matrix, e.at.row += step.row, e.at.col += step.col;
-    } else {
-      next_index(d.x_dims, d.xi.data());
-      e = source(x, d.xi.data());
-    }
+  for (std::int64_t c = 0; c < n;) {
+    run.first = source(x, d.xi.data()).at;
+    ++last;  // storage_coord is a formula: past the dim it still gives the step
+    const StorageCoord next = storage_coord(x, d.xi.data());
+    --last;
+    run.step = StorageCoord{next.matrix - run.first.matrix, next.row - run.first.row, next.col - run.first.col};
+    run.count = static_cast<std::int32_t>(std::min(n - c, d.x_dims.back() - last));
+    f(run);
+    c += run.count, run.at += run.count;
+    last += run.count - 1;
+    next_index(d.x_dims, d.xi.data());
   }
 }
 
-// One row of a relayout, permute or slice view's tile, from `first` on, where
-// GatherDims::by_rows says (a permute or slice: view and X in matrix layout;
-// a relayout: the view in matrix or nchw layout): the same elements as
-// relayout_element and select_element give one by one. Along a row the view's
-// elements are consecutive in its row-major order. A relayout goes as
-// relayout_row says; a selection's B index advances like an odometer, and A's
-// flat position by the weight of the digit that moved; X's storage position
-// follows it (SourceCursor), with two divisions where it leaves X's row.
-void gather_row(const TensorInfo& v, const TensorInfo& x, const StorageCoord& first, GatherDims& d,
-                GatheredElement* out) {
-  std::int64_t n = std::clamp<std::int64_t>(v.cols - first.col, 0, kTileDim);  // elements inside the view
-  if (!true_index_into(v, first, d.index.data())) n = 0;
-  for (std::int64_t c = n; c < kTileDim; ++c) out[c] = GatheredElement{};
-  if (n == 0) return;
-  const std::int64_t flat_v = flatten(d.view, d.index.data());
-  if (v.view.kind == ViewKind::Relayout) return relayout_row(x, flat_v, n, d, out);
+// How many positions from X's storage position `at` on, one `step` apart,
+// stay inside X's rows and columns, so that the next's position is `at`
+// plus `step` (no carry); X in matrix layout.
+std::int64_t steps_without_carry(const std::vector<std::int64_t>& x_dims, const StorageCoord& at,
+                                 const StorageCoord& step) {
+  std::int64_t steps = std::numeric_limits<std::int64_t>::max();
+  if (x_dims.size() <= 1) return steps;  // one row: no carry
+  const std::int64_t rows = x_dims[x_dims.size() - 2], cols = x_dims[x_dims.size() - 1];
+  if (step.col > 0) steps = std::min(steps, (cols - 1 - at.col) / step.col + 1);
+  if (step.row > 0) steps = std::min(steps, (rows - 1 - at.row) / step.row + 1);
+  return steps;
+}
+
+// The runs of n elements of a permute's or slice's row from the view's element
+// at row-major position flat_v, the first at tile element `at`. B's index
+// advances like an odometer, and A's flat position (X's) by the weight of the
+// digit that moved: by the last digit's weight w until that digit carries.
+// Positions w apart have storage positions one fixed step apart (X's
+// position of w itself) until X's column or row carries; a negative w
+// (a slice stepping backwards) makes runs of one.
+template <typename F>
+void select_runs(std::int64_t flat_v, std::int64_t n, std::int32_t at, GatherDims& d, F f) {
   unflatten(d.selected, flat_v, d.b.data());
   std::int64_t flat = d.offset;
   for (std::size_t k = 0; k < d.b.size(); ++k) flat += d.b[k] * d.weight[k];
   const std::size_t last = d.b.size() - 1;
-  SourceCursor cursor(d.x_dims);
-  for (std::int64_t c = 0; c < n; ++c) {
-    out[c] = cursor.at(flat);
-    std::size_t k = last;
-    ++d.b[k], flat += d.weight[k];
-    while (d.b[k] == d.selected[k] && k > 0) {  // carry (past the view's last element only when c + 1 == n)
+  const std::int64_t w = d.weight[last], last_count = d.selected[last];
+  GatherRun run;
+  run.at = at;
+  run.step = w > 0 ? source_at(d.x_dims, w).at : StorageCoord{};
+  for (std::int64_t c = 0; c < n;) {
+    run.first = source_at(d.x_dims, flat).at;
+    std::int64_t count = std::min(n - c, last_count - d.b[last]);
+    count = w > 0 ? std::min(count, steps_without_carry(d.x_dims, run.first, run.step)) : 1;
+    run.count = static_cast<std::int32_t>(count);
+    f(run);
+    c += count, run.at += run.count;
+    d.b[last] += count, flat += count * w;
+    for (std::size_t k = last; d.b[k] == d.selected[k] && k > 0;) {  // carry (past the view's end only when c == n)
       flat -= d.weight[k] * d.selected[k], d.b[k] = 0;
       --k;
       ++d.b[k], flat += d.weight[k];
     }
+  }
+}
+
+// The runs of one row of a view gathered by rows (GatherDims::by_rows) from
+// storage position `first` on: the elements inside the view, which along a
+// row are consecutive in the view's row-major order.
+template <typename F>
+void row_runs(const TensorInfo& v, const TensorInfo& x, const StorageCoord& first, std::int32_t at, GatherDims& d,
+              F f) {
+  std::int64_t n = std::clamp<std::int64_t>(v.cols - first.col, 0, kTileDim);  // elements inside the view
+  if (n == 0 || !true_index_into(v, first, d.index.data())) return;
+  const std::int64_t flat_v = flatten(d.view, d.index.data());
+  if (v.view.kind == ViewKind::Relayout) return relayout_runs(x, flat_v, n, at, d, f);
+  select_runs(flat_v, n, at, d, f);
+}
+
+// row_runs of every row of tile `tile` of view v, gathered by rows.
+template <typename F>
+void for_each_row_run(const TensorInfo& v, const TensorInfo& x, const TileRef& tile, GatherDims& d, F f) {
+  const std::int64_t mt = v.tile_rows_per_matrix();
+  const std::int64_t matrix = tile.row / mt;
+  const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
+  for (std::int64_t r = 0; r < kTileDim; ++r) {
+    row_runs(v, x, StorageCoord{matrix, row0 + r, col0}, static_cast<std::int32_t>(r * kTileDim), d, f);
   }
 }
 
@@ -508,6 +525,17 @@ void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, st
   for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) { out->push_back(run); });
 }
 
+bool gather_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out) {
+  out->clear();
+  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
+  if (v.view.kind == ViewKind::Im2col) return false;
+  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
+  GatherDims dims(v, x);
+  if (!dims.by_rows) return false;
+  for_each_row_run(v, x, tile, dims, [out](const GatherRun& run) { out->push_back(run); });
+  return true;
+}
+
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out) {
   const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
   const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
@@ -526,11 +554,16 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
     return;
   }
   GatherDims dims(v, x);
+  if (dims.by_rows) {
+    out->fill(GatheredElement{});
+    for_each_row_run(v, x, tile, dims, [out](const GatherRun& run) {
+      for (std::int32_t j = 0; j < run.count; ++j) {
+        (*out)[static_cast<std::size_t>(run.at + j)] = GatheredElement{GatheredElement::Source, run.element(j)};
+      }
+    });
+    return;
+  }
   for (std::int64_t r = 0; r < kTileDim; ++r) {
-    if (dims.by_rows) {
-      gather_row(v, x, StorageCoord{matrix, row0 + r, col0}, dims, out->data() + r * kTileDim);
-      continue;
-    }
     for (std::int64_t c = 0; c < kTileDim; ++c) {
       const StorageCoord at{matrix, row0 + r, col0 + c};
       GatheredElement& e = (*out)[static_cast<std::size_t>(r * kTileDim + c)];

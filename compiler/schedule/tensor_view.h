@@ -123,6 +123,8 @@ struct TensorView {
 // A position in a tensor's storage: matrix of the stack, row, col.
 struct StorageCoord {
   std::int64_t matrix = 0, row = 0, col = 0;
+  bool operator==(const StorageCoord& o) const { return matrix == o.matrix && row == o.row && col == o.col; }
+  bool operator!=(const StorageCoord& o) const { return !(*this == o); }
 };
 
 // The storage position of the element at true index `index` (dims.size()
@@ -170,20 +172,36 @@ using GatheredTile = std::array<GatheredElement, 1024>;
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 
-// A stretch of a row of an im2col view's tile along one kernel position:
-// `count` elements from tile element `at` on (row-major in the tile) hold
-// channels c, c + 1, ... of X's input pixel `pixel` (ih * W + iw), at storage
-// positions first, first + step, ... (kind Source); or, where the window meets
-// the image's padding, the padding value (kind Zero or NegativeInfinity).
-struct Im2colRun {
+// A stretch of a row of a gather view's tile: `count` elements from tile
+// element `at` on (row-major in the tile) hold X's elements at storage
+// positions first, first + step, ... (kind Source), or all hold a constant
+// (kind Zero or NegativeInfinity).
+struct GatherRun {
   std::int32_t at = 0, count = 0;
   GatheredElement::Kind kind = GatheredElement::Source;
-  std::int64_t c = 0, pixel = 0;  // Source only
-  StorageCoord first, step;       // Source only
+  StorageCoord first, step;  // Source only
   // The storage position of the run's j-th element (Source only).
   StorageCoord element(std::int64_t j) const {
     return StorageCoord{first.matrix + j * step.matrix, first.row + j * step.row, first.col + j * step.col};
   }
+};
+
+// The runs of tile `tile` of a permute, slice or relayout view that is
+// gathered row by row (a permute or slice with the view and X in matrix
+// layout; a relayout to a matrix or nchw view), in the tile's row-major order:
+// gather_tile's Source elements, run by run, each run as long as X's storage
+// position moves by one fixed step; every element no run covers is Zero (past
+// the view). Replaces *out and returns true; for any other view returns false
+// with *out empty (gather_tile then goes element by element). Same
+// precondition as gather_tile.
+bool gather_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out);
+
+// A run of an im2col view's tile along one kernel position: channels c,
+// c + 1, ... of X's input pixel `pixel` (ih * W + iw); or, where the window
+// meets the image's padding, the padding value (kind Zero or
+// NegativeInfinity).
+struct Im2colRun : GatherRun {
+  std::int64_t c = 0, pixel = 0;  // Source only
 };
 
 // The runs of tile `tile` of an im2col view, in the tile's row-major order:

@@ -8,6 +8,7 @@
 
 #include "compiler/schedule/view_gather.h"
 
+
 namespace tilesim::sim {
 
 namespace {
@@ -71,22 +72,25 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
 
 // With direct access to the DRAM, each gathered element is read where it lies:
 // the values the spans hold (an element named twice is the same bytes twice),
-// without sorting the tile's addresses into spans. Neighbours in the tile at
-// neighbouring addresses (a permute that keeps X's rows) are one copy.
+// without sorting the tile's addresses into spans. An im2col view and a view
+// gathered by rows go run by run (read_runs); any other (a place view, a
+// relayout to nhwc) element by element, neighbours in the tile at
+// neighbouring addresses in one copy.
 void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
-  if (schedule_.tensors[static_cast<std::size_t>(tile.tensor)].view.kind == sched::ViewKind::Im2col) {
-    read_im2col_directly(tile, out);
-    return;
-  }
-  if (!gathered_) gathered_ = std::make_unique<sched::GatheredTile>();
-  sched::gather_tile(schedule_.tensors, tile, gathered_.get());
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
+  if (view.view.kind == sched::ViewKind::Im2col) {
+    sched::im2col_runs(schedule_.tensors, tile, &im2col_runs_);
+    return read_runs(x, im2col_runs_, out);
+  }
+  if (sched::gather_runs(schedule_.tensors, tile, &gather_runs_)) return read_runs(x, gather_runs_, out);
+  if (!gathered_) gathered_ = std::make_unique<sched::GatheredTile>();
+  sched::gather_tile(schedule_.tensors, tile, gathered_.get());
   std::size_t run_at = 0, run_n = 0;  // out[run_at ..) from the DRAM at run_from
   std::uint64_t run_from = 0;
   const auto copy_run = [&] {
     if (run_n == 1) {
-      std::memcpy(out + run_at, dram_dmi_ + run_from, sizeof(float));  // a relayout from nhwc: every element alone
+      std::memcpy(out + run_at, dram_dmi_ + run_from, sizeof(float));  // a relayout to nhwc: every element alone
     } else if (run_n > 1) {
       std::memcpy(out + run_at, dram_dmi_ + run_from, run_n * sizeof(float));
     }
@@ -110,18 +114,19 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
   copy_run();
 }
 
-// An im2col tile run by run (sched::im2col_runs): in a row-major DRAM a run's
-// channels lie one stride apart (their storage positions one step apart, the
-// same step in every run, and the address is linear in the position), so an
-// nhwc image's run, whose channels are adjacent, is one copy.
-void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
-  sched::im2col_runs(schedule_.tensors, tile, &runs_);
-  const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
-  const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
+// A tile's runs (sched::GatherRun) from X; every element no run covers is 0.
+// In a row-major DRAM the address is linear in the storage position, so a
+// run's elements lie one stride apart, found once for each step the runs take
+// (an im2col tile's runs all take its channel step): adjacent floats, as an
+// nhwc image's channels or a permute that keeps X's rows, are one copy. In a
+// tile-major DRAM each element has its own address.
+template <typename Run>
+void TileMover::read_runs(const sched::TensorInfo& x, const std::vector<Run>& runs, float* out) {
   const sched::DramLayout layout = schedule_.dram_layout;
   std::fill_n(out, kDim * kDim, 0.0f);
-  std::uint64_t stride = 0;  // every run's channels are one step apart: found at the first run of two or more
-  for (const sched::Im2colRun& run : runs_) {
+  sched::StorageCoord step;  // the step of `stride`, when known
+  std::uint64_t stride = 0;
+  for (const sched::GatherRun& run : runs) {
     float* to = out + run.at;
     if (run.kind != sched::GatheredElement::Source) {
       if (run.kind == sched::GatheredElement::NegativeInfinity) {
@@ -135,7 +140,7 @@ void TileMover::read_im2col_directly(const sched::TileRef& tile, float* out) {
       for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j, dram_dmi_ + element(j), sizeof(float));
       continue;
     }
-    if (stride == 0) stride = element(1) - first;
+    if (stride == 0 || run.step != step) stride = element(1) - first, step = run.step;
     if (stride == sizeof(float)) {
       std::memcpy(to, dram_dmi_ + first, static_cast<std::size_t>(run.count) * sizeof(float));
       continue;

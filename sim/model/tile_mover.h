@@ -44,7 +44,8 @@ class TileMover {
   void read_tile(const sched::TileRef& tile, float* out);
   void write_tile(const sched::TileRef& tile, const float* in);
   void read_gathered_directly(const sched::TileRef& tile, float* out);
-  void read_im2col_directly(const sched::TileRef& tile, float* out);
+  template <typename Run>
+  void read_runs(const sched::TensorInfo& x, const std::vector<Run>& runs, float* out);
   void place_gathered(float* out) const;
   void wait_for_slot(const sched::Uop& uop) {
     if (worker_) worker_->wait_for_sram(uop.addr, sched::kTileBytes);
@@ -58,7 +59,8 @@ class TileMover {
   ExecWorker* worker_ = nullptr;
   sched::DramSpans spans_;                         // of the tile being moved
   std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
-  std::vector<sched::Im2colRun> runs_;             // of an im2col tile read through DMI
+  std::vector<sched::Im2colRun> im2col_runs_;      // of an im2col tile read through DMI
+  std::vector<sched::GatherRun> gather_runs_;      // of a view tile gathered by rows, read through DMI
   float staging_[sched::kTileDim * sched::kTileDim];
   float tile_[sched::kTileDim * sched::kTileDim];  // the tile being moved
 };

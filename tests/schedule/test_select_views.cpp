@@ -60,7 +60,21 @@ std::int64_t flat(const Dims& dims, const Dims& index) {
   return f;
 }
 
-// Checks every element of every tile of view c.v: view element at true
+// gather_runs' runs of a tile spelled out element by element (Zero where no
+// run is).
+GatheredTile expand(const std::vector<GatherRun>& runs) {
+  GatheredTile tile;
+  tile.fill(GatheredElement{});
+  for (const GatherRun& run : runs) {
+    for (std::int32_t j = 0; j < run.count; ++j) {
+      tile[static_cast<std::size_t>(run.at + j)] = GatheredElement{run.kind, run.element(j)};
+    }
+  }
+  return tile;
+}
+
+// Checks every element of every tile of view c.v, from gather_tile and from
+// gather_runs (which the simulator's LOAD reads by): view element at true
 // index i (flat f) must read x's element at flat `want(f)`.
 template <typename Want>
 void check_gather(const Case& c, const Want& want) {
@@ -68,25 +82,30 @@ void check_gather(const Case& c, const Want& want) {
   const TensorInfo& v = c.s.tensors[static_cast<std::size_t>(c.v)];
   const TensorInfo& x = c.s.tensors[static_cast<std::size_t>(v.view.of)];
   const auto scratch = std::make_unique<GatherScratch>();
+  std::vector<GatherRun> runs;
   int sources = 0;
   for (std::int32_t tr = 0; tr < v.tile_rows(); ++tr) {
     for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
       gather_tile(c.s.tensors, T(c.v, tr, tc), &scratch->tile);
+      REQUIRE(gather_runs(c.s.tensors, T(c.v, tr, tc), &runs));  // x and v in matrix layout: by rows
+      const auto from_runs = std::make_unique<GatheredTile>(expand(runs));
       for (std::int64_t e = 0; e < kTileDim * kTileDim; ++e) {
         const StorageCoord at{tr / v.tile_rows_per_matrix(), tr % v.tile_rows_per_matrix() * kTileDim + e / kTileDim,
                               tc * kTileDim + e % kTileDim};
-        const GatheredElement& got = scratch->tile[static_cast<std::size_t>(e)];
         const auto index = true_index(v, at);
-        INFO("tile (" << tr << ", " << tc << ") element " << e);
-        if (!index) {
-          CHECK(got.kind == GatheredElement::Zero);
-          continue;
+        for (const GatheredTile* tile : {&scratch->tile, from_runs.get()}) {
+          const GatheredElement& got = (*tile)[static_cast<std::size_t>(e)];
+          INFO("tile (" << tr << ", " << tc << ") element " << e << (tile == &scratch->tile ? " gathered" : " run"));
+          if (!index) {
+            CHECK(got.kind == GatheredElement::Zero);
+            continue;
+          }
+          REQUIRE(got.kind == GatheredElement::Source);
+          const auto xi = true_index(x, got.at);
+          REQUIRE(xi);
+          CHECK(flat(x.dims, *xi) == want(flat(v.dims, *index)));
+          sources += tile == &scratch->tile;
         }
-        REQUIRE(got.kind == GatheredElement::Source);
-        const auto xi = true_index(x, got.at);
-        REQUIRE(xi);
-        CHECK(flat(x.dims, *xi) == want(flat(v.dims, *index)));
-        ++sources;
       }
     }
   }
@@ -142,6 +161,56 @@ TEST_CASE("select views: a slice view reads start + step * i along its axis", "[
   // Split [96,96,96] on axis 2 of [2,8,288]: the second part.
   check_gather(select_case({2, 8, 288}, ViewKind::Slice, {2, 8, 96}, slice({2, 8, 288}, 2, 96, 1, 96)),
                [](std::int64_t f) { return f / 96 * 288 + 96 + f % 96; });
+}
+
+// The runs follow X's storage: a view that keeps X's last dim reads a tile
+// row in one run along X's row; a permute that makes X's first dim the
+// view's last steps a whole matrix of X per element, so its rows are runs
+// too; where X's row ends inside a view row the run ends with it.
+TEST_CASE("select views: a tile's runs last as long as X's storage steps evenly", "[schedule][views][select]") {
+  std::vector<GatherRun> runs;
+  // x [64,8,32] -> [8,32,64] (the encoder's keys, heads first, transposed):
+  // view row (h, d) holds x[0..63][h][d], one X matrix (8 x 32) apart.
+  const Case heads = select_case({64, 8, 32}, ViewKind::Permute, {8, 32, 64}, permutation({64, 8, 32}, {1, 2, 0}));
+  REQUIRE(gather_runs(heads.s.tensors, T(heads.v, 0, 1), &runs));
+  REQUIRE(runs.size() == 32);
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    INFO("row " << r);
+    CHECK(runs[r].at == static_cast<std::int32_t>(r * 32));
+    CHECK(runs[r].count == 32);
+    CHECK(runs[r].first == StorageCoord{32, 0, static_cast<std::int64_t>(r)});  // x[32][0][r]
+    CHECK(runs[r].step == StorageCoord{1, 0, 0});
+  }
+  // x [3,10,6], rows 1, 4 and 7 of each matrix: a view row is 6 columns of one X row.
+  const Case rows = select_case({3, 10, 6}, ViewKind::Slice, {3, 3, 6}, slice({3, 10, 6}, 1, 1, 3, 3));
+  REQUIRE(gather_runs(rows.s.tensors, T(rows.v, 1, 0), &runs));  // matrix 1
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[2].at == 64);
+  CHECK(runs[2].count == 6);
+  CHECK(runs[2].first == StorageCoord{1, 7, 0});
+  CHECK(runs[2].step == StorageCoord{0, 0, 1});
+  // x [2,16,64] as [2,16,4,16], heads first: [2,4,16,16] laid out as [8,256].
+  // A view row of 32 is two 16-element stretches of X's rows (one head's
+  // slice of tokens t and t + 1): the run ends where B's last digit carries.
+  const Case split = select_case({2, 16, 64}, ViewKind::Permute, {8, 256}, permutation({2, 16, 4, 16}, {0, 2, 1, 3}));
+  REQUIRE(gather_runs(split.s.tensors, T(split.v, 0, 0), &runs));
+  REQUIRE(runs.size() == 16);  // 8 rows of the view, 2 runs each
+  CHECK(runs[1].at == 16);
+  CHECK(runs[1].count == 16);
+  CHECK(runs[1].first == StorageCoord{0, 1, 0});  // token 1, head 0
+  // x [2,16,64] as [2,1024], elements 16..143 of each row: view columns
+  // 32..63 are A's 48..79, and X's row 0 ends after A's 63.
+  const Case across = select_case({2, 16, 64}, ViewKind::Slice, {2, 128}, slice({2, 1024}, 1, 16, 1, 128));
+  REQUIRE(gather_runs(across.s.tensors, T(across.v, 0, 1), &runs));
+  REQUIRE(runs.size() == 4);  // rows 0 and 1 of the view, 2 runs each
+  CHECK(runs[0].at == 0);
+  CHECK(runs[0].count == 16);
+  CHECK(runs[0].first == StorageCoord{0, 0, 48});
+  CHECK(runs[1].at == 16);
+  CHECK(runs[1].count == 16);
+  CHECK(runs[1].first == StorageCoord{0, 1, 0});
+  CHECK(runs[1].step == StorageCoord{0, 0, 1});
+  check_gather(across, [](std::int64_t f) { return f / 128 * 1024 + 16 + f % 128; });
 }
 
 // x [2,3,4]: matrix 0 is rows 0..2 of 4 columns, padded to one 32x32 tile per
