@@ -472,38 +472,85 @@ bool in_image(const TensorInfo& x, std::int64_t ih, std::int64_t iw) {
   return ih >= 0 && ih < x.dims[2] && iw >= 0 && iw < x.dims[3];
 }
 
+// What every run of an im2col view's tile shares.
+struct Im2colTile {
+  Im2colTile(const std::vector<TensorInfo>& tensors, const TileRef& tile)
+      : v(tensors[static_cast<std::size_t>(tile.tensor)]),
+        x(tensors[static_cast<std::size_t>(v.view.of)]),
+        g(v.view.im2col),
+        n(tile.row / v.tile_rows_per_matrix()),
+        row0(tile.row % v.tile_rows_per_matrix() * kTileDim),
+        rows(std::min<std::int64_t>(kTileDim, static_cast<std::int64_t>(g.out_h) * g.out_w - row0)),
+        columns(column_runs(g, static_cast<std::int64_t>(tile.col) * kTileDim)),
+        coords(x),
+        pad(g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero) {}
+  // The channels of column run `column` that X has (past them, the channel stride's gap).
+  std::int64_t channels(const ColumnRun& column) const { return std::min(column.n, x.dims[1] - column.c); }
+  const TensorInfo& v;
+  const TensorInfo& x;
+  const Im2colGeometry& g;
+  std::int64_t n, row0, rows;  // the image, the tile's first output pixel, its output pixels
+  ColumnRuns columns;
+  ImageCoords coords;
+  GatheredElement::Kind pad;
+};
+
 // im2col_runs' runs, each handed to f as it is found.
 template <typename F>
 void for_each_im2col_run(const std::vector<TensorInfo>& tensors, const TileRef& tile, F f) {
-  const TensorInfo& v = tensors[static_cast<std::size_t>(tile.tensor)];
-  const TensorInfo& x = tensors[static_cast<std::size_t>(v.view.of)];
-  const Im2colGeometry& g = v.view.im2col;
-  const std::int64_t n = tile.row / v.tile_rows_per_matrix(), row0 = tile.row % v.tile_rows_per_matrix() * kTileDim;
-  const std::int64_t rows = std::min<std::int64_t>(kTileDim, static_cast<std::int64_t>(g.out_h) * g.out_w - row0);
-  const ColumnRuns columns = column_runs(g, static_cast<std::int64_t>(tile.col) * kTileDim);
-  const ImageCoords coords(x);
-  const StorageCoord step = coords.channel_step();
-  const GatheredElement::Kind pad = g.pad_negative_infinity ? GatheredElement::NegativeInfinity : GatheredElement::Zero;
+  const Im2colTile t(tensors, tile);
+  const StorageCoord step = t.coords.channel_step();
   // A row is one output pixel: its window's origin is fixed, and along the
   // row the channel advances and, past the channel stride, the kernel position.
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const auto [oh, ow] = window_origin(g, row0 + r);
-    for (std::size_t i = 0; i < columns.count; ++i) {
-      const ColumnRun& column = columns.run[i];
-      const std::int64_t count = std::min(column.n, x.dims[1] - column.c);  // past it, the channel stride's gap
+  for (std::int64_t r = 0; r < t.rows; ++r) {
+    const auto [oh, ow] = window_origin(t.g, t.row0 + r);
+    for (std::size_t i = 0; i < t.columns.count; ++i) {
+      const ColumnRun& column = t.columns.run[i];
+      const std::int64_t count = t.channels(column);
       if (count <= 0) continue;
       const std::int64_t ih = oh + column.dh, iw = ow + column.dw;
       Im2colRun run;
       run.at = static_cast<std::int32_t>(r * kTileDim + column.k);
       run.count = static_cast<std::int32_t>(count);
-      run.kind = in_image(x, ih, iw) ? GatheredElement::Source : pad;
+      run.kind = in_image(t.x, ih, iw) ? GatheredElement::Source : t.pad;
       if (run.kind == GatheredElement::Source) {
-        run.c = column.c, run.pixel = ih * x.dims[3] + iw;
-        run.first = coords(n, column.c, ih, iw), run.step = step;
+        run.c = column.c, run.pixel = ih * t.x.dims[3] + iw;
+        run.first = t.coords(t.n, column.c, ih, iw), run.step = step;
       }
       f(run);
     }
   }
+}
+
+// The runs down tile column k (channel c of the kernel position `column`
+// stands for) over output pixels [r, r + count) of one output row: the
+// windows' pixels in that column of the kernel lie stride_w apart along one
+// input row, inside the image for the pixels [lo, hi), in the padding before
+// and after.
+void output_row_runs(const Im2colTile& t, const ColumnRun& column, std::int64_t c, std::int64_t k, std::int64_t r,
+                     std::int64_t count, std::vector<GatherRun>* out) {
+  const auto [oh, ow] = window_origin(t.g, t.row0 + r);
+  const std::int64_t ih = oh + column.dh, iw = ow + column.dw, stride = t.g.stride_w, width = t.x.dims[3];
+  std::int64_t lo = count, hi = count;  // a row of the padding: all of it
+  if (ih >= 0 && ih < t.x.dims[2]) {
+    lo = std::min(count, iw >= 0 ? 0 : (-iw + stride - 1) / stride);
+    hi = std::clamp<std::int64_t>(iw >= width ? 0 : (width - 1 - iw) / stride + 1, lo, count);
+  }
+  const auto run = [&](GatheredElement::Kind kind, std::int64_t from, std::int64_t to) {
+    if (from >= to) return;
+    GatherRun g;
+    g.at = static_cast<std::int32_t>((r + from) * kTileDim + k), g.at_step = static_cast<std::int32_t>(kTileDim);
+    g.count = static_cast<std::int32_t>(to - from), g.kind = kind;
+    if (kind == GatheredElement::Source) {
+      g.first = t.coords(t.n, c, ih, iw + from * stride);
+      const StorageCoord next = t.coords(t.n, c, ih, iw + (from + 1) * stride);  // the formula, past the image too
+      g.step = StorageCoord{next.matrix - g.first.matrix, next.row - g.first.row, next.col - g.first.col};
+    }
+    out->push_back(g);
+  };
+  run(t.pad, 0, lo);
+  run(GatheredElement::Source, lo, hi);
+  run(t.pad, hi, count);
 }
 
 }  // namespace
@@ -523,6 +570,25 @@ std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
 void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<Im2colRun>* out) {
   out->clear();
   for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) { out->push_back(run); });
+}
+
+bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out) {
+  out->clear();
+  const Im2colTile t(tensors, tile);
+  if (t.columns.count <= 1 || t.coords.channel_step() == StorageCoord{0, 0, 1}) return false;
+  for (std::size_t i = 0; i < t.columns.count; ++i) {
+    const ColumnRun& column = t.columns.run[i];
+    for (std::int64_t j = 0; j < t.channels(column); ++j) {
+      // Down the column the output pixel advances, and along an output row
+      // the window moves stride_w input pixels to the right.
+      for (std::int64_t r = 0; r < t.rows;) {
+        const std::int64_t count = std::min(t.rows - r, t.g.out_w - (t.row0 + r) % t.g.out_w);
+        output_row_runs(t, column, column.c + j, column.k + j, r, count, out);
+        r += count;
+      }
+    }
+  }
+  return true;
 }
 
 bool gather_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out) {
@@ -558,7 +624,8 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
     out->fill(GatheredElement{});
     for_each_row_run(v, x, tile, dims, [out](const GatherRun& run) {
       for (std::int32_t j = 0; j < run.count; ++j) {
-        (*out)[static_cast<std::size_t>(run.at + j)] = GatheredElement{GatheredElement::Source, run.element(j)};
+        (*out)[static_cast<std::size_t>(run.at + j * run.at_step)] =
+            GatheredElement{GatheredElement::Source, run.element(j)};
       }
     });
     return;

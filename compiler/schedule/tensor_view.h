@@ -172,12 +172,13 @@ using GatheredTile = std::array<GatheredElement, 1024>;
 // Precondition: the view and the tensor it shows passed the validator.
 void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, GatheredTile* out);
 
-// A stretch of a row of a gather view's tile: `count` elements from tile
-// element `at` on (row-major in the tile) hold X's elements at storage
-// positions first, first + step, ... (kind Source), or all hold a constant
-// (kind Zero or NegativeInfinity).
+// A stretch of a row (or a column) of a gather view's tile: `count` elements
+// from tile element `at` on, `at_step` apart (row-major in the tile), hold
+// X's elements at storage positions first, first + step, ... (kind Source),
+// or all hold a constant (kind Zero or NegativeInfinity).
 struct GatherRun {
   std::int32_t at = 0, count = 0;
+  std::int32_t at_step = 1;  // tile elements from one element of the run to the next: 1 along a row, 32 down a column
   GatheredElement::Kind kind = GatheredElement::Source;
   StorageCoord first, step;  // Source only
   // The storage position of the run's j-th element (Source only).
@@ -209,6 +210,18 @@ struct Im2colRun : GatherRun {
 // (channels past X's, a channel stride's gap, columns and rows past the
 // view). Replaces *out. Same precondition as gather_tile.
 void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<Im2colRun>* out);
+
+// The same elements as im2col_runs, as runs down the tile's columns (at_step
+// 32): for each column (a kernel position and a channel), over the output
+// pixels of each output row, whose windows' pixels at that kernel position
+// lie stride_w apart along one input row, a run inside the image and runs of
+// the padding value before and after it. Where X's channels are apart in
+// storage and a tile row crosses several kernel positions (an nchw image of
+// few channels: a 7x7 conv of 3 channels has ~350 row runs a tile, ~40 column
+// runs), they are far fewer. Replaces *out and returns true; false with *out
+// empty where the row runs are as few: X's channels adjacent in storage (each
+// row run one copy) or one kernel position in a tile row. Same precondition.
+bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out);
 
 // The number of distinct Source elements gather_tile gives for tile `tile` of
 // an im2col view, counted from the windows without gathering: an element is an

@@ -80,6 +80,7 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
   if (view.view.kind == sched::ViewKind::Im2col) {
+    if (sched::im2col_column_runs(schedule_.tensors, tile, &gather_runs_)) return read_runs(x, gather_runs_, out);
     sched::im2col_runs(schedule_.tensors, tile, &im2col_runs_);
     return read_runs(x, im2col_runs_, out);
   }
@@ -117,9 +118,10 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
 // A tile's runs (sched::GatherRun) from X; every element no run covers is 0.
 // In a row-major DRAM the address is linear in the storage position, so a
 // run's elements lie one stride apart, found once for each step the runs take
-// (an im2col tile's runs all take its channel step): adjacent floats, as an
-// nhwc image's channels or a permute that keeps X's rows, are one copy. In a
-// tile-major DRAM each element has its own address.
+// (an im2col tile's row runs all take its channel step): adjacent floats
+// along a row of the tile, as an nhwc image's channels or a permute that
+// keeps X's rows, are one copy. In a tile-major DRAM each element has its own
+// address.
 template <typename Run>
 void TileMover::read_runs(const sched::TensorInfo& x, const std::vector<Run>& runs, float* out) {
   const sched::DramLayout layout = schedule_.dram_layout;
@@ -128,25 +130,26 @@ void TileMover::read_runs(const sched::TensorInfo& x, const std::vector<Run>& ru
   std::uint64_t stride = 0;
   for (const sched::GatherRun& run : runs) {
     float* to = out + run.at;
+    const std::size_t to_step = static_cast<std::size_t>(run.at_step);
     if (run.kind != sched::GatheredElement::Source) {
       if (run.kind == sched::GatheredElement::NegativeInfinity) {
-        std::fill_n(to, run.count, -std::numeric_limits<float>::infinity());
+        for (std::int32_t j = 0; j < run.count; ++j) to[j * to_step] = -std::numeric_limits<float>::infinity();
       }
       continue;
     }
     const auto element = [&](std::int32_t j) { return sched::element_address(x, run.element(j), layout); };
     const std::uint64_t first = element(0);
     if (layout != sched::DramLayout::RowMajor || run.count == 1) {
-      for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j, dram_dmi_ + element(j), sizeof(float));
+      for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j * to_step, dram_dmi_ + element(j), sizeof(float));
       continue;
     }
     if (stride == 0 || run.step != step) stride = element(1) - first, step = run.step;
-    if (stride == sizeof(float)) {
+    if (stride == sizeof(float) && to_step == 1) {
       std::memcpy(to, dram_dmi_ + first, static_cast<std::size_t>(run.count) * sizeof(float));
       continue;
     }
     for (std::int32_t j = 0; j < run.count; ++j) {
-      std::memcpy(to + j, dram_dmi_ + first + static_cast<std::uint64_t>(j) * stride, sizeof(float));
+      std::memcpy(to + j * to_step, dram_dmi_ + first + static_cast<std::uint64_t>(j) * stride, sizeof(float));
     }
   }
 }

@@ -60,19 +60,6 @@ std::int64_t flat(const Dims& dims, const Dims& index) {
   return f;
 }
 
-// gather_runs' runs of a tile spelled out element by element (Zero where no
-// run is).
-GatheredTile expand(const std::vector<GatherRun>& runs) {
-  GatheredTile tile;
-  tile.fill(GatheredElement{});
-  for (const GatherRun& run : runs) {
-    for (std::int32_t j = 0; j < run.count; ++j) {
-      tile[static_cast<std::size_t>(run.at + j)] = GatheredElement{run.kind, run.element(j)};
-    }
-  }
-  return tile;
-}
-
 // Checks every element of every tile of view c.v, from gather_tile and from
 // gather_runs (which the simulator's LOAD reads by): view element at true
 // index i (flat f) must read x's element at flat `want(f)`.
@@ -88,7 +75,7 @@ void check_gather(const Case& c, const Want& want) {
     for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
       gather_tile(c.s.tensors, T(c.v, tr, tc), &scratch->tile);
       REQUIRE(gather_runs(c.s.tensors, T(c.v, tr, tc), &runs));  // x and v in matrix layout: by rows
-      const auto from_runs = std::make_unique<GatheredTile>(expand(runs));
+      const auto from_runs = std::make_unique<GatheredTile>(expand_runs(runs));
       for (std::int64_t e = 0; e < kTileDim * kTileDim; ++e) {
         const StorageCoord at{tr / v.tile_rows_per_matrix(), tr % v.tile_rows_per_matrix() * kTileDim + e / kTileDim,
                               tc * kTileDim + e % kTileDim};

@@ -543,9 +543,15 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g, std::int64
   const auto scratch = std::make_unique<GatherScratch>();
   std::int64_t sources = 0;
   std::set<std::vector<std::int64_t>> read;  // every tile's input elements, each once
+  std::vector<GatherRun> runs;
+  int column_tiles = 0;
   for (std::int32_t tr = 0; tr < v.tile_rows(); ++tr) {
     for (std::int32_t tc = 0; tc < v.tile_cols(); ++tc) {
       gather_tile(s.tensors, T(1, tr, tc), &scratch->tile);
+      // The simulator's LOAD reads the column runs where there are any.
+      const bool by_columns = im2col_column_runs(s.tensors, T(1, tr, tc), &runs);
+      column_tiles += by_columns;
+      const auto from_runs = std::make_unique<GatheredTile>(expand_runs(runs));
       std::set<std::vector<std::int64_t>> distinct;  // the tile's input elements, each once
       for (std::int64_t e = 0; e < kTileDim * kTileDim; ++e) {
         const std::int64_t n = tr / v.tile_rows_per_matrix();
@@ -554,18 +560,23 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g, std::int64
         const std::int64_t pos = q / g.channel_stride, c = q % g.channel_stride;
         const std::int64_t ih = p / g.out_w * g.stride_h - g.pad_top + pos / g.kernel_w * g.dilation_h;
         const std::int64_t iw = p % g.out_w * g.stride_w - g.pad_left + pos % g.kernel_w * g.dilation_w;
-        const GatheredElement& got = scratch->tile[static_cast<std::size_t>(e)];
-        INFO("tile (" << tr << ", " << tc << ") element " << e << ": n " << n << " pixel " << p << " column " << q);
-        if (p >= pixels || q >= width || c >= dims[1]) {
-          CHECK(got.kind == GatheredElement::Zero);
-        } else if (ih < 0 || ih >= dims[2] || iw < 0 || iw >= dims[3]) {
-          CHECK(got.kind == pad);
-        } else {
-          REQUIRE(got.kind == GatheredElement::Source);
-          CHECK(true_index(s.tensors[0], got.at) == std::vector<std::int64_t>{n, c, ih, iw});
-          distinct.insert({n, c, ih, iw});
-          read.insert({n, c, ih, iw});
-          ++sources;
+        for (const GatheredTile* tile : {&scratch->tile, from_runs.get()}) {
+          if (tile == from_runs.get() && !by_columns) continue;
+          const GatheredElement& got = (*tile)[static_cast<std::size_t>(e)];
+          INFO("tile (" << tr << ", " << tc << ") element " << e << ": n " << n << " pixel " << p << " column " << q
+                        << (tile == from_runs.get() ? " (column runs)" : ""));
+          if (p >= pixels || q >= width || c >= dims[1]) {
+            CHECK(got.kind == GatheredElement::Zero);
+          } else if (ih < 0 || ih >= dims[2] || iw < 0 || iw >= dims[3]) {
+            CHECK(got.kind == pad);
+          } else {
+            REQUIRE(got.kind == GatheredElement::Source);
+            CHECK(true_index(s.tensors[0], got.at) == std::vector<std::int64_t>{n, c, ih, iw});
+            if (tile == from_runs.get()) continue;
+            distinct.insert({n, c, ih, iw});
+            read.insert({n, c, ih, iw});
+            ++sources;
+          }
         }
       }
       INFO("tile (" << tr << ", " << tc << ")");
@@ -573,6 +584,10 @@ void check_im2col_tiles(TensorLayout layout, const Im2colGeometry& g, std::int64
     }
   }
   CHECK(sources > 0);
+  // Column runs where a tile row crosses kernel positions and X's channels
+  // are not adjacent in storage (nhwc's are).
+  const bool crosses = g.channel_stride % kTileDim != 0 && std::int64_t{g.kernel_h} * g.kernel_w > 1;
+  CHECK((column_tiles > 0) == (crosses && layout != TensorLayout::Nhwc));
   INFO("compulsory bytes");
   CHECK(count_totals(s).compulsory_bytes ==
         4 * static_cast<std::int64_t>(read.size()) + 2 * kTileBytes * v.tile_rows() * v.tile_cols());
@@ -599,6 +614,7 @@ TEST_CASE("views: every element of every im2col tile is where the definition say
       {"3x2 stride 2x1 dilation 1x2 pad 2x0, stride 7", geometry(3, 2, 2, 1, 1, 2, 2, 0, 7)},
       {"5x5 pad 2", geometry(5, 5, 1, 1, 1, 1, 2, 2, 5)},
       {"1x1 stride 2", geometry(1, 1, 2, 2, 1, 1, 0, 0, 5)},
+      {"3x3 stride 2 pad 1 (windows from the padding's second column)", geometry(3, 3, 2, 2, 1, 1, 1, 1, 5)},
       {"pooling windows, -inf, stride 32", pool},
   };
   for (const TensorLayout layout : {TensorLayout::Nhwc, TensorLayout::Nchw, TensorLayout::Matrix}) {
@@ -610,6 +626,8 @@ TEST_CASE("views: every element of every im2col tile is where the definition say
     // its columns in nhwc).
     INFO(to_string(layout) << ": 3x3 pad 1, 40 channels, stride 40");
     check_im2col_tiles(layout, geometry(3, 3, 1, 1, 1, 1, 1, 1, 40), 40);
+    INFO(to_string(layout) << ": 7x7 stride 2 pad 3, 3 channels (ResNet's first conv)");
+    check_im2col_tiles(layout, geometry(7, 7, 2, 2, 1, 1, 3, 3, 3), 3);
   }
 }
 

@@ -94,6 +94,19 @@ inline Schedule shown(Builder& b, std::int32_t v) {
   return b.done();
 }
 
+// Runs of a gather view's tile (gather_runs, im2col_column_runs) spelled out
+// element by element: Zero where no run is.
+inline GatheredTile expand_runs(const std::vector<GatherRun>& runs) {
+  GatheredTile tile;
+  tile.fill(GatheredElement{});
+  for (const GatherRun& run : runs) {
+    for (std::int32_t j = 0; j < run.count; ++j) {
+      tile[static_cast<std::size_t>(run.at + j * run.at_step)] = GatheredElement{run.kind, run.element(j)};
+    }
+  }
+  return tile;
+}
+
 // Concat along the channels of two nhwc images, as the ONNX import lowers it:
 // a [1,40,3,3] and b [1,24,3,3] (9 rows of 40 and 24 channels) placed at
 // channel offsets 0 and 40 of y [1,64,3,3] (9 rows of 64: two tiles), y =
