@@ -161,7 +161,8 @@ class Counter {
   std::vector<bool> gatherable_;                         // per tensor
   std::unordered_set<DramTile, DramTileHash> gathered_;  // gather-view tiles counted
   std::unique_ptr<GatheredTile> scratch_;
-  std::vector<Im2colRun> runs_;  // scratch of read_gathered
+  std::vector<Im2colRun> runs_;         // scratch of read_gathered
+  std::vector<GatherRun> column_runs_;  // the same
   // Input and param tiles (and gather-view tiles of them) some LOAD has
   // brought in: a layer's compulsory bytes are its first LOADs of them
   // (dense_brought_in_ for those dense_index() places).
@@ -332,11 +333,15 @@ class Counter {
     if (!gathered_.insert(DramTile{tile.tensor, static_cast<std::uint64_t>(tile.row), tile.col}).second) return;
     ElementMarker mark(*this, v.view.of, x.tile_rows_per_matrix());
     if (v.view.kind == ViewKind::Im2col) {  // run by run: no tile of 1 024 elements written and read back
+      const auto mark_runs = [&mark](const auto& runs) {
+        for (const GatherRun& run : runs) {
+          if (run.kind == GatheredElement::Source) mark.run(run);
+        }
+      };
+      // Down the columns where those runs are fewer (an nchw image of few channels).
+      if (im2col_column_runs(s_.tensors, tile, &column_runs_)) return mark_runs(column_runs_);
       im2col_runs(s_.tensors, tile, &runs_);
-      for (const Im2colRun& run : runs_) {
-        if (run.kind == GatheredElement::Source) mark.run(run);
-      }
-      return;
+      return mark_runs(runs_);
     }
     if (!scratch_) scratch_ = std::make_unique<GatheredTile>();
     gather_tile(s_.tensors, tile, scratch_.get());
@@ -355,8 +360,9 @@ class Counter {
       if (TileBits* bits = elements_of(at)) bits->set(bit(at));
     }
     // An im2col run's elements, a stretch inside one tile of X at a time
-    // (for an nchw X a run goes down a column, for an nhwc X along a row).
-    void run(const Im2colRun& run) {
+    // (for an nchw X a row run goes down a column of X and a column run along
+    // a row, for an nhwc X a row run along a row).
+    void run(const GatherRun& run) {
       const StorageCoord& step = run.step;
       const bool forward = step.matrix == 0 && step.row >= 0 && step.col >= 0;
       for (std::int64_t j = 0; j < run.count;) {
