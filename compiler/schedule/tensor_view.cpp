@@ -497,8 +497,7 @@ struct Im2colTile {
 
 // im2col_runs' runs, each handed to f as it is found.
 template <typename F>
-void for_each_im2col_run(const std::vector<TensorInfo>& tensors, const TileRef& tile, F f) {
-  const Im2colTile t(tensors, tile);
+void for_each_im2col_run(const Im2colTile& t, F f) {
   const StorageCoord step = t.coords.channel_step();
   // A row is one output pixel: its window's origin is fixed, and along the
   // row the channel advances and, past the channel stride, the kernel position.
@@ -522,35 +521,91 @@ void for_each_im2col_run(const std::vector<TensorInfo>& tensors, const TileRef& 
   }
 }
 
-// The runs down tile column k (channel c of the kernel position `column`
-// stands for) over output pixels [r, r + count) of one output row: the
-// windows' pixels in that column of the kernel lie stride_w apart along one
-// input row, inside the image for the pixels [lo, hi), in the padding before
-// and after.
-void output_row_runs(const Im2colTile& t, const ColumnRun& column, std::int64_t c, std::int64_t k, std::int64_t r,
-                     std::int64_t count, std::vector<GatherRun>* out) {
-  const auto [oh, ow] = window_origin(t.g, t.row0 + r);
-  const std::int64_t ih = oh + column.dh, iw = ow + column.dw, stride = t.g.stride_w, width = t.x.dims[3];
-  std::int64_t lo = count, hi = count;  // a row of the padding: all of it
-  if (ih >= 0 && ih < t.x.dims[2]) {
-    lo = std::min(count, iw >= 0 ? 0 : (-iw + stride - 1) / stride);
-    hi = std::clamp<std::int64_t>(iw >= width ? 0 : (width - 1 - iw) / stride + 1, lo, count);
+// The pixels of one output row's windows down tile column k (channel c at
+// one kernel position), tile rows [r, r + count): they lie stride_w apart
+// along input row ih from iw on, inside the image for the rows [lo, hi) of
+// the stretch and in the padding before and after.
+struct ColumnStretch {
+  std::int64_t c = 0, k = 0, r = 0, count = 0;
+  std::int64_t ih = 0, iw = 0;
+  std::int64_t lo = 0, hi = 0;
+};
+
+// Whether im2col_column_runs applies: X's channels apart in storage, and a
+// tile row crossing kernel positions.
+bool by_columns(const Im2colTile& t) {
+  return t.columns.count > 1 && t.coords.channel_step() != StorageCoord{0, 0, 1};
+}
+
+// Every ColumnStretch of the tile, column by column.
+template <typename F>
+void for_each_column_stretch(const Im2colTile& t, F f) {
+  const std::int64_t stride = t.g.stride_w, width = t.x.dims[3];
+  for (std::size_t i = 0; i < t.columns.count; ++i) {
+    const ColumnRun& column = t.columns.run[i];
+    for (std::int64_t j = 0; j < t.channels(column); ++j) {
+      // Down the column the output pixel advances, and along an output row
+      // the window moves stride_w input pixels to the right.
+      for (std::int64_t r = 0; r < t.rows;) {
+        ColumnStretch s;
+        s.c = column.c + j, s.k = column.k + j, s.r = r;
+        s.count = std::min(t.rows - r, t.g.out_w - (t.row0 + r) % t.g.out_w);
+        const auto [oh, ow] = window_origin(t.g, t.row0 + r);
+        s.ih = oh + column.dh, s.iw = ow + column.dw;
+        s.lo = s.hi = s.count;  // a row of the padding: all of it
+        if (s.ih >= 0 && s.ih < t.x.dims[2]) {
+          s.lo = std::min(s.count, s.iw >= 0 ? 0 : (-s.iw + stride - 1) / stride);
+          s.hi = std::clamp<std::int64_t>(s.iw >= width ? 0 : (width - 1 - s.iw) / stride + 1, s.lo, s.count);
+        }
+        f(s);
+        r += s.count;
+      }
+    }
   }
+}
+
+// A stretch's runs: the padding value's before and after the one inside the image.
+void stretch_runs(const Im2colTile& t, const ColumnStretch& s, std::vector<GatherRun>* out) {
   const auto run = [&](GatheredElement::Kind kind, std::int64_t from, std::int64_t to) {
     if (from >= to) return;
     GatherRun g;
-    g.at = static_cast<std::int32_t>((r + from) * kTileDim + k), g.at_step = static_cast<std::int32_t>(kTileDim);
+    g.at = static_cast<std::int32_t>((s.r + from) * kTileDim + s.k), g.at_step = static_cast<std::int32_t>(kTileDim);
     g.count = static_cast<std::int32_t>(to - from), g.kind = kind;
     if (kind == GatheredElement::Source) {
-      g.first = t.coords(t.n, c, ih, iw + from * stride);
-      const StorageCoord next = t.coords(t.n, c, ih, iw + (from + 1) * stride);  // the formula, past the image too
+      const std::int64_t iw = s.iw + from * t.g.stride_w;
+      g.first = t.coords(t.n, s.c, s.ih, iw);
+      const StorageCoord next = t.coords(t.n, s.c, s.ih, iw + t.g.stride_w);  // the formula, past the image too
       g.step = StorageCoord{next.matrix - g.first.matrix, next.row - g.first.row, next.col - g.first.col};
     }
     out->push_back(g);
   };
-  run(t.pad, 0, lo);
-  run(GatheredElement::Source, lo, hi);
-  run(t.pad, hi, count);
+  run(t.pad, 0, s.lo);
+  run(GatheredElement::Source, s.lo, s.hi);
+  run(t.pad, s.hi, s.count);
+}
+
+// im2col_distinct_elements from the column stretches: a bit per (channel,
+// input row, input column) over the input rows they reach, each row's
+// columns grouped by their remainder modulo stride_w, so that a stretch (its
+// pixels stride_w apart along one row) is one range of bits; nullopt when
+// that bitmap would pass `max_bits`.
+std::optional<std::int64_t> distinct_by_columns(const Im2colTile& t, std::uint64_t* bits, std::int64_t max_bits) {
+  std::int64_t top = std::numeric_limits<std::int64_t>::max(), bottom = -1;  // the input rows reached
+  for_each_column_stretch(t, [&](const ColumnStretch& s) {
+    if (s.lo < s.hi) top = std::min(top, s.ih), bottom = std::max(bottom, s.ih);
+  });
+  if (bottom < 0) return 0;
+  const std::int64_t stride = t.g.stride_w, per_class = (t.x.dims[3] + stride - 1) / stride;
+  const std::int64_t rows = bottom - top + 1, row_bits = stride * per_class;
+  if (t.x.dims[1] * rows * row_bits > max_bits) return std::nullopt;
+  const auto words = static_cast<std::size_t>((t.x.dims[1] * rows * row_bits + 63) / 64);
+  std::fill_n(bits, words, 0);
+  for_each_column_stretch(t, [&](const ColumnStretch& s) {
+    if (s.lo == s.hi) return;
+    const std::int64_t iw = s.iw + s.lo * stride;  // inside the image: iw >= 0
+    set_bit_run(bits, (s.c * rows + s.ih - top) * row_bits + iw % stride * per_class + iw / stride, s.hi - s.lo);
+  });
+  return count_bits(bits, words);
 }
 
 }  // namespace
@@ -569,25 +624,14 @@ std::vector<std::int64_t> true_dims(const TensorInfo& t) { return dims_of(t); }
 
 void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<Im2colRun>* out) {
   out->clear();
-  for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) { out->push_back(run); });
+  for_each_im2col_run(Im2colTile(tensors, tile), [out](const Im2colRun& run) { out->push_back(run); });
 }
 
 bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out) {
   out->clear();
   const Im2colTile t(tensors, tile);
-  if (t.columns.count <= 1 || t.coords.channel_step() == StorageCoord{0, 0, 1}) return false;
-  for (std::size_t i = 0; i < t.columns.count; ++i) {
-    const ColumnRun& column = t.columns.run[i];
-    for (std::int64_t j = 0; j < t.channels(column); ++j) {
-      // Down the column the output pixel advances, and along an output row
-      // the window moves stride_w input pixels to the right.
-      for (std::int64_t r = 0; r < t.rows;) {
-        const std::int64_t count = std::min(t.rows - r, t.g.out_w - (t.row0 + r) % t.g.out_w);
-        output_row_runs(t, column, column.c + j, column.k + j, r, count, out);
-        r += count;
-      }
-    }
-  }
+  if (!by_columns(t)) return false;
+  for_each_column_stretch(t, [&](const ColumnStretch& s) { stretch_runs(t, s, out); });
   return true;
 }
 
@@ -610,7 +654,7 @@ void gather_tile(const std::vector<TensorInfo>& tensors, const TileRef& tile, Ga
   const std::int64_t row0 = tile.row % mt * kTileDim, col0 = static_cast<std::int64_t>(tile.col) * kTileDim;
   if (v.view.kind == ViewKind::Im2col) {
     out->fill(GatheredElement{});
-    for_each_im2col_run(tensors, tile, [out](const Im2colRun& run) {
+    for_each_im2col_run(Im2colTile(tensors, tile), [out](const Im2colRun& run) {
       for (std::int32_t j = 0; j < run.count; ++j) {
         GatheredElement& e = (*out)[static_cast<std::size_t>(run.at + j)];
         e.kind = run.kind;
@@ -672,22 +716,26 @@ std::int64_t distinct_by_sorting(std::vector<PixelChannels>* ranges) {
 
 std::int64_t im2col_distinct_elements(const std::vector<TensorInfo>& tensors, const TileRef& tile,
                                       std::vector<PixelChannels>* scratch) {
+  // The pixels a tile's windows reach mostly span a few image rows: a bit per
+  // (pixel, channel) among them, ranges set a word at a time, is a tenth of
+  // the sort's time (a 7x7 conv of 3 channels: ~350 ranges a tile). Where the
+  // LOAD reads the tile down its columns those runs are fewer (~40) too.
+  constexpr std::int64_t kBitmapWords = 1024;
+  std::array<std::uint64_t, kBitmapWords> bits;
+  const Im2colTile t(tensors, tile);
+  if (by_columns(t)) {
+    if (const auto distinct = distinct_by_columns(t, bits.data(), kBitmapWords * 64)) return *distinct;
+  }
   scratch->clear();
   std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = -1;  // the pixels reached
-  for_each_im2col_run(tensors, tile, [&](const Im2colRun& run) {
+  for_each_im2col_run(t, [&](const Im2colRun& run) {
     if (run.kind != GatheredElement::Source) return;
     scratch->push_back(PixelChannels{run.pixel, run.c, run.c + run.count});
     lo = std::min(lo, run.pixel), hi = std::max(hi, run.pixel);
   });
   if (scratch->empty()) return 0;
-  // The pixels a tile's windows reach mostly span a few image rows: a bit per
-  // (pixel, channel) among them, ranges set a word at a time, is a tenth of
-  // the sort's time (a 7x7 conv of 3 channels: ~350 ranges a tile).
-  constexpr std::int64_t kBitmapWords = 1024;
-  const TensorInfo& x = tensors[static_cast<std::size_t>(tensors[static_cast<std::size_t>(tile.tensor)].view.of)];
-  const std::int64_t channels = x.dims[1];  // every range lies in [0, channels)
+  const std::int64_t channels = t.x.dims[1];  // every range lies in [0, channels)
   if ((hi - lo + 1) * channels > kBitmapWords * 64) return distinct_by_sorting(scratch);
-  std::array<std::uint64_t, kBitmapWords> bits;
   const auto words = static_cast<std::size_t>(((hi - lo + 1) * channels + 63) / 64);
   std::fill_n(bits.begin(), words, 0);
   for (const PixelChannels& p : *scratch)
