@@ -315,7 +315,7 @@ void relayout_runs(const TensorInfo& x, std::int64_t flat, std::int64_t n, std::
     ++last;  // storage_coord is a formula: past the dim it still gives the step
     const StorageCoord next = storage_coord(x, d.xi.data());
     --last;
-    run.step = StorageCoord{next.matrix - run.first.matrix, next.row - run.first.row, next.col - run.first.col};
+    run.step = next - run.first;
     run.count = static_cast<std::int32_t>(std::min(n - c, d.x_dims.back() - last));
     f(run);
     c += run.count, run.at += run.count;
@@ -419,7 +419,7 @@ struct ImageCoords {
   // pixel: each layout's position is linear in c).
   StorageCoord channel_step() const {
     const StorageCoord a = (*this)(0, 0, 0, 0), b = (*this)(0, 1, 0, 0);
-    return StorageCoord{b.matrix - a.matrix, b.row - a.row, b.col - a.col};
+    return b - a;
   }
   StorageCoord operator()(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) const {
     if (!linear_) {
@@ -533,9 +533,7 @@ struct ColumnStretch {
 
 // Whether im2col_column_runs applies: X's channels apart in storage, and a
 // tile row crossing kernel positions.
-bool by_columns(const Im2colTile& t) {
-  return t.columns.count > 1 && t.coords.channel_step() != StorageCoord{0, 0, 1};
-}
+bool by_columns(const Im2colTile& t) { return t.columns.count > 1 && t.coords.channel_step() != StorageCoord{0, 0, 1}; }
 
 // Every ColumnStretch of the tile, column by column.
 template <typename F>
@@ -575,7 +573,7 @@ void stretch_runs(const Im2colTile& t, const ColumnStretch& s, std::vector<Gathe
       const std::int64_t iw = s.iw + from * t.g.stride_w;
       g.first = t.coords(t.n, s.c, s.ih, iw);
       const StorageCoord next = t.coords(t.n, s.c, s.ih, iw + t.g.stride_w);  // the formula, past the image too
-      g.step = StorageCoord{next.matrix - g.first.matrix, next.row - g.first.row, next.col - g.first.col};
+      g.step = next - g.first;
     }
     out->push_back(g);
   };
@@ -627,10 +625,17 @@ void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, st
   for_each_im2col_run(Im2colTile(tensors, tile), [out](const Im2colRun& run) { out->push_back(run); });
 }
 
-bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out) {
+bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out,
+                        std::vector<Im2colRun>* rows) {
   out->clear();
   const Im2colTile t(tensors, tile);
-  if (!by_columns(t)) return false;
+  if (!by_columns(t)) {
+    if (rows) {
+      rows->clear();
+      for_each_im2col_run(t, [rows](const Im2colRun& run) { rows->push_back(run); });
+    }
+    return false;
+  }
   for_each_column_stretch(t, [&](const ColumnStretch& s) { stretch_runs(t, s, out); });
   return true;
 }

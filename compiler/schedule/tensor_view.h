@@ -125,6 +125,8 @@ struct StorageCoord {
   std::int64_t matrix = 0, row = 0, col = 0;
   bool operator==(const StorageCoord& o) const { return matrix == o.matrix && row == o.row && col == o.col; }
   bool operator!=(const StorageCoord& o) const { return !(*this == o); }
+  // The step from `o` to this position.
+  StorageCoord operator-(const StorageCoord& o) const { return {matrix - o.matrix, row - o.row, col - o.col}; }
 };
 
 // The storage position of the element at true index `index` (dims.size()
@@ -220,8 +222,11 @@ void im2col_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, st
 // few channels: a 7x7 conv of 3 channels has ~350 row runs a tile, ~40 column
 // runs), they are far fewer. Replaces *out and returns true; false with *out
 // empty where the row runs are as few: X's channels adjacent in storage (each
-// row run one copy) or one kernel position in a tile row. Same precondition.
-bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out);
+// row run one copy) or one kernel position in a tile row, and then, given
+// `rows`, replaces *rows with im2col_runs' runs (the tile's geometry worked
+// out once for either). Same precondition.
+bool im2col_column_runs(const std::vector<TensorInfo>& tensors, const TileRef& tile, std::vector<GatherRun>* out,
+                        std::vector<Im2colRun>* rows = nullptr);
 
 // The number of distinct Source elements gather_tile gives for tile `tile` of
 // an im2col view, counted from the windows without gathering: an element is an

@@ -339,8 +339,7 @@ class Counter {
         }
       };
       // Down the columns where those runs are fewer (an nchw image of few channels).
-      if (im2col_column_runs(s_.tensors, tile, &column_runs_)) return mark_runs(column_runs_);
-      im2col_runs(s_.tensors, tile, &runs_);
+      if (im2col_column_runs(s_.tensors, tile, &column_runs_, &runs_)) return mark_runs(column_runs_);
       return mark_runs(runs_);
     }
     if (!scratch_) scratch_ = std::make_unique<GatheredTile>();

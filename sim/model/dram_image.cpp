@@ -27,10 +27,6 @@ DramImage::DramImage(const sched::Schedule& schedule, bool with_data)
 
 namespace {
 
-sched::StorageCoord operator-(const sched::StorageCoord& a, const sched::StorageCoord& b) {
-  return {a.matrix - b.matrix, a.row - b.row, a.col - b.col};
-}
-
 // The walk of an affine tensor (sched::storage_coord_is_affine): each dim's
 // storage step and row-major value stride, and the dim along which storage
 // is contiguous (step 0, 0, 1; the longest such, the last on a tie): the

@@ -80,8 +80,9 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& view = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
   const sched::TensorInfo& x = schedule_.tensors[static_cast<std::size_t>(view.view.of)];
   if (view.view.kind == sched::ViewKind::Im2col) {
-    if (sched::im2col_column_runs(schedule_.tensors, tile, &gather_runs_)) return read_runs(x, gather_runs_, out);
-    sched::im2col_runs(schedule_.tensors, tile, &im2col_runs_);
+    if (sched::im2col_column_runs(schedule_.tensors, tile, &gather_runs_, &im2col_runs_)) {
+      return read_runs(x, gather_runs_, out);
+    }
     return read_runs(x, im2col_runs_, out);
   }
   if (sched::gather_runs(schedule_.tensors, tile, &gather_runs_)) return read_runs(x, gather_runs_, out);
