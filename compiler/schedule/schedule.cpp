@@ -188,6 +188,13 @@ bool ExecParams::operator==(const ExecParams& o) const {
          std::memcmp(param, o.param, sizeof param) == 0;
 }
 
+bool TensorInfo::operator==(const TensorInfo& o) const {
+  return name == o.name && role == o.role && rank == o.rank && rows == o.rows && cols == o.cols &&
+         padded_rows == o.padded_rows && padded_cols == o.padded_cols && is_graph_output == o.is_graph_output &&
+         batch == o.batch && dims == o.dims && layout == o.layout && groups == o.groups && view == o.view &&
+         dram_address == o.dram_address;
+}
+
 std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& params) {
   for (std::size_t i = 0; i < table.size(); ++i) {
     if (table[i] == params) return static_cast<std::uint32_t>(i);

@@ -97,6 +97,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -276,6 +277,9 @@ struct TensorInfo {
     return saturating_mul(saturating_mul(saturating_mul(batch, rows), padded_cols),
                           static_cast<std::int64_t>(kernels::kElementBytes));
   }
+  // Every field, the DRAM address included.
+  bool operator==(const TensorInfo& o) const;
+  bool operator!=(const TensorInfo& o) const { return !(*this == o); }
 };
 
 // What the summary prints per layer (one entry per op after fusion).
@@ -294,6 +298,8 @@ struct LayerSummary {
   // STOREs of graph-output tiles; the DMA part of its lower bound.
   std::int64_t compulsory_bytes = 0;
 };
+
+struct GatheredTileBytes;  // transfer_bytes.h
 
 struct Schedule {
   std::string model;
@@ -320,6 +326,12 @@ struct Schedule {
   // Compulsory traffic: every input/param tile loaded once, every graph
   // output tile stored once (the lower bound's DMA part).
   std::int64_t compulsory_loads = 0, compulsory_bytes = 0;
+
+  // The bytes of each gather-view tile the LOADs name, as the scheduler's
+  // TransferBytes gathered them, so that the simulator does not gather them
+  // again; null on a hand-written or loaded schedule. TransferBytes takes it
+  // only while `tensors` are the ones it was gathered from.
+  std::shared_ptr<const GatheredTileBytes> gathered_bytes;
 };
 
 // The index of `params` in `table`, appending it when it is new (tables are a

@@ -118,6 +118,10 @@ struct TensorView {
   Placement place;        // place only
   Selection select;       // permute and slice only
   bool is_view() const { return kind != ViewKind::None; }
+  bool operator==(const TensorView& o) const {
+    return kind == o.kind && of == o.of && im2col == o.im2col && place == o.place && select == o.select;
+  }
+  bool operator!=(const TensorView& o) const { return !(*this == o); }
 };
 
 // A position in a tensor's storage: matrix of the stack, row, col.

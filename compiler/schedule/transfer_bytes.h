@@ -10,8 +10,10 @@
 //       the DMA engine without reading DRAM
 //
 // Contract: built once per schedule, gathering each distinct gather-view tile
-// that a LOAD names once; then const, and a lookup is O(1) (a tile no LOAD
-// named when it was built is gathered at each lookup). Keeps a reference to
+// that a LOAD names once — or taking what the scheduler gathered
+// (Schedule::gathered_bytes) when the schedule's tensors are still the ones
+// it was gathered from; then const, and a lookup is O(1) (a tile no LOAD
+// named when it was gathered is gathered at each lookup). Keeps a reference to
 // the schedule's tensor table, which must outlive it; the uOps may be
 // reordered afterwards. Safe on any schedule: a view that is not gatherable()
 // or a tile outside its grid counts its tile_transfer_bytes(), a tensor index
@@ -19,11 +21,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
 
 namespace tilesim::sched {
+
+struct GatheredTileBytes {
+  static constexpr std::int64_t kNotGathered = -1;
+  std::vector<TensorInfo> tensors;  // the tensor table it was gathered from
+  std::vector<std::int64_t> first;  // per tensor: its tile (0,0) in `bytes`, or kNotGathered
+  std::vector<std::int32_t> bytes;  // per tile of a gatherable view: its bytes, -1 where no LOAD named it
+};
 
 class TransferBytes {
  public:
@@ -32,12 +42,12 @@ class TransferBytes {
   // The bytes a LOAD or STORE of `tile` moves.
   std::int64_t operator()(const TileRef& tile) const;
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
+  // What it gathered (or took), for Schedule::gathered_bytes.
+  const std::shared_ptr<const GatheredTileBytes>& gathered() const { return gathered_; }
 
  private:
-  static constexpr std::int64_t kNotGathered = -1;
   const std::vector<TensorInfo>& tensors_;
-  std::vector<std::int64_t> first_;  // per tensor: its tile (0,0) in bytes_, or kNotGathered
-  std::vector<std::int32_t> bytes_;  // per tile of a gatherable view: its bytes, -1 until gathered
+  std::shared_ptr<const GatheredTileBytes> gathered_;  // never null
 };
 
 }  // namespace tilesim::sched

@@ -81,8 +81,10 @@ Schedule schedule_graph(const ir::Graph& graph, const SchedulerOptions& options)
   alloc.free_pool_horizon_execs = 128;
   allocate_and_emit(std::move(program), space, alloc, schedule);
   program = TileProgram{};  // ~40 bytes per EXEC, no longer needed
-  // Each gather view tile a LOAD names is gathered once, for both passes.
+  // Each gather view tile a LOAD names is gathered once, for both passes and
+  // for the simulator (Schedule::gathered_bytes).
   const TransferBytes bytes(schedule);
+  schedule.gathered_bytes = bytes.gathered();
   order_by_start_time(schedule, options.costs, bytes);
   // The totals have one definition (count_totals); the allocator knows only
   // the true SRAM peak and each layer's share.

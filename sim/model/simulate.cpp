@@ -235,8 +235,9 @@ std::int64_t check_time_range(const sched::Schedule& schedule, const HwConfig& h
 
 SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const std::map<std::string, HostTensor>& inputs,
                    const SimOptions& options) {
-  // Preparation, before the clock: one gather of each view tile a LOAD names,
-  // for the whole run, and the time-range check that needs it.
+  // Preparation, before the clock: one gather of each view tile a LOAD names
+  // for the whole run (none when the scheduler's is still valid), and the
+  // time-range check that needs it.
   const sched::TransferBytes bytes(schedule);
   const std::int64_t horizon = check_time_range(schedule, hw, bytes);  // a trace window past it is past the end
   const auto wall_start = std::chrono::steady_clock::now();

@@ -429,6 +429,26 @@ TEST_CASE("views: a place view's tile reads its tensor at the offset and zero el
   CHECK(costs.uop_cycles(s.uops[1], bytes) == 64);
 }
 
+// The simulator's TransferBytes takes what the scheduler's gathered
+// (Schedule::gathered_bytes) and gathers again once a tensor differs: pb at
+// offset 8 puts b's 24 channels at view channels 8..31, all in pb (0,0)
+// (9 pixels x 24 x 4 = 864 B), none in pb (0,1).
+TEST_CASE("views: a schedule's gathered bytes are taken while its tensors are the ones gathered", "[schedule][views]") {
+  Schedule s = concat_schedule();
+  const std::int32_t pb = 3;
+  const TransferBytes scheduler(s);
+  s.gathered_bytes = scheduler.gathered();
+  const TransferBytes simulator(s);
+  CHECK(simulator.gathered() == scheduler.gathered());
+  CHECK(simulator(T(pb, 0, 1)) == 864);
+  s.tensors[pb].view.place.offset = 8;
+  REQUIRE(validate(s) == Errors{});
+  const TransferBytes moved(s);
+  CHECK(moved.gathered() != scheduler.gathered());
+  CHECK(moved(T(pb, 0, 0)) == 864);
+  CHECK(moved(T(pb, 0, 1)) == 0);
+}
+
 // A place view along the rows of a matrix: x [2,3] at row 1 of [4,3].
 TEST_CASE("views: a place view of a matrix along its rows", "[schedule][views]") {
   Builder b(3 * kTileBytes, "rows");
