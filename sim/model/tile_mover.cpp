@@ -7,13 +7,95 @@
 #include <string>
 
 #include "compiler/schedule/view_gather.h"
-
+#include "sim/model/block_transpose.h"
 
 namespace tilesim::sim {
 
 namespace {
 
 constexpr std::int64_t kDim = sched::kTileDim;
+
+// Where a run's elements lie in DRAM: its first element's address, and in a
+// row-major DRAM the bytes from one element to the next, worked out once for
+// each step the runs take (every row run of an im2col tile takes its
+// channel step).
+class RunAddresses {
+ public:
+  RunAddresses(const sched::TensorInfo& x, sched::DramLayout layout) : x_(x), layout_(layout) {}
+  std::uint64_t element(const sched::GatherRun& run, std::int32_t j) const {
+    return sched::element_address(x_, run.element(j), layout_);
+  }
+  std::uint64_t first(const sched::GatherRun& run) const { return element(run, 0); }
+  // Precondition: a row-major DRAM, run.count >= 2, `first` its first element's address.
+  std::uint64_t stride(const sched::GatherRun& run, std::uint64_t first) {
+    if (stride_ == 0 || run.step != step_) stride_ = element(run, 1) - first, step_ = run.step;
+    return stride_;
+  }
+
+ private:
+  const sched::TensorInfo& x_;
+  const sched::DramLayout layout_;
+  sched::StorageCoord step_;  // the step of stride_, when known
+  std::uint64_t stride_ = 0;
+};
+
+// Runs i to i + 7 of a row-major DRAM as 8 x 8 blocks (block_transpose.h),
+// when they are either
+//  * along eight consecutive tile rows from one column, of one count and one
+//    step, their first elements consecutive floats (an im2col tile of an nchw
+//    image: eight neighbouring pixels, a channel apart from one element to the
+//    next), or
+//  * down eight consecutive tile columns from one row, of one count, each of
+//    consecutive floats (eight channels' or kernel positions' stretches of
+//    neighbouring pixels).
+// Returns whether it copied them; run i is a Source run of `first`.
+template <typename Run>
+bool copy_block(const unsigned char* dram, RunAddresses& addresses, const std::vector<Run>& runs, std::size_t i,
+                std::uint64_t first, float* out) {
+  const sched::GatherRun& lead = runs[i];
+  const bool along_rows = lead.at_step == 1;
+  if (i + kTransposeBlock > runs.size() || lead.count < kTransposeBlock || (!along_rows && lead.at_step != kDim)) {
+    return false;
+  }
+  const std::uint64_t stride = addresses.stride(lead, first);
+  // A row run of consecutive floats is one copy already; a column run's must be.
+  if (along_rows == (stride == sizeof(float))) return false;
+  std::uint64_t from[kTransposeBlock] = {first};  // each run's first element
+  for (int q = 1; q < kTransposeBlock; ++q) {
+    const sched::GatherRun& run = runs[i + static_cast<std::size_t>(q)];
+    if (run.kind != sched::GatheredElement::Source || run.at_step != lead.at_step || run.count != lead.count ||
+        run.at != lead.at + q * (along_rows ? kDim : 1)) {
+      return false;
+    }
+    const std::uint64_t at = addresses.first(run);
+    if (along_rows ? run.step != lead.step || at != first + q * sizeof(float)
+                   : addresses.stride(run, at) != sizeof(float)) {
+      return false;
+    }
+    from[q] = at;
+  }
+  // Addresses wrap as element_address's do (a run may step backwards); pointers never.
+  const auto floats_at = [dram](std::uint64_t address) { return reinterpret_cast<const float*>(dram + address); };
+  const auto count = static_cast<std::size_t>(lead.count);
+  float* to = out + lead.at;
+  const float* src[kTransposeBlock];
+  if (!along_rows) {  // run q's element k to tile element lead.at + q + 32 k
+    for (int q = 0; q < kTransposeBlock; ++q) src[q] = floats_at(from[q]);
+    copy_transposed(src, to, kDim, count);
+    return true;
+  }
+  // Element j + q of the eight runs, consecutive floats, to column j + q of their eight rows.
+  std::size_t j = 0;
+  for (; j + kTransposeBlock <= count; j += kTransposeBlock) {
+    for (int q = 0; q < kTransposeBlock; ++q) src[q] = floats_at(first + (j + q) * stride);
+    copy_transposed(src, to + j, kDim, kTransposeBlock);
+  }
+  for (; j < count; ++j) {
+    for (int q = 0; q < kTransposeBlock; ++q)
+      std::memcpy(to + q * kDim + j, floats_at(from[q] + j * stride), sizeof(float));
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -121,37 +203,46 @@ void TileMover::read_gathered_directly(const sched::TileRef& tile, float* out) {
 // run's elements lie one stride apart, found once for each step the runs take
 // (an im2col tile's row runs all take its channel step): adjacent floats
 // along a row of the tile, as an nhwc image's channels or a permute that
-// keeps X's rows, are one copy. In a tile-major DRAM each element has its own
+// keeps X's rows, are one copy; eight neighbouring strided runs are copied as
+// 8 x 8 blocks (copy_block). In a tile-major DRAM each element has its own
 // address.
 template <typename Run>
 void TileMover::read_runs(const sched::TensorInfo& x, const std::vector<Run>& runs, float* out) {
   const sched::DramLayout layout = schedule_.dram_layout;
   std::fill_n(out, kDim * kDim, 0.0f);
-  sched::StorageCoord step;  // the step of `stride`, when known
-  std::uint64_t stride = 0;
-  for (const sched::GatherRun& run : runs) {
+  RunAddresses addresses(x, layout);
+  for (std::size_t i = 0; i < runs.size();) {
+    const sched::GatherRun& run = runs[i];
     float* to = out + run.at;
     const std::size_t to_step = static_cast<std::size_t>(run.at_step);
     if (run.kind != sched::GatheredElement::Source) {
       if (run.kind == sched::GatheredElement::NegativeInfinity) {
         for (std::int32_t j = 0; j < run.count; ++j) to[j * to_step] = -std::numeric_limits<float>::infinity();
       }
+      ++i;
       continue;
     }
-    const auto element = [&](std::int32_t j) { return sched::element_address(x, run.element(j), layout); };
-    const std::uint64_t first = element(0);
+    const std::uint64_t first = addresses.first(run);
     if (layout != sched::DramLayout::RowMajor || run.count == 1) {
-      for (std::int32_t j = 0; j < run.count; ++j) std::memcpy(to + j * to_step, dram_dmi_ + element(j), sizeof(float));
+      for (std::int32_t j = 0; j < run.count; ++j) {
+        std::memcpy(to + j * to_step, dram_dmi_ + addresses.element(run, j), sizeof(float));
+      }
+      ++i;
       continue;
     }
-    if (stride == 0 || run.step != step) stride = element(1) - first, step = run.step;
+    if (copy_block(dram_dmi_, addresses, runs, i, first, out)) {
+      i += kTransposeBlock;
+      continue;
+    }
+    const std::uint64_t stride = addresses.stride(run, first);
     if (stride == sizeof(float) && to_step == 1) {
       std::memcpy(to, dram_dmi_ + first, static_cast<std::size_t>(run.count) * sizeof(float));
-      continue;
+    } else {
+      for (std::int32_t j = 0; j < run.count; ++j) {
+        std::memcpy(to + j * to_step, dram_dmi_ + first + static_cast<std::uint64_t>(j) * stride, sizeof(float));
+      }
     }
-    for (std::int32_t j = 0; j < run.count; ++j) {
-      std::memcpy(to + j * to_step, dram_dmi_ + first + static_cast<std::uint64_t>(j) * stride, sizeof(float));
-    }
+    ++i;
   }
 }
 
