@@ -73,8 +73,15 @@ class TileBits {
       if (k < n) set(first + k * kTileDim);
       return;
     }
-    if (stride != 1) {
-      for (std::int64_t k = 0; k < n; ++k) set(first + k * stride);
+    if (stride != 1) {  // the bits of one word gathered in a register: one store a word, not one a bit
+      if (n <= 0) return;
+      std::int64_t word = first >> 6;
+      std::uint64_t mask = 0;
+      for (std::int64_t k = 0, bit = first; k < n; ++k, bit += stride) {
+        if (bit >> 6 != word) words_[static_cast<std::size_t>(word)] |= mask, mask = 0, word = bit >> 6;
+        mask |= std::uint64_t{1} << (bit & 63);
+      }
+      words_[static_cast<std::size_t>(word)] |= mask;
       return;
     }
     set_bit_run(words_.data(), first, n);

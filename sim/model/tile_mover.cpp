@@ -39,60 +39,74 @@ class RunAddresses {
   std::uint64_t stride_ = 0;
 };
 
-// Runs i to i + 7 of a row-major DRAM as 8 x 8 blocks (block_transpose.h),
-// when they are either
+// Whether runs i to i + 7 of a row-major DRAM can go as 8 x 8 blocks
+// (block_transpose.h): either
 //  * along eight consecutive tile rows from one column, of one count and one
-//    step, their first elements consecutive floats (an im2col tile of an nchw
-//    image: eight neighbouring pixels, a channel apart from one element to the
-//    next), or
+//    step, their first elements one or two floats apart (an im2col tile of an
+//    nchw image: eight neighbouring windows of stride 1 or 2, a channel apart
+//    from one element to the next), or
 //  * down eight consecutive tile columns from one row, of one count, each of
-//    consecutive floats (eight channels' or kernel positions' stretches of
-//    neighbouring pixels).
-// Returns whether it copied them; run i is a Source run of `first`.
+//    floats one or two apart (eight channels' or kernel positions' stretches
+//    of an input row).
+// Returns the floats between the elements taken together (1 or 2; 0: no
+// block) and sets each run's first address in *from. Run i is a Source run of
+// from[0].
 template <typename Run>
-bool copy_block(const unsigned char* dram, RunAddresses& addresses, const std::vector<Run>& runs, std::size_t i,
-                std::uint64_t first, float* out) {
+std::uint64_t block_step(RunAddresses& addresses, const std::vector<Run>& runs, std::size_t i,
+                         std::uint64_t from[kTransposeBlock]) {
   const sched::GatherRun& lead = runs[i];
   const bool along_rows = lead.at_step == 1;
   if (i + kTransposeBlock > runs.size() || lead.count < kTransposeBlock || (!along_rows && lead.at_step != kDim)) {
-    return false;
+    return 0;
   }
-  const std::uint64_t stride = addresses.stride(lead, first);
-  // A row run of consecutive floats is one copy already; a column run's must be.
-  if (along_rows == (stride == sizeof(float))) return false;
-  std::uint64_t from[kTransposeBlock] = {first};  // each run's first element
+  const std::uint64_t stride = addresses.stride(lead, from[0]);
+  std::uint64_t step = along_rows ? 0 : stride;  // bytes; a row block's is its first elements' spacing
   for (int q = 1; q < kTransposeBlock; ++q) {
     const sched::GatherRun& run = runs[i + static_cast<std::size_t>(q)];
     if (run.kind != sched::GatheredElement::Source || run.at_step != lead.at_step || run.count != lead.count ||
         run.at != lead.at + q * (along_rows ? kDim : 1)) {
-      return false;
+      return 0;
     }
-    const std::uint64_t at = addresses.first(run);
-    if (along_rows ? run.step != lead.step || at != first + q * sizeof(float)
-                   : addresses.stride(run, at) != sizeof(float)) {
-      return false;
-    }
-    from[q] = at;
+    from[q] = addresses.first(run);
+    if (along_rows && q == 1) step = from[1] - from[0];
+    const bool fits =
+        along_rows ? run.step == lead.step && from[q] == from[0] + q * step : addresses.stride(run, from[q]) == stride;
+    if (!fits) return 0;
   }
+  // A row run of consecutive floats is one copy already.
+  if ((step != sizeof(float) && step != 2 * sizeof(float)) || (along_rows && stride == sizeof(float))) return 0;
+  return step / sizeof(float);
+}
+
+// Runs i to i + 7 as 8 x 8 blocks where block_step allows; returns whether it copied them.
+template <typename Run>
+bool copy_block(const unsigned char* dram, RunAddresses& addresses, const std::vector<Run>& runs, std::size_t i,
+                std::uint64_t first, float* out) {
+  std::uint64_t from[kTransposeBlock] = {first};
+  const std::uint64_t step = block_step(addresses, runs, i, from);
+  if (step == 0) return false;
   // Addresses wrap as element_address's do (a run may step backwards); pointers never.
   const auto floats_at = [dram](std::uint64_t address) { return reinterpret_cast<const float*>(dram + address); };
+  const sched::GatherRun& lead = runs[i];
   const auto count = static_cast<std::size_t>(lead.count);
   float* to = out + lead.at;
   const float* src[kTransposeBlock];
-  if (!along_rows) {  // run q's element k to tile element lead.at + q + 32 k
+  if (lead.at_step == kDim) {  // run q's element k to tile element lead.at + q + 32 k
     for (int q = 0; q < kTransposeBlock; ++q) src[q] = floats_at(from[q]);
-    copy_transposed(src, to, kDim, count);
+    copy_transposed(src, step, to, kDim, count);
     return true;
   }
-  // Element j + q of the eight runs, consecutive floats, to column j + q of their eight rows.
+  // Element j + p of the eight runs, `step` floats apart, to column j + p of their eight rows.
+  const std::uint64_t stride = addresses.stride(lead, first);
   std::size_t j = 0;
   for (; j + kTransposeBlock <= count; j += kTransposeBlock) {
-    for (int q = 0; q < kTransposeBlock; ++q) src[q] = floats_at(first + (j + q) * stride);
-    copy_transposed(src, to + j, kDim, kTransposeBlock);
+    for (int p = 0; p < kTransposeBlock; ++p) src[p] = floats_at(first + (j + p) * stride);
+    copy_transposed(src, step, to + j, kDim, kTransposeBlock);
   }
   for (; j < count; ++j) {
-    for (int q = 0; q < kTransposeBlock; ++q)
+    for (int q = 0; q < kTransposeBlock; ++q) {
       std::memcpy(to + q * kDim + j, floats_at(from[q] + j * stride), sizeof(float));
+    }
   }
   return true;
 }

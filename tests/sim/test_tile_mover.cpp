@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -143,34 +144,45 @@ TEST_CASE("tile mover: -inf padding, a relayout and a place view read alike with
 }
 
 TEST_CASE("tile mover: eight runs copied as 8x8 blocks put each float where its run says", "[sim][views]") {
-  // Run q (q < 8) holds n floats, run q's element k being q * 100 + k, with a
-  // NaN whose payload must survive (0x7fc01234) as run 3's element 2. dst has
-  // a row of 40 floats per element index k: dst[k * 40 + q] = element k of run
-  // q, and columns 8 to 39 of each row stay as they were (-1).
-  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{8}, std::size_t{13}, std::size_t{32}}) {
-    std::vector<std::vector<float>> runs(sim::kTransposeBlock, std::vector<float>(n + 1));
-    const float* src[sim::kTransposeBlock];
-    for (int q = 0; q < sim::kTransposeBlock; ++q) {
-      for (std::size_t k = 0; k < n; ++k) runs[q][k] = static_cast<float>(q * 100 + static_cast<int>(k));
-      src[q] = runs[q].data();
-    }
-    const std::uint32_t nan_bits = 0x7fc01234;
-    if (n > 2) std::memcpy(&runs[3][2], &nan_bits, sizeof nan_bits);
-    for (const bool plain : {false, true}) {
-      INFO("n " << n << (plain ? ", plain copies" : ", the CPU's best"));
-      std::vector<float> dst(std::max<std::size_t>(n, 1) * 40, -1.0f);
-      plain ? sim::copy_transposed_plain(src, dst.data(), 40, n) : sim::copy_transposed(src, dst.data(), 40, n);
-      for (std::size_t k = 0; k < std::max<std::size_t>(n, 1); ++k) {
-        for (int c = 0; c < 40; ++c) {
-          const float got = dst[k * 40 + static_cast<std::size_t>(c)];
-          if (k >= n || c >= sim::kTransposeBlock) {
-            REQUIRE(got == -1.0f);
-          } else if (n > 2 && c == 3 && k == 2) {
-            std::uint32_t bits;
-            std::memcpy(&bits, &got, sizeof bits);
-            REQUIRE(bits == nan_bits);
-          } else {
-            REQUIRE(got == static_cast<float>(c * 100 + static_cast<int>(k)));
+  // Run q (q < 8) holds n elements, every `step`-th float of its own buffer,
+  // which ends at its last element (AddressSanitizer sees any read past it):
+  // element k of run q is q * 100 + k, the floats between them -2, and run 3's
+  // element 2 a NaN whose payload must survive (0x7fc01234). dst has a row of
+  // 40 floats per element index k: dst[k * 40 + q] = element k of run q, and
+  // columns 8 to 39 stay as they were (-1).
+  const std::uint32_t nan_bits = 0x7fc01234;
+  for (const std::size_t step : {std::size_t{1}, std::size_t{2}}) {
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{8}, std::size_t{13}, std::size_t{32}}) {
+      std::vector<std::unique_ptr<float[]>> runs;
+      const float* src[sim::kTransposeBlock];
+      for (int q = 0; q < sim::kTransposeBlock; ++q) {
+        const std::size_t floats = n == 0 ? 1 : (n - 1) * step + 1;
+        runs.push_back(std::make_unique<float[]>(floats));
+        std::fill_n(runs.back().get(), floats, -2.0f);
+        for (std::size_t k = 0; k < n; ++k) runs.back()[k * step] = static_cast<float>(q * 100 + static_cast<int>(k));
+        src[q] = runs.back().get();
+      }
+      if (n > 2) std::memcpy(&runs[3][2 * step], &nan_bits, sizeof nan_bits);
+      for (const bool plain : {false, true}) {
+        INFO("step " << step << ", n " << n << (plain ? ", plain copies" : ", the CPU's best"));
+        std::vector<float> dst(std::max<std::size_t>(n, 1) * 40, -1.0f);
+        if (plain) {
+          sim::copy_transposed_plain(src, step, dst.data(), 40, n);
+        } else {
+          sim::copy_transposed(src, step, dst.data(), 40, n);
+        }
+        for (std::size_t k = 0; k < std::max<std::size_t>(n, 1); ++k) {
+          for (int c = 0; c < 40; ++c) {
+            const float got = dst[k * 40 + static_cast<std::size_t>(c)];
+            if (k >= n || c >= sim::kTransposeBlock) {
+              REQUIRE(got == -1.0f);
+            } else if (n > 2 && c == 3 && k == 2) {
+              std::uint32_t bits;
+              std::memcpy(&bits, &got, sizeof bits);
+              REQUIRE(bits == nan_bits);
+            } else {
+              REQUIRE(got == static_cast<float>(c * 100 + static_cast<int>(k)));
+            }
           }
         }
       }
@@ -179,51 +191,63 @@ TEST_CASE("tile mover: eight runs copied as 8x8 blocks put each float where its 
 }
 
 TEST_CASE("tile mover: an nchw image's im2col runs copied as 8x8 blocks read as their spans do", "[sim][views]") {
-  // 3x3 convolutions, stride 1, over an nchw image (matrix layout: one [H, W]
-  // matrix per channel). Along a tile row (an output pixel) the channels of
-  // one kernel position are a whole channel (H * W floats) apart, and eight
-  // pixels of one output row start at consecutive floats: eight row runs, one
+  // 3x3 convolutions over an nchw image (matrix layout: one [H, W] matrix per
+  // channel). Along a tile row (an output pixel) the channels of one kernel
+  // position are a whole channel apart, and eight pixels of one output row
+  // start one float apart (stride 1) or two (stride 2): eight row runs, one
   // 8x8 block per eight channels.
-  //  * 40 channels packed (S = 40), 7 x 9, pad 1: tile columns of one kernel
+  //  * 40 channels packed (S = 40), 7 x 19, pad 1: tile columns of one kernel
   //    position (runs of 32) beside columns of two (two runs a row, copied one
-  //    by one), pixels at the image's edge padded, rows of 9 pixels;
+  //    by one), pixels at the image's edge padded, rows of 19 (or 10) pixels;
   //  * 20 channels in columns of 32 (S = 32): runs of 20, two blocks of 8
   //    channels and 4 alone.
-  for (const auto& [channels, stride] : {std::pair<std::int64_t, std::int32_t>{40, 40}, {20, 32}}) {
-    INFO(channels << " channels, S = " << stride);
+  struct RowCase {
+    std::int64_t channels;
+    std::int32_t s, stride;
+  };
+  for (const RowCase c : {RowCase{40, 40, 1}, RowCase{20, 32, 1}, RowCase{40, 40, 2}, RowCase{20, 32, 2}}) {
+    INFO(c.channels << " channels, S = " << c.s << ", stride " << c.stride);
     Builder b(3 * kTileBytes, "rows");
-    const auto x = b.laid_out("x", TensorRole::Input, {1, channels, 7, 9}, TensorLayout::Matrix);
+    const auto x = b.laid_out("x", TensorRole::Input, {1, c.channels, 7, 19}, TensorLayout::Matrix);
     Im2colGeometry g;
     g.kernel_h = g.kernel_w = 3;
+    g.stride_h = g.stride_w = c.stride;
     g.pad_top = g.pad_left = 1;
-    g.out_h = 7;
-    g.out_w = 9;
-    g.channel_stride = stride;
+    g.out_h = (7 + 2 - 3) / c.stride + 1;
+    g.out_w = (19 + 2 - 3) / c.stride + 1;
+    g.channel_stride = c.s;
     check_same_bytes(shown(b, b.im2col("xcol", x, g)));
   }
-  // 3 channels (S = 3) 34 pixels wide: the 27 columns of a tile are runs down
-  // its 32 rows, each a stretch of one input row. Without padding (3 x 32
-  // outputs) a tile's 32 pixels are one output row, a run a column: columns
-  // 0-7 and 8-15 and 16-23 are three blocks, 24-26 alone; with pad 1 (5 x 34
-  // outputs) the tiles' pixels cross output rows and padding, and the runs
-  // are copied one by one.
-  for (const std::int32_t pad : {0, 1}) {
-    INFO("pad " << pad);
-    Builder b(3 * kTileBytes, "columns");
-    const auto x = b.laid_out("x", TensorRole::Input, {1, 3, 5, 34}, TensorLayout::Matrix);
-    Im2colGeometry g;
-    g.kernel_h = g.kernel_w = 3;
-    g.pad_top = g.pad_left = pad;
-    g.out_h = 3 + 2 * pad;
-    g.out_w = 32 + 2 * pad;
-    g.channel_stride = 3;
-    const Schedule s = shown(b, b.im2col("xcol", x, g));
-    check_same_bytes(s);
-    if (pad == 0) {
-      // Tile (0, 0), pixel 5 (oh 0, ow 5), column 22 = kernel position 7
-      // (kh 2, kw 1), channel 1: x[1][2][6], float (1 * 32 + 2) * 64 + 6 of the
-      // image (each channel a [5, 34] matrix padded to 32 x 64).
-      CHECK(sram_float(moves(s, true, true)[0], (5 * kTileDim + 22) * 4) == static_cast<float>((1 * 32 + 2) * 64 + 6));
+  // 3 channels (S = 3): the 27 columns of a tile are runs down its 32 rows,
+  // each a stretch of one input row, its floats one apart (stride 1: 34
+  // pixels wide) or two (stride 2: 66 wide). Without padding (32 outputs a
+  // row) a tile's 32 pixels are one output row, a run a column: columns 0-7,
+  // 8-15 and 16-23 are three blocks, 24-26 alone; with pad 1 the tiles'
+  // pixels cross output rows and padding, and the runs go one by one.
+  for (const std::int32_t stride : {1, 2}) {
+    for (const std::int32_t pad : {0, 1}) {
+      INFO("stride " << stride << ", pad " << pad);
+      const std::int64_t width = 31 * stride + 3;
+      Builder b(3 * kTileBytes, "columns");
+      const auto x = b.laid_out("x", TensorRole::Input, {1, 3, 5, width}, TensorLayout::Matrix);
+      Im2colGeometry g;
+      g.kernel_h = g.kernel_w = 3;
+      g.stride_h = g.stride_w = stride;
+      g.pad_top = g.pad_left = pad;
+      g.out_h = static_cast<std::int32_t>((5 + 2 * pad - 3) / stride + 1);
+      g.out_w = static_cast<std::int32_t>((width + 2 * pad - 3) / stride + 1);
+      g.channel_stride = 3;
+      const Schedule s = shown(b, b.im2col("xcol", x, g));
+      check_same_bytes(s);
+      if (pad == 0) {
+        // Tile (0, 0), pixel 5 (oh 0, ow 5), column 22 = kernel position 7
+        // (kh 2, kw 1), channel 1: x[1][2][5 * stride + 1], float
+        // (1 * 32 + 2) * padded_width + 5 * stride + 1 of the image (each
+        // channel a [5, width] matrix padded to 32 x 64 or 32 x 96).
+        const std::int64_t padded_width = (width + 31) / 32 * 32;
+        CHECK(sram_float(moves(s, true, true)[0], (5 * kTileDim + 22) * 4) ==
+              static_cast<float>((1 * 32 + 2) * padded_width + 5 * stride + 1));
+      }
     }
   }
 }
