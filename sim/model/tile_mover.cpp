@@ -292,9 +292,12 @@ void TileMover::move(const sched::Uop& uop) {
   float* tile = tile_;
   // With direct access to the SRAM, a tile the DRAM holds as it is (not a
   // transpose or gather view) goes straight between the two memories: the
-  // same bytes as through the staging tile, one copy instead of two.
+  // same bytes as through the staging tile, one copy instead of two. So does a
+  // transposed or gathered tile of 32 rows (all of which it writes) when no
+  // worker runs EXECs: with one, it is gathered before waiting for the slot.
   const bool as_stored = tensor.view.kind != sched::ViewKind::Transpose && !sched::is_gather(tensor);
-  if (sram_dmi_ != nullptr && as_stored) {
+  const bool whole_tile_load = uop.kind == sched::UopKind::Load && tensor.rank > 1 && !worker_;
+  if (sram_dmi_ != nullptr && (as_stored || whole_tile_load)) {
     wait_for_slot(uop);
     auto* in_sram = reinterpret_cast<float*>(sram_dmi_ + uop.addr);
     uop.kind == sched::UopKind::Load ? read_tile(uop.tile, in_sram) : write_tile(uop.tile, in_sram);
