@@ -42,13 +42,14 @@ void check_interrupted(int signal, const std::string& signal_name) {
   // Signal once the simulation has begun: its trace is being written to a
   // temporary file (.tilesim-tmp-XXXXXX) until it is complete, and the header
   // is there from the start (the empty files that probe the folder before the
-  // work do not count).
+  // work do not count). A probe gone between the listing and the size is an
+  // error, whose size reads as uintmax_t(-1): not a sign of the simulation.
   auto simulating = [&] {
     for (const auto& entry : fs::directory_iterator(dir)) {
       std::error_code ec;
-      if (entry.path().filename().string().rfind(".tilesim-tmp-", 0) == 0 && fs::file_size(entry.path(), ec) > 0) {
-        return true;
-      }
+      if (entry.path().filename().string().rfind(".tilesim-tmp-", 0) != 0) continue;
+      const std::uintmax_t size = fs::file_size(entry.path(), ec);
+      if (!ec && size > 0) return true;
     }
     return false;
   };
@@ -59,6 +60,7 @@ void check_interrupted(int signal, const std::string& signal_name) {
   CHECK(r.signal == 0);
   CHECK(r.exit_code == 128 + signal);
   const std::string prefix = "tilesim: interrupted by " + signal_name + " at cycle ";
+  INFO("stderr: " << r.err);
   REQUIRE(r.err.rfind(prefix, 0) == 0);
   const auto cycle = std::stoll(r.err.substr(prefix.size()));
   CHECK(r.err == prefix + std::to_string(cycle) +
