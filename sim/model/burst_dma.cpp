@@ -67,10 +67,11 @@ void BurstDmaEngine::step() {
     sc_core::sc_stop();
     return;
   }
+  const std::uint64_t now_ps = sc_core::sc_time_stamp().value();
   const std::int64_t now = now_cycle_ceil();
-  const sc_core::sc_time edge = cycle_ * static_cast<double>(now);
-  if (edge != sc_core::sc_time_stamp()) {  // woken between edges by the DRAM
-    next_trigger(edge - sc_core::sc_time_stamp(), response_);
+  const std::uint64_t edge_ps = cycles_time(cycle_, now).value();
+  if (edge_ps != now_ps) {  // woken between edges by the DRAM
+    next_trigger(sc_core::sc_time::from_value(edge_ps - now_ps), response_);
     return;
   }
   free_slots(now);
@@ -85,7 +86,7 @@ void BurstDmaEngine::step() {
   if (deadline == kNoDeadline) {
     next_trigger(events);
   } else {
-    next_trigger(cycle_ * static_cast<double>(deadline - now), events);
+    next_trigger(cycles_time(cycle_, deadline - now), events);
   }
 }
 

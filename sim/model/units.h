@@ -25,6 +25,13 @@
 
 namespace tilesim::sim {
 
+// n cycles of `cycle` as a time, in integer picoseconds: exact, and with no
+// round trip through a double (cycle * double), which a DRAM-timed run did
+// at every cycle edge.
+inline sc_core::sc_time cycles_time(const sc_core::sc_time& cycle, std::int64_t n) {
+  return sc_core::sc_time::from_value(cycle.value() * static_cast<sc_core::sc_time::value_type>(n));
+}
+
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
 // dependency token has arrived, holds the unit busy for the uOp's cycles and
 // then as long as the SRAM's ports keep it (SramPortsIf::finish), then does
@@ -52,10 +59,7 @@ class InOrderUnit : public sc_core::sc_module {
  private:
   void start();
   bool end_or_stall();
-  // n cycles as a time, in integer picoseconds (exact, unlike cycle_ * double).
-  sc_core::sc_time cycles_time(std::int64_t n) const {
-    return sc_core::sc_time::from_value(cycle_.value() * static_cast<sc_core::sc_time::value_type>(n));
-  }
+  sc_core::sc_time cycles_time(std::int64_t n) const { return sim::cycles_time(cycle_, n); }
   std::int64_t now_cycle() const {
     return static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / cycle_.value());
   }

@@ -106,36 +106,41 @@ std::int64_t ChannelController::next_completion_bound_ps() const {
 void ChannelController::advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
   const std::int64_t horizon = now_ps / config_.tck_ps;
   for (;;) {
-    const Decision d = next_decision();
+    const Decision& d = next_decision();  // apply() leaves it as it is
     if (!d.valid || d.cycle > horizon) break;
+    const std::int64_t cycle = d.cycle;
     apply(d);
-    next_cycle_ = d.cycle + 1;
+    next_cycle_ = cycle + 1;
   }
   next_cycle_ = std::max(next_cycle_, horizon + 1);
   while (!in_flight_.empty() && in_flight_.front().done_cycle * config_.tck_ps <= now_ps) {
-    done.push_back(DramCompletion{in_flight_.front().id, in_flight_.front().done_cycle * config_.tck_ps});
+    // Field by field: a completion built on the stack and copied in was read
+    // back (16 bytes) before its two 8-byte stores retired, and stalled.
+    DramCompletion& completion = done.emplace_back();
+    completion.id = in_flight_.front().id;
+    completion.done_ps = in_flight_.front().done_cycle * config_.tck_ps;
     in_flight_.pop_front();
   }
 }
 
 const ChannelController::Decision& ChannelController::next_decision() const {
   if (!cache_valid_) {
-    cached_ = decide(next_cycle_);
+    decide(next_cycle_, cached_);
     cache_valid_ = true;
   }
   return cached_;
 }
 
-ChannelController::Decision ChannelController::decide(std::int64_t cursor) const {
+void ChannelController::decide(std::int64_t cursor, Decision& best) const {
   for (;;) {
-    Decision best;
+    best.valid = false;
     std::int64_t next_arrival = kNever;
     request_candidates(cursor, best, next_arrival);
     refresh_candidates(cursor, best);
     // A request arriving before the winner's cycle may change the choice:
     // decide again from its arrival.
-    if (best.valid && best.cycle < next_arrival) return best;
-    if (next_arrival == kNever) return best;
+    if (best.valid && best.cycle < next_arrival) return;
+    if (next_arrival == kNever) return;
     cursor = next_arrival;
   }
 }
@@ -172,7 +177,7 @@ void ChannelController::request_candidates(std::int64_t cursor, Decision& best, 
     if (t >= refresh_due_[timing_.rank_of(bank)]) continue;  // the rank waits for its refresh
     const Rank rank{t, hit ? kColumnFirst : kRowCommand, i};
     if (!best.valid || beats(rank, best_rank)) {
-      best = Decision{true, t, cmd, bank, i};
+      best.set(t, cmd, bank, i);
       best_rank = rank;
     }
   }
@@ -186,7 +191,7 @@ void ChannelController::refresh_candidates(std::int64_t cursor, Decision& best) 
     const std::int64_t t = std::max({timing_.earliest(cmd, any_bank), refresh_due_[r], cursor});
     // Refresh commands win ties; between ranks the lower wins.
     if (!best.valid || t < best.cycle || (t == best.cycle && best.request >= 0)) {
-      best = Decision{true, t, cmd, any_bank, -1};
+      best.set(t, cmd, any_bank, -1);
     }
   }
 }
@@ -224,7 +229,7 @@ void ChannelController::apply(const Decision& d) {
 }
 
 void ChannelController::complete_request(int index, std::int64_t end_cycle) {
-  const Request q = queue_[index];
+  const Request& q = queue_[index];  // erased last, once its fields are used
   const std::int64_t done_ps = end_cycle * config_.tck_ps;
   if (q.is_write) {
     ++stats_.writes;
@@ -238,11 +243,15 @@ void ChannelController::complete_request(int index, std::int64_t end_cycle) {
   if (q.first == FirstCommand::kNone) ++stats_.row_hits;
   if (q.first == FirstCommand::kActivate) ++stats_.row_misses;
   if (q.first == FirstCommand::kPrecharge) ++stats_.row_conflicts;
-  in_flight_.push_back(Pending{q.id, end_cycle});
+  Pending& pending = in_flight_.emplace_back();  // field by field, as in advance_to
+  pending.id = q.id;
+  pending.done_cycle = end_cycle;
   --queued_per_bank_[q.bank];
+  const std::uint64_t follower_mark = q.seq + 1;
   queue_.erase(queue_.begin() + index);
+  if (waiting_ == 0) return;
   for (Request& other : queue_) {
-    if (other.waits_for != q.seq + 1) continue;
+    if (other.waits_for != follower_mark) continue;
     other.waits_for = 0;
     --waiting_;
   }

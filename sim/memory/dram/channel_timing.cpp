@@ -24,7 +24,12 @@ ChannelTiming::ChannelTiming(const DramConfig& config)
              Rank{kLongAgo, kLongAgo, kLongAgo, kLongAgo, {kLongAgo, kLongAgo, kLongAgo, kLongAgo}, 0}),
       last_command_(kLongAgo),
       last_read_(kLongAgo),
-      bus_free_(kLongAgo) {}
+      bus_free_(kLongAgo) {
+  for (std::size_t b = 0; b < banks_.size(); ++b) {
+    banks_[b].rank = static_cast<int>(b) / banks_per_rank_;
+    banks_[b].group = static_cast<int>(b) / banks_per_group_;
+  }
+}
 
 bool ChannelTiming::any_open(int rank) const {
   const auto first = banks_.begin() + rank * banks_per_rank_;
@@ -67,7 +72,7 @@ std::int64_t ChannelTiming::earliest(DramCommand cmd, BankIndex b) const {
 std::int64_t ChannelTiming::earliest_activate(BankIndex b) const {
   const Bank& bank = banks_[b];
   const Rank& rank = ranks_[rank_of(b)];
-  const Group& group = groups_[b / banks_per_group_];
+  const Group& group = groups_[banks_[b].group];
   return std::max({last_command_ + 1, bank.pre + c_.tRP, bank.act + c_.tRC, rank.act + c_.tRRD_S, group.act + c_.tRRD_L,
                    rank.act_window[rank.act_next] + c_.tFAW, rank.ref + c_.tRFC});
 }
@@ -82,7 +87,7 @@ std::int64_t ChannelTiming::earliest_column(bool write, BankIndex b) const {
   const Bank& bank = banks_[b];
   const int r = rank_of(b);
   const Rank& rank = ranks_[r];
-  const Group& group = groups_[b / banks_per_group_];
+  const Group& group = groups_[banks_[b].group];
   const std::int64_t latency = write ? c_.CWL : c_.CL;
   // The burst's data may start only once the previous burst's has ended
   // (plus the rank switch): bursts hold the bus in issue order.
@@ -120,7 +125,7 @@ ChannelTiming::Issued ChannelTiming::issue(DramCommand cmd, BankIndex b, std::in
     case DramCommand::kActivate:
       bank.open = true;
       bank.row = row;
-      bank.act = rank.act = groups_[b / banks_per_group_].act = cycle;
+      bank.act = rank.act = groups_[banks_[b].group].act = cycle;
       rank.act_window[rank.act_next] = cycle;
       rank.act_next = (rank.act_next + 1) % 4;
       break;
@@ -151,7 +156,7 @@ ChannelTiming::Issued ChannelTiming::issue(DramCommand cmd, BankIndex b, std::in
 ChannelTiming::Issued ChannelTiming::column_issue(bool write, BankIndex b, std::int64_t cycle, bool auto_precharge) {
   Bank& bank = banks_[b];
   const int r = rank_of(b);
-  Group& group = groups_[b / banks_per_group_];
+  Group& group = groups_[banks_[b].group];
   if (write) {
     bank.wr = ranks_[r].wr = group.wr = cycle;
   } else {

@@ -23,7 +23,8 @@ SramAccessList uop_sram_access_list(const sched::Schedule& schedule, const sched
     case sched::UopKind::Exec:
       break;
   }
-  for (int p = 0; p < uop.num_srcs(); ++p) {
+  const int srcs = uop.num_srcs();  // out of line: once, not at every operand
+  for (int p = 0; p < srcs; ++p) {
     if (!uop.src[p].valid()) continue;  // a matmul's absent bias beside its residual
     out.push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
   }
