@@ -1,6 +1,7 @@
 #include "sim/model/tile_mover.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -287,6 +288,30 @@ void TileMover::write_tile(const sched::TileRef& tile, const float* in) {
   }
 }
 
+// While the EXECs before it run, the next LOAD's rows (a tile as stored)
+// come into the cache: they lie a DRAM row apart, in as many pages, which
+// no hardware prefetcher follows, and a copy that waited for each row's
+// lines in turn took longer than the copying (the large MLP's simulation with
+// the math on one thread 10% faster; into L1 beat into L2).
+void TileMover::prefetch_next_load(const sched::Uop& uop) {
+  if (dram_dmi_ == nullptr) return;
+  assert(&uop >= schedule_.uops.data() && &uop < schedule_.uops.data() + schedule_.uops.size());
+  const std::size_t first = static_cast<std::size_t>(&uop - schedule_.uops.data()) + 1;
+  const std::size_t last = std::min(schedule_.uops.size(), first + kPrefetchWindow);
+  for (std::size_t u = first; u < last; ++u) {
+    const sched::Uop& next = schedule_.uops[u];
+    if (next.kind != sched::UopKind::Load) continue;
+    const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(next.tile.tensor)];
+    if (sched::is_gather(t) || t.rank <= 1) return;
+    sched::tile_spans(schedule_, next.tile, &prefetch_spans_);
+    for (const sched::DramSpan& span : prefetch_spans_) {
+      const unsigned char* at = dram_dmi_ + span.address;
+      for (std::uint32_t b = 0; b < span.bytes; b += 64) __builtin_prefetch(at + b, 0, 3);
+    }
+    return;
+  }
+}
+
 void TileMover::move(const sched::Uop& uop) {
   const sched::TensorInfo& tensor = schedule_.tensors[static_cast<std::size_t>(uop.tile.tensor)];
   float* tile = tile_;
@@ -301,6 +326,7 @@ void TileMover::move(const sched::Uop& uop) {
     wait_for_slot(uop);
     auto* in_sram = reinterpret_cast<float*>(sram_dmi_ + uop.addr);
     uop.kind == sched::UopKind::Load ? read_tile(uop.tile, in_sram) : write_tile(uop.tile, in_sram);
+    if (uop.kind == sched::UopKind::Load) prefetch_next_load(uop);
     return;
   }
   if (uop.kind == sched::UopKind::Load) {

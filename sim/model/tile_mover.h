@@ -37,11 +37,15 @@ class TileMover {
   void connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_if<>* sram);
   // The worker whose EXECs share the SRAM (nullptr: EXECs run inline).
   void share_sram_with(ExecWorker* worker) { worker_ = worker; }
+  // `uop` is an element of the schedule's uops (after a LOAD, the next
+  // LOAD's DRAM rows are prefetched).
   void move(const sched::Uop& uop);
 
  private:
   void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
   void read_tile(const sched::TileRef& tile, float* out);
+  void prefetch_next_load(const sched::Uop& uop);
+  static constexpr std::size_t kPrefetchWindow = 16;  // uOps looked ahead for the next LOAD
   void write_tile(const sched::TileRef& tile, const float* in);
   void read_gathered_directly(const sched::TileRef& tile, float* out);
   template <typename Run>
@@ -58,6 +62,7 @@ class TileMover {
   unsigned char* sram_dmi_ = nullptr;
   ExecWorker* worker_ = nullptr;
   sched::DramSpans spans_;                         // of the tile being moved
+  sched::DramSpans prefetch_spans_;                // of the next LOAD's tile
   std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
   std::vector<sched::Im2colRun> im2col_runs_;      // of an im2col tile read through DMI
   std::vector<sched::GatherRun> gather_runs_;      // of a view tile gathered by rows, read through DMI
