@@ -99,8 +99,8 @@ std::int64_t contiguous_in_row(const StorageCoord& at, std::int64_t count, DramL
 }
 
 void tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout, DramSpans* out) {
-  out->spans_.clear();
   if (is_gather(s.tensors[static_cast<std::size_t>(ref.tensor)])) {
+    out->spans_.clear();
     out->gather(s, ref, layout);
     return;
   }
@@ -110,6 +110,9 @@ void tile_spans(const Schedule& s, const TileRef& ref, DramLayout layout, DramSp
   const std::uint64_t base = *t.dram_address;
   const auto row = static_cast<std::uint64_t>(tile.row), col = static_cast<std::uint64_t>(tile.col);
   std::vector<DramSpan>& spans = out->spans_;
+  // A row-major tile's 32 spans are all rewritten below: resized, not cleared
+  // first (a resize from 0 value-initialized them all at every LOAD and STORE).
+  if (t.rank <= 1 || layout == DramLayout::TileMajor) spans.clear();
   if (t.is_scalar()) {
     spans.push_back(DramSpan{base, static_cast<std::uint32_t>(kElement)});
   } else if (t.rank <= 1) {  // a bias row: its tiles are 128 B, side by side
