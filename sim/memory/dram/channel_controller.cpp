@@ -146,23 +146,29 @@ void ChannelController::decide(std::int64_t cursor, Decision& best) const {
 }
 
 void ChannelController::request_candidates(std::int64_t cursor, Decision& best, std::int64_t& next_arrival) const {
-  // Each bank serves its oldest row hit, else its oldest request.
+  // Each bank serves its oldest row hit, else its oldest request. The
+  // vectors' data and size are read once: a store through `choice` could
+  // otherwise alias them, and the loop reloaded them at every request.
   touched_.clear();
-  for (int i = 0; i < static_cast<int>(queue_.size()); ++i) {
-    const Request& q = queue_[i];
+  int* const choice = choice_.data();
+  char* const chosen_hit = chosen_hit_.data();
+  const Request* const queue = queue_.data();
+  const int queued = static_cast<int>(queue_.size());
+  for (int i = 0; i < queued; ++i) {
+    const Request& q = queue[i];
     if (q.arrival_cycle > cursor) {
       next_arrival = std::min(next_arrival, q.arrival_cycle);
       continue;
     }
     if (q.waits_for != 0) continue;
-    int& chosen = choice_[q.bank];
+    int& chosen = choice[q.bank];
     if (chosen < 0) {
       chosen = i;
-      chosen_hit_[q.bank] = is_hit(q);
+      chosen_hit[q.bank] = is_hit(q);
       touched_.push_back(q.bank);
-    } else if (!chosen_hit_[q.bank] && is_hit(q)) {
+    } else if (!chosen_hit[q.bank] && is_hit(q)) {
       chosen = i;
-      chosen_hit_[q.bank] = true;
+      chosen_hit[q.bank] = true;
     }
   }
   Rank best_rank{best.cycle, 0, 0};
