@@ -16,6 +16,7 @@
 #include "compiler/schedule/dram_placement.h"
 #include "compiler/support/interrupt.h"
 #include "sim/io/input_values.h"
+#include "sim/model/block_transpose.h"
 
 namespace tilesim::sim {
 
@@ -220,6 +221,78 @@ void DramImage::write_inputs(const std::map<std::string, HostTensor>& inputs, co
   run_beside([&] { write(shares.first); }, [&] { write(shares.second); });
 }
 
+namespace {
+
+// A conv weight [O, C, kh, kw] whose storage is its values transposed by
+// kernel position: value (o, i, p) (p = y * kw + x; o * C * K + i * K + p in
+// the source, K = kh * kw) at storage row p * C + i, column o. Checked
+// against storage_coord's steps; false for any other tensor (a grouped or
+// depthwise conv's weight steps otherwise).
+bool transposed_by_position(const AffineWalk& walk) {
+  if (!walk.found || walk.along != 0 || walk.dims.size() != 4 || walk.origin != sched::StorageCoord{}) return false;
+  const std::int64_t channels = walk.dims[1], kw = walk.dims[3];
+  return walk.step[1] == sched::StorageCoord{0, 1, 0} && walk.step[2] == sched::StorageCoord{0, kw * channels, 0} &&
+         walk.step[3] == sched::StorageCoord{0, channels, 0};
+}
+
+}  // namespace
+
+// A conv weight (transposed_by_position) as 8 x 8 transposes in registers
+// (block_transpose.h); line by line, each value of a storage row was a load
+// from its own cache line (a 512 x 512 x 3 x 3 weight took 6 ms). With one
+// kernel position (1 x 1), eight output channels by up to 32 rows (a tile's)
+// at a time; with more, eight output channels by the K positions of one
+// input channel, whose rows lie C rows apart. What a block of 8 leaves, and
+// rows not an even stride apart (tile_major with C not a multiple of 32), go
+// one value at a time.
+bool DramImage::write_conv_weight(const sched::TensorInfo& t, const HostTensor& values) {
+  if (!sched::storage_coord_is_affine(t)) return false;
+  const AffineWalk walk(t);
+  if (!transposed_by_position(walk) || std::find(walk.dims.begin(), walk.dims.end(), 0) != walk.dims.end()) {
+    return false;
+  }
+  const std::int64_t outputs = walk.dims[0], channels = walk.dims[1], positions = walk.dims[2] * walk.dims[3];
+  const std::int64_t per_output = channels * positions;
+  const auto at = [&](std::int64_t row, std::int64_t column) {
+    return reinterpret_cast<float*>(data_->data() + sched::element_address(t, sched::StorageCoord{0, row, column},
+                                                                          schedule_.dram_layout));
+  };
+  const auto value = [&](std::int64_t o, std::int64_t i, std::int64_t p) {
+    return &values.data[static_cast<std::size_t>(o * per_output + i * positions + p)];
+  };
+  // Rows first, first + 1, ... n of them (n rows of `step` storage rows each)
+  // of output channels o0 .. o0 + 8 (or one by one past the last block).
+  const auto copy_rows = [&](std::int64_t o0, std::int64_t width, std::int64_t row, std::int64_t row_step,
+                             std::int64_t n, std::int64_t i, std::int64_t p, std::int64_t i_step, std::int64_t p_step) {
+    float* const dst = at(row, o0);
+    const std::ptrdiff_t stride = n > 1 ? at(row + row_step, o0) - dst : 0;
+    const bool even = n <= 1 || at(row + (n - 1) * row_step, o0) == dst + (n - 1) * stride;
+    std::int64_t o = 0;
+    if (even) {
+      for (; o + kTransposeBlock <= width; o += kTransposeBlock) {
+        const float* src[kTransposeBlock];
+        for (int q = 0; q < kTransposeBlock; ++q) src[q] = value(o0 + o + q, i, p);
+        copy_transposed(src, 1, dst + o, static_cast<std::size_t>(stride), static_cast<std::size_t>(n));
+      }
+    }
+    for (; o < width; ++o) {
+      for (std::int64_t k = 0; k < n; ++k) *at(row + k * row_step, o0 + o) = *value(o0 + o, i + k * i_step, p + k * p_step);
+    }
+  };
+  for (std::int64_t o0 = 0; o0 < outputs; o0 += sched::kTileDim) {
+    poll_interrupt();
+    const std::int64_t width = std::min(sched::kTileDim, outputs - o0);
+    if (positions == 1) {
+      for (std::int64_t i0 = 0; i0 < channels; i0 += sched::kTileDim) {
+        copy_rows(o0, width, i0, 1, std::min(sched::kTileDim, channels - i0), i0, 0, 1, 0);
+      }
+    } else {
+      for (std::int64_t i = 0; i < channels; ++i) copy_rows(o0, width, i, channels, positions, i, 0, 0, 1);
+    }
+  }
+  return true;
+}
+
 // Padding and a grouped convolution's zeros stay the image's zeros.
 void DramImage::write_tensor(const sched::TensorInfo& t, const HostTensor& values) {
   const std::vector<std::int64_t> dims = sched::true_dims(t);
@@ -228,6 +301,7 @@ void DramImage::write_tensor(const sched::TensorInfo& t, const HostTensor& value
              : values.shape() != dims) {
     throw std::logic_error("values of " + t.name + " have shape " + values.shape_text());
   }
+  if (write_conv_weight(t, values)) return;
   for_each_line(t, [&](const Line& line) {
     const float* from = &values.data[static_cast<std::size_t>(line.first)];
     auto* to = reinterpret_cast<float*>(data_->data() + line.address);

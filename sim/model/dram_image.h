@@ -47,6 +47,7 @@ class DramImage {
 
  private:
   void write_tensor(const sched::TensorInfo& t, const HostTensor& values);
+  bool write_conv_weight(const sched::TensorInfo& t, const HostTensor& values);
   void write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
                    const std::optional<std::uint64_t>& seed);
   // n values consecutive in DRAM from `address`, the k-th of them value

@@ -35,6 +35,14 @@ Schedule tensors_in_every_layout() {
   b.laid_out("image_nhwc_wide", TensorRole::Input, {2, 70, 2, 3}, TensorLayout::Nhwc);
   b.laid_out("weight", TensorRole::Param, {6, 5, 3, 3}, TensorLayout::ConvWeight);
   b.laid_out("weight_wide", TensorRole::Param, {70, 3, 2, 2}, TensorLayout::ConvWeight);
+  // Written as 8 x 8 transposes (DramImage::write_conv_weight): 43 output
+  // channels (five blocks of 8 and three one by one), 9 kernel positions
+  // (one block and one), and a 1 x 1 weight of 70 channels (rows in two
+  // whole tiles and a part); 40 channels keep tile_major's rows C apart
+  // uneven, 64 even.
+  b.laid_out("weight_big", TensorRole::Param, {43, 40, 3, 3}, TensorLayout::ConvWeight);
+  b.laid_out("weight_even", TensorRole::Param, {17, 64, 3, 1}, TensorLayout::ConvWeight);
+  b.laid_out("weight_1x1", TensorRole::Param, {43, 70, 1, 1}, TensorLayout::ConvWeight);
   b.laid_out("weight_groups", TensorRole::Param, {6, 2, 3, 3}, TensorLayout::ConvWeight, 3);
   b.laid_out("weight_depthwise", TensorRole::Param, {5, 1, 3, 3}, TensorLayout::ConvWeight, 5);
   b.stack("stack", TensorRole::Param, {2, 3}, 33, 70);
