@@ -9,7 +9,7 @@
 // DRAM's socket. write_inputs and read_tensor put each true element of a
 // tensor at the storage position storage_coord gives it (the other positions,
 // padding and a grouped convolution's zeros, stay zero), a line of neighbours
-// in DRAM at a time.
+// in DRAM at a time (a conv weight's given values as 8 x 8 transposes).
 // A view has no bytes of its own. In timing-only runs there are no bytes
 // (data() is nullptr), only addresses.
 #pragma once
@@ -47,6 +47,8 @@ class DramImage {
 
  private:
   void write_tensor(const sched::TensorInfo& t, const HostTensor& values);
+  // false, nothing written, for a tensor that is not a conv weight stored by
+  // kernel position (a grouped or depthwise conv's, any other layout).
   bool write_conv_weight(const sched::TensorInfo& t, const HostTensor& values);
   void write_input(const sched::TensorInfo& t, const std::map<std::string, HostTensor>& inputs,
                    const std::optional<std::uint64_t>& seed);

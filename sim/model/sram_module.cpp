@@ -25,22 +25,24 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
 // after the run cost ~20% of a timing-only simulation).
 SramTicket SramModule::request(SramRequester who, std::uint32_t uop, std::int64_t start_cycle,
                                std::int64_t busy_cycles) {
-  if (banks_.config().ideal()) {
-    const SramAccessList accesses = uop_sram_access_list(schedule_, schedule_.uops[uop]);
-    count_layer_bytes(uop, accesses);
-    banks_.count_ideal(static_cast<std::size_t>(who), accesses);
+  SramTraffic traffic;
+  if (banks_.config().ideal()) {  // summed as they are enumerated: no list built
+    for_each_sram_access(schedule_, schedule_.uops[uop], [&traffic](const SramAccess& a) { traffic.add(a); });
+    count_layer_bytes(uop, traffic);
+    banks_.count_ideal(static_cast<std::size_t>(who), traffic);
     return SramTicket{static_cast<std::uint64_t>(start_cycle + busy_cycles)};
   }
   uop_sram_accesses(schedule_, schedule_.uops[uop], &accesses_);
-  count_layer_bytes(uop, accesses_);
+  for (const SramAccess& a : accesses_) traffic.add(a);
+  count_layer_bytes(uop, traffic);
   return banks_.request(static_cast<std::size_t>(who), start_cycle, busy_cycles, accesses_, uop);
 }
 
-template <class Accesses>
-void SramModule::count_layer_bytes(std::uint32_t uop, const Accesses& accesses) {
+void SramModule::count_layer_bytes(std::uint32_t uop, const SramTraffic& traffic) {
   if (layer_bytes_.empty()) return;
   LayerBytes& layer = layer_bytes_[schedule_.uop_layer[uop]];
-  for (const SramAccess& access : accesses) (access.is_write ? layer.written : layer.read) += access.bytes;
+  layer.read += traffic.bytes_read;
+  layer.written += traffic.bytes_written;
 }
 
 SramOutcome SramModule::finish(SramTicket ticket) {

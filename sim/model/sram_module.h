@@ -65,8 +65,7 @@ class SramModule : public sc_core::sc_module, public SramPortsIf {
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
-  template <class Accesses>
-  void count_layer_bytes(std::uint32_t uop, const Accesses& accesses);  // uOp `uop`'s
+  void count_layer_bytes(std::uint32_t uop, const SramTraffic& traffic);  // uOp `uop`'s
 
   unsigned char* arena() const { return arena_ ? arena_->data() : nullptr; }
 

@@ -75,24 +75,25 @@ void SramBanks::serve_through(std::int64_t last_start) {
   served_through_ = std::max(served_through_, last_start);
 }
 
-template <class Accesses>
-void SramBanks::count_traffic(SramRequesterStats& s, const Accesses& accesses) {
+void SramBanks::count_traffic(SramRequesterStats& s, const SramTraffic& traffic) {
   ++s.requests;
-  for (const SramAccess& a : accesses) {
-    (a.is_write ? s.writes : s.reads) += 1;
-    (a.is_write ? s.bytes_written : s.bytes_read) += a.bytes;
-  }
+  s.reads += traffic.reads;
+  s.writes += traffic.writes;
+  s.bytes_read += traffic.bytes_read;
+  s.bytes_written += traffic.bytes_written;
 }
 
-void SramBanks::count_ideal(std::size_t requester, const SramAccessList& accesses) {
+void SramBanks::count_ideal(std::size_t requester, const SramTraffic& traffic) {
   if (!config_.ideal()) throw std::logic_error("SramBanks: count_ideal on banked SRAM");
   if (requester >= stats_.size()) throw std::invalid_argument("SramBanks: unknown requester");
-  count_traffic(stats_[requester], accesses);
+  count_traffic(stats_[requester], traffic);
 }
 
 SramOutcome SramBanks::serve(const Pending& r) {
   SramRequesterStats& s = stats_[r.who];
-  count_traffic(s, r.accesses);
+  SramTraffic traffic;
+  for (const SramAccess& a : r.accesses) traffic.add(a);
+  count_traffic(s, traffic);
   if (config_.ideal()) return SramOutcome{r.start + r.busy, 0, 0};
   SramOutcome outcome = serve_on_banks(r, s);
   s.bandwidth_stall_cycles += outcome.bandwidth_stall_cycles;

@@ -52,6 +52,15 @@ struct SramAccessList {
   const SramAccess* end() const { return items.data() + size; }
 };
 
+// One uOp's accesses summed: what serving it adds to its requester's counts.
+struct SramTraffic {
+  std::int64_t reads = 0, writes = 0, bytes_read = 0, bytes_written = 0;
+  void add(const SramAccess& access) {
+    (access.is_write ? writes : reads) += 1;
+    (access.is_write ? bytes_written : bytes_read) += access.bytes;
+  }
+};
+
 struct SramTicket {
   std::uint64_t id = 0;
 };
@@ -93,7 +102,7 @@ class SramBanks {
   SramOutcome finish(SramTicket ticket);
   // The ideal configuration only: counts one uOp's traffic as a served
   // request would, without the request/finish pair (nothing waits on it).
-  void count_ideal(std::size_t requester, const SramAccessList& accesses);
+  void count_ideal(std::size_t requester, const SramTraffic& traffic);
 
   const std::vector<SramRequesterStats>& stats() const { return stats_; }
   const SramBanksConfig& config() const { return config_; }
@@ -110,8 +119,7 @@ class SramBanks {
 
   void serve_through(std::int64_t last_start);
   SramOutcome serve(const Pending& request);
-  template <class Accesses>
-  static void count_traffic(SramRequesterStats& stats, const Accesses& accesses);
+  static void count_traffic(SramRequesterStats& stats, const SramTraffic& traffic);
   SramOutcome serve_on_banks(const Pending& request, SramRequesterStats& stats);
   PortCalendar& port(std::int64_t bank, bool is_write);
 

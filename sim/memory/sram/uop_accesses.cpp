@@ -2,34 +2,9 @@
 
 namespace tilesim::sim {
 
-namespace {
-
-std::uint32_t tile_bytes(const sched::Schedule& schedule, const sched::TileRef& tile) {
-  return static_cast<std::uint32_t>(schedule.tensors[static_cast<std::size_t>(tile.tensor)].tile_transfer_bytes());
-}
-
-}  // namespace
-
 SramAccessList uop_sram_access_list(const sched::Schedule& schedule, const sched::Uop& uop) {
   SramAccessList out;
-  const std::uint32_t bytes = tile_bytes(schedule, uop.tile);
-  switch (uop.kind) {
-    case sched::UopKind::Load:
-      out.push_back(SramAccess{uop.addr, bytes, true});
-      return out;
-    case sched::UopKind::Store:
-      out.push_back(SramAccess{uop.addr, bytes, false});
-      return out;
-    case sched::UopKind::Exec:
-      break;
-  }
-  const int srcs = uop.num_srcs();  // out of line: once, not at every operand
-  for (int p = 0; p < srcs; ++p) {
-    if (!uop.src[p].valid()) continue;  // a matmul's absent bias beside its residual
-    out.push_back(SramAccess{uop.src_addr[p], tile_bytes(schedule, uop.src[p]), false});
-  }
-  if (sched::is_accumulating(uop.exec) && !uop.zero_init) out.push_back(SramAccess{uop.addr, bytes, false});
-  out.push_back(SramAccess{uop.addr, bytes, true});
+  for_each_sram_access(schedule, uop, [&out](const SramAccess& access) { out.push_back(access); });
   return out;
 }
 

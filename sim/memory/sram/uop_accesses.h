@@ -9,12 +9,40 @@
 // tile last. Reads come before writes in the list; nothing else is touched.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
 #include "sim/memory/sram/sram_banks.h"
 
 namespace tilesim::sim {
+
+// f(access) for each of `uop`'s accesses, in the contract's order: the list
+// below without building it (the ideal SRAM only sums them, at every uOp).
+template <typename F>
+void for_each_sram_access(const sched::Schedule& schedule, const sched::Uop& uop, F f) {
+  const auto bytes_of = [&schedule](const sched::TileRef& tile) {
+    return static_cast<std::uint32_t>(schedule.tensors[static_cast<std::size_t>(tile.tensor)].tile_transfer_bytes());
+  };
+  const std::uint32_t bytes = bytes_of(uop.tile);
+  switch (uop.kind) {
+    case sched::UopKind::Load:
+      f(SramAccess{uop.addr, bytes, true});
+      return;
+    case sched::UopKind::Store:
+      f(SramAccess{uop.addr, bytes, false});
+      return;
+    case sched::UopKind::Exec:
+      break;
+  }
+  const int srcs = uop.num_srcs();
+  for (int p = 0; p < srcs; ++p) {
+    if (!uop.src[p].valid()) continue;  // a matmul's absent bias beside its residual
+    f(SramAccess{uop.src_addr[p], bytes_of(uop.src[p]), false});
+  }
+  if (sched::is_accumulating(uop.exec) && !uop.zero_init) f(SramAccess{uop.addr, bytes, false});
+  f(SramAccess{uop.addr, bytes, true});
+}
 
 // `uop`'s accesses.
 SramAccessList uop_sram_access_list(const sched::Schedule& schedule, const sched::Uop& uop);
