@@ -60,7 +60,7 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
     layers_.started(uop, now.value());
   } else {
     if (--busy_units_[r] == 0) busy_time_[r] += now - since_[r];
-    last_finish_cycle_ = cycles(now);
+    last_finish_ = now;
     layers_.completed(uop, now.value());
     progress_.uop_done(cycle_);
   }

@@ -92,7 +92,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
 
   std::int64_t busy_cycles(sched::Unit role) const { return cycles(busy_time_[index(role)]); }
   std::int64_t overlap_cycles() const { return cycles(overlap_); }
-  std::int64_t last_finish_cycle() const { return last_finish_cycle_; }
+  std::int64_t last_finish_cycle() const { return cycles(last_finish_); }
   const LayerActivity& layers() const { return layers_; }
   // A time the monitor reported (LayerActivity's units) in whole cycles.
   std::int64_t cycles_of(std::uint64_t time) const { return static_cast<std::int64_t>(time / cycle_.value()); }
@@ -117,7 +117,7 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   std::array<sc_core::sc_time, 2> busy_time_{};
   sc_core::sc_time overlap_ = sc_core::SC_ZERO_TIME;
   sc_core::sc_time last_ = sc_core::SC_ZERO_TIME;
-  std::int64_t last_finish_cycle_ = 0;
+  sc_core::sc_time last_finish_;  // a time, not a cycle: no division at every uOp's end
   LayerActivity layers_;
 
   // Tracing only.

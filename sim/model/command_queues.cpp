@@ -4,27 +4,27 @@ namespace tilesim::sim {
 
 CommandQueues::CommandQueues(const char* name, const sched::Schedule& schedule, std::size_t dma_engines,
                              std::size_t dma_depth, std::size_t compute_depth, ActivityIf& activity)
-    : sc_core::sc_prim_channel(name), schedule_(schedule), activity_(activity), fifos_(dma_engines + 1) {
+    : sc_core::sc_prim_channel(name),
+      schedule_(schedule),
+      activity_(activity),
+      uop_count_(static_cast<std::uint32_t>(schedule.uops.size())),
+      dma_engines_(dma_engines),
+      fifos_(dma_engines + 1) {
   for (std::size_t f = 0; f < fifos_.size(); ++f) {
     fifos_[f].ring.resize(f == compute_fifo() ? compute_depth : dma_depth);
   }
 }
 
-std::size_t CommandQueues::fifo_of(std::uint32_t uop) const {
-  return schedule_.uops[uop].unit() == sched::Unit::Dma ? dma_fifo(next_engine_) : compute_fifo();
-}
-
 void CommandQueues::issue() {
-  const auto n = static_cast<std::uint32_t>(schedule_.uops.size());
-  while (next_ < n) {
-    Fifo& fifo = fifos_[fifo_of(next_)];
+  while (next_ < uop_count_) {
+    const sched::Unit role = schedule_.uops[next_].unit();
+    Fifo& fifo = fifos_[role == sched::Unit::Dma ? dma_fifo(next_engine_) : compute_fifo()];
     if (fifo.size == fifo.ring.size()) return;  // blocked: the next take() from it issues again
     std::size_t tail = fifo.head + fifo.size;
     if (tail >= fifo.ring.size()) tail -= fifo.ring.size();
     fifo.ring[tail] = next_;
     ++fifo.size;
-    const sched::Unit role = schedule_.uops[next_].unit();
-    if (role == sched::Unit::Dma && ++next_engine_ == fifos_.size() - 1) next_engine_ = 0;
+    if (role == sched::Unit::Dma && ++next_engine_ == dma_engines_) next_engine_ = 0;
     activity_.queue_changed(role, +1);
     if (fifo.watched) {
       fifo.watched = false;

@@ -53,7 +53,7 @@ class CommandQueues : public sc_core::sc_prim_channel, public CommandIf {
   bool take(std::size_t fifo, std::uint32_t* uop, const sc_core::sc_event** wait_on) override;
 
   std::size_t dma_fifo(std::size_t engine) const { return engine; }
-  std::size_t compute_fifo() const { return fifos_.size() - 1; }
+  std::size_t compute_fifo() const { return dma_engines_; }
 
  private:
   struct Fifo {
@@ -65,10 +65,13 @@ class CommandQueues : public sc_core::sc_prim_channel, public CommandIf {
   };
   // Issues uOps in list order until the next one's FIFO is full.
   void issue();
-  std::size_t fifo_of(std::uint32_t uop) const;
 
   const sched::Schedule& schedule_;
   ActivityIf& activity_;
+  // The counts issue() asks for at every uOp, kept rather than divided out
+  // of the vectors' byte sizes (a uOp is 92 bytes, a Fifo not a power of 2).
+  const std::uint32_t uop_count_;
+  const std::size_t dma_engines_;
   std::vector<Fifo> fifos_;
   std::uint32_t next_ = 0;       // the next uOp to issue
   std::size_t next_engine_ = 0;  // the DMA engine of the next DMA uOp
