@@ -257,13 +257,13 @@ bool DramImage::write_conv_weight(const sched::TensorInfo& t, const HostTensor& 
     return reinterpret_cast<float*>(data_->data() + sched::element_address(t, sched::StorageCoord{0, row, column},
                                                                           schedule_.dram_layout));
   };
-  const auto value = [&](std::int64_t o, std::int64_t i, std::int64_t p) {
-    return &values.data[static_cast<std::size_t>(o * per_output + i * positions + p)];
-  };
-  // Rows first, first + 1, ... n of them (n rows of `step` storage rows each)
-  // of output channels o0 .. o0 + 8 (or one by one past the last block).
+  // n storage rows from `row`, `row_step` apart, of output channels o0 ..
+  // o0 + width: row k of channel o holds value o * per_output + first + k
+  // (consecutive in k: the input channels of a 1 x 1 weight, the kernel
+  // positions of one input channel otherwise).
   const auto copy_rows = [&](std::int64_t o0, std::int64_t width, std::int64_t row, std::int64_t row_step,
-                             std::int64_t n, std::int64_t i, std::int64_t p, std::int64_t i_step, std::int64_t p_step) {
+                             std::int64_t n, std::int64_t first) {
+    const auto source = [&](std::int64_t o) { return &values.data[static_cast<std::size_t>(o * per_output + first)]; };
     float* const dst = at(row, o0);
     const std::ptrdiff_t stride = n > 1 ? at(row + row_step, o0) - dst : 0;
     const bool even = n <= 1 || at(row + (n - 1) * row_step, o0) == dst + (n - 1) * stride;
@@ -271,12 +271,12 @@ bool DramImage::write_conv_weight(const sched::TensorInfo& t, const HostTensor& 
     if (even) {
       for (; o + kTransposeBlock <= width; o += kTransposeBlock) {
         const float* src[kTransposeBlock];
-        for (int q = 0; q < kTransposeBlock; ++q) src[q] = value(o0 + o + q, i, p);
+        for (int q = 0; q < kTransposeBlock; ++q) src[q] = source(o0 + o + q);
         copy_transposed(src, 1, dst + o, static_cast<std::size_t>(stride), static_cast<std::size_t>(n));
       }
     }
     for (; o < width; ++o) {
-      for (std::int64_t k = 0; k < n; ++k) *at(row + k * row_step, o0 + o) = *value(o0 + o, i + k * i_step, p + k * p_step);
+      for (std::int64_t k = 0; k < n; ++k) *at(row + k * row_step, o0 + o) = source(o0 + o)[k];
     }
   };
   for (std::int64_t o0 = 0; o0 < outputs; o0 += sched::kTileDim) {
@@ -284,10 +284,10 @@ bool DramImage::write_conv_weight(const sched::TensorInfo& t, const HostTensor& 
     const std::int64_t width = std::min(sched::kTileDim, outputs - o0);
     if (positions == 1) {
       for (std::int64_t i0 = 0; i0 < channels; i0 += sched::kTileDim) {
-        copy_rows(o0, width, i0, 1, std::min(sched::kTileDim, channels - i0), i0, 0, 1, 0);
+        copy_rows(o0, width, i0, 1, std::min(sched::kTileDim, channels - i0), i0);
       }
     } else {
-      for (std::int64_t i = 0; i < channels; ++i) copy_rows(o0, width, i, channels, positions, i, 0, 0, 1);
+      for (std::int64_t i = 0; i < channels; ++i) copy_rows(o0, width, i, channels, positions, i * positions);
     }
   }
   return true;
