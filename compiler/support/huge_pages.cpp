@@ -64,15 +64,22 @@ HugePageBuffer::~HugePageBuffer() { std::free(data_); }
 #else
 HugePageBuffer::HugePageBuffer(std::size_t bytes) {
   if (bytes == 0) return;
-  // One huge page more than asked, so a 2 MiB-aligned run of them fits inside.
-  mapped_ = whole_huge_pages(bytes) + kHugePageBytes;
+  const bool huge = bytes >= kSmallBufferBytes;
+  // Huge: one huge page more than asked, so a 2 MiB-aligned run of them fits inside.
+  mapped_ = huge ? whole_huge_pages(bytes) + kHugePageBytes : bytes;
+  if (mapped_ < bytes) throw std::bad_alloc();  // wrapped: no such buffer
   void* p = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
+  map_base_ = p;
+  if (!huge) {
+    data_ = static_cast<unsigned char*>(p);
+    populate_pages(data_, mapped_);
+    return;
+  }
   const auto base = reinterpret_cast<std::uintptr_t>(p);
   const std::uintptr_t aligned = (base + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
   data_ = reinterpret_cast<unsigned char*>(aligned);
   advise_huge_pages(data_, mapped_ - (aligned - base));
-  map_base_ = p;
 }
 
 HugePageBuffer::~HugePageBuffer() {
