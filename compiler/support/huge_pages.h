@@ -34,9 +34,11 @@ void release_pages(const void* begin, const void* end);
 void populate_pages(void* data, std::size_t bytes);
 
 // Below this a HugePageBuffer is 4 KiB pages, all faulted in at once
-// (populate_pages): zeroing a huge page on this VM took ~150 µs, as long as
-// faulting ~450 KiB of 4 KiB pages, and a buffer this small would leave most
-// of its huge page unused (a small model's SRAM and DRAM image: issue 16).
+// (populate_pages), as a small model's SRAM and DRAM image are: a fresh huge
+// page costs the kernel's zeroing of 2 MiB, 0.15-0.2 ms on one guest (as long
+// as ~500 KiB of populated 4 KiB pages there) and 0.16-1.9 ms on another
+// (~6 µs a populated page), so below this the 4 KiB pages cost no more on
+// either (issue 16, docs/performance.md step 60).
 inline constexpr std::size_t kSmallBufferBytes = std::size_t{512} << 10;
 
 class HugePageBuffer {
