@@ -88,23 +88,8 @@ void ChannelController::update_cache_for(int index) {
   }
 }
 
-std::int64_t ChannelController::next_event_ps() const {
-  std::int64_t t = kNever;
-  if (!in_flight_.empty()) t = in_flight_.front().done_cycle * config_.tck_ps;
-  if (!queue_.empty()) {
-    const Decision& d = next_decision();
-    if (d.valid) t = std::min(t, d.cycle * config_.tck_ps);
-  }
-  return t;
-}
-
-std::int64_t ChannelController::next_completion_bound_ps() const {
-  if (!in_flight_.empty()) return in_flight_.front().done_cycle * config_.tck_ps;
-  return next_event_ps();
-}
-
-void ChannelController::advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
-  const std::int64_t horizon = now_ps / config_.tck_ps;
+void ChannelController::issue_and_complete(std::int64_t now_ps, std::int64_t horizon,
+                                           std::vector<DramCompletion>& done) {
   for (;;) {
     const Decision& d = next_decision();  // apply() leaves it as it is
     if (!d.valid || d.cycle > horizon) break;
@@ -121,14 +106,6 @@ void ChannelController::advance_to(std::int64_t now_ps, std::vector<DramCompleti
     completion.done_ps = in_flight_.front().done_cycle * config_.tck_ps;
     in_flight_.pop_front();
   }
-}
-
-const ChannelController::Decision& ChannelController::next_decision() const {
-  if (!cache_valid_) {
-    decide(next_cycle_, cached_);
-    cache_valid_ = true;
-  }
-  return cached_;
 }
 
 void ChannelController::decide(std::int64_t cursor, Decision& best) const {

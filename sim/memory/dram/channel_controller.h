@@ -11,6 +11,7 @@
 // when requests arrive at the instant you advance to).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -30,13 +31,36 @@ class ChannelController {
   void enqueue(const DramRequest& request, const DramCoordinates& where, std::uint64_t burst_address);
   // The earliest time something happens for a request: a command issues or a
   // burst completes; kNever when no request is queued or in flight.
-  std::int64_t next_event_ps() const;
+  std::int64_t next_event_ps() const {
+    std::int64_t t = in_flight_.empty() ? kNever : in_flight_.front().done_cycle * config_.tck_ps;
+    if (!queue_.empty()) {
+      const Decision& d = next_decision();
+      if (d.valid) t = std::min(t, d.cycle * config_.tck_ps);
+    }
+    return t;
+  }
   // The earliest time a caller must advance to so as not to miss a
   // completion: the oldest burst in flight (a burst issued later has its data
   // later on this channel's bus), else the next command for a queued request.
-  std::int64_t next_completion_bound_ps() const;
+  std::int64_t next_completion_bound_ps() const {
+    return in_flight_.empty() ? next_event_ps() : in_flight_.front().done_cycle * config_.tck_ps;
+  }
   // Issues every command up to `now_ps` and appends each burst done by then.
-  void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done);
+  void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
+    advance_to(now_ps, now_ps / config_.tck_ps, done);
+  }
+  // The same with `horizon`, floor(now_ps / tck), worked out by the caller (a
+  // DramSystem, once for all its channels). Inline, for the common case: a
+  // system advances every channel at any channel's event, and most find
+  // nothing due, so that only the first undecided cycle moves.
+  void advance_to(std::int64_t now_ps, std::int64_t horizon, std::vector<DramCompletion>& done) {
+    const bool completes = !in_flight_.empty() && in_flight_.front().done_cycle * config_.tck_ps <= now_ps;
+    if (cache_valid_ && (!cached_.valid || cached_.cycle > horizon) && !completes) {
+      next_cycle_ = std::max(next_cycle_, horizon + 1);
+      return;
+    }
+    issue_and_complete(now_ps, horizon, done);
+  }
 
   const DramChannelStats& stats() const { return stats_; }
   const ChannelTiming& timing() const { return timing_; }
@@ -91,8 +115,15 @@ class ChannelController {
   // The next command from next_cycle_ on, cached until the state changes
   // (a new request or an issued command): the decision from any cycle up to
   // the decided one is the same decision.
-  const Decision& next_decision() const;
+  const Decision& next_decision() const {
+    if (!cache_valid_) {
+      decide(next_cycle_, cached_);
+      cache_valid_ = true;
+    }
+    return cached_;
+  }
   void decide(std::int64_t from_cycle, Decision& best) const;
+  void issue_and_complete(std::int64_t now_ps, std::int64_t horizon, std::vector<DramCompletion>& done);
   // Keeps the cached decision when the request just enqueued cannot change it.
   void update_cache_for(int index);
   bool is_hit(const Request& q) const { return timing_.is_open(q.bank) && timing_.open_row(q.bank) == q.row; }

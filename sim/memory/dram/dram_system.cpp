@@ -79,7 +79,8 @@ void DramSystem::advance_to(std::int64_t now_ps, std::vector<DramCompletion>& do
   }
   last_advance_ps_ = now_ps;
   const std::size_t first = done.size();
-  for (ChannelController& channel : channels_) channel.advance_to(now_ps, done);
+  const std::int64_t horizon = now_ps / config_.tck_ps;
+  for (ChannelController& channel : channels_) channel.advance_to(now_ps, horizon, done);
   if (channels_.size() > 1) {
     std::stable_sort(done.begin() + static_cast<std::ptrdiff_t>(first), done.end(),
                      [](const DramCompletion& a, const DramCompletion& b) { return a.done_ps < b.done_ps; });
