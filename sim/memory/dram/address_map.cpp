@@ -1,5 +1,7 @@
 #include "sim/memory/dram/address_map.h"
 
+#include <vector>
+
 namespace tilesim::dram {
 
 namespace {
@@ -18,45 +20,10 @@ AddressMap::AddressMap(const DramConfig& config) {
   const std::vector<DramField> fields = dram_mapping_fields(config);
   for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
     const int bits = log2_of(dram_field_count(config, *it));
-    slices_.push_back(Slice{*it, shift, (std::uint64_t{1} << bits) - 1});
+    slices_[static_cast<std::size_t>(*it)] = Slice{shift, (std::uint64_t{1} << bits) - 1};
     shift += bits;
   }
   capacity_mask_ = (std::uint64_t{1} << shift) - 1;  // at most 61 bits (dram_config.cpp)
-}
-
-DramCoordinates AddressMap::decode(std::uint64_t address) const {
-  DramCoordinates c;
-  for (const Slice& s : slices_) {
-    const std::uint64_t value = (address >> s.shift) & s.mask;
-    switch (s.field) {
-      case DramField::kChannel:
-        c.channel = static_cast<int>(value);
-        break;
-      case DramField::kRank:
-        c.rank = static_cast<int>(value);
-        break;
-      case DramField::kBankGroup:
-        c.bank_group = static_cast<int>(value);
-        break;
-      case DramField::kBank:
-        c.bank = static_cast<int>(value);
-        break;
-      case DramField::kRow:
-        c.row = static_cast<std::int64_t>(value);
-        break;
-      case DramField::kColumn:
-        c.column = static_cast<std::int64_t>(value);
-        break;
-    }
-  }
-  return c;
-}
-
-int AddressMap::channel_of(std::uint64_t address) const {
-  for (const Slice& s : slices_) {
-    if (s.field == DramField::kChannel) return static_cast<int>((address >> s.shift) & s.mask);
-  }
-  return 0;
 }
 
 }  // namespace tilesim::dram
