@@ -49,9 +49,8 @@ ActivityMonitor::ActivityMonitor(const char* name, const sched::Schedule& schedu
       progress_(progress, schedule.uops.size()),
       layers_(schedule) {}
 
-void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
+void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop, const sc_core::sc_time& now) {
   if (trace_) trace_dram_before_now();  // recorded with the state before this change
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
   const std::size_t r = index(role);
   if (role_busy(0) && role_busy(1)) overlap_ += now - last_;
   last_ = now;
@@ -65,7 +64,7 @@ void ActivityMonitor::set_busy(sched::Unit role, bool busy, std::uint32_t uop) {
     progress_.uop_done(cycle_);
   }
   if (!trace_) return;
-  trace_advance(now_cycle());
+  trace_advance(cycles(now));
   // Several engines at one instant: the highest id, whatever order their
   // processes ran in (one unit's uOps start and end in ascending order anyway).
   if (now.value() != shown_at_[r] || uop > current_uop_[r]) current_uop_[r] = uop;

@@ -33,8 +33,9 @@ namespace tilesim::sim {
 
 class ActivityIf : public virtual sc_core::sc_interface {
  public:
-  // A unit of `role` starts (busy) or ends (!busy) uOp `uop`.
-  virtual void set_busy(sched::Unit role, bool busy, std::uint32_t uop) = 0;
+  // A unit of `role` starts (busy) or ends (!busy) uOp `uop`; `now` is
+  // sc_time_stamp(), which the unit has at hand (a library call saved twice a uOp).
+  virtual void set_busy(sched::Unit role, bool busy, std::uint32_t uop, const sc_core::sc_time& now) = 0;
   // A uOp entered (+1) or left (-1) a command FIFO of `role`.
   virtual void queue_changed(sched::Unit role, int delta) = 0;
   // A unit of `role` starts (true) or ends (false) waiting for the SRAM's
@@ -77,7 +78,7 @@ class DramActivityIf : public virtual sc_core::sc_interface {
 class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, public DramActivityIf {
  public:
   ActivityMonitor(const char* name, const sched::Schedule& schedule, sc_core::sc_time cycle, bool progress);
-  void set_busy(sched::Unit role, bool busy, std::uint32_t uop) override;
+  void set_busy(sched::Unit role, bool busy, std::uint32_t uop, const sc_core::sc_time& now) override;
   void queue_changed(sched::Unit role, int delta) override;
   void set_sram_stall(sched::Unit role, bool stalled) override;
   bool trace_dram(DramTraceSource& source) override;

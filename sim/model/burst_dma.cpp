@@ -133,7 +133,7 @@ bool BurstDmaEngine::retire(std::int64_t now, const sc_core::sc_event** wait_on)
     const sched::Uop& uop = schedule_.uops[s.uop];
     if (with_data_) mover_.move(uop);
     counts_.count(s.uop, uop, bytes_, costs_, 0);  // own cycles matter for EXECs only
-    activity->set_busy(sched::Unit::Dma, false, s.uop);
+    activity->set_busy(sched::Unit::Dma, false, s.uop, sc_core::sc_time_stamp());
     tokens->complete(s.uop);
     started_.pop_front();
     ++started_base_;
@@ -153,7 +153,7 @@ bool BurstDmaEngine::try_start(std::int64_t now, const sc_core::sc_event** wait_
   if (!tokens->ready(held_, wait_on)) return false;
   const sched::Uop& uop = schedule_.uops[held_];
   const std::int64_t cost = costs_.uop_cycles(uop, bytes_);
-  activity->set_busy(sched::Unit::Dma, true, held_);
+  activity->set_busy(sched::Unit::Dma, true, held_, sc_core::sc_time_stamp());
   plan_bursts(uop);
   Started s;
   s.uop = held_;

@@ -29,11 +29,12 @@ void InOrderUnit::step() {
     sc_core::sc_stop();
     return;
   }
+  const sc_core::sc_time now = sc_core::sc_time_stamp();  // one activation: one instant
   if (busy_) {  // woken at the end of the uOp's own cycles, or of its SRAM stall
-    if (!end_or_stall()) return;
+    if (!end_or_stall(now)) return;
     finish(schedule_.uops[current_]);
     counts_.count(current_, schedule_.uops[current_], bytes_, costs_, own_cycles_);
-    activity->set_busy(role_, false, current_);
+    activity->set_busy(role_, false, current_, now);
     tokens->complete(current_);
     busy_ = holding_ = false;
   }
@@ -49,29 +50,29 @@ void InOrderUnit::step() {
     next_trigger(*progress);
     return;
   }
-  start();
+  start(now);
 }
 
-void InOrderUnit::start() {
+void InOrderUnit::start(const sc_core::sc_time& now) {
   busy_ = true;
   asked_ = false;
-  activity->set_busy(role_, true, current_);
+  activity->set_busy(role_, true, current_, now);
   const sched::Uop& uop = schedule_.uops[current_];
   own_cycles_ = uop.kind == sched::UopKind::Exec ? execs_.next(uop) : costs_.uop_cycles(uop, bytes_);
   const SramRequester who = role_ == sched::Unit::Dma ? SramRequester::Dma : SramRequester::Compute;
-  ticket_ = sram_ports->request(who, current_, now_cycle(), own_cycles_);
+  ticket_ = sram_ports->request(who, current_, cycle_of(now), own_cycles_);
   next_trigger(cycles_time(own_cycles_));
 }
 
 // At the end of its own cycles a uOp asks the SRAM when it may end: false
 // (and a wake-up set) while its accesses still hold it.
-bool InOrderUnit::end_or_stall() {
+bool InOrderUnit::end_or_stall(const sc_core::sc_time& now) {
   if (asked_) {
     activity->set_sram_stall(role_, false);
     return true;
   }
   asked_ = true;
-  const std::int64_t stall = sram_ports->finish(ticket_).finish - now_cycle();
+  const std::int64_t stall = sram_ports->finish(ticket_).finish - cycle_of(now);
   if (stall <= 0) return true;
   activity->set_sram_stall(role_, true);
   next_trigger(cycles_time(stall));

@@ -57,12 +57,11 @@ class InOrderUnit : public sc_core::sc_module {
   LayerCounts counts_;
 
  private:
-  void start();
-  bool end_or_stall();
+  // `now` is sc_time_stamp(), read once an activation.
+  void start(const sc_core::sc_time& now);
+  bool end_or_stall(const sc_core::sc_time& now);
   sc_core::sc_time cycles_time(std::int64_t n) const { return sim::cycles_time(cycle_, n); }
-  std::int64_t now_cycle() const {
-    return static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / cycle_.value());
-  }
+  std::int64_t cycle_of(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
 
   const sched::Unit role_;
   const CostModel costs_;
