@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "compiler/schedule/schedule.h"
+#include "sim/model/cycle_clock.h"
 #include "sim/model/layer_activity.h"
 #include "sim/model/progress_bar.h"
 #include "sim/trace/trace_signals.h"
@@ -96,12 +97,12 @@ class ActivityMonitor : public sc_core::sc_prim_channel, public ActivityIf, publ
   std::int64_t last_finish_cycle() const { return cycles(last_finish_); }
   const LayerActivity& layers() const { return layers_; }
   // A time the monitor reported (LayerActivity's units) in whole cycles.
-  std::int64_t cycles_of(std::uint64_t time) const { return static_cast<std::int64_t>(time / cycle_.value()); }
+  std::int64_t cycles_of(std::uint64_t time) const { return whole_cycles(cycle_, sc_core::sc_time::from_value(time)); }
   std::int64_t now_cycle() const { return cycles(sc_core::sc_time_stamp()); }
 
  private:
   static std::size_t index(sched::Unit role) { return static_cast<std::size_t>(role); }
-  std::int64_t cycles(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
+  std::int64_t cycles(const sc_core::sc_time& t) const { return whole_cycles(cycle_, t); }
   bool role_busy(std::size_t role) const { return busy_units_[role] > 0; }
   void trace_advance(std::int64_t cycle);
   void update_values();  // values_ of the state after a change at trace_cycle_

@@ -18,19 +18,13 @@
 #include "kernels/kernel_set.h"
 #include "sim/model/activity_monitor.h"
 #include "sim/model/command_queues.h"
+#include "sim/model/cycle_clock.h"
 #include "sim/model/sram_module.h"
 #include "sim/model/tile_mover.h"
 #include "sim/model/token_board.h"
 #include "sim/model/unit_counts.h"
 
 namespace tilesim::sim {
-
-// n cycles of `cycle` as a time, in integer picoseconds: exact, and with no
-// round trip through a double (cycle * double), which a DRAM-timed run did
-// at every cycle edge.
-inline sc_core::sc_time cycles_time(const sc_core::sc_time& cycle, std::int64_t n) {
-  return sc_core::sc_time::from_value(cycle.value() * static_cast<sc_core::sc_time::value_type>(n));
-}
 
 // An in-order unit: takes uOp ids from its command FIFO, starts each once its
 // dependency token has arrived, holds the unit busy for the uOp's cycles and
@@ -61,7 +55,7 @@ class InOrderUnit : public sc_core::sc_module {
   void start(const sc_core::sc_time& now);
   bool end_or_stall(const sc_core::sc_time& now);
   sc_core::sc_time cycles_time(std::int64_t n) const { return sim::cycles_time(cycle_, n); }
-  std::int64_t cycle_of(const sc_core::sc_time& t) const { return static_cast<std::int64_t>(t.value() / cycle_.value()); }
+  std::int64_t cycle_of(const sc_core::sc_time& t) const { return whole_cycles(cycle_, t); }
 
   const sched::Unit role_;
   const CostModel costs_;
