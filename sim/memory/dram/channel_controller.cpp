@@ -98,7 +98,7 @@ void ChannelController::issue_and_complete(std::int64_t now_ps, std::int64_t hor
     next_cycle_ = cycle + 1;
   }
   next_cycle_ = std::max(next_cycle_, horizon + 1);
-  while (!in_flight_.empty() && in_flight_.front().done_cycle * config_.tck_ps <= now_ps) {
+  while (!in_flight_.empty() && oldest_done_ps() <= now_ps) {
     // Field by field: a completion built on the stack and copied in was read
     // back (16 bytes) before its two 8-byte stores retired, and stalled.
     DramCompletion& completion = done.emplace_back();

@@ -32,7 +32,7 @@ class ChannelController {
   // The earliest time something happens for a request: a command issues or a
   // burst completes; kNever when no request is queued or in flight.
   std::int64_t next_event_ps() const {
-    std::int64_t t = in_flight_.empty() ? kNever : in_flight_.front().done_cycle * config_.tck_ps;
+    std::int64_t t = oldest_done_ps();
     if (!queue_.empty()) {
       const Decision& d = next_decision();
       if (d.valid) t = std::min(t, d.cycle * config_.tck_ps);
@@ -43,7 +43,7 @@ class ChannelController {
   // completion: the oldest burst in flight (a burst issued later has its data
   // later on this channel's bus), else the next command for a queued request.
   std::int64_t next_completion_bound_ps() const {
-    return in_flight_.empty() ? next_event_ps() : in_flight_.front().done_cycle * config_.tck_ps;
+    return in_flight_.empty() ? next_event_ps() : oldest_done_ps();
   }
   // Issues every command up to `now_ps` and appends each burst done by then.
   void advance_to(std::int64_t now_ps, std::vector<DramCompletion>& done) {
@@ -54,8 +54,7 @@ class ChannelController {
   // system advances every channel at any channel's event, and most find
   // nothing due, so that only the first undecided cycle moves.
   void advance_to(std::int64_t now_ps, std::int64_t horizon, std::vector<DramCompletion>& done) {
-    const bool completes = !in_flight_.empty() && in_flight_.front().done_cycle * config_.tck_ps <= now_ps;
-    if (cache_valid_ && (!cached_.valid || cached_.cycle > horizon) && !completes) {
+    if (cache_valid_ && (!cached_.valid || cached_.cycle > horizon) && oldest_done_ps() > now_ps) {
       next_cycle_ = std::max(next_cycle_, horizon + 1);
       return;
     }
@@ -123,6 +122,10 @@ class ChannelController {
     return cached_;
   }
   void decide(std::int64_t from_cycle, Decision& best) const;
+  // When the oldest burst in flight is done (kNever: none).
+  std::int64_t oldest_done_ps() const {
+    return in_flight_.empty() ? kNever : in_flight_.front().done_cycle * config_.tck_ps;
+  }
   void issue_and_complete(std::int64_t now_ps, std::int64_t horizon, std::vector<DramCompletion>& done);
   // Keeps the cached decision when the request just enqueued cannot change it.
   void update_cache_for(int index);
