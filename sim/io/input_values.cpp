@@ -1,6 +1,9 @@
 #include "sim/io/input_values.h"
 
 #include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <stdexcept>
 
 #include "compiler/support/input_error.h"
@@ -81,38 +84,107 @@ std::uint64_t fnv1a64(const std::string& text) {
 // SplitMix64 in counter form: element i of a tensor is mix(key + (i + 1) * g),
 // independent of every other element (a block may take every step-th), so
 // the loop vectorises (a Mersenne Twister spent a third of a large run's wall
-// time here). Its 64-bit
-// multiplies vectorise only with AVX-512DQ (vpmullq): the function is compiled
-// for it too and the CPU picks the version at load time (the results are the
-// same integers either way).
+// time here). Its 64-bit multiplies vectorise only with AVX-512DQ (vpmullq):
+// the function is compiled for it too and the CPU picks the version at load
+// time (the results are the same integers either way). Without AVX-512,
+// seeded_block_avx2 takes over (GCC leaves the loop scalar for AVX2).
 namespace {
+
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+constexpr std::uint64_t kMix1 = 0xBF58476D1CE4E5B9ull, kMix2 = 0x94D049BB133111EBull;
+constexpr std::int64_t kHalf = std::int64_t{1} << 23;
 
 __attribute__((target_clones("arch=x86-64-v4", "default"))) void seeded_block(std::uint64_t key, std::size_t first,
                                                                               std::size_t count, std::size_t step,
                                                                               float* out) {
-  constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
-  constexpr std::int64_t kHalf = std::int64_t{1} << 23;
   const std::uint64_t base = key + (first + 1) * kGolden, stride = step * kGolden;  // wraps as the formula does
   for (std::size_t j = 0; j < count; ++j) {
     std::uint64_t z = base + j * stride;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z = (z ^ (z >> 30)) * kMix1;
+    z = (z ^ (z >> 27)) * kMix2;
     z ^= z >> 31;
     const auto top24 = static_cast<std::int64_t>(z >> 40);
     out[j] = static_cast<float>(top24 - kHalf) / static_cast<float>(kHalf);  // exact: |top24 - 2^23| <= 2^23
   }
 }
 
+#if defined(__x86_64__)
+// z * c mod 2^64 in each 64-bit lane, from AVX2's 32 x 32 -> 64-bit
+// multiplies: lo(z) lo(c) + (hi(z) lo(c) + lo(z) hi(c)) 2^32.
+__attribute__((target("avx2"))) __m256i mul64(__m256i z, std::uint64_t c) {
+  const __m256i c_lo = _mm256_set1_epi64x(static_cast<long long>(c & 0xFFFFFFFFu));
+  const __m256i c_hi = _mm256_set1_epi64x(static_cast<long long>(c >> 32));
+  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(z, 32), c_lo), _mm256_mul_epu32(z, c_hi));
+  return _mm256_add_epi64(_mm256_mul_epu32(z, c_lo), _mm256_slli_epi64(cross, 32));
+}
+
+// splitmix64's mix of four counters, shifted right by 40: each lane < 2^24.
+// The mix's last step, z ^= z >> 31, leaves bits 40-63 as they are (z >> 71
+// is 0), so it is left out.
+__attribute__((target("avx2"))) __m256i top24(__m256i z) {
+  z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), kMix1);
+  z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), kMix2);
+  return _mm256_srli_epi64(z, 40);
+}
+
+// The same values as seeded_block, eight a step: the 24-bit draws fit 32-bit
+// lanes, so the subtraction and the conversion (exact either way) run there,
+// and multiplying by 2^-23 is the division by 2^23 exactly.
+__attribute__((target("avx2"))) void seeded_block_avx2(std::uint64_t key, std::size_t first, std::size_t count,
+                                                       std::size_t step, float* out) {
+  const std::uint64_t base = key + (first + 1) * kGolden, stride = step * kGolden;
+  __m256i z = _mm256_setr_epi64x(static_cast<long long>(base), static_cast<long long>(base + stride),
+                                 static_cast<long long>(base + 2 * stride), static_cast<long long>(base + 3 * stride));
+  const __m256i four = _mm256_set1_epi64x(static_cast<long long>(4 * stride));
+  const __m256i low_dwords = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const __m256i half = _mm256_set1_epi32(static_cast<int>(kHalf));
+  const __m256 scale = _mm256_set1_ps(1.0f / static_cast<float>(kHalf));
+  std::size_t j = 0;
+  for (; j + 8 <= count; j += 8) {
+    const __m256i a = _mm256_permutevar8x32_epi32(top24(z), low_dwords);
+    z = _mm256_add_epi64(z, four);
+    const __m256i b = _mm256_permutevar8x32_epi32(top24(z), low_dwords);
+    z = _mm256_add_epi64(z, four);
+    const __m256i draws = _mm256_permute2x128_si256(a, b, 0x20);
+    _mm256_storeu_ps(out + j, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(draws, half)), scale));
+  }
+  seeded_block(key, first + j * step, count - j, step, out + j);
+}
+#endif
+
 }  // namespace
+
+bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                      std::size_t step) {
+#if defined(__x86_64__)
+  if (!(__builtin_cpu_init(), __builtin_cpu_supports("avx2"))) return false;
+  const std::uint64_t key = seed ^ fnv1a64(name);
+  for (std::size_t done = 0; done < count; done += kSeededValuesPerPoll) {
+    poll_interrupt();
+    seeded_block_avx2(key, first + done * step, std::min(kSeededValuesPerPoll, count - done), step, out + done);
+  }
+  return true;
+#else
+  (void)seed, (void)name, (void)first, (void)count, (void)out, (void)step;
+  return false;
+#endif
+}
+
+void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
+                          float* out, std::size_t step) {
+  const std::uint64_t key = seed ^ fnv1a64(name);
+  for (std::size_t done = 0; done < count; done += kSeededValuesPerPoll) {
+    poll_interrupt();
+    seeded_block(key, first + done * step, std::min(kSeededValuesPerPoll, count - done), step, out + done);
+  }
+}
 
 void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                  std::size_t step) {
-  const std::uint64_t key = seed ^ fnv1a64(name);
-  constexpr std::size_t kBlock = std::size_t{1} << 20;  // elements between two looks at Ctrl-C
-  for (std::size_t done = 0; done < count; done += kBlock) {
-    poll_interrupt();
-    seeded_block(key, first + done * step, std::min(kBlock, count - done), step, out + done);
-  }
+  // The compiler's AVX-512 version of seeded_block where the CPU has it, else AVX2's, else the scalar loop.
+  static const bool avx512 = (__builtin_cpu_init(), __builtin_cpu_supports("x86-64-v4"));
+  if (!avx512 && seeded_fill_avx2(seed, name, first, count, out, step)) return;
+  seeded_fill_portable(seed, name, first, count, out, step);
 }
 
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {

@@ -30,6 +30,17 @@ std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, st
 // out[0 .. count).
 void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                  std::size_t step = 1);
+// The two ways seeded_fill has, each the same bits (tests compare them):
+// the formula a value at a time, which the compiler vectorises only for
+// AVX-512 CPUs, and AVX2's eight values a step (false, nothing written, on a
+// CPU without AVX2). seeded_fill takes the first on AVX-512 CPUs (x86-64-v4)
+// and on CPUs without AVX2, the second elsewhere. Ctrl-C is looked at every
+// kSeededValuesPerPoll values.
+void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
+                          float* out, std::size_t step = 1);
+bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                      std::size_t step = 1);
+inline constexpr std::size_t kSeededValuesPerPoll = std::size_t{1} << 20;
 
 // Every graph input and param (by name) with its values at its true shape
 // (HostTensor::from_dims(tensor.shape.dims(), ...)), in this order of choice:

@@ -1,6 +1,7 @@
 // make_inputs: values from --input files or from the seed, and every error.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <set>
 
 #include "compiler/frontend/model_loader.h"
@@ -74,6 +75,33 @@ TEST_CASE("seeded values are pinned for seed 1 and name x", "[io][inputs]") {
   tilesim::seeded_fill(1, "x", 1, 2, every_other, 2);
   CHECK(every_other[0] == 8002994 * step);
   CHECK(every_other[1] == 3733940 * step);
+}
+
+TEST_CASE("seeded values: the AVX2 way gives the portable way's bits", "[io][inputs]") {
+  // Counts around the eight-value step (tails of 0 to 7), steps of 1, 2 and
+  // 3, a first index near 2^64 / golden (the counter wraps) and one block
+  // past Ctrl-C's polling interval.
+  std::vector<float> portable, avx2;
+  const auto same = [&](std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
+                        std::size_t step) {
+    portable.assign(count + 1, 7.0f);
+    avx2.assign(count + 1, 7.0f);
+    tilesim::seeded_fill_portable(seed, name, first, count, portable.data(), step);
+    if (!tilesim::seeded_fill_avx2(seed, name, first, count, avx2.data(), step)) return true;  // no AVX2 here
+    return std::memcmp(portable.data(), avx2.data(), (count + 1) * sizeof(float)) == 0 && avx2[count] == 7.0f;
+  };
+  for (std::size_t count : {0, 1, 7, 8, 9, 15, 16, 17, 63, 100}) {
+    for (std::size_t step : {1, 2, 3}) {
+      INFO("count " << count << " step " << step);
+      CHECK(same(1, "x", 0, count, step));
+      CHECK(same(0xFFFFFFFFFFFFFFFFull, "weights.3", 12345, count, step));
+      CHECK(same(9, "w", std::size_t{0x1A3D4C5B6E7F8091ull}, count, step));
+    }
+  }
+  CHECK(same(3, "big", 5, tilesim::kSeededValuesPerPoll + 13, 1));
+  // Both ways give the pinned values of the test above.
+  float pinned[4] = {0, 0, 0, 0};
+  if (tilesim::seeded_fill_avx2(1, "x", 0, 4, pinned)) CHECK(pinned[1] == 8002994 * (1.0f / 8388608.0f));
 }
 
 TEST_CASE("seeded values: repeatable, per name, in [-1, 1), order-independent", "[io][inputs]") {
