@@ -121,15 +121,8 @@ void TileMover::connect(tlm::tlm_fw_transport_if<>* dram, tlm::tlm_fw_transport_
   sram_dmi_ = dmi_pointer(sram);
 }
 
-void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes) {
-  if (unsigned char* dmi = dram ? dram_dmi_ : sram_dmi_) {
-    if (command == tlm::TLM_READ_COMMAND) {
-      std::memcpy(data, dmi + address, bytes);
-    } else {
-      std::memcpy(dmi + address, data, bytes);
-    }
-    return;
-  }
+void TileMover::access_by_transport(tlm::tlm_command command, bool dram, std::uint64_t address, void* data,
+                                    std::uint64_t bytes) {
   tlm::tlm_generic_payload trans;
   trans.set_command(command);
   trans.set_address(address);
@@ -145,6 +138,17 @@ void TileMover::access(tlm::tlm_command command, bool dram, std::uint64_t addres
   }
 }
 
+// The spans of `tile` in spans_: the next LOAD's, worked out when its rows
+// were prefetched, or now.
+void TileMover::find_spans(const sched::TileRef& tile) {
+  if (tile == prefetched_) {
+    std::swap(spans_, prefetch_spans_);
+    prefetched_ = sched::TileRef{};
+    return;
+  }
+  sched::tile_spans(schedule_, tile, &spans_);
+}
+
 // The tile as 32 x 32 floats (1 row for a bias, one value for a scalar).
 void TileMover::read_tile(const sched::TileRef& tile, float* out) {
   const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(tile.tensor)];
@@ -154,7 +158,7 @@ void TileMover::read_tile(const sched::TileRef& tile, float* out) {
     return;
   }
   auto* at = reinterpret_cast<unsigned char*>(transposing || gathering ? staging_ : out);
-  sched::tile_spans(schedule_, tile, &spans_);
+  find_spans(tile);
   for (const sched::DramSpan& span : spans_) {
     access(tlm::TLM_READ_COMMAND, true, span.address, at, span.bytes);
     at += span.bytes;
@@ -304,6 +308,7 @@ void TileMover::prefetch_next_load(const sched::Uop& uop) {
     const sched::TensorInfo& t = schedule_.tensors[static_cast<std::size_t>(next.tile.tensor)];
     if (sched::is_gather(t) || t.rank <= 1) return;
     sched::tile_spans(schedule_, next.tile, &prefetch_spans_);
+    prefetched_ = next.tile;
     for (const sched::DramSpan& span : prefetch_spans_) {
       const unsigned char* at = dram_dmi_ + span.address;
       for (std::uint32_t b = 0; b < span.bytes; b += 64) __builtin_prefetch(at + b, 0, 3);

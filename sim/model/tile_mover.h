@@ -20,6 +20,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -42,7 +43,18 @@ class TileMover {
   void move(const sched::Uop& uop);
 
  private:
-  void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
+  // Through DMI where the memory grants it (inline: ~290 000 row copies in
+  // the large MLP), else through transport_dbg.
+  void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes) {
+    if (unsigned char* dmi = dram ? dram_dmi_ : sram_dmi_) {
+      command == tlm::TLM_READ_COMMAND ? std::memcpy(data, dmi + address, bytes) : std::memcpy(dmi + address, data, bytes);
+      return;
+    }
+    access_by_transport(command, dram, address, data, bytes);
+  }
+  void access_by_transport(tlm::tlm_command command, bool dram, std::uint64_t address, void* data,
+                           std::uint64_t bytes);
+  void find_spans(const sched::TileRef& tile);
   void read_tile(const sched::TileRef& tile, float* out);
   void prefetch_next_load(const sched::Uop& uop);
   static constexpr std::size_t kPrefetchWindow = 16;  // uOps looked ahead for the next LOAD
@@ -62,7 +74,8 @@ class TileMover {
   unsigned char* sram_dmi_ = nullptr;
   ExecWorker* worker_ = nullptr;
   sched::DramSpans spans_;                         // of the tile being moved
-  sched::DramSpans prefetch_spans_;                // of the next LOAD's tile
+  sched::DramSpans prefetch_spans_;                // of the next LOAD's tile, prefetched_
+  sched::TileRef prefetched_;                      // none (tensor -1) once its spans are taken
   std::unique_ptr<sched::GatheredTile> gathered_;  // of a gather view tile read through DMI
   std::vector<sched::Im2colRun> im2col_runs_;      // of an im2col tile read through DMI
   std::vector<sched::GatherRun> gather_runs_;      // of a view tile gathered by rows, read through DMI
