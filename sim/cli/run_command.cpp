@@ -274,9 +274,11 @@ void write_outputs(Run& run, const sim::RunReport& report) {
     poll_interrupt();
     outputs.add(stage_tensor_file(file, run.result.outputs.at(name), name));
   }
-  const std::string stats = sim::stats_json(report);
+  std::string stats;  // made once, and only for a file that takes it
   for (const std::string& file : {run.plan.out_dir_stats, run.plan.stats_json}) {
-    if (!file.empty()) outputs.add(stage_file(file, {{stats.data(), stats.size()}}));
+    if (file.empty()) continue;
+    if (stats.empty()) stats = sim::stats_json(report);
+    outputs.add(stage_file(file, {{stats.data(), stats.size()}}));
   }
   if (!run.args.vcd.empty()) {
     outputs.add(std::move(run.result.trace));
