@@ -1,5 +1,7 @@
 #include "compiler/schedule/schedule.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 namespace tilesim::sched {
@@ -174,15 +176,6 @@ const char* to_string(TensorRole role) {
   return "?";
 }
 
-int Uop::num_srcs() const {
-  if (kind != UopKind::Exec) return 0;
-  if (exec == ExecKind::MatMul) return src[3].valid() ? 4 : src[2].valid() ? 3 : 2;
-  if (exec == ExecKind::AvgPool) return src[1].valid() ? 2 : 1;
-  if (exec == ExecKind::Softmax) return 2;
-  if (exec == ExecKind::LayerNorm) return src[3].valid() ? 4 : 3;
-  return is_binary(exec) ? 2 : 1;
-}
-
 bool ExecParams::operator==(const ExecParams& o) const {
   return form[0] == o.form[0] && form[1] == o.form[1] && fused == o.fused &&
          std::memcmp(param, o.param, sizeof param) == 0;
@@ -193,6 +186,17 @@ bool TensorInfo::operator==(const TensorInfo& o) const {
          padded_rows == o.padded_rows && padded_cols == o.padded_cols && is_graph_output == o.is_graph_output &&
          batch == o.batch && dims == o.dims && layout == o.layout && groups == o.groups && view == o.view &&
          dram_address == o.dram_address;
+}
+
+std::int64_t sram_extent_bytes(const Schedule& schedule) {
+  std::int64_t end = -1;
+  for (const Uop& u : schedule.uops) {
+    end = std::max<std::int64_t>(end, u.addr);
+    for (int p = 0; p < kMaxSrcs; ++p) {
+      if (u.src[p].valid()) end = std::max<std::int64_t>(end, u.src_addr[p]);
+    }
+  }
+  return end < 0 ? 0 : end + kTileBytes;
 }
 
 std::uint32_t intern_params(std::vector<ExecParams>& table, const ExecParams& params) {

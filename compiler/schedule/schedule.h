@@ -233,7 +233,14 @@ struct Uop {
   // Operand slots in use are among src[0 .. num_srcs()-1]; 0 for LOAD/STORE.
   // A slot below it may be empty (a matmul with a residual and no bias), so
   // readers check src[p].valid().
-  int num_srcs() const;
+  int num_srcs() const {
+    if (kind != UopKind::Exec) return 0;
+    if (exec == ExecKind::MatMul) return src[3].valid() ? 4 : src[2].valid() ? 3 : 2;
+    if (exec == ExecKind::AvgPool) return src[1].valid() ? 2 : 1;
+    if (exec == ExecKind::Softmax) return 2;
+    if (exec == ExecKind::LayerNorm) return src[3].valid() ? 4 : 3;
+    return is_binary(exec) ? 2 : 1;
+  }
 };
 
 enum class TensorRole : std::uint8_t { Input, Param, Intermediate, Output };
@@ -333,6 +340,12 @@ struct Schedule {
   // only while `tensors` are the ones it was gathered from.
   std::shared_ptr<const GatheredTileBytes> gathered_bytes;
 };
+
+// The SRAM bytes the uOps reach: from address 0 to the end of the highest
+// tile any uOp names (its result, or an operand in any slot), 0 for no uOps;
+// not the configured size. A run's SRAM holds these, and the totals count
+// their slots.
+std::int64_t sram_extent_bytes(const Schedule& schedule);
 
 // The index of `params` in `table`, appending it when it is new (tables are a
 // handful of entries: one per distinct layer).

@@ -21,14 +21,8 @@ std::size_t slot_of(std::uint32_t addr) { return addr / kTileBytes; }
 
 // One more than the highest slot any uOp names (at most 2^20: addresses are 32-bit).
 std::size_t slots_named(const Schedule& s) {
-  std::uint32_t top = 0;
-  for (const Uop& x : s.uops) {
-    top = std::max(top, x.addr);
-    for (int i = 0; i < kMaxSrcs; ++i) {
-      if (x.src[i].valid()) top = std::max(top, x.src_addr[i]);
-    }
-  }
-  return s.uops.empty() ? 0 : slot_of(top) + 1;
+  const std::int64_t extent = sram_extent_bytes(s);  // the highest address + kTileBytes
+  return extent == 0 ? 0 : slot_of(static_cast<std::uint32_t>(extent - kTileBytes)) + 1;
 }
 
 // A DRAM tile as (tensor, row, col), hashed. Rows are 64-bit: a view maps

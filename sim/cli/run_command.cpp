@@ -158,14 +158,15 @@ void check_memory(const Run& run) {
   if (run.args.verify) {
     for (const auto& t : run.unfused.tensors) reference += tensor_bytes(t.shape.dims(), 8);
   }
-  const std::int64_t need = dram + host + reference + sim::sram_extent_bytes(s);
+  const std::int64_t sram = sched::sram_extent_bytes(s);
+  const std::int64_t need = dram + host + reference + sram;
   const std::int64_t available = available_memory_bytes();
   if (available == 0 || need <= available) return;
   const auto mib = [](std::int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; };
   throw InputError(run.args.schedule.empty() ? run.args.files.model : run.args.schedule, "",
                    "this run needs about " + mib(need) + " of memory (DRAM tensors " + mib(dram) +
                        ", inputs and outputs " + mib(host) + ", reference " + mib(reference) + ", SRAM " +
-                       mib(sim::sram_extent_bytes(s)) + "), more than the " + mib(available) + " available",
+                       mib(sram) + "), more than the " + mib(available) + " available",
                    "a smaller model, --timing-only, or a run without --verify");
 }
 

@@ -162,17 +162,6 @@ void configure_reports() {
 
 }  // namespace
 
-std::int64_t sram_extent_bytes(const sched::Schedule& schedule) {
-  std::int64_t end = -1;
-  for (const sched::Uop& u : schedule.uops) {
-    end = std::max<std::int64_t>(end, u.addr);
-    for (int p = 0; p < u.num_srcs(); ++p) {
-      if (u.src[p].valid()) end = std::max<std::int64_t>(end, u.src_addr[p]);
-    }
-  }
-  return end < 0 ? 0 : end + sched::kTileBytes;
-}
-
 namespace {
 
 // The longest a run of the schedule could last, split into a part in cycles

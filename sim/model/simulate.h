@@ -105,10 +105,6 @@ struct SimulationStalled : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The SRAM bytes a run holds: from address 0 to the end of the highest tile
-// the schedule uses (not the configured size).
-std::int64_t sram_extent_bytes(const sched::Schedule& schedule);
-
 // Simulated time is SystemC time at 1 ps resolution, 64 bits: refuses (an
 // InputError naming the hardware file's clock_mhz) a clock so slow that the
 // schedule could run past 2^63 ps, taking the longest it could take: every uOp

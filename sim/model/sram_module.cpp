@@ -16,7 +16,7 @@ SramModule::SramModule(sc_core::sc_module_name name, const sched::Schedule& sche
   socket.register_transport_dbg(this, &SramModule::transport_dbg);
   if (schedule.layers_known()) layer_bytes_.resize(schedule.layers.size());
   if (!with_data) return;
-  bytes_ = sram_extent_bytes(schedule);
+  bytes_ = sched::sram_extent_bytes(schedule);
   arena_ = std::make_unique<HugePageBuffer>(static_cast<std::size_t>(bytes_) + 4);
 }
 
