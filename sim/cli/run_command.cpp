@@ -165,8 +165,8 @@ void check_memory(const Run& run) {
   const auto mib = [](std::int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; };
   throw InputError(run.args.schedule.empty() ? run.args.files.model : run.args.schedule, "",
                    "this run needs about " + mib(need) + " of memory (DRAM tensors " + mib(dram) +
-                       ", inputs and outputs " + mib(host) + ", reference " + mib(reference) + ", SRAM " +
-                       mib(sram) + "), more than the " + mib(available) + " available",
+                       ", inputs and outputs " + mib(host) + ", reference " + mib(reference) + ", SRAM " + mib(sram) +
+                       "), more than the " + mib(available) + " available",
                    "a smaller model, --timing-only, or a run without --verify");
 }
 

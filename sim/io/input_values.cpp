@@ -170,8 +170,8 @@ bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t f
 #endif
 }
 
-void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
-                          float* out, std::size_t step) {
+void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                          std::size_t step) {
   const std::uint64_t key = seed ^ fnv1a64(name);
   for (std::size_t done = 0; done < count; done += kSeededValuesPerPoll) {
     poll_interrupt();
@@ -181,8 +181,13 @@ void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size
 
 void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                  std::size_t step) {
-  // The compiler's AVX-512 version of seeded_block where the CPU has it, else AVX2's, else the scalar loop.
-  static const bool avx512 = (__builtin_cpu_init(), __builtin_cpu_supports("x86-64-v4"));
+  // The compiler's AVX-512 version of seeded_block where the CPU has it (the
+  // AVX-512 parts of x86-64-v4, by names that clang knows too), else AVX2's,
+  // else the scalar loop.
+  static const bool avx512 =
+      (__builtin_cpu_init(), __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                 __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                                 __builtin_cpu_supports("avx512vl"));
   if (!avx512 && seeded_fill_avx2(seed, name, first, count, out, step)) return;
   seeded_fill_portable(seed, name, first, count, out, step);
 }

@@ -36,8 +36,8 @@ void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first,
 // CPU without AVX2). seeded_fill takes the first on AVX-512 CPUs (x86-64-v4)
 // and on CPUs without AVX2, the second elsewhere. Ctrl-C is looked at every
 // kSeededValuesPerPoll values.
-void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
-                          float* out, std::size_t step = 1);
+void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                          std::size_t step = 1);
 bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                       std::size_t step = 1);
 inline constexpr std::size_t kSeededValuesPerPoll = std::size_t{1} << 20;

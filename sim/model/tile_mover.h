@@ -47,13 +47,13 @@ class TileMover {
   // the large MLP), else through transport_dbg.
   void access(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes) {
     if (unsigned char* dmi = dram ? dram_dmi_ : sram_dmi_) {
-      command == tlm::TLM_READ_COMMAND ? std::memcpy(data, dmi + address, bytes) : std::memcpy(dmi + address, data, bytes);
+      command == tlm::TLM_READ_COMMAND ? std::memcpy(data, dmi + address, bytes)
+                                       : std::memcpy(dmi + address, data, bytes);
       return;
     }
     access_by_transport(command, dram, address, data, bytes);
   }
-  void access_by_transport(tlm::tlm_command command, bool dram, std::uint64_t address, void* data,
-                           std::uint64_t bytes);
+  void access_by_transport(tlm::tlm_command command, bool dram, std::uint64_t address, void* data, std::uint64_t bytes);
   void find_spans(const sched::TileRef& tile);
   void read_tile(const sched::TileRef& tile, float* out);
   void prefetch_next_load(const sched::Uop& uop);
