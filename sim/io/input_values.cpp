@@ -154,42 +154,58 @@ __attribute__((target("avx2"))) void seeded_block_avx2(std::uint64_t key, std::s
 
 }  // namespace
 
-bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
-                      std::size_t step) {
-#if defined(__x86_64__)
-  if (!(__builtin_cpu_init(), __builtin_cpu_supports("avx2"))) return false;
+namespace {
+
+using SeededBlock = void (*)(std::uint64_t key, std::size_t first, std::size_t count, std::size_t step, float* out);
+
+// The values through `block`, a pass at a time between looks at Ctrl-C.
+void fill_with(SeededBlock block, std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count,
+               float* out, std::size_t step) {
   const std::uint64_t key = seed ^ fnv1a64(name);
   for (std::size_t done = 0; done < count; done += kSeededValuesPerPoll) {
     poll_interrupt();
-    seeded_block_avx2(key, first + done * step, std::min(kSeededValuesPerPoll, count - done), step, out + done);
+    block(key, first + done * step, std::min(kSeededValuesPerPoll, count - done), step, out + done);
   }
-  return true;
-#else
-  (void)seed, (void)name, (void)first, (void)count, (void)out, (void)step;
-  return false;
+}
+
+// AVX2's block where the CPU has AVX2, else none.
+SeededBlock avx2_block() {
+#if defined(__x86_64__)
+  static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+  if (has) return seeded_block_avx2;
 #endif
+  return nullptr;
+}
+
+// The compiler's AVX-512 version of seeded_block where the CPU has it (the
+// AVX-512 parts of x86-64-v4, by names that clang knows too), else AVX2's,
+// else the scalar loop.
+SeededBlock block_for_cpu() {
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512vl");
+  return !avx512 && avx2_block() ? avx2_block() : seeded_block;
+}
+
+}  // namespace
+
+bool seeded_fill_avx2(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
+                      std::size_t step) {
+  const SeededBlock block = avx2_block();
+  if (block) fill_with(block, seed, name, first, count, out, step);
+  return block != nullptr;
 }
 
 void seeded_fill_portable(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                           std::size_t step) {
-  const std::uint64_t key = seed ^ fnv1a64(name);
-  for (std::size_t done = 0; done < count; done += kSeededValuesPerPoll) {
-    poll_interrupt();
-    seeded_block(key, first + done * step, std::min(kSeededValuesPerPoll, count - done), step, out + done);
-  }
+  fill_with(seeded_block, seed, name, first, count, out, step);
 }
 
 void seeded_fill(std::uint64_t seed, const std::string& name, std::size_t first, std::size_t count, float* out,
                  std::size_t step) {
-  // The compiler's AVX-512 version of seeded_block where the CPU has it (the
-  // AVX-512 parts of x86-64-v4, by names that clang knows too), else AVX2's,
-  // else the scalar loop.
-  static const bool avx512 =
-      (__builtin_cpu_init(), __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                                 __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
-                                 __builtin_cpu_supports("avx512vl"));
-  if (!avx512 && seeded_fill_avx2(seed, name, first, count, out, step)) return;
-  seeded_fill_portable(seed, name, first, count, out, step);
+  static const SeededBlock block = block_for_cpu();
+  fill_with(block, seed, name, first, count, out, step);
 }
 
 std::vector<float> seeded_values(std::uint64_t seed, const std::string& name, std::size_t count) {
