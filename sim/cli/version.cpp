@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "git_commit.h"  // TILESIM_GIT_COMMIT, written at every build (git_commit.cmake)
 #include "kernels/kernel_set.h"
 #include "sim/cli/commands.h"
 
