@@ -215,6 +215,7 @@ void simulate(Run& run) {
   options.seed = run.args.seed;
   run.host_threads = run.kernels ? host_threads(run.args.threads, run.compiled.schedule) : 1;
   options.host_threads = run.host_threads;
+  options.check_threads = run.args.threads == "auto";  // a count the user chose is kept
   run.result = sim::simulate(run.compiled.schedule, run.compiled.hw, run.inputs, options);
 }
 
@@ -301,7 +302,8 @@ int run_steps(Run& run, std::ostream& out) {
   sim::RunReport report =
       sim::make_report(run.compiled.schedule, run.compiled.hw, run.result.stats,
                        run.kernels ? run.kernels->name : "none", wall, run.result.wall_seconds);
-  report.host_threads = run.host_threads;
+  report.thread_check = run.result.thread_check;
+  report.host_threads = report.thread_check.kept_worker ? run.host_threads : 1;
   sim::write_summary(report, out, run.args.per_layer);
   const int code = check_results(run, out);
   out.flush();  // before any output that is this very stdout (--stats-json /dev/stdout)

@@ -12,7 +12,7 @@ std::size_t dma_engines(const HwConfig& hw) { return hw.dram.ideal ? 1 : static_
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule,
                          const sched::TransferBytes& bytes, const HwConfig& hw, const kernels::KernelSet* kernels,
-                         bool progress, const DramBinder& bind_dram, bool exec_thread)
+                         bool progress, const DramBinder& bind_dram, bool exec_thread, bool check_thread)
     : sc_core::sc_module(name),
       costs(hw),
       transfer_bytes(bytes),
@@ -23,7 +23,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const sched::Schedule& sc
                static_cast<std::size_t>(hw.compute.queue_depth), activity),
       dram(bind_dram ? nullptr : std::make_unique<DramModule>("dram", schedule, hw.dram, kernels != nullptr)),
       sram("sram", schedule, hw.sram.banks, kernels != nullptr),
-      exec_worker(exec_thread && kernels ? std::make_unique<ExecWorker>(*kernels, schedule) : nullptr),
+      exec_worker(exec_thread && kernels ? std::make_unique<ExecWorker>(*kernels, schedule, check_thread) : nullptr),
       compute("compute", schedule, costs, transfer_bytes, cycle, kernels, exec_worker.get()) {
   if (dram) dram->activity(activity);
   compute.tokens(tokens);

@@ -40,9 +40,10 @@ SC_MODULE(Accelerator) {
   // `bytes` was built from `schedule` and outlives the accelerator.
   // exec_thread: the EXECs' kernels run on a second host thread
   // (exec_worker.h), with the same bytes as inline; only with kernels.
+  // check_thread: the worker's thread check too (ExecWorker, `check`).
   Accelerator(sc_core::sc_module_name name, const sched::Schedule& schedule, const sched::TransferBytes& bytes,
               const HwConfig& hw, const kernels::KernelSet* kernels, bool progress, const DramBinder& bind_dram = {},
-              bool exec_thread = false);
+              bool exec_thread = false, bool check_thread = false);
 
   // What the DMA side did, over its engine(s).
   LayerCounts dma_counts() const;

@@ -1,6 +1,7 @@
 #include "sim/model/exec_worker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "sim/model/exec_kernel.h"
@@ -34,10 +35,33 @@ void for_each_granule(const sched::Uop& uop, F f) {
   }
 }
 
+// The EXEC run as run_exec runs it; its kernel's nanoseconds appended to
+// `times` when it is a MatMul and `times` is given.
+void run_timed(const kernels::KernelSet& k, const sched::Schedule& schedule, const sched::Uop& uop, unsigned char* sram,
+               std::vector<double>* times) {
+  if (!times || uop.exec != sched::ExecKind::MatMul) return run_exec(k, schedule, uop, sram);
+  const auto start = std::chrono::steady_clock::now();
+  run_exec(k, schedule, uop, sram);
+  times->push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count());
+}
+
+// The value a quarter of `values` lie above: a worker whose EXECs are slowed
+// by fetching their operands from the other core's cache shows it here (at
+// least a quarter of them slow), where a median can stay at the fast ones.
+double upper_quartile(std::vector<double> values) {
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(values.size() * 3 / 4);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
+}
+
 }  // namespace
 
-ExecWorker::ExecWorker(const kernels::KernelSet& k, const sched::Schedule& schedule)
-    : kernels_(k), schedule_(schedule) {}
+ExecWorker::ExecWorker(const kernels::KernelSet& k, const sched::Schedule& schedule, bool check)
+    : kernels_(k), schedule_(schedule), checking_(check) {
+  // Reserved: the worker appends to its own without reallocating while the
+  // submitter runs.
+  if (checking_) worker_ns_.reserve(kCheckExecs), inline_ns_.reserve(kCheckExecs);
+}
 
 void ExecWorker::start(unsigned char* sram) {
   if (thread_.joinable()) throw std::logic_error("exec worker: started twice");
@@ -55,8 +79,35 @@ ExecWorker::~ExecWorker() {
   thread_.join();
 }
 
+ExecWorker::Place ExecWorker::place_next() {
+  const std::uint64_t n = execs_++;
+  if (!checking_ || n < kCheckExecs) return Place::Worker;
+  if (n < 2 * kCheckExecs) return Place::InlineTimed;
+  if (n == 2 * kCheckExecs) decide();
+  return inline_ ? Place::Inline : Place::Worker;
+}
+
+// Too few MatMuls to compare (a model of vector EXECs): the worker keeps them.
+void ExecWorker::decide() {
+  constexpr std::size_t kMinTimed = 32;
+  if (worker_ns_.size() < kMinTimed || inline_ns_.size() < kMinTimed) return;
+  check_.made = true;
+  check_.worker_ns = upper_quartile(worker_ns_);  // the worker's part is over: run_inline drained it
+  check_.inline_ns = upper_quartile(inline_ns_);
+  inline_ = check_.worker_ns > kSlowerWorker * check_.inline_ns;
+  check_.kept_worker = !inline_;
+}
+
+// After every EXEC submitted to the worker, as the contract orders them.
+void ExecWorker::run_inline(std::uint32_t uop, bool timed) {
+  drain();
+  run_timed(kernels_, schedule_, schedule_.uops[uop], sram_, timed ? &inline_ns_ : nullptr);
+}
+
 void ExecWorker::submit(std::uint32_t uop) {
   if (!thread_.joinable()) throw std::logic_error("exec worker: an EXEC submitted before start");
+  const Place place = place_next();
+  if (place != Place::Worker) return run_inline(uop, place == Place::InlineTimed);
   if (submitted_ >= kRing) wait_until_done(submitted_ - kRing + 1);  // the entry is free
   ring_[submitted_++ % kRing] = uop;
   for_each_granule(schedule_.uops[uop], [&](std::uint64_t g) {
@@ -112,7 +163,8 @@ void ExecWorker::loop() {
     for (; next < published; ++next) {
       if (!failure_) {
         try {
-          run_exec(kernels_, schedule_, schedule_.uops[ring_[next % kRing]], sram_);
+          const bool timed = checking_ && next < kCheckExecs;  // the check's worker part
+          run_timed(kernels_, schedule_, schedule_.uops[ring_[next % kRing]], sram_, timed ? &worker_ns_ : nullptr);
         } catch (...) {
           failure_ = std::current_exception();
         }

@@ -14,6 +14,13 @@
 // once every submitted EXEC has run and rethrows the first exception one threw
 // (the EXECs after it are skipped). The destructor stops the thread without
 // running what is left. One thread submits and waits; it is the only caller.
+//
+// With the thread check (ThreadCheck, --threads auto): EXECs 1 to
+// kCheckExecs run on the worker and the next kCheckExecs inline on the
+// submitting thread, each MatMul's kernel timed; from then on every EXEC runs
+// inline when the worker's median MatMul took more than kSlowerWorker times
+// the inline median (docs/cli.md, --threads), else on the worker. Either way
+// each EXEC runs once, in the order submitted, so the bytes are the same.
 #pragma once
 
 #include <atomic>
@@ -26,12 +33,18 @@
 
 #include "compiler/schedule/schedule.h"
 #include "kernels/kernel_set.h"
+#include "sim/model/thread_check.h"
 
 namespace tilesim::sim {
 
 class ExecWorker {
  public:
-  ExecWorker(const kernels::KernelSet& k, const sched::Schedule& schedule);
+  static constexpr std::uint64_t kCheckExecs = 256;
+  static constexpr double kSlowerWorker = 1.3;
+
+  // check: time the worker against the simulation's thread and keep the
+  // faster (the contract above).
+  ExecWorker(const kernels::KernelSet& k, const sched::Schedule& schedule, bool check = false);
   ~ExecWorker();
   ExecWorker(const ExecWorker&) = delete;
   ExecWorker& operator=(const ExecWorker&) = delete;
@@ -43,8 +56,15 @@ class ExecWorker {
   void submit(std::uint32_t uop);
   void wait_for_sram(std::uint64_t address, std::uint64_t bytes);
   void drain();
+  // After drain(): what the check found (made false without a check).
+  const ThreadCheck& check() const { return check_; }
 
  private:
+  enum class Place { Worker, InlineTimed, Inline };
+  // Where the EXEC about to be submitted runs, the check's steps taken.
+  Place place_next();
+  void run_inline(std::uint32_t uop, bool timed);
+  void decide();
   void loop();
   std::uint64_t wait_for_work(std::uint64_t next);
   void wait_until_done(std::uint64_t count);
@@ -57,7 +77,7 @@ class ExecWorker {
   static constexpr std::uint64_t kRing = 4096;
   std::uint32_t ring_[kRing];
   std::vector<std::uint64_t> last_touch_;  // per SRAM granule: the 1-based number of the last EXEC touching it
-  std::uint64_t submitted_ = 0;            // the submitting thread's count
+  std::uint64_t submitted_ = 0;            // EXECs handed to the worker (not those run inline)
   alignas(64) std::atomic<std::uint64_t> published_{0};  // EXECs [0, published_) may run
   alignas(64) std::atomic<std::uint64_t> done_{0};       // EXECs [0, done_) have run (or were skipped)
   std::atomic<bool> sleeping_{false};
@@ -66,6 +86,13 @@ class ExecWorker {
   std::condition_variable wake_;
   std::exception_ptr failure_;  // the worker's; read after done_ says it is over
   std::thread thread_;
+  // The check: EXECs submitted so far (on either thread), each part's MatMul
+  // kernel times (the worker's written by the worker, read after it is done).
+  const bool checking_;
+  std::uint64_t execs_ = 0;
+  bool inline_ = false;
+  std::vector<double> worker_ns_, inline_ns_;
+  ThreadCheck check_;
 };
 
 }  // namespace tilesim::sim

@@ -232,8 +232,8 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
   const auto wall_start = std::chrono::steady_clock::now();
   configure_reports();
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress, {},
-                  options.host_threads >= 2);
+  Accelerator top("accelerator", schedule, bytes, hw, options.kernels, options.progress, {}, options.host_threads >= 2,
+                  options.check_threads);
   if (options.kernels) top.dram->image().write_inputs(inputs, options.seed, options.host_threads);
   if (!options.vcd_path.empty()) {
     top.activity.enable_trace(options.vcd_path, hw.cycle_ps(), std::min(options.trace_from_cycle, horizon),
@@ -245,6 +245,7 @@ SimResult simulate(const sched::Schedule& schedule, const HwConfig& hw, const st
 
   if (!top.activity.trace_failure().empty()) throw WriteFailed(top.activity.trace_failure());
   SimResult result;
+  if (top.exec_worker) result.thread_check = top.exec_worker->check();
   if (const int signal = pending_interrupt()) {
     result.interrupted_by = signal;
     result.stats.cycles = top.activity.now_cycle();

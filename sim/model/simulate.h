@@ -21,6 +21,7 @@
 #include "sim/io/staged_file.h"
 #include "sim/memory/dram/dram_types.h"
 #include "sim/memory/sram/sram_banks.h"
+#include "sim/model/thread_check.h"
 
 namespace tilesim::sim {
 
@@ -42,6 +43,9 @@ struct SimOptions {
   // inputs are written by two (DramImage::write_inputs). The same outputs and
   // cycles as with 1.
   int host_threads = 1;
+  // With host_threads 2: the thread check (exec_worker.h) may bring the EXECs
+  // back to this thread after the first ones (--threads auto).
+  bool check_threads = false;
 };
 
 // One layer's figures (Schedule::layers; docs/stats.md, "Per layer").
@@ -96,6 +100,8 @@ struct SimResult {
   double wall_seconds = 0;
   // Graph outputs at their true shape (empty in timing-only runs).
   std::map<std::string, HostTensor> outputs;
+  // What the thread check found (options.check_threads); host facts only.
+  ThreadCheck thread_check;
 };
 
 // Thrown when the units starve: a dependency that never completes (only a

@@ -193,6 +193,12 @@ std::string stats_json(const RunReport& r) {
   j["sim_wall_seconds"] = r.sim_wall_seconds;
   j["uops_per_second"] = r.sim_wall_seconds > 0 ? s.uops / r.sim_wall_seconds : 0.0;
   j["host_threads"] = r.host_threads;
+  j["host_thread_check"] = nullptr;
+  if (r.thread_check.made) {
+    j["host_thread_check"] = {{"worker_matmul_ns", r.thread_check.worker_ns},
+                              {"inline_matmul_ns", r.thread_check.inline_ns},
+                              {"second_thread_kept", r.thread_check.kept_worker}};
+  }
   j["layers"] = layers_json(r);
   return j.dump(2) + "\n";
 }

@@ -42,6 +42,7 @@ struct RunReport {
   double wall_seconds = 0;                // the whole run: reading files, compiling, inputs, simulation
   double sim_wall_seconds = 0;            // the simulation alone (elaboration to the last uOp)
   int host_threads = 1;                   // threads the math ran on (SimOptions::host_threads; 1 timing-only)
+  ThreadCheck thread_check;               // --threads auto's check (exec_worker.h), when made
   std::vector<LayerReport> layers;        // in schedule order; empty when !stats.layers_known
   EnergyReport energy;                    // energy, power, area, EDP (issue 15)
 

@@ -147,3 +147,81 @@ TEST_CASE("exec worker: an EXEC before start, or a second start, is refused", "[
   worker.start(sram.bytes());
   CHECK_THROWS_WITH(worker.start(sram.bytes()), "exec worker: started twice");
 }
+
+namespace {
+
+// The thread check's tests: a matmul that adds 1 to C[0] and records the
+// thread it ran on and the count it left, spinning kSlowNs first on the
+// thread made slow.
+std::atomic<std::thread::id> g_slow_thread;
+std::vector<std::thread::id> g_ran_on;
+std::vector<float> g_counts;
+constexpr auto kSlowNs = std::chrono::nanoseconds(20000);
+
+void counting_matmul(const float*, const float*, float* c, const kernels::MatmulEpilogue&) {
+  if (std::this_thread::get_id() == g_slow_thread.load()) {
+    const auto until = std::chrono::steady_clock::now() + kSlowNs;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  }
+  c[0] += 1.0f;
+  g_ran_on.push_back(std::this_thread::get_id());  // one EXEC at a time (the contract)
+  g_counts.push_back(c[0]);
+}
+
+const kernels::KernelSet kCounting{"counting", counting_matmul, nullptr, nullptr, nullptr};
+
+// n matmul EXECs into slot 0, submitted in order with the check and drained,
+// the worker's thread (the one that ran EXEC 0) or this one made slow.
+sim::ThreadCheck run_checked(std::size_t n, bool slow_worker) {
+  const sched::Schedule s = schedule_of(std::vector<sched::Uop>(n, matmul(0, 1, 2)));
+  Sram sram;
+  sim::ExecWorker worker(kCounting, s, /*check=*/true);
+  g_ran_on.clear(), g_counts.clear();
+  g_ran_on.reserve(n), g_counts.reserve(n);
+  g_slow_thread = slow_worker ? std::thread::id() : std::this_thread::get_id();
+  worker.start(sram.bytes());
+  for (std::uint32_t uop = 0; uop < n; ++uop) {
+    worker.submit(uop);
+    if (uop == 0 && slow_worker) {
+      worker.wait_for_sram(0, kSlot);  // EXEC 0 has run, on the worker
+      g_slow_thread = g_ran_on[0];
+    }
+  }
+  worker.drain();
+  return worker.check();
+}
+
+}  // namespace
+
+TEST_CASE("exec worker: the thread check keeps the faster thread, each EXEC run once in order", "[sim][threads]") {
+  constexpr std::size_t check = sim::ExecWorker::kCheckExecs;
+  const std::size_t n = 2 * check + 100;
+  for (const bool slow_worker : {true, false}) {
+    INFO("slow worker: " << slow_worker);
+    const sim::ThreadCheck found = run_checked(n, slow_worker);
+    REQUIRE(g_counts.size() == n);
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(g_counts[i] == static_cast<float>(i + 1));  // once each, in order
+    CHECK(found.made);
+    CHECK(found.kept_worker == !slow_worker);
+    // The slow side's upper quartile is at least kSlowNs, the other's far below.
+    CHECK((slow_worker ? found.worker_ns : found.inline_ns) >= 20000.0);
+    CHECK(found.kept_worker == (found.worker_ns <= sim::ExecWorker::kSlowerWorker * found.inline_ns));
+    const std::thread::id worker_thread = g_ran_on[0], here = std::this_thread::get_id();
+    CHECK(worker_thread != here);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::thread::id expected = i < check       ? worker_thread
+                                       : i < 2 * check ? here
+                                                       : (slow_worker ? here : worker_thread);
+      REQUIRE(g_ran_on[i] == expected);
+    }
+  }
+}
+
+TEST_CASE("exec worker: without enough EXECs for both parts the check decides nothing", "[sim][threads]") {
+  // 2 x kCheckExecs EXECs: the decision would come at the next one.
+  const sim::ThreadCheck found = run_checked(2 * sim::ExecWorker::kCheckExecs, false);
+  CHECK(g_counts.size() == 2 * sim::ExecWorker::kCheckExecs);
+  CHECK_FALSE(found.made);
+  CHECK(found.kept_worker);
+}
