@@ -6,8 +6,8 @@
 #
 # 1. Kernels: GFLOP/s of the reference, AVX2 and AVX-512 32x32x32 matmul-accumulate
 #    and the one-core FMA peak of each vector width, with the ratios.
-# 2. Simulator on mlp-large (default hw): with math (default --threads, and one
-#    thread) vs the same kernels replayed
+# 2. Simulator on mlp-large (default hw): with math (default --threads, one
+#    thread and two) vs the same kernels replayed
 #    alone; --timing-only uOps per second; DRAM bursts per second on DDR4-3200
 #    and HBM2; traced vs untraced; a 4096^3 matmul --timing-only (wall time,
 #    peak memory).
@@ -94,6 +94,7 @@ auto=$("$tilesim" --version | sed -n 's/.*(auto: \(.*\))/\1/p')
 replay_s=$("$build/bench/sim/kernel_replay" "$hw" "$model" auto $((reps + 2)) | awk '{print $6}')
 math_s=$(best_of sim_wall_seconds --kernel auto)
 math_one_s=$(best_of sim_wall_seconds --kernel auto --threads 1)
+math_two_s=$(best_of sim_wall_seconds --kernel auto --threads 2)
 timing_s=$(best_of sim_wall_seconds --timing-only)
 traced_s=$(best_of sim_wall_seconds --timing-only --vcd "$tmp/t.vcd")
 timing_run_s=$(best_of wall_seconds --timing-only)
@@ -199,7 +200,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
   --argjson peak2 "${kernel[peak/avx2]}" --argjson peak5 "${kernel[peak/avx512]}" \
   --argjson ref "${kernel[matmul_acc/reference]}" --argjson avx2 "${kernel[matmul_acc/avx2]}" \
   --argjson avx512 "${kernel[matmul_acc/avx512]}" \
-  --argjson replay "$replay_s" --argjson math "$math_s" --argjson math_one "$math_one_s" --argjson timing "$timing_s" --argjson traced "$traced_s" \
+  --argjson replay "$replay_s" --argjson math "$math_s" --argjson math_one "$math_one_s" --argjson math_two "$math_two_s" --argjson timing "$timing_s" --argjson traced "$traced_s" \
   --argjson timing_run "$timing_run_s" --argjson traced_run "$traced_run_s" --argjson uops "$uops" \
   --argjson big_s "$big_run_s" --argjson big_mib "$big_run_mib" --argjson big_uops "${big_uops:-0}" \
   --argjson quality "$quality" --argjson memories "$memories" \
@@ -216,7 +217,8 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$cpu" --arg commit 
            avx2_over_reference: ($avx2 / $ref)},
  simulator: {kernel: $auto, kernels_alone_seconds: $replay, with_math_seconds: $math,
              math_over_kernels: ($math / $replay), with_math_one_thread_seconds: $math_one,
-             math_one_thread_over_kernels: ($math_one / $replay), timing_only_seconds: $timing,
+             math_one_thread_over_kernels: ($math_one / $replay), with_math_two_threads_seconds: $math_two,
+             math_two_threads_over_kernels: ($math_two / $replay), timing_only_seconds: $timing,
              timing_only_uops_per_second: ($uops / $timing), traced_seconds: $traced,
              traced_over_untraced: ($traced / $timing), traced_over_untraced_whole_run: ($traced_run / $timing_run),
              matmul4096_timing_only_seconds: $big_s, matmul4096_peak_mib: $big_mib, matmul4096_uops: $big_uops,
@@ -257,6 +259,7 @@ row("avx2 / reference"; f(.kernels.avx2_over_reference; 2); ">= 20"; pf(.kernels
 "simulator, mlp-large on default hw (kernel \(.simulator.kernel)):",
 row("with math / kernels alone (simulation)"; f(.simulator.math_over_kernels; 2) + "x"; "<= 1.30x"; pf(.simulator.math_over_kernels <= 1.3)),
 row("  the same with --threads 1"; f(.simulator.math_one_thread_over_kernels; 2) + "x"; ""; pf(null)),
+row("  the same with --threads 2"; f(.simulator.math_two_threads_over_kernels; 2) + "x"; ""; pf(null)),
 row("timing-only simulated uOps/s (ideal DRAM)"; f(.simulator.timing_only_uops_per_second / 1e6; 2) + " M"; ">= 10 M"; pf(.simulator.timing_only_uops_per_second >= 10e6)),
 (.simulator.timed_dram[] | row("timing-only on \(.preset): DRAM bursts/s"; f(.bursts_per_second / 1e6; 2) + " M"; ">= 2 M"; pf(.bursts_per_second >= 2e6))),
 row("traced / untraced (simulation)"; f(.simulator.traced_over_untraced; 2) + "x"; "<= 3x"; pf(.simulator.traced_over_untraced <= 3)),

@@ -40,7 +40,7 @@ namespace tilesim::sim {
 class ExecWorker {
  public:
   static constexpr std::uint64_t kCheckExecs = 256;
-  static constexpr double kSlowerWorker = 1.3;
+  static constexpr double kSlowerWorker = 1.75;
 
   // check: time the worker against the simulation's thread and keep the
   // faster (the contract above).
