@@ -17,10 +17,12 @@
 //
 // With the thread check (ThreadCheck, --threads auto): EXECs 1 to
 // kCheckExecs run on the worker and the next kCheckExecs inline on the
-// submitting thread, each MatMul's kernel timed; from then on every EXEC runs
-// inline when the worker's median MatMul took more than kSlowerWorker times
-// the inline median (docs/cli.md, --threads), else on the worker. Either way
-// each EXEC runs once, in the order submitted, so the bytes are the same.
+// submitting thread (after every EXEC before them has run), each MatMul's
+// kernel timed; from then on every EXEC runs inline when the upper quartile of
+// the worker's MatMul times is more than kSlowerWorker times the inline one,
+// else on the worker (docs/cli.md, --threads). With fewer than 32 MatMuls in
+// either part nothing is decided and the worker keeps them. Either way each
+// EXEC runs once, in the order submitted, so the bytes are the same.
 #pragma once
 
 #include <atomic>
