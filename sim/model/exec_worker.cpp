@@ -45,9 +45,10 @@ void run_timed(const kernels::KernelSet& k, const sched::Schedule& schedule, con
   times->push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count());
 }
 
-// The value a quarter of `values` lie above: a worker whose EXECs are slowed
-// by fetching their operands from the other core's cache shows it here (at
-// least a quarter of them slow), where a median can stay at the fast ones.
+// The value a quarter of `values` lie above: on a host where the second CPU
+// runs a third to a half of the worker's MatMuls at twice the time
+// (docs/performance.md, step 70), this shows it where a median stays at the
+// fast ones.
 double upper_quartile(std::vector<double> values) {
   const auto at = values.begin() + static_cast<std::ptrdiff_t>(values.size() * 3 / 4);
   std::nth_element(values.begin(), at, values.end());
