@@ -51,8 +51,9 @@ po::options_description run_options(RunArgs& a) {
       "kernel", po::value(&a.kernel)->value_name("NAME"), "tile kernels: auto (default), avx512, avx2 or reference")(
       "threads", po::value(&a.threads)->value_name("N"),
       "host threads for the math: 1 runs every EXEC in the simulation's thread, 2 the EXECs' kernels on a second "
-      "one; auto (default): 2 where the process may run on 2 CPUs and the schedule has 1024 EXECs or more. The "
-      "same outputs and cycles either way")(
+      "one; auto (default): 2 where the process may run on 2 CPUs and the schedule has 1024 EXECs or more, back "
+      "to 1 after EXEC 512 if the second thread ran the MatMuls slower (docs/cli.md). The same outputs and "
+      "cycles either way")(
       "timing-only", po::bool_switch(&a.timing_only), "no math, only timing (fast sweeps); outputs are not written")(
       "verify", po::bool_switch(&a.verify),
       "compare every output with an independent host reference; exit 3 beyond tolerance")(
