@@ -7,7 +7,7 @@ namespace tilesim::sim {
 
 struct ThreadCheck {
   bool made = false;        // enough MatMul EXECs in both parts to compare
-  double worker_ns = 0;     // the median MatMul kernel on the worker
+  double worker_ns = 0;     // the upper quartile of the MatMul kernel times on the worker
   double inline_ns = 0;     // the same on the simulation's thread
   bool kept_worker = true;  // the EXECs after the check ran on the worker
 };
